@@ -1,0 +1,147 @@
+//! The command-line face: clap definitions and thin handlers that call the
+//! service and render its results (tables, or JSON with `--json`).
+
+mod directory;
+pub mod output;
+mod ticket;
+
+use crate::clock::{parse_instant, Clock, FixedClock, SystemClock};
+use crate::config::{self, DbSource};
+use crate::service::{Desk, InitOptions};
+use crate::{Error, Result};
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "deskside", version, about = "A terminal-first helpdesk for school IT support teams")]
+pub struct Cli {
+    /// Database file (default: DESKSIDE_DB, then the config file, then the user data directory).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Act as this technician login (default: DESKSIDE_USER, then the OS login).
+    #[arg(long = "as", global = true, value_name = "LOGIN")]
+    pub as_user: Option<String>,
+    /// Machine-readable output (errors too, as {"error": ...} on stderr).
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the database; --demo adds sample schools, techs, articles and tickets.
+    Init(directory::InitArgs),
+    /// Schools and their email domains.
+    #[command(subcommand)]
+    School(directory::SchoolCmd),
+    /// Technicians.
+    #[command(subcommand)]
+    Tech(directory::TechCmd),
+    /// Requesters (school staff and pupils).
+    #[command(subcommand)]
+    Requester(directory::RequesterCmd),
+    /// Tickets: log, list, show and work them.
+    #[command(subcommand)]
+    Ticket(ticket::TicketCmd),
+}
+
+/// Who is running deskside, resolved once.
+pub struct Invocation {
+    pub db: PathBuf,
+    pub db_source: DbSource,
+    pub login: String,
+    pub os_user: String,
+    pub json: bool,
+}
+
+impl Invocation {
+    pub fn from_cli(cli: &Cli) -> Result<Invocation> {
+        let env_db = std::env::var_os("DESKSIDE_DB").map(PathBuf::from);
+        let (db, db_source) = config::resolve_db(cli.db.as_deref(), env_db.as_deref())?;
+        let os_user = os_login();
+        let login = cli
+            .as_user
+            .clone()
+            .or_else(|| std::env::var("DESKSIDE_USER").ok().filter(|s| !s.is_empty()))
+            .unwrap_or_else(|| os_user.clone());
+        Ok(Invocation { db, db_source, login, os_user, json: cli.json })
+    }
+
+    /// The clock: real time, or `DESKSIDE_NOW` (RFC 3339) for tests and demos.
+    pub fn clock(&self) -> Result<Box<dyn Clock>> {
+        match std::env::var("DESKSIDE_NOW") {
+            Ok(t) if !t.trim().is_empty() => Ok(Box::new(FixedClock(parse_instant("DESKSIDE_NOW", &t)?))),
+            _ => Ok(Box::new(SystemClock)),
+        }
+    }
+
+    pub fn open(&self) -> Result<Desk> {
+        Desk::open(&self.db, self.clock()?, &self.login, &self.os_user)
+    }
+
+    pub fn init(&self, opts: &InitOptions) -> Result<Desk> {
+        if self.db_source == DbSource::Default {
+            if let Some(dir) = self.db.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    Error::runtime(format!("cannot create data directory {}: {e}", dir.display()))
+                })?;
+            }
+        }
+        Desk::init(&self.db, opts, self.clock()?, &self.login, &self.os_user)
+    }
+}
+
+/// The operating-system login: $USER, $LOGNAME, else the passwd entry of
+/// the real uid.
+pub fn os_login() -> String {
+    for var in ["USER", "LOGNAME"] {
+        if let Ok(v) = std::env::var(var) {
+            if !v.trim().is_empty() {
+                return v;
+            }
+        }
+    }
+    passwd_login().unwrap_or_else(|| "unknown".into())
+}
+
+fn passwd_login() -> Option<String> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let uid = status.lines().find_map(|l| l.strip_prefix("Uid:"))?.split_whitespace().next()?.to_string();
+    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
+    passwd.lines().find_map(|l| {
+        let mut f = l.split(':');
+        let name = f.next()?;
+        (f.nth(1)? == uid).then(|| name.to_string())
+    })
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<()> {
+    let inv = Invocation::from_cli(&cli)?;
+    match cli.command {
+        None => Err(Error::invalid("no command given: try `deskside --help`")),
+        Some(Command::Init(args)) => directory::init(&inv, &args),
+        Some(Command::School(cmd)) => directory::school(&inv, cmd),
+        Some(Command::Tech(cmd)) => directory::tech(&inv, cmd),
+        Some(Command::Requester(cmd)) => directory::requester(&inv, cmd),
+        Some(Command::Ticket(cmd)) => ticket::run(&inv, cmd),
+    }
+}
+
+/// Turns clap's multi-line error into one line (keeping the part that names
+/// the argument), for the "one clear line" rule.
+pub fn one_line_clap_error(err: &clap::Error) -> String {
+    let text = err.to_string();
+    let mut parts = Vec::new();
+    for line in text.lines() {
+        let line = line.trim();
+        if line.starts_with("Usage:") || line.starts_with("For more information") {
+            break;
+        }
+        if !line.is_empty() {
+            parts.push(line.trim_start_matches("error: ").to_string());
+        }
+    }
+    parts.join(" ")
+}

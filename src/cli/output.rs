@@ -1,0 +1,109 @@
+//! Rendering for the CLI: `--json` objects, plain tables, times, and text
+//! made safe for a terminal.
+
+use crate::domain::Timestamp;
+use chrono::Local;
+use serde::Serialize;
+
+/// Prints `value` as pretty JSON on stdout.
+pub fn json<T: Serialize + ?Sized>(value: &T) -> crate::Result<()> {
+    let text = serde_json::to_string_pretty(value).map_err(|e| crate::Error::runtime(e.to_string()))?;
+    println!("{text}");
+    Ok(())
+}
+
+/// Replaces control characters (escape sequences above all) with visible
+/// `^X` forms so stored text can never drive the terminal. Newlines and tabs
+/// are kept when `multiline`.
+pub fn safe(text: &str, multiline: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' | '\t' if multiline => out.push(c),
+            '\n' | '\t' | '\r' => out.push(' '),
+            c if (c as u32) < 0x20 => {
+                out.push('^');
+                out.push(char::from_u32(c as u32 + 0x40).unwrap_or('?'));
+            }
+            '\u{7f}' => out.push_str("^?"),
+            c if ('\u{80}'..='\u{9f}').contains(&c) => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A local time, minute precision.
+pub fn time(t: Timestamp) -> String {
+    t.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string()
+}
+
+pub fn opt_time(t: Option<Timestamp>) -> String {
+    t.map(time).unwrap_or_else(|| "-".into())
+}
+
+/// "5m", "3h", "2d": how long ago `t` was.
+pub fn age(t: Timestamp, now: Timestamp) -> String {
+    let mins = (now - t).num_minutes().max(0);
+    match mins {
+        0..=59 => format!("{mins}m"),
+        60..=2879 => format!("{}h", mins / 60),
+        _ => format!("{}d", mins / 1440),
+    }
+}
+
+/// Cuts `s` to `width` characters, marking the cut with an ellipsis.
+pub fn fit(s: &str, width: usize) -> String {
+    let s = safe(s, false);
+    if s.chars().count() <= width {
+        s
+    } else {
+        let mut cut: String = s.chars().take(width.saturating_sub(1)).collect();
+        cut.push('…');
+        cut
+    }
+}
+
+/// A plain text table: columns padded to their widest cell.
+pub fn table(headers: &[&str], rows: &[Vec<String>]) {
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        let mut out = String::new();
+        for (i, (cell, w)) in cells.iter().zip(&widths).enumerate() {
+            if i + 1 == cells.len() {
+                out.push_str(cell);
+            } else {
+                out.push_str(&format!("{cell:<w$}  ", w = *w));
+            }
+        }
+        println!("{}", out.trim_end());
+    };
+    line(headers.to_vec());
+    for row in rows {
+        line(row.iter().map(String::as_str).collect());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_sequences_are_made_visible() {
+        assert_eq!(safe("a\x1b[31mred\x07", false), "a^[[31mred^G");
+        assert_eq!(safe("line1\nline2", true), "line1\nline2");
+        assert_eq!(safe("line1\nline2", false), "line1 line2");
+        assert_eq!(safe("\u{9b}2J", false), "\u{fffd}2J");
+    }
+
+    #[test]
+    fn fit_cuts_with_ellipsis() {
+        assert_eq!(fit("abcdef", 4), "abc…");
+        assert_eq!(fit("abc", 4), "abc");
+    }
+}

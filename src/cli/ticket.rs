@@ -1,0 +1,317 @@
+//! `ticket ...`: log, list, show and work tickets.
+
+use super::directory::parse_tier;
+use super::output::{self, age, fit, opt_time, safe, time};
+use super::Invocation;
+use crate::domain::{EventKind, NewTicket, Priority, Source, Status, Ticket, TicketDetail, TicketFilter, Tier};
+use crate::service::tickets::{Resolution, Visibility};
+use crate::{Error, Result};
+use clap::{Args, Subcommand};
+use std::path::PathBuf;
+
+fn parse_priority(s: &str) -> Result<Priority, String> {
+    s.parse().map_err(|e: Error| e.to_string())
+}
+fn parse_source(s: &str) -> Result<Source, String> {
+    s.parse().map_err(|e: Error| e.to_string())
+}
+fn parse_status(s: &str) -> Result<Status, String> {
+    s.parse().map_err(|e: Error| e.to_string())
+}
+
+#[derive(Debug, Args)]
+pub struct IfVersion {
+    /// Refuse (exit 4) if the ticket changed since you saw this version.
+    #[arg(long, value_name = "N")]
+    pub if_version: Option<i64>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TicketCmd {
+    /// Log a ticket.
+    New(NewArgs),
+    /// List tickets (active ones unless --status or --all).
+    List(ListArgs),
+    /// Show a ticket and its whole timeline.
+    Show { id: i64 },
+    /// Add a public reply or an internal note.
+    Note {
+        id: i64,
+        /// Technicians only: never shown to the requester.
+        #[arg(long, conflicts_with = "public", required_unless_present = "public")]
+        internal: bool,
+        /// A reply the requester sees.
+        #[arg(long)]
+        public: bool,
+        text: String,
+    },
+    /// Assign a ticket to yourself.
+    Take {
+        id: i64,
+        #[command(flatten)]
+        v: IfVersion,
+    },
+    /// Assign a ticket to a technician.
+    Assign {
+        id: i64,
+        login: String,
+        #[command(flatten)]
+        v: IfVersion,
+    },
+    /// Move a ticket up a tier; the reason is kept as an internal note.
+    Escalate {
+        id: i64,
+        #[arg(long, value_parser = parse_tier)]
+        to: Tier,
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        v: IfVersion,
+    },
+    /// Hand a ticket down a tier with a note saying what to do (shift left).
+    Handback {
+        id: i64,
+        #[arg(long, value_parser = parse_tier)]
+        to: Tier,
+        #[arg(long)]
+        note: String,
+        #[command(flatten)]
+        v: IfVersion,
+    },
+    /// Resolve a ticket with a public message to the requester.
+    Resolve {
+        id: i64,
+        #[arg(long)]
+        message: String,
+        #[command(flatten)]
+        v: IfVersion,
+    },
+    /// Reopen a resolved or closed ticket.
+    Reopen {
+        id: i64,
+        #[command(flatten)]
+        v: IfVersion,
+    },
+    /// Close a ticket.
+    Close {
+        id: i64,
+        #[command(flatten)]
+        v: IfVersion,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    #[arg(long)]
+    pub subject: String,
+    /// Requester email.
+    #[arg(long)]
+    pub requester: String,
+    /// Add the requester with this name if they are not known yet.
+    #[arg(long)]
+    pub requester_name: Option<String>,
+    #[arg(long, conflicts_with = "body_file")]
+    pub body: Option<String>,
+    /// Read the body from a file (`-` for stdin).
+    #[arg(long)]
+    pub body_file: Option<PathBuf>,
+    #[arg(long, value_parser = parse_priority)]
+    pub priority: Option<Priority>,
+    #[arg(long)]
+    pub category: Option<String>,
+    /// phone, email, walk-in or self-service (default phone).
+    #[arg(long, value_parser = parse_source)]
+    pub source: Option<Source>,
+    /// Keep the ticket at your own tier, assigned to you (tier 2/3).
+    #[arg(long)]
+    pub keep: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only these statuses (repeat or comma-separate).
+    #[arg(long, value_parser = parse_status, value_delimiter = ',')]
+    pub status: Vec<Status>,
+    #[arg(long, value_parser = parse_tier)]
+    pub tier: Option<Tier>,
+    #[arg(long)]
+    pub school: Option<String>,
+    /// Only tickets assigned to you.
+    #[arg(long)]
+    pub mine: bool,
+    /// Include resolved and closed tickets.
+    #[arg(long)]
+    pub all: bool,
+    #[arg(long)]
+    pub limit: Option<usize>,
+}
+
+fn read_body(args: &NewArgs) -> Result<String> {
+    match (&args.body, &args.body_file) {
+        (Some(b), _) => Ok(b.clone()),
+        (None, Some(p)) if p.as_os_str() == "-" => {
+            let mut s = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
+                .map_err(|e| Error::invalid(format!("cannot read the body from stdin: {e}")))?;
+            Ok(s)
+        }
+        (None, Some(p)) => std::fs::read_to_string(p)
+            .map_err(|e| Error::invalid(format!("cannot read body file {}: {e}", p.display()))),
+        (None, None) => Ok(String::new()),
+    }
+}
+
+pub fn run(inv: &Invocation, cmd: TicketCmd) -> Result<()> {
+    let mut desk = inv.open()?;
+    let done = |t: Ticket, what: &str| -> Result<()> {
+        if inv.json {
+            output::json(&t)
+        } else {
+            println!("#{} {what} ({}, tier {}, {})", t.id, t.status, t.tier, t.assignee.as_deref().unwrap_or("unassigned"));
+            Ok(())
+        }
+    };
+    match cmd {
+        TicketCmd::New(args) => {
+            let new = NewTicket {
+                subject: args.subject.clone(),
+                body: read_body(&args)?,
+                requester: args.requester.clone(),
+                requester_name: args.requester_name.clone(),
+                priority: args.priority,
+                category: args.category.clone(),
+                source: args.source,
+                keep: args.keep,
+            };
+            let t = desk.create_ticket(&new)?;
+            if inv.json {
+                return output::json(&t);
+            }
+            println!("Logged #{} for {} <{}> at {}: {}", t.id, safe(&t.requester_name, false), t.requester, t.school, safe(&t.subject, false));
+        }
+        TicketCmd::List(args) => {
+            let filter = TicketFilter {
+                statuses: args.status,
+                tier: args.tier,
+                school: args.school.map(|s| s.to_uppercase()),
+                assignee: if args.mine { Some(desk.me()?.login) } else { None },
+                include_done: args.all,
+                limit: args.limit,
+            };
+            let tickets = desk.tickets(&filter)?;
+            if inv.json {
+                return output::json(&tickets);
+            }
+            print_list(&tickets, desk.now());
+        }
+        TicketCmd::Show { id } => {
+            let detail = desk.ticket(id)?;
+            if inv.json {
+                return output::json(&detail);
+            }
+            print_detail(&detail, desk.now());
+        }
+        TicketCmd::Note { id, internal, text, .. } => {
+            let vis = if internal { Visibility::Internal } else { Visibility::Public };
+            let t = desk.add_note(id, &text, vis)?;
+            done(t, if internal { "internal note added" } else { "reply added" })?;
+        }
+        TicketCmd::Take { id, v } => done(desk.take(id, v.if_version)?, "taken")?,
+        TicketCmd::Assign { id, login, v } => done(desk.assign(id, &login, v.if_version)?, "assigned")?,
+        TicketCmd::Escalate { id, to, reason, v } => done(desk.escalate(id, to, &reason, v.if_version)?, "escalated")?,
+        TicketCmd::Handback { id, to, note, v } => done(desk.handback(id, to, &note, v.if_version)?, "handed back")?,
+        TicketCmd::Resolve { id, message, v } => {
+            let how = Resolution { message, article_id: None };
+            done(desk.resolve(id, &how, v.if_version)?, "resolved")?
+        }
+        TicketCmd::Reopen { id, v } => done(desk.reopen(id, v.if_version)?, "reopened")?,
+        TicketCmd::Close { id, v } => done(desk.close(id, v.if_version)?, "closed")?,
+    }
+    Ok(())
+}
+
+fn print_list(tickets: &[Ticket], now: crate::domain::Timestamp) {
+    if tickets.is_empty() {
+        println!("No tickets match.");
+        return;
+    }
+    let rows: Vec<Vec<String>> = tickets
+        .iter()
+        .map(|t| {
+            vec![
+                format!("#{}", t.id),
+                t.school.clone(),
+                t.status.to_string(),
+                t.priority.to_string(),
+                format!("T{}", t.tier),
+                t.assignee.clone().unwrap_or_else(|| "-".into()),
+                age(t.created_at, now),
+                fit(&t.requester, 28),
+                fit(&t.subject, 48),
+            ]
+        })
+        .collect();
+    output::table(&["ID", "SCHOOL", "STATUS", "PRIORITY", "TIER", "ASSIGNEE", "AGE", "REQUESTER", "SUBJECT"], &rows);
+}
+
+fn print_detail(d: &TicketDetail, now: crate::domain::Timestamp) {
+    let t = &d.ticket;
+    println!("#{}  {}", t.id, safe(&t.subject, false));
+    println!(
+        "Status: {}   Priority: {}   Tier: {}   Category: {}   Source: {}   Version: {}",
+        t.status,
+        t.priority,
+        t.tier,
+        t.category.as_deref().unwrap_or("-"),
+        t.source,
+        t.version
+    );
+    println!("School: {}   Requester: {} <{}>", t.school, safe(&t.requester_name, false), t.requester);
+    println!(
+        "Assignee: {}   Opened: {} ({} ago)   Updated: {}",
+        t.assignee.as_deref().unwrap_or("-"),
+        time(t.created_at),
+        age(t.created_at, now),
+        time(t.updated_at)
+    );
+    println!("Response due: {}   Resolve due: {}", opt_time(t.response_due_at), opt_time(t.resolve_due_at));
+    println!();
+    println!("Timeline");
+    for e in &d.events {
+        let who = e.tech.as_deref().unwrap_or("requester");
+        let what = match e.kind {
+            EventKind::Created => format!("created by {who} (via {})", e.new_value.as_deref().unwrap_or("?")),
+            EventKind::Reply => format!("PUBLIC REPLY by {who}"),
+            EventKind::Note => format!("INTERNAL NOTE by {who} (technicians only)"),
+            EventKind::Assigned => format!("assigned to {} by {who}", e.new_value.as_deref().unwrap_or("?")),
+            EventKind::Escalated => format!(
+                "ESCALATED tier {} -> {} by {who} (internal reason)",
+                e.old_value.as_deref().unwrap_or("?"),
+                e.new_value.as_deref().unwrap_or("?")
+            ),
+            EventKind::HandedBack => format!(
+                "HANDED BACK tier {} -> {} by {who} (internal note)",
+                e.old_value.as_deref().unwrap_or("?"),
+                e.new_value.as_deref().unwrap_or("?")
+            ),
+            EventKind::StatusChanged => format!(
+                "status {} -> {} by {who}",
+                e.old_value.as_deref().unwrap_or("?"),
+                e.new_value.as_deref().unwrap_or("?")
+            ),
+            other => format!("{other} by {who}"),
+        };
+        let marker = if e.internal { "[INTERNAL] " } else { "" };
+        println!("{}  {marker}{what}", time(e.at));
+        let body = match e.kind {
+            EventKind::Created if !t.body.is_empty() => Some(t.body.as_str()),
+            _ => e.body.as_deref(),
+        };
+        if let Some(body) = body {
+            let bar = if e.internal { "  ! " } else { "  | " };
+            for line in safe(body, true).lines() {
+                println!("{bar}{line}");
+            }
+        }
+    }
+}

@@ -1,0 +1,100 @@
+//! Where the database lives: `--db`, then `DESKSIDE_DB`, then `db` in the
+//! user's config file, then the system config file `/etc/deskside/config.toml`
+//! (for a shared support box), then the user data directory.
+
+use crate::{Error, Result};
+use directories::ProjectDirs;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+pub const SYSTEM_CONFIG: &str = "/etc/deskside/config.toml";
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Path of the database file.
+    pub db: Option<PathBuf>,
+}
+
+/// Where the database path came from, for messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DbSource {
+    Flag,
+    Env,
+    ConfigFile(PathBuf),
+    Default,
+}
+
+fn project_dirs() -> Option<ProjectDirs> {
+    ProjectDirs::from("", "", "deskside")
+}
+
+/// The per-user config file (`~/.config/deskside/config.toml` on Linux).
+pub fn user_config_path() -> Option<PathBuf> {
+    project_dirs().map(|d| d.config_dir().join("config.toml"))
+}
+
+/// The default database path (`~/.local/share/deskside/deskside.db` on Linux).
+pub fn default_db_path() -> Result<PathBuf> {
+    project_dirs()
+        .map(|d| d.data_dir().join("deskside.db"))
+        .ok_or_else(|| Error::runtime("cannot find a home directory for the default database: pass --db PATH"))
+}
+
+fn read_config(path: &Path) -> Result<Option<Config>> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::runtime(format!("cannot read config file {}: {e}", path.display()))),
+    };
+    let cfg: Config = toml::from_str(&text).map_err(|e| {
+        let msg = e.message().replace('\n', " ");
+        Error::runtime(format!("config file {} is invalid: {msg}", path.display()))
+    })?;
+    Ok(Some(cfg))
+}
+
+/// Resolves the database path from the flag, the environment and the config
+/// files, in that order.
+pub fn resolve_db(flag: Option<&Path>, env: Option<&Path>) -> Result<(PathBuf, DbSource)> {
+    if let Some(p) = flag {
+        return Ok((p.to_path_buf(), DbSource::Flag));
+    }
+    if let Some(p) = env.filter(|p| !p.as_os_str().is_empty()) {
+        return Ok((p.to_path_buf(), DbSource::Env));
+    }
+    let system = PathBuf::from(SYSTEM_CONFIG);
+    for file in user_config_path().into_iter().chain([system]) {
+        if let Some(Config { db: Some(db) }) = read_config(&file)? {
+            return Ok((db, DbSource::ConfigFile(file)));
+        }
+    }
+    Ok((default_db_path()?, DbSource::Default))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flag_beats_env() {
+        let (p, src) = resolve_db(Some(Path::new("/a.db")), Some(Path::new("/b.db"))).unwrap();
+        assert_eq!((p, src), (PathBuf::from("/a.db"), DbSource::Flag));
+        let (p, src) = resolve_db(None, Some(Path::new("/b.db"))).unwrap();
+        assert_eq!((p, src), (PathBuf::from("/b.db"), DbSource::Env));
+    }
+
+    #[test]
+    fn config_file_is_parsed_and_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let good = dir.path().join("good.toml");
+        std::fs::write(&good, "db = \"/srv/deskside/desk.db\"\n").unwrap();
+        assert_eq!(read_config(&good).unwrap().unwrap().db.unwrap(), PathBuf::from("/srv/deskside/desk.db"));
+        let bad = dir.path().join("bad.toml");
+        std::fs::write(&bad, "database = 3\n").unwrap();
+        let err = read_config(&bad).unwrap_err().to_string();
+        assert!(err.contains("bad.toml is invalid"), "{err}");
+        assert!(!err.contains('\n'));
+        assert!(read_config(&dir.path().join("missing.toml")).unwrap().is_none());
+    }
+}

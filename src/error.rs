@@ -1,0 +1,62 @@
+//! One error type for the library; `exit_code` is the single place that maps
+//! errors to the exit codes of DESIGN.md.
+
+use thiserror::Error;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, Error)]
+pub enum Error {
+    /// Bad input: a field that is empty, malformed or out of range (exit 2).
+    #[error("{0}")]
+    Invalid(String),
+    /// A ticket, school, technician ... that does not exist (exit 3).
+    #[error("{0}")]
+    NotFound(String),
+    /// Someone else changed the record since it was read (exit 4).
+    #[error("{0}")]
+    Conflict(String),
+    /// A tier or lead rule forbids the operation (exit 5).
+    #[error("{0}")]
+    Permission(String),
+    /// Anything else that went wrong at run time: files, the database (exit 1).
+    #[error("{0}")]
+    Runtime(String),
+}
+
+impl Error {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Runtime(_) => 1,
+            Error::Invalid(_) => 2,
+            Error::NotFound(_) => 3,
+            Error::Conflict(_) => 4,
+            Error::Permission(_) => 5,
+        }
+    }
+
+    pub fn invalid(msg: impl Into<String>) -> Self {
+        Error::Invalid(msg.into())
+    }
+    pub fn not_found(msg: impl Into<String>) -> Self {
+        Error::NotFound(msg.into())
+    }
+    pub fn permission(msg: impl Into<String>) -> Self {
+        Error::Permission(msg.into())
+    }
+    pub fn runtime(msg: impl Into<String>) -> Self {
+        Error::Runtime(msg.into())
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        Error::Runtime(crate::store::describe_sqlite_error(&e))
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        Error::Runtime(e.to_string())
+    }
+}

@@ -1,0 +1,16 @@
+//! deskside: a terminal-first helpdesk for school IT support teams.
+//!
+//! Data flows one way: a face (the CLI in `cli`, the console later) calls an
+//! operation in `service`; the operation checks the rules in `domain`, writes
+//! through `store` in one transaction with its timeline events, and returns
+//! domain values for the face to render.
+
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod domain;
+pub mod error;
+pub mod service;
+pub mod store;
+
+pub use error::{Error, Result};

@@ -1,0 +1,30 @@
+use clap::Parser;
+use deskside::cli::{self, Cli};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let json = std::env::args().any(|a| a == "--json");
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => {
+            // --help and --version
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => return fail(&cli::one_line_clap_error(&e), 2, json),
+    };
+    match cli::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(&e.to_string(), e.exit_code(), json),
+    }
+}
+
+fn fail(msg: &str, code: i32, json: bool) -> ExitCode {
+    let msg = msg.replace('\n', " ");
+    if json {
+        eprintln!("{}", serde_json::json!({ "error": msg, "exit_code": code }));
+    } else {
+        eprintln!("deskside: {msg}");
+    }
+    ExitCode::from(code as u8)
+}

@@ -1,0 +1,213 @@
+//! The operations both faces call. Each public `Desk` method runs one
+//! transaction through `Desk::write`, which resolves the acting technician
+//! and hands the operation a `Ctx`; the operation checks the rules, writes
+//! rows and timeline events, and returns domain values.
+
+pub mod demo;
+pub mod directory;
+pub mod tickets;
+
+use crate::clock::Clock;
+use crate::domain::{EventKind, Technician, Timestamp};
+use crate::store::{self, directory as dir, events, OpenMode, Store};
+use crate::{Error, Result};
+use rusqlite::{Connection, Transaction};
+use std::path::Path;
+
+/// Everything an operation needs inside its transaction.
+pub struct Ctx<'a> {
+    pub tx: &'a Transaction<'a>,
+    pub now: Timestamp,
+    /// The technician doing the work.
+    pub me: Technician,
+    /// The operating-system account running deskside (recorded for audit).
+    pub os_user: &'a str,
+}
+
+impl Ctx<'_> {
+    /// Appends a timeline event by the acting technician.
+    pub fn event(&self, ticket_id: i64, kind: EventKind, internal: bool, body: Option<&str>) -> Result<i64> {
+        self.event_change(ticket_id, kind, internal, body, None, None)
+    }
+
+    pub fn event_change(
+        &self,
+        ticket_id: i64,
+        kind: EventKind,
+        internal: bool,
+        body: Option<&str>,
+        old_value: Option<&str>,
+        new_value: Option<&str>,
+    ) -> Result<i64> {
+        events::append(
+            self.tx,
+            &events::NewEvent {
+                ticket_id,
+                at: self.now,
+                kind,
+                tech_id: Some(self.me.id),
+                os_user: self.os_user,
+                internal,
+                body,
+                old_value,
+                new_value,
+            },
+        )
+    }
+
+    /// Records a change to something that is not a ticket.
+    pub fn audit(&self, action: &str, entity: &str, entity_id: &str, detail: Option<&str>) -> Result<()> {
+        dir::audit(
+            self.tx,
+            &dir::AuditEntry {
+                at: self.now,
+                tech_id: Some(self.me.id),
+                os_user: self.os_user,
+                action,
+                entity,
+                entity_id,
+                detail,
+            },
+        )
+    }
+
+    /// Refuses unless the acting technician is a lead.
+    pub fn require_lead(&self, what: &str) -> Result<()> {
+        if self.me.lead {
+            Ok(())
+        } else {
+            Err(Error::permission(format!("only a lead may {what} ({} is not a lead)", self.me.login)))
+        }
+    }
+}
+
+/// Options for creating a database.
+#[derive(Debug, Clone, Default)]
+pub struct InitOptions {
+    /// Load the demo schools, technicians, articles and tickets.
+    pub demo: bool,
+    /// Display name for the invoking technician (defaults to the login).
+    pub name: Option<String>,
+    /// Time zone of the default calendar.
+    pub tz: Option<String>,
+}
+
+pub const DEFAULT_CALENDAR: &str = "default";
+pub const DEFAULT_TZ: &str = "Europe/London";
+pub const DEFAULT_HOURS: &str = "Mon-Fri 08:00-17:00";
+
+/// The service: a store, a clock, and who is acting.
+pub struct Desk {
+    store: Store,
+    clock: Box<dyn Clock>,
+    login: String,
+    os_user: String,
+}
+
+impl Desk {
+    /// Opens an existing database as technician `login`.
+    pub fn open(path: &Path, clock: Box<dyn Clock>, login: &str, os_user: &str) -> Result<Desk> {
+        let store = Store::open(path, OpenMode::Existing)?;
+        Ok(Desk::with_store(store, clock, login, os_user))
+    }
+
+    pub fn with_store(store: Store, clock: Box<dyn Clock>, login: &str, os_user: &str) -> Desk {
+        Desk { store, clock, login: login.to_string(), os_user: os_user.to_string() }
+    }
+
+    /// Creates a new database at `path`: the default calendar, the triage
+    /// school, the invoking login as a tier-3 lead and, if asked, the demo
+    /// data, all in one transaction. On failure the new file is removed.
+    pub fn init(path: &Path, opts: &InitOptions, clock: Box<dyn Clock>, login: &str, os_user: &str) -> Result<Desk> {
+        let store = Store::open(path, OpenMode::Create)?;
+        let mut desk = Desk::with_store(store, clock, login, os_user);
+        match desk.seed(opts) {
+            Ok(()) => Ok(desk),
+            Err(e) => {
+                drop(desk);
+                for suffix in ["", "-wal", "-shm"] {
+                    let mut p = path.as_os_str().to_owned();
+                    p.push(suffix);
+                    let _ = std::fs::remove_file(p);
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// Fills a freshly created store (also used on in-memory stores in tests).
+    pub fn seed(&mut self, opts: &InitOptions) -> Result<()> {
+        let now = self.clock.now();
+        let login = self.login.clone();
+        let os_user = self.os_user.clone();
+        self.store.write(|tx| {
+            let tz = opts.tz.as_deref().unwrap_or(DEFAULT_TZ);
+            directory::validate_login(&login)?;
+            let cal = dir::insert_calendar(tx, DEFAULT_CALENDAR, tz, DEFAULT_HOURS, now)?;
+            dir::insert_school(tx, crate::domain::UNASSIGNED_SCHOOL, "Unassigned (triage)", cal, now)?;
+            let mut me = Technician {
+                id: 0,
+                login: login.clone(),
+                name: opts.name.clone().unwrap_or_else(|| login.clone()),
+                tier: crate::domain::Tier::Three,
+                lead: true,
+            };
+            me.id = dir::insert_tech(tx, &me, now)?;
+            let mut cx = Ctx { tx, now, me, os_user: &os_user };
+            cx.audit("init", "database", "1", Some(&format!("schema {}", store::SCHEMA_VERSION)))?;
+            if opts.demo {
+                demo::load(&mut cx)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Runs `f` as the acting technician in one write transaction.
+    pub fn write<T>(&mut self, mut f: impl FnMut(&mut Ctx<'_>) -> Result<T>) -> Result<T> {
+        let now = self.clock.now();
+        let (login, os_user) = (self.login.clone(), self.os_user.clone());
+        self.store.write(|tx| {
+            let me = acting_tech(tx, &login)?;
+            let mut cx = Ctx { tx, now, me, os_user: &os_user };
+            f(&mut cx)
+        })
+    }
+
+    /// Runs a read as the acting technician (unknown logins are refused for
+    /// reads too: the queue is not public).
+    pub fn read<T>(&self, f: impl FnOnce(&Connection, &Technician) -> Result<T>) -> Result<T> {
+        let conn = self.store.conn();
+        let me = acting_tech(conn, &self.login)?;
+        f(conn, &me)
+    }
+
+    /// The acting technician.
+    pub fn me(&self) -> Result<Technician> {
+        acting_tech(self.store.conn(), &self.login)
+    }
+
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    pub fn set_clock(&mut self, clock: Box<dyn Clock>) {
+        self.clock = clock;
+    }
+
+    /// Acts as another technician from now on (tests, demo, `--as`).
+    pub fn act_as(&mut self, login: &str) {
+        self.login = login.to_string();
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+}
+
+fn acting_tech(conn: &Connection, login: &str) -> Result<Technician> {
+    dir::find_tech(conn, login)?.ok_or_else(|| {
+        Error::permission(format!(
+            "'{login}' is not a deskside technician: a lead can add you with `deskside tech add {login} --name \"Your Name\" --tier 1`"
+        ))
+    })
+}

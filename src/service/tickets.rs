@@ -1,0 +1,355 @@
+//! The ticket lifecycle: log, note, take, assign, escalate, hand back,
+//! resolve, reopen, close. Every change bumps the ticket's version and writes
+//! its timeline events in the same transaction.
+
+use super::{directory, Ctx, Desk};
+use crate::domain::{
+    self, EventKind, NewTicket, Priority, Source, Status, Ticket, TicketDetail, TicketFilter, Tier,
+};
+use crate::store::{articles, directory as dir, events, tickets as rows};
+use crate::{Error, Result};
+
+pub const MAX_SUBJECT: usize = 200;
+pub const MAX_BODY: usize = 100_000;
+
+/// Who may see a note.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Visibility {
+    /// A reply the requester sees.
+    Public,
+    /// For technicians only.
+    Internal,
+}
+
+fn normalize_category(c: &str) -> Result<Option<String>> {
+    let c = c.trim().to_lowercase();
+    if c.is_empty() {
+        return Ok(None);
+    }
+    if c.chars().count() > 40 || c.chars().any(char::is_control) {
+        return Err(Error::invalid(format!("invalid category '{c}': at most 40 characters")));
+    }
+    Ok(Some(c))
+}
+
+pub fn create(cx: &mut Ctx<'_>, new: &NewTicket) -> Result<Ticket> {
+    let subject = domain::required_text("subject", &new.subject, MAX_SUBJECT)?;
+    let body = new.body.trim();
+    if body.chars().count() > MAX_BODY {
+        return Err(Error::invalid(format!("body is too long (at most {MAX_BODY} characters)")));
+    }
+    let category = match &new.category {
+        Some(c) => normalize_category(c)?,
+        None => None,
+    };
+    let email = domain::normalize_email(&new.requester)?;
+    let requester = match dir::find_requester(cx.tx, &email)? {
+        Some(r) => r,
+        None => match &new.requester_name {
+            Some(name) => {
+                let code = directory::school_for_email(cx.tx, &email)?;
+                let name = domain::required_text("requester name", name, 200)?;
+                directory::insert_requester(cx, &email, &name, &code)?
+            }
+            None => {
+                return Err(Error::not_found(format!(
+                    "requester {email} not found: add them with `deskside requester add {email} --name NAME` or pass --requester-name"
+                )))
+            }
+        },
+    };
+    let school = dir::find_school(cx.tx, &requester.school)?
+        .ok_or_else(|| Error::not_found(format!("school {} not found", requester.school)))?;
+    let keep = new.keep && cx.me.tier > Tier::One;
+    let (tier, assignee, status) =
+        if keep { (cx.me.tier, Some(cx.me.id), Status::Open) } else { (Tier::One, None, Status::New) };
+    let source = new.source.unwrap_or(Source::Phone);
+    let id = rows::insert(
+        cx.tx,
+        &rows::NewRow {
+            subject: &subject,
+            body,
+            requester_id: requester.id,
+            school_id: school.id,
+            category: category.as_deref(),
+            priority: new.priority.unwrap_or(Priority::Normal).as_str(),
+            status: status.as_str(),
+            tier: tier.number(),
+            assignee_id: assignee,
+            source: source.as_str(),
+            now: cx.now,
+            tech_id: cx.me.id,
+        },
+    )?;
+    cx.event_change(id, EventKind::Created, false, None, None, Some(source.as_str()))?;
+    if keep {
+        cx.event_change(id, EventKind::Assigned, false, None, None, Some(&cx.me.login.clone()))?;
+    }
+    rows::get(cx.tx, id)
+}
+
+/// Loads a ticket for a change, refusing when the caller's copy is stale.
+pub fn load_for_change(cx: &Ctx<'_>, id: i64, expected_version: Option<i64>) -> Result<Ticket> {
+    let t = rows::get(cx.tx, id)?;
+    match expected_version {
+        Some(v) if v != t.version => Err(conflict(cx, id)?),
+        _ => Ok(t),
+    }
+}
+
+fn conflict(cx: &Ctx<'_>, id: i64) -> Result<Error> {
+    let (who, when, version) = rows::last_change(cx.tx, id)?;
+    let who = who.unwrap_or_else(|| "someone".into());
+    Ok(Error::Conflict(format!(
+        "ticket #{id} was changed by {who} at {} (now version {version}): reload it and try again",
+        when.format("%Y-%m-%d %H:%M:%S UTC")
+    )))
+}
+
+/// Writes the changed ticket; refuses if someone else saved it meanwhile.
+pub fn save(cx: &Ctx<'_>, t: &Ticket) -> Result<Ticket> {
+    if !rows::save(cx.tx, t, cx.now, cx.me.id)? {
+        return Err(conflict(cx, t.id)?);
+    }
+    rows::get(cx.tx, t.id)
+}
+
+fn require_can_work(cx: &Ctx<'_>, t: &Ticket, action: &str) -> Result<()> {
+    if cx.me.can_work(t.tier) {
+        Ok(())
+    } else {
+        Err(Error::permission(format!(
+            "{} is tier {} and cannot {action} ticket #{} at tier {}: a tech works tickets at or below their own tier",
+            cx.me.login, cx.me.tier, t.id, t.tier
+        )))
+    }
+}
+
+fn set_status(cx: &Ctx<'_>, t: &mut Ticket, to: Status) -> Result<()> {
+    if t.status == to {
+        return Ok(());
+    }
+    if !t.status.can_become(to) {
+        return Err(Error::invalid(format!("ticket #{} is {} and cannot become {to}", t.id, t.status)));
+    }
+    let from = t.status;
+    match to {
+        Status::Resolved => t.resolved_at = Some(cx.now),
+        Status::Closed => t.closed_at = Some(cx.now),
+        Status::Open if matches!(from, Status::Resolved | Status::Closed) => {
+            t.resolved_at = None;
+            t.closed_at = None;
+        }
+        _ => {}
+    }
+    t.pending_since = if to == Status::Pending { Some(cx.now) } else { None };
+    t.status = to;
+    cx.event_change(t.id, EventKind::StatusChanged, false, None, Some(from.as_str()), Some(to.as_str()))?;
+    Ok(())
+}
+
+fn text(field: &str, value: &str) -> Result<String> {
+    domain::required_text(field, value, MAX_BODY)
+}
+
+/// A public reply or an internal note. Appending never conflicts: it does not
+/// need the caller's version. A first public reply counts as first response.
+pub fn add_note(cx: &mut Ctx<'_>, id: i64, body: &str, visibility: Visibility) -> Result<Ticket> {
+    let body = text(if visibility == Visibility::Public { "reply" } else { "note" }, body)?;
+    let mut t = rows::get(cx.tx, id)?;
+    match visibility {
+        Visibility::Internal => {
+            cx.event(id, EventKind::Note, true, Some(&body))?;
+            save(cx, &t)
+        }
+        Visibility::Public => {
+            cx.event(id, EventKind::Reply, false, Some(&body))?;
+            t.first_response_at.get_or_insert(cx.now);
+            if t.status == Status::New {
+                set_status(cx, &mut t, Status::Open)?;
+            }
+            save(cx, &t)
+        }
+    }
+}
+
+fn assign_to(cx: &Ctx<'_>, t: &mut Ticket, tech: &domain::Technician) -> Result<()> {
+    if !tech.can_work(t.tier) {
+        return Err(Error::permission(format!(
+            "{} is tier {} and cannot work ticket #{} at tier {}: escalate or hand it back first",
+            tech.login, tech.tier, t.id, t.tier
+        )));
+    }
+    if t.assignee_id == Some(tech.id) {
+        return Err(Error::invalid(format!("ticket #{} is already assigned to {}", t.id, tech.login)));
+    }
+    let old = t.assignee.clone();
+    t.assignee_id = Some(tech.id);
+    t.assignee = Some(tech.login.clone());
+    cx.event_change(t.id, EventKind::Assigned, false, None, old.as_deref(), Some(&tech.login))?;
+    if t.status == Status::New {
+        set_status(cx, t, Status::Open)?;
+    }
+    Ok(())
+}
+
+pub fn take(cx: &mut Ctx<'_>, id: i64, expected: Option<i64>) -> Result<Ticket> {
+    let mut t = load_for_change(cx, id, expected)?;
+    require_can_work(cx, &t, "take")?;
+    let me = cx.me.clone();
+    assign_to(cx, &mut t, &me)?;
+    save(cx, &t)
+}
+
+pub fn assign(cx: &mut Ctx<'_>, id: i64, login: &str, expected: Option<i64>) -> Result<Ticket> {
+    let mut t = load_for_change(cx, id, expected)?;
+    require_can_work(cx, &t, "assign")?;
+    let tech = dir::find_tech(cx.tx, login)?
+        .ok_or_else(|| Error::not_found(format!("technician {login} not found (see `deskside tech list`)")))?;
+    assign_to(cx, &mut t, &tech)?;
+    save(cx, &t)
+}
+
+/// Moves a ticket up a tier; the reason is kept as an internal note. The
+/// ticket leaves its assignee and waits in the higher tier's queue.
+pub fn escalate(cx: &mut Ctx<'_>, id: i64, to: Tier, reason: &str, expected: Option<i64>) -> Result<Ticket> {
+    let reason = text("reason", reason)?;
+    let mut t = load_for_change(cx, id, expected)?;
+    require_can_work(cx, &t, "escalate")?;
+    if !t.status.is_active() {
+        return Err(Error::invalid(format!("ticket #{id} is {} and cannot be escalated: reopen it first", t.status)));
+    }
+    if to <= t.tier {
+        return Err(Error::invalid(format!("ticket #{id} is already at tier {}: escalate goes up (--to {})", t.tier, t.tier.number() + 1)));
+    }
+    cx.event_change(id, EventKind::Escalated, true, Some(&reason), Some(&t.tier.to_string()), Some(&to.to_string()))?;
+    t.tier = to;
+    t.assignee_id = None;
+    t.assignee = None;
+    save(cx, &t)
+}
+
+/// Shift left: hands a ticket down a tier with a note saying what to do.
+pub fn handback(cx: &mut Ctx<'_>, id: i64, to: Tier, note: &str, expected: Option<i64>) -> Result<Ticket> {
+    let note = text("note", note)?;
+    let mut t = load_for_change(cx, id, expected)?;
+    require_can_work(cx, &t, "hand back")?;
+    if !t.status.is_active() {
+        return Err(Error::invalid(format!("ticket #{id} is {} and cannot be handed back: reopen it first", t.status)));
+    }
+    if to >= t.tier {
+        return Err(Error::invalid(format!("ticket #{id} is at tier {}: hand back goes down to a lower tier", t.tier)));
+    }
+    cx.event_change(id, EventKind::HandedBack, true, Some(&note), Some(&t.tier.to_string()), Some(&to.to_string()))?;
+    t.tier = to;
+    t.assignee_id = None;
+    t.assignee = None;
+    save(cx, &t)
+}
+
+/// How a ticket was resolved.
+#[derive(Debug, Clone, Default)]
+pub struct Resolution {
+    /// The public reply telling the requester what was done.
+    pub message: String,
+    /// The article that solved it: linked and its use counted.
+    pub article_id: Option<i64>,
+}
+
+pub fn resolve(cx: &mut Ctx<'_>, id: i64, how: &Resolution, expected: Option<i64>) -> Result<Ticket> {
+    let message = text("resolution message", &how.message)?;
+    let mut t = load_for_change(cx, id, expected)?;
+    require_can_work(cx, &t, "resolve")?;
+    if !t.status.is_active() {
+        return Err(Error::invalid(format!("ticket #{id} is already {}", t.status)));
+    }
+    if let Some(article) = how.article_id {
+        link_article(cx, id, article)?;
+    }
+    cx.event(id, EventKind::Reply, false, Some(&message))?;
+    t.first_response_at.get_or_insert(cx.now);
+    set_status(cx, &mut t, Status::Resolved)?;
+    save(cx, &t)
+}
+
+/// Links an article to a ticket and counts its use (once per ticket).
+pub fn link_article(cx: &Ctx<'_>, ticket_id: i64, article_id: i64) -> Result<()> {
+    let title: String = cx
+        .tx
+        .query_row("SELECT title FROM articles WHERE id = ?1", [article_id], |r| r.get(0))
+        .map_err(|_| Error::not_found(format!("article {article_id} not found")))?;
+    if articles::link_to_ticket(cx.tx, ticket_id, article_id, cx.now)? {
+        cx.event_change(ticket_id, EventKind::ArticleLinked, false, Some(&title), None, Some(&article_id.to_string()))?;
+    }
+    Ok(())
+}
+
+pub fn reopen(cx: &mut Ctx<'_>, id: i64, expected: Option<i64>) -> Result<Ticket> {
+    let mut t = load_for_change(cx, id, expected)?;
+    if t.status.is_active() {
+        return Err(Error::invalid(format!("ticket #{id} is {} and is not resolved or closed", t.status)));
+    }
+    set_status(cx, &mut t, Status::Open)?;
+    save(cx, &t)
+}
+
+pub fn close(cx: &mut Ctx<'_>, id: i64, expected: Option<i64>) -> Result<Ticket> {
+    let mut t = load_for_change(cx, id, expected)?;
+    require_can_work(cx, &t, "close")?;
+    if t.status == Status::Closed {
+        return Err(Error::invalid(format!("ticket #{id} is already closed")));
+    }
+    set_status(cx, &mut t, Status::Closed)?;
+    save(cx, &t)
+}
+
+impl Desk {
+    pub fn create_ticket(&mut self, new: &NewTicket) -> Result<Ticket> {
+        self.write(|cx| create(cx, new))
+    }
+
+    pub fn ticket(&self, id: i64) -> Result<TicketDetail> {
+        self.read(|conn, _| {
+            let ticket = rows::get(conn, id)?;
+            let events = events::for_ticket(conn, id)?;
+            Ok(TicketDetail { ticket, events })
+        })
+    }
+
+    /// Tickets for a queue. `mine` is resolved to the acting technician.
+    pub fn tickets(&self, filter: &TicketFilter) -> Result<Vec<Ticket>> {
+        self.read(|conn, _| rows::list(conn, filter))
+    }
+
+    pub fn add_note(&mut self, id: i64, body: &str, visibility: Visibility) -> Result<Ticket> {
+        self.write(|cx| add_note(cx, id, body, visibility))
+    }
+
+    pub fn take(&mut self, id: i64, expected: Option<i64>) -> Result<Ticket> {
+        self.write(|cx| take(cx, id, expected))
+    }
+
+    pub fn assign(&mut self, id: i64, login: &str, expected: Option<i64>) -> Result<Ticket> {
+        self.write(|cx| assign(cx, id, login, expected))
+    }
+
+    pub fn escalate(&mut self, id: i64, to: Tier, reason: &str, expected: Option<i64>) -> Result<Ticket> {
+        self.write(|cx| escalate(cx, id, to, reason, expected))
+    }
+
+    pub fn handback(&mut self, id: i64, to: Tier, note: &str, expected: Option<i64>) -> Result<Ticket> {
+        self.write(|cx| handback(cx, id, to, note, expected))
+    }
+
+    pub fn resolve(&mut self, id: i64, how: &Resolution, expected: Option<i64>) -> Result<Ticket> {
+        self.write(|cx| resolve(cx, id, how, expected))
+    }
+
+    pub fn reopen(&mut self, id: i64, expected: Option<i64>) -> Result<Ticket> {
+        self.write(|cx| reopen(cx, id, expected))
+    }
+
+    pub fn close(&mut self, id: i64, expected: Option<i64>) -> Result<Ticket> {
+        self.write(|cx| close(cx, id, expected))
+    }
+}

@@ -1,0 +1,76 @@
+//! Articles and canned solutions.
+
+use super::to_secs;
+use crate::domain::Timestamp;
+use crate::Result;
+use rusqlite::{named_params, Connection};
+
+pub struct NewArticle<'a> {
+    pub title: &'a str,
+    pub body: &'a str,
+    pub category: Option<&'a str>,
+    pub tags: &'a str,
+    pub status: &'a str,
+    pub audience: &'a str,
+    pub source_ticket_id: Option<i64>,
+    pub author_id: Option<i64>,
+    pub now: Timestamp,
+}
+
+pub fn insert_article(conn: &Connection, a: &NewArticle<'_>) -> Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO articles (title, body, category, tags, status, audience, source_ticket_id,
+                               author_id, created_at, updated_at, published_at)
+         VALUES (:title, :body, :category, :tags, :status, :audience, :ticket, :author, :now, :now,
+                 CASE WHEN :status = 'published' THEN :now END)",
+    )?
+    .execute(named_params! {
+        ":title": a.title, ":body": a.body, ":category": a.category, ":tags": a.tags,
+        ":status": a.status, ":audience": a.audience, ":ticket": a.source_ticket_id,
+        ":author": a.author_id, ":now": to_secs(a.now),
+    })?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub struct NewCanned<'a> {
+    pub title: &'a str,
+    pub body: &'a str,
+    pub category: Option<&'a str>,
+    pub article_id: Option<i64>,
+    pub author_id: Option<i64>,
+    pub now: Timestamp,
+}
+
+pub fn insert_canned(conn: &Connection, c: &NewCanned<'_>) -> Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO canned_solutions (title, body, category, article_id, author_id, created_at, updated_at)
+         VALUES (:title, :body, :category, :article, :author, :now, :now)",
+    )?
+    .execute(named_params! {
+        ":title": c.title, ":body": c.body, ":category": c.category, ":article": c.article_id,
+        ":author": c.author_id, ":now": to_secs(c.now),
+    })?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Records that an article helped resolve a ticket and counts the use.
+pub fn link_to_ticket(conn: &Connection, ticket_id: i64, article_id: i64, now: Timestamp) -> Result<bool> {
+    let n = conn.execute(
+        "INSERT OR IGNORE INTO ticket_articles (ticket_id, article_id, at) VALUES (?1, ?2, ?3)",
+        rusqlite::params![ticket_id, article_id, to_secs(now)],
+    )?;
+    if n == 1 {
+        conn.execute("UPDATE articles SET uses = uses + 1 WHERE id = ?1", [article_id])?;
+    }
+    Ok(n == 1)
+}
+
+/// Records that a canned solution was applied to a ticket and counts the use.
+pub fn record_canned_use(conn: &Connection, ticket_id: i64, canned_id: i64, now: Timestamp) -> Result<()> {
+    conn.execute(
+        "INSERT INTO ticket_canned (ticket_id, canned_id, at) VALUES (?1, ?2, ?3)",
+        rusqlite::params![ticket_id, canned_id, to_secs(now)],
+    )?;
+    conn.execute("UPDATE canned_solutions SET uses = uses + 1 WHERE id = ?1", [canned_id])?;
+    Ok(())
+}

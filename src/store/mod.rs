@@ -1,0 +1,277 @@
+//! The only place that speaks SQL. `Store` opens the file (pragmas,
+//! migrations, the refusal of foreign or newer files); the submodules are
+//! plain query functions over a connection or transaction.
+
+pub mod articles;
+pub mod directory;
+pub mod events;
+pub mod tickets;
+
+use crate::{Error, Result};
+use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Ordered migrations; the index + 1 is the `user_version` each one produces.
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+
+/// The schema version this binary writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// `PRAGMA application_id` marking a deskside database ("desk").
+pub const APPLICATION_ID: i64 = 0x6465_736b;
+
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+const WRITE_ATTEMPTS: u32 = 5;
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// Whether opening may create the file (only `init` does).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenMode {
+    Create,
+    Existing,
+}
+
+impl Store {
+    /// Opens (or with `OpenMode::Create`, creates) a deskside database. Every
+    /// refusal happens before anything is written to the file.
+    pub fn open(path: &Path, mode: OpenMode) -> Result<Store> {
+        let shown = path.display();
+        let exists = path.exists();
+        match mode {
+            OpenMode::Existing if !exists => {
+                return Err(Error::runtime(format!(
+                    "no database at {shown}: create one with `deskside init` (or pass --db PATH)"
+                )))
+            }
+            OpenMode::Create if exists => {
+                return Err(Error::runtime(format!(
+                    "a database already exists at {shown}: nothing was changed (pass --db PATH to create another)"
+                )))
+            }
+            _ => {}
+        }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            if !dir.is_dir() {
+                return Err(Error::runtime(format!(
+                    "cannot open database {shown}: directory {} does not exist",
+                    dir.display()
+                )));
+            }
+        }
+        if exists {
+            check_header(path)?;
+        }
+
+        let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        if mode == OpenMode::Create {
+            flags |= OpenFlags::SQLITE_OPEN_CREATE;
+        }
+        let conn = Connection::open_with_flags(path, flags)
+            .map_err(|e| open_error(path, &e))?;
+        let mut store = Store { conn, path: path.to_path_buf() };
+        store.prepare(mode)?;
+        Ok(store)
+    }
+
+    /// A private in-memory database at the current schema, for tests.
+    pub fn open_in_memory() -> Result<Store> {
+        let conn = Connection::open_in_memory()?;
+        let mut store = Store { conn, path: PathBuf::from(":memory:") };
+        store.prepare(OpenMode::Create)?;
+        Ok(store)
+    }
+
+    fn prepare(&mut self, mode: OpenMode) -> Result<()> {
+        let path = self.path.clone();
+        let wrap = |e: rusqlite::Error| open_error(&path, &e);
+        self.conn.busy_timeout(BUSY_TIMEOUT).map_err(wrap)?;
+        let app_id: i64 = self.conn.query_row("PRAGMA application_id", [], |r| r.get(0)).map_err(wrap)?;
+        let version: i64 = self.conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(wrap)?;
+        let shown = self.path.display();
+        if version > SCHEMA_VERSION {
+            return Err(Error::runtime(format!(
+                "database {shown} has schema version {version}, newer than this deskside understands ({SCHEMA_VERSION}): upgrade deskside; the file was not changed"
+            )));
+        }
+        if mode == OpenMode::Existing {
+            if version == 0 || (app_id != APPLICATION_ID) {
+                return Err(Error::runtime(format!(
+                    "{shown} is an SQLite file but not a deskside database: nothing was changed"
+                )));
+            }
+        }
+        // WAL lets the console read while others write; NORMAL sync is safe with WAL.
+        self.conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))
+            .map_err(wrap)?;
+        self.conn
+            .execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+            .map_err(wrap)?;
+        self.migrate(version)
+    }
+
+    /// Applies every migration newer than `from`, all in one transaction: a
+    /// failure leaves the database at its old version.
+    fn migrate(&mut self, from: i64) -> Result<()> {
+        if from == SCHEMA_VERSION {
+            return Ok(());
+        }
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| open_error(&path, &e))?;
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(from as usize) {
+            tx.execute_batch(sql).map_err(|e| {
+                Error::runtime(format!("migration {} failed on {}: {e}; the database was left unchanged", i + 1, path.display()))
+            })?;
+        }
+        tx.execute_batch(&format!(
+            "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {SCHEMA_VERSION};"
+        ))?;
+        tx.commit().map_err(|e| open_error(&path, &e))?;
+        Ok(())
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The connection for reads.
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Runs `f` in a `BEGIN IMMEDIATE` transaction and commits it; any error
+    /// rolls everything back. When SQLite still reports the database busy
+    /// after the busy timeout, the whole transaction is run again.
+    pub fn write<T>(&mut self, mut f: impl FnMut(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match self.try_write(&mut f) {
+                Err(Retry::Busy(e)) if attempt < WRITE_ATTEMPTS => {
+                    std::thread::sleep(Duration::from_millis(20 * u64::from(attempt)));
+                    let _ = e;
+                }
+                Err(Retry::Busy(e)) => return Err(self.contextual(e)),
+                Err(Retry::Fail(e)) => return Err(e),
+                Ok(v) => return Ok(v),
+            }
+        }
+    }
+
+    fn try_write<T>(&mut self, f: &mut impl FnMut(&Transaction<'_>) -> Result<T>) -> Result<T, Retry> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(Retry::classify)?;
+        let value = f(&tx).map_err(Retry::Fail)?;
+        tx.commit().map_err(Retry::classify)?;
+        Ok(value)
+    }
+
+    fn contextual(&self, e: rusqlite::Error) -> Error {
+        open_error(&self.path, &e)
+    }
+
+    /// Changes whenever another connection commits: the console polls it.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+}
+
+enum Retry {
+    Busy(rusqlite::Error),
+    Fail(Error),
+}
+
+impl Retry {
+    fn classify(e: rusqlite::Error) -> Retry {
+        match e.sqlite_error_code() {
+            Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => Retry::Busy(e),
+            _ => Retry::Fail(e.into()),
+        }
+    }
+}
+
+/// Refuses a file that is not SQLite before SQLite gets a chance to touch it.
+fn check_header(path: &Path) -> Result<()> {
+    let shown = path.display();
+    let mut file = std::fs::File::open(path).map_err(|e| {
+        Error::runtime(format!("cannot read database {shown}: {}", io_reason(&e)))
+    })?;
+    let mut header = [0u8; 16];
+    let n = file.read(&mut header).map_err(|e| Error::runtime(format!("cannot read database {shown}: {e}")))?;
+    if n == 0 {
+        return Err(Error::runtime(format!(
+            "{shown} is an empty file, not a deskside database: nothing was changed"
+        )));
+    }
+    if n < 16 || &header != b"SQLite format 3\0" {
+        return Err(Error::runtime(format!(
+            "{shown} is not a deskside database (not an SQLite file): nothing was changed"
+        )));
+    }
+    Ok(())
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// An error from opening or writing the file, with the path and a hint.
+fn open_error(path: &Path, e: &rusqlite::Error) -> Error {
+    let shown = path.display();
+    let msg = match e.sqlite_error_code() {
+        Some(ErrorCode::ReadOnly) | Some(ErrorCode::PermissionDenied) => format!(
+            "cannot write database {shown}: permission denied (a shared database needs group write access to the file and its directory)"
+        ),
+        Some(ErrorCode::CannotOpen) => format!(
+            "cannot open database {shown}: the file or its directory cannot be written (check permissions)"
+        ),
+        Some(ErrorCode::NotADatabase) => {
+            format!("{shown} is not a deskside database: nothing was changed")
+        }
+        Some(ErrorCode::DatabaseCorrupt) => format!("database {shown} is damaged: restore it from a backup"),
+        Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => format!(
+            "database {shown} stayed busy for too long (another deskside is holding it): try again"
+        ),
+        Some(ErrorCode::DiskFull) => format!("cannot write database {shown}: the disk is full"),
+        _ => format!("database {shown}: {}", describe_sqlite_error(e)),
+    };
+    Error::Runtime(msg)
+}
+
+/// A one-line description of an SQLite error for users.
+pub fn describe_sqlite_error(e: &rusqlite::Error) -> String {
+    match e {
+        rusqlite::Error::SqliteFailure(err, Some(msg)) => format!("{msg} ({:?})", err.code),
+        rusqlite::Error::SqliteFailure(err, None) => format!("{:?}", err.code),
+        other => other.to_string(),
+    }
+    .replace('\n', " ")
+}
+
+/// Seconds since the epoch, as stored.
+pub fn to_secs(t: crate::domain::Timestamp) -> i64 {
+    t.timestamp()
+}
+
+/// The stored seconds back as a timestamp.
+pub fn from_secs(s: i64) -> crate::domain::Timestamp {
+    chrono::DateTime::from_timestamp(s, 0).unwrap_or_default()
+}
+
+pub fn from_opt_secs(s: Option<i64>) -> Option<crate::domain::Timestamp> {
+    s.map(from_secs)
+}

@@ -1,0 +1,168 @@
+//! Ticket rows.
+
+use super::{from_opt_secs, from_secs, to_secs};
+use crate::domain::{Ticket, TicketFilter, Timestamp};
+use crate::{Error, Result};
+use rusqlite::{named_params, params, Connection, OptionalExtension, Row};
+
+const SELECT: &str = "
+    SELECT t.id, t.subject, t.body, t.status, t.priority, t.tier, t.category, t.source,
+           s.code, r.email, r.name, a.login, t.created_at, t.updated_at, u.login,
+           t.first_response_at, t.resolved_at, t.closed_at, t.response_due_at, t.resolve_due_at,
+           t.version, t.school_id, t.requester_id, t.assignee_id, t.pending_since
+      FROM tickets t
+      JOIN schools s ON s.id = t.school_id
+      JOIN requesters r ON r.id = t.requester_id
+      LEFT JOIN technicians a ON a.id = t.assignee_id
+      LEFT JOIN technicians u ON u.id = t.updated_by";
+
+fn parse<T: std::str::FromStr<Err = Error>>(idx: usize, text: String) -> rusqlite::Result<T> {
+    text.parse()
+        .map_err(|e: Error| rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e)))
+}
+
+fn row_to_ticket(r: &Row<'_>) -> rusqlite::Result<Ticket> {
+    let tier: i64 = r.get(5)?;
+    Ok(Ticket {
+        id: r.get(0)?,
+        subject: r.get(1)?,
+        body: r.get(2)?,
+        status: parse(3, r.get(3)?)?,
+        priority: parse(4, r.get(4)?)?,
+        tier: crate::domain::Tier::from_number(tier)
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(5, rusqlite::types::Type::Integer, Box::new(e)))?,
+        category: r.get(6)?,
+        source: parse(7, r.get(7)?)?,
+        school: r.get(8)?,
+        requester: r.get(9)?,
+        requester_name: r.get(10)?,
+        assignee: r.get(11)?,
+        created_at: from_secs(r.get(12)?),
+        updated_at: from_secs(r.get(13)?),
+        updated_by: r.get(14)?,
+        first_response_at: from_opt_secs(r.get(15)?),
+        resolved_at: from_opt_secs(r.get(16)?),
+        closed_at: from_opt_secs(r.get(17)?),
+        response_due_at: from_opt_secs(r.get(18)?),
+        resolve_due_at: from_opt_secs(r.get(19)?),
+        version: r.get(20)?,
+        school_id: r.get(21)?,
+        requester_id: r.get(22)?,
+        assignee_id: r.get(23)?,
+        pending_since: from_opt_secs(r.get(24)?),
+    })
+}
+
+pub fn find(conn: &Connection, id: i64) -> Result<Option<Ticket>> {
+    let sql = format!("{SELECT} WHERE t.id = ?1");
+    Ok(conn.prepare_cached(&sql)?.query_row([id], row_to_ticket).optional()?)
+}
+
+pub fn get(conn: &Connection, id: i64) -> Result<Ticket> {
+    find(conn, id)?.ok_or_else(|| Error::not_found(format!("ticket #{id} not found")))
+}
+
+/// Fields a new ticket row needs; everything else starts empty.
+pub struct NewRow<'a> {
+    pub subject: &'a str,
+    pub body: &'a str,
+    pub requester_id: i64,
+    pub school_id: i64,
+    pub category: Option<&'a str>,
+    pub priority: &'a str,
+    pub status: &'a str,
+    pub tier: i64,
+    pub assignee_id: Option<i64>,
+    pub source: &'a str,
+    pub now: Timestamp,
+    pub tech_id: i64,
+}
+
+pub fn insert(conn: &Connection, row: &NewRow<'_>) -> Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO tickets (subject, body, requester_id, school_id, category, priority, status,
+                              tier, assignee_id, source, created_at, updated_at, updated_by)
+         VALUES (:subject, :body, :requester, :school, :category, :priority, :status,
+                 :tier, :assignee, :source, :now, :now, :tech)",
+    )?
+    .execute(named_params! {
+        ":subject": row.subject, ":body": row.body, ":requester": row.requester_id,
+        ":school": row.school_id, ":category": row.category, ":priority": row.priority,
+        ":status": row.status, ":tier": row.tier, ":assignee": row.assignee_id,
+        ":source": row.source, ":now": to_secs(row.now), ":tech": row.tech_id,
+    })?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Writes every mutable field of `t` if nobody changed the row since
+/// `t.version` was read; bumps the version. Returns false on a lost race.
+pub fn save(conn: &Connection, t: &Ticket, now: Timestamp, tech_id: i64) -> Result<bool> {
+    let n = conn
+        .prepare_cached(
+            "UPDATE tickets SET subject = :subject, body = :body, category = :category,
+                    priority = :priority, status = :status, tier = :tier, assignee_id = :assignee,
+                    first_response_at = :first_response, resolved_at = :resolved, closed_at = :closed,
+                    response_due_at = :response_due, resolve_due_at = :resolve_due,
+                    pending_since = :pending_since, school_id = :school, requester_id = :requester,
+                    updated_at = :now, updated_by = :tech, version = version + 1
+              WHERE id = :id AND version = :version",
+        )?
+        .execute(named_params! {
+            ":subject": t.subject, ":body": t.body, ":category": t.category,
+            ":priority": t.priority.as_str(), ":status": t.status.as_str(), ":tier": t.tier.number(),
+            ":assignee": t.assignee_id, ":first_response": t.first_response_at.map(to_secs),
+            ":resolved": t.resolved_at.map(to_secs), ":closed": t.closed_at.map(to_secs),
+            ":response_due": t.response_due_at.map(to_secs), ":resolve_due": t.resolve_due_at.map(to_secs),
+            ":pending_since": t.pending_since.map(to_secs), ":school": t.school_id,
+            ":requester": t.requester_id, ":now": to_secs(now), ":tech": tech_id,
+            ":id": t.id, ":version": t.version,
+        })?;
+    Ok(n == 1)
+}
+
+/// Tickets matching `f`: active ones first, then by priority and age.
+pub fn list(conn: &Connection, f: &TicketFilter) -> Result<Vec<Ticket>> {
+    let mut sql = format!("{SELECT} WHERE 1 = 1");
+    let mut args: Vec<rusqlite::types::Value> = Vec::new();
+    if !f.statuses.is_empty() {
+        let marks = vec!["?"; f.statuses.len()].join(", ");
+        sql.push_str(&format!(" AND t.status IN ({marks})"));
+        args.extend(f.statuses.iter().map(|s| s.as_str().to_string().into()));
+    } else if !f.include_done {
+        sql.push_str(" AND t.status IN ('new', 'open', 'pending')");
+    }
+    if let Some(tier) = f.tier {
+        sql.push_str(" AND t.tier = ?");
+        args.push(tier.number().into());
+    }
+    if let Some(code) = &f.school {
+        sql.push_str(" AND s.code = ?");
+        args.push(code.clone().into());
+    }
+    if let Some(login) = &f.assignee {
+        sql.push_str(" AND a.login = ?");
+        args.push(login.clone().into());
+    }
+    sql.push_str(
+        " ORDER BY t.status IN ('resolved', 'closed'),
+                   COALESCE(t.resolve_due_at, 9223372036854775807),
+                   CASE t.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END,
+                   t.created_at, t.id",
+    );
+    if let Some(limit) = f.limit {
+        sql.push_str(&format!(" LIMIT {limit}"));
+    }
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(args), row_to_ticket)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Who last changed a ticket and when: for conflict messages.
+pub fn last_change(conn: &Connection, id: i64) -> Result<(Option<String>, Timestamp, i64)> {
+    Ok(conn.query_row(
+        "SELECT u.login, t.updated_at, t.version FROM tickets t
+           LEFT JOIN technicians u ON u.id = t.updated_by WHERE t.id = ?1",
+        params![id],
+        |r| Ok((r.get(0)?, from_secs(r.get(1)?), r.get(2)?)),
+    )?)
+}
