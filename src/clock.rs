@@ -27,12 +27,10 @@ impl Clock for FixedClock {
 
 /// Parses an RFC 3339 instant, naming the field on failure.
 pub fn parse_instant(field: &str, text: &str) -> crate::Result<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(text.trim())
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| {
-            crate::Error::invalid(format!(
-                "invalid {field} '{}': expected an RFC 3339 time like 2026-11-24T09:30:00Z",
-                text.trim()
-            ))
-        })
+    DateTime::parse_from_rfc3339(text.trim()).map(|t| t.with_timezone(&Utc)).map_err(|_| {
+        crate::Error::invalid(format!(
+            "invalid {field} '{}': expected an RFC 3339 time like 2026-11-24T09:30:00Z",
+            text.trim()
+        ))
+    })
 }

@@ -36,9 +36,9 @@ pub fn user_config_path() -> Option<PathBuf> {
 
 /// The default database path (`~/.local/share/deskside/deskside.db` on Linux).
 pub fn default_db_path() -> Result<PathBuf> {
-    project_dirs()
-        .map(|d| d.data_dir().join("deskside.db"))
-        .ok_or_else(|| Error::runtime("cannot find a home directory for the default database: pass --db PATH"))
+    project_dirs().map(|d| d.data_dir().join("deskside.db")).ok_or_else(|| {
+        Error::runtime("cannot find a home directory for the default database: pass --db PATH")
+    })
 }
 
 fn read_config(path: &Path) -> Result<Option<Config>> {

@@ -122,7 +122,12 @@ pub fn tech(inv: &Invocation, cmd: TechCmd) -> Result<()> {
             let rows: Vec<Vec<String>> = techs
                 .iter()
                 .map(|t| {
-                    vec![t.login.clone(), fit(&t.name, 30), t.tier.to_string(), if t.lead { "lead".into() } else { String::new() }]
+                    vec![
+                        t.login.clone(),
+                        fit(&t.name, 30),
+                        t.tier.to_string(),
+                        if t.lead { "lead".into() } else { String::new() },
+                    ]
                 })
                 .collect();
             output::table(&["LOGIN", "NAME", "TIER", "LEAD"], &rows);

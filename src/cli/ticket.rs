@@ -3,7 +3,9 @@
 use super::directory::parse_tier;
 use super::output::{self, age, fit, opt_time, safe, time};
 use super::Invocation;
-use crate::domain::{EventKind, NewTicket, Priority, Source, Status, Ticket, TicketDetail, TicketFilter, Tier};
+use crate::domain::{
+    EventKind, NewTicket, Priority, Source, Status, Ticket, TicketDetail, TicketFilter, Tier,
+};
 use crate::service::tickets::{Resolution, Visibility};
 use crate::{Error, Result};
 use clap::{Args, Subcommand};
@@ -167,7 +169,13 @@ pub fn run(inv: &Invocation, cmd: TicketCmd) -> Result<()> {
         if inv.json {
             output::json(&t)
         } else {
-            println!("#{} {what} ({}, tier {}, {})", t.id, t.status, t.tier, t.assignee.as_deref().unwrap_or("unassigned"));
+            println!(
+                "#{} {what} ({}, tier {}, {})",
+                t.id,
+                t.status,
+                t.tier,
+                t.assignee.as_deref().unwrap_or("unassigned")
+            );
             Ok(())
         }
     };
@@ -187,7 +195,14 @@ pub fn run(inv: &Invocation, cmd: TicketCmd) -> Result<()> {
             if inv.json {
                 return output::json(&t);
             }
-            println!("Logged #{} for {} <{}> at {}: {}", t.id, safe(&t.requester_name, false), t.requester, t.school, safe(&t.subject, false));
+            println!(
+                "Logged #{} for {} <{}> at {}: {}",
+                t.id,
+                safe(&t.requester_name, false),
+                t.requester,
+                t.school,
+                safe(&t.subject, false)
+            );
         }
         TicketCmd::List(args) => {
             let filter = TicketFilter {
@@ -218,8 +233,12 @@ pub fn run(inv: &Invocation, cmd: TicketCmd) -> Result<()> {
         }
         TicketCmd::Take { id, v } => done(desk.take(id, v.if_version)?, "taken")?,
         TicketCmd::Assign { id, login, v } => done(desk.assign(id, &login, v.if_version)?, "assigned")?,
-        TicketCmd::Escalate { id, to, reason, v } => done(desk.escalate(id, to, &reason, v.if_version)?, "escalated")?,
-        TicketCmd::Handback { id, to, note, v } => done(desk.handback(id, to, &note, v.if_version)?, "handed back")?,
+        TicketCmd::Escalate { id, to, reason, v } => {
+            done(desk.escalate(id, to, &reason, v.if_version)?, "escalated")?
+        }
+        TicketCmd::Handback { id, to, note, v } => {
+            done(desk.handback(id, to, &note, v.if_version)?, "handed back")?
+        }
         TicketCmd::Resolve { id, message, v } => {
             let how = Resolution { message, article_id: None };
             done(desk.resolve(id, &how, v.if_version)?, "resolved")?
@@ -251,7 +270,10 @@ fn print_list(tickets: &[Ticket], now: crate::domain::Timestamp) {
             ]
         })
         .collect();
-    output::table(&["ID", "SCHOOL", "STATUS", "PRIORITY", "TIER", "ASSIGNEE", "AGE", "REQUESTER", "SUBJECT"], &rows);
+    output::table(
+        &["ID", "SCHOOL", "STATUS", "PRIORITY", "TIER", "ASSIGNEE", "AGE", "REQUESTER", "SUBJECT"],
+        &rows,
+    );
 }
 
 fn print_detail(d: &TicketDetail, now: crate::domain::Timestamp) {

@@ -72,10 +72,7 @@ pub fn normalize_email(raw: &str) -> crate::Result<String> {
     if valid {
         Ok(email)
     } else {
-        Err(crate::Error::invalid(format!(
-            "invalid email address '{}': expected name@domain",
-            raw.trim()
-        )))
+        Err(crate::Error::invalid(format!("invalid email address '{}': expected name@domain", raw.trim())))
     }
 }
 

@@ -284,7 +284,8 @@ fn generate_tickets(
     let mut rng = Rng(SEED);
     let end = cx.now;
     let me = cx.me.clone();
-    let tier_of = |tier: Tier| staff.iter().filter(move |t| t.tier == tier && !t.lead).cloned().collect::<Vec<_>>();
+    let tier_of =
+        |tier: Tier| staff.iter().filter(move |t| t.tier == tier && !t.lead).cloned().collect::<Vec<_>>();
     let first_line = tier_of(Tier::One);
     let first_line = if first_line.is_empty() { vec![me.clone()] } else { first_line };
     let weighted: Vec<&Scenario> =
@@ -358,7 +359,12 @@ fn generate_tickets(
         if rng.chance(6) {
             at_time!(step(&mut rng, 240, 2000), holder);
             tickets::reopen(cx, id, None)?;
-            tickets::add_note(cx, id, "Requester says it is happening again.", tickets::Visibility::Internal)?;
+            tickets::add_note(
+                cx,
+                id,
+                "Requester says it is happening again.",
+                tickets::Visibility::Internal,
+            )?;
             at_time!(step(&mut rng, 30, 600), worker);
             let again = Resolution { message: format!("Following up: {}", s.resolution), article_id: None };
             tickets::resolve(cx, id, &again, None)?;

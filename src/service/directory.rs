@@ -31,7 +31,9 @@ pub fn validate_login(login: &str) -> Result<()> {
 
 fn normalize_code(code: &str) -> Result<String> {
     let c = code.trim().to_ascii_uppercase();
-    if (2..=12).contains(&c.len()) && c.chars().all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_digit() || ch == '-') {
+    if (2..=12).contains(&c.len())
+        && c.chars().all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_digit() || ch == '-')
+    {
         Ok(c)
     } else {
         Err(Error::invalid(format!(
@@ -124,7 +126,9 @@ pub fn add_requester(cx: &mut Ctx<'_>, email: &str, name: &str, school: Option<&
         Some(code) => {
             let code = code.trim().to_ascii_uppercase();
             dir::find_school(cx.tx, &code)?
-                .ok_or_else(|| Error::not_found(format!("school {code} not found (see `deskside school list`)")))?
+                .ok_or_else(|| {
+                    Error::not_found(format!("school {code} not found (see `deskside school list`)"))
+                })?
                 .code
         }
         None => school_for_email(cx.tx, &email)?,
@@ -139,7 +143,8 @@ pub fn school_for_email(conn: &Connection, email: &str) -> Result<String> {
 }
 
 pub(crate) fn insert_requester(cx: &mut Ctx<'_>, email: &str, name: &str, code: &str) -> Result<Requester> {
-    let school = dir::find_school(cx.tx, code)?.ok_or_else(|| Error::not_found(format!("school {code} not found")))?;
+    let school =
+        dir::find_school(cx.tx, code)?.ok_or_else(|| Error::not_found(format!("school {code} not found")))?;
     let id = dir::insert_requester(cx.tx, email, name, school.id, cx.now)?;
     cx.audit("add", "requester", email, Some(&format!("{name}; school {code}")))?;
     Ok(Requester { id, email: email.to_string(), name: name.to_string(), school: school.code })

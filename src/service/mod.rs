@@ -118,18 +118,27 @@ impl Desk {
     /// Creates a new database at `path`: the default calendar, the triage
     /// school, the invoking login as a tier-3 lead and, if asked, the demo
     /// data, all in one transaction. On failure the new file is removed.
-    pub fn init(path: &Path, opts: &InitOptions, clock: Box<dyn Clock>, login: &str, os_user: &str) -> Result<Desk> {
+    pub fn init(
+        path: &Path,
+        opts: &InitOptions,
+        clock: Box<dyn Clock>,
+        login: &str,
+        os_user: &str,
+    ) -> Result<Desk> {
+        let pre_created = path.exists();
         let store = Store::open(path, OpenMode::Create)?;
         let mut desk = Desk::with_store(store, clock, login, os_user);
         match desk.seed(opts) {
             Ok(()) => Ok(desk),
             Err(e) => {
                 drop(desk);
-                for suffix in ["", "-wal", "-shm"] {
+                for suffix in ["-wal", "-shm"] {
                     let mut p = path.as_os_str().to_owned();
                     p.push(suffix);
                     let _ = std::fs::remove_file(p);
                 }
+                // A file the admin prepared (group, mode) is emptied, not removed.
+                let _ = if pre_created { std::fs::write(path, b"") } else { std::fs::remove_file(path) };
                 Err(e)
             }
         }

@@ -204,8 +204,9 @@ pub fn take(cx: &mut Ctx<'_>, id: i64, expected: Option<i64>) -> Result<Ticket> 
 pub fn assign(cx: &mut Ctx<'_>, id: i64, login: &str, expected: Option<i64>) -> Result<Ticket> {
     let mut t = load_for_change(cx, id, expected)?;
     require_can_work(cx, &t, "assign")?;
-    let tech = dir::find_tech(cx.tx, login)?
-        .ok_or_else(|| Error::not_found(format!("technician {login} not found (see `deskside tech list`)")))?;
+    let tech = dir::find_tech(cx.tx, login)?.ok_or_else(|| {
+        Error::not_found(format!("technician {login} not found (see `deskside tech list`)"))
+    })?;
     assign_to(cx, &mut t, &tech)?;
     save(cx, &t)
 }
@@ -217,12 +218,26 @@ pub fn escalate(cx: &mut Ctx<'_>, id: i64, to: Tier, reason: &str, expected: Opt
     let mut t = load_for_change(cx, id, expected)?;
     require_can_work(cx, &t, "escalate")?;
     if !t.status.is_active() {
-        return Err(Error::invalid(format!("ticket #{id} is {} and cannot be escalated: reopen it first", t.status)));
+        return Err(Error::invalid(format!(
+            "ticket #{id} is {} and cannot be escalated: reopen it first",
+            t.status
+        )));
     }
     if to <= t.tier {
-        return Err(Error::invalid(format!("ticket #{id} is already at tier {}: escalate goes up (--to {})", t.tier, t.tier.number() + 1)));
+        return Err(Error::invalid(format!(
+            "ticket #{id} is already at tier {}: escalate goes up (--to {})",
+            t.tier,
+            t.tier.number() + 1
+        )));
     }
-    cx.event_change(id, EventKind::Escalated, true, Some(&reason), Some(&t.tier.to_string()), Some(&to.to_string()))?;
+    cx.event_change(
+        id,
+        EventKind::Escalated,
+        true,
+        Some(&reason),
+        Some(&t.tier.to_string()),
+        Some(&to.to_string()),
+    )?;
     t.tier = to;
     t.assignee_id = None;
     t.assignee = None;
@@ -235,12 +250,25 @@ pub fn handback(cx: &mut Ctx<'_>, id: i64, to: Tier, note: &str, expected: Optio
     let mut t = load_for_change(cx, id, expected)?;
     require_can_work(cx, &t, "hand back")?;
     if !t.status.is_active() {
-        return Err(Error::invalid(format!("ticket #{id} is {} and cannot be handed back: reopen it first", t.status)));
+        return Err(Error::invalid(format!(
+            "ticket #{id} is {} and cannot be handed back: reopen it first",
+            t.status
+        )));
     }
     if to >= t.tier {
-        return Err(Error::invalid(format!("ticket #{id} is at tier {}: hand back goes down to a lower tier", t.tier)));
+        return Err(Error::invalid(format!(
+            "ticket #{id} is at tier {}: hand back goes down to a lower tier",
+            t.tier
+        )));
     }
-    cx.event_change(id, EventKind::HandedBack, true, Some(&note), Some(&t.tier.to_string()), Some(&to.to_string()))?;
+    cx.event_change(
+        id,
+        EventKind::HandedBack,
+        true,
+        Some(&note),
+        Some(&t.tier.to_string()),
+        Some(&to.to_string()),
+    )?;
     t.tier = to;
     t.assignee_id = None;
     t.assignee = None;
@@ -279,7 +307,14 @@ pub fn link_article(cx: &Ctx<'_>, ticket_id: i64, article_id: i64) -> Result<()>
         .query_row("SELECT title FROM articles WHERE id = ?1", [article_id], |r| r.get(0))
         .map_err(|_| Error::not_found(format!("article {article_id} not found")))?;
     if articles::link_to_ticket(cx.tx, ticket_id, article_id, cx.now)? {
-        cx.event_change(ticket_id, EventKind::ArticleLinked, false, Some(&title), None, Some(&article_id.to_string()))?;
+        cx.event_change(
+            ticket_id,
+            EventKind::ArticleLinked,
+            false,
+            Some(&title),
+            None,
+            Some(&article_id.to_string()),
+        )?;
     }
     Ok(())
 }

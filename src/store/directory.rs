@@ -15,9 +15,7 @@ pub fn insert_calendar(conn: &Connection, name: &str, tz: &str, hours: &str, now
 }
 
 pub fn calendar_id(conn: &Connection, name: &str) -> Result<Option<i64>> {
-    Ok(conn
-        .query_row("SELECT id FROM calendars WHERE name = ?1", [name], |r| r.get(0))
-        .optional()?)
+    Ok(conn.query_row("SELECT id FROM calendars WHERE name = ?1", [name], |r| r.get(0)).optional()?)
 }
 
 pub fn insert_closure(conn: &Connection, calendar_id: i64, from: &str, to: &str, label: &str) -> Result<i64> {
@@ -28,7 +26,13 @@ pub fn insert_closure(conn: &Connection, calendar_id: i64, from: &str, to: &str,
     Ok(conn.last_insert_rowid())
 }
 
-pub fn insert_school(conn: &Connection, code: &str, name: &str, calendar_id: i64, now: Timestamp) -> Result<i64> {
+pub fn insert_school(
+    conn: &Connection,
+    code: &str,
+    name: &str,
+    calendar_id: i64,
+    now: Timestamp,
+) -> Result<i64> {
     conn.execute(
         "INSERT INTO schools (code, name, calendar_id, created_at) VALUES (?1, ?2, ?3, ?4)",
         params![code, name, calendar_id, to_secs(now)],
@@ -37,7 +41,10 @@ pub fn insert_school(conn: &Connection, code: &str, name: &str, calendar_id: i64
 }
 
 pub fn insert_domain(conn: &Connection, domain: &str, school_id: i64) -> Result<()> {
-    conn.execute("INSERT INTO school_domains (domain, school_id) VALUES (?1, ?2)", params![domain, school_id])?;
+    conn.execute(
+        "INSERT INTO school_domains (domain, school_id) VALUES (?1, ?2)",
+        params![domain, school_id],
+    )?;
     Ok(())
 }
 
@@ -68,7 +75,8 @@ pub fn school_for_email_domain(conn: &Connection, domain: &str) -> Result<Option
 
 fn school_from_row(conn: &Connection, r: &Row<'_>) -> rusqlite::Result<School> {
     let id: i64 = r.get(0)?;
-    let mut stmt = conn.prepare_cached("SELECT domain FROM school_domains WHERE school_id = ?1 ORDER BY domain")?;
+    let mut stmt =
+        conn.prepare_cached("SELECT domain FROM school_domains WHERE school_id = ?1 ORDER BY domain")?;
     let domains = stmt.query_map([id], |d| d.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
     Ok(School { id, code: r.get(1)?, name: r.get(2)?, calendar: r.get(3)?, domains })
 }
@@ -88,7 +96,13 @@ pub fn list_schools(conn: &Connection) -> Result<Vec<School>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-pub fn insert_requester(conn: &Connection, email: &str, name: &str, school_id: i64, now: Timestamp) -> Result<i64> {
+pub fn insert_requester(
+    conn: &Connection,
+    email: &str,
+    name: &str,
+    school_id: i64,
+    now: Timestamp,
+) -> Result<i64> {
     conn.execute(
         "INSERT INTO requesters (email, name, school_id, created_at) VALUES (?1, ?2, ?3, ?4)",
         params![email, name, school_id, to_secs(now)],
@@ -136,7 +150,9 @@ fn tech_from_row(r: &Row<'_>) -> rusqlite::Result<Technician> {
 
 pub fn find_tech(conn: &Connection, login: &str) -> Result<Option<Technician>> {
     Ok(conn
-        .prepare_cached("SELECT id, login, name, tier, lead FROM technicians WHERE login = ?1 AND active = 1")?
+        .prepare_cached(
+            "SELECT id, login, name, tier, lead FROM technicians WHERE login = ?1 AND active = 1",
+        )?
         .query_row([login], tech_from_row)
         .optional()?)
 }

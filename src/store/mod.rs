@@ -28,6 +28,9 @@ const WRITE_ATTEMPTS: u32 = 5;
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// SQLite fell back to read-only because the file is not writable for
+    /// this user: reads work, writes are refused with a clear message.
+    read_only: bool,
 }
 
 /// Whether opening may create the file (only `init` does).
@@ -43,13 +46,16 @@ impl Store {
     pub fn open(path: &Path, mode: OpenMode) -> Result<Store> {
         let shown = path.display();
         let exists = path.exists();
+        // An empty file counts as absent for `init`: admins pre-create the
+        // shared file with the right group and mode, then initialise it.
+        let empty = exists && std::fs::metadata(path).map(|m| m.len() == 0).unwrap_or(false);
         match mode {
             OpenMode::Existing if !exists => {
                 return Err(Error::runtime(format!(
                     "no database at {shown}: create one with `deskside init` (or pass --db PATH)"
                 )))
             }
-            OpenMode::Create if exists => {
+            OpenMode::Create if exists && !empty => {
                 return Err(Error::runtime(format!(
                     "a database already exists at {shown}: nothing was changed (pass --db PATH to create another)"
                 )))
@@ -64,7 +70,7 @@ impl Store {
                 )));
             }
         }
-        if exists {
+        if exists && !(empty && mode == OpenMode::Create) {
             check_header(path)?;
         }
 
@@ -72,9 +78,9 @@ impl Store {
         if mode == OpenMode::Create {
             flags |= OpenFlags::SQLITE_OPEN_CREATE;
         }
-        let conn = Connection::open_with_flags(path, flags)
-            .map_err(|e| open_error(path, &e))?;
-        let mut store = Store { conn, path: path.to_path_buf() };
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| open_error(path, &e))?;
+        let read_only = conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false);
+        let mut store = Store { conn, path: path.to_path_buf(), read_only };
         store.prepare(mode)?;
         Ok(store)
     }
@@ -82,7 +88,7 @@ impl Store {
     /// A private in-memory database at the current schema, for tests.
     pub fn open_in_memory() -> Result<Store> {
         let conn = Connection::open_in_memory()?;
-        let mut store = Store { conn, path: PathBuf::from(":memory:") };
+        let mut store = Store { conn, path: PathBuf::from(":memory:"), read_only: false };
         store.prepare(OpenMode::Create)?;
         Ok(store)
     }
@@ -99,20 +105,17 @@ impl Store {
                 "database {shown} has schema version {version}, newer than this deskside understands ({SCHEMA_VERSION}): upgrade deskside; the file was not changed"
             )));
         }
-        if mode == OpenMode::Existing {
-            if version == 0 || (app_id != APPLICATION_ID) {
-                return Err(Error::runtime(format!(
-                    "{shown} is an SQLite file but not a deskside database: nothing was changed"
-                )));
-            }
+        if mode == OpenMode::Existing && (version == 0 || app_id != APPLICATION_ID) {
+            return Err(Error::runtime(format!(
+                "{shown} is an SQLite file but not a deskside database: nothing was changed"
+            )));
+        }
+        if self.read_only {
+            return if version == SCHEMA_VERSION { Ok(()) } else { Err(self.permission_error()) };
         }
         // WAL lets the console read while others write; NORMAL sync is safe with WAL.
-        self.conn
-            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))
-            .map_err(wrap)?;
-        self.conn
-            .execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
-            .map_err(wrap)?;
+        self.conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0)).map_err(wrap)?;
+        self.conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;").map_err(wrap)?;
         self.migrate(version)
     }
 
@@ -129,7 +132,11 @@ impl Store {
             .map_err(|e| open_error(&path, &e))?;
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(from as usize) {
             tx.execute_batch(sql).map_err(|e| {
-                Error::runtime(format!("migration {} failed on {}: {e}; the database was left unchanged", i + 1, path.display()))
+                Error::runtime(format!(
+                    "migration {} failed on {}: {e}; the database was left unchanged",
+                    i + 1,
+                    path.display()
+                ))
             })?;
         }
         tx.execute_batch(&format!(
@@ -152,6 +159,9 @@ impl Store {
     /// rolls everything back. When SQLite still reports the database busy
     /// after the busy timeout, the whole transaction is run again.
     pub fn write<T>(&mut self, mut f: impl FnMut(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        if self.read_only {
+            return Err(self.permission_error());
+        }
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -168,13 +178,18 @@ impl Store {
     }
 
     fn try_write<T>(&mut self, f: &mut impl FnMut(&Transaction<'_>) -> Result<T>) -> Result<T, Retry> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(Retry::classify)?;
+        let tx =
+            self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(Retry::classify)?;
         let value = f(&tx).map_err(Retry::Fail)?;
         tx.commit().map_err(Retry::classify)?;
         Ok(value)
+    }
+
+    fn permission_error(&self) -> Error {
+        Error::runtime(format!(
+            "cannot write database {}: permission denied (a shared database needs group write access to the file and its directory)",
+            self.path.display()
+        ))
     }
 
     fn contextual(&self, e: rusqlite::Error) -> Error {
@@ -204,11 +219,11 @@ impl Retry {
 /// Refuses a file that is not SQLite before SQLite gets a chance to touch it.
 fn check_header(path: &Path) -> Result<()> {
     let shown = path.display();
-    let mut file = std::fs::File::open(path).map_err(|e| {
-        Error::runtime(format!("cannot read database {shown}: {}", io_reason(&e)))
-    })?;
+    let mut file = std::fs::File::open(path)
+        .map_err(|e| Error::runtime(format!("cannot read database {shown}: {}", io_reason(&e))))?;
     let mut header = [0u8; 16];
-    let n = file.read(&mut header).map_err(|e| Error::runtime(format!("cannot read database {shown}: {e}")))?;
+    let n =
+        file.read(&mut header).map_err(|e| Error::runtime(format!("cannot read database {shown}: {e}")))?;
     if n == 0 {
         return Err(Error::runtime(format!(
             "{shown} is an empty file, not a deskside database: nothing was changed"

@@ -17,8 +17,9 @@ const SELECT: &str = "
       LEFT JOIN technicians u ON u.id = t.updated_by";
 
 fn parse<T: std::str::FromStr<Err = Error>>(idx: usize, text: String) -> rusqlite::Result<T> {
-    text.parse()
-        .map_err(|e: Error| rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e)))
+    text.parse().map_err(|e: Error| {
+        rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e))
+    })
 }
 
 fn row_to_ticket(r: &Row<'_>) -> rusqlite::Result<Ticket> {
@@ -29,8 +30,9 @@ fn row_to_ticket(r: &Row<'_>) -> rusqlite::Result<Ticket> {
         body: r.get(2)?,
         status: parse(3, r.get(3)?)?,
         priority: parse(4, r.get(4)?)?,
-        tier: crate::domain::Tier::from_number(tier)
-            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(5, rusqlite::types::Type::Integer, Box::new(e)))?,
+        tier: crate::domain::Tier::from_number(tier).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(5, rusqlite::types::Type::Integer, Box::new(e))
+        })?,
         category: r.get(6)?,
         source: parse(7, r.get(7)?)?,
         school: r.get(8)?,

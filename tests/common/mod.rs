@@ -1,0 +1,140 @@
+//! Runs the real binary against a temporary database, isolated from the
+//! user's own config and data directories.
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// A fixed "now" so ages and SLA clocks are reproducible.
+pub const NOW: &str = "2026-11-24T10:00:00Z";
+pub const LEAD: &str = "lead";
+
+pub struct Env {
+    pub dir: tempfile::TempDir,
+    pub db: PathBuf,
+}
+
+impl Env {
+    /// A fresh directory with no database yet.
+    pub fn empty() -> Env {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("desk.db");
+        Env { dir, db }
+    }
+
+    /// A database initialised by the lead, with no demo data.
+    pub fn new() -> Env {
+        let env = Env::empty();
+        env.run(&["init", "--name", "Lee Lead"]).success();
+        env
+    }
+
+    /// The base command: this database, acting as `lead`, at `NOW`, with
+    /// HOME and XDG paths inside the temp dir.
+    pub fn cmd(&self) -> Command {
+        let mut c = Command::cargo_bin("deskside").unwrap();
+        let home = self.dir.path().join("home");
+        c.env("DESKSIDE_DB", &self.db)
+            .env("DESKSIDE_USER", LEAD)
+            .env("DESKSIDE_NOW", NOW)
+            .env("HOME", &home)
+            .env("XDG_CONFIG_HOME", home.join(".config"))
+            .env("XDG_DATA_HOME", home.join(".local/share"))
+            .env("TZ", "UTC")
+            .env_remove("EDITOR")
+            .env_remove("VISUAL");
+        c
+    }
+
+    pub fn run(&self, args: &[&str]) -> assert_cmd::assert::Assert {
+        self.cmd().args(args).assert()
+    }
+
+    pub fn run_as(&self, login: &str, args: &[&str]) -> assert_cmd::assert::Assert {
+        self.cmd().env("DESKSIDE_USER", login).args(args).assert()
+    }
+
+    /// Runs with --json, expects success, parses stdout.
+    pub fn json(&self, args: &[&str]) -> Value {
+        self.json_as(LEAD, args)
+    }
+
+    pub fn json_as(&self, login: &str, args: &[&str]) -> Value {
+        let out = self.cmd().env("DESKSIDE_USER", login).arg("--json").args(args).output().unwrap();
+        assert!(out.status.success(), "deskside {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!("bad JSON from {args:?}: {e}\n{}", String::from_utf8_lossy(&out.stdout))
+        })
+    }
+
+    /// Runs a command expected to fail; returns (exit code, stderr).
+    pub fn fail(&self, args: &[&str]) -> (i32, String) {
+        self.fail_as(LEAD, args)
+    }
+
+    pub fn fail_as(&self, login: &str, args: &[&str]) -> (i32, String) {
+        let out = self.cmd().env("DESKSIDE_USER", login).args(args).output().unwrap();
+        assert!(!out.status.success(), "deskside {args:?} should have failed");
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(err.trim_end().lines().count(), 1, "error must be one line: {err:?}");
+        assert!(!err.contains("panicked"), "panic: {err}");
+        (out.status.code().unwrap_or(-1), err)
+    }
+
+    /// Adds a school, a tier-1 and a tier-2 tech and two requesters.
+    pub fn with_people(self) -> Env {
+        self.run(&["school", "add", "St Bede's Primary", "--code", "BEDE", "--domain", "stbedes.sch.uk"])
+            .success();
+        self.run(&["school", "add", "Hillside Academy", "--code", "HILL", "--domain", "hillside.sch.uk"])
+            .success();
+        self.run(&["tech", "add", "tone", "--name", "Toni One", "--tier", "1"]).success();
+        self.run(&["tech", "add", "ttwo", "--name", "Tam Two", "--tier", "2"]).success();
+        self.run(&["requester", "add", "r.hughes@stbedes.sch.uk", "--name", "Rachel Hughes"]).success();
+        self.run(&["requester", "add", "b.khan@hillside.sch.uk", "--name", "Bilal Khan"]).success();
+        self
+    }
+
+    /// Logs a ticket and returns its id.
+    pub fn ticket(&self, subject: &str) -> i64 {
+        let t = self.json(&["ticket", "new", "--subject", subject, "--requester", "r.hughes@stbedes.sch.uk"]);
+        t["id"].as_i64().unwrap()
+    }
+
+    /// Every row of every table, as text: "no change to the data" is
+    /// checked by comparing two of these.
+    pub fn dump(&self) -> String {
+        dump(&self.db)
+    }
+}
+
+pub fn dump(db: &Path) -> String {
+    let conn = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let tables: Vec<String> = conn
+        .prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let mut out = String::new();
+    for t in tables {
+        let mut stmt = conn.prepare(&format!("SELECT * FROM \"{t}\"")).unwrap();
+        let n = stmt.column_count();
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((0..n).map(|i| format!("{:?}", r.get_ref(i).unwrap())).collect::<Vec<_>>().join("|"))
+            })
+            .unwrap();
+        for row in rows {
+            out.push_str(&format!("{t}: {}\n", row.unwrap()));
+        }
+    }
+    out
+}
+
+pub fn sha(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap()
+}
