@@ -80,11 +80,16 @@ pub enum TicketCmd {
         #[command(flatten)]
         v: IfVersion,
     },
-    /// Resolve a ticket with a public message to the requester.
+    /// Resolve a ticket: with a public message, or the article that solved it.
+    #[command(group = clap::ArgGroup::new("how").required(true).multiple(false))]
     Resolve {
         id: i64,
-        #[arg(long)]
-        message: String,
+        /// The public reply telling the requester what was done.
+        #[arg(long, group = "how")]
+        message: Option<String>,
+        /// The knowledge-base article that solved it (linked, its use counted).
+        #[arg(long, group = "how", value_name = "ARTICLE_ID")]
+        article: Option<i64>,
         #[command(flatten)]
         v: IfVersion,
     },
@@ -239,8 +244,8 @@ pub fn run(inv: &Invocation, cmd: TicketCmd) -> Result<()> {
         TicketCmd::Handback { id, to, note, v } => {
             done(desk.handback(id, to, &note, v.if_version)?, "handed back")?
         }
-        TicketCmd::Resolve { id, message, v } => {
-            let how = Resolution { message, article_id: None };
+        TicketCmd::Resolve { id, message, article, v } => {
+            let how = Resolution { message, article_id: article };
             done(desk.resolve(id, &how, v.if_version)?, "resolved")?
         }
         TicketCmd::Reopen { id, v } => done(desk.reopen(id, v.if_version)?, "reopened")?,

@@ -354,7 +354,7 @@ fn generate_tickets(
         }
         at_time!(step(&mut rng, 10, 600), worker);
         let article_id = s.article.as_ref().and_then(|a| slugs.get(a).copied());
-        let how = Resolution { message: s.resolution.clone(), article_id };
+        let how = Resolution { message: Some(s.resolution.clone()), article_id };
         tickets::resolve(cx, id, &how, None)?;
         if rng.chance(6) {
             at_time!(step(&mut rng, 240, 2000), holder);
@@ -366,7 +366,7 @@ fn generate_tickets(
                 tickets::Visibility::Internal,
             )?;
             at_time!(step(&mut rng, 30, 600), worker);
-            let again = Resolution { message: format!("Following up: {}", s.resolution), article_id: None };
+            let again = Resolution::message(format!("Following up: {}", s.resolution));
             tickets::resolve(cx, id, &again, None)?;
         }
         at_time!(step(&mut rng, 2 * 24 * 60, 5 * 24 * 60), holder);

@@ -79,25 +79,11 @@ pub fn add_school(cx: &mut Ctx<'_>, new: &NewSchool) -> Result<School> {
         }
         dir::insert_domain(cx.tx, d, id)?;
     }
-    let moved = rehome_triage_requesters(cx.tx, id, &domains)?;
+    // Requesters sorted into triage before their school existed move to it.
+    let moved = dir::rehome_triage_requesters(cx.tx, id, &domains)?;
     let detail = format!("{name}; domains {}; {moved} requester(s) moved from triage", domains.join(", "));
     cx.audit("add", "school", &code, Some(&detail))?;
     dir::find_school(cx.tx, &code)?.ok_or_else(|| Error::runtime("school vanished after insert"))
-}
-
-/// Requesters who were sorted into triage before their school existed move
-/// to it once one of its domains is known.
-fn rehome_triage_requesters(conn: &Connection, school_id: i64, domains: &[String]) -> Result<usize> {
-    let mut moved = 0;
-    for d in domains {
-        moved += conn.execute(
-            "UPDATE requesters SET school_id = ?1
-              WHERE school_id = (SELECT id FROM schools WHERE code = ?2)
-                AND lower(substr(email, instr(email, '@') + 1)) = ?3",
-            rusqlite::params![school_id, UNASSIGNED_SCHOOL, d],
-        )?;
-    }
-    Ok(moved)
 }
 
 pub fn add_tech(cx: &mut Ctx<'_>, login: &str, name: &str, tier: Tier, lead: bool) -> Result<Technician> {

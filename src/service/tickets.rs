@@ -275,37 +275,51 @@ pub fn handback(cx: &mut Ctx<'_>, id: i64, to: Tier, note: &str, expected: Optio
     save(cx, &t)
 }
 
-/// How a ticket was resolved.
+/// How a ticket was resolved: a public message, an article that solved it,
+/// or both. With only an article, the message names the article.
 #[derive(Debug, Clone, Default)]
 pub struct Resolution {
     /// The public reply telling the requester what was done.
-    pub message: String,
+    pub message: Option<String>,
     /// The article that solved it: linked and its use counted.
     pub article_id: Option<i64>,
 }
 
+impl Resolution {
+    pub fn message(text: impl Into<String>) -> Resolution {
+        Resolution { message: Some(text.into()), article_id: None }
+    }
+}
+
 pub fn resolve(cx: &mut Ctx<'_>, id: i64, how: &Resolution, expected: Option<i64>) -> Result<Ticket> {
-    let message = text("resolution message", &how.message)?;
+    let given = how.message.as_deref().map(|m| text("resolution message", m)).transpose()?;
     let mut t = load_for_change(cx, id, expected)?;
     require_can_work(cx, &t, "resolve")?;
     if !t.status.is_active() {
         return Err(Error::invalid(format!("ticket #{id} is already {}", t.status)));
     }
-    if let Some(article) = how.article_id {
-        link_article(cx, id, article)?;
-    }
+    let from_article = match how.article_id {
+        Some(article) => Some(link_article(cx, id, article)?),
+        None => None,
+    };
+    let message = match (given, from_article) {
+        (Some(m), _) => m,
+        (None, Some(title)) => format!("Resolved with the knowledge-base article \"{title}\"."),
+        (None, None) => {
+            return Err(Error::invalid("a resolution needs a message, an article or a canned solution"))
+        }
+    };
     cx.event(id, EventKind::Reply, false, Some(&message))?;
     t.first_response_at.get_or_insert(cx.now);
     set_status(cx, &mut t, Status::Resolved)?;
     save(cx, &t)
 }
 
-/// Links an article to a ticket and counts its use (once per ticket).
-pub fn link_article(cx: &Ctx<'_>, ticket_id: i64, article_id: i64) -> Result<()> {
-    let title: String = cx
-        .tx
-        .query_row("SELECT title FROM articles WHERE id = ?1", [article_id], |r| r.get(0))
-        .map_err(|_| Error::not_found(format!("article {article_id} not found")))?;
+/// Links an article to a ticket and counts its use (once per ticket);
+/// returns the article's title.
+pub fn link_article(cx: &Ctx<'_>, ticket_id: i64, article_id: i64) -> Result<String> {
+    let title = articles::title(cx.tx, article_id)?
+        .ok_or_else(|| Error::not_found(format!("article {article_id} not found")))?;
     if articles::link_to_ticket(cx.tx, ticket_id, article_id, cx.now)? {
         cx.event_change(
             ticket_id,
@@ -316,7 +330,7 @@ pub fn link_article(cx: &Ctx<'_>, ticket_id: i64, article_id: i64) -> Result<()>
             Some(&article_id.to_string()),
         )?;
     }
-    Ok(())
+    Ok(title)
 }
 
 pub fn reopen(cx: &mut Ctx<'_>, id: i64, expected: Option<i64>) -> Result<Ticket> {

@@ -53,6 +53,11 @@ pub fn insert_canned(conn: &Connection, c: &NewCanned<'_>) -> Result<i64> {
     Ok(conn.last_insert_rowid())
 }
 
+pub fn title(conn: &Connection, id: i64) -> Result<Option<String>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn.query_row("SELECT title FROM articles WHERE id = ?1", [id], |r| r.get(0)).optional()?)
+}
+
 /// Records that an article helped resolve a ticket and counts the use.
 pub fn link_to_ticket(conn: &Connection, ticket_id: i64, article_id: i64, now: Timestamp) -> Result<bool> {
     let n = conn.execute(

@@ -73,6 +73,21 @@ pub fn school_for_email_domain(conn: &Connection, domain: &str) -> Result<Option
     }
 }
 
+/// Moves requesters whose email is in one of `domains` from the triage
+/// school to `school_id`; returns how many moved.
+pub fn rehome_triage_requesters(conn: &Connection, school_id: i64, domains: &[String]) -> Result<usize> {
+    let mut moved = 0;
+    for d in domains {
+        moved += conn.execute(
+            "UPDATE requesters SET school_id = ?1
+              WHERE school_id = (SELECT id FROM schools WHERE code = ?2)
+                AND lower(substr(email, instr(email, '@') + 1)) = ?3",
+            params![school_id, crate::domain::UNASSIGNED_SCHOOL, d],
+        )?;
+    }
+    Ok(moved)
+}
+
 fn school_from_row(conn: &Connection, r: &Row<'_>) -> rusqlite::Result<School> {
     let id: i64 = r.get(0)?;
     let mut stmt =
