@@ -328,7 +328,9 @@ fn generate_tickets(
             ..NewTicket::default()
         };
         let id = tickets::create(cx, &new)?.id;
-        at_time!(step(&mut rng, 3, 90), holder);
+        // Most calls are picked up quickly; some wait in the queue for hours.
+        let wait = if rng.chance(20) { (120, 900) } else { (3, 90) };
+        at_time!(step(&mut rng, wait.0, wait.1), holder);
         tickets::take(cx, id, None)?;
         let mut worker = holder.clone();
         for note in &s.notes {
@@ -369,7 +371,7 @@ fn generate_tickets(
             let again = Resolution::message(format!("Following up: {}", s.resolution));
             tickets::resolve(cx, id, &again, None)?;
         }
-        at_time!(step(&mut rng, 2 * 24 * 60, 5 * 24 * 60), holder);
+        at_time!(step(&mut rng, 2 * 24 * 60, 5 * 24 * 60), worker);
         tickets::close(cx, id, None)?;
     }
     cx.now = end;
