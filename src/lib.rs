@@ -12,5 +12,7 @@ pub mod domain;
 pub mod error;
 pub mod service;
 pub mod store;
+pub mod text;
+pub mod tui;
 
 pub use error::{Error, Result};

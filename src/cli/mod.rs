@@ -44,6 +44,12 @@ pub enum Command {
     /// Tickets: log, list, show and work them.
     #[command(subcommand)]
     Ticket(ticket::TicketCmd),
+    /// Open the console on a demo database (created on first use).
+    Demo {
+        /// Recreate the demo database from scratch.
+        #[arg(long)]
+        reset: bool,
+    },
 }
 
 /// Who is running deskside, resolved once.
@@ -120,13 +126,37 @@ fn passwd_login() -> Option<String> {
 pub fn run(cli: Cli) -> Result<()> {
     let inv = Invocation::from_cli(&cli)?;
     match cli.command {
-        None => Err(Error::invalid("no command given: try `deskside --help`")),
+        None => crate::tui::run(inv.open()?),
+        Some(Command::Demo { reset }) => demo(inv, cli.db.is_some(), reset),
         Some(Command::Init(args)) => directory::init(&inv, &args),
         Some(Command::School(cmd)) => directory::school(&inv, cmd),
         Some(Command::Tech(cmd)) => directory::tech(&inv, cmd),
         Some(Command::Requester(cmd)) => directory::requester(&inv, cmd),
         Some(Command::Ticket(cmd)) => ticket::run(&inv, cmd),
     }
+}
+
+/// `deskside demo`: the console on a demo database, created when missing.
+/// Without --db it lives beside the default database, never replacing it.
+fn demo(mut inv: Invocation, explicit_db: bool, reset: bool) -> Result<()> {
+    if !explicit_db {
+        inv.db = config::default_db_path()?.with_file_name("demo.db");
+        inv.db_source = DbSource::Default;
+    }
+    if reset {
+        for suffix in ["", "-wal", "-shm"] {
+            let mut p = inv.db.as_os_str().to_owned();
+            p.push(suffix);
+            let _ = std::fs::remove_file(p);
+        }
+    }
+    let desk = if inv.db.exists() {
+        inv.open()?
+    } else {
+        eprintln!("Creating a demo database at {} ...", inv.db.display());
+        inv.init(&InitOptions { demo: true, ..InitOptions::default() })?
+    };
+    crate::tui::run(desk)
 }
 
 /// Turns clap's multi-line error into one line (keeping the part that names

@@ -64,7 +64,7 @@ pub struct Event {
 }
 
 /// What a face supplies to log a ticket.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewTicket {
     pub subject: String,
     pub body: String,
@@ -79,7 +79,7 @@ pub struct NewTicket {
 }
 
 /// Filters for ticket lists; all optional and combined with AND.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TicketFilter {
     pub statuses: Vec<Status>,
     pub tier: Option<Tier>,

@@ -1,0 +1,127 @@
+//! What keys mean (`Action`) and what the loop must do for the app
+//! (`Effect`). `App::update` turns actions into state changes and effects;
+//! the loop carries out effects through the service and feeds the results
+//! back as actions.
+
+use crate::domain::{NewTicket, Technician, Ticket, TicketDetail, TicketFilter, Tier, Timestamp};
+use crossterm::event::KeyEvent;
+
+#[derive(Debug, Clone)]
+pub enum Action {
+    /// Leave the console.
+    Quit,
+    /// Close the open overlay or prompt, or go back one screen.
+    Back,
+    /// Show or hide the keys of the current screen.
+    ToggleHelp,
+    /// Move the selection (or scroll) one line up.
+    Up,
+    /// Move the selection (or scroll) one line down.
+    Down,
+    /// Move a page up.
+    PageUp,
+    /// Move a page down.
+    PageDown,
+    /// Jump to the first line.
+    Top,
+    /// Jump to the last line.
+    Bottom,
+    /// Open the selected item (a ticket in the queue, a pick in a list).
+    Open,
+    /// Start the incremental fuzzy filter of the queue.
+    StartFilter,
+    /// Queue scope: mine, then my tier, then all.
+    CycleScope,
+    /// Queue: next school filter (all, then each school).
+    CycleSchool,
+    /// Queue: next status filter (active, new, open, pending, resolved, all).
+    CycleStatus,
+    /// Queue: show only tickets past their due time.
+    ToggleBreaching,
+    /// Reload what is on screen from the database.
+    Refresh,
+    /// Take the ticket (assign to me).
+    Take,
+    /// Write a public reply the requester sees.
+    Reply,
+    /// Write an internal note (technicians only).
+    Note,
+    /// Assign the ticket to a technician (picked from a list).
+    Assign,
+    /// Escalate up a tier; a reason is required.
+    Escalate,
+    /// Hand back down a tier; a note for the lower tier is required.
+    Handback,
+    /// Resolve with a public message.
+    Resolve,
+    /// Reopen a resolved or closed ticket.
+    Reopen,
+    /// Close the ticket.
+    Close,
+    /// Log a new ticket (the form for phone calls).
+    NewTicket,
+    /// In a form: move to the next field.
+    NextField,
+    /// In a form: move to the previous field.
+    PrevField,
+    /// In a prompt: change the target tier or a cycling field.
+    Cycle,
+    /// Submit the prompt or form.
+    Submit,
+    /// A key typed into the focused text field.
+    Input(KeyEvent),
+    /// Mouse wheel over the main area (positive = down).
+    Scroll(i16),
+    /// Mouse click on a row of the main area (0 = first visible row).
+    ClickRow(u16),
+    /// Loaded: the queue rows.
+    QueueLoaded(Vec<Ticket>),
+    /// Loaded: the open ticket with its timeline.
+    TicketLoaded(Box<TicketDetail>),
+    /// Loaded: the technicians (for the assign picker).
+    TechsLoaded(Vec<Technician>),
+    /// Loaded: known requesters (for the new-ticket form), as (email, name).
+    RequestersLoaded(Vec<(String, String)>),
+    /// Loaded: school codes (for the school filter).
+    SchoolsLoaded(Vec<String>),
+    /// An operation succeeded: a message for the status line.
+    Done(String),
+    /// A ticket changed by an operation of ours.
+    TicketChanged(Box<Ticket>, String),
+    /// A new ticket was logged.
+    TicketCreated(Box<Ticket>),
+    /// An operation failed: the message goes to the status line.
+    Failed(String),
+    /// Another technician committed something: reload what is visible.
+    ExternalChange,
+    /// The terminal was resized to (columns, rows).
+    Resize(u16, u16),
+    /// Time passed: ages and SLA clocks move on.
+    Tick(Timestamp),
+}
+
+/// A change to one ticket, made with the version the technician saw.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TicketOp {
+    Take,
+    Assign(String),
+    Reply(String),
+    Note(String),
+    Escalate(Tier, String),
+    Handback(Tier, String),
+    Resolve(String),
+    Reopen,
+    Close,
+}
+
+/// Work for the loop: everything that touches the database.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    LoadQueue(TicketFilter),
+    LoadTicket(i64),
+    LoadTechs,
+    LoadRequesters,
+    LoadSchools,
+    Ticket { id: i64, version: i64, op: TicketOp },
+    CreateTicket(NewTicket),
+}

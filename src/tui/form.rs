@@ -1,0 +1,247 @@
+//! The new-ticket form, built for logging a call while on the phone:
+//! requester (fuzzy pick from known people, or a new email), subject, body,
+//! priority, category and source.
+
+use super::prompt::fuzzy_rank;
+use crate::domain::{NewTicket, Priority, Source};
+use ratatui_textarea::TextArea;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Requester,
+    Name,
+    Subject,
+    Body,
+    Priority,
+    Category,
+    Source,
+}
+
+impl Field {
+    pub const ORDER: [Field; 7] = [
+        Field::Requester,
+        Field::Name,
+        Field::Subject,
+        Field::Body,
+        Field::Priority,
+        Field::Category,
+        Field::Source,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Field::Requester => "Requester",
+            Field::Name => "New requester's name",
+            Field::Subject => "Subject",
+            Field::Body => "Details",
+            Field::Priority => "Priority",
+            Field::Category => "Category",
+            Field::Source => "Source",
+        }
+    }
+}
+
+pub struct NewTicketForm {
+    pub focus: Field,
+    pub requester: TextArea<'static>,
+    pub name: TextArea<'static>,
+    pub subject: TextArea<'static>,
+    pub body: TextArea<'static>,
+    pub category: TextArea<'static>,
+    pub priority: Priority,
+    pub source: Source,
+    /// Known requesters as (email, name).
+    pub people: Vec<(String, String)>,
+    /// Indices into `people` matching the requester field, best first.
+    pub matches: Vec<usize>,
+    pub match_selected: usize,
+}
+
+fn line_editor(placeholder: &str) -> TextArea<'static> {
+    let mut t = TextArea::default();
+    t.set_cursor_line_style(ratatui::style::Style::new());
+    t.set_placeholder_text(placeholder.to_string());
+    t
+}
+
+fn text_of(t: &TextArea<'_>) -> String {
+    t.lines().join("\n").trim().to_string()
+}
+
+impl NewTicketForm {
+    pub fn new(people: Vec<(String, String)>) -> NewTicketForm {
+        NewTicketForm {
+            focus: Field::Requester,
+            requester: line_editor("type a name or email"),
+            name: line_editor("only for someone not known yet"),
+            subject: line_editor("what is wrong, in a few words"),
+            body: line_editor("what they said: error messages, room, device"),
+            category: line_editor("e.g. printing, network, accounts"),
+            priority: Priority::Normal,
+            source: Source::Phone,
+            people,
+            matches: Vec::new(),
+            match_selected: 0,
+        }
+    }
+
+    pub fn set_people(&mut self, people: Vec<(String, String)>) {
+        self.people = people;
+        self.refresh_matches();
+    }
+
+    /// The editor of the focused text field, if it is one.
+    pub fn editor_mut(&mut self) -> Option<&mut TextArea<'static>> {
+        match self.focus {
+            Field::Requester => Some(&mut self.requester),
+            Field::Name => Some(&mut self.name),
+            Field::Subject => Some(&mut self.subject),
+            Field::Body => Some(&mut self.body),
+            Field::Category => Some(&mut self.category),
+            Field::Priority | Field::Source => None,
+        }
+    }
+
+    pub fn requester_text(&self) -> String {
+        text_of(&self.requester)
+    }
+
+    pub fn subject_text(&self) -> String {
+        text_of(&self.subject)
+    }
+
+    pub fn body_text(&self) -> String {
+        text_of(&self.body)
+    }
+
+    /// True when the requester field holds an email nobody has yet: the
+    /// name field is then needed.
+    pub fn is_new_requester(&self) -> bool {
+        let r = self.requester_text().to_lowercase();
+        r.contains('@') && !self.people.iter().any(|(email, _)| *email == r)
+    }
+
+    pub fn refresh_matches(&mut self) {
+        let q = self.requester_text();
+        self.matches = if q.is_empty() {
+            Vec::new()
+        } else {
+            let labels: Vec<String> = self.people.iter().map(|(e, n)| format!("{n} {e}")).collect();
+            let mut m = fuzzy_rank(&q, labels.iter().map(String::as_str));
+            m.truncate(6);
+            m
+        };
+        self.match_selected = 0;
+    }
+
+    /// Fills the requester field with the highlighted match.
+    pub fn accept_match(&mut self) -> bool {
+        let Some(&i) = self.matches.get(self.match_selected) else { return false };
+        let email = self.people[i].0.clone();
+        if self.requester_text() == email {
+            return false;
+        }
+        self.requester = line_editor("type a name or email");
+        self.requester.insert_str(&email);
+        self.matches.clear();
+        true
+    }
+
+    pub fn move_match(&mut self, delta: isize) {
+        if !self.matches.is_empty() {
+            let n = self.matches.len() as isize;
+            self.match_selected = (self.match_selected as isize + delta).rem_euclid(n) as usize;
+        }
+    }
+
+    fn visible_fields(&self) -> Vec<Field> {
+        Field::ORDER.into_iter().filter(|f| *f != Field::Name || self.is_new_requester()).collect()
+    }
+
+    pub fn next_field(&mut self, forward: bool) {
+        if self.focus == Field::Requester && forward && self.accept_match() {
+            return;
+        }
+        let fields = self.visible_fields();
+        let i = fields.iter().position(|f| *f == self.focus).unwrap_or(0) as isize;
+        let n = fields.len() as isize;
+        self.focus = fields[(i + if forward { 1 } else { -1 }).rem_euclid(n) as usize];
+    }
+
+    /// Left/Right on the priority and source fields.
+    pub fn cycle(&mut self, forward: bool) {
+        fn step<T: Copy + PartialEq>(all: &[T], cur: T, forward: bool) -> T {
+            let i = all.iter().position(|x| *x == cur).unwrap_or(0) as isize;
+            all[(i + if forward { 1 } else { -1 }).rem_euclid(all.len() as isize) as usize]
+        }
+        match self.focus {
+            Field::Priority => self.priority = step(Priority::ALL, self.priority, forward),
+            Field::Source => self.source = step(Source::ALL, self.source, forward),
+            _ => {}
+        }
+    }
+
+    /// The ticket to log; the service checks every field.
+    pub fn to_new_ticket(&self) -> NewTicket {
+        let name = text_of(&self.name);
+        let category = text_of(&self.category);
+        NewTicket {
+            subject: self.subject_text(),
+            body: self.body_text(),
+            requester: self.requester_text(),
+            requester_name: (!name.is_empty()).then_some(name),
+            priority: Some(self.priority),
+            category: (!category.is_empty()).then_some(category),
+            source: Some(self.source),
+            keep: false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form() -> NewTicketForm {
+        NewTicketForm::new(vec![
+            ("r.hughes@stbedes.sch.uk".into(), "Rachel Hughes".into()),
+            ("b.khan@hillside.sch.uk".into(), "Bilal Khan".into()),
+        ])
+    }
+
+    #[test]
+    fn typing_a_name_offers_the_requester_and_tab_accepts_it() {
+        let mut f = form();
+        f.requester.insert_str("rach");
+        f.refresh_matches();
+        assert_eq!(f.matches, [0]);
+        f.next_field(true);
+        assert_eq!(f.requester_text(), "r.hughes@stbedes.sch.uk");
+        assert_eq!(f.focus, Field::Requester, "the first Tab accepts the match");
+        f.next_field(true);
+        assert_eq!(f.focus, Field::Subject, "a known requester needs no name");
+    }
+
+    #[test]
+    fn a_new_email_asks_for_a_name() {
+        let mut f = form();
+        f.requester.insert_str("new.teacher@hillside.sch.uk");
+        f.refresh_matches();
+        assert!(f.is_new_requester());
+        f.next_field(true);
+        assert_eq!(f.focus, Field::Name);
+        f.name.insert_str("New Teacher");
+        assert_eq!(f.to_new_ticket().requester_name.as_deref(), Some("New Teacher"));
+    }
+
+    #[test]
+    fn priority_cycles_both_ways() {
+        let mut f = form();
+        f.focus = Field::Priority;
+        f.cycle(true);
+        assert_eq!(f.priority, Priority::High);
+        f.cycle(false);
+        f.cycle(false);
+        assert_eq!(f.priority, Priority::Low);
+    }
+}

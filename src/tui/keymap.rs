@@ -1,0 +1,203 @@
+//! Keys to actions, per mode, as data: the help overlay is generated from
+//! the same tables, so it always tells the truth.
+
+use super::action::Action;
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+/// Which table applies: what has the keyboard right now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Queue,
+    QueueFilter,
+    Ticket,
+    NewTicket,
+    Prompt,
+    Picker,
+    Help,
+}
+
+/// A key as written in a binding.
+#[derive(Debug, Clone, Copy)]
+pub enum K {
+    Char(char),
+    Code(KeyCode),
+    Ctrl(char),
+}
+
+impl K {
+    fn matches(self, key: &KeyEvent) -> bool {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match self {
+            K::Char(c) => !ctrl && key.code == KeyCode::Char(c),
+            K::Code(code) => key.code == code,
+            K::Ctrl(c) => ctrl && key.code == KeyCode::Char(c),
+        }
+    }
+}
+
+pub struct Binding {
+    pub keys: &'static [K],
+    /// How the keys are shown in help.
+    pub shown: &'static str,
+    pub help: &'static str,
+    pub action: Action,
+}
+
+const fn b(keys: &'static [K], shown: &'static str, help: &'static str, action: Action) -> Binding {
+    Binding { keys, shown, help, action }
+}
+
+use KeyCode::*;
+use K::{Char as C, Code as X, Ctrl};
+
+static MOVE: [Binding; 6] = [
+    b(&[X(Up), C('k')], "↑ k", "previous", Action::Up),
+    b(&[X(Down), C('j')], "↓ j", "next", Action::Down),
+    b(&[X(PageUp), Ctrl('b')], "PgUp", "page up", Action::PageUp),
+    b(&[X(PageDown), Ctrl('f')], "PgDn", "page down", Action::PageDown),
+    b(&[X(Home), C('g')], "g Home", "first", Action::Top),
+    b(&[X(End), C('G')], "G End", "last", Action::Bottom),
+];
+
+pub static QUEUE: &[Binding] = &[
+    b(&[X(Enter), C('l'), X(Right)], "Enter", "open the ticket", Action::Open),
+    b(&[C('/')], "/", "filter as you type (fuzzy)", Action::StartFilter),
+    b(&[C('m')], "m", "scope: mine / my tier / all", Action::CycleScope),
+    b(&[C('s')], "s", "next school", Action::CycleSchool),
+    b(&[C('f')], "f", "status: active / new / open / pending / resolved / all", Action::CycleStatus),
+    b(&[C('b')], "b", "only breaching tickets", Action::ToggleBreaching),
+    b(&[C('t')], "t", "take the selected ticket", Action::Take),
+    b(&[C('n')], "n", "new ticket (phone call)", Action::NewTicket),
+    b(&[C('r'), Ctrl('r')], "r", "refresh", Action::Refresh),
+    b(&[C('?')], "?", "help", Action::ToggleHelp),
+    b(&[C('q'), Ctrl('c')], "q", "quit", Action::Quit),
+];
+
+pub static TICKET: &[Binding] = &[
+    b(&[C('r')], "r", "public reply", Action::Reply),
+    b(&[C('i')], "i", "internal note", Action::Note),
+    b(&[C('t')], "t", "take", Action::Take),
+    b(&[C('a')], "a", "assign", Action::Assign),
+    b(&[C('e')], "e", "escalate (reason required)", Action::Escalate),
+    b(&[C('h')], "h", "hand back (note required)", Action::Handback),
+    b(&[C('s')], "s", "resolve", Action::Resolve),
+    b(&[C('o')], "o", "reopen", Action::Reopen),
+    b(&[C('x')], "x", "close", Action::Close),
+    b(&[C('n')], "n", "new ticket", Action::NewTicket),
+    b(&[Ctrl('r')], "Ctrl-R", "refresh", Action::Refresh),
+    b(&[X(Esc), C('q'), X(Left)], "Esc q", "back to the queue", Action::Back),
+    b(&[C('?')], "?", "help", Action::ToggleHelp),
+    b(&[Ctrl('c')], "Ctrl-C", "quit", Action::Quit),
+];
+
+pub static QUEUE_FILTER: &[Binding] = &[
+    b(&[X(Enter)], "Enter", "keep the filter", Action::Submit),
+    b(&[X(Esc)], "Esc", "clear the filter", Action::Back),
+    b(&[X(Up)], "↑", "previous", Action::Up),
+    b(&[X(Down)], "↓", "next", Action::Down),
+    b(&[Ctrl('c')], "Ctrl-C", "quit", Action::Quit),
+];
+
+pub static NEW_TICKET: &[Binding] = &[
+    b(&[X(Tab)], "Tab", "next field (accepts the highlighted requester)", Action::NextField),
+    b(&[X(BackTab)], "Shift-Tab", "previous field", Action::PrevField),
+    b(&[Ctrl('s')], "Ctrl-S", "log the ticket", Action::Submit),
+    b(&[X(Esc)], "Esc", "cancel", Action::Back),
+    b(&[X(F(1))], "F1", "help", Action::ToggleHelp),
+    b(&[Ctrl('c')], "Ctrl-C", "quit", Action::Quit),
+];
+
+pub static PROMPT: &[Binding] = &[
+    b(&[Ctrl('s')], "Ctrl-S", "send", Action::Submit),
+    b(&[X(Tab)], "Tab", "change the target tier", Action::Cycle),
+    b(&[X(Esc)], "Esc", "cancel", Action::Back),
+    b(&[Ctrl('c')], "Ctrl-C", "quit", Action::Quit),
+];
+
+pub static PICKER: &[Binding] = &[
+    b(&[X(Enter)], "Enter", "choose", Action::Submit),
+    b(&[X(Up), Ctrl('p')], "↑", "previous", Action::Up),
+    b(&[X(Down), Ctrl('n')], "↓", "next", Action::Down),
+    b(&[X(Esc)], "Esc", "cancel", Action::Back),
+    b(&[Ctrl('c')], "Ctrl-C", "quit", Action::Quit),
+];
+
+pub static HELP: &[Binding] = &[
+    b(&[C('?'), X(Esc), C('q'), X(F(1))], "? Esc", "close help", Action::ToggleHelp),
+    b(&[Ctrl('c')], "Ctrl-C", "quit", Action::Quit),
+];
+
+/// The bindings of a mode, in the order help shows them.
+pub fn bindings(mode: Mode) -> Vec<&'static Binding> {
+    let specific: &'static [Binding] = match mode {
+        Mode::Queue => QUEUE,
+        Mode::QueueFilter => QUEUE_FILTER,
+        Mode::Ticket => TICKET,
+        Mode::NewTicket => NEW_TICKET,
+        Mode::Prompt => PROMPT,
+        Mode::Picker => PICKER,
+        Mode::Help => HELP,
+    };
+    let mut all: Vec<&'static Binding> = specific.iter().collect();
+    if matches!(mode, Mode::Queue | Mode::Ticket) {
+        all.extend(MOVE.iter());
+    }
+    all
+}
+
+/// Modes where unbound keys are text for the focused field.
+fn takes_text(mode: Mode) -> bool {
+    matches!(mode, Mode::QueueFilter | Mode::NewTicket | Mode::Prompt | Mode::Picker)
+}
+
+/// The action for a key press in `mode`, if any.
+pub fn resolve(key: KeyEvent, mode: Mode) -> Option<Action> {
+    if key.kind == KeyEventKind::Release {
+        return None;
+    }
+    if let Some(b) = bindings(mode).into_iter().find(|b| b.keys.iter().any(|k| k.matches(&key))) {
+        return Some(b.action.clone());
+    }
+    takes_text(mode).then_some(Action::Input(key))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn vim_and_arrow_keys_move() {
+        assert!(matches!(resolve(key(Char('j')), Mode::Queue), Some(Action::Down)));
+        assert!(matches!(resolve(key(Down), Mode::Ticket), Some(Action::Down)));
+        assert!(matches!(resolve(key(Char('k')), Mode::Queue), Some(Action::Up)));
+    }
+
+    #[test]
+    fn letters_are_text_in_text_modes() {
+        assert!(matches!(resolve(key(Char('q')), Mode::Prompt), Some(Action::Input(_))));
+        assert!(matches!(resolve(key(Char('j')), Mode::QueueFilter), Some(Action::Input(_))));
+        assert!(matches!(resolve(key(Esc), Mode::Prompt), Some(Action::Back)));
+        let ctrl_s = KeyEvent::new(Char('s'), KeyModifiers::CONTROL);
+        assert!(matches!(resolve(ctrl_s, Mode::Prompt), Some(Action::Submit)));
+    }
+
+    #[test]
+    fn no_key_is_bound_twice_in_a_mode() {
+        for mode in
+            [Mode::Queue, Mode::QueueFilter, Mode::Ticket, Mode::NewTicket, Mode::Prompt, Mode::Picker]
+        {
+            let mut seen = Vec::new();
+            for b in bindings(mode) {
+                for k in b.keys {
+                    let id = format!("{k:?}");
+                    assert!(!seen.contains(&id), "{id} bound twice in {mode:?}");
+                    seen.push(id);
+                }
+            }
+        }
+    }
+}

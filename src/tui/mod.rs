@@ -1,0 +1,105 @@
+//! The console: a ratatui TUI over the same service the CLI uses.
+//!
+//! Flow (Elm style, atuin's split): `keymap::resolve(key, mode)` gives an
+//! `Action`; `App::update` changes state and returns `Effect`s; the loop runs
+//! each effect through the service (`runner`) and feeds the result back;
+//! then `view::draw` renders. The database is read only on input, on
+//! refresh, or when another technician commits (`PRAGMA data_version`).
+
+pub mod action;
+pub mod app;
+pub mod form;
+pub mod keymap;
+pub mod layout;
+pub mod prompt;
+pub mod runner;
+pub mod theme;
+pub mod view;
+
+use crate::service::Desk;
+use crate::{Error, Result};
+use action::{Action, Effect};
+use app::App;
+use crossterm::event::{self, Event, MouseButton, MouseEventKind};
+use std::collections::VecDeque;
+use std::io::IsTerminal;
+use std::time::{Duration, Instant};
+
+/// How often other technicians' changes are looked for.
+const POLL: Duration = Duration::from_millis(500);
+
+/// Opens the console as the desk's technician; returns when they quit.
+pub fn run(mut desk: Desk) -> Result<()> {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err(Error::invalid(
+            "the console needs a terminal: use the CLI commands in scripts (deskside --help)",
+        ));
+    }
+    // An unknown login is refused before the screen is taken over.
+    let me = desk.me()?;
+    let mut terminal = ratatui::init();
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture);
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore_terminal();
+        hook(info);
+    }));
+    let size = terminal.size().map(|s| (s.width, s.height)).unwrap_or((80, 24));
+    let mut app = App::new(me, desk.now(), theme::Theme::from_env(), size);
+    let result = event_loop(&mut terminal, &mut desk, &mut app);
+    restore_terminal();
+    result
+}
+
+fn restore_terminal() {
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
+    ratatui::restore();
+}
+
+fn event_loop(terminal: &mut ratatui::DefaultTerminal, desk: &mut Desk, app: &mut App) -> Result<()> {
+    let io = |e: std::io::Error| Error::runtime(format!("terminal: {e}"));
+    let mut pending: VecDeque<Effect> = app.start().into();
+    let mut seen_version = desk.store().data_version()?;
+    let mut last_poll = Instant::now();
+    loop {
+        // Draw before loading anything: the first frame never waits on a query.
+        terminal.draw(|f| view::draw(f, app)).map_err(io)?;
+        if app.quit {
+            return Ok(());
+        }
+        if let Some(effect) = pending.pop_front() {
+            let outcome = runner::run(desk, effect);
+            pending.extend(app.update(outcome));
+            continue;
+        }
+        if event::poll(POLL.saturating_sub(last_poll.elapsed())).map_err(io)? {
+            if let Some(action) = translate(event::read().map_err(io)?, app) {
+                pending.extend(app.update(action));
+            }
+        }
+        if last_poll.elapsed() >= POLL {
+            last_poll = Instant::now();
+            pending.extend(app.update(Action::Tick(desk.now())));
+            let version = desk.store().data_version()?;
+            if version != seen_version {
+                seen_version = version;
+                pending.extend(app.update(Action::ExternalChange));
+            }
+        }
+    }
+}
+
+/// A terminal event as an action for the current mode.
+pub fn translate(ev: Event, app: &App) -> Option<Action> {
+    match ev {
+        Event::Key(key) => keymap::resolve(key, app.mode()),
+        Event::Resize(w, h) => Some(Action::Resize(w, h)),
+        Event::Mouse(m) => match m.kind {
+            MouseEventKind::ScrollDown => Some(Action::Scroll(3)),
+            MouseEventKind::ScrollUp => Some(Action::Scroll(-3)),
+            MouseEventKind::Down(MouseButton::Left) => layout::row_at(m.row, app.size).map(Action::ClickRow),
+            _ => None,
+        },
+        _ => None,
+    }
+}

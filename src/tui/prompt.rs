@@ -1,0 +1,166 @@
+//! Modal input over a ticket: a text prompt (reply, note, reason ...) and a
+//! fuzzy picker (assign to a technician).
+
+use crate::domain::Tier;
+use fuzzy_matcher::skim::SkimMatcherV2;
+use fuzzy_matcher::FuzzyMatcher;
+use ratatui_textarea::TextArea;
+
+/// What a text prompt is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromptKind {
+    Reply,
+    Note,
+    Escalate(Tier),
+    Handback(Tier),
+    Resolve,
+}
+
+impl PromptKind {
+    pub fn title(self, ticket_id: i64) -> String {
+        match self {
+            PromptKind::Reply => format!("Public reply on #{ticket_id} (the requester sees this)"),
+            PromptKind::Note => format!("Internal note on #{ticket_id} (technicians only)"),
+            PromptKind::Escalate(t) => format!("Escalate #{ticket_id} to tier {t}: reason (required)"),
+            PromptKind::Handback(t) => {
+                format!("Hand #{ticket_id} back to tier {t}: what should they do? (required)")
+            }
+            PromptKind::Resolve => format!("Resolve #{ticket_id}: message to the requester"),
+        }
+    }
+
+    /// The field name used in "must not be empty" messages.
+    pub fn field(self) -> &'static str {
+        match self {
+            PromptKind::Reply => "reply",
+            PromptKind::Note => "note",
+            PromptKind::Escalate(_) => "reason",
+            PromptKind::Handback(_) => "note",
+            PromptKind::Resolve => "resolution message",
+        }
+    }
+}
+
+pub struct Prompt {
+    pub kind: PromptKind,
+    pub ticket_id: i64,
+    pub version: i64,
+    /// The ticket's tier, to bound tier changes with Tab.
+    pub ticket_tier: Tier,
+    pub editor: TextArea<'static>,
+}
+
+impl Prompt {
+    pub fn new(kind: PromptKind, ticket_id: i64, version: i64, ticket_tier: Tier) -> Prompt {
+        let mut editor = TextArea::default();
+        editor.set_cursor_line_style(ratatui::style::Style::new());
+        Prompt { kind, ticket_id, version, ticket_tier, editor }
+    }
+
+    pub fn text(&self) -> String {
+        self.editor.lines().join("\n").trim().to_string()
+    }
+
+    /// Tab moves the target tier among the valid ones.
+    pub fn cycle_tier(&mut self) {
+        let tiers: Vec<Tier> = match self.kind {
+            PromptKind::Escalate(_) => {
+                [Tier::Two, Tier::Three].into_iter().filter(|t| *t > self.ticket_tier).collect()
+            }
+            PromptKind::Handback(_) => {
+                [Tier::One, Tier::Two].into_iter().filter(|t| *t < self.ticket_tier).collect()
+            }
+            _ => return,
+        };
+        let next = |cur: Tier| {
+            let i = tiers.iter().position(|t| *t == cur).map(|i| (i + 1) % tiers.len()).unwrap_or(0);
+            tiers[i]
+        };
+        self.kind = match self.kind {
+            PromptKind::Escalate(t) => PromptKind::Escalate(next(t)),
+            PromptKind::Handback(t) => PromptKind::Handback(next(t)),
+            k => k,
+        };
+    }
+}
+
+/// One choice in a picker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PickItem {
+    pub key: String,
+    pub label: String,
+}
+
+/// A list narrowed by fuzzy matching as the technician types.
+pub struct Picker {
+    pub title: String,
+    pub items: Vec<PickItem>,
+    pub filter: String,
+    /// Indices into `items` that match `filter`, best first.
+    pub visible: Vec<usize>,
+    pub selected: usize,
+}
+
+impl Picker {
+    pub fn new(title: impl Into<String>, items: Vec<PickItem>) -> Picker {
+        let mut p =
+            Picker { title: title.into(), items, filter: String::new(), visible: Vec::new(), selected: 0 };
+        p.refilter();
+        p
+    }
+
+    pub fn refilter(&mut self) {
+        self.visible = fuzzy_rank(&self.filter, self.items.iter().map(|i| i.label.as_str()));
+        self.selected = 0;
+    }
+
+    pub fn current(&self) -> Option<&PickItem> {
+        self.visible.get(self.selected).map(|&i| &self.items[i])
+    }
+
+    pub fn move_by(&mut self, delta: isize) {
+        if !self.visible.is_empty() {
+            let n = self.visible.len() as isize;
+            self.selected = (self.selected as isize + delta).clamp(0, n - 1) as usize;
+        }
+    }
+}
+
+/// Indices of `candidates` matching `query`, best first; all of them in
+/// their order when the query is empty.
+pub fn fuzzy_rank<'a>(query: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<usize> {
+    let query = query.trim();
+    if query.is_empty() {
+        return candidates.enumerate().map(|(i, _)| i).collect();
+    }
+    let matcher = SkimMatcherV2::default().ignore_case();
+    let mut scored: Vec<(i64, usize)> =
+        candidates.enumerate().filter_map(|(i, c)| matcher.fuzzy_match(c, query).map(|s| (s, i))).collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    scored.into_iter().map(|(_, i)| i).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fuzzy_rank_forgives_gaps_and_case() {
+        let names = ["Jaya Patel", "Mo Okafor", "Sam Lead"];
+        assert_eq!(fuzzy_rank("okf", names.iter().copied()), [1]);
+        assert_eq!(fuzzy_rank("", names.iter().copied()), [0, 1, 2]);
+        assert!(fuzzy_rank("zzz", names.iter().copied()).is_empty());
+    }
+
+    #[test]
+    fn tier_cycles_only_among_valid_targets() {
+        let mut p = Prompt::new(PromptKind::Escalate(Tier::Two), 1, 1, Tier::One);
+        p.cycle_tier();
+        assert_eq!(p.kind, PromptKind::Escalate(Tier::Three));
+        p.cycle_tier();
+        assert_eq!(p.kind, PromptKind::Escalate(Tier::Two));
+        let mut h = Prompt::new(PromptKind::Handback(Tier::Two), 1, 1, Tier::Three);
+        h.cycle_tier();
+        assert_eq!(h.kind, PromptKind::Handback(Tier::One));
+    }
+}

@@ -1,0 +1,128 @@
+//! The new-ticket form, with the requester matches under the first field.
+
+use crate::text::safe;
+use crate::tui::app::App;
+use crate::tui::form::{Field, NewTicketForm};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::Frame;
+use ratatui_textarea::TextArea;
+
+pub struct NewTicketView;
+
+impl NewTicketView {
+    pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
+        let Some(form) = &app.form else { return };
+        let [left, right] = if area.width >= 100 {
+            Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(area)
+        } else {
+            [area, Rect { width: 0, ..area }]
+        };
+        Self::fields(frame, left, app, form);
+        if right.width > 0 {
+            Self::matches(frame, right, app, form);
+        }
+    }
+
+    fn fields(frame: &mut Frame<'_>, area: Rect, app: &App, form: &NewTicketForm) {
+        let th = &app.theme;
+        let new_requester = form.is_new_requester();
+        let show_inline_matches =
+            area.width == frame.area().width && !form.matches.is_empty() && form.focus == Field::Requester;
+        let match_rows = if show_inline_matches { form.matches.len().min(4) as u16 } else { 0 };
+        let mut constraints = vec![Constraint::Length(3), Constraint::Length(match_rows)];
+        if new_requester {
+            constraints.push(Constraint::Length(3));
+        }
+        constraints.extend([Constraint::Length(3), Constraint::Min(3), Constraint::Length(1)]);
+        let rows = Layout::vertical(constraints).split(area);
+        let mut i = 0;
+        let mut next = || {
+            let r = rows[i];
+            i += 1;
+            r
+        };
+        render_editor(frame, next(), app, form, Field::Requester, &form.requester);
+        let m = next();
+        if show_inline_matches {
+            let lines: Vec<Line> = form
+                .matches
+                .iter()
+                .take(4)
+                .enumerate()
+                .map(|(n, &idx)| match_line(app, form, n, idx))
+                .collect();
+            frame.render_widget(Paragraph::new(lines), m);
+        }
+        if new_requester {
+            render_editor(frame, next(), app, form, Field::Name, &form.name);
+        }
+        render_editor(frame, next(), app, form, Field::Subject, &form.subject);
+        render_editor(frame, next(), app, form, Field::Body, &form.body);
+        let choices = next();
+        let pick = |field: Field, value: String| {
+            let style = if form.focus == field { th.selected() } else { th.dim() };
+            vec![Span::raw(format!(" {}: ", field.label())), Span::styled(format!("‹ {value} ›"), style)]
+        };
+        let mut spans = pick(Field::Priority, form.priority.to_string());
+        spans.extend(pick(Field::Source, form.source.to_string()));
+        let cat_style = if form.focus == Field::Category { th.selected() } else { th.dim() };
+        let cat = form.category.lines().join(" ");
+        spans.push(Span::raw("  Category: "));
+        spans.push(Span::styled(if cat.is_empty() { "-".to_string() } else { safe(&cat, false) }, cat_style));
+        frame.render_widget(Paragraph::new(Line::from(spans)), choices);
+    }
+
+    /// Known requesters matching what was typed, beside the form.
+    fn matches(frame: &mut Frame<'_>, area: Rect, app: &App, form: &NewTicketForm) {
+        let th = &app.theme;
+        let block = Block::new()
+            .borders(Borders::LEFT)
+            .border_style(th.border())
+            .title(Span::styled(" Requesters ", th.dim()));
+        let mut lines: Vec<Line> = Vec::new();
+        if form.matches.is_empty() {
+            let hint = if form.is_new_requester() {
+                "Not known yet: they will be added with the name you give.".to_string()
+            } else {
+                "Type part of a name or email; ↑/↓ choose, Tab accepts.".to_string()
+            };
+            lines.push(Line::from(Span::styled(hint, th.dim())));
+        }
+        for (n, &idx) in form.matches.iter().enumerate() {
+            lines.push(match_line(app, form, n, idx));
+        }
+        frame.render_widget(
+            Paragraph::new(lines).block(block).wrap(ratatui::widgets::Wrap { trim: true }),
+            area,
+        );
+    }
+}
+
+fn match_line(app: &App, form: &NewTicketForm, n: usize, idx: usize) -> Line<'static> {
+    let (email, name) = &form.people[idx];
+    let style = if n == form.match_selected { app.theme.selected() } else { ratatui::style::Style::new() };
+    Line::from(Span::styled(format!(" {} <{}>", safe(name, false), safe(email, false)), style))
+}
+
+fn render_editor(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    app: &App,
+    form: &NewTicketForm,
+    field: Field,
+    editor: &TextArea<'static>,
+) {
+    let focused = form.focus == field;
+    let th = &app.theme;
+    let style = if focused { th.focus_border() } else { th.border() };
+    let mut e = editor.clone();
+    e.set_block(
+        Block::bordered().border_style(style).title(Span::styled(format!(" {} ", field.label()), style)),
+    );
+    if !focused {
+        e.set_cursor_style(ratatui::style::Style::new());
+    }
+    frame.render_widget(&e, area);
+}

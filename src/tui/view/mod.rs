@@ -1,0 +1,102 @@
+//! Pure drawing: `draw(frame, &app)` reads state and renders it. No
+//! database, no mutation.
+
+mod form;
+mod overlay;
+mod queue;
+mod ticket;
+
+use super::app::{App, Screen};
+use super::keymap;
+use super::layout;
+use crate::domain::Timestamp;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+pub fn draw(frame: &mut Frame<'_>, app: &App) {
+    let areas = layout::areas(frame.area());
+    draw_title(frame, areas.title, app);
+    match app.screen {
+        Screen::Queue => queue::QueueView::draw(frame, areas.main, app),
+        Screen::Ticket => ticket::TicketView::draw(frame, areas.main, app),
+        Screen::NewTicket => form::NewTicketView::draw(frame, areas.main, app),
+    }
+    draw_status(frame, areas.status, app);
+    draw_hints(frame, areas.hints, app);
+    overlay::draw(frame, frame.area(), app);
+}
+
+fn draw_title(frame: &mut Frame<'_>, area: Rect, app: &App) {
+    let t = &app.theme;
+    let screen = match app.screen {
+        Screen::Queue => "Queue".to_string(),
+        Screen::Ticket => format!("Ticket #{}", app.ticket.id),
+        Screen::NewTicket => "New ticket".to_string(),
+    };
+    let who = format!("{} · tier {}{}", app.me.login, app.me.tier, if app.me.lead { " lead" } else { "" });
+    let left = Line::from(vec![
+        Span::styled(" deskside ", t.title()),
+        Span::raw("│ "),
+        Span::styled(screen, t.title()),
+    ]);
+    frame.render_widget(Paragraph::new(left), area);
+    let width = who.chars().count() as u16 + 1;
+    if area.width > width + 20 {
+        let right = Rect { x: area.x + area.width - width, width, ..area };
+        frame.render_widget(Paragraph::new(Span::styled(who, t.dim())), right);
+    }
+}
+
+fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {
+    let Some((msg, is_error)) = &app.status else { return };
+    let style = if *is_error { app.theme.error() } else { app.theme.ok() };
+    let text = crate::text::safe(msg, false);
+    frame.render_widget(Paragraph::new(Span::styled(format!(" {text} "), style)), area);
+}
+
+/// The most useful keys of the current mode, as many as fit.
+fn draw_hints(frame: &mut Frame<'_>, area: Rect, app: &App) {
+    let t = &app.theme;
+    let mut spans = Vec::new();
+    let mut used = 0usize;
+    for b in keymap::bindings(app.mode()) {
+        let help = b.help.split(['(', ':']).next().unwrap_or(b.help).trim();
+        let key = b.shown.split(' ').next().unwrap_or(b.shown);
+        let len = key.chars().count() + help.chars().count() + 3;
+        if used + len > area.width as usize {
+            break;
+        }
+        used += len;
+        spans.push(Span::styled(key.to_string(), t.key()));
+        spans.push(Span::styled(format!(" {help}  "), t.dim()));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// "5m", "3h", "2d": time since `t`.
+pub fn age(t: Timestamp, now: Timestamp) -> String {
+    crate::cli::output::age(t, now)
+}
+
+/// Working-day style time left until `due`: "2h15", "45m", "-3h" when past.
+pub fn time_left(due: Timestamp, now: Timestamp) -> String {
+    let mins = (due - now).num_minutes();
+    let (sign, m) = if mins < 0 { ("-", -mins) } else { ("", mins) };
+    match m {
+        0..=59 => format!("{sign}{m}m"),
+        60..=1439 => format!("{sign}{}h{:02}", m / 60, m % 60),
+        _ => format!("{sign}{}d", m / 1440),
+    }
+}
+
+/// Cuts stored text to `width` characters, terminal-safe.
+pub fn fit(s: &str, width: usize) -> String {
+    crate::cli::output::fit(s, width)
+}
+
+pub fn dim_line(text: &str, style: Style) -> Line<'static> {
+    Line::from(Span::styled(text.to_string(), style))
+}

@@ -1,0 +1,94 @@
+//! What is drawn over a screen: help, a text prompt, a picker.
+
+use crate::text::safe;
+use crate::tui::app::{App, Overlay};
+use crate::tui::keymap::{self, Mode};
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::Frame;
+
+pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
+    match &app.overlay {
+        Overlay::None => {}
+        Overlay::Help => help(frame, area, app),
+        Overlay::Prompt(p) => {
+            let box_area = centered(area, 76, 12);
+            frame.render_widget(Clear, box_area);
+            let th = &app.theme;
+            let internal = matches!(
+                p.kind,
+                crate::tui::prompt::PromptKind::Note
+                    | crate::tui::prompt::PromptKind::Escalate(_)
+                    | crate::tui::prompt::PromptKind::Handback(_)
+            );
+            let style = if internal { th.internal_text() } else { th.focus_border() };
+            let mut editor = p.editor.clone();
+            let hint = if matches!(
+                p.kind,
+                crate::tui::prompt::PromptKind::Escalate(_) | crate::tui::prompt::PromptKind::Handback(_)
+            ) {
+                " Ctrl-S send · Tab tier · Esc cancel "
+            } else {
+                " Ctrl-S send · Esc cancel "
+            };
+            editor.set_block(
+                Block::bordered()
+                    .border_style(style)
+                    .title(Span::styled(format!(" {} ", p.kind.title(p.ticket_id)), style))
+                    .title_bottom(Span::styled(hint, th.dim())),
+            );
+            frame.render_widget(&editor, box_area);
+        }
+        Overlay::Assign(picker, ..) => {
+            let th = &app.theme;
+            let box_area = centered(area, 60, 14);
+            frame.render_widget(Clear, box_area);
+            let block = Block::bordered()
+                .border_style(th.focus_border())
+                .title(Span::styled(format!(" {} ", picker.title), th.title()))
+                .title_bottom(Span::styled(" type to filter · Enter choose · Esc cancel ", th.dim()));
+            let inner = block.inner(box_area);
+            frame.render_widget(block, box_area);
+            let mut lines =
+                vec![Line::from(vec![Span::styled("> ", th.key()), Span::raw(safe(&picker.filter, false))])];
+            if picker.items.is_empty() {
+                lines.push(Line::from(Span::styled("Loading…", th.dim())));
+            }
+            for (n, &i) in picker.visible.iter().enumerate().take(inner.height.saturating_sub(1) as usize) {
+                let style = if n == picker.selected { th.selected() } else { ratatui::style::Style::new() };
+                lines.push(Line::from(Span::styled(safe(&picker.items[i].label, false), style)));
+            }
+            frame.render_widget(Paragraph::new(lines), inner);
+        }
+    }
+}
+
+/// The keys of the screen under the help box, from the keymap itself.
+fn help(frame: &mut Frame<'_>, area: Rect, app: &App) {
+    let th = &app.theme;
+    let under = match app.screen {
+        crate::tui::app::Screen::Queue => Mode::Queue,
+        crate::tui::app::Screen::Ticket => Mode::Ticket,
+        crate::tui::app::Screen::NewTicket => Mode::NewTicket,
+    };
+    let bindings = keymap::bindings(under);
+    let height = (bindings.len() as u16 + 2).min(area.height);
+    let box_area = centered(area, 64, height);
+    frame.render_widget(Clear, box_area);
+    let block = Block::bordered()
+        .border_style(th.focus_border())
+        .title(Span::styled(" Keys on this screen ", th.title()))
+        .title_bottom(Span::styled(" ? or Esc closes · mouse: wheel scrolls, click selects ", th.dim()));
+    let lines: Vec<Line> = bindings
+        .iter()
+        .map(|b| Line::from(vec![Span::styled(format!(" {:<10}", b.shown), th.key()), Span::raw(b.help)]))
+        .collect();
+    frame.render_widget(Paragraph::new(lines).block(block), box_area);
+}
+
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let [v] = Layout::vertical([Constraint::Length(height.min(area.height))]).flex(Flex::Center).areas(area);
+    let [h] = Layout::horizontal([Constraint::Length(width.min(area.width))]).flex(Flex::Center).areas(v);
+    h
+}

@@ -1,0 +1,296 @@
+//! The console's state machine, key by key, with no terminal and no
+//! database: keys in, state and effects (the service calls) out.
+
+use chrono::{DateTime, Duration, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use deskside::domain::{Priority, Source, Status, Technician, Ticket, TicketDetail, Tier};
+use deskside::tui::action::{Action, Effect, TicketOp};
+use deskside::tui::app::{App, Overlay, Scope, Screen};
+use deskside::tui::keymap;
+use deskside::tui::theme::Theme;
+
+fn now() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-24T10:00:00Z").unwrap().to_utc()
+}
+
+fn tech(tier: Tier, lead: bool) -> Technician {
+    Technician { id: 7, login: "tone".into(), name: "Toni One".into(), tier, lead }
+}
+
+fn ticket(id: i64, subject: &str, requester: &str) -> Ticket {
+    Ticket {
+        id,
+        subject: subject.into(),
+        body: String::new(),
+        status: Status::New,
+        priority: Priority::Normal,
+        tier: Tier::One,
+        category: None,
+        source: Source::Phone,
+        school: "BEDE".into(),
+        requester: format!("{}@stbedes.sch.uk", requester.to_lowercase()),
+        requester_name: requester.into(),
+        assignee: None,
+        created_at: now() - Duration::hours(2),
+        updated_at: now(),
+        updated_by: None,
+        first_response_at: None,
+        resolved_at: None,
+        closed_at: None,
+        response_due_at: None,
+        resolve_due_at: None,
+        version: 3,
+        school_id: 1,
+        requester_id: 1,
+        assignee_id: None,
+        pending_since: None,
+    }
+}
+
+fn app() -> App {
+    let mut app = App::new(tech(Tier::One, false), now(), Theme { color: true }, (80, 24));
+    app.update(Action::QueueLoaded(vec![
+        ticket(1, "Printer jammed in staff room", "Rachel"),
+        ticket(2, "Projector no signal", "Bilal"),
+        ticket(3, "Wifi down in room 4", "Rachel"),
+    ]));
+    app
+}
+
+/// Presses a key the way the loop does: keymap for the current mode, then update.
+fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
+    press_mod(app, code, KeyModifiers::NONE)
+}
+
+fn press_mod(app: &mut App, code: KeyCode, mods: KeyModifiers) -> Vec<Effect> {
+    match keymap::resolve(KeyEvent::new(code, mods), app.mode()) {
+        Some(action) => app.update(action),
+        None => Vec::new(),
+    }
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        press(app, KeyCode::Char(c));
+    }
+}
+
+fn open_first(app: &mut App) -> i64 {
+    let fx = press(app, KeyCode::Enter);
+    let id = match fx.as_slice() {
+        [Effect::LoadTicket(id)] => *id,
+        other => panic!("expected a ticket load, got {other:?}"),
+    };
+    let t = app.queue.tickets.iter().find(|t| t.id == id).unwrap().clone();
+    app.update(Action::TicketLoaded(Box::new(TicketDetail { ticket: t, events: vec![] })));
+    id
+}
+
+#[test]
+fn a_tier1_tech_starts_on_their_tier_queue_and_a_lead_on_all() {
+    let app = app();
+    assert_eq!(app.queue.scope, Scope::MyTier);
+    assert_eq!(app.queue_filter().tier, Some(Tier::One));
+    let lead = App::new(tech(Tier::Three, true), now(), Theme { color: true }, (80, 24));
+    assert_eq!(lead.queue.scope, Scope::All);
+    assert_eq!(lead.queue_filter().tier, None);
+    assert!(matches!(lead.start().as_slice(), [Effect::LoadQueue(_), Effect::LoadSchools]));
+}
+
+#[test]
+fn slash_filters_the_queue_fuzzily_and_esc_clears_it() {
+    let mut app = app();
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "rachel");
+    let ids: Vec<i64> = app.queue.visible.iter().map(|&i| app.queue.tickets[i].id).collect();
+    assert_eq!(ids, [1, 3], "urgency order kept among matches");
+    type_text(&mut app, " wfi");
+    assert_eq!(app.selected_ticket().map(|t| t.id), Some(3), "typos are forgiven");
+    press(&mut app, KeyCode::Enter);
+    assert!(!app.queue.filtering, "Enter keeps the filter and returns the keys to the queue");
+    assert_eq!(app.queue.visible.len(), 1);
+    press(&mut app, KeyCode::Char('/'));
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.queue.visible.len(), 3);
+}
+
+#[test]
+fn scope_school_and_status_filters_reload_the_queue() {
+    let mut app = app();
+    app.update(Action::SchoolsLoaded(vec!["BEDE".into(), "HILL".into()]));
+    let fx = press(&mut app, KeyCode::Char('m'));
+    assert!(matches!(&fx[..], [Effect::LoadQueue(f)] if f.tier.is_none() && f.assignee.is_none()));
+    let fx = press(&mut app, KeyCode::Char('m'));
+    assert!(matches!(&fx[..], [Effect::LoadQueue(f)] if f.assignee.as_deref() == Some("tone")));
+    let fx = press(&mut app, KeyCode::Char('s'));
+    assert!(matches!(&fx[..], [Effect::LoadQueue(f)] if f.school.as_deref() == Some("BEDE")));
+    press(&mut app, KeyCode::Char('s'));
+    let fx = press(&mut app, KeyCode::Char('s'));
+    assert!(matches!(&fx[..], [Effect::LoadQueue(f)] if f.school.is_none()), "wraps back to all schools");
+    let fx = press(&mut app, KeyCode::Char('f'));
+    assert!(matches!(&fx[..], [Effect::LoadQueue(f)] if f.statuses == [Status::New]));
+}
+
+#[test]
+fn breaching_shows_only_tickets_past_due() {
+    let mut app = app();
+    let mut late = ticket(4, "Late one", "Rachel");
+    late.resolve_due_at = Some(now() - Duration::minutes(5));
+    let mut fine = ticket(5, "Fine one", "Rachel");
+    fine.resolve_due_at = Some(now() + Duration::hours(5));
+    app.update(Action::QueueLoaded(vec![late, fine]));
+    press(&mut app, KeyCode::Char('b'));
+    assert_eq!(app.queue.visible.len(), 1);
+    assert_eq!(app.selected_ticket().unwrap().id, 4);
+}
+
+#[test]
+fn vim_keys_arrows_and_clicks_move_the_selection() {
+    let mut app = app();
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Down);
+    assert_eq!(app.queue.selected, 2);
+    press(&mut app, KeyCode::Down);
+    assert_eq!(app.queue.selected, 2, "stops at the end");
+    press(&mut app, KeyCode::Char('g'));
+    assert_eq!(app.queue.selected, 0);
+    app.update(Action::ClickRow(1));
+    assert_eq!(app.queue.selected, 1);
+    let fx = app.update(Action::ClickRow(1));
+    assert_eq!(fx, [Effect::LoadTicket(2)], "clicking the selected row opens it");
+}
+
+#[test]
+fn take_from_the_queue_carries_the_version_seen() {
+    let mut app = app();
+    let fx = press(&mut app, KeyCode::Char('t'));
+    assert_eq!(fx, [Effect::Ticket { id: 1, version: 3, op: TicketOp::Take }]);
+}
+
+#[test]
+fn an_internal_note_is_typed_and_sent_with_ctrl_s() {
+    let mut app = app();
+    let id = open_first(&mut app);
+    assert_eq!(app.screen, Screen::Ticket);
+    press(&mut app, KeyCode::Char('i'));
+    assert!(matches!(app.overlay, Overlay::Prompt(_)));
+    type_text(&mut app, "Rollers worn; ordering a kit");
+    let fx = press_mod(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
+    assert_eq!(
+        fx,
+        [Effect::Ticket { id, version: 3, op: TicketOp::Note("Rollers worn; ordering a kit".into()) }]
+    );
+    // A failure keeps the prompt and its text; success closes it.
+    app.update(Action::Failed("ticket #1 was changed by ttwo".into()));
+    assert!(matches!(app.overlay, Overlay::Prompt(_)));
+    assert_eq!(app.status, Some(("ticket #1 was changed by ttwo".into(), true)));
+    let t = app.queue.tickets[0].clone();
+    let fx = app.update(Action::TicketChanged(Box::new(t), "Internal note added".into()));
+    assert!(matches!(app.overlay, Overlay::None));
+    assert!(fx.contains(&Effect::LoadTicket(id)));
+}
+
+#[test]
+fn escalation_needs_a_reason_and_tab_picks_the_tier() {
+    let mut app = app();
+    let id = open_first(&mut app);
+    press(&mut app, KeyCode::Char('e'));
+    let fx = press_mod(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
+    assert!(fx.is_empty(), "an empty reason is refused before any write");
+    assert!(app.status.as_ref().unwrap().0.contains("reason must not be empty"));
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "Needs a domain admin");
+    let fx = press_mod(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
+    assert_eq!(
+        fx,
+        [Effect::Ticket {
+            id,
+            version: 3,
+            op: TicketOp::Escalate(Tier::Three, "Needs a domain admin".into())
+        }]
+    );
+}
+
+#[test]
+fn hand_back_at_tier_one_is_explained_not_attempted() {
+    let mut app = app();
+    open_first(&mut app);
+    let fx = press(&mut app, KeyCode::Char('h'));
+    assert!(fx.is_empty());
+    assert!(matches!(app.overlay, Overlay::None));
+    assert!(app.status.as_ref().unwrap().0.contains("already at tier 1"));
+}
+
+#[test]
+fn assign_picks_a_technician_by_fuzzy_name() {
+    let mut app = app();
+    let id = open_first(&mut app);
+    let fx = press(&mut app, KeyCode::Char('a'));
+    assert_eq!(fx, [Effect::LoadTechs]);
+    app.update(Action::TechsLoaded(vec![
+        Technician { id: 1, login: "jpatel".into(), name: "Jaya Patel".into(), tier: Tier::One, lead: false },
+        Technician { id: 2, login: "mokafor".into(), name: "Mo Okafor".into(), tier: Tier::Two, lead: false },
+    ]));
+    type_text(&mut app, "okaf");
+    let fx = press(&mut app, KeyCode::Enter);
+    assert_eq!(fx, [Effect::Ticket { id, version: 3, op: TicketOp::Assign("mokafor".into()) }]);
+}
+
+#[test]
+fn the_new_ticket_form_logs_a_call() {
+    let mut app = app();
+    let fx = press(&mut app, KeyCode::Char('n'));
+    assert_eq!(fx, [Effect::LoadRequesters]);
+    app.update(Action::RequestersLoaded(vec![("r.hughes@stbedes.sch.uk".into(), "Rachel Hughes".into())]));
+    type_text(&mut app, "hughes");
+    press(&mut app, KeyCode::Tab); // accept the match
+    press(&mut app, KeyCode::Tab); // to the subject
+    type_text(&mut app, "Can't print");
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "Says offline");
+    press(&mut app, KeyCode::Tab); // priority
+    press(&mut app, KeyCode::Right);
+    let fx = press_mod(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
+    let [Effect::CreateTicket(new)] = &fx[..] else { panic!("expected a create, got {fx:?}") };
+    assert_eq!(new.requester, "r.hughes@stbedes.sch.uk");
+    assert_eq!(new.subject, "Can't print");
+    assert_eq!(new.body, "Says offline");
+    assert_eq!(new.priority, Some(Priority::High));
+    let mut created = ticket(9, "Can't print", "Rachel");
+    created.id = 9;
+    let fx = app.update(Action::TicketCreated(Box::new(created)));
+    assert_eq!(fx, [Effect::LoadTicket(9)]);
+    assert_eq!(app.screen, Screen::Ticket);
+}
+
+#[test]
+fn help_lists_the_keys_of_the_screen_and_esc_backs_out() {
+    let mut app = app();
+    press(&mut app, KeyCode::Char('?'));
+    assert!(matches!(app.overlay, Overlay::Help));
+    assert!(press(&mut app, KeyCode::Char('t')).is_empty(), "keys do not leak through help");
+    press(&mut app, KeyCode::Esc);
+    assert!(matches!(app.overlay, Overlay::None));
+    open_first(&mut app);
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.screen, Screen::Queue);
+    press(&mut app, KeyCode::Char('q'));
+    assert!(app.quit);
+}
+
+#[test]
+fn another_techs_change_reloads_what_is_visible() {
+    let mut app = app();
+    assert!(matches!(app.update(Action::ExternalChange).as_slice(), [Effect::LoadQueue(_)]));
+    let id = open_first(&mut app);
+    let fx = app.update(Action::ExternalChange);
+    assert!(fx.contains(&Effect::LoadTicket(id)));
+    // The selection follows the ticket when the queue reorders.
+    app.update(Action::Back);
+    press(&mut app, KeyCode::Down);
+    let selected = app.selected_ticket().unwrap().id;
+    let mut reordered = app.queue.tickets.clone();
+    reordered.reverse();
+    app.update(Action::QueueLoaded(reordered));
+    assert_eq!(app.selected_ticket().unwrap().id, selected);
+}
