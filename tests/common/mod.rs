@@ -2,6 +2,8 @@
 //! user's own config and data directories.
 #![allow(dead_code)]
 
+pub mod tmux;
+
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -99,6 +101,19 @@ impl Env {
     pub fn ticket(&self, subject: &str) -> i64 {
         let t = self.json(&["ticket", "new", "--subject", subject, "--requester", "r.hughes@stbedes.sch.uk"]);
         t["id"].as_i64().unwrap()
+    }
+
+    /// The environment the CLI commands get, for running the console elsewhere.
+    pub fn vars(&self) -> Vec<(String, String)> {
+        let home = self.dir.path().join("home");
+        vec![
+            ("DESKSIDE_DB".into(), self.db.display().to_string()),
+            ("DESKSIDE_USER".into(), LEAD.into()),
+            ("DESKSIDE_NOW".into(), NOW.into()),
+            ("HOME".into(), home.display().to_string()),
+            ("TZ".into(), "UTC".into()),
+            ("TERM".into(), "xterm-256color".into()),
+        ]
     }
 
     /// Every row of every table, as text: "no change to the data" is

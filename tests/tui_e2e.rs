@@ -1,0 +1,146 @@
+//! The real binary in a real terminal (tmux): a technician's morning,
+//! checked afterwards through the CLI.
+
+mod common;
+use common::tmux::Tmux;
+use common::Env;
+
+fn console(env: &Env, size: (u16, u16)) -> Tmux {
+    let vars = env.vars();
+    let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let bin = assert_cmd::cargo::cargo_bin("deskside");
+    Tmux::start(&[bin.to_str().unwrap()], &vars, size)
+}
+
+fn demo_env() -> Env {
+    let env = Env::empty();
+    env.run(&["init", "--demo", "--name", "Lee Lead"]).success();
+    env
+}
+
+#[test]
+fn a_technicians_morning_in_the_console() {
+    let env = demo_env();
+    let t = console(&env, (120, 40));
+    t.wait_for("Queue", 10);
+    t.wait_for("#", 10);
+
+    // Filter the queue as you type, then open the match.
+    let projector = env
+        .json(&["ticket", "list"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["subject"].as_str().unwrap().to_lowercase().contains("projector"))
+        .map(|x| (x["id"].as_i64().unwrap(), x["subject"].as_str().unwrap().to_string()))
+        .expect("the demo queue has a projector ticket");
+    t.keys(&["/"]).text("projector");
+    t.wait_for("/projector", 5);
+    t.keys(&["Enter", "Enter"]);
+    t.wait_for(&format!("Ticket #{}", projector.0), 5);
+    t.wait_for("Timeline", 5);
+
+    // Escalate with a reason (Tab picks tier 3 when the ticket is below it).
+    t.keys(&["e"]);
+    t.wait_for("reason (required)", 5);
+    t.text("Lamp needs replacing: needs the spare from the store");
+    t.keys(&["C-s"]);
+    t.wait_for("escalated to tier", 5);
+
+    // An internal note, then back to the queue.
+    t.keys(&["i"]).text("Spare lamp is in cupboard B");
+    t.keys(&["C-s"]);
+    t.wait_for("Internal note added", 5);
+    t.keys(&["Escape"]);
+    t.wait_for("Enter open", 5);
+
+    // Log a new ticket while on the phone, then resolve it.
+    t.keys(&["n"]);
+    t.wait_for("Requester", 5);
+    t.text("hughes");
+    t.wait_for("r.hughes@stbedes.sch.uk", 5);
+    t.keys(&["Tab", "Tab"]).text("Can't log in to the staff room PC");
+    t.keys(&["Tab"]).text("Says the trust relationship failed");
+    t.keys(&["C-s"]);
+    let screen = t.wait_for("Logged #", 5);
+    let new_id: i64 = screen
+        .split("Logged #")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .and_then(|s| s.parse().ok())
+        .expect("the status line names the new ticket");
+    t.keys(&["s"]).text("Rejoined the PC to the domain; please log in again");
+    t.keys(&["C-s"]);
+    t.wait_for(&format!("#{new_id} resolved"), 5);
+    t.keys(&["q", "q"]);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while !t.exited() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(t.exited(), "q on the queue quits");
+
+    // The database agrees with what the console showed.
+    let d = env.json(&["ticket", "show", &projector.0.to_string()]);
+    let esc = d["events"].as_array().unwrap().iter().rev().find(|e| e["kind"] == "escalated").unwrap();
+    assert_eq!(esc["body"], "Lamp needs replacing: needs the spare from the store");
+    assert_eq!(esc["internal"], true);
+    assert_eq!(esc["tech"], "lead");
+    let note = d["events"].as_array().unwrap().last().unwrap();
+    assert_eq!((note["kind"].as_str(), note["internal"].as_bool()), (Some("note"), Some(true)));
+    let n = env.json(&["ticket", "show", &new_id.to_string()]);
+    assert_eq!(n["requester"], "r.hughes@stbedes.sch.uk");
+    assert_eq!(n["subject"], "Can't log in to the staff room PC");
+    assert_eq!(n["status"], "resolved");
+}
+
+#[test]
+fn another_technicians_change_appears_within_a_second() {
+    let env = demo_env();
+    let t = console(&env, (100, 30));
+    t.wait_for("Enter open", 10);
+    env.json(&[
+        "ticket",
+        "new",
+        "--subject",
+        "Visualiser shows a black screen",
+        "--requester",
+        "r.hughes@stbedes.sch.uk",
+    ]);
+    t.wait_for("Visualiser shows a black screen", 3);
+}
+
+/// Runs the console under `sh` so what the shell prints afterwards shows.
+fn console_in_shell(env: &Env, login: &str) -> Tmux {
+    let vars = env.vars();
+    let mut vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    vars.retain(|(k, _)| *k != "DESKSIDE_USER");
+    vars.push(("DESKSIDE_USER", login));
+    let bin = assert_cmd::cargo::cargo_bin("deskside");
+    let cmd = format!(
+        "{} ; echo EXIT=$?; stty -a | grep -o -- '-icanon\\|icanon' | head -1; sleep 30",
+        bin.display()
+    );
+    Tmux::start(&["sh", "-c", &cmd], &vars, (160, 30))
+}
+
+#[test]
+fn an_unknown_login_is_refused_before_the_screen_is_taken() {
+    let env = demo_env();
+    let t = console_in_shell(&env, "stranger");
+    let screen = t.wait_for("EXIT=", 10);
+    assert!(screen.contains("deskside tech add stranger"), "{screen}");
+    assert!(screen.contains("EXIT=5"), "{screen}");
+}
+
+#[test]
+fn quitting_restores_the_terminal() {
+    let env = demo_env();
+    let t = console_in_shell(&env, "lead");
+    t.wait_for("Enter open", 10);
+    t.keys(&["q"]);
+    let screen = t.wait_for("EXIT=0", 5);
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let screen = if screen.contains("icanon") { screen } else { t.screen() };
+    assert!(!screen.contains("Enter open"), "the alternate screen is gone:\n{screen}");
+    assert!(screen.lines().any(|l| l.trim() == "icanon"), "the tty is back in canonical mode:\n{screen}");
+}

@@ -1,0 +1,196 @@
+//! Every console screen rendered on ratatui's TestBackend from the demo
+//! database at a fixed instant, at 80x24 and 120x40.
+
+use chrono::DateTime;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use deskside::clock::FixedClock;
+use deskside::domain::{EventKind, TicketFilter};
+use deskside::service::{Desk, InitOptions};
+use deskside::store::Store;
+use deskside::tui::action::Effect;
+use deskside::tui::app::App;
+use deskside::tui::theme::Theme;
+use deskside::tui::{keymap, runner, view};
+use ratatui::backend::TestBackend;
+use ratatui::style::{Color, Modifier};
+use ratatui::Terminal;
+use std::collections::VecDeque;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+
+fn demo_desk() -> Desk {
+    let now = DateTime::parse_from_rfc3339("2026-11-24T10:00:00Z").unwrap().to_utc();
+    let store = Store::open_in_memory().unwrap();
+    let mut desk = Desk::with_store(store, Box::new(FixedClock(now)), "lead", "tester");
+    desk.seed(&InitOptions { demo: true, name: Some("Lee Lead".into()), tz: None }).unwrap();
+    desk
+}
+
+struct Console {
+    desk: Desk,
+    app: App,
+}
+
+impl Console {
+    fn new(size: (u16, u16), color: bool) -> Console {
+        let mut desk = demo_desk();
+        let me = desk.me().unwrap();
+        let mut app = App::new(me, desk.now(), Theme { color }, size);
+        app.offset = chrono::FixedOffset::east_opt(0).unwrap();
+        let start = app.start();
+        run(&mut desk, &mut app, start);
+        Console { desk, app }
+    }
+
+    fn key(&mut self, code: KeyCode) -> &mut Console {
+        self.key_mod(code, KeyModifiers::NONE)
+    }
+
+    fn key_mod(&mut self, code: KeyCode, mods: KeyModifiers) -> &mut Console {
+        if let Some(action) = keymap::resolve(KeyEvent::new(code, mods), self.app.mode()) {
+            let fx = self.app.update(action);
+            run(&mut self.desk, &mut self.app, fx);
+        }
+        self
+    }
+
+    fn text(&mut self, s: &str) -> &mut Console {
+        for c in s.chars() {
+            self.key(KeyCode::Char(c));
+        }
+        self
+    }
+
+    /// Selects a ticket in the queue by id (scope "all", any status).
+    fn open(&mut self, id: i64) -> &mut Console {
+        let pos = self.app.queue.visible.iter().position(|&i| self.app.queue.tickets[i].id == id);
+        let pos = pos.unwrap_or_else(|| panic!("ticket {id} not in the queue"));
+        self.app.queue.selected = pos;
+        self.key(KeyCode::Enter)
+    }
+
+    fn render(&self) -> Terminal<TestBackend> {
+        let mut term = Terminal::new(TestBackend::new(self.app.size.0, self.app.size.1)).unwrap();
+        term.draw(|f| view::draw(f, &self.app)).unwrap();
+        term
+    }
+}
+
+fn run(desk: &mut Desk, app: &mut App, fx: Vec<Effect>) {
+    let mut q: VecDeque<Effect> = fx.into();
+    while let Some(e) = q.pop_front() {
+        let a = runner::run(desk, e);
+        q.extend(app.update(a));
+    }
+}
+
+/// A demo ticket whose timeline has an internal note and a hand-back.
+fn rich_ticket(desk: &Desk) -> i64 {
+    let all = desk.tickets(&TicketFilter { include_done: true, ..TicketFilter::default() }).unwrap();
+    all.iter()
+        .map(|t| desk.ticket(t.id).unwrap())
+        .find(|d| {
+            d.ticket.status.is_active()
+                && d.events.iter().any(|e| e.kind == EventKind::Note)
+                && d.events.iter().any(|e| e.kind == EventKind::Escalated)
+        })
+        .map(|d| d.ticket.id)
+        .expect("the demo has an active escalated ticket with notes")
+}
+
+fn snap(name: &str, c: &Console) {
+    let (w, h) = c.app.size;
+    insta::assert_snapshot!(format!("{name}_{w}x{h}"), c.render().backend());
+}
+
+#[test]
+fn queue() {
+    for size in SIZES {
+        snap("queue", &Console::new(size, true));
+    }
+}
+
+#[test]
+fn queue_filtered_as_you_type() {
+    for size in SIZES {
+        let mut c = Console::new(size, true);
+        c.key(KeyCode::Char('/')).text("print");
+        snap("queue_filter", &c);
+    }
+}
+
+#[test]
+fn ticket_with_internal_notes() {
+    for size in SIZES {
+        let mut c = Console::new(size, true);
+        let id = rich_ticket(&c.desk);
+        c.open(id);
+        snap("ticket", &c);
+    }
+}
+
+#[test]
+fn help_overlay() {
+    for size in SIZES {
+        let mut c = Console::new(size, true);
+        c.key(KeyCode::Char('?'));
+        snap("help_queue", &c);
+    }
+}
+
+#[test]
+fn escalate_prompt() {
+    for size in SIZES {
+        let mut c = Console::new(size, true);
+        let id = rich_ticket(&c.desk);
+        c.open(id).key(KeyCode::Char('e')).text("Needs the MIS admin to check the permissions");
+        snap("escalate_prompt", &c);
+    }
+}
+
+#[test]
+fn assign_picker() {
+    for size in SIZES {
+        let mut c = Console::new(size, true);
+        let id = rich_ticket(&c.desk);
+        c.open(id).key(KeyCode::Char('a')).text("pat");
+        snap("assign_picker", &c);
+    }
+}
+
+#[test]
+fn new_ticket_form() {
+    for size in SIZES {
+        let mut c = Console::new(size, true);
+        c.key(KeyCode::Char('n')).text("hugh");
+        snap("new_ticket", &c);
+    }
+}
+
+#[test]
+fn internal_notes_stay_distinct_without_colour() {
+    for color in [true, false] {
+        let mut c = Console::new((120, 40), color);
+        let id = rich_ticket(&c.desk);
+        c.open(id);
+        let term = c.render();
+        let buf = term.backend().buffer();
+        let label = (0..buf.area.height)
+            .find_map(|y| {
+                let row: String = (0..buf.area.width).map(|x| buf[(x, y)].symbol().to_string()).collect();
+                row.find(" INTERNAL ").map(|x| (row[..x].chars().count() as u16 + 1, y))
+            })
+            .expect("an INTERNAL label is drawn");
+        let cell = &buf[label];
+        if color {
+            assert_eq!(cell.bg, Color::Yellow);
+        } else {
+            assert!(
+                cell.modifier.contains(Modifier::REVERSED),
+                "NO_COLOR marks internal notes by reverse video"
+            );
+            let coloured = buf.content().iter().any(|c| c.fg != Color::Reset || c.bg != Color::Reset);
+            assert!(!coloured, "NO_COLOR must not emit colours");
+        }
+    }
+}
