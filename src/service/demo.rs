@@ -8,6 +8,7 @@ use super::directory::{self, NewSchool};
 use super::tickets::{self, Resolution};
 use super::Ctx;
 use crate::domain::{NewTicket, Priority, Source, Technician, Tier, Timestamp};
+use crate::rng::Rng;
 use crate::store::{articles, directory as dir};
 use crate::{Error, Result};
 use chrono::{Datelike, Duration, Timelike, Weekday};
@@ -231,32 +232,6 @@ pub fn load(cx: &mut Ctx<'_>) -> Result<()> {
     let scenarios: TicketsFile = parse("tickets.toml", TICKETS)?;
     let requesters = dir::list_requesters(cx.tx, None)?;
     generate_tickets(cx, &scenarios.scenario, &staff, &requesters, &slugs)
-}
-
-/// A small deterministic generator (SplitMix64): demo data is the same on
-/// every machine, relative to the day it is loaded.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-    fn range(&mut self, lo: i64, hi: i64) -> i64 {
-        lo + self.below((hi - lo + 1) as u64) as i64
-    }
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len() as u64) as usize]
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
 }
 
 /// Moves `t` into the team's working day (Mon-Fri 08:00-17:00 UTC, close

@@ -1,0 +1,333 @@
+//! A deterministic corpus at the scale of a large multi-academy trust:
+//! schools with calendars and domains, requesters, technicians, tickets with
+//! realistic timelines, articles and canned solutions. Written straight into
+//! a fresh database with prepared inserts in one transaction (the service
+//! operations check rules per ticket, which a million-row load does not
+//! need); FTS indexes are rebuilt once at the end.
+
+mod vocab;
+
+use chrono::{DateTime, Utc};
+use deskside::clock::FixedClock;
+use deskside::rng::Rng;
+use deskside::service::{Desk, InitOptions};
+use rusqlite::{params, Connection};
+use std::path::Path;
+use vocab::*;
+
+pub struct Scale {
+    pub schools: usize,
+    pub tickets: usize,
+    pub articles: usize,
+    pub seed: u64,
+}
+
+/// The instant the corpus is generated "at": fixed so runs compare.
+pub fn corpus_now() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-24T10:00:00Z").unwrap().to_utc()
+}
+
+pub struct Corpus {
+    pub requesters: Vec<String>,
+    pub schools: Vec<String>,
+}
+
+pub fn generate(path: &Path, scale: &Scale) -> Result<Corpus, Box<dyn std::error::Error>> {
+    let now = corpus_now();
+    let desk = Desk::init(path, &InitOptions::default(), Box::new(FixedClock(now)), "lead", "bench")?;
+    drop(desk);
+    let mut conn = Connection::open(path)?;
+    conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF;")?;
+    let tx = conn.transaction()?;
+    // Bulk load without per-row trigger work: keep the triggers' SQL, drop
+    // them, insert, put them back and rebuild every FTS5 index once.
+    let triggers: Vec<(String, String)> = tx
+        .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ('tickets', 'articles', 'events')")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    for (name, _) in &triggers {
+        tx.execute_batch(&format!("DROP TRIGGER \"{name}\""))?;
+    }
+    let mut rng = Rng(scale.seed);
+    let t = now.timestamp();
+    let cal: i64 = tx.query_row("SELECT id FROM calendars LIMIT 1", [], |r| r.get(0))?;
+
+    let mut techs = Vec::new();
+    {
+        let mut ins = tx.prepare(
+            "INSERT INTO technicians (login, name, tier, lead, created_at) VALUES (?1, ?2, ?3, 0, ?4)",
+        )?;
+        for i in 0..24 {
+            let tier = if i < 15 {
+                1
+            } else if i < 20 {
+                2
+            } else {
+                3
+            };
+            let name = format!("{} {}", FIRST[i % FIRST.len()], LAST[(i * 7) % LAST.len()]);
+            ins.execute(params![format!("tech{i:02}"), name, tier, t])?;
+            techs.push((tx.last_insert_rowid(), tier));
+        }
+    }
+
+    let mut schools = Vec::new();
+    let mut people: Vec<(i64, i64)> = Vec::new(); // (requester id, school id)
+    let mut emails = Vec::new();
+    {
+        let mut school =
+            tx.prepare("INSERT INTO schools (code, name, calendar_id, created_at) VALUES (?1, ?2, ?3, ?4)")?;
+        let mut domain = tx.prepare("INSERT INTO school_domains (domain, school_id) VALUES (?1, ?2)")?;
+        let mut person = tx
+            .prepare("INSERT INTO requesters (email, name, school_id, created_at) VALUES (?1, ?2, ?3, ?4)")?;
+        for s in 0..scale.schools {
+            let code = format!("S{s:03}");
+            school.execute(params![code, format!("Academy {s:03}"), cal, t])?;
+            let sid = tx.last_insert_rowid();
+            let dom = format!("academy{s:03}.sch.uk");
+            domain.execute(params![dom, sid])?;
+            for p in 0..40 {
+                let (f, l) = (FIRST[(s + p) % FIRST.len()], LAST[(s * 3 + p) % LAST.len()]);
+                let email = format!("{}.{}{p}@{dom}", f.to_lowercase(), l.to_lowercase());
+                person.execute(params![email, format!("{f} {l}"), sid, t])?;
+                people.push((tx.last_insert_rowid(), sid));
+                emails.push(email);
+            }
+            schools.push(code);
+        }
+    }
+
+    let mut articles = Vec::new();
+    {
+        let mut ins = tx.prepare(
+            "INSERT INTO articles (title, body, category, tags, status, audience, author_id, created_at, updated_at,
+                                   published_at, views, uses, helpful, not_helpful)
+             VALUES (?1, ?2, ?3, ?4, 'published', ?5, ?6, ?7, ?7, ?7, ?8, ?9, ?10, ?11)",
+        )?;
+        for a in 0..scale.articles {
+            let cat = CATEGORIES[a % CATEGORIES.len()];
+            let (_, things, problems) = topics(cat);
+            let thing = rng.pick(things);
+            let problem = rng.pick(problems);
+            let room = rng.pick(&ROOMS);
+            let title = format!("{} {} when it is {} ({})", rng.pick(&VERBS), thing, problem, a);
+            let body: Vec<String> =
+                (0..8).map(|_| fill(rng.pick::<&str>(&SENTENCES), thing, problem, room)).collect();
+            let audience = if rng.chance(20) { "internal" } else { "public" };
+            let created = t - rng.range(0, 3 * 365 * 86400);
+            ins.execute(params![
+                title,
+                body.join(" "),
+                cat,
+                format!("{}, {}", thing.to_lowercase(), problem),
+                audience,
+                techs[rng.below(techs.len() as u64) as usize].0,
+                created,
+                rng.range(0, 500),
+                rng.range(0, 60),
+                rng.range(0, 30),
+                rng.range(0, 5),
+            ])?;
+            articles.push(tx.last_insert_rowid());
+        }
+        let mut canned = tx.prepare(
+            "INSERT INTO canned_solutions (title, body, category, author_id, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+        )?;
+        for c in 0..200 {
+            let cat = CATEGORIES[c % CATEGORIES.len()];
+            let body = format!(
+                "Hi {{{{requester.first_name}}}},\n\nThis is fixed now ({cat} #{c}).\n\n{{{{tech.name}}}}"
+            );
+            canned.execute(params![format!("{cat} reply {c}"), body, cat, techs[20].0, t])?;
+        }
+    }
+
+    insert_tickets(&tx, scale, &mut rng, t, &people, &techs, &articles)?;
+
+    for (_, sql) in &triggers {
+        tx.execute_batch(sql)?;
+    }
+    let fts: Vec<String> = tx
+        .prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%fts5%'",
+        )?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    for name in fts {
+        tx.execute_batch(&format!("INSERT INTO \"{name}\"(\"{name}\") VALUES ('rebuild')"))?;
+    }
+    tx.commit()?;
+    conn.execute_batch("PRAGMA synchronous = NORMAL; ANALYZE; PRAGMA wal_checkpoint(TRUNCATE);")?;
+    Ok(Corpus { requesters: emails, schools })
+}
+
+fn insert_tickets(
+    tx: &rusqlite::Transaction<'_>,
+    scale: &Scale,
+    rng: &mut Rng,
+    now: i64,
+    people: &[(i64, i64)],
+    techs: &[(i64, i64)],
+    articles: &[i64],
+) -> rusqlite::Result<()> {
+    let mut ticket = tx.prepare(
+        "INSERT INTO tickets (subject, body, requester_id, school_id, category, priority, status, tier, assignee_id,
+                              source, created_at, updated_at, updated_by, first_response_at, resolved_at, closed_at,
+                              response_due_at, resolve_due_at, version)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?9, ?13, ?14, ?15, ?16, ?17, ?18)",
+    )?;
+    let mut event = tx.prepare(
+        "INSERT INTO events (ticket_id, at, kind, tech_id, os_user, internal, body, old_value, new_value)
+         VALUES (?1, ?2, ?3, ?4, 'bench', ?5, ?6, ?7, ?8)",
+    )?;
+    let mut link =
+        tx.prepare("INSERT OR IGNORE INTO ticket_articles (ticket_id, article_id, at) VALUES (?1, ?2, ?3)")?;
+    let span = 3 * 365 * 86400i64;
+    let first_line: Vec<i64> = techs.iter().filter(|t| t.1 == 1).map(|t| t.0).collect();
+    let seniors: Vec<i64> = techs.iter().filter(|t| t.1 > 1).map(|t| t.0).collect();
+    for i in 0..scale.tickets {
+        let created = now - span + (span * i as i64) / scale.tickets.max(1) as i64 + rng.range(0, 600);
+        let created = created.min(now - 60);
+        let (rid, sid) = people[rng.below(people.len() as u64) as usize];
+        let cat = CATEGORIES[rng.below(CATEGORIES.len() as u64) as usize];
+        let (templates, things, problems) = topics(cat);
+        let (thing, problem, room) = (rng.pick(things), rng.pick(problems), rng.pick(&ROOMS));
+        let subject = fill(rng.pick::<&str>(templates), thing, problem, room);
+        let body = format!(
+            "The {thing} in {room} is {problem}. It started this morning. Please can someone look at it?"
+        );
+        let priority = match rng.below(20) {
+            0 => "urgent",
+            1..=4 => "high",
+            5..=16 => "normal",
+            _ => "low",
+        };
+        let age = now - created;
+        let tech = *rng.pick(&first_line);
+        let escalated = rng.chance(18);
+        let senior = *rng.pick(&seniors);
+        let taken = created + rng.range(120, 5400);
+        let replied = taken + rng.range(300, 7200);
+        let resolved = replied + rng.range(600, 86400);
+        let closed = resolved + rng.range(2 * 86400, 5 * 86400);
+        let (status, tier, assignee) = match (age, escalated) {
+            (a, _) if a < 3 * 3600 && rng.chance(50) => ("new", 1, None),
+            (a, true) if a < 2 * 86400 => ("open", 2, Some(senior)),
+            (a, _) if a < 2 * 86400 => (if rng.chance(20) { "pending" } else { "open" }, 1, Some(tech)),
+            (a, _) if a < 6 * 86400 => {
+                ("resolved", if escalated { 2 } else { 1 }, Some(if escalated { senior } else { tech }))
+            }
+            _ => ("closed", if escalated { 2 } else { 1 }, Some(if escalated { senior } else { tech })),
+        };
+        let done = matches!(status, "resolved" | "closed");
+        let (response_due, resolve_due) = (created + 4 * 3600, created + 27 * 3600);
+        let id = {
+            ticket.execute(params![
+                subject,
+                body,
+                rid,
+                sid,
+                cat,
+                priority,
+                status,
+                tier,
+                assignee,
+                ["email", "phone", "walk-in", "self-service"][rng.below(4) as usize],
+                created,
+                if done { closed.min(now) } else { created },
+                (status != "new").then_some(replied),
+                done.then_some(resolved),
+                (status == "closed").then_some(closed),
+                response_due,
+                resolve_due,
+                1 + rng.range(2, 8),
+            ])?;
+            tx.last_insert_rowid()
+        };
+        let mut ev = |at: i64,
+                      kind: &str,
+                      tech: Option<i64>,
+                      internal: bool,
+                      body: Option<&str>,
+                      old: Option<&str>,
+                      new: Option<&str>| {
+            event.execute(params![id, at, kind, tech, internal, body, old, new])
+        };
+        ev(created, "created", Some(tech), false, None, None, Some("email"))?;
+        if status == "new" {
+            continue;
+        }
+        ev(taken, "assigned", Some(tech), false, None, None, Some(&format!("tech{:02}", tech - techs[0].0)))?;
+        ev(taken, "status", Some(tech), false, None, Some("new"), Some("open"))?;
+        if rng.chance(40) {
+            ev(
+                taken + 600,
+                "note",
+                Some(tech),
+                true,
+                Some("Checked the basics on site; logged the asset number."),
+                None,
+                None,
+            )?;
+        }
+        if escalated {
+            ev(
+                taken + 900,
+                "escalated",
+                Some(tech),
+                true,
+                Some("Needs admin rights to fix"),
+                Some("1"),
+                Some("2"),
+            )?;
+            ev(
+                taken + 1800,
+                "assigned",
+                Some(senior),
+                false,
+                None,
+                None,
+                Some(&format!("tech{:02}", senior - techs[0].0)),
+            )?;
+        }
+        let worker = if escalated { senior } else { tech };
+        ev(
+            replied,
+            "reply",
+            Some(worker),
+            false,
+            Some("I have had a look and I am working on it."),
+            None,
+            None,
+        )?;
+        if done {
+            if rng.chance(35) {
+                let article = articles[rng.below(articles.len() as u64) as usize];
+                link.execute(params![id, article, resolved])?;
+                ev(
+                    resolved,
+                    "article",
+                    Some(worker),
+                    false,
+                    Some("article"),
+                    None,
+                    Some(&article.to_string()),
+                )?;
+            }
+            ev(
+                resolved,
+                "reply",
+                Some(worker),
+                false,
+                Some("This is fixed now: please let us know if it happens again."),
+                None,
+                None,
+            )?;
+            ev(resolved, "status", Some(worker), false, None, Some("open"), Some("resolved"))?;
+            if status == "closed" {
+                ev(closed, "status", Some(worker), false, None, Some("resolved"), Some("closed"))?;
+            }
+        }
+    }
+    Ok(())
+}
