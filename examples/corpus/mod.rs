@@ -15,6 +15,10 @@ use rusqlite::{params, Connection};
 use std::path::Path;
 use vocab::*;
 
+/// Every LONG_EVERY-th ticket (from LONG_OFFSET) has a timeline of about 50 events.
+pub const LONG_EVERY: usize = 20_000;
+pub const LONG_OFFSET: usize = 7;
+
 pub struct Scale {
     pub schools: usize,
     pub tickets: usize,
@@ -300,6 +304,15 @@ fn insert_tickets(
             None,
             None,
         )?;
+        // A few long back-and-forth tickets: `ticket show` is measured on them.
+        if i % LONG_EVERY == LONG_OFFSET {
+            for k in 0..20 {
+                let at = replied + 60 * (k + 1);
+                ev(at, "note", Some(worker), true, Some("Tried another fix; still failing."), None, None)?;
+                let ask = "Could you try again now and tell me what you see?";
+                ev(at + 30, "reply", Some(worker), false, Some(ask), None, None)?;
+            }
+        }
         if done {
             if rng.chance(35) {
                 let article = articles[rng.below(articles.len() as u64) as usize];

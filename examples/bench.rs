@@ -1,0 +1,240 @@
+//! Benchmarks at the scale of a large multi-academy trust.
+//!
+//!     cargo run --release --example bench -- [--tickets N] [--articles M] [--schools S]
+//!
+//! Prints one table, each figure beside its target (and its floor where one
+//! exists, measured in the same run), then `targets met: K/T`.
+
+mod corpus;
+
+use deskside::clock::FixedClock;
+use deskside::domain::{Status, TicketFilter, Tier};
+use deskside::service::Desk;
+use deskside::tui::{app::App, runner, theme::Theme, view};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+fn arg(args: &[String], name: &str, default: usize) -> usize {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .map(|v| v.replace('_', "").parse().unwrap_or_else(|_| panic!("{name} takes a number")))
+        .unwrap_or(default)
+}
+
+fn open(db: &Path) -> Desk {
+    Desk::open(db, Box::new(FixedClock(corpus::corpus_now())), "lead", "bench").expect("open the corpus")
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// Runs `f` `n` times; returns the sorted durations.
+fn sample(n: usize, mut f: impl FnMut(usize)) -> Vec<Duration> {
+    let mut v: Vec<Duration> = (0..n)
+        .map(|i| {
+            let t = Instant::now();
+            f(i);
+            t.elapsed()
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn pct(v: &[Duration], p: f64) -> Duration {
+    v[((v.len() as f64 - 1.0) * p).round() as usize]
+}
+
+struct Row {
+    what: String,
+    figure: String,
+    floor: String,
+    target: String,
+    met: bool,
+}
+
+fn row(what: &str, figure: String, floor: String, target: &str, met: bool) -> Row {
+    Row { what: what.into(), figure, floor, target: target.into(), met }
+}
+
+/// Drives the console state machine with its effects, as the loop does.
+fn settle(desk: &mut Desk, app: &mut App, fx: Vec<deskside::tui::action::Effect>) {
+    let mut q: VecDeque<_> = fx.into();
+    while let Some(e) = q.pop_front() {
+        let a = runner::run(desk, e);
+        q.extend(app.update(a));
+    }
+}
+
+fn draw(term: &mut Terminal<TestBackend>, app: &App) {
+    term.draw(|f| view::draw(f, app)).unwrap();
+}
+
+/// Child mode: the console's work on the corpus, then its peak memory.
+fn console_memory(db: &Path) {
+    let mut desk = open(db);
+    let me = desk.me().unwrap();
+    let mut app = App::new(me, desk.now(), Theme { color: true }, (120, 40));
+    let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    draw(&mut term, &app);
+    let start = app.start();
+    settle(&mut desk, &mut app, start);
+    draw(&mut term, &app);
+    for action in [
+        deskside::tui::action::Action::Open,
+        deskside::tui::action::Action::Back,
+        deskside::tui::action::Action::CycleStatus,
+        deskside::tui::action::Action::NewTicket,
+    ] {
+        let fx = app.update(action);
+        settle(&mut desk, &mut app, fx);
+        draw(&mut term, &app);
+    }
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kb = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(0);
+    println!("peak_kb {kb}");
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(i) = args.iter().position(|a| a == "--child-console") {
+        console_memory(Path::new(&args[i + 1]));
+        return;
+    }
+    let scale = corpus::Scale {
+        schools: arg(&args, "--schools", 100),
+        tickets: arg(&args, "--tickets", 1_000_000),
+        articles: arg(&args, "--articles", 20_000),
+        seed: arg(&args, "--seed", 42) as u64,
+    };
+    let dir = PathBuf::from("target/bench");
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir
+        .join(format!("corpus-s{}-t{}-a{}-{}.db", scale.schools, scale.tickets, scale.articles, scale.seed));
+    if !db.exists() {
+        let t = Instant::now();
+        let made = corpus::generate(&db, &scale).expect("generate the corpus");
+        eprintln!(
+            "generated {} ({} schools, {} requesters) in {:.1}s",
+            db.display(),
+            made.schools.len(),
+            made.requesters.len(),
+            t.elapsed().as_secs_f64()
+        );
+    }
+    let mut rows = Vec::new();
+
+    // The console's first frame from a cold open, and the frame with the queue.
+    let mut first = Vec::new();
+    let mut loaded = Vec::new();
+    for _ in 0..10 {
+        let t = Instant::now();
+        let mut desk = open(&db);
+        let me = desk.me().unwrap();
+        let mut app = App::new(me, desk.now(), Theme { color: true }, (120, 40));
+        let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();
+        draw(&mut term, &app);
+        first.push(t.elapsed());
+        let start = app.start();
+        settle(&mut desk, &mut app, start);
+        draw(&mut term, &app);
+        loaded.push(t.elapsed());
+    }
+    first.sort();
+    loaded.sort();
+    let worst = *first.last().unwrap();
+    rows.push(row(
+        "console first frame, cold open (worst of 10)",
+        format!("{:.1} ms", ms(worst)),
+        format!("queue shown {:.1} ms", ms(pct(&loaded, 0.5))),
+        "<= 50 ms",
+        ms(worst) <= 50.0,
+    ));
+
+    // The first page of the queue with filters, as the console asks for it.
+    let desk = open(&db);
+    let schools: Vec<String> = desk.schools().unwrap().into_iter().map(|s| s.code).collect();
+    let filters: Vec<TicketFilter> = vec![
+        TicketFilter { limit: Some(500), ..TicketFilter::default() },
+        TicketFilter { tier: Some(Tier::One), limit: Some(500), ..TicketFilter::default() },
+        TicketFilter { statuses: vec![Status::New], limit: Some(500), ..TicketFilter::default() },
+        TicketFilter { assignee: Some("tech03".into()), limit: Some(500), ..TicketFilter::default() },
+    ];
+    let queue = sample(200, |i| {
+        let mut f = filters[i % filters.len()].clone();
+        if i % 3 == 0 {
+            f.school = Some(schools[i % schools.len()].clone());
+        }
+        desk.tickets(&f).unwrap();
+    });
+    let p99 = pct(&queue, 0.99);
+    rows.push(row(
+        "queue first page with filters (p50 / p99)",
+        format!("{:.2} / {:.2} ms", ms(pct(&queue, 0.5)), ms(p99)),
+        "-".into(),
+        "<= 5 ms",
+        ms(p99) <= 5.0,
+    ));
+
+    // `ticket show` of a 50-event ticket.
+    let long: Vec<i64> = (0..scale.tickets)
+        .filter(|i| i % corpus::LONG_EVERY == corpus::LONG_OFFSET)
+        .map(|i| i as i64 + 1)
+        .collect();
+    let events = desk.ticket(long[0]).unwrap().events.len();
+    let show = sample(200, |i| {
+        desk.ticket(long[i % long.len()]).unwrap();
+    });
+    let p99 = pct(&show, 0.99);
+    rows.push(row(
+        &format!("ticket show, {events}-event ticket (p50 / p99)"),
+        format!("{:.2} / {:.2} ms", ms(pct(&show, 0.5)), ms(p99)),
+        "-".into(),
+        "<= 5 ms",
+        ms(p99) <= 5.0,
+    ));
+
+    // Peak resident memory of the console's work, in a fresh process.
+    let exe = std::env::current_exe().unwrap();
+    let out = std::process::Command::new(exe).arg("--child-console").arg(&db).output().unwrap();
+    let kb: u64 = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("peak_kb "))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(u64::MAX);
+    let mb = kb as f64 / 1024.0;
+    rows.push(row("console peak resident memory", format!("{mb:.1} MB"), "-".into(), "<= 60 MB", mb <= 60.0));
+
+    print_table(&scale, &rows);
+}
+
+fn print_table(scale: &corpus::Scale, rows: &[Row]) {
+    println!(
+        "deskside benchmark: {} schools, {} tickets, {} articles",
+        scale.schools, scale.tickets, scale.articles
+    );
+    let w = rows.iter().map(|r| r.what.len()).max().unwrap_or(10);
+    println!("{:<w$}  {:>22}  {:>24}  {:>10}  met", "measure", "figure", "floor", "target");
+    for r in rows {
+        println!(
+            "{:<w$}  {:>22}  {:>24}  {:>10}  {}",
+            r.what,
+            r.figure,
+            r.floor,
+            r.target,
+            if r.met { "yes" } else { "NO" }
+        );
+    }
+    let met = rows.iter().filter(|r| r.met).count();
+    println!("targets met: {met}/{}", rows.len());
+}
