@@ -119,8 +119,14 @@ fn main() {
     };
     let dir = PathBuf::from("target/bench");
     std::fs::create_dir_all(&dir).unwrap();
-    let db = dir
-        .join(format!("corpus-s{}-t{}-a{}-{}.db", scale.schools, scale.tickets, scale.articles, scale.seed));
+    let db = dir.join(format!(
+        "corpus-v{}-s{}-t{}-a{}-{}.db",
+        deskside::store::SCHEMA_VERSION,
+        scale.schools,
+        scale.tickets,
+        scale.articles,
+        scale.seed
+    ));
     if !db.exists() {
         let t = Instant::now();
         let made = corpus::generate(&db, &scale).expect("generate the corpus");
