@@ -33,7 +33,13 @@ impl Env {
     /// The base command: this database, acting as `lead`, at `NOW`, with
     /// HOME and XDG paths inside the temp dir.
     pub fn cmd(&self) -> Command {
-        let mut c = Command::cargo_bin("deskside").unwrap();
+        Command::from_std(self.std_cmd())
+    }
+
+    /// The same as a plain `std::process::Command`, for spawning processes
+    /// that run concurrently or get killed.
+    pub fn std_cmd(&self) -> std::process::Command {
+        let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("deskside"));
         let home = self.dir.path().join("home");
         c.env("DESKSIDE_DB", &self.db)
             .env("DESKSIDE_USER", LEAD)
