@@ -246,7 +246,11 @@ fn is_hollow(path: &Path) -> bool {
     if check_header(path).is_err() {
         return false;
     }
-    let Ok(conn) = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY) else {
+    // Read-write (never create) when allowed: after a crash only a writer may
+    // run WAL recovery, which replays committed frames and changes nothing else.
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)
+        .or_else(|_| Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY));
+    let Ok(conn) = conn else {
         return false;
     };
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap_or(-1);
