@@ -3,6 +3,12 @@ use deskside::cli::{self, Cli};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // `deskside ... | head` must end quietly like any Unix filter, not panic
+    // in println! when the reader goes away.
+    // SAFETY: called first, before any thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let json = std::env::args().any(|a| a == "--json");
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,

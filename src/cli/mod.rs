@@ -1,6 +1,7 @@
 //! The command-line face: clap definitions and thin handlers that call the
 //! service and render its results (tables, or JSON with `--json`).
 
+mod audit;
 mod directory;
 pub mod output;
 mod ticket;
@@ -44,6 +45,8 @@ pub enum Command {
     /// Tickets: log, list, show and work them.
     #[command(subcommand)]
     Ticket(ticket::TicketCmd),
+    /// Every change with who made it (technician, OS account) and when.
+    Audit(audit::AuditArgs),
 }
 
 /// Who is running deskside, resolved once.
@@ -126,6 +129,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Tech(cmd)) => directory::tech(&inv, cmd),
         Some(Command::Requester(cmd)) => directory::requester(&inv, cmd),
         Some(Command::Ticket(cmd)) => ticket::run(&inv, cmd),
+        Some(Command::Audit(args)) => audit::run(&inv, &args),
     }
 }
 

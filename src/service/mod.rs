@@ -3,6 +3,7 @@
 //! and hands the operation a `Ctx`; the operation checks the rules, writes
 //! rows and timeline events, and returns domain values.
 
+pub mod audit;
 pub mod demo;
 pub mod directory;
 pub mod tickets;

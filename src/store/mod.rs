@@ -3,6 +3,7 @@
 //! plain query functions over a connection or transaction.
 
 pub mod articles;
+pub mod audit;
 pub mod directory;
 pub mod events;
 pub mod files;
