@@ -3,6 +3,7 @@
 
 mod audit;
 mod directory;
+mod doctor;
 pub mod output;
 mod ticket;
 
@@ -47,6 +48,9 @@ pub enum Command {
     Ticket(ticket::TicketCmd),
     /// Every change with who made it (technician, OS account) and when.
     Audit(audit::AuditArgs),
+    /// Check the database for a shared box: path, modes, group, access, health.
+    #[command(visible_alias = "check")]
+    Doctor,
 }
 
 /// Who is running deskside, resolved once.
@@ -130,6 +134,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Requester(cmd)) => directory::requester(&inv, cmd),
         Some(Command::Ticket(cmd)) => ticket::run(&inv, cmd),
         Some(Command::Audit(args)) => audit::run(&inv, &args),
+        Some(Command::Doctor) => doctor::run(&inv),
     }
 }
 

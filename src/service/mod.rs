@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod demo;
 pub mod directory;
+pub mod doctor;
 pub mod tickets;
 
 use crate::clock::Clock;

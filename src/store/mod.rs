@@ -7,6 +7,7 @@ pub mod audit;
 pub mod directory;
 pub mod events;
 pub mod files;
+pub mod health;
 pub mod migrate;
 pub mod tickets;
 

@@ -190,3 +190,30 @@ pub fn integrity(db: &Path) -> String {
         .unwrap();
     rows.join("; ")
 }
+
+/// Whether the tests run as root (then permissions stop nothing, so tests
+/// of refusals drop to `nobody` with setpriv).
+pub fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions.
+    unsafe { libc::geteuid() == 0 }
+}
+
+impl Env {
+    /// The base command run as `nobody` (uid/gid 65534, no groups) when the
+    /// tests run as root; otherwise as the current user.
+    pub fn unprivileged_cmd(&self) -> std::process::Command {
+        let base = self.std_cmd();
+        if !is_root() {
+            return base;
+        }
+        let mut c = std::process::Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"]).arg(base.get_program());
+        for (k, v) in base.get_envs() {
+            match v {
+                Some(v) => c.env(k, v),
+                None => c.env_remove(k),
+            };
+        }
+        c
+    }
+}
