@@ -7,6 +7,7 @@ pub mod audit;
 pub mod demo;
 pub mod directory;
 pub mod doctor;
+pub mod presence;
 pub mod tickets;
 
 use crate::clock::Clock;
@@ -104,6 +105,8 @@ pub struct Desk {
     clock: Box<dyn Clock>,
     login: String,
     os_user: String,
+    /// This console's id for presence rows.
+    session: String,
 }
 
 impl Desk {
@@ -114,7 +117,8 @@ impl Desk {
     }
 
     pub fn with_store(store: Store, clock: Box<dyn Clock>, login: &str, os_user: &str) -> Desk {
-        Desk { store, clock, login: login.to_string(), os_user: os_user.to_string() }
+        let session = presence::new_session();
+        Desk { store, clock, login: login.to_string(), os_user: os_user.to_string(), session }
     }
 
     /// Creates a new database at `path`: the schema, the default calendar,

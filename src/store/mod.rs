@@ -9,6 +9,7 @@ pub mod events;
 pub mod files;
 pub mod health;
 pub mod migrate;
+pub mod presence;
 pub mod tickets;
 
 use crate::{Error, Result};
