@@ -9,7 +9,8 @@ fn main() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    let json = std::env::args().any(|a| a == "--json");
+    // args_os: a non-UTF-8 argument must reach clap's error, not panic here.
+    let json = std::env::args_os().any(|a| a == "--json");
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) if !e.use_stderr() => {
@@ -26,11 +27,12 @@ fn main() -> ExitCode {
 }
 
 fn fail(msg: &str, code: i32, json: bool) -> ExitCode {
-    let msg = msg.replace('\n', " ");
     if json {
+        let msg = msg.replace('\n', " ");
         eprintln!("{}", serde_json::json!({ "error": msg, "exit_code": code }));
     } else {
-        eprintln!("deskside: {msg}");
+        // Messages quote the input that was refused: never raw escapes.
+        eprintln!("deskside: {}", cli::output::safe(msg, false));
     }
     ExitCode::from(code as u8)
 }
