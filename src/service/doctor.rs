@@ -114,7 +114,10 @@ pub fn diagnose(path: &Path, source: &DbSource, login: &str, os_user: &str) -> R
     match &directory {
         None => f.fail(
             format!("directory {} does not exist", dir_path.display()),
-            format!("install -d -m 2770 -g deskside {}", dir_path.display()),
+            match source {
+                DbSource::Default => "`deskside init` creates it".into(),
+                _ => format!("for a team: install -d -m 2770 -g deskside {}", dir_path.display()),
+            },
         ),
         Some(d) => check_directory(&mut f, d, can_write_directory, os_user),
     }
@@ -280,7 +283,7 @@ fn check_health(f: &mut Findings, h: &health::Health, login: &str) {
         Some("ok") => f.ok("integrity check: ok".into()),
         other => f.fail(
             format!("integrity check: {}", other.unwrap_or("not run")),
-            "restore the latest backup (deskside backup FILE makes one)".into(),
+            "stop using the file and restore its latest backup".into(),
         ),
     }
     match &h.technician {
