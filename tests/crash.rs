@@ -130,6 +130,7 @@ fn a_script_of_ticket_updates_killed_at_any_moment_stays_consistent() {
 fn check_ticket(db: &Path, id: i64, done: &str) {
     assert_eq!(integrity(db), "ok");
     let c = rusqlite::Connection::open(db).unwrap();
+    c.busy_timeout(Duration::from_secs(5)).unwrap();
     let count = |sql: &str| -> i64 { c.query_row(sql, [id], |r| r.get(0)).unwrap() };
     let version = count("SELECT version FROM tickets WHERE id = ?1");
     let notes = count("SELECT count(*) FROM events WHERE ticket_id = ?1 AND kind = 'note'");

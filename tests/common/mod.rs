@@ -181,6 +181,8 @@ impl Rng {
 /// `PRAGMA integrity_check` on a file, through a fresh connection.
 pub fn integrity(db: &Path) -> String {
     let c = rusqlite::Connection::open(db).unwrap();
+    // A process just killed may not have released its locks yet.
+    c.busy_timeout(std::time::Duration::from_secs(5)).unwrap();
     let rows: Vec<String> = c
         .prepare("PRAGMA integrity_check")
         .unwrap()
