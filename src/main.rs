@@ -3,7 +3,14 @@ use deskside::cli::{self, Cli};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let json = std::env::args().any(|a| a == "--json");
+    // `deskside ... | head` must end quietly like any Unix filter, not panic
+    // in println! when the reader goes away.
+    // SAFETY: called first, before any thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+    // args_os: a non-UTF-8 argument must reach clap's error, not panic here.
+    let json = std::env::args_os().any(|a| a == "--json");
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) if !e.use_stderr() => {
@@ -20,11 +27,12 @@ fn main() -> ExitCode {
 }
 
 fn fail(msg: &str, code: i32, json: bool) -> ExitCode {
-    let msg = msg.replace('\n', " ");
     if json {
+        let msg = msg.replace('\n', " ");
         eprintln!("{}", serde_json::json!({ "error": msg, "exit_code": code }));
     } else {
-        eprintln!("deskside: {msg}");
+        // Messages quote the input that was refused: never raw escapes.
+        eprintln!("deskside: {}", cli::output::safe(msg, false));
     }
     ExitCode::from(code as u8)
 }

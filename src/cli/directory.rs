@@ -1,6 +1,6 @@
 //! `init`, `school`, `tech`, `requester`.
 
-use super::output::{self, fit};
+use super::output::{self, fit, safe};
 use super::Invocation;
 use crate::domain::Tier;
 use crate::service::{directory::NewSchool, InitOptions};
@@ -32,8 +32,9 @@ pub fn init(inv: &Invocation, args: &InitArgs) -> Result<()> {
             "technician": me,
         }));
     }
-    println!("Created {}{}", inv.db.display(), if args.demo { " with demo data" } else { "" });
-    println!("You are {} ({}), a tier-3 lead.", me.login, me.name);
+    let db = safe(&inv.db.display().to_string(), false);
+    println!("Created {db}{}", if args.demo { " with demo data" } else { "" });
+    println!("You are {} ({}), a tier-3 lead.", me.login, safe(&me.name, false));
     if !args.demo {
         println!("Next: `deskside school add NAME --code CODE --domain DOMAIN` and `deskside tech add LOGIN --name NAME --tier 1`.");
     }
@@ -66,7 +67,12 @@ pub fn school(inv: &Invocation, cmd: SchoolCmd) -> Result<()> {
             if inv.json {
                 return output::json(&s);
             }
-            println!("Added school {} ({}) with domains {}", s.code, s.name, s.domains.join(", "));
+            println!(
+                "Added school {} ({}) with domains {}",
+                s.code,
+                safe(&s.name, false),
+                s.domains.join(", ")
+            );
         }
         SchoolCmd::List => {
             let schools = desk.schools()?;
@@ -75,7 +81,7 @@ pub fn school(inv: &Invocation, cmd: SchoolCmd) -> Result<()> {
             }
             let rows: Vec<Vec<String>> = schools
                 .iter()
-                .map(|s| vec![s.code.clone(), fit(&s.name, 44), s.domains.join(", "), s.calendar.clone()])
+                .map(|s| vec![s.code.clone(), fit(&s.name, 44), s.domains.join(", "), fit(&s.calendar, 24)])
                 .collect();
             output::table(&["CODE", "NAME", "DOMAINS", "CALENDAR"], &rows);
         }
@@ -112,7 +118,8 @@ pub fn tech(inv: &Invocation, cmd: TechCmd) -> Result<()> {
             if inv.json {
                 return output::json(&t);
             }
-            println!("Added {} ({}), tier {}{}", t.login, t.name, t.tier, if t.lead { ", lead" } else { "" });
+            let lead = if t.lead { ", lead" } else { "" };
+            println!("Added {} ({}), tier {}{lead}", t.login, safe(&t.name, false), t.tier);
         }
         TechCmd::List => {
             let techs = desk.techs()?;
@@ -161,7 +168,7 @@ pub fn requester(inv: &Invocation, cmd: RequesterCmd) -> Result<()> {
             if inv.json {
                 return output::json(&r);
             }
-            println!("Added {} <{}> at {}", r.name, r.email, r.school);
+            println!("Added {} <{}> at {}", safe(&r.name, false), safe(&r.email, false), r.school);
         }
         RequesterCmd::List { school } => {
             let people = desk.requesters(school.as_deref().map(str::to_uppercase).as_deref())?;

@@ -1,7 +1,9 @@
 //! The command-line face: clap definitions and thin handlers that call the
 //! service and render its results (tables, or JSON with `--json`).
 
+mod audit;
 mod directory;
+mod doctor;
 pub mod output;
 mod ticket;
 
@@ -50,6 +52,11 @@ pub enum Command {
         #[arg(long)]
         reset: bool,
     },
+    /// Every change with who made it (technician, OS account) and when.
+    Audit(audit::AuditArgs),
+    /// Check the database for a shared box: path, modes, group, access, health.
+    #[command(visible_alias = "check")]
+    Doctor,
 }
 
 /// Who is running deskside, resolved once.
@@ -133,6 +140,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Tech(cmd)) => directory::tech(&inv, cmd),
         Some(Command::Requester(cmd)) => directory::requester(&inv, cmd),
         Some(Command::Ticket(cmd)) => ticket::run(&inv, cmd),
+        Some(Command::Audit(args)) => audit::run(&inv, &args),
+        Some(Command::Doctor) => doctor::run(&inv),
     }
 }
 

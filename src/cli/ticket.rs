@@ -289,11 +289,16 @@ fn print_detail(d: &TicketDetail, now: crate::domain::Timestamp) {
         t.status,
         t.priority,
         t.tier,
-        t.category.as_deref().unwrap_or("-"),
+        safe(t.category.as_deref().unwrap_or("-"), false),
         t.source,
         t.version
     );
-    println!("School: {}   Requester: {} <{}>", t.school, safe(&t.requester_name, false), t.requester);
+    println!(
+        "School: {}   Requester: {} <{}>",
+        t.school,
+        safe(&t.requester_name, false),
+        safe(&t.requester, false)
+    );
     println!(
         "Assignee: {}   Opened: {} ({} ago)   Updated: {}",
         t.assignee.as_deref().unwrap_or("-"),
@@ -329,7 +334,8 @@ fn print_detail(d: &TicketDetail, now: crate::domain::Timestamp) {
             other => format!("{other} by {who}"),
         };
         let marker = if e.internal { "[INTERNAL] " } else { "" };
-        println!("{}  {marker}{what}", time(e.at));
+        // Event values are stored text too (logins, tiers, article ids).
+        println!("{}  {marker}{}", time(e.at), safe(&what, false));
         let body = match e.kind {
             EventKind::Created if !t.body.is_empty() => Some(t.body.as_str()),
             _ => e.body.as_deref(),

@@ -1,8 +1,10 @@
 //! Plain domain types and the rules that need no database.
 
+mod audit;
 mod enums;
 mod ticket;
 
+pub use audit::*;
 pub use enums::*;
 pub use ticket::*;
 

@@ -3,8 +3,11 @@
 //! and hands the operation a `Ctx`; the operation checks the rules, writes
 //! rows and timeline events, and returns domain values.
 
+pub mod audit;
 pub mod demo;
 pub mod directory;
+pub mod doctor;
+pub mod presence;
 pub mod tickets;
 
 use crate::clock::Clock;
@@ -102,6 +105,8 @@ pub struct Desk {
     clock: Box<dyn Clock>,
     login: String,
     os_user: String,
+    /// This console's id for presence rows.
+    session: String,
 }
 
 impl Desk {
@@ -112,12 +117,14 @@ impl Desk {
     }
 
     pub fn with_store(store: Store, clock: Box<dyn Clock>, login: &str, os_user: &str) -> Desk {
-        Desk { store, clock, login: login.to_string(), os_user: os_user.to_string() }
+        let session = presence::new_session();
+        Desk { store, clock, login: login.to_string(), os_user: os_user.to_string(), session }
     }
 
-    /// Creates a new database at `path`: the default calendar, the triage
-    /// school, the invoking login as a tier-3 lead and, if asked, the demo
-    /// data, all in one transaction. On failure the new file is removed.
+    /// Creates a new database at `path`: the schema, the default calendar,
+    /// the triage school, the invoking login as a tier-3 lead and, if asked,
+    /// the demo data, all in one transaction. On failure the new file is
+    /// removed (or emptied, if an admin prepared it).
     pub fn init(
         path: &Path,
         opts: &InitOptions,
@@ -126,19 +133,21 @@ impl Desk {
         os_user: &str,
     ) -> Result<Desk> {
         let pre_created = path.exists();
-        let store = Store::open(path, OpenMode::Create)?;
-        let mut desk = Desk::with_store(store, clock, login, os_user);
-        match desk.seed(opts) {
-            Ok(()) => Ok(desk),
+        let now = clock.now();
+        match Store::create(path, |tx| seed(tx, opts, now, login, os_user)) {
+            Ok((store, ())) => Ok(Desk::with_store(store, clock, login, os_user)),
             Err(e) => {
-                drop(desk);
-                for suffix in ["-wal", "-shm"] {
-                    let mut p = path.as_os_str().to_owned();
-                    p.push(suffix);
-                    let _ = std::fs::remove_file(p);
+                // Only a file with nothing in it is cleared: never one that
+                // another `init` filled meanwhile.
+                if store::is_unfilled(path) {
+                    for suffix in ["-wal", "-shm"] {
+                        let mut p = path.as_os_str().to_owned();
+                        p.push(suffix);
+                        let _ = std::fs::remove_file(p);
+                    }
+                    // A file the admin prepared (group, mode) is emptied, not removed.
+                    let _ = if pre_created { std::fs::write(path, b"") } else { std::fs::remove_file(path) };
                 }
-                // A file the admin prepared (group, mode) is emptied, not removed.
-                let _ = if pre_created { std::fs::write(path, b"") } else { std::fs::remove_file(path) };
                 Err(e)
             }
         }
@@ -147,28 +156,8 @@ impl Desk {
     /// Fills a freshly created store (also used on in-memory stores in tests).
     pub fn seed(&mut self, opts: &InitOptions) -> Result<()> {
         let now = self.clock.now();
-        let login = self.login.clone();
-        let os_user = self.os_user.clone();
-        self.store.write(|tx| {
-            let tz = opts.tz.as_deref().unwrap_or(DEFAULT_TZ);
-            directory::validate_login(&login)?;
-            let cal = dir::insert_calendar(tx, DEFAULT_CALENDAR, tz, DEFAULT_HOURS, now)?;
-            dir::insert_school(tx, crate::domain::UNASSIGNED_SCHOOL, "Unassigned (triage)", cal, now)?;
-            let mut me = Technician {
-                id: 0,
-                login: login.clone(),
-                name: opts.name.clone().unwrap_or_else(|| login.clone()),
-                tier: crate::domain::Tier::Three,
-                lead: true,
-            };
-            me.id = dir::insert_tech(tx, &me, now)?;
-            let mut cx = Ctx { tx, now, me, os_user: &os_user };
-            cx.audit("init", "database", "1", Some(&format!("schema {}", store::SCHEMA_VERSION)))?;
-            if opts.demo {
-                demo::load(&mut cx)?;
-            }
-            Ok(())
-        })
+        let (login, os_user) = (self.login.clone(), self.os_user.clone());
+        self.store.write(|tx| seed(tx, opts, now, &login, &os_user))
     }
 
     /// Runs `f` as the acting technician in one write transaction.
@@ -211,6 +200,28 @@ impl Desk {
     pub fn store(&self) -> &Store {
         &self.store
     }
+}
+
+/// The first rows of a new database; runs inside the creating transaction.
+fn seed(tx: &Transaction<'_>, opts: &InitOptions, now: Timestamp, login: &str, os_user: &str) -> Result<()> {
+    let tz = opts.tz.as_deref().unwrap_or(DEFAULT_TZ);
+    directory::validate_login(login)?;
+    let cal = dir::insert_calendar(tx, DEFAULT_CALENDAR, tz, DEFAULT_HOURS, now)?;
+    dir::insert_school(tx, crate::domain::UNASSIGNED_SCHOOL, "Unassigned (triage)", cal, now)?;
+    let mut me = Technician {
+        id: 0,
+        login: login.to_string(),
+        name: opts.name.clone().unwrap_or_else(|| login.to_string()),
+        tier: crate::domain::Tier::Three,
+        lead: true,
+    };
+    me.id = dir::insert_tech(tx, &me, now)?;
+    let mut cx = Ctx { tx, now, me, os_user };
+    cx.audit("init", "database", "1", Some(&format!("schema {}", store::SCHEMA_VERSION)))?;
+    if opts.demo {
+        demo::load(&mut cx)?;
+    }
+    Ok(())
 }
 
 fn acting_tech(conn: &Connection, login: &str) -> Result<Technician> {

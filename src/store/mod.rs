@@ -3,8 +3,13 @@
 //! plain query functions over a connection or transaction.
 
 pub mod articles;
+pub mod audit;
 pub mod directory;
 pub mod events;
+pub mod files;
+pub mod health;
+pub mod migrate;
+pub mod presence;
 pub mod tickets;
 
 use crate::{Error, Result};
@@ -14,7 +19,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Ordered migrations; the index + 1 is the `user_version` each one produces.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] =
+    &[include_str!("migrations/0001_init.sql"), include_str!("migrations/0004_reliability.sql")];
 
 /// The schema version this binary writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -44,11 +50,46 @@ impl Store {
     /// Opens (or with `OpenMode::Create`, creates) a deskside database. Every
     /// refusal happens before anything is written to the file.
     pub fn open(path: &Path, mode: OpenMode) -> Result<Store> {
+        let (mut store, version) = Store::connect(path, mode)?;
+        store.migrate(version)?;
+        Ok(store)
+    }
+
+    /// Creates a database and fills it in ONE transaction with the schema:
+    /// a process killed half-way leaves no half-made database that a second
+    /// `init` would refuse. New files get mode 0660 (see `create_file`).
+    pub fn create<T>(path: &Path, fill: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<(Store, T)> {
+        let (mut store, version) = Store::connect(path, OpenMode::Create)?;
+        if store.read_only {
+            return Err(store.permission_error());
+        }
+        let shown = path.to_path_buf();
+        let tx = store
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| open_error(&shown, &e))?;
+        // Another `init` may have filled a shared, pre-created file meanwhile.
+        if version != 0 || !is_blank(&tx)? {
+            return Err(Error::runtime(format!(
+                "a database already exists at {}: nothing was changed (pass --db PATH to create another)",
+                shown.display()
+            )));
+        }
+        migrate::apply(&tx, MIGRATIONS, 0, &shown)?;
+        let value = fill(&tx)?;
+        tx.commit().map_err(|e| open_error(&shown, &e))?;
+        Ok((store, value))
+    }
+
+    /// Checks the file, opens it and sets the pragmas; returns the store and
+    /// the schema version found, before any migration.
+    fn connect(path: &Path, mode: OpenMode) -> Result<(Store, i64)> {
         let shown = path.display();
         let exists = path.exists();
         // An empty file counts as absent for `init`: admins pre-create the
-        // shared file with the right group and mode, then initialise it.
-        let empty = exists && std::fs::metadata(path).map(|m| m.len() == 0).unwrap_or(false);
+        // shared file with the right group and mode, then initialise it. So
+        // does a file SQLite created but never filled (an `init` killed early).
+        let empty = exists && (file_len(path) == Some(0) || (mode == OpenMode::Create && is_hollow(path)));
         match mode {
             OpenMode::Existing if !exists => {
                 return Err(Error::runtime(format!(
@@ -73,27 +114,29 @@ impl Store {
         if exists && !(empty && mode == OpenMode::Create) {
             check_header(path)?;
         }
-
-        let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        if mode == OpenMode::Create {
-            flags |= OpenFlags::SQLITE_OPEN_CREATE;
+        if mode == OpenMode::Create && !exists {
+            files::create_file(path)?;
         }
+
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(|e| open_error(path, &e))?;
         let read_only = conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false);
         let mut store = Store { conn, path: path.to_path_buf(), read_only };
-        store.prepare(mode)?;
-        Ok(store)
+        let version = store.prepare(mode)?;
+        Ok((store, version))
     }
 
     /// A private in-memory database at the current schema, for tests.
     pub fn open_in_memory() -> Result<Store> {
         let conn = Connection::open_in_memory()?;
         let mut store = Store { conn, path: PathBuf::from(":memory:"), read_only: false };
-        store.prepare(OpenMode::Create)?;
+        let version = store.prepare(OpenMode::Create)?;
+        store.migrate(version)?;
         Ok(store)
     }
 
-    fn prepare(&mut self, mode: OpenMode) -> Result<()> {
+    /// Checks identity and version, sets the pragmas; returns the version.
+    fn prepare(&mut self, mode: OpenMode) -> Result<i64> {
         let path = self.path.clone();
         let wrap = |e: rusqlite::Error| open_error(&path, &e);
         self.conn.busy_timeout(BUSY_TIMEOUT).map_err(wrap)?;
@@ -111,39 +154,19 @@ impl Store {
             )));
         }
         if self.read_only {
-            return if version == SCHEMA_VERSION { Ok(()) } else { Err(self.permission_error()) };
+            return if version == SCHEMA_VERSION { Ok(version) } else { Err(self.permission_error()) };
         }
         // WAL lets the console read while others write; NORMAL sync is safe with WAL.
         self.conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0)).map_err(wrap)?;
         self.conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;").map_err(wrap)?;
-        self.migrate(version)
+        Ok(version)
     }
 
     /// Applies every migration newer than `from`, all in one transaction: a
     /// failure leaves the database at its old version.
     fn migrate(&mut self, from: i64) -> Result<()> {
-        if from == SCHEMA_VERSION {
-            return Ok(());
-        }
         let path = self.path.clone();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| open_error(&path, &e))?;
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(from as usize) {
-            tx.execute_batch(sql).map_err(|e| {
-                Error::runtime(format!(
-                    "migration {} failed on {}: {e}; the database was left unchanged",
-                    i + 1,
-                    path.display()
-                ))
-            })?;
-        }
-        tx.execute_batch(&format!(
-            "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {SCHEMA_VERSION};"
-        ))?;
-        tx.commit().map_err(|e| open_error(&path, &e))?;
-        Ok(())
+        migrate::run(&mut self.conn, MIGRATIONS, from, &path)
     }
 
     pub fn path(&self) -> &Path {
@@ -214,6 +237,38 @@ impl Retry {
             _ => Retry::Fail(e.into()),
         }
     }
+}
+
+fn file_len(path: &Path) -> Option<u64> {
+    std::fs::metadata(path).ok().map(|m| m.len())
+}
+
+/// An SQLite file with no schema, no version and no application id: what a
+/// process killed during `init` leaves behind. Nothing in it can be lost.
+fn is_hollow(path: &Path) -> bool {
+    if check_header(path).is_err() {
+        return false;
+    }
+    // Read-write (never create) when allowed: after a crash only a writer may
+    // run WAL recovery, which replays committed frames and changes nothing else.
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)
+        .or_else(|_| Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY));
+    let Ok(conn) = conn else {
+        return false;
+    };
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap_or(-1);
+    let app: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0)).unwrap_or(-1);
+    version == 0 && app == 0 && is_blank(&conn).unwrap_or(false)
+}
+
+/// True when `path` holds no deskside data at all: missing, empty, or an
+/// SQLite file that was never filled. Safe to clear after a failed `init`.
+pub fn is_unfilled(path: &Path) -> bool {
+    !path.exists() || file_len(path) == Some(0) || is_hollow(path)
+}
+
+fn is_blank(conn: &Connection) -> Result<bool> {
+    Ok(conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))? == 0)
 }
 
 /// Refuses a file that is not SQLite before SQLite gets a chance to touch it.

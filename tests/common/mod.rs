@@ -35,7 +35,13 @@ impl Env {
     /// The base command: this database, acting as `lead`, at `NOW`, with
     /// HOME and XDG paths inside the temp dir.
     pub fn cmd(&self) -> Command {
-        let mut c = Command::cargo_bin("deskside").unwrap();
+        Command::from_std(self.std_cmd())
+    }
+
+    /// The same as a plain `std::process::Command`, for spawning processes
+    /// that run concurrently or get killed.
+    pub fn std_cmd(&self) -> std::process::Command {
+        let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("deskside"));
         let home = self.dir.path().join("home");
         c.env("DESKSIDE_DB", &self.db)
             .env("DESKSIDE_USER", LEAD)
@@ -152,4 +158,79 @@ pub fn dump(db: &Path) -> String {
 
 pub fn sha(path: &Path) -> Vec<u8> {
     std::fs::read(path).unwrap()
+}
+
+/// A small deterministic generator (SplitMix64) for randomised tests; the
+/// seed comes from `DESKSIDE_TEST_SEED` or the clock and is printed, so a
+/// failing run can be repeated.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn from_env(what: &str) -> Rng {
+        let seed =
+            std::env::var("DESKSIDE_TEST_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
+                std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64
+            });
+        eprintln!("{what}: DESKSIDE_TEST_SEED={seed}");
+        Rng(seed)
+    }
+
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number in 0..n.
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+}
+
+/// `PRAGMA integrity_check` on a file, through a fresh connection.
+pub fn integrity(db: &Path) -> String {
+    let c = rusqlite::Connection::open(db).unwrap();
+    // A process just killed may not have released its locks yet.
+    c.busy_timeout(std::time::Duration::from_secs(5)).unwrap();
+    let rows: Vec<String> = c
+        .prepare("PRAGMA integrity_check")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    rows.join("; ")
+}
+
+/// Whether the tests run as root (then permissions stop nothing, so tests
+/// of refusals drop to `nobody` with setpriv).
+pub fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions.
+    unsafe { libc::geteuid() == 0 }
+}
+
+impl Env {
+    /// The base command run as `nobody` (uid/gid 65534, no groups) when the
+    /// tests run as root; otherwise as the current user.
+    pub fn unprivileged_cmd(&self) -> std::process::Command {
+        let base = self.std_cmd();
+        if !is_root() {
+            return base;
+        }
+        let mut c = std::process::Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"]).arg(base.get_program());
+        for (k, v) in base.get_envs() {
+            match v {
+                Some(v) => c.env(k, v),
+                None => c.env_remove(k),
+            };
+        }
+        c
+    }
 }
