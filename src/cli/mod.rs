@@ -1,8 +1,10 @@
 //! The command-line face: clap definitions and thin handlers that call the
 //! service and render its results (tables, or JSON with `--json`).
 
+mod canned;
 mod directory;
 pub mod output;
+mod sla;
 mod ticket;
 
 use crate::clock::{parse_instant, Clock, FixedClock, SystemClock};
@@ -44,6 +46,12 @@ pub enum Command {
     /// Tickets: log, list, show and work them.
     #[command(subcommand)]
     Ticket(ticket::TicketCmd),
+    /// Canned solutions: reusable replies with placeholders.
+    #[command(subcommand)]
+    Canned(canned::CannedCmd),
+    /// SLA calendars, closures, policies and due times.
+    #[command(subcommand)]
+    Sla(sla::SlaCmd),
 }
 
 /// Who is running deskside, resolved once.
@@ -126,6 +134,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Tech(cmd)) => directory::tech(&inv, cmd),
         Some(Command::Requester(cmd)) => directory::requester(&inv, cmd),
         Some(Command::Ticket(cmd)) => ticket::run(&inv, cmd),
+        Some(Command::Canned(cmd)) => canned::run(&inv, cmd),
+        Some(Command::Sla(cmd)) => sla::run(&inv, cmd),
     }
 }
 

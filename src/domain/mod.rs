@@ -1,9 +1,13 @@
 //! Plain domain types and the rules that need no database.
 
+mod canned;
 mod enums;
+mod sla;
 mod ticket;
 
+pub use canned::*;
 pub use enums::*;
+pub use sla::*;
 pub use ticket::*;
 
 use serde::Serialize;

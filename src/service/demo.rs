@@ -7,6 +7,7 @@
 use super::directory::{self, NewSchool};
 use super::tickets::{self, Resolution};
 use super::Ctx;
+use super::{calendars, canned};
 use crate::domain::{NewTicket, Priority, Source, Technician, Tier, Timestamp};
 use crate::store::{articles, directory as dir};
 use crate::{Error, Result};
@@ -108,6 +109,7 @@ struct CannedDef {
 
 #[derive(Deserialize)]
 struct TicketsFile {
+    #[serde(default)]
     scenario: Vec<Scenario>,
 }
 
@@ -124,7 +126,7 @@ struct Scenario {
     handback: Option<String>,
     resolution: String,
     article: Option<String>,
-    #[allow(dead_code)]
+    /// Title of a canned solution that resolves it (instead of `resolution`).
     canned: Option<String>,
     #[serde(default = "one")]
     weight: u32,
@@ -158,9 +160,12 @@ pub fn split_front_matter(text: &str) -> Option<(&str, &str)> {
 pub fn load(cx: &mut Ctx<'_>) -> Result<()> {
     let schools: SchoolsFile = parse("schools.toml", SCHOOLS)?;
     for cal in &schools.calendar {
-        let id = dir::insert_calendar(cx.tx, &cal.name, &cal.tz, &cal.hours, cx.now)?;
+        let asset =
+            |e: Error| Error::runtime(format!("demo asset schools.toml, calendar '{}': {e}", cal.name));
+        calendars::add_calendar(cx, &cal.name, &cal.tz, &cal.hours).map_err(asset)?;
         for c in &cal.closure {
-            dir::insert_closure(cx.tx, id, &c.from, &c.to, &c.label)?;
+            let closure = calendars::NewClosure { from: &c.from, to: &c.to, label: &c.label };
+            calendars::add_closure(cx, &cal.name, &closure).map_err(asset)?;
         }
     }
     for s in &schools.school {
@@ -212,21 +217,20 @@ pub fn load(cx: &mut Ctx<'_>) -> Result<()> {
     }
 
     let canned: CannedFile = parse("canned.toml", CANNED)?;
-    let author = staff.iter().find(|t| t.tier > Tier::One).map(|t| t.id);
+    // Written by the first senior tech, through the same checks as `canned add`.
+    let me = cx.me.clone();
+    cx.me = staff.iter().find(|t| t.tier > Tier::One && !t.lead).unwrap_or(&me).clone();
     for c in &canned.canned {
-        let article_id = c.article.as_ref().and_then(|s| slugs.get(s).copied());
-        articles::insert_canned(
-            cx.tx,
-            &articles::NewCanned {
-                title: &c.title,
-                body: &c.body,
-                category: Some(&c.category),
-                article_id,
-                author_id: author,
-                now: cx.now,
-            },
-        )?;
+        let new = canned::NewCanned {
+            title: c.title.clone(),
+            body: c.body.clone(),
+            category: Some(c.category.clone()),
+            article_id: c.article.as_ref().and_then(|s| slugs.get(s).copied()),
+        };
+        canned::add(cx, &new)
+            .map_err(|e| Error::runtime(format!("demo asset canned.toml, '{}': {e}", c.title)))?;
     }
+    cx.me = me;
 
     let scenarios: TicketsFile = parse("tickets.toml", TICKETS)?;
     let requesters = dir::list_requesters(cx.tx, None)?;
@@ -281,6 +285,9 @@ fn generate_tickets(
     requesters: &[crate::domain::Requester],
     slugs: &HashMap<String, i64>,
 ) -> Result<()> {
+    if scenarios.is_empty() || requesters.is_empty() {
+        return Ok(());
+    }
     let mut rng = Rng(SEED);
     let end = cx.now;
     let me = cx.me.clone();
@@ -353,9 +360,18 @@ fn generate_tickets(
             }
         }
         at_time!(step(&mut rng, 10, 600), worker);
-        let article_id = s.article.as_ref().and_then(|a| slugs.get(a).copied());
-        let how = Resolution { message: Some(s.resolution.clone()), article_id };
-        tickets::resolve(cx, id, &how, None)?;
+        match &s.canned {
+            Some(title) => {
+                canned::apply(cx, id, title, true, None).map_err(|e| {
+                    Error::runtime(format!("demo asset tickets.toml, canned solution '{title}': {e}"))
+                })?;
+            }
+            None => {
+                let article_id = s.article.as_ref().and_then(|a| slugs.get(a).copied());
+                let how = Resolution { message: Some(s.resolution.clone()), article_id };
+                tickets::resolve(cx, id, &how, None)?;
+            }
+        }
         if rng.chance(6) {
             at_time!(step(&mut rng, 240, 2000), holder);
             tickets::reopen(cx, id, None)?;

@@ -3,8 +3,12 @@
 //! and hands the operation a `Ctx`; the operation checks the rules, writes
 //! rows and timeline events, and returns domain values.
 
+pub mod calendars;
+pub mod canned;
 pub mod demo;
 pub mod directory;
+pub mod pending;
+pub mod sla;
 pub mod tickets;
 
 use crate::clock::Clock;
@@ -152,7 +156,8 @@ impl Desk {
         self.store.write(|tx| {
             let tz = opts.tz.as_deref().unwrap_or(DEFAULT_TZ);
             directory::validate_login(&login)?;
-            let cal = dir::insert_calendar(tx, DEFAULT_CALENDAR, tz, DEFAULT_HOURS, now)?;
+            let (tz, hours) = calendars::validate(tz, DEFAULT_HOURS)?;
+            let cal = dir::insert_calendar(tx, DEFAULT_CALENDAR, tz.name(), &hours.to_string(), now)?;
             dir::insert_school(tx, crate::domain::UNASSIGNED_SCHOOL, "Unassigned (triage)", cal, now)?;
             let mut me = Technician {
                 id: 0,

@@ -3,8 +3,10 @@
 //! plain query functions over a connection or transaction.
 
 pub mod articles;
+pub mod canned;
 pub mod directory;
 pub mod events;
+pub mod sla;
 pub mod tickets;
 
 use crate::{Error, Result};
@@ -14,7 +16,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Ordered migrations; the index + 1 is the `user_version` each one produces.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] =
+    &[include_str!("migrations/0001_init.sql"), include_str!("migrations/0003_sla.sql")];
 
 /// The schema version this binary writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -144,6 +147,11 @@ impl Store {
         ))?;
         tx.commit().map_err(|e| open_error(&path, &e))?;
         Ok(())
+    }
+
+    /// The file is not writable for this user: reads only.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
     }
 
     pub fn path(&self) -> &Path {
