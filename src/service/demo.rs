@@ -405,6 +405,66 @@ mod tests {
         assert!(split_front_matter("no front matter").is_none());
     }
 
+    fn demo_desk() -> crate::service::Desk {
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-24T10:00:00Z").unwrap().to_utc();
+        let store = crate::store::Store::open_in_memory().unwrap();
+        let clock = Box::new(crate::clock::FixedClock(now));
+        let mut desk = crate::service::Desk::with_store(store, clock, "lead", "lead");
+        desk.seed(&crate::service::InitOptions { demo: true, ..Default::default() }).unwrap();
+        desk
+    }
+
+    fn run_scenarios(desk: &mut crate::service::Desk, toml_text: &str) -> Result<()> {
+        let file: TicketsFile = toml::from_str(toml_text).unwrap();
+        desk.write(|cx| {
+            let staff = dir::list_techs(cx.tx)?;
+            let requesters = dir::list_requesters(cx.tx, None)?;
+            generate_tickets(cx, &file.scenario, &staff, &requesters, &HashMap::new())
+        })
+    }
+
+    const CANNED_SCENARIO: &str = r#"
+[[scenario]]
+subjects = ["Copier jammed"]
+body = "Tray 2 keeps jamming"
+category = "printing"
+priority = "normal"
+source = "email"
+resolution = "Cleared it"
+canned = "CANNED_TITLE"
+"#;
+
+    #[test]
+    fn scenarios_naming_a_canned_solution_resolve_by_applying_it() {
+        let mut desk = demo_desk();
+        run_scenarios(&mut desk, &CANNED_SCENARIO.replace("CANNED_TITLE", "Paper jam cleared")).unwrap();
+        let all = crate::domain::TicketFilter { include_done: true, ..Default::default() };
+        let tickets = desk.tickets(&all).unwrap();
+        let done: Vec<_> = tickets.iter().filter(|t| !t.status.is_active()).collect();
+        assert!(done.len() > 100, "only {} demo tickets were resolved", done.len());
+        for t in &done {
+            let d = desk.ticket(t.id).unwrap();
+            let canned = d.events.iter().position(|e| e.kind == crate::domain::EventKind::CannedApplied);
+            let reply = d.events.iter().find(|e| e.kind == crate::domain::EventKind::Reply).unwrap();
+            assert!(canned.is_some(), "ticket #{} was resolved without its canned solution", t.id);
+            let first = t.requester_name.split_whitespace().next().unwrap();
+            assert!(reply.body.as_deref().unwrap().starts_with(&format!("Hi {first},")), "{reply:?}");
+        }
+        let applied = tickets
+            .iter()
+            .filter(|t| {
+                let d = desk.ticket(t.id).unwrap();
+                d.events.iter().any(|e| e.kind == crate::domain::EventKind::CannedApplied)
+            })
+            .count();
+        assert_eq!(desk.canned("Paper jam cleared").unwrap().uses, applied as i64);
+        // A scenario naming a canned solution that does not exist is named.
+        let mut desk = demo_desk();
+        let err =
+            run_scenarios(&mut desk, &CANNED_SCENARIO.replace("CANNED_TITLE", "No such reply")).unwrap_err();
+        assert!(err.to_string().contains("canned solution 'No such reply' not found"), "{err}");
+    }
+
     #[test]
     fn working_hours_roll_forward() {
         let fri_evening = chrono::DateTime::parse_from_rfc3339("2026-11-20T18:00:00Z").unwrap().to_utc();
