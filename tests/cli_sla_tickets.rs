@@ -220,6 +220,10 @@ fn pending_stops_the_clock_and_open_restarts_it() {
         .unwrap()
         .is_empty());
     assert!(breaches(&d).is_empty());
+    // Listing after the original due time writes nothing: the clock is stopped.
+    let before = env.dump();
+    json_at(&env, "2026-11-30T12:00:00Z", "tone", &["ticket", "list", "--all"]);
+    assert_eq!(env.dump(), before, "a paused clock recorded a breach");
     // The requester answers on Thursday 11:00: 26h from then is Thu 6h,
     // Fri 9h, Mon 9h, Tue 2h -> Tue 1 Dec 10:00.
     let t = json_at(&env, "2026-11-26T11:00:00Z", "tone", &["ticket", "open", &id]);
@@ -317,6 +321,8 @@ fn a_breach_is_recorded_once_per_target() {
     assert_eq!(out, "Recorded 0 SLA breach(es)\n");
     let d = json_at(&env, "2026-11-24T16:00:00Z", "lead", &["ticket", "show", &id]);
     assert_eq!(breaches(&d), ["response", "resolve"]);
+    let text = text_at(&env, "2026-11-24T16:00:00Z", &["ticket", "show", &id]);
+    assert!(text.contains("[INTERNAL] SLA BREACHED: resolve target missed"), "{text}");
     // Resolving late does not record it again.
     json_at(&env, "2026-11-24T16:00:00Z", "lead", &["ticket", "resolve", &id, "--message", "Rebooted"]);
     let d = json_at(&env, "2026-11-24T16:00:00Z", "lead", &["ticket", "show", &id]);

@@ -373,6 +373,10 @@ fn print_detail(d: &TicketDetail, sla: &SlaState, now: crate::domain::Timestamp)
                 e.old_value.as_deref().unwrap_or("?"),
                 e.new_value.as_deref().unwrap_or("?")
             ),
+            EventKind::SlaBreached => {
+                format!("SLA BREACHED: {} target missed", e.new_value.as_deref().unwrap_or("?"))
+            }
+            EventKind::CannedApplied => format!("canned solution applied by {who}"),
             other => format!("{other} by {who}"),
         };
         let marker = if e.internal { "[INTERNAL] " } else { "" };

@@ -259,25 +259,41 @@ pub fn queue(
 const TARGETS: [(i64, &str, &str); 2] =
     [(rows::RESPONSE_BREACH, "response", "First response"), (rows::RESOLVE_BREACH, "resolve", "Resolution")];
 
-/// Records each missed target of `t` once, as an internal SLA-breached
-/// event by the system. The conditional update makes it exactly once even
-/// when several processes check at the same time.
-pub fn record_breaches_of(cx: &Ctx<'_>, t: &Ticket) -> Result<usize> {
+/// The missed targets of `t` at `now` whose breach is not recorded yet, as
+/// (bit, name, description, due).
+fn unrecorded_breaches(
+    conn: &Connection,
+    t: &Ticket,
+    now: Timestamp,
+) -> Result<Vec<(i64, &'static str, &'static str, Timestamp)>> {
     if t.response_due_at.is_none() && t.resolve_due_at.is_none() {
-        return Ok(0);
+        return Ok(Vec::new());
     }
-    let bits = rows::breach_bits(cx.tx, t.id)?;
-    let clock = clock(t, cx.now);
+    let bits = rows::breach_bits(conn, t.id)?;
+    let clock = clock(t, now);
     let (response_met, resolve_met) = met(t);
-    let mut recorded = 0;
+    let mut out = Vec::new();
     for (bit, name, what) in TARGETS {
         let (due, met_at) = if bit == rows::RESPONSE_BREACH {
             (t.response_due_at, response_met)
         } else {
             (t.resolve_due_at, resolve_met)
         };
-        let Some(due) = due else { continue };
-        if bits & bit != 0 || met_at.unwrap_or(clock) <= due || !rows::mark_breach(cx.tx, t.id, bit)? {
+        match due {
+            Some(due) if bits & bit == 0 && met_at.unwrap_or(clock) > due => out.push((bit, name, what, due)),
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+/// Records each missed target of `t` once, as an internal SLA-breached
+/// event by the system. The conditional update makes it exactly once even
+/// when several processes check at the same time.
+pub fn record_breaches_of(cx: &Ctx<'_>, t: &Ticket) -> Result<usize> {
+    let mut recorded = 0;
+    for (bit, name, what, due) in unrecorded_breaches(cx.tx, t, cx.now)? {
+        if !rows::mark_breach(cx.tx, t.id, bit)? {
             continue;
         }
         let body = format!("{what} target missed: it was due {}", due.format("%Y-%m-%d %H:%M UTC"));
@@ -318,8 +334,18 @@ impl Desk {
         if self.store().is_read_only() {
             return Ok(0);
         }
+        // Look first with a read, so a list takes the write lock only when
+        // there is something to record (paused clocks are candidates too).
         let now = self.now();
-        if rows::breach_candidates(self.store().conn(), now, only)?.is_empty() {
+        let conn = self.store().conn();
+        let mut due = false;
+        for id in rows::breach_candidates(conn, now, only)? {
+            if !unrecorded_breaches(conn, &ticket_rows::get(conn, id)?, now)?.is_empty() {
+                due = true;
+                break;
+            }
+        }
+        if !due {
             return Ok(0);
         }
         self.write(|cx| record_breaches(cx, only))
