@@ -12,6 +12,7 @@ pub mod domain;
 pub mod error;
 pub mod rng;
 pub mod service;
+pub mod sla;
 pub mod store;
 pub mod text;
 pub mod tui;

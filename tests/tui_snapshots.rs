@@ -63,7 +63,7 @@ impl Console {
 
     /// Selects a ticket in the queue by id (scope "all", any status).
     fn open(&mut self, id: i64) -> &mut Console {
-        let pos = self.app.queue.visible.iter().position(|&i| self.app.queue.tickets[i].id == id);
+        let pos = self.app.queue.visible.iter().position(|&i| self.app.queue.items[i].ticket.id == id);
         let pos = pos.unwrap_or_else(|| panic!("ticket {id} not in the queue"));
         self.app.queue.selected = pos;
         self.key(KeyCode::Enter)
@@ -192,5 +192,15 @@ fn internal_notes_stay_distinct_without_colour() {
             let coloured = buf.content().iter().any(|c| c.fg != Color::Reset || c.bg != Color::Reset);
             assert!(!coloured, "NO_COLOR must not emit colours");
         }
+    }
+}
+
+#[test]
+fn canned_picker_with_preview() {
+    for size in SIZES {
+        let mut c = Console::new(size, true);
+        let id = rich_ticket(&c.desk);
+        c.open(id).key(KeyCode::Char('c')).text("toner");
+        snap("canned_picker", &c);
     }
 }

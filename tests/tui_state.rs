@@ -3,8 +3,10 @@
 
 use chrono::{DateTime, Duration, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use deskside::domain::{Priority, Source, Status, Technician, Ticket, TicketDetail, Tier};
-use deskside::tui::action::{Action, Effect, TicketOp};
+use deskside::domain::{
+    Priority, QueueItem, SlaLevel, SlaState, Source, Status, Technician, Ticket, TicketDetail, Tier,
+};
+use deskside::tui::action::{Action, Effect, LoadedTicket, TicketOp};
 use deskside::tui::app::{App, Overlay, Scope, Screen};
 use deskside::tui::keymap;
 use deskside::tui::theme::Theme;
@@ -47,13 +49,23 @@ fn ticket(id: i64, subject: &str, requester: &str) -> Ticket {
     }
 }
 
+fn item(t: Ticket, level: SlaLevel) -> QueueItem {
+    let sla =
+        SlaState { ticket_id: t.id, level, left_secs: Some(3600), due: None, response: None, resolve: None };
+    QueueItem { ticket: t, sla }
+}
+
+fn items(tickets: Vec<Ticket>) -> Vec<QueueItem> {
+    tickets.into_iter().map(|t| item(t, SlaLevel::Ok)).collect()
+}
+
 fn app() -> App {
     let mut app = App::new(tech(Tier::One, false), now(), Theme { color: true }, (80, 24));
-    app.update(Action::QueueLoaded(vec![
+    app.update(Action::QueueLoaded(items(vec![
         ticket(1, "Printer jammed in staff room", "Rachel"),
         ticket(2, "Projector no signal", "Bilal"),
         ticket(3, "Wifi down in room 4", "Rachel"),
-    ]));
+    ])));
     app
 }
 
@@ -81,8 +93,9 @@ fn open_first(app: &mut App) -> i64 {
         [Effect::LoadTicket(id)] => *id,
         other => panic!("expected a ticket load, got {other:?}"),
     };
-    let t = app.queue.tickets.iter().find(|t| t.id == id).unwrap().clone();
-    app.update(Action::TicketLoaded(Box::new(TicketDetail { ticket: t, events: vec![] })));
+    let t = app.queue.items.iter().find(|i| i.ticket.id == id).unwrap().ticket.clone();
+    let detail = TicketDetail { ticket: t, events: vec![] };
+    app.update(Action::TicketLoaded(Box::new(LoadedTicket { detail, sla: None })));
     id
 }
 
@@ -102,7 +115,7 @@ fn slash_filters_the_queue_fuzzily_and_esc_clears_it() {
     let mut app = app();
     press(&mut app, KeyCode::Char('/'));
     type_text(&mut app, "rachel");
-    let ids: Vec<i64> = app.queue.visible.iter().map(|&i| app.queue.tickets[i].id).collect();
+    let ids: Vec<i64> = app.queue.visible.iter().map(|&i| app.queue.items[i].ticket.id).collect();
     assert_eq!(ids, [1, 3], "urgency order kept among matches");
     type_text(&mut app, " wfi");
     assert_eq!(app.selected_ticket().map(|t| t.id), Some(3), "typos are forgiven");
@@ -134,11 +147,9 @@ fn scope_school_and_status_filters_reload_the_queue() {
 #[test]
 fn breaching_shows_only_tickets_past_due() {
     let mut app = app();
-    let mut late = ticket(4, "Late one", "Rachel");
-    late.resolve_due_at = Some(now() - Duration::minutes(5));
-    let mut fine = ticket(5, "Fine one", "Rachel");
-    fine.resolve_due_at = Some(now() + Duration::hours(5));
-    app.update(Action::QueueLoaded(vec![late, fine]));
+    let late = item(ticket(4, "Late one", "Rachel"), SlaLevel::Breached);
+    let risky = item(ticket(5, "Risky one", "Rachel"), SlaLevel::AtRisk);
+    app.update(Action::QueueLoaded(vec![late, risky]));
     press(&mut app, KeyCode::Char('b'));
     assert_eq!(app.queue.visible.len(), 1);
     assert_eq!(app.selected_ticket().unwrap().id, 4);
@@ -184,7 +195,7 @@ fn an_internal_note_is_typed_and_sent_with_ctrl_s() {
     app.update(Action::Failed("ticket #1 was changed by ttwo".into()));
     assert!(matches!(app.overlay, Overlay::Prompt(_)));
     assert_eq!(app.status, Some(("ticket #1 was changed by ttwo".into(), true)));
-    let t = app.queue.tickets[0].clone();
+    let t = app.queue.items[0].ticket.clone();
     let fx = app.update(Action::TicketChanged(Box::new(t), "Internal note added".into()));
     assert!(matches!(app.overlay, Overlay::None));
     assert!(fx.contains(&Effect::LoadTicket(id)));
@@ -289,8 +300,75 @@ fn another_techs_change_reloads_what_is_visible() {
     app.update(Action::Back);
     press(&mut app, KeyCode::Down);
     let selected = app.selected_ticket().unwrap().id;
-    let mut reordered = app.queue.tickets.clone();
+    let mut reordered = app.queue.items.clone();
     reordered.reverse();
     app.update(Action::QueueLoaded(reordered));
     assert_eq!(app.selected_ticket().unwrap().id, selected);
+}
+
+fn canned(id: i64, title: &str) -> deskside::domain::CannedSolution {
+    deskside::domain::CannedSolution {
+        id,
+        title: title.into(),
+        body: "Hi {{requester.first_name}}".into(),
+        category: Some("printing".into()),
+        article_id: None,
+        author: None,
+        uses: 0,
+        created_at: now(),
+        updated_at: now(),
+    }
+}
+
+#[test]
+fn the_canned_picker_previews_then_sends_or_sends_and_resolves() {
+    let mut app = app();
+    let id = open_first(&mut app);
+    assert_eq!(press(&mut app, KeyCode::Char('c')), [Effect::LoadCanned]);
+    let fx =
+        app.update(Action::CannedLoaded(vec![canned(10, "Paper jam cleared"), canned(11, "Toner replaced")]));
+    assert_eq!(
+        fx,
+        [Effect::RenderCanned { ticket_id: id, canned_id: 10 }],
+        "the first one is previewed at once"
+    );
+    app.update(Action::CannedPreview(10, "Hi Rachel".into()));
+    type_text(&mut app, "toner");
+    // Typing narrows the list and asks for the new highlight's preview.
+    let Overlay::Canned(c) = &app.overlay else { panic!("picker closed") };
+    assert_eq!(c.current().map(|c| c.id), Some(11));
+    let fx = press(&mut app, KeyCode::Enter);
+    assert_eq!(
+        fx,
+        [Effect::Ticket { id, version: 3, op: TicketOp::ApplyCanned { canned_id: 11, resolve: false } }]
+    );
+    let fx = press_mod(&mut app, KeyCode::Char('r'), KeyModifiers::CONTROL);
+    assert_eq!(
+        fx,
+        [Effect::Ticket { id, version: 3, op: TicketOp::ApplyCanned { canned_id: 11, resolve: true } }]
+    );
+}
+
+#[test]
+fn pending_asks_a_question_and_o_takes_it_off_hold() {
+    let mut app = app();
+    let id = open_first(&mut app);
+    press(&mut app, KeyCode::Char('p'));
+    type_text(&mut app, "Which room is the printer in?");
+    let fx = press_mod(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
+    assert_eq!(
+        fx,
+        [Effect::Ticket { id, version: 3, op: TicketOp::Pending("Which room is the printer in?".into()) }]
+    );
+    let mut t = app.queue.items[0].ticket.clone();
+    t.status = Status::Pending;
+    app.update(Action::TicketLoaded(Box::new(LoadedTicket {
+        detail: TicketDetail { ticket: t, events: vec![] },
+        sla: None,
+    })));
+    app.overlay = deskside::tui::app::Overlay::None;
+    assert_eq!(
+        press(&mut app, KeyCode::Char('o')),
+        [Effect::Ticket { id, version: 3, op: TicketOp::Resume }]
+    );
 }

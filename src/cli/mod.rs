@@ -2,9 +2,11 @@
 //! service and render its results (tables, or JSON with `--json`).
 
 mod audit;
+mod canned;
 mod directory;
 mod doctor;
 pub mod output;
+mod sla;
 mod ticket;
 
 use crate::clock::{parse_instant, Clock, FixedClock, SystemClock};
@@ -57,6 +59,12 @@ pub enum Command {
     /// Check the database for a shared box: path, modes, group, access, health.
     #[command(visible_alias = "check")]
     Doctor,
+    /// Canned solutions: reusable replies with placeholders.
+    #[command(subcommand)]
+    Canned(canned::CannedCmd),
+    /// SLA calendars, closures, policies and due times.
+    #[command(subcommand)]
+    Sla(sla::SlaCmd),
 }
 
 /// Who is running deskside, resolved once.
@@ -142,6 +150,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Ticket(cmd)) => ticket::run(&inv, cmd),
         Some(Command::Audit(args)) => audit::run(&inv, &args),
         Some(Command::Doctor) => doctor::run(&inv),
+        Some(Command::Canned(cmd)) => canned::run(&inv, cmd),
+        Some(Command::Sla(cmd)) => sla::run(&inv, cmd),
     }
 }
 

@@ -1,11 +1,13 @@
 //! `ticket ...`: log, list, show and work tickets.
 
 use super::directory::parse_tier;
-use super::output::{self, age, fit, opt_time, safe, time};
+use super::output::{self, age, fit, safe, time};
 use super::Invocation;
 use crate::domain::{
-    EventKind, NewTicket, Priority, Source, Status, Ticket, TicketDetail, TicketFilter, Tier,
+    EventKind, NewTicket, Priority, QueueItem, SlaState, Source, Status, Ticket, TicketDetail, TicketFilter,
+    Tier,
 };
+use crate::service::sla::{QueueOptions, QueueOrder};
 use crate::service::tickets::{Resolution, Visibility};
 use crate::{Error, Result};
 use clap::{Args, Subcommand};
@@ -18,6 +20,9 @@ fn parse_source(s: &str) -> Result<Source, String> {
     s.parse().map_err(|e: Error| e.to_string())
 }
 fn parse_status(s: &str) -> Result<Status, String> {
+    s.parse().map_err(|e: Error| e.to_string())
+}
+fn parse_order(s: &str) -> Result<QueueOrder, String> {
     s.parse().map_err(|e: Error| e.to_string())
 }
 
@@ -80,7 +85,7 @@ pub enum TicketCmd {
         #[command(flatten)]
         v: IfVersion,
     },
-    /// Resolve a ticket: with a public message, or the article that solved it.
+    /// Resolve a ticket: with a public message, the article that solved it, or a canned solution.
     #[command(group = clap::ArgGroup::new("how").required(true).multiple(false))]
     Resolve {
         id: i64,
@@ -90,6 +95,24 @@ pub enum TicketCmd {
         /// The knowledge-base article that solved it (linked, its use counted).
         #[arg(long, group = "how", value_name = "ARTICLE_ID")]
         article: Option<i64>,
+        /// A canned solution (id or title) sent as the resolving reply.
+        #[arg(long, group = "how", value_name = "ID")]
+        canned: Option<String>,
+        #[command(flatten)]
+        v: IfVersion,
+    },
+    /// Wait on the requester: the SLA clocks stop until the ticket is opened again.
+    Pending {
+        id: i64,
+        /// A question for the requester (a public reply).
+        #[arg(long)]
+        message: Option<String>,
+        #[command(flatten)]
+        v: IfVersion,
+    },
+    /// Back to work on a pending (or new) ticket: the requester answered; the SLA clocks restart.
+    Open {
+        id: i64,
         #[command(flatten)]
         v: IfVersion,
     },
@@ -149,6 +172,15 @@ pub struct ListArgs {
     /// Include resolved and closed tickets.
     #[arg(long)]
     pub all: bool,
+    /// Only tickets past an SLA due time.
+    #[arg(long)]
+    pub breaching: bool,
+    /// Only tickets with under 25% of an SLA target left.
+    #[arg(long)]
+    pub at_risk: bool,
+    /// urgency (default: breached first, then least working time left), oldest, newest or priority.
+    #[arg(long, value_parser = parse_order, default_value = "urgency")]
+    pub sort: QueueOrder,
     #[arg(long)]
     pub limit: Option<usize>,
 }
@@ -218,18 +250,24 @@ pub fn run(inv: &Invocation, cmd: TicketCmd) -> Result<()> {
                 include_done: args.all,
                 limit: args.limit,
             };
-            let tickets = desk.tickets(&filter)?;
+            desk.record_breaches(None)?;
+            let opts = QueueOptions { breaching: args.breaching, at_risk: args.at_risk, order: args.sort };
+            let items = desk.queue(&filter, &opts)?;
             if inv.json {
-                return output::json(&tickets);
+                return output::json(&items);
             }
-            print_list(&tickets, desk.now());
+            print_list(&items, desk.now());
         }
         TicketCmd::Show { id } => {
+            desk.record_breaches(Some(id))?;
             let detail = desk.ticket(id)?;
+            let sla = desk.sla_state(&detail.ticket)?;
             if inv.json {
-                return output::json(&detail);
+                let mut v = serde_json::to_value(&detail).map_err(|e| Error::runtime(e.to_string()))?;
+                v["sla"] = serde_json::to_value(&sla).map_err(|e| Error::runtime(e.to_string()))?;
+                return output::json(&v);
             }
-            print_detail(&detail, desk.now());
+            print_detail(&detail, &sla, desk.now());
         }
         TicketCmd::Note { id, internal, text, .. } => {
             let vis = if internal { Visibility::Internal } else { Visibility::Public };
@@ -244,24 +282,31 @@ pub fn run(inv: &Invocation, cmd: TicketCmd) -> Result<()> {
         TicketCmd::Handback { id, to, note, v } => {
             done(desk.handback(id, to, &note, v.if_version)?, "handed back")?
         }
-        TicketCmd::Resolve { id, message, article, v } => {
+        TicketCmd::Resolve { id, canned: Some(canned), v, .. } => {
+            done(desk.apply_canned(id, &canned, true, v.if_version)?, "resolved")?
+        }
+        TicketCmd::Resolve { id, message, article, v, .. } => {
             let how = Resolution { message, article_id: article };
             done(desk.resolve(id, &how, v.if_version)?, "resolved")?
         }
+        TicketCmd::Pending { id, message, v } => {
+            done(desk.set_pending(id, message.as_deref(), v.if_version)?, "pending: SLA clocks stopped")?
+        }
+        TicketCmd::Open { id, v } => done(desk.open_ticket(id, v.if_version)?, "opened: SLA clocks running")?,
         TicketCmd::Reopen { id, v } => done(desk.reopen(id, v.if_version)?, "reopened")?,
         TicketCmd::Close { id, v } => done(desk.close(id, v.if_version)?, "closed")?,
     }
     Ok(())
 }
 
-fn print_list(tickets: &[Ticket], now: crate::domain::Timestamp) {
-    if tickets.is_empty() {
+fn print_list(items: &[QueueItem], now: crate::domain::Timestamp) {
+    if items.is_empty() {
         println!("No tickets match.");
         return;
     }
-    let rows: Vec<Vec<String>> = tickets
+    let rows: Vec<Vec<String>> = items
         .iter()
-        .map(|t| {
+        .map(|QueueItem { ticket: t, sla }| {
             vec![
                 format!("#{}", t.id),
                 t.school.clone(),
@@ -270,18 +315,19 @@ fn print_list(tickets: &[Ticket], now: crate::domain::Timestamp) {
                 format!("T{}", t.tier),
                 t.assignee.clone().unwrap_or_else(|| "-".into()),
                 age(t.created_at, now),
+                super::sla::left_cell(sla),
                 fit(&t.requester, 28),
                 fit(&t.subject, 48),
             ]
         })
         .collect();
     output::table(
-        &["ID", "SCHOOL", "STATUS", "PRIORITY", "TIER", "ASSIGNEE", "AGE", "REQUESTER", "SUBJECT"],
+        &["ID", "SCHOOL", "STATUS", "PRIORITY", "TIER", "ASSIGNEE", "AGE", "SLA", "REQUESTER", "SUBJECT"],
         &rows,
     );
 }
 
-fn print_detail(d: &TicketDetail, now: crate::domain::Timestamp) {
+fn print_detail(d: &TicketDetail, sla: &SlaState, now: crate::domain::Timestamp) {
     let t = &d.ticket;
     println!("#{}  {}", t.id, safe(&t.subject, false));
     println!(
@@ -306,7 +352,8 @@ fn print_detail(d: &TicketDetail, now: crate::domain::Timestamp) {
         age(t.created_at, now),
         time(t.updated_at)
     );
-    println!("Response due: {}   Resolve due: {}", opt_time(t.response_due_at), opt_time(t.resolve_due_at));
+    println!("Response due: {}", super::sla::target_text(sla.response.as_ref()));
+    println!("Resolve due:  {}", super::sla::target_text(sla.resolve.as_ref()));
     println!();
     println!("Timeline");
     for e in &d.events {
@@ -331,6 +378,10 @@ fn print_detail(d: &TicketDetail, now: crate::domain::Timestamp) {
                 e.old_value.as_deref().unwrap_or("?"),
                 e.new_value.as_deref().unwrap_or("?")
             ),
+            EventKind::SlaBreached => {
+                format!("SLA BREACHED: {} target missed", e.new_value.as_deref().unwrap_or("?"))
+            }
+            EventKind::CannedApplied => format!("canned solution applied by {who}"),
             other => format!("{other} by {who}"),
         };
         let marker = if e.internal { "[INTERNAL] " } else { "" };

@@ -1,11 +1,15 @@
 //! Plain domain types and the rules that need no database.
 
 mod audit;
+mod canned;
 mod enums;
+mod sla;
 mod ticket;
 
 pub use audit::*;
+pub use canned::*;
 pub use enums::*;
+pub use sla::*;
 pub use ticket::*;
 
 use serde::Serialize;

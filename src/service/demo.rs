@@ -7,6 +7,7 @@
 use super::directory::{self, NewSchool};
 use super::tickets::{self, Resolution};
 use super::Ctx;
+use super::{calendars, canned};
 use crate::domain::{NewTicket, Priority, Source, Technician, Tier, Timestamp};
 use crate::rng::Rng;
 use crate::store::{articles, directory as dir};
@@ -109,6 +110,7 @@ struct CannedDef {
 
 #[derive(Deserialize)]
 struct TicketsFile {
+    #[serde(default)]
     scenario: Vec<Scenario>,
 }
 
@@ -125,7 +127,7 @@ struct Scenario {
     handback: Option<String>,
     resolution: String,
     article: Option<String>,
-    #[allow(dead_code)]
+    /// Title of a canned solution that resolves it (instead of `resolution`).
     canned: Option<String>,
     #[serde(default = "one")]
     weight: u32,
@@ -159,9 +161,12 @@ pub fn split_front_matter(text: &str) -> Option<(&str, &str)> {
 pub fn load(cx: &mut Ctx<'_>) -> Result<()> {
     let schools: SchoolsFile = parse("schools.toml", SCHOOLS)?;
     for cal in &schools.calendar {
-        let id = dir::insert_calendar(cx.tx, &cal.name, &cal.tz, &cal.hours, cx.now)?;
+        let asset =
+            |e: Error| Error::runtime(format!("demo asset schools.toml, calendar '{}': {e}", cal.name));
+        calendars::add_calendar(cx, &cal.name, &cal.tz, &cal.hours).map_err(asset)?;
         for c in &cal.closure {
-            dir::insert_closure(cx.tx, id, &c.from, &c.to, &c.label)?;
+            let closure = calendars::NewClosure { from: &c.from, to: &c.to, label: &c.label };
+            calendars::add_closure(cx, &cal.name, &closure).map_err(asset)?;
         }
     }
     for s in &schools.school {
@@ -213,21 +218,20 @@ pub fn load(cx: &mut Ctx<'_>) -> Result<()> {
     }
 
     let canned: CannedFile = parse("canned.toml", CANNED)?;
-    let author = staff.iter().find(|t| t.tier > Tier::One).map(|t| t.id);
+    // Written by the first senior tech, through the same checks as `canned add`.
+    let me = cx.me.clone();
+    cx.me = staff.iter().find(|t| t.tier > Tier::One && !t.lead).unwrap_or(&me).clone();
     for c in &canned.canned {
-        let article_id = c.article.as_ref().and_then(|s| slugs.get(s).copied());
-        articles::insert_canned(
-            cx.tx,
-            &articles::NewCanned {
-                title: &c.title,
-                body: &c.body,
-                category: Some(&c.category),
-                article_id,
-                author_id: author,
-                now: cx.now,
-            },
-        )?;
+        let new = canned::NewCanned {
+            title: c.title.clone(),
+            body: c.body.clone(),
+            category: Some(c.category.clone()),
+            article_id: c.article.as_ref().and_then(|s| slugs.get(s).copied()),
+        };
+        canned::add(cx, &new)
+            .map_err(|e| Error::runtime(format!("demo asset canned.toml, '{}': {e}", c.title)))?;
     }
+    cx.me = me;
 
     let scenarios: TicketsFile = parse("tickets.toml", TICKETS)?;
     let requesters = dir::list_requesters(cx.tx, None)?;
@@ -256,6 +260,9 @@ fn generate_tickets(
     requesters: &[crate::domain::Requester],
     slugs: &HashMap<String, i64>,
 ) -> Result<()> {
+    if scenarios.is_empty() || requesters.is_empty() {
+        return Ok(());
+    }
     let mut rng = Rng(SEED);
     let end = cx.now;
     let me = cx.me.clone();
@@ -330,9 +337,18 @@ fn generate_tickets(
             }
         }
         at_time!(step(&mut rng, 10, 600), worker);
-        let article_id = s.article.as_ref().and_then(|a| slugs.get(a).copied());
-        let how = Resolution { message: Some(s.resolution.clone()), article_id };
-        tickets::resolve(cx, id, &how, None)?;
+        match &s.canned {
+            Some(title) => {
+                canned::apply(cx, id, title, true, None).map_err(|e| {
+                    Error::runtime(format!("demo asset tickets.toml, canned solution '{title}': {e}"))
+                })?;
+            }
+            None => {
+                let article_id = s.article.as_ref().and_then(|a| slugs.get(a).copied());
+                let how = Resolution { message: Some(s.resolution.clone()), article_id };
+                tickets::resolve(cx, id, &how, None)?;
+            }
+        }
         if rng.chance(6) {
             at_time!(step(&mut rng, 240, 2000), holder);
             tickets::reopen(cx, id, None)?;
@@ -364,6 +380,70 @@ mod tests {
         assert_eq!(front, "title = \"x\"");
         assert_eq!(body, "## Body\n");
         assert!(split_front_matter("no front matter").is_none());
+    }
+
+    fn demo_desk() -> crate::service::Desk {
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-24T10:00:00Z").unwrap().to_utc();
+        let store = crate::store::Store::open_in_memory().unwrap();
+        let clock = Box::new(crate::clock::FixedClock(now));
+        let mut desk = crate::service::Desk::with_store(store, clock, "lead", "lead");
+        desk.seed(&crate::service::InitOptions { demo: true, ..Default::default() }).unwrap();
+        desk
+    }
+
+    fn run_scenarios(desk: &mut crate::service::Desk, toml_text: &str) -> Result<()> {
+        let file: TicketsFile = toml::from_str(toml_text).unwrap();
+        desk.write(|cx| {
+            let staff = dir::list_techs(cx.tx)?;
+            let requesters = dir::list_requesters(cx.tx, None)?;
+            generate_tickets(cx, &file.scenario, &staff, &requesters, &HashMap::new())
+        })
+    }
+
+    const CANNED_SCENARIO: &str = r#"
+[[scenario]]
+subjects = ["Copier jammed"]
+body = "Tray 2 keeps jamming"
+category = "printing"
+priority = "normal"
+source = "email"
+resolution = "Cleared it"
+canned = "CANNED_TITLE"
+"#;
+
+    #[test]
+    fn scenarios_naming_a_canned_solution_resolve_by_applying_it() {
+        let mut desk = demo_desk();
+        let all = crate::domain::TicketFilter { include_done: true, ..Default::default() };
+        let before = desk.tickets(&all).unwrap().iter().map(|t| t.id).max().unwrap_or(0);
+        let uses_before = desk.canned("Paper jam cleared").unwrap().uses;
+        run_scenarios(&mut desk, &CANNED_SCENARIO.replace("CANNED_TITLE", "Paper jam cleared")).unwrap();
+        let tickets = desk.tickets(&all).unwrap();
+        // Only the tickets this scenario made: the demo's own are mixed.
+        let done: Vec<_> = tickets.iter().filter(|t| t.id > before && !t.status.is_active()).collect();
+        assert!(done.len() > 100, "only {} demo tickets were resolved", done.len());
+        for t in &done {
+            let d = desk.ticket(t.id).unwrap();
+            let canned = d.events.iter().position(|e| e.kind == crate::domain::EventKind::CannedApplied);
+            let reply = d.events.iter().find(|e| e.kind == crate::domain::EventKind::Reply).unwrap();
+            assert!(canned.is_some(), "ticket #{} was resolved without its canned solution", t.id);
+            let first = t.requester_name.split_whitespace().next().unwrap();
+            assert!(reply.body.as_deref().unwrap().starts_with(&format!("Hi {first},")), "{reply:?}");
+        }
+        let applied = tickets
+            .iter()
+            .filter(|t| t.id > before)
+            .filter(|t| {
+                let d = desk.ticket(t.id).unwrap();
+                d.events.iter().any(|e| e.kind == crate::domain::EventKind::CannedApplied)
+            })
+            .count();
+        assert_eq!(desk.canned("Paper jam cleared").unwrap().uses - uses_before, applied as i64);
+        // A scenario naming a canned solution that does not exist is named.
+        let mut desk = demo_desk();
+        let err =
+            run_scenarios(&mut desk, &CANNED_SCENARIO.replace("CANNED_TITLE", "No such reply")).unwrap_err();
+        assert!(err.to_string().contains("canned solution 'No such reply' not found"), "{err}");
     }
 
     #[test]

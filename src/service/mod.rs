@@ -4,10 +4,14 @@
 //! rows and timeline events, and returns domain values.
 
 pub mod audit;
+pub mod calendars;
+pub mod canned;
 pub mod demo;
 pub mod directory;
 pub mod doctor;
+pub mod pending;
 pub mod presence;
+pub mod sla;
 pub mod tickets;
 
 use crate::clock::Clock;
@@ -206,7 +210,8 @@ impl Desk {
 fn seed(tx: &Transaction<'_>, opts: &InitOptions, now: Timestamp, login: &str, os_user: &str) -> Result<()> {
     let tz = opts.tz.as_deref().unwrap_or(DEFAULT_TZ);
     directory::validate_login(login)?;
-    let cal = dir::insert_calendar(tx, DEFAULT_CALENDAR, tz, DEFAULT_HOURS, now)?;
+    let (tz, hours) = calendars::validate(tz, DEFAULT_HOURS)?;
+    let cal = dir::insert_calendar(tx, DEFAULT_CALENDAR, tz.name(), &hours.to_string(), now)?;
     dir::insert_school(tx, crate::domain::UNASSIGNED_SCHOOL, "Unassigned (triage)", cal, now)?;
     let mut me = Technician {
         id: 0,

@@ -82,6 +82,7 @@ pub fn create(cx: &mut Ctx<'_>, new: &NewTicket) -> Result<Ticket> {
         },
     )?;
     cx.event_change(id, EventKind::Created, false, None, None, Some(source.as_str()))?;
+    super::sla::start_clock(cx, id)?;
     if keep {
         cx.event_change(id, EventKind::Assigned, false, None, None, Some(&cx.me.login.clone()))?;
     }
@@ -111,10 +112,12 @@ pub fn save(cx: &Ctx<'_>, t: &Ticket) -> Result<Ticket> {
     if !rows::save(cx.tx, t, cx.now, cx.me.id)? {
         return Err(conflict(cx, t.id)?);
     }
-    rows::get(cx.tx, t.id)
+    let saved = rows::get(cx.tx, t.id)?;
+    super::sla::record_breaches_of(cx, &saved)?;
+    Ok(saved)
 }
 
-fn require_can_work(cx: &Ctx<'_>, t: &Ticket, action: &str) -> Result<()> {
+pub(crate) fn require_can_work(cx: &Ctx<'_>, t: &Ticket, action: &str) -> Result<()> {
     if cx.me.can_work(t.tier) {
         Ok(())
     } else {
@@ -125,7 +128,7 @@ fn require_can_work(cx: &Ctx<'_>, t: &Ticket, action: &str) -> Result<()> {
     }
 }
 
-fn set_status(cx: &Ctx<'_>, t: &mut Ticket, to: Status) -> Result<()> {
+pub(crate) fn set_status(cx: &Ctx<'_>, t: &mut Ticket, to: Status) -> Result<()> {
     if t.status == to {
         return Ok(());
     }
@@ -133,6 +136,7 @@ fn set_status(cx: &Ctx<'_>, t: &mut Ticket, to: Status) -> Result<()> {
         return Err(Error::invalid(format!("ticket #{} is {} and cannot become {to}", t.id, t.status)));
     }
     let from = t.status;
+    super::sla::on_status_change(cx, t, from, to)?;
     match to {
         Status::Resolved => t.resolved_at = Some(cx.now),
         Status::Closed => t.closed_at = Some(cx.now),
@@ -148,7 +152,7 @@ fn set_status(cx: &Ctx<'_>, t: &mut Ticket, to: Status) -> Result<()> {
     Ok(())
 }
 
-fn text(field: &str, value: &str) -> Result<String> {
+pub(crate) fn text(field: &str, value: &str) -> Result<String> {
     domain::required_text(field, value, MAX_BODY)
 }
 

@@ -4,12 +4,14 @@
 
 pub mod articles;
 pub mod audit;
+pub mod canned;
 pub mod directory;
 pub mod events;
 pub mod files;
 pub mod health;
 pub mod migrate;
 pub mod presence;
+pub mod sla;
 pub mod tickets;
 
 use crate::{Error, Result};
@@ -19,8 +21,11 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Ordered migrations; the index + 1 is the `user_version` each one produces.
-const MIGRATIONS: &[&str] =
-    &[include_str!("migrations/0001_init.sql"), include_str!("migrations/0004_reliability.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_init.sql"),
+    include_str!("migrations/0002_sla.sql"),
+    include_str!("migrations/0003_reliability.sql"),
+];
 
 /// The schema version this binary writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -167,6 +172,11 @@ impl Store {
     fn migrate(&mut self, from: i64) -> Result<()> {
         let path = self.path.clone();
         migrate::run(&mut self.conn, MIGRATIONS, from, &path)
+    }
+
+    /// The file is not writable for this user: reads only.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
     }
 
     pub fn path(&self) -> &Path {

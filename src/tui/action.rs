@@ -3,7 +3,10 @@
 //! the loop carries out effects through the service and feeds the results
 //! back as actions.
 
-use crate::domain::{NewTicket, Technician, Ticket, TicketDetail, TicketFilter, Tier, Timestamp};
+use crate::domain::{
+    CannedSolution, NewTicket, QueueItem, SlaState, Technician, Ticket, TicketDetail, TicketFilter, Tier,
+    Timestamp,
+};
 use crossterm::event::KeyEvent;
 
 #[derive(Debug, Clone)]
@@ -54,7 +57,13 @@ pub enum Action {
     Handback,
     /// Resolve with a public message.
     Resolve,
-    /// Reopen a resolved or closed ticket.
+    /// Ask the requester a question and stop the SLA clock (pending).
+    Pending,
+    /// Pick a canned solution, with a live preview of the reply.
+    Canned,
+    /// In the canned picker: apply the solution and resolve the ticket.
+    SubmitResolve,
+    /// Reopen a resolved or closed ticket, or take a pending one off hold.
     Reopen,
     /// Close the ticket.
     Close,
@@ -74,10 +83,14 @@ pub enum Action {
     Scroll(i16),
     /// Mouse click on a row of the main area (0 = first visible row).
     ClickRow(u16),
-    /// Loaded: the queue rows.
-    QueueLoaded(Vec<Ticket>),
-    /// Loaded: the open ticket with its timeline.
-    TicketLoaded(Box<TicketDetail>),
+    /// Loaded: the queue rows with their SLA state.
+    QueueLoaded(Vec<QueueItem>),
+    /// Loaded: the open ticket with its timeline and SLA state.
+    TicketLoaded(Box<LoadedTicket>),
+    /// Loaded: the canned solutions (for the picker).
+    CannedLoaded(Vec<CannedSolution>),
+    /// Rendered: the canned solution (id) as it would be sent on the ticket.
+    CannedPreview(i64, String),
     /// Loaded: the technicians (for the assign picker).
     TechsLoaded(Vec<Technician>),
     /// Loaded: known requesters (for the new-ticket form), as (email, name).
@@ -100,6 +113,13 @@ pub enum Action {
     Tick(Timestamp),
 }
 
+/// A ticket as the ticket screen shows it.
+#[derive(Debug, Clone)]
+pub struct LoadedTicket {
+    pub detail: TicketDetail,
+    pub sla: Option<SlaState>,
+}
+
 /// A change to one ticket, made with the version the technician saw.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TicketOp {
@@ -110,6 +130,14 @@ pub enum TicketOp {
     Escalate(Tier, String),
     Handback(Tier, String),
     Resolve(String),
+    /// A question to the requester; the SLA clock stops.
+    Pending(String),
+    /// The requester answered: off hold, the clock runs again.
+    Resume,
+    ApplyCanned {
+        canned_id: i64,
+        resolve: bool,
+    },
     Reopen,
     Close,
 }
@@ -122,6 +150,8 @@ pub enum Effect {
     LoadTechs,
     LoadRequesters,
     LoadSchools,
+    LoadCanned,
+    RenderCanned { ticket_id: i64, canned_id: i64 },
     Ticket { id: i64, version: i64, op: TicketOp },
     CreateTicket(NewTicket),
 }

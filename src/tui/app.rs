@@ -2,13 +2,16 @@
 //! Nothing here touches the database or the terminal, so every key can be
 //! tested without either.
 
-use super::action::{Action, Effect, TicketOp};
+use super::action::{Action, Effect, LoadedTicket, TicketOp};
 use super::form::{Field, NewTicketForm};
 use super::keymap::Mode;
 use super::layout;
 use super::prompt::{fuzzy_rank, PickItem, Picker, Prompt, PromptKind};
 use super::theme::Theme;
-use crate::domain::{Status, Technician, Ticket, TicketDetail, TicketFilter, Tier, Timestamp};
+use crate::domain::{
+    CannedSolution, QueueItem, SlaState, Status, Technician, Ticket, TicketDetail, TicketFilter, Tier,
+    Timestamp,
+};
 use crossterm::event::{KeyCode, KeyEvent};
 
 /// How many queue rows the console loads at once.
@@ -67,8 +70,9 @@ impl StatusFilter {
 }
 
 pub struct QueueState {
-    pub tickets: Vec<Ticket>,
-    /// Indices into `tickets` after the fuzzy and breaching filters.
+    /// The tickets with their SLA state, most urgent first.
+    pub items: Vec<QueueItem>,
+    /// Indices into `items` after the fuzzy and breaching filters.
     pub visible: Vec<usize>,
     pub selected: usize,
     pub filter: String,
@@ -83,7 +87,37 @@ pub struct QueueState {
 pub struct TicketState {
     pub id: i64,
     pub detail: Option<TicketDetail>,
+    pub sla: Option<SlaState>,
     pub scroll: u16,
+}
+
+/// Choosing a canned solution for a ticket, with the reply it would send.
+pub struct CannedPicker {
+    pub picker: Picker,
+    pub solutions: Vec<CannedSolution>,
+    pub ticket_id: i64,
+    pub version: i64,
+    /// The ticket's category: its solutions are listed first.
+    pub category: Option<String>,
+    /// The rendered reply as (canned id, text), once loaded.
+    pub preview: Option<(i64, String)>,
+}
+
+impl CannedPicker {
+    pub fn current(&self) -> Option<&CannedSolution> {
+        let key = self.picker.current()?.key.parse::<i64>().ok()?;
+        self.solutions.iter().find(|c| c.id == key)
+    }
+
+    /// Asks for the preview of the highlighted solution if it is not shown.
+    fn preview_effect(&self) -> Vec<Effect> {
+        match self.current() {
+            Some(c) if self.preview.as_ref().map(|p| p.0) != Some(c.id) => {
+                vec![Effect::RenderCanned { ticket_id: self.ticket_id, canned_id: c.id }]
+            }
+            _ => Vec::new(),
+        }
+    }
 }
 
 /// What is drawn over the screen.
@@ -93,6 +127,8 @@ pub enum Overlay {
     Prompt(Box<Prompt>),
     /// Assign the ticket (id, version) to the picked technician.
     Assign(Picker, i64, i64),
+    /// Send a canned solution on the ticket.
+    Canned(Box<CannedPicker>),
 }
 
 pub struct App {
@@ -125,7 +161,7 @@ impl App {
             screen: Screen::Queue,
             overlay: Overlay::None,
             queue: QueueState {
-                tickets: Vec::new(),
+                items: Vec::new(),
                 visible: Vec::new(),
                 selected: 0,
                 filter: String::new(),
@@ -136,7 +172,7 @@ impl App {
                 breaching: false,
                 loaded: false,
             },
-            ticket: TicketState { id: 0, detail: None, scroll: 0 },
+            ticket: TicketState { id: 0, detail: None, sla: None, scroll: 0 },
             form: None,
             techs: Vec::new(),
             schools: Vec::new(),
@@ -163,7 +199,7 @@ impl App {
         match &self.overlay {
             Overlay::Help => Mode::Help,
             Overlay::Prompt(_) => Mode::Prompt,
-            Overlay::Assign(..) => Mode::Picker,
+            Overlay::Assign(..) | Overlay::Canned(_) => Mode::Picker,
             Overlay::None => match self.screen {
                 Screen::Queue if self.queue.filtering => Mode::QueueFilter,
                 Screen::Queue => Mode::Queue,
@@ -192,7 +228,7 @@ impl App {
     }
 
     pub fn selected_ticket(&self) -> Option<&Ticket> {
-        self.queue.visible.get(self.queue.selected).map(|&i| &self.queue.tickets[i])
+        self.queue.visible.get(self.queue.selected).map(|&i| &self.queue.items[i].ticket)
     }
 
     fn info(&mut self, msg: impl Into<String>) {
@@ -227,21 +263,39 @@ impl App {
                 self.refilter();
                 Vec::new()
             }
-            Action::QueueLoaded(tickets) => {
+            Action::QueueLoaded(items) => {
                 let keep = self.selected_ticket().map(|t| t.id);
-                self.queue.tickets = tickets;
+                self.queue.items = items;
                 self.queue.loaded = true;
                 self.refilter();
-                if let Some(pos) = keep
-                    .and_then(|id| self.queue.visible.iter().position(|&i| self.queue.tickets[i].id == id))
+                let items = &self.queue.items;
+                if let Some(pos) =
+                    keep.and_then(|id| self.queue.visible.iter().position(|&i| items[i].ticket.id == id))
                 {
                     self.queue.selected = pos;
                 }
                 Vec::new()
             }
-            Action::TicketLoaded(detail) => {
+            Action::TicketLoaded(loaded) => {
+                let LoadedTicket { detail, sla } = *loaded;
                 if detail.ticket.id == self.ticket.id {
-                    self.ticket.detail = Some(*detail);
+                    self.ticket.detail = Some(detail);
+                    self.ticket.sla = sla;
+                }
+                Vec::new()
+            }
+            Action::CannedLoaded(solutions) => {
+                if let Overlay::Canned(c) = &mut self.overlay {
+                    c.picker.items = canned_items(&solutions, c.category.as_deref());
+                    c.solutions = solutions;
+                    c.picker.refilter();
+                    return c.preview_effect();
+                }
+                Vec::new()
+            }
+            Action::CannedPreview(id, text) => {
+                if let Overlay::Canned(c) = &mut self.overlay {
+                    c.preview = Some((id, text));
                 }
                 Vec::new()
             }
@@ -311,9 +365,9 @@ impl App {
     fn refilter(&mut self) {
         let q = &mut self.queue;
         let labels: Vec<String> = q
-            .tickets
+            .items
             .iter()
-            .map(|t| {
+            .map(|QueueItem { ticket: t, .. }| {
                 format!(
                     "#{} {} {} {} {} {}",
                     t.id,
@@ -326,7 +380,7 @@ impl App {
             })
             .collect();
         let mut visible = if q.filter.trim().is_empty() {
-            (0..q.tickets.len()).collect()
+            (0..q.items.len()).collect()
         } else {
             // Keep the urgency order among matches: a queue, not a search.
             let mut m = fuzzy_rank(&q.filter, labels.iter().map(String::as_str));
@@ -334,8 +388,7 @@ impl App {
             m
         };
         if q.breaching {
-            let now = self.now;
-            visible.retain(|&i| is_breaching(&q.tickets[i], now));
+            visible.retain(|&i| q.items[i].sla.is_breached());
         }
         q.visible = visible;
         self.clamp_selection();
@@ -360,7 +413,7 @@ impl App {
     fn open_ticket(&mut self, id: i64) -> Vec<Effect> {
         self.screen = Screen::Ticket;
         if self.ticket.id != id {
-            self.ticket = TicketState { id, detail: None, scroll: 0 };
+            self.ticket = TicketState { id, detail: None, sla: None, scroll: 0 };
         }
         vec![Effect::LoadTicket(id)]
     }
@@ -480,7 +533,20 @@ impl App {
                 self.ticket.scroll = (self.ticket.scroll as i32 + n as i32).clamp(0, u16::MAX as i32) as u16
             }
             Action::Take => return op(TicketOp::Take),
+            Action::Reopen if t.status == Status::Pending => return op(TicketOp::Resume),
             Action::Reopen => return op(TicketOp::Reopen),
+            Action::Pending => self.overlay = prompt(PromptKind::Pending),
+            Action::Canned => {
+                self.overlay = Overlay::Canned(Box::new(CannedPicker {
+                    picker: Picker::new(format!("Canned solution for #{}", t.id), Vec::new()),
+                    solutions: Vec::new(),
+                    ticket_id: t.id,
+                    version: t.version,
+                    category: t.category.clone(),
+                    preview: None,
+                }));
+                return vec![Effect::LoadCanned];
+            }
             Action::Close => return op(TicketOp::Close),
             Action::Reply => self.overlay = prompt(PromptKind::Reply),
             Action::Note => self.overlay = prompt(PromptKind::Note),
@@ -534,6 +600,7 @@ impl App {
                     PromptKind::Reply => TicketOp::Reply(text),
                     PromptKind::Note => TicketOp::Note(text),
                     PromptKind::Resolve => TicketOp::Resolve(text),
+                    PromptKind::Pending => TicketOp::Pending(text),
                     PromptKind::Escalate(tier) => TicketOp::Escalate(tier, text),
                     PromptKind::Handback(tier) => TicketOp::Handback(tier, text),
                 };
@@ -547,6 +614,34 @@ impl App {
     }
 
     fn update_picker(&mut self, action: Action) -> Vec<Effect> {
+        if let Overlay::Canned(c) = &mut self.overlay {
+            let (id, version) = (c.ticket_id, c.version);
+            let apply = |c: &CannedPicker, resolve: bool| match c.current() {
+                Some(s) => vec![Effect::Ticket {
+                    id,
+                    version,
+                    op: TicketOp::ApplyCanned { canned_id: s.id, resolve },
+                }],
+                None => Vec::new(),
+            };
+            return match action {
+                Action::Back => {
+                    self.overlay = Overlay::None;
+                    Vec::new()
+                }
+                Action::Up | Action::Down => {
+                    c.picker.move_by(if matches!(action, Action::Up) { -1 } else { 1 });
+                    c.preview_effect()
+                }
+                Action::Input(key) if edit_line(&mut c.picker.filter, key) => {
+                    c.picker.refilter();
+                    c.preview_effect()
+                }
+                Action::Submit => apply(c, false),
+                Action::SubmitResolve => apply(c, true),
+                _ => Vec::new(),
+            };
+        }
         let Overlay::Assign(picker, id, version) = &mut self.overlay else { return Vec::new() };
         match action {
             Action::Back => self.overlay = Overlay::None,
@@ -615,6 +710,20 @@ impl App {
     }
 }
 
+/// The ticket's own category first, then the most used: the likely answer
+/// is at the top before anything is typed.
+fn canned_items(solutions: &[CannedSolution], category: Option<&str>) -> Vec<PickItem> {
+    let mut sorted: Vec<&CannedSolution> = solutions.iter().collect();
+    sorted.sort_by_key(|c| (c.category.as_deref() != category, std::cmp::Reverse(c.uses), c.title.clone()));
+    sorted
+        .into_iter()
+        .map(|c| PickItem {
+            key: c.id.to_string(),
+            label: format!("{} [{}]", c.title, c.category.as_deref().unwrap_or("-")),
+        })
+        .collect()
+}
+
 fn tech_items(techs: &[Technician]) -> Vec<PickItem> {
     techs
         .iter()
@@ -623,16 +732,6 @@ fn tech_items(techs: &[Technician]) -> Vec<PickItem> {
             label: format!("{} ({}) tier {}{}", t.name, t.login, t.tier, if t.lead { ", lead" } else { "" }),
         })
         .collect()
-}
-
-/// Past a due time that still matters: response before the first response,
-/// resolution while the ticket is active and not waiting on the requester.
-pub fn is_breaching(t: &Ticket, now: Timestamp) -> bool {
-    if !t.status.is_active() || t.status == Status::Pending {
-        return false;
-    }
-    let response = t.first_response_at.is_none() && t.response_due_at.is_some_and(|d| d < now);
-    response || t.resolve_due_at.is_some_and(|d| d < now)
 }
 
 /// Line editing for small single-line fields held as a String.

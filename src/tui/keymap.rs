@@ -80,8 +80,10 @@ pub static TICKET: &[Binding] = &[
     b(&[C('a')], "a", "assign", Action::Assign),
     b(&[C('e')], "e", "escalate (reason required)", Action::Escalate),
     b(&[C('h')], "h", "hand back (note required)", Action::Handback),
+    b(&[C('c')], "c", "canned solution (with preview)", Action::Canned),
     b(&[C('s')], "s", "resolve", Action::Resolve),
-    b(&[C('o')], "o", "reopen", Action::Reopen),
+    b(&[C('p')], "p", "pending: ask the requester (clock stops)", Action::Pending),
+    b(&[C('o')], "o", "reopen, or off hold when pending", Action::Reopen),
     b(&[C('x')], "x", "close", Action::Close),
     b(&[C('n')], "n", "new ticket", Action::NewTicket),
     b(&[Ctrl('r')], "Ctrl-R", "refresh", Action::Refresh),
@@ -115,7 +117,8 @@ pub static PROMPT: &[Binding] = &[
 ];
 
 pub static PICKER: &[Binding] = &[
-    b(&[X(Enter)], "Enter", "choose", Action::Submit),
+    b(&[X(Enter)], "Enter", "choose (a canned reply is sent)", Action::Submit),
+    b(&[Ctrl('r')], "Ctrl-R", "send and resolve (canned replies)", Action::SubmitResolve),
     b(&[X(Up), Ctrl('p')], "↑", "previous", Action::Up),
     b(&[X(Down), Ctrl('n')], "↓", "next", Action::Down),
     b(&[X(Esc)], "Esc", "cancel", Action::Back),

@@ -14,6 +14,7 @@ pub enum PromptKind {
     Escalate(Tier),
     Handback(Tier),
     Resolve,
+    Pending,
 }
 
 impl PromptKind {
@@ -26,6 +27,9 @@ impl PromptKind {
                 format!("Hand #{ticket_id} back to tier {t}: what should they do? (required)")
             }
             PromptKind::Resolve => format!("Resolve #{ticket_id}: message to the requester"),
+            PromptKind::Pending => {
+                format!("Ask the requester about #{ticket_id} (public; the SLA clock stops)")
+            }
         }
     }
 
@@ -37,6 +41,7 @@ impl PromptKind {
             PromptKind::Escalate(_) => "reason",
             PromptKind::Handback(_) => "note",
             PromptKind::Resolve => "resolution message",
+            PromptKind::Pending => "question",
         }
     }
 }
@@ -127,15 +132,26 @@ impl Picker {
 }
 
 /// Indices of `candidates` matching `query`, best first; all of them in
-/// their order when the query is empty.
+/// their order when the query is empty. Each typed word must match within
+/// one word of the candidate, forgiving gaps ("wfi" finds "wifi") but not
+/// letters scattered across a whole line.
 pub fn fuzzy_rank<'a>(query: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<usize> {
-    let query = query.trim();
-    if query.is_empty() {
+    let tokens: Vec<String> = query
+        .split_whitespace()
+        .map(|t| t.chars().filter(|c| c.is_alphanumeric()).collect::<String>())
+        .filter(|t| !t.is_empty())
+        .collect();
+    if tokens.is_empty() {
         return candidates.enumerate().map(|(i, _)| i).collect();
     }
     let matcher = SkimMatcherV2::default().ignore_case();
+    let score = |candidate: &str| -> Option<i64> {
+        let words: Vec<&str> =
+            candidate.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+        tokens.iter().map(|t| words.iter().filter_map(|w| matcher.fuzzy_match(w, t)).max()).sum()
+    };
     let mut scored: Vec<(i64, usize)> =
-        candidates.enumerate().filter_map(|(i, c)| matcher.fuzzy_match(c, query).map(|s| (s, i))).collect();
+        candidates.enumerate().filter_map(|(i, c)| score(c).map(|s| (s, i))).collect();
     scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     scored.into_iter().map(|(_, i)| i).collect()
 }
@@ -150,6 +166,8 @@ mod tests {
         assert_eq!(fuzzy_rank("okf", names.iter().copied()), [1]);
         assert_eq!(fuzzy_rank("", names.iter().copied()), [0, 1, 2]);
         assert!(fuzzy_rank("zzz", names.iter().copied()).is_empty());
+        let canned = ["Toner on its way [printing]", "Visitor Wi-Fi voucher instructions [network]"];
+        assert_eq!(fuzzy_rank("toner", canned.iter().copied()), [0], "scattered matches are dropped");
     }
 
     #[test]

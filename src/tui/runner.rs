@@ -1,14 +1,23 @@
 //! Carries out an `Effect` through the service and reports the outcome as
 //! an `Action` for `App::update`.
 
-use super::action::{Action, Effect, TicketOp};
+use super::action::{Action, Effect, LoadedTicket, TicketOp};
+use crate::domain::{QueueItem, TicketFilter};
+use crate::service::sla::QueueOptions;
 use crate::service::tickets::{Resolution, Visibility};
 use crate::service::Desk;
 
 pub fn run(desk: &mut Desk, effect: Effect) -> Action {
     let result = match effect {
-        Effect::LoadQueue(filter) => desk.tickets(&filter).map(Action::QueueLoaded),
-        Effect::LoadTicket(id) => desk.ticket(id).map(|d| Action::TicketLoaded(Box::new(d))),
+        Effect::LoadQueue(filter) => load_queue(desk, &filter).map(Action::QueueLoaded),
+        Effect::LoadTicket(id) => desk.ticket(id).map(|detail| {
+            let sla = desk.sla_state(&detail.ticket).ok();
+            Action::TicketLoaded(Box::new(LoadedTicket { detail, sla }))
+        }),
+        Effect::LoadCanned => desk.canned_list(None).map(Action::CannedLoaded),
+        Effect::RenderCanned { ticket_id, canned_id } => {
+            desk.render_canned(ticket_id, canned_id).map(|text| Action::CannedPreview(canned_id, text))
+        }
         Effect::LoadTechs => desk.techs().map(Action::TechsLoaded),
         Effect::LoadSchools => {
             desk.schools().map(|s| Action::SchoolsLoaded(s.into_iter().map(|s| s.code).collect()))
@@ -20,6 +29,19 @@ pub fn run(desk: &mut Desk, effect: Effect) -> Action {
         Effect::Ticket { id, version, op } => ticket_op(desk, id, version, op),
     };
     result.unwrap_or_else(|e| Action::Failed(e.to_string()))
+}
+
+/// Active work comes ordered by SLA urgency; views that include resolved
+/// and closed tickets use the database's order and limit instead, so "any
+/// status" on a large database never loads every ticket.
+fn load_queue(desk: &Desk, filter: &TicketFilter) -> crate::Result<Vec<QueueItem>> {
+    let done = filter.include_done || filter.statuses.iter().any(|s| !s.is_active());
+    if !done {
+        return desk.queue(filter, &QueueOptions::default());
+    }
+    let tickets = desk.tickets(filter)?;
+    let states = desk.sla_states(&tickets)?;
+    Ok(tickets.into_iter().zip(states).map(|(ticket, sla)| QueueItem { ticket, sla }).collect())
 }
 
 fn ticket_op(desk: &mut Desk, id: i64, version: i64, op: TicketOp) -> crate::Result<Action> {
@@ -45,6 +67,15 @@ fn ticket_op(desk: &mut Desk, id: i64, version: i64, op: TicketOp) -> crate::Res
         }
         TicketOp::Resolve(message) => {
             (desk.resolve(id, &Resolution::message(message), v)?, format!("#{id} resolved"))
+        }
+        TicketOp::Pending(question) => {
+            (desk.set_pending(id, Some(&question), v)?, format!("#{id} is waiting on the requester"))
+        }
+        TicketOp::Resume => (desk.open_ticket(id, v)?, format!("#{id} is back in progress")),
+        TicketOp::ApplyCanned { canned_id, resolve } => {
+            let t = desk.apply_canned(id, &canned_id.to_string(), resolve, v)?;
+            let what = if resolve { "applied; resolved" } else { "sent" };
+            (t, format!("Canned solution {what} on #{id}"))
         }
         TicketOp::Reopen => (desk.reopen(id, v)?, format!("#{id} reopened")),
         TicketOp::Close => (desk.close(id, v)?, format!("#{id} closed")),

@@ -81,17 +81,6 @@ pub fn age(t: Timestamp, now: Timestamp) -> String {
     crate::cli::output::age(t, now)
 }
 
-/// Working-day style time left until `due`: "2h15", "45m", "-3h" when past.
-pub fn time_left(due: Timestamp, now: Timestamp) -> String {
-    let mins = (due - now).num_minutes();
-    let (sign, m) = if mins < 0 { ("-", -mins) } else { ("", mins) };
-    match m {
-        0..=59 => format!("{sign}{m}m"),
-        60..=1439 => format!("{sign}{}h{:02}", m / 60, m % 60),
-        _ => format!("{sign}{}d", m / 1440),
-    }
-}
-
 /// Cuts stored text to `width` characters, terminal-safe.
 pub fn fit(s: &str, width: usize) -> String {
     crate::cli::output::fit(s, width)

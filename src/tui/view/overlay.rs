@@ -1,7 +1,7 @@
 //! What is drawn over a screen: help, a text prompt, a picker.
 
 use crate::text::safe;
-use crate::tui::app::{App, Overlay};
+use crate::tui::app::{App, CannedPicker, Overlay};
 use crate::tui::keymap::{self, Mode};
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -40,6 +40,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
             );
             frame.render_widget(&editor, box_area);
         }
+        Overlay::Canned(c) => canned(frame, area, app, c),
         Overlay::Assign(picker, ..) => {
             let th = &app.theme;
             let box_area = centered(area, 60, 14);
@@ -62,6 +63,54 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
             frame.render_widget(Paragraph::new(lines), inner);
         }
     }
+}
+
+/// The canned-solution picker: the list narrows as you type; the reply it
+/// would send on this ticket is previewed beside it (below it when narrow).
+fn canned(frame: &mut Frame<'_>, area: Rect, app: &App, c: &CannedPicker) {
+    let th = &app.theme;
+    let box_area =
+        centered(area, area.width.saturating_sub(4).min(116), area.height.saturating_sub(2).min(34));
+    frame.render_widget(Clear, box_area);
+    let block = Block::bordered()
+        .border_style(th.focus_border())
+        .title(Span::styled(format!(" {} ", c.picker.title), th.title()))
+        .title_bottom(Span::styled(
+            " type to filter · Enter send · Ctrl-R send and resolve · Esc cancel ",
+            th.dim(),
+        ));
+    let inner = block.inner(box_area);
+    frame.render_widget(block, box_area);
+    let [list, preview] = if inner.width >= 90 {
+        Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(inner)
+    } else {
+        Layout::vertical([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(inner)
+    };
+    let mut lines =
+        vec![Line::from(vec![Span::styled("> ", th.key()), Span::raw(safe(&c.picker.filter, false))])];
+    if c.solutions.is_empty() {
+        lines.push(Line::from(Span::styled("Loading…", th.dim())));
+    }
+    let rows = list.height.saturating_sub(1) as usize;
+    let offset = crate::tui::layout::list_offset(c.picker.selected, rows);
+    for (n, &i) in c.picker.visible.iter().enumerate().skip(offset).take(rows) {
+        let style = if n == c.picker.selected { th.selected() } else { ratatui::style::Style::new() };
+        lines.push(Line::from(Span::styled(safe(&c.picker.items[i].label, false), style)));
+    }
+    frame.render_widget(Paragraph::new(lines), list);
+    let text = match (&c.preview, c.current()) {
+        (Some((id, text)), Some(cur)) if *id == cur.id => safe(text, true),
+        (_, Some(_)) => "Rendering…".to_string(),
+        (_, None) => "Nothing matches.".to_string(),
+    };
+    let pblock = Block::new()
+        .borders(ratatui::widgets::Borders::LEFT | ratatui::widgets::Borders::TOP)
+        .border_style(th.border())
+        .title(Span::styled(" Reply the requester will get ", th.dim()));
+    frame.render_widget(
+        Paragraph::new(text).block(pblock).wrap(ratatui::widgets::Wrap { trim: false }),
+        preview,
+    );
 }
 
 /// The keys of the screen under the help box, from the keymap itself.

@@ -1,11 +1,11 @@
 //! The queue: tickets sorted by SLA urgency, with filters.
 
-use super::{age, fit, time_left};
-use crate::domain::{Priority, Ticket};
-use crate::tui::app::{is_breaching, App, Scope};
+use super::{age, fit};
+use crate::domain::Priority;
+use crate::domain::{QueueItem, SlaLevel};
+use crate::tui::app::{App, Scope};
 use crate::tui::layout;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 use ratatui::Frame;
@@ -55,7 +55,7 @@ impl QueueView {
             .skip(offset)
             .take(rows)
             .map(|(pos, &i)| {
-                let tk = &q.tickets[i];
+                let tk = &q.items[i];
                 let row = Row::new(cells(tk, app, wide));
                 if pos == q.selected {
                     row.style(t.selected())
@@ -71,7 +71,7 @@ impl QueueView {
         if q.visible.is_empty() {
             let msg = if !q.loaded {
                 "Loading the queue…".to_string()
-            } else if q.tickets.is_empty() {
+            } else if q.items.is_empty() {
                 format!(
                     "No {} tickets in scope \"{}\". Press m to widen, n to log one.",
                     q.status.label(),
@@ -94,7 +94,7 @@ impl QueueView {
         let t = &app.theme;
         let q = &app.queue;
         let title = layout::areas(frame.area()).title;
-        let mut spans = vec![Span::styled(format!("{}/{}", q.visible.len(), q.tickets.len()), t.dim())];
+        let mut spans = vec![Span::styled(format!("{}/{}", q.visible.len(), q.items.len()), t.dim())];
         let scope = match q.scope {
             Scope::Mine => "mine".to_string(),
             Scope::MyTier => format!("tier {}", app.me.tier),
@@ -131,29 +131,37 @@ fn priority_cell(p: Priority, app: &App) -> Cell<'static> {
     }
 }
 
-/// Time left on the resolution target, coloured when at risk or breached.
-fn sla_cell(tk: &Ticket, app: &App) -> Cell<'static> {
+/// Working time left on the most urgent running target, coloured when at
+/// risk or breached; labels (not colour alone) for paused and done.
+fn sla_cell(item: &QueueItem, app: &App) -> Cell<'static> {
     let t = &app.theme;
-    if !tk.status.is_active() {
-        return Cell::from(Span::styled(tk.status.as_str().to_string(), t.dim()));
+    let s = &item.sla;
+    let left = || s.left_secs.map(short_working).unwrap_or_else(|| "-".into());
+    match s.level {
+        SlaLevel::Breached => Cell::from(Span::styled(left(), t.breached())),
+        SlaLevel::AtRisk => Cell::from(Span::styled(left(), t.at_risk())),
+        SlaLevel::Ok => Cell::from(left()),
+        SlaLevel::Paused => Cell::from(Span::styled("hold", t.dim())),
+        SlaLevel::Met => Cell::from(Span::styled("met", t.dim())),
+        SlaLevel::Missed => Cell::from(Span::styled("late", t.dim())),
+        SlaLevel::None => Cell::from(Span::styled("-", t.dim())),
     }
-    let Some(due) = tk.resolve_due_at else { return Cell::from("-") };
-    let text = time_left(due, app.now);
-    let style = if is_breaching(tk, app.now) {
-        t.breached()
-    } else {
-        let total = (due - tk.created_at).num_seconds().max(1);
-        let left = (due - app.now).num_seconds();
-        if left * 4 < total {
-            t.at_risk()
-        } else {
-            Style::new()
-        }
-    };
-    Cell::from(Span::styled(text, style))
 }
 
-fn cells(tk: &Ticket, app: &App, wide: bool) -> Vec<Cell<'static>> {
+/// Working time in at most five characters: "45m", "3h20", "2d", "-1h05".
+fn short_working(secs: i64) -> String {
+    let mins = secs.abs() / 60;
+    let sign = if secs < 0 { "-" } else { "" };
+    match mins {
+        0..=59 => format!("{sign}{mins}m"),
+        60..=599 => format!("{sign}{}h{:02}", mins / 60, mins % 60),
+        600..=1439 => format!("{sign}{}h", mins / 60),
+        _ => format!("{sign}{}d", mins / 1440),
+    }
+}
+
+fn cells(item: &QueueItem, app: &App, wide: bool) -> Vec<Cell<'static>> {
+    let tk = &item.ticket;
     let mut cells = vec![Cell::from(format!("#{}", tk.id)), Cell::from(tk.school.clone())];
     if wide {
         cells.push(Cell::from(fit(&tk.requester_name, 22)));
@@ -165,6 +173,6 @@ fn cells(tk: &Ticket, app: &App, wide: bool) -> Vec<Cell<'static>> {
     cells.push(Cell::from(tk.tier.to_string()));
     cells.push(Cell::from(fit(tk.assignee.as_deref().unwrap_or("-"), 10)));
     cells.push(Cell::from(age(tk.created_at, app.now)));
-    cells.push(sla_cell(tk, app));
+    cells.push(sla_cell(item, app));
     cells
 }

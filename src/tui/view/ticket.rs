@@ -1,8 +1,9 @@
 //! One ticket: a header with the facts and the whole timeline, internal
 //! notes unmistakably apart from what the requester sees.
 
-use super::{age, time_left};
+use super::age;
 use crate::domain::{Event, EventKind, TicketDetail};
+use crate::domain::{SlaLevel, SlaState, SlaTarget, Ticket};
 use crate::text::safe;
 use crate::tui::app::App;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -35,24 +36,7 @@ impl TicketView {
     fn header(frame: &mut Frame<'_>, area: Rect, app: &App, d: &TicketDetail) {
         let t = &d.ticket;
         let th = &app.theme;
-        let due = |label: &str, at: Option<crate::domain::Timestamp>| match at {
-            Some(at) => {
-                let left = time_left(at, app.now);
-                let style = if at < app.now && t.status.is_active() { th.breached() } else { th.dim() };
-                vec![
-                    Span::raw(format!("{label} ")),
-                    Span::styled(format!("{} ({left})", app.clock_text(at)), style),
-                ]
-            }
-            None => vec![Span::raw(format!("{label} -"))],
-        };
-        let mut due_line =
-            due("Response due", if t.first_response_at.is_none() { t.response_due_at } else { None });
-        if t.first_response_at.is_some() {
-            due_line = vec![Span::styled("Responded", th.ok())];
-        }
-        due_line.push(Span::raw("   "));
-        due_line.extend(due("Resolve due", t.resolve_due_at));
+        let due_line = sla_line(app, t, app.ticket.sla.as_ref());
         let lines = vec![
             Line::from(vec![
                 Span::styled(format!("#{} ", t.id), th.title()),
@@ -77,10 +61,38 @@ impl TicketView {
                 t.school,
                 age(t.created_at, app.now)
             )),
-            Line::from(due_line),
+            due_line,
         ];
         frame.render_widget(Paragraph::new(lines), area);
     }
+}
+
+/// Both due times with the working time left, or how each was met.
+fn sla_line(app: &App, t: &Ticket, sla: Option<&SlaState>) -> Line<'static> {
+    let th = &app.theme;
+    let Some(sla) = sla else { return Line::from(Span::styled("No SLA", th.dim())) };
+    let target = |label: &str, target: Option<&SlaTarget>| -> Vec<Span<'static>> {
+        let Some(x) = target else { return vec![Span::styled(format!("{label} -"), th.dim())] };
+        let when = x.due.with_timezone(&app.offset).format("%a %H:%M").to_string();
+        let left = crate::sla::format_working(x.left_secs.abs());
+        let (text, style) = match x.level {
+            SlaLevel::Breached => (format!("{label} overdue {left} ({when})"), th.breached()),
+            SlaLevel::AtRisk => (format!("{label} {left} left ({when})"), th.at_risk()),
+            SlaLevel::Ok => (format!("{label} {left} left ({when})"), ratatui::style::Style::new()),
+            SlaLevel::Paused => (format!("{label}: on hold, {left} left"), th.dim()),
+            SlaLevel::Met => (format!("{label}: met"), th.ok()),
+            SlaLevel::Missed => (format!("{label}: met late ({when})"), th.at_risk()),
+            SlaLevel::None => (format!("{label} -"), th.dim()),
+        };
+        vec![Span::styled(text, style)]
+    };
+    let mut spans = target("Response", sla.response.as_ref());
+    spans.push(Span::styled(" · ", th.dim()));
+    spans.extend(target("Resolve", sla.resolve.as_ref()));
+    if t.status == crate::domain::Status::Pending {
+        spans.push(Span::styled("   waiting on the requester", th.dim()));
+    }
+    Line::from(spans)
 }
 
 fn event_title(e: &Event) -> String {

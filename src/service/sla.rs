@@ -1,0 +1,370 @@
+//! SLA clocks on tickets: due times set at creation, shifted after pauses,
+//! the state of each clock for queues and the console, and breaches
+//! recorded once on the timeline.
+
+use super::{calendars, Ctx, Desk};
+use crate::domain::{
+    EventKind, QueueItem, SlaLevel, SlaPolicy, SlaState, SlaTarget, Status, Ticket, TicketFilter, Timestamp,
+};
+use crate::sla::Calendar;
+use crate::store::{events, sla as rows, tickets as ticket_rows};
+use crate::{Error, Result};
+use rusqlite::Connection;
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
+
+/// Under this share of the target left, a clock is at risk (1/4 = 25%).
+const AT_RISK_DIVISOR: i64 = 4;
+
+/// Sets a new ticket's due times from its priority's policy on its school's
+/// calendar. A calendar too sparse to reach the target leaves them unset:
+/// logging a ticket must never fail on SLA settings.
+pub fn start_clock(cx: &Ctx<'_>, id: i64) -> Result<()> {
+    let t = ticket_rows::get(cx.tx, id)?;
+    let Some(policy) = rows::policy(cx.tx, t.priority)? else { return Ok(()) };
+    let cal = calendars::for_school(cx.tx, t.school_id)?;
+    let due = |minutes: i64| match cal.add_working_secs(t.created_at, minutes * 60) {
+        Ok(at) => Ok(Some(at)),
+        Err(Error::Invalid(_)) => Ok(None),
+        Err(e) => Err(e),
+    };
+    rows::set_due(cx.tx, id, due(policy.response_minutes)?, due(policy.resolve_minutes)?)
+}
+
+/// Called by every status change before it is applied: leaving `pending`
+/// (or reopening a resolved ticket) restarts the clocks, and the due times
+/// move by the working time that passed while they were stopped.
+pub fn on_status_change(cx: &Ctx<'_>, t: &mut Ticket, from: Status, to: Status) -> Result<()> {
+    let paused_at = match (from, to) {
+        (Status::Pending, _) => t.pending_since,
+        (Status::Resolved | Status::Closed, Status::Open) => t.resolved_at.or(t.closed_at),
+        _ => None,
+    };
+    let Some(paused_at) = paused_at else { return Ok(()) };
+    let cal = calendars::for_school(cx.tx, t.school_id)?;
+    let resume = |due: Option<Timestamp>| match due {
+        Some(d) => Ok(Some(cal.resume(d, paused_at, cx.now).unwrap_or(d))),
+        None => Ok::<_, Error>(None),
+    };
+    if t.first_response_at.is_none() {
+        t.response_due_at = resume(t.response_due_at)?;
+    }
+    t.resolve_due_at = resume(t.resolve_due_at)?;
+    Ok(())
+}
+
+/// The instant a ticket's running clocks read: now, or when it went pending.
+fn clock(t: &Ticket, now: Timestamp) -> Timestamp {
+    match (t.status, t.pending_since) {
+        (Status::Pending, Some(since)) => since.min(now),
+        _ => now,
+    }
+}
+
+/// When each target was met (None while it is running).
+fn met(t: &Ticket) -> (Option<Timestamp>, Option<Timestamp>) {
+    let done = if t.status.is_active() { None } else { t.resolved_at.or(t.closed_at).or(Some(t.updated_at)) };
+    (t.first_response_at.or(done), done)
+}
+
+fn signed_working(cal: &Calendar, from: Timestamp, to: Timestamp) -> i64 {
+    if from <= to {
+        cal.working_secs(from, to)
+    } else {
+        -cal.working_secs(to, from)
+    }
+}
+
+fn target(
+    cal: &Calendar,
+    due: Timestamp,
+    minutes: Option<i64>,
+    met_at: Option<Timestamp>,
+    clock: Timestamp,
+    paused: bool,
+) -> SlaTarget {
+    if let Some(m) = met_at {
+        let level = if m <= due { SlaLevel::Met } else { SlaLevel::Missed };
+        return SlaTarget {
+            due,
+            target_minutes: minutes,
+            left_secs: signed_working(cal, m, due),
+            met_at,
+            level,
+        };
+    }
+    let left = signed_working(cal, clock, due);
+    let level = if clock > due {
+        SlaLevel::Breached
+    } else if paused {
+        SlaLevel::Paused
+    } else if minutes.is_some_and(|m| left * AT_RISK_DIVISOR < m * 60) {
+        SlaLevel::AtRisk
+    } else {
+        SlaLevel::Ok
+    };
+    SlaTarget { due, target_minutes: minutes, left_secs: left, met_at: None, level }
+}
+
+/// The state of a ticket's clocks at `now` on its school's calendar.
+pub fn state(t: &Ticket, cal: &Calendar, policy: Option<&SlaPolicy>, now: Timestamp) -> SlaState {
+    let (clock, paused) = (clock(t, now), t.status == Status::Pending);
+    let (response_met, resolve_met) = met(t);
+    let response = t
+        .response_due_at
+        .map(|d| target(cal, d, policy.map(|p| p.response_minutes), response_met, clock, paused));
+    let resolve = t
+        .resolve_due_at
+        .map(|d| target(cal, d, policy.map(|p| p.resolve_minutes), resolve_met, clock, paused));
+    let running: Vec<&SlaTarget> =
+        [&response, &resolve].into_iter().flatten().filter(|x| x.met_at.is_none()).collect();
+    // The most urgent running clock: the earliest due among breached ones,
+    // else the least working time left.
+    let urgent = running.iter().min_by_key(|x| (x.level != SlaLevel::Breached, x.left_secs, x.due)).copied();
+    let level = match urgent {
+        Some(_) => running.iter().map(|x| x.level).min().unwrap_or(SlaLevel::None),
+        None => [&response, &resolve]
+            .into_iter()
+            .flatten()
+            .map(|x| x.level)
+            .max_by_key(|l| match l {
+                SlaLevel::Missed => 2,
+                SlaLevel::Met => 1,
+                _ => 0,
+            })
+            .unwrap_or(SlaLevel::None),
+    };
+    SlaState {
+        ticket_id: t.id,
+        level,
+        left_secs: urgent.map(|x| x.left_secs),
+        due: urgent.map(|x| x.due),
+        response,
+        resolve,
+    }
+}
+
+/// Calendars by school and the policies, each loaded once for a list.
+pub struct SlaLookup {
+    calendars: HashMap<i64, Calendar>,
+    policies: Vec<SlaPolicy>,
+}
+
+impl SlaLookup {
+    pub fn new(conn: &Connection) -> Result<SlaLookup> {
+        Ok(SlaLookup { calendars: HashMap::new(), policies: rows::policies(conn)? })
+    }
+
+    pub fn state(&mut self, conn: &Connection, t: &Ticket, now: Timestamp) -> Result<SlaState> {
+        let cal = match self.calendars.entry(t.school_id) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => e.insert(calendars::for_school(conn, t.school_id)?),
+        };
+        let policy = self.policies.iter().find(|p| p.priority == t.priority);
+        Ok(state(t, cal, policy, now))
+    }
+}
+
+/// The SLA states of `tickets` (one calendar load per school).
+pub fn states(conn: &Connection, tickets: &[Ticket], now: Timestamp) -> Result<Vec<SlaState>> {
+    let mut lookup = SlaLookup::new(conn)?;
+    tickets.iter().map(|t| lookup.state(conn, t, now)).collect()
+}
+
+/// How a queue is ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum QueueOrder {
+    /// Breached first (longest overdue first), then least working time left,
+    /// then paused clocks, then tickets without SLA, then finished ones.
+    #[default]
+    Urgency,
+    Oldest,
+    Newest,
+    Priority,
+}
+
+impl std::str::FromStr for QueueOrder {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<QueueOrder> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "urgency" | "sla" => Ok(QueueOrder::Urgency),
+            "oldest" => Ok(QueueOrder::Oldest),
+            "newest" => Ok(QueueOrder::Newest),
+            "priority" => Ok(QueueOrder::Priority),
+            _ => Err(Error::invalid(format!(
+                "invalid sort '{}': expected one of urgency, oldest, newest, priority",
+                s.trim()
+            ))),
+        }
+    }
+}
+
+/// SLA filters and order for a queue; both filters given means either.
+#[derive(Debug, Clone, Default)]
+pub struct QueueOptions {
+    /// Only tickets past due.
+    pub breaching: bool,
+    /// Only tickets under 25% of their target left.
+    pub at_risk: bool,
+    pub order: QueueOrder,
+}
+
+fn urgency_key(item: &QueueItem) -> (u8, i64, i64) {
+    let s = &item.sla;
+    let due = s.due.map(|d| d.timestamp()).unwrap_or(i64::MAX);
+    let left = s.left_secs.unwrap_or(i64::MAX);
+    match s.level {
+        _ if !item.ticket.status.is_active() => (4, 0, 0),
+        SlaLevel::Breached => (0, due, 0),
+        SlaLevel::AtRisk | SlaLevel::Ok => (1, left, due),
+        SlaLevel::Paused => (2, left, due),
+        _ => (3, 0, 0),
+    }
+}
+
+/// A queue: tickets matching `filter`, with their SLA state, filtered and
+/// ordered as asked; the limit applies last.
+pub fn queue(
+    conn: &Connection,
+    filter: &TicketFilter,
+    opts: &QueueOptions,
+    now: Timestamp,
+) -> Result<Vec<QueueItem>> {
+    let unlimited = TicketFilter { limit: None, ..filter.clone() };
+    let tickets = ticket_rows::list(conn, &unlimited)?;
+    let mut lookup = SlaLookup::new(conn)?;
+    let mut items = Vec::with_capacity(tickets.len());
+    for t in tickets {
+        let sla = lookup.state(conn, &t, now)?;
+        let wanted = (!opts.breaching && !opts.at_risk)
+            || (opts.breaching && sla.is_breached())
+            || (opts.at_risk && sla.is_at_risk());
+        if wanted {
+            items.push(QueueItem { ticket: t, sla });
+        }
+    }
+    let tie = |i: &QueueItem| (std::cmp::Reverse(i.ticket.priority.rank()), i.ticket.created_at, i.ticket.id);
+    match opts.order {
+        QueueOrder::Urgency => items.sort_by_key(|i| (urgency_key(i), tie(i))),
+        QueueOrder::Oldest => items.sort_by_key(|i| (i.ticket.created_at, i.ticket.id)),
+        QueueOrder::Newest => items.sort_by_key(|i| std::cmp::Reverse((i.ticket.created_at, i.ticket.id))),
+        QueueOrder::Priority => items.sort_by_key(|i| (!i.ticket.status.is_active(), tie(i))),
+    }
+    if let Some(limit) = filter.limit {
+        items.truncate(limit);
+    }
+    Ok(items)
+}
+
+const TARGETS: [(i64, &str, &str); 2] =
+    [(rows::RESPONSE_BREACH, "response", "First response"), (rows::RESOLVE_BREACH, "resolve", "Resolution")];
+
+/// The missed targets of `t` at `now` whose breach is not recorded yet, as
+/// (bit, name, description, due).
+fn unrecorded_breaches(
+    conn: &Connection,
+    t: &Ticket,
+    now: Timestamp,
+) -> Result<Vec<(i64, &'static str, &'static str, Timestamp)>> {
+    if t.response_due_at.is_none() && t.resolve_due_at.is_none() {
+        return Ok(Vec::new());
+    }
+    let bits = rows::breach_bits(conn, t.id)?;
+    let clock = clock(t, now);
+    let (response_met, resolve_met) = met(t);
+    let mut out = Vec::new();
+    for (bit, name, what) in TARGETS {
+        let (due, met_at) = if bit == rows::RESPONSE_BREACH {
+            (t.response_due_at, response_met)
+        } else {
+            (t.resolve_due_at, resolve_met)
+        };
+        match due {
+            Some(due) if bits & bit == 0 && met_at.unwrap_or(clock) > due => out.push((bit, name, what, due)),
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+/// Records each missed target of `t` once, as an internal SLA-breached
+/// event by the system. The conditional update makes it exactly once even
+/// when several processes check at the same time.
+pub fn record_breaches_of(cx: &Ctx<'_>, t: &Ticket) -> Result<usize> {
+    let mut recorded = 0;
+    for (bit, name, what, due) in unrecorded_breaches(cx.tx, t, cx.now)? {
+        if !rows::mark_breach(cx.tx, t.id, bit)? {
+            continue;
+        }
+        let body = format!("{what} target missed: it was due {}", due.format("%Y-%m-%d %H:%M UTC"));
+        events::append(
+            cx.tx,
+            &events::NewEvent {
+                ticket_id: t.id,
+                at: cx.now,
+                kind: EventKind::SlaBreached,
+                tech_id: None,
+                os_user: cx.os_user,
+                internal: true,
+                body: Some(&body),
+                old_value: None,
+                new_value: Some(name),
+            },
+        )?;
+        recorded += 1;
+    }
+    Ok(recorded)
+}
+
+/// Records every breach not yet recorded (or only ticket `only`'s).
+pub fn record_breaches(cx: &Ctx<'_>, only: Option<i64>) -> Result<usize> {
+    let mut n = 0;
+    for id in rows::breach_candidates(cx.tx, cx.now, only)? {
+        n += record_breaches_of(cx, &ticket_rows::get(cx.tx, id)?)?;
+    }
+    Ok(n)
+}
+
+impl Desk {
+    /// Records breaches that have happened since the last check, in a write
+    /// transaction of its own (`sla check` for cron; the CLI runs it before
+    /// listing or showing tickets, the console on refresh). Does nothing on
+    /// a read-only database or when nothing is due.
+    pub fn record_breaches(&mut self, only: Option<i64>) -> Result<usize> {
+        if self.store().is_read_only() {
+            return Ok(0);
+        }
+        // Look first with a read, so a list takes the write lock only when
+        // there is something to record (paused clocks are candidates too).
+        let now = self.now();
+        let conn = self.store().conn();
+        let mut due = false;
+        for id in rows::breach_candidates(conn, now, only)? {
+            if !unrecorded_breaches(conn, &ticket_rows::get(conn, id)?, now)?.is_empty() {
+                due = true;
+                break;
+            }
+        }
+        if !due {
+            return Ok(0);
+        }
+        self.write(|cx| record_breaches(cx, only))
+    }
+
+    /// A queue with SLA states: see `queue`.
+    pub fn queue(&self, filter: &TicketFilter, opts: &QueueOptions) -> Result<Vec<QueueItem>> {
+        let now = self.now();
+        self.read(|conn, _| queue(conn, filter, opts, now))
+    }
+
+    /// The SLA states of tickets the face already holds, in the same order.
+    pub fn sla_states(&self, tickets: &[Ticket]) -> Result<Vec<SlaState>> {
+        let now = self.now();
+        self.read(|conn, _| states(conn, tickets, now))
+    }
+
+    pub fn sla_state(&self, ticket: &Ticket) -> Result<SlaState> {
+        let mut all = self.sla_states(std::slice::from_ref(ticket))?;
+        all.pop().ok_or_else(|| Error::runtime("no SLA state computed"))
+    }
+}
