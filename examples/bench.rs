@@ -66,8 +66,9 @@ fn row(what: &str, figure: String, floor: String, target: &str, met: bool) -> Ro
 fn settle(desk: &mut Desk, app: &mut App, fx: Vec<deskside::tui::action::Effect>) {
     let mut q: VecDeque<_> = fx.into();
     while let Some(e) = q.pop_front() {
-        let a = runner::run(desk, e);
-        q.extend(app.update(a));
+        if let Some(a) = runner::run(desk, e) {
+            q.extend(app.update(a));
+        }
     }
 }
 

@@ -47,10 +47,17 @@ fn a_technicians_morning_in_the_console() {
     t.keys(&["C-s"]);
     t.wait_for("escalated to tier", 5);
 
-    // An internal note, then back to the queue.
+    // An internal note; then a canned reply, picked by typing, previewed, sent.
     t.keys(&["i"]).text("Spare lamp is in cupboard B");
     t.keys(&["C-s"]);
     t.wait_for("Internal note added", 5);
+    t.keys(&["c"]);
+    t.wait_for("Reply the requester will get", 5);
+    t.text("filter cleaned");
+    t.wait_for("Projector filter cleaned", 5);
+    t.wait_for("Kind regards", 5);
+    t.keys(&["Enter"]);
+    t.wait_for("Canned solution sent", 5);
     t.keys(&["Escape"]);
     t.wait_for("Enter open", 5);
 
@@ -85,8 +92,17 @@ fn a_technicians_morning_in_the_console() {
     assert_eq!(esc["body"], "Lamp needs replacing: needs the spare from the store");
     assert_eq!(esc["internal"], true);
     assert_eq!(esc["tech"], "lead");
-    let note = d["events"].as_array().unwrap().last().unwrap();
-    assert_eq!((note["kind"].as_str(), note["internal"].as_bool()), (Some("note"), Some(true)));
+    let events = d["events"].as_array().unwrap();
+    let note = events.iter().rev().find(|e| e["kind"] == "note").unwrap();
+    assert_eq!(
+        (note["body"].as_str(), note["internal"].as_bool()),
+        (Some("Spare lamp is in cupboard B"), Some(true))
+    );
+    let canned =
+        events.iter().rev().find(|e| e["kind"] == "canned").expect("the canned solution is on the timeline");
+    assert_eq!(canned["body"], "Projector filter cleaned");
+    let reply = events.iter().rev().find(|e| e["kind"] == "reply").unwrap();
+    assert!(reply["body"].as_str().unwrap().contains("Kind regards"), "the rendered reply was sent: {reply}");
     let n = env.json(&["ticket", "show", &new_id.to_string()]);
     assert_eq!(n["requester"], "r.hughes@stbedes.sch.uk");
     assert_eq!(n["subject"], "Can't log in to the staff room PC");
@@ -143,4 +159,32 @@ fn quitting_restores_the_terminal() {
     let screen = if screen.contains("icanon") { screen } else { t.screen() };
     assert!(!screen.contains("Enter open"), "the alternate screen is gone:\n{screen}");
     assert!(screen.lines().any(|l| l.trim() == "icanon"), "the tty is back in canonical mode:\n{screen}");
+}
+
+#[test]
+fn two_technicians_on_one_ticket_see_each_other() {
+    let env = demo_env();
+    let id = env.json(&["ticket", "list", "--tier", "1"])[0]["id"].as_i64().unwrap();
+    let lead = console(&env, (120, 30));
+    let vars = env.vars();
+    let mut other: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    other.retain(|(k, _)| *k != "DESKSIDE_USER");
+    other.push(("DESKSIDE_USER", "jpatel"));
+    let bin = assert_cmd::cargo::cargo_bin("deskside");
+    let jaya = Tmux::start(&[bin.to_str().unwrap()], &other, (120, 30));
+    for t in [&lead, &jaya] {
+        t.wait_for("Enter open", 10);
+        t.keys(&["/"]).text(&id.to_string());
+        t.keys(&["Enter", "Enter"]);
+        t.wait_for(&format!("Ticket #{id}"), 5);
+    }
+    jaya.wait_for("also open: Lee Lead (lead)", 8);
+    lead.wait_for("also open: Jaya Patel (jpatel)", 8);
+    // When one leaves, the other stops seeing them.
+    jaya.keys(&["Escape"]);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(8);
+    while lead.screen().contains("also open") {
+        assert!(std::time::Instant::now() < deadline, "presence did not clear:\n{}", lead.screen());
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
 }

@@ -79,8 +79,9 @@ impl Console {
 fn run(desk: &mut Desk, app: &mut App, fx: Vec<Effect>) {
     let mut q: VecDeque<Effect> = fx.into();
     while let Some(e) = q.pop_front() {
-        let a = runner::run(desk, e);
-        q.extend(app.update(a));
+        if let Some(a) = runner::run(desk, e) {
+            q.extend(app.update(a));
+        }
     }
 }
 

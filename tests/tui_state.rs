@@ -90,8 +90,8 @@ fn type_text(app: &mut App, text: &str) {
 fn open_first(app: &mut App) -> i64 {
     let fx = press(app, KeyCode::Enter);
     let id = match fx.as_slice() {
-        [Effect::LoadTicket(id)] => *id,
-        other => panic!("expected a ticket load, got {other:?}"),
+        [Effect::LoadTicket(id), Effect::Presence(p)] if p == id => *id,
+        other => panic!("expected a ticket load and a presence beat, got {other:?}"),
     };
     let t = app.queue.items.iter().find(|i| i.ticket.id == id).unwrap().ticket.clone();
     let detail = TicketDetail { ticket: t, events: vec![] };
@@ -168,7 +168,7 @@ fn vim_keys_arrows_and_clicks_move_the_selection() {
     app.update(Action::ClickRow(1));
     assert_eq!(app.queue.selected, 1);
     let fx = app.update(Action::ClickRow(1));
-    assert_eq!(fx, [Effect::LoadTicket(2)], "clicking the selected row opens it");
+    assert_eq!(fx, [Effect::LoadTicket(2), Effect::Presence(2)], "clicking the selected row opens it");
 }
 
 #[test]
@@ -270,7 +270,7 @@ fn the_new_ticket_form_logs_a_call() {
     let mut created = ticket(9, "Can't print", "Rachel");
     created.id = 9;
     let fx = app.update(Action::TicketCreated(Box::new(created)));
-    assert_eq!(fx, [Effect::LoadTicket(9)]);
+    assert_eq!(fx, [Effect::LoadTicket(9), Effect::Presence(9)]);
     assert_eq!(app.screen, Screen::Ticket);
 }
 
@@ -371,4 +371,18 @@ fn pending_asks_a_question_and_o_takes_it_off_hold() {
         press(&mut app, KeyCode::Char('o')),
         [Effect::Ticket { id, version: 3, op: TicketOp::Resume }]
     );
+}
+
+#[test]
+fn an_open_ticket_says_so_and_shows_who_else_has_it() {
+    let mut app = app();
+    let id = open_first(&mut app);
+    assert!(app.update(Action::Tick(now() + Duration::seconds(1))).is_empty(), "ticks are not heartbeats");
+    assert_eq!(app.update(Action::Heartbeat), [Effect::Presence(id)]);
+    app.update(Action::Viewers(id, vec![("jpatel".into(), "Jaya Patel".into())]));
+    assert_eq!(app.ticket.viewers.len(), 1);
+    let fx = press(&mut app, KeyCode::Esc);
+    assert_eq!(fx, [Effect::LeavePresence(id)]);
+    assert!(app.ticket.viewers.is_empty());
+    assert!(app.update(Action::Heartbeat).is_empty(), "no beats from the queue");
 }

@@ -204,6 +204,11 @@ impl Desk {
     pub fn store(&self) -> &Store {
         &self.store
     }
+
+    /// Changes when someone records work (see `store::events::change_marker`).
+    pub fn change_marker(&self) -> Result<(i64, i64)> {
+        events::change_marker(self.store.conn())
+    }
 }
 
 /// The first rows of a new database; runs inside the creating transaction.

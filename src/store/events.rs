@@ -56,3 +56,14 @@ pub fn for_ticket(conn: &Connection, ticket_id: i64) -> Result<Vec<Event>> {
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+/// Moves whenever work is recorded: a new timeline event or audit row.
+/// Presence heartbeats also wake `PRAGMA data_version` but do not move
+/// this, so the console refreshes for real changes only.
+pub fn change_marker(conn: &Connection) -> Result<(i64, i64)> {
+    Ok(conn.query_row(
+        "SELECT (SELECT coalesce(max(id), 0) FROM events), (SELECT coalesce(max(id), 0) FROM audit)",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?)
+}

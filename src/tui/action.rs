@@ -107,10 +107,14 @@ pub enum Action {
     Failed(String),
     /// Another technician committed something: reload what is visible.
     ExternalChange,
+    /// Who else has the ticket (id) open, as (login, name).
+    Viewers(i64, Vec<(String, String)>),
     /// The terminal was resized to (columns, rows).
     Resize(u16, u16),
     /// Time passed: ages and SLA clocks move on.
     Tick(Timestamp),
+    /// A few seconds of real time passed: say which ticket is open.
+    Heartbeat,
 }
 
 /// A ticket as the ticket screen shows it.
@@ -151,7 +155,18 @@ pub enum Effect {
     LoadRequesters,
     LoadSchools,
     LoadCanned,
-    RenderCanned { ticket_id: i64, canned_id: i64 },
-    Ticket { id: i64, version: i64, op: TicketOp },
+    RenderCanned {
+        ticket_id: i64,
+        canned_id: i64,
+    },
+    /// "I have this ticket open" (and who else has).
+    Presence(i64),
+    /// "I closed this ticket".
+    LeavePresence(i64),
+    Ticket {
+        id: i64,
+        version: i64,
+        op: TicketOp,
+    },
     CreateTicket(NewTicket),
 }

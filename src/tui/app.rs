@@ -89,6 +89,14 @@ pub struct TicketState {
     pub detail: Option<TicketDetail>,
     pub sla: Option<SlaState>,
     pub scroll: u16,
+    /// Other technicians with this ticket open, as (login, name).
+    pub viewers: Vec<(String, String)>,
+}
+
+impl TicketState {
+    fn new(id: i64) -> TicketState {
+        TicketState { id, detail: None, sla: None, scroll: 0, viewers: Vec::new() }
+    }
 }
 
 /// Choosing a canned solution for a ticket, with the reply it would send.
@@ -172,7 +180,7 @@ impl App {
                 breaching: false,
                 loaded: false,
             },
-            ticket: TicketState { id: 0, detail: None, sla: None, scroll: 0 },
+            ticket: TicketState::new(0),
             form: None,
             techs: Vec::new(),
             schools: Vec::new(),
@@ -261,6 +269,14 @@ impl App {
             Action::Tick(now) => {
                 self.now = now;
                 self.refilter();
+                Vec::new()
+            }
+            Action::Heartbeat if self.screen == Screen::Ticket => vec![Effect::Presence(self.ticket.id)],
+            Action::Heartbeat => Vec::new(),
+            Action::Viewers(id, who) => {
+                if id == self.ticket.id {
+                    self.ticket.viewers = who;
+                }
                 Vec::new()
             }
             Action::QueueLoaded(items) => {
@@ -411,11 +427,22 @@ impl App {
     }
 
     fn open_ticket(&mut self, id: i64) -> Vec<Effect> {
-        self.screen = Screen::Ticket;
+        let mut fx = Vec::new();
         if self.ticket.id != id {
-            self.ticket = TicketState { id, detail: None, sla: None, scroll: 0 };
+            if self.screen == Screen::Ticket {
+                fx.push(Effect::LeavePresence(self.ticket.id));
+            }
+            self.ticket = TicketState::new(id);
         }
-        vec![Effect::LoadTicket(id)]
+        self.screen = Screen::Ticket;
+        fx.extend([Effect::LoadTicket(id), Effect::Presence(id)]);
+        fx
+    }
+
+    fn leave_ticket(&mut self) -> Vec<Effect> {
+        self.screen = Screen::Queue;
+        self.ticket.viewers.clear();
+        vec![Effect::LeavePresence(self.ticket.id)]
     }
 
     fn reload_queue(&mut self) -> Vec<Effect> {
@@ -512,17 +539,14 @@ impl App {
     fn update_ticket(&mut self, action: Action) -> Vec<Effect> {
         let Some(t) = self.ticket.detail.as_ref().map(|d| d.ticket.clone()) else {
             return match action {
-                Action::Back => {
-                    self.screen = Screen::Queue;
-                    Vec::new()
-                }
+                Action::Back => self.leave_ticket(),
                 _ => Vec::new(),
             };
         };
         let op = |op| vec![Effect::Ticket { id: t.id, version: t.version, op }];
         let prompt = |kind| Overlay::Prompt(Box::new(Prompt::new(kind, t.id, t.version, t.tier)));
         match action {
-            Action::Back => self.screen = Screen::Queue,
+            Action::Back => return self.leave_ticket(),
             Action::Up => self.ticket.scroll = self.ticket.scroll.saturating_sub(1),
             Action::Down => self.ticket.scroll = self.ticket.scroll.saturating_add(1),
             Action::PageUp => self.ticket.scroll = self.ticket.scroll.saturating_sub(self.page() as u16),

@@ -27,6 +27,8 @@ use std::time::{Duration, Instant};
 
 /// How often other technicians' changes are looked for.
 const POLL: Duration = Duration::from_millis(500);
+/// How often an open ticket's presence is refreshed (others drop it after ~10 s).
+const HEARTBEAT: Duration = Duration::from_secs(3);
 
 /// Opens the console as the desk's technician; returns when they quit.
 pub fn run(mut desk: Desk) -> Result<()> {
@@ -48,6 +50,7 @@ pub fn run(mut desk: Desk) -> Result<()> {
     let mut app = App::new(me, desk.now(), theme::Theme::from_env(), size);
     let result = event_loop(&mut terminal, &mut desk, &mut app);
     restore_terminal();
+    let _ = desk.presence_leave_all();
     result
 }
 
@@ -60,7 +63,9 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, desk: &mut Desk, app: &mu
     let io = |e: std::io::Error| Error::runtime(format!("terminal: {e}"));
     let mut pending: VecDeque<Effect> = app.start().into();
     let mut seen_version = desk.store().data_version()?;
+    let mut seen_marker = desk.change_marker()?;
     let mut last_poll = Instant::now();
+    let mut last_beat = Instant::now();
     loop {
         // Draw before loading anything: the first frame never waits on a query.
         terminal.draw(|f| view::draw(f, app)).map_err(io)?;
@@ -68,8 +73,9 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, desk: &mut Desk, app: &mu
             return Ok(());
         }
         if let Some(effect) = pending.pop_front() {
-            let outcome = runner::run(desk, effect);
-            pending.extend(app.update(outcome));
+            if let Some(outcome) = runner::run(desk, effect) {
+                pending.extend(app.update(outcome));
+            }
             continue;
         }
         if event::poll(POLL.saturating_sub(last_poll.elapsed())).map_err(io)? {
@@ -77,13 +83,21 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, desk: &mut Desk, app: &mu
                 pending.extend(app.update(action));
             }
         }
+        if last_beat.elapsed() >= HEARTBEAT {
+            last_beat = Instant::now();
+            pending.extend(app.update(Action::Heartbeat));
+        }
         if last_poll.elapsed() >= POLL {
             last_poll = Instant::now();
             pending.extend(app.update(Action::Tick(desk.now())));
             let version = desk.store().data_version()?;
             if version != seen_version {
                 seen_version = version;
-                pending.extend(app.update(Action::ExternalChange));
+                let marker = desk.change_marker()?;
+                if marker != seen_marker {
+                    seen_marker = marker;
+                    pending.extend(app.update(Action::ExternalChange));
+                }
             }
         }
     }

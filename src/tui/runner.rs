@@ -7,7 +7,8 @@ use crate::service::sla::QueueOptions;
 use crate::service::tickets::{Resolution, Visibility};
 use crate::service::Desk;
 
-pub fn run(desk: &mut Desk, effect: Effect) -> Action {
+/// Carries out `effect`; returns what happened, if the app needs to know.
+pub fn run(desk: &mut Desk, effect: Effect) -> Option<Action> {
     let result = match effect {
         Effect::LoadQueue(filter) => load_queue(desk, &filter).map(Action::QueueLoaded),
         Effect::LoadTicket(id) => desk.ticket(id).map(|detail| {
@@ -27,8 +28,15 @@ pub fn run(desk: &mut Desk, effect: Effect) -> Action {
             .map(|r| Action::RequestersLoaded(r.into_iter().map(|r| (r.email, r.name)).collect())),
         Effect::CreateTicket(new) => desk.create_ticket(&new).map(|t| Action::TicketCreated(Box::new(t))),
         Effect::Ticket { id, version, op } => ticket_op(desk, id, version, op),
+        Effect::Presence(id) => {
+            desk.presence_beat(id).and_then(|()| desk.others_viewing(id)).map(|who| Action::Viewers(id, who))
+        }
+        // Leaving is best effort: the heartbeat expires on its own.
+        Effect::LeavePresence(id) => {
+            return desk.presence_leave(id).err().map(|e| Action::Failed(e.to_string()))
+        }
     };
-    result.unwrap_or_else(|e| Action::Failed(e.to_string()))
+    Some(result.unwrap_or_else(|e| Action::Failed(e.to_string())))
 }
 
 /// Active work comes ordered by SLA urgency; views that include resolved

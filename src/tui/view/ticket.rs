@@ -54,17 +54,32 @@ impl TicketView {
                     .map(|a| format!("assigned to {a}"))
                     .unwrap_or_else(|| "unassigned".into())
             )),
-            Line::from(format!(
-                "{} <{}> · {} · opened {} ago",
-                safe(&t.requester_name, false),
-                t.requester,
-                t.school,
-                age(t.created_at, app.now)
-            )),
+            viewers_line(app, t),
             due_line,
         ];
         frame.render_widget(Paragraph::new(lines), area);
     }
+}
+
+/// The requester, and a warning when other technicians have it open too.
+fn viewers_line(app: &App, t: &Ticket) -> Line<'static> {
+    let mut spans = vec![Span::raw(format!(
+        "{} <{}> · {} · opened {} ago",
+        safe(&t.requester_name, false),
+        safe(&t.requester, false),
+        t.school,
+        age(t.created_at, app.now)
+    ))];
+    if !app.ticket.viewers.is_empty() {
+        let who: Vec<String> = app
+            .ticket
+            .viewers
+            .iter()
+            .map(|(login, name)| format!("{} ({login})", safe(name, false)))
+            .collect();
+        spans.push(Span::styled(format!("  ▲ also open: {}", who.join(", ")), app.theme.at_risk()));
+    }
+    Line::from(spans)
 }
 
 /// Both due times with the working time left, or how each was met.
