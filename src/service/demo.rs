@@ -108,6 +108,8 @@ struct CannedDef {
 
 #[derive(Deserialize)]
 struct TicketsFile {
+    // Empty while assets/demo/tickets.toml is still a placeholder.
+    #[serde(default)]
     scenario: Vec<Scenario>,
 }
 
