@@ -283,6 +283,9 @@ fn generate_tickets(
     requesters: &[crate::domain::Requester],
     slugs: &HashMap<String, i64>,
 ) -> Result<()> {
+    if scenarios.is_empty() {
+        return Ok(());
+    }
     let mut rng = Rng(SEED);
     let end = cx.now;
     let me = cx.me.clone();
