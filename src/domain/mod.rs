@@ -1,8 +1,10 @@
 //! Plain domain types and the rules that need no database.
 
+mod article;
 mod enums;
 mod ticket;
 
+pub use article::*;
 pub use enums::*;
 pub use ticket::*;
 

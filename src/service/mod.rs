@@ -3,8 +3,12 @@
 //! and hands the operation a `Ctx`; the operation checks the rules, writes
 //! rows and timeline events, and returns domain values.
 
+pub mod convert;
+pub mod deflect;
 pub mod demo;
 pub mod directory;
+pub mod kb;
+pub mod suggest;
 pub mod tickets;
 
 use crate::clock::Clock;
@@ -102,6 +106,8 @@ pub struct Desk {
     clock: Box<dyn Clock>,
     login: String,
     os_user: String,
+    /// Search state kept between keystrokes (the index vocabulary).
+    search_cache: suggest::Cache,
 }
 
 impl Desk {
@@ -112,7 +118,13 @@ impl Desk {
     }
 
     pub fn with_store(store: Store, clock: Box<dyn Clock>, login: &str, os_user: &str) -> Desk {
-        Desk { store, clock, login: login.to_string(), os_user: os_user.to_string() }
+        Desk {
+            store,
+            clock,
+            login: login.to_string(),
+            os_user: os_user.to_string(),
+            search_cache: suggest::Cache::default(),
+        }
     }
 
     /// Creates a new database at `path`: the default calendar, the triage
