@@ -2,7 +2,12 @@
 //! service and render its results (tables, or JSON with `--json`).
 
 mod directory;
+mod editor;
+mod kb;
+mod kb_convert;
+pub mod markdown;
 pub mod output;
+mod suggest;
 mod ticket;
 
 use crate::clock::{parse_instant, Clock, FixedClock, SystemClock};
@@ -44,6 +49,11 @@ pub enum Command {
     /// Tickets: log, list, show and work them.
     #[command(subcommand)]
     Ticket(ticket::TicketCmd),
+    /// The knowledge base: write, find, publish and rate articles.
+    #[command(subcommand)]
+    Kb(kb::KbCmd),
+    /// Answers that may already exist: published articles and solved tickets.
+    Suggest(suggest::SuggestArgs),
 }
 
 /// Who is running deskside, resolved once.
@@ -126,6 +136,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Tech(cmd)) => directory::tech(&inv, cmd),
         Some(Command::Requester(cmd)) => directory::requester(&inv, cmd),
         Some(Command::Ticket(cmd)) => ticket::run(&inv, cmd),
+        Some(Command::Kb(cmd)) => kb::run(&inv, cmd),
+        Some(Command::Suggest(args)) => suggest::run(&inv, args),
     }
 }
 
