@@ -38,6 +38,8 @@ pub struct Similar {
     pub status: ArticleStatus,
     /// Share of the new draft the article already covers (0-1).
     pub similarity: f64,
+    /// The ticket was resolved with this article: it is the answer already.
+    pub linked: bool,
 }
 
 /// Articles compared for a near-duplicate.
@@ -64,6 +66,7 @@ pub fn similar_articles(cx: &Ctx<'_>, vocab: &Vocab, title: &str, text: &str) ->
                 title: a.title,
                 status: a.status,
                 similarity: containment(&draft, &theirs, vocab),
+                linked: false,
             }
         })
         .collect();
@@ -150,18 +153,25 @@ pub fn to_article(cx: &mut Ctx<'_>, vocab: &Vocab, ticket_id: i64, opts: &ToArti
     if !opts.force {
         // Compared on what a requester could read: internal notes would make
         // an internal copy look different from the public answer it repeats.
-        let similar = similar_articles(cx, vocab, &title, &format!("{problem}\n{}", replies.join("\n")))?;
+        let mut similar: Vec<Similar> = article_rows::linked_to_ticket(cx.tx, ticket_id)?
+            .into_iter()
+            .filter(|a| a.status != ArticleStatus::Archived)
+            .map(|a| Similar { id: a.id, title: a.title, status: a.status, similarity: 1.0, linked: true })
+            .collect();
+        for s in similar_articles(cx, vocab, &title, &format!("{problem}\n{}", replies.join("\n")))? {
+            if s.similarity >= DUPLICATE_THRESHOLD && !similar.iter().any(|x| x.id == s.id) {
+                similar.push(s);
+            }
+        }
         let dups: Vec<String> = similar
             .iter()
-            .filter(|s| s.similarity >= DUPLICATE_THRESHOLD)
             .map(|s| {
-                format!(
-                    "#{} \"{}\" ({}, {:.0}% similar)",
-                    s.id,
-                    s.title,
-                    s.status,
-                    round3(s.similarity) * 100.0
-                )
+                let why = if s.linked {
+                    "used to resolve this ticket".to_string()
+                } else {
+                    format!("{:.0}% similar", round3(s.similarity) * 100.0)
+                };
+                format!("#{} \"{}\" ({}, {why})", s.id, s.title, s.status)
             })
             .collect();
         if !dups.is_empty() {

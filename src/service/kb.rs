@@ -178,10 +178,8 @@ pub fn view(cx: &mut Ctx<'_>, id: i64) -> Result<Article> {
 pub fn rate(cx: &mut Ctx<'_>, id: i64, helpful: bool) -> Result<Article> {
     let a = rows::get(cx.tx, id)?;
     if a.status != ArticleStatus::Published {
-        return Err(Error::invalid(format!(
-            "article #{id} is {}: only published articles are rated",
-            a.status
-        )));
+        let what = if a.status == ArticleStatus::Draft { "a draft" } else { "archived" };
+        return Err(Error::invalid(format!("article #{id} is {what}: only published articles are rated")));
     }
     rows::add_vote(cx.tx, id, helpful)?;
     rows::get(cx.tx, id)

@@ -322,10 +322,12 @@ pub fn link_article(cx: &Ctx<'_>, ticket_id: i64, article_id: i64) -> Result<cra
     super::kb::require_usable(&article)?;
     let title = article.title.clone();
     if articles::link_to_ticket(cx.tx, ticket_id, article_id, cx.now)? {
+        // An internal article's title is for technicians only.
+        let internal = article.audience == crate::domain::Audience::Internal;
         cx.event_change(
             ticket_id,
             EventKind::ArticleLinked,
-            false,
+            internal,
             Some(&title),
             None,
             Some(&article_id.to_string()),

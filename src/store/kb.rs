@@ -164,8 +164,12 @@ pub fn set_counters(conn: &Connection, id: i64, views: i64, helpful: i64, not_he
     Ok(())
 }
 
-/// Links an article to the ticket it was written from.
-pub fn set_source_ticket(conn: &Connection, id: i64, ticket_id: i64) -> Result<()> {
-    conn.execute("UPDATE articles SET source_ticket_id = ?2 WHERE id = ?1", params![id, ticket_id])?;
-    Ok(())
+/// The articles used to resolve a ticket.
+pub fn linked_to_ticket(conn: &Connection, ticket_id: i64) -> Result<Vec<Article>> {
+    let sql = format!(
+        "{SELECT} JOIN ticket_articles ta ON ta.article_id = a.id WHERE ta.ticket_id = ?1 ORDER BY ta.at, a.id"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([ticket_id], row_to_article)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
