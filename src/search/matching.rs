@@ -5,18 +5,21 @@
 use super::query::{Query, Variant};
 use super::tokenize::words;
 
-/// A field's words, for repeated look-ups.
+/// A field's words, for repeated look-ups: each distinct word once, sorted,
+/// and the text as positions into that list (for phrases).
+#[derive(Debug, Clone, Default)]
 pub struct FieldWords {
-    seq: Vec<String>,
+    seq: Vec<u32>,
     sorted: Vec<String>,
 }
 
 impl FieldWords {
     pub fn new(text: &str) -> FieldWords {
-        let seq = words(text);
-        let mut sorted = seq.clone();
+        let all = words(text);
+        let mut sorted = all.clone();
         sorted.sort_unstable();
         sorted.dedup();
+        let seq = all.iter().map(|w| sorted.binary_search(w).map(|i| i as u32).unwrap_or_default()).collect();
         FieldWords { seq, sorted }
     }
 
@@ -41,7 +44,9 @@ impl FieldWords {
         if n == 1 || v.loose {
             return true;
         }
-        self.seq.windows(n).any(|w| w.iter().enumerate().all(|(i, have)| v.token_matches(i, have)))
+        self.seq
+            .windows(n)
+            .any(|w| w.iter().enumerate().all(|(i, &have)| v.token_matches(i, &self.sorted[have as usize])))
     }
 }
 

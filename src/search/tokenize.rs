@@ -17,7 +17,12 @@ pub fn tokens(text: &str) -> Vec<Token> {
     let mut current = String::new();
     let mut start = 0;
     for (i, c) in text.char_indices() {
-        if c.is_alphanumeric() {
+        if c.is_ascii_alphanumeric() {
+            if current.is_empty() {
+                start = i;
+            }
+            current.push(c.to_ascii_lowercase());
+        } else if !c.is_ascii() && c.is_alphanumeric() {
             if current.is_empty() {
                 start = i;
             }

@@ -5,13 +5,12 @@
 //! refused unless forced: the knowledge base must not fill with copies.
 
 use super::kb::{self, NewArticle};
-use super::suggest::rank_articles;
+use super::suggest::{rank_articles, Cache};
 use super::{Ctx, Desk};
 use crate::domain::{self, Article, ArticleStatus, Audience, EventKind, Status, MAX_TITLE};
 use crate::search::query::Query;
 use crate::search::similar::{containment, Profile, DUPLICATE_THRESHOLD};
 use crate::search::synonyms::Synonyms;
-use crate::search::vocab::Vocab;
 use crate::search::{round3, ArticleScope, SuggestContext};
 use crate::store::{events, kb as article_rows, tickets as ticket_rows};
 use crate::{Error, Result};
@@ -47,14 +46,15 @@ const DUPLICATE_CANDIDATES: usize = 20;
 
 /// Existing draft or published articles that already cover `title` and
 /// `text`, most similar first.
-pub fn similar_articles(cx: &Ctx<'_>, vocab: &Vocab, title: &str, text: &str) -> Result<Vec<Similar>> {
+pub fn similar_articles(cx: &Ctx<'_>, cache: &Cache, title: &str, text: &str) -> Result<Vec<Similar>> {
+    let vocab = &*cache.vocab(cx.tx)?;
     let syn = Synonyms::builtin();
     let q = Query::parse(&format!("{title}\n{text}"), vocab, syn, false);
     let scope = ArticleScope {
         statuses: vec![ArticleStatus::Draft, ArticleStatus::Published],
         ..ArticleScope::default()
     };
-    let hits = rank_articles(cx.tx, &q, &scope, &SuggestContext::default(), DUPLICATE_CANDIDATES)?;
+    let hits = rank_articles(cx.tx, cache, &q, &scope, &SuggestContext::default(), DUPLICATE_CANDIDATES)?;
     let draft = Profile::new(title, text, syn);
     let mut out: Vec<Similar> = hits
         .into_iter()
@@ -99,7 +99,7 @@ fn strip_pleasantries(reply: &str) -> String {
     lines[start..end].join("\n").trim().to_string()
 }
 
-pub fn to_article(cx: &mut Ctx<'_>, vocab: &Vocab, ticket_id: i64, opts: &ToArticle) -> Result<Article> {
+pub fn to_article(cx: &mut Ctx<'_>, cache: &Cache, ticket_id: i64, opts: &ToArticle) -> Result<Article> {
     if opts.publish {
         cx.me.require_publish("publish articles")?;
     }
@@ -158,7 +158,7 @@ pub fn to_article(cx: &mut Ctx<'_>, vocab: &Vocab, ticket_id: i64, opts: &ToArti
             .filter(|a| a.status != ArticleStatus::Archived)
             .map(|a| Similar { id: a.id, title: a.title, status: a.status, similarity: 1.0, linked: true })
             .collect();
-        for s in similar_articles(cx, vocab, &title, &format!("{problem}\n{}", replies.join("\n")))? {
+        for s in similar_articles(cx, cache, &title, &format!("{problem}\n{}", replies.join("\n")))? {
             if s.similarity >= DUPLICATE_THRESHOLD && !similar.iter().any(|x| x.id == s.id) {
                 similar.push(s);
             }
@@ -206,8 +206,8 @@ pub fn to_article(cx: &mut Ctx<'_>, vocab: &Vocab, ticket_id: i64, opts: &ToArti
 impl Desk {
     /// Turns a resolved or closed ticket into a draft (or published) article.
     pub fn ticket_to_article(&mut self, ticket_id: i64, opts: &ToArticle) -> Result<Article> {
-        let vocab = self.search_vocab()?;
-        self.write(|cx| to_article(cx, &vocab, ticket_id, opts))
+        let cache = self.search_cache();
+        self.write(|cx| to_article(cx, &cache, ticket_id, opts))
     }
 }
 

@@ -31,24 +31,73 @@ const OPENING_WORDS: usize = 20;
 /// `store::search::generation` when the vocabulary was loaded.
 type Generation = (i64, u64);
 
-/// The article vocabulary, kept between searches until the database changes.
-#[derive(Default)]
+/// Articles kept analysed between keystrokes (about 10 KB each).
+const MAX_PREPARED: usize = 1000;
+
+/// Search state kept between keystrokes: the article vocabulary until the
+/// database changes, and articles already analysed for ranking (keyed by id
+/// and version, so an edit is never missed). Analysing candidates is most of
+/// the cost of a search (tokenizing Markdown bodies), and as someone types
+/// the same candidates come back keystroke after keystroke.
+#[derive(Clone, Default)]
 pub struct Cache {
-    inner: RefCell<Option<(Generation, Rc<Vocab>)>>,
+    inner: Rc<RefCell<CacheState>>,
+}
+
+#[derive(Default)]
+struct CacheState {
+    vocab: Option<(Generation, Rc<Vocab>)>,
+    articles: HashMap<(i64, i64), Rc<Prepared>>,
+}
+
+/// An article analysed for ranking and snippets.
+pub(crate) struct Prepared {
+    plain: String,
+    title: FieldWords,
+    tags: FieldWords,
+    category: FieldWords,
+    body: FieldWords,
+}
+
+impl Prepared {
+    fn new(a: &Article) -> Prepared {
+        let plain = snippet::plain_markdown(&a.body);
+        Prepared {
+            title: FieldWords::new(&a.title),
+            tags: FieldWords::new(&a.tags.join(", ")),
+            category: FieldWords::new(a.category.as_deref().unwrap_or("")),
+            body: FieldWords::new(&plain),
+            plain,
+        }
+    }
 }
 
 impl Cache {
-    fn vocab(&self, conn: &Connection) -> Result<Rc<Vocab>> {
+    pub(crate) fn vocab(&self, conn: &Connection) -> Result<Rc<Vocab>> {
         let generation = fts::generation(conn)?;
-        if let Some((g, v)) = &*self.inner.borrow() {
+        if let Some((g, v)) = &self.inner.borrow().vocab {
             if *g == generation {
                 return Ok(v.clone());
             }
         }
         let (terms, docs) = fts::article_vocab(conn)?;
         let vocab = Rc::new(Vocab::new(terms, docs).with_extra(Synonyms::builtin().words()));
-        *self.inner.borrow_mut() = Some((generation, vocab.clone()));
+        self.inner.borrow_mut().vocab = Some((generation, vocab.clone()));
         Ok(vocab)
+    }
+
+    fn prepared(&self, a: &Article) -> Rc<Prepared> {
+        let key = (a.id, a.version);
+        if let Some(p) = self.inner.borrow().articles.get(&key) {
+            return p.clone();
+        }
+        let p = Rc::new(Prepared::new(a));
+        let mut state = self.inner.borrow_mut();
+        if state.articles.len() >= MAX_PREPARED {
+            state.articles.clear();
+        }
+        state.articles.insert(key, p.clone());
+        p
     }
 }
 
@@ -103,6 +152,7 @@ fn article_candidates(conn: &Connection, q: &Query, statuses: &[ArticleStatus]) 
 
 pub(crate) fn rank_articles(
     conn: &Connection,
+    cache: &Cache,
     q: &Query,
     scope: &ArticleScope,
     ctx: &SuggestContext,
@@ -122,17 +172,11 @@ pub(crate) fn rank_articles(
         Some(code) => fts::school_uses(conn, code, &ids)?,
         None => HashMap::new(),
     };
-    let mut plain_bodies = Vec::with_capacity(articles.len());
+    let mut prepared = Vec::with_capacity(articles.len());
     let mut signals = Vec::with_capacity(articles.len());
     for a in &articles {
-        let plain = snippet::plain_markdown(&a.body);
-        let (title, tags, category, body) = (
-            FieldWords::new(&a.title),
-            FieldWords::new(&a.tags.join(", ")),
-            FieldWords::new(a.category.as_deref().unwrap_or("")),
-            FieldWords::new(&plain),
-        );
-        let cov = coverage(q, &[(&title, 1.0), (&tags, 0.9), (&category, 0.5), (&body, 0.6)]);
+        let p = cache.prepared(a);
+        let cov = coverage(q, &[(&p.title, 1.0), (&p.tags, 0.9), (&p.category, 0.5), (&p.body, 0.6)]);
         signals.push(ArticleSignals {
             coverage: cov,
             bm25: found.get(&a.id).copied().unwrap_or(0.0).max(0.0),
@@ -142,7 +186,7 @@ pub(crate) fn rank_articles(
             helpful: a.helpful,
             not_helpful: a.not_helpful,
         });
-        plain_bodies.push(plain);
+        prepared.push(p);
     }
     let scores = rank::article_scores(&signals);
     let mut order: Vec<usize> = (0..articles.len()).collect();
@@ -152,8 +196,9 @@ pub(crate) fn rank_articles(
         .into_iter()
         .map(|i| {
             let a = &articles[i];
-            let snippet = snippet::best(&plain_bodies[i], q).unwrap_or_else(|| Snippet {
-                text: snippet::opening(&plain_bodies[i], OPENING_WORDS),
+            let plain = &prepared[i].plain;
+            let snippet = snippet::best(plain, q).unwrap_or_else(|| Snippet {
+                text: snippet::opening(plain, OPENING_WORDS),
                 highlights: vec![],
             });
             ArticleHit { article: a.clone(), score: scores[i], coverage: signals[i].coverage, snippet }
@@ -224,20 +269,21 @@ fn rank_tickets(
 
 /// The suggestions for `text`: published articles (public and internal)
 /// and solved tickets, best first.
-pub(crate) fn suggest_with(
+fn suggest_with(
     conn: &Connection,
-    vocab: &Vocab,
+    cache: &Cache,
     text: &str,
     ctx: &SuggestContext,
     now: crate::domain::Timestamp,
     limit: usize,
     as_you_type: bool,
 ) -> Result<Vec<Suggestion>> {
-    let q = Query::parse(text, vocab, Synonyms::builtin(), as_you_type);
+    let vocab = cache.vocab(conn)?;
+    let q = Query::parse(text, &vocab, Synonyms::builtin(), as_you_type);
     if q.is_empty() {
         return Ok(Vec::new());
     }
-    let articles = rank_articles(conn, &q, &ArticleScope::default(), ctx, limit)?;
+    let articles = rank_articles(conn, cache, &q, &ArticleScope::default(), ctx, limit)?;
     let mut out: Vec<Suggestion> = articles
         .into_iter()
         .filter(|h| h.coverage >= MIN_COVERAGE)
@@ -261,9 +307,9 @@ pub(crate) fn suggest_with(
 }
 
 impl Desk {
-    /// The vocabulary for typo correction and weights (cached).
-    pub(crate) fn search_vocab(&self) -> Result<Rc<Vocab>> {
-        self.search_cache.vocab(self.store().conn())
+    /// The search cache (cheap to clone: it is shared).
+    pub(crate) fn search_cache(&self) -> Cache {
+        self.search_cache.clone()
     }
 
     /// Ranked answers for what someone is typing: published articles and
@@ -271,11 +317,10 @@ impl Desk {
     /// last word counts as half-typed).
     pub fn suggest(&self, text: &str, ctx: &SuggestContext, limit: usize) -> Result<Vec<Suggestion>> {
         let limit = check_limit(limit)?;
-        let vocab = self.search_vocab()?;
         let now = self.now();
         self.read(|conn, _| {
             let ctx = check_context(conn, ctx)?;
-            suggest_with(conn, &vocab, text, &ctx, now, limit, true)
+            suggest_with(conn, &self.search_cache, text, &ctx, now, limit, true)
         })
     }
 
@@ -287,11 +332,10 @@ impl Desk {
         limit: usize,
     ) -> Result<Vec<Suggestion>> {
         let limit = check_limit(limit)?;
-        let vocab = self.search_vocab()?;
         let now = self.now();
         self.read(|conn, _| {
             let ctx = check_context(conn, ctx)?;
-            suggest_with(conn, &vocab, text, &ctx, now, limit, false)
+            suggest_with(conn, &self.search_cache, text, &ctx, now, limit, false)
         })
     }
 
@@ -304,11 +348,11 @@ impl Desk {
         limit: usize,
     ) -> Result<Vec<ArticleHit>> {
         let limit = check_limit(limit)?;
-        let vocab = self.search_vocab()?;
         self.read(|conn, _| {
             let ctx = check_context(conn, ctx)?;
+            let vocab = self.search_cache.vocab(conn)?;
             let q = Query::parse(text, &vocab, Synonyms::builtin(), true);
-            rank_articles(conn, &q, scope, &ctx, limit)
+            rank_articles(conn, &self.search_cache, &q, scope, &ctx, limit)
         })
     }
 }
