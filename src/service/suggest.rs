@@ -29,7 +29,7 @@ pub const MAX_LIMIT: usize = 100;
 const OPENING_WORDS: usize = 20;
 
 /// `store::search::generation` when the vocabulary was loaded.
-type Generation = (i64, u64);
+type Generation = i64;
 
 /// Articles kept analysed between keystrokes (about 10 KB each).
 const MAX_PREPARED: usize = 1000;

@@ -126,9 +126,10 @@ pub fn school_uses(conn: &Connection, code: &str, article_ids: &[i64]) -> Result
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// A cheap fingerprint of everything a cached vocabulary depends on: other
-/// connections' commits (data_version) and this connection's own changes.
-pub fn generation(conn: &Connection) -> Result<(i64, u64)> {
-    let v = conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
-    Ok((v, conn.total_changes()))
+/// Changes whenever any article's text changes (kept by the triggers of
+/// migration 0002): a cached vocabulary is current while this is the same.
+pub fn generation(conn: &Connection) -> Result<i64> {
+    Ok(conn
+        .prepare_cached("SELECT generation FROM search_generation WHERE id = 1")?
+        .query_row([], |r| r.get(0))?)
 }

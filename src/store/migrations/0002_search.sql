@@ -14,14 +14,25 @@ CREATE VIRTUAL TABLE articles_fts USING fts5(
     tokenize = 'unicode61 remove_diacritics 2'
 );
 
+-- Bumped whenever article text changes, so a search process knows when its
+-- copy of the vocabulary is stale without re-reading it (one row, not the
+-- whole index; other tables' writes do not invalidate it).
+CREATE TABLE search_generation (
+    id         INTEGER PRIMARY KEY CHECK (id = 1),
+    generation INTEGER NOT NULL
+);
+INSERT INTO search_generation (id, generation) VALUES (1, 1);
+
 CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
     INSERT INTO articles_fts (rowid, title, tags, category, body)
     VALUES (new.id, new.title, new.tags, new.category, new.body);
+    UPDATE search_generation SET generation = generation + 1 WHERE id = 1;
 END;
 
 CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
     INSERT INTO articles_fts (articles_fts, rowid, title, tags, category, body)
     VALUES ('delete', old.id, old.title, old.tags, old.category, old.body);
+    UPDATE search_generation SET generation = generation + 1 WHERE id = 1;
 END;
 
 -- Counters (views, uses, votes) change often and must not re-index the text.
@@ -33,6 +44,7 @@ BEGIN
     VALUES ('delete', old.id, old.title, old.tags, old.category, old.body);
     INSERT INTO articles_fts (rowid, title, tags, category, body)
     VALUES (new.id, new.title, new.tags, new.category, new.body);
+    UPDATE search_generation SET generation = generation + 1 WHERE id = 1;
 END;
 
 CREATE VIRTUAL TABLE tickets_fts USING fts5(
