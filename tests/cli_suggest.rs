@@ -106,6 +106,26 @@ fn the_school_and_usefulness_break_ties() {
     let list = suggest(&env, &["scanner", "email"]);
     assert_eq!(keys(&list)[..2], [format!("article#{b}"), format!("article#{a}")]);
 
+    // Articles that solved tickets at the requester's school come first...
+    let here =
+        article(&env, "Board pen calibration", "Calibrate the pen.", &["--publish", "--category", "av"]);
+    let there = article(
+        &env,
+        "Board pen calibration",
+        "Calibrate the pen.",
+        &["--publish", "--category", "printing"],
+    );
+    let t = ticket(&env, "r.hughes@stbedes.sch.uk", "Pen", "");
+    env.run(&["ticket", "resolve", &t.to_string(), "--article", &here.to_string()]).success();
+    let t = ticket(&env, "b.khan@hillside.sch.uk", "Pen", "");
+    env.run(&["ticket", "resolve", &t.to_string(), "--article", &there.to_string()]).success();
+    let top = |args: &[&str]| keys(&suggest(&env, args))[0].clone();
+    assert_eq!(top(&["board", "pen", "calibration", "--school", "BEDE"]), format!("article#{here}"));
+    assert_eq!(top(&["board", "pen", "calibration", "--school", "HILL"]), format!("article#{there}"));
+    // ...and so do articles in the ticket's category.
+    assert_eq!(top(&["board", "pen", "calibration", "--category", "printing"]), format!("article#{there}"));
+    assert_eq!(top(&["board", "pen", "calibration", "--category", "AV"]), format!("article#{here}"));
+
     let (code, err) = env.fail(&["suggest", "printer", "--school", "NOPE"]);
     assert_eq!((code, err.contains("school NOPE not found")), (3, true), "{err}");
     let (code, _) = env.fail(&["suggest", "printer", "--limit", "0"]);
