@@ -5,8 +5,13 @@ mod audit;
 mod canned;
 mod directory;
 mod doctor;
+mod editor;
+mod kb;
+mod kb_convert;
+pub mod markdown;
 pub mod output;
 mod sla;
+mod suggest;
 mod ticket;
 
 use crate::clock::{parse_instant, Clock, FixedClock, SystemClock};
@@ -65,6 +70,11 @@ pub enum Command {
     /// SLA calendars, closures, policies and due times.
     #[command(subcommand)]
     Sla(sla::SlaCmd),
+    /// The knowledge base: write, find, publish and rate articles.
+    #[command(subcommand)]
+    Kb(kb::KbCmd),
+    /// Answers that may already exist: published articles and solved tickets.
+    Suggest(suggest::SuggestArgs),
 }
 
 /// Who is running deskside, resolved once.
@@ -152,6 +162,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Doctor) => doctor::run(&inv),
         Some(Command::Canned(cmd)) => canned::run(&inv, cmd),
         Some(Command::Sla(cmd)) => sla::run(&inv, cmd),
+        Some(Command::Kb(cmd)) => kb::run(&inv, cmd),
+        Some(Command::Suggest(args)) => suggest::run(&inv, args),
     }
 }
 

@@ -128,6 +128,12 @@ pub enum TicketCmd {
         #[command(flatten)]
         v: IfVersion,
     },
+    /// Write a knowledge-base article from a resolved or closed ticket: the
+    /// subject as title, the problem and the public resolution (internal
+    /// notes only with --include-internal, which makes the article internal).
+    /// Refused with exit code 2, listing them, when existing articles already
+    /// cover the same answer; --force writes it anyway.
+    ToArticle(super::kb_convert::ToArticleArgs),
 }
 
 #[derive(Debug, Args)]
@@ -155,6 +161,9 @@ pub struct NewArgs {
     /// Keep the ticket at your own tier, assigned to you (tier 2/3).
     #[arg(long)]
     pub keep: bool,
+    /// Resolve it at first contact with this published article (linked, its use counted).
+    #[arg(long, value_name = "ARTICLE_ID")]
+    pub resolve_with: Option<i64>,
 }
 
 #[derive(Debug, Args)]
@@ -228,9 +237,9 @@ pub fn run(inv: &Invocation, cmd: TicketCmd) -> Result<()> {
                 source: args.source,
                 keep: args.keep,
             };
-            let t = desk.create_ticket(&new)?;
+            let (t, suggestions) = desk.log_ticket(&new, args.resolve_with)?;
             if inv.json {
-                return output::json(&t);
+                return output::json(&super::kb_convert::Logged { ticket: &t, suggestions: &suggestions });
             }
             println!(
                 "Logged #{} for {} <{}> at {}: {}",
@@ -240,6 +249,7 @@ pub fn run(inv: &Invocation, cmd: TicketCmd) -> Result<()> {
                 t.school,
                 safe(&t.subject, false)
             );
+            super::kb_convert::print_logged(&t, args.resolve_with, &suggestions);
         }
         TicketCmd::List(args) => {
             let filter = TicketFilter {
@@ -295,6 +305,7 @@ pub fn run(inv: &Invocation, cmd: TicketCmd) -> Result<()> {
         TicketCmd::Open { id, v } => done(desk.open_ticket(id, v.if_version)?, "opened: SLA clocks running")?,
         TicketCmd::Reopen { id, v } => done(desk.reopen(id, v.if_version)?, "reopened")?,
         TicketCmd::Close { id, v } => done(desk.close(id, v.if_version)?, "closed")?,
+        TicketCmd::ToArticle(args) => super::kb_convert::to_article(inv, &mut desk, args)?,
     }
     Ok(())
 }

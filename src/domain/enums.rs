@@ -87,6 +87,7 @@ text_enum!(
         StatusChanged = "status",
         CannedApplied = "canned",
         ArticleLinked = "article",
+        ArticleCreated = "article_created",
         SlaBreached = "sla_breached",
         Rated = "rated",
     }

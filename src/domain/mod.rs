@@ -1,11 +1,13 @@
 //! Plain domain types and the rules that need no database.
 
+mod article;
 mod audit;
 mod canned;
 mod enums;
 mod sla;
 mod ticket;
 
+pub use article::*;
 pub use audit::*;
 pub use canned::*;
 pub use enums::*;

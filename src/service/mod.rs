@@ -6,12 +6,16 @@
 pub mod audit;
 pub mod calendars;
 pub mod canned;
+pub mod convert;
+pub mod deflect;
 pub mod demo;
 pub mod directory;
 pub mod doctor;
+pub mod kb;
 pub mod pending;
 pub mod presence;
 pub mod sla;
+pub mod suggest;
 pub mod tickets;
 
 use crate::clock::Clock;
@@ -111,6 +115,8 @@ pub struct Desk {
     os_user: String,
     /// This console's id for presence rows.
     session: String,
+    /// Search state kept between keystrokes (the index vocabulary).
+    search_cache: suggest::Cache,
 }
 
 impl Desk {
@@ -122,7 +128,14 @@ impl Desk {
 
     pub fn with_store(store: Store, clock: Box<dyn Clock>, login: &str, os_user: &str) -> Desk {
         let session = presence::new_session();
-        Desk { store, clock, login: login.to_string(), os_user: os_user.to_string(), session }
+        Desk {
+            store,
+            clock,
+            login: login.to_string(),
+            os_user: os_user.to_string(),
+            session,
+            search_cache: suggest::Cache::default(),
+        }
     }
 
     /// Creates a new database at `path`: the schema, the default calendar,

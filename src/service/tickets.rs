@@ -308,7 +308,7 @@ pub fn resolve(cx: &mut Ctx<'_>, id: i64, how: &Resolution, expected: Option<i64
     };
     let message = match (given, from_article) {
         (Some(m), _) => m,
-        (None, Some(title)) => format!("Resolved with the knowledge-base article \"{title}\"."),
+        (None, Some(article)) => super::kb::resolution_message(&article),
         (None, None) => {
             return Err(Error::invalid("a resolution needs a message, an article or a canned solution"))
         }
@@ -319,22 +319,25 @@ pub fn resolve(cx: &mut Ctx<'_>, id: i64, how: &Resolution, expected: Option<i64
     save(cx, &t)
 }
 
-/// Links an article to a ticket and counts its use (once per ticket);
-/// returns the article's title.
-pub fn link_article(cx: &Ctx<'_>, ticket_id: i64, article_id: i64) -> Result<String> {
-    let title = articles::title(cx.tx, article_id)?
-        .ok_or_else(|| Error::not_found(format!("article {article_id} not found")))?;
+/// Links a published article to a ticket and counts its use (once per
+/// ticket); returns the article.
+pub fn link_article(cx: &Ctx<'_>, ticket_id: i64, article_id: i64) -> Result<crate::domain::Article> {
+    let article = crate::store::kb::get(cx.tx, article_id)?;
+    super::kb::require_usable(&article)?;
+    let title = article.title.clone();
     if articles::link_to_ticket(cx.tx, ticket_id, article_id, cx.now)? {
+        // An internal article's title is for technicians only.
+        let internal = article.audience == crate::domain::Audience::Internal;
         cx.event_change(
             ticket_id,
             EventKind::ArticleLinked,
-            false,
+            internal,
             Some(&title),
             None,
             Some(&article_id.to_string()),
         )?;
     }
-    Ok(title)
+    Ok(article)
 }
 
 pub fn reopen(cx: &mut Ctx<'_>, id: i64, expected: Option<i64>) -> Result<Ticket> {

@@ -9,8 +9,10 @@ pub mod directory;
 pub mod events;
 pub mod files;
 pub mod health;
+pub mod kb;
 pub mod migrate;
 pub mod presence;
+pub mod search;
 pub mod sla;
 pub mod tickets;
 
@@ -25,6 +27,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_sla.sql"),
     include_str!("migrations/0003_reliability.sql"),
+    include_str!("migrations/0004_search.sql"),
 ];
 
 /// The schema version this binary writes.

@@ -1,0 +1,102 @@
+//! Article bodies from `--body`, `--body-file FILE`, `--body-file -` (stdin)
+//! or, as `git commit` does, the user's editor on a temporary file:
+//! $VISUAL, then $EDITOR (run through the shell, so "code --wait" works),
+//! then `vi` on a terminal. An editor that fails, or a body left empty,
+//! aborts with nothing changed.
+
+use crate::{Error, Result};
+use std::io::{IsTerminal, Read};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The body given on the command line, if any.
+pub fn given_body(body: Option<&str>, file: Option<&Path>) -> Result<Option<String>> {
+    match (body, file) {
+        (Some(b), _) => Ok(Some(b.to_string())),
+        (None, Some(p)) if p.as_os_str() == "-" => {
+            let mut s = String::new();
+            std::io::stdin()
+                .read_to_string(&mut s)
+                .map_err(|e| Error::invalid(format!("cannot read the body from stdin: {e}")))?;
+            Ok(Some(s))
+        }
+        (None, Some(p)) => std::fs::read_to_string(p)
+            .map(Some)
+            .map_err(|e| Error::invalid(format!("cannot read body file {}: {e}", p.display()))),
+        (None, None) => Ok(None),
+    }
+}
+
+/// The editor command, as git chooses it.
+fn editor() -> Result<String> {
+    for var in ["VISUAL", "EDITOR"] {
+        if let Ok(e) = std::env::var(var) {
+            if !e.trim().is_empty() {
+                return Ok(e);
+            }
+        }
+    }
+    if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+        return Ok("vi".into());
+    }
+    Err(Error::invalid("no article body: pass --body TEXT, --body-file FILE (- for stdin), or set $EDITOR"))
+}
+
+/// Removes the temporary file however the edit ends.
+struct TempFile(PathBuf);
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+fn temp_file(initial: &str) -> Result<TempFile> {
+    let dir = std::env::temp_dir();
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    for attempt in 0..100u32 {
+        let path = dir.join(format!("deskside-article-{}-{stamp}-{attempt}.md", std::process::id()));
+        match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+            Ok(mut f) => {
+                std::io::Write::write_all(&mut f, initial.as_bytes())
+                    .map_err(|e| Error::runtime(format!("cannot write {}: {e}", path.display())))?;
+                return Ok(TempFile(path));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => {
+                return Err(Error::runtime(format!(
+                    "cannot create a temporary file in {}: {e}",
+                    dir.display()
+                )))
+            }
+        }
+    }
+    Err(Error::runtime(format!("cannot create a temporary file in {}", dir.display())))
+}
+
+/// Opens `initial` in the user's editor and returns what they saved.
+pub fn edit(initial: &str) -> Result<String> {
+    let editor = editor()?;
+    let file = temp_file(initial)?;
+    let status = Command::new("sh")
+        .arg("-c")
+        .arg(format!("{editor} \"$@\""))
+        .arg(&editor)
+        .arg(&file.0)
+        .status()
+        .map_err(|e| Error::runtime(format!("cannot run the editor '{editor}': {e}; nothing was saved")))?;
+    if !status.success() {
+        let how = status.code().map(|c| format!("status {c}")).unwrap_or_else(|| "a signal".into());
+        return Err(Error::runtime(format!("the editor '{editor}' exited with {how}: nothing was saved")));
+    }
+    let text = std::fs::read_to_string(&file.0).map_err(|e| {
+        Error::runtime(format!("cannot read back {}: {e}; nothing was saved", file.0.display()))
+    })?;
+    if text.trim().is_empty() {
+        return Err(Error::invalid("the article body is empty: nothing was saved"));
+    }
+    Ok(text)
+}

@@ -1,0 +1,131 @@
+//! Checks in Rust which groups of a query a candidate matched and where
+//! (title or body): FTS5 finds candidates, this says how well each answers
+//! the whole question, for ranking and for snippets.
+
+use super::query::{Query, Variant};
+use super::tokenize::words;
+
+/// A field's words, for repeated look-ups: each distinct word once, sorted,
+/// and the text as positions into that list (for phrases).
+#[derive(Debug, Clone, Default)]
+pub struct FieldWords {
+    seq: Vec<u32>,
+    sorted: Vec<String>,
+}
+
+impl FieldWords {
+    pub fn new(text: &str) -> FieldWords {
+        let all = words(text);
+        let mut sorted = all.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        let seq = all.iter().map(|w| sorted.binary_search(w).map(|i| i as u32).unwrap_or_default()).collect();
+        FieldWords { seq, sorted }
+    }
+
+    fn has(&self, token: &str, prefix: bool) -> bool {
+        let i = self.sorted.partition_point(|t| t.as_str() < token);
+        self.sorted.get(i).is_some_and(|t| if prefix { t.starts_with(token) } else { t == token })
+    }
+
+    /// Whether the field contains the variant (a word, all words, or a phrase).
+    pub fn matches(&self, v: &Variant) -> bool {
+        let n = v.tokens.len();
+        let each = |i: usize| {
+            if v.is_prefix(i) {
+                self.has(&v.tokens[i], true)
+            } else {
+                v.alternatives(i).iter().any(|a| self.has(a, false))
+            }
+        };
+        if !(0..n).all(each) {
+            return false;
+        }
+        if n == 1 || v.loose {
+            return true;
+        }
+        self.seq
+            .windows(n)
+            .any(|w| w.iter().enumerate().all(|(i, &have)| v.token_matches(i, &self.sorted[have as usize])))
+    }
+}
+
+/// How much of the question a candidate answers, from 0 to 1: each known
+/// group counts by its weight, times the best (field factor x alternative
+/// quality) among its matches. `fields` pairs each field with its factor
+/// (a match in the title says more than one in the body).
+pub fn coverage(q: &Query, fields: &[(&FieldWords, f64)]) -> f64 {
+    let total: f64 = q.groups.iter().map(|g| g.weight).sum();
+    if total <= 0.0 {
+        return 0.0;
+    }
+    let got: f64 = q
+        .groups
+        .iter()
+        .filter(|g| g.weight > 0.0)
+        .map(|g| {
+            let best = g
+                .variants
+                .iter()
+                .flat_map(|v| {
+                    fields
+                        .iter()
+                        .filter(|(f, _)| f.matches(v))
+                        .map(move |(_, factor)| factor * v.origin.quality())
+                })
+                .fold(0.0, f64::max);
+            g.weight * best
+        })
+        .sum();
+    (got / total).clamp(0.0, 1.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::query::Origin;
+    use crate::search::synonyms::Synonyms;
+    use crate::search::vocab::Vocab;
+
+    fn v(tokens: &[&str], prefix: bool, loose: bool) -> Variant {
+        let tokens: Vec<String> = tokens.iter().map(|t| t.to_string()).collect();
+        let forms = tokens.iter().map(|t| vec![t.clone(), format!("{t}s")]).collect();
+        Variant { tokens, prefix, loose, forms, origin: Origin::Typed }
+    }
+
+    #[test]
+    fn words_phrases_and_prefixes() {
+        let f = FieldWords::new("Connecting to the SchoolStaff Wi-Fi from a laptop");
+        assert!(f.matches(&v(&["laptop"], false, false)));
+        assert!(f.matches(&v(&["connect"], true, false)));
+        assert!(!f.matches(&v(&["connect"], false, false)));
+        assert!(f.matches(&v(&["wi", "fi"], false, false)));
+        assert!(!f.matches(&v(&["fi", "wi"], false, false)), "a phrase keeps its order");
+        assert!(f.matches(&v(&["fi", "wi"], false, true)), "loose words need not");
+        assert!(!f.matches(&v(&["staff", "wi"], true, true)), "schoolstaff is not staff");
+        assert!(f.matches(&v(&["wi", "lap"], true, true)), "the last loose word is a prefix");
+        assert!(!f.matches(&v(&["lap", "wi"], true, true)), "only the last");
+        assert!(f.matches(&v(&["laptop", "connecting"], false, true)));
+        let forms = v(&["laptop", "connecting"], false, true);
+        assert!(FieldWords::new("two laptops, connecting").matches(&forms), "loose words match their forms");
+        assert!(f.matches(&v(&["the", "school"], true, false)));
+    }
+
+    #[test]
+    fn coverage_prefers_the_title_and_whole_answers() {
+        let vocab = Vocab::new(
+            ["paper", "jam", "jams", "copier", "toner"].iter().map(|w| (w.to_string(), 5)).collect(),
+            50,
+        );
+        let q = Query::parse("paper jam copier", &vocab, Synonyms::builtin(), false);
+        let title = FieldWords::new("Clearing a paper jam on the copier");
+        let empty = FieldWords::new("");
+        let body = FieldWords::new("If paper jams in the copier, open the cover");
+        let in_title = coverage(&q, &[(&title, 1.0), (&empty, 0.6)]);
+        let in_body = coverage(&q, &[(&empty, 1.0), (&body, 0.6)]);
+        let toner = coverage(&q, &[(&FieldWords::new("Replacing toner in the copier"), 1.0)]);
+        assert!(in_title > 0.95, "{in_title}");
+        assert!(in_body < in_title && in_body > toner, "{in_body} {toner}");
+        assert!(toner > 0.0 && toner <= 0.5, "one of two parts of the question: {toner}");
+    }
+}

@@ -1,0 +1,489 @@
+//! Turns what someone typed into a forgiving query: one group per thing they
+//! meant, each group a set of alternatives (as typed, stems, synonyms, typo
+//! corrections, joined or split compounds). FTS5 MATCH text is generated only
+//! from our own tokens, every one quoted, so quotes, `*`, `NEAR(`, `-`,
+//! AND/OR/NOT, unicode and emoji in the input can never become syntax.
+
+use super::synonyms::{Synonyms, MAX_PHRASE};
+use super::tokenize::{is_stopword, stem, words};
+use super::vocab::Vocab;
+
+/// Where an alternative came from; matches of weaker kinds count a little less.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    Typed,
+    Stem,
+    Compound,
+    Synonym,
+    Correction,
+}
+
+impl Origin {
+    /// How much a match of this kind is worth next to the word as typed.
+    pub fn quality(self) -> f64 {
+        match self {
+            Origin::Typed | Origin::Compound => 1.0,
+            Origin::Stem => 0.9,
+            Origin::Synonym => 0.8,
+            Origin::Correction => 0.85,
+        }
+    }
+}
+
+/// One alternative: a word, a phrase, or (loose) words that must all occur.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    pub tokens: Vec<String>,
+    /// The last token matches as a prefix (the word being typed).
+    pub prefix: bool,
+    /// All tokens anywhere, rather than as a phrase; each token may then
+    /// also match its other forms (`forms[i]`, e.g. "jams" for "jam").
+    pub loose: bool,
+    pub forms: Vec<Vec<String>>,
+    pub origin: Origin,
+}
+
+impl Variant {
+    fn word(w: &str, prefix: bool, origin: Origin) -> Variant {
+        Variant { tokens: vec![w.to_string()], prefix, loose: false, forms: Vec::new(), origin }
+    }
+
+    fn phrase(tokens: &[String], origin: Origin) -> Variant {
+        Variant { tokens: tokens.to_vec(), prefix: false, loose: false, forms: Vec::new(), origin }
+    }
+
+    /// The words token `i` may be (itself, and for loose variants its forms).
+    pub fn alternatives(&self, i: usize) -> &[String] {
+        match self.forms.get(i) {
+            Some(f) if self.loose && !f.is_empty() => f,
+            _ => std::slice::from_ref(&self.tokens[i]),
+        }
+    }
+
+    /// Whether token `i` is matched as a prefix.
+    pub fn is_prefix(&self, i: usize) -> bool {
+        self.prefix && i + 1 == self.tokens.len()
+    }
+
+    /// Whether `word` (from a document) matches token `i`.
+    pub fn token_matches(&self, i: usize, word: &str) -> bool {
+        if self.is_prefix(i) {
+            word.starts_with(self.tokens[i].as_str())
+        } else {
+            self.alternatives(i).iter().any(|a| a == word)
+        }
+    }
+
+    /// This alternative as FTS5 query text: every token quoted.
+    pub fn to_fts(&self) -> String {
+        let quoted = |t: &str| format!("\"{}\"", t.replace('"', "\"\""));
+        if self.loose && self.tokens.len() > 1 {
+            let parts: Vec<String> = (0..self.tokens.len())
+                .map(|i| {
+                    if self.is_prefix(i) {
+                        format!("{}*", quoted(&self.tokens[i]))
+                    } else {
+                        let alts: Vec<String> = self.alternatives(i).iter().map(|a| quoted(a)).collect();
+                        if alts.len() == 1 {
+                            alts.into_iter().next().unwrap_or_default()
+                        } else {
+                            format!("({})", alts.join(" OR "))
+                        }
+                    }
+                })
+                .collect();
+            format!("({})", parts.join(" AND "))
+        } else {
+            let star = if self.prefix { "*" } else { "" };
+            format!("{}{star}", quoted(&self.tokens.join(" ")))
+        }
+    }
+}
+
+/// What one part of the input meant, with its alternatives.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    /// The words as typed (for explaining a match).
+    pub typed: String,
+    pub variants: Vec<Variant>,
+    /// Some alternative is known to the index vocabulary (or the synonym
+    /// list); unknown groups (names, gibberish) are not required to match.
+    pub known: bool,
+    /// Importance: the rarer the word in the knowledge base, the more it
+    /// says about which answer is wanted.
+    pub weight: f64,
+    /// The last thing typed (possibly half a word).
+    pub last: bool,
+}
+
+impl Group {
+    fn push(&mut self, v: Variant) {
+        if !self.variants.iter().any(|x| x.tokens == v.tokens && x.loose == v.loose && x.prefix == v.prefix) {
+            self.variants.push(v);
+        }
+    }
+
+    /// `lean` (for the big ticket index) keeps the first few alternatives:
+    /// each one is another doclist to merge on every keystroke.
+    fn to_fts(&self, lean: bool) -> Option<String> {
+        let take = if lean { LEAN_VARIANTS } else { usize::MAX };
+        let parts: Vec<String> = self.variants.iter().take(take).map(Variant::to_fts).collect();
+        match parts.len() {
+            0 => None,
+            1 => Some(parts.into_iter().next().unwrap_or_default()),
+            _ => Some(format!("({})", parts.join(" OR "))),
+        }
+    }
+}
+
+/// A parsed query: groups in the order typed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Query {
+    pub groups: Vec<Group>,
+}
+
+/// Limits that keep a search cheap on a big index.
+const MAX_GROUPS: usize = 12;
+const MAX_VARIANTS: usize = 16;
+/// Alternatives per group searched in the ticket index.
+const LEAN_VARIANTS: usize = 8;
+/// Other forms of a word tried ("jammed" -> jam, jams, jamming).
+const MAX_FORMS: usize = 5;
+/// An unknown word of at least this many letters may be the start of a
+/// known one ("forgot" -> "forgotten").
+const MIN_COMPLETION: usize = 4;
+/// The last word is matched as a prefix (search as you type) only from this
+/// many letters: "p*" would rank a large part of the index for nothing.
+pub const MIN_PREFIX: usize = 3;
+
+impl Query {
+    /// Builds the query for `text`. The last word is treated as possibly
+    /// half-typed when `as_you_type` is set.
+    pub fn parse(text: &str, vocab: &Vocab, syn: &Synonyms, as_you_type: bool) -> Query {
+        let raw = words(text);
+        let mut groups = Vec::new();
+        let mut i = 0;
+        while i < raw.len() && groups.len() < MAX_GROUPS {
+            let is_last = |end: usize| as_you_type && end == raw.len();
+            // The longest synonym phrase starting here ("interactive board").
+            let phrase = (2..=MAX_PHRASE.min(raw.len() - i))
+                .rev()
+                .find(|&n| syn.contains(&raw[i..i + n]) && !raw[i..i + n].iter().all(|w| is_stopword(w)));
+            if let Some(n) = phrase {
+                groups.push(phrase_group(&raw[i..i + n], is_last(i + n), vocab, syn));
+                i += n;
+                continue;
+            }
+            // Two typed words that the index knows as one ("wi fi", "log in").
+            if i + 1 < raw.len() && !is_stopword(&raw[i]) {
+                let joined = format!("{}{}", raw[i], raw[i + 1]);
+                if vocab.df(&joined) > 0 && joined.len() >= 4 {
+                    let mut g = phrase_group(&raw[i..i + 2], is_last(i + 2), vocab, syn);
+                    g.push(Variant::word(&joined, false, Origin::Compound));
+                    add_synonyms(&mut g, std::slice::from_ref(&joined), vocab, syn, Origin::Compound);
+                    g.known = true;
+                    groups.push(g);
+                    i += 2;
+                    continue;
+                }
+            }
+            let w = &raw[i];
+            if !is_stopword(w) {
+                groups.push(word_group(w, is_last(i + 1), vocab, syn));
+            }
+            i += 1;
+        }
+        for g in &mut groups {
+            g.variants.truncate(MAX_VARIANTS);
+            g.weight = weight(g, vocab);
+        }
+        Query { groups }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.groups.is_empty()
+    }
+
+    /// Every known group must match: the precise first pass.
+    pub fn fts_all(&self, lean: bool) -> Option<String> {
+        let parts: Vec<String> =
+            self.groups.iter().filter(|g| g.known).filter_map(|g| g.to_fts(lean)).collect();
+        (!parts.is_empty()).then(|| parts.join(" AND "))
+    }
+
+    /// Any group may match: the forgiving second pass.
+    pub fn fts_any(&self, lean: bool) -> Option<String> {
+        let parts: Vec<String> = self.groups.iter().filter_map(|g| g.to_fts(lean)).collect();
+        (!parts.is_empty()).then(|| parts.join(" OR "))
+    }
+
+    /// Whether the first pass can differ from the second.
+    pub fn has_several_known(&self) -> bool {
+        self.groups.iter().filter(|g| g.known).count() > 1
+    }
+}
+
+fn weight(g: &Group, vocab: &Vocab) -> f64 {
+    if !g.known {
+        return 0.0;
+    }
+    // The typed word's own frequency decides (a synonym being common does
+    // not make the word typed less telling); fall back to the best variant.
+    let df_of = |t: &str, prefix: bool| if prefix { vocab.prefix_df(t) } else { vocab.df(t) };
+    let df = g
+        .variants
+        .iter()
+        .map(|v| {
+            // A phrase is as telling as its rarest word.
+            (0..v.tokens.len())
+                .map(|i| df_of(&v.tokens[i], v.is_prefix(i)))
+                .filter(|&n| n > 0)
+                .min()
+                .unwrap_or(0)
+        })
+        .find(|&n| n > 0)
+        .unwrap_or(1);
+    vocab.idf(df)
+}
+
+fn add_synonyms(g: &mut Group, term: &[String], vocab: &Vocab, syn: &Synonyms, origin: Origin) {
+    let origin = if origin == Origin::Typed || origin == Origin::Compound { Origin::Synonym } else { origin };
+    for alt in syn.alternatives(term) {
+        g.push(Variant::phrase(alt, origin));
+        if alt.len() == 1 {
+            add_forms(g, &alt[0], vocab, origin);
+        }
+    }
+}
+
+/// Other known forms of `base` ("copier" -> "copiers").
+fn add_forms(g: &mut Group, base: &str, vocab: &Vocab, origin: Origin) -> bool {
+    let forms = vocab.forms(base, MAX_FORMS);
+    for f in &forms {
+        g.push(Variant::word(f, false, origin));
+    }
+    !forms.is_empty()
+}
+
+/// Forms of each word of a phrase: its own and its stem's.
+fn word_forms(w: &str, vocab: &Vocab) -> Vec<String> {
+    let mut forms = vec![w.to_string()];
+    for base in std::iter::once(w.to_string()).chain(stem(w)) {
+        for f in vocab.forms(&base, MAX_FORMS) {
+            if !forms.contains(&f) {
+                forms.push(f);
+            }
+        }
+    }
+    forms
+}
+
+fn phrase_group(tokens: &[String], last: bool, vocab: &Vocab, syn: &Synonyms) -> Group {
+    let mut g = Group { typed: tokens.join(" "), variants: Vec::new(), known: false, weight: 0.0, last };
+    let prefix = last && tokens.last().is_some_and(|t| t.chars().count() >= MIN_PREFIX);
+    let forms = tokens.iter().map(|t| word_forms(t, vocab)).collect();
+    g.push(Variant { tokens: tokens.to_vec(), prefix, loose: true, forms, origin: Origin::Typed });
+    add_synonyms(&mut g, tokens, vocab, syn, Origin::Typed);
+    g.known = g.variants.iter().any(|v| v.tokens.iter().all(|t| vocab.contains(t))) || syn.contains(tokens);
+    g
+}
+
+fn word_group(w: &str, last: bool, vocab: &Vocab, syn: &Synonyms) -> Group {
+    let mut g = Group { typed: w.to_string(), variants: Vec::new(), known: false, weight: 0.0, last };
+    let len = w.chars().count();
+    let prefix = last && len >= MIN_PREFIX;
+    g.push(Variant::word(w, prefix, Origin::Typed));
+    let mut known = if prefix { vocab.has_prefix(w) } else { vocab.contains(w) };
+    known |= add_forms(&mut g, w, vocab, Origin::Stem);
+    if let Some(s) = stem(w) {
+        known |= add_forms(&mut g, &s, vocab, Origin::Stem);
+    }
+    let key = [w.to_string()];
+    add_synonyms(&mut g, &key, vocab, syn, Origin::Typed);
+    if let Some(one) = w.strip_suffix('s').filter(|one| one.len() >= 3) {
+        add_synonyms(&mut g, &[one.to_string()], vocab, syn, Origin::Typed);
+    }
+    known |= syn.contains(&key);
+    if !known && len >= MIN_COMPLETION {
+        // A shortened or irregular word: "forgot" -> "forgotten",
+        // "onedriv" -> "onedrive".
+        for (t, _) in vocab.completions(w, MAX_FORMS) {
+            g.push(Variant::word(&t, false, Origin::Stem));
+            known = true;
+        }
+    }
+    if !known {
+        // Only words that match nothing as typed are corrected.
+        let mut fixes = vocab.corrections(w, 2);
+        if fixes.is_empty() && last {
+            fixes = vocab.prefix_corrections(w, 2);
+            for p in &fixes {
+                g.push(Variant::word(p, true, Origin::Correction));
+            }
+        } else {
+            for f in &fixes {
+                g.push(Variant::word(f, false, Origin::Correction));
+                add_forms(&mut g, f, vocab, Origin::Correction);
+                add_synonyms(&mut g, std::slice::from_ref(f), vocab, syn, Origin::Correction);
+            }
+        }
+        if fixes.is_empty() {
+            if let Some((a, b)) = split_compound(w, vocab) {
+                g.push(Variant::phrase(&[a, b], Origin::Compound));
+                known = true;
+            }
+        }
+        known |= !fixes.is_empty();
+    }
+    g.known = known;
+    g
+}
+
+/// "wifi" -> ("wi", "fi") when the index only knows the parts as a phrase.
+fn split_compound(w: &str, vocab: &Vocab) -> Option<(String, String)> {
+    let chars: Vec<char> = w.chars().collect();
+    (2..chars.len().saturating_sub(1))
+        .map(|k| (chars[..k].iter().collect::<String>(), chars[k..].iter().collect::<String>()))
+        .filter(|(a, b)| vocab.df(a) > 0 && vocab.df(b) > 0)
+        .max_by_key(|(a, b)| vocab.df(a).min(vocab.df(b)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vocab() -> Vocab {
+        let words =
+            "printer printing jammed jam paper password reset wi fi wifi smartboard board interactive \
+                     whiteboard projector copier login log staff onedrive drive shared the in";
+        Vocab::new(words.split_whitespace().map(|w| (w.to_string(), 3)).collect(), 57)
+            .with_extra(Synonyms::builtin().words())
+    }
+
+    fn parse(text: &str) -> Query {
+        Query::parse(text, &vocab(), Synonyms::builtin(), true)
+    }
+
+    fn alternatives(q: &Query, group: usize) -> Vec<String> {
+        q.groups[group].variants.iter().map(Variant::to_fts).collect()
+    }
+
+    #[test]
+    fn typos_are_corrected_only_when_nothing_matches() {
+        let q = parse("pritner jammed");
+        assert_eq!(q.groups.len(), 2);
+        assert!(alternatives(&q, 0).contains(&"\"printer\"".to_string()), "{:?}", alternatives(&q, 0));
+        assert_eq!(q.groups[1].variants[0].origin, Origin::Typed);
+        assert!(!q.groups[1].variants.iter().any(|v| v.origin == Origin::Correction));
+        let q = parse("pasword reset");
+        assert!(alternatives(&q, 0).contains(&"\"password\"".to_string()));
+        assert!(alternatives(&q, 1).contains(&"\"reset\"*".to_string()), "the last word is being typed");
+    }
+
+    #[test]
+    fn hyphenated_and_joined_words_meet() {
+        let q = parse("wifi");
+        let alts = alternatives(&q, 0);
+        assert!(alts.contains(&"\"wi fi\"".to_string()), "{alts:?}");
+        let q = parse("Wi-Fi down");
+        let alts = alternatives(&q, 0);
+        assert!(
+            alts.contains(&"\"wifi\"*".to_string()) || alts.contains(&"\"wifi\"".to_string()),
+            "{alts:?}"
+        );
+        assert_eq!(q.groups[0].typed, "wi fi");
+    }
+
+    #[test]
+    fn phrases_and_their_synonyms_form_one_group() {
+        let q = parse("interactive board pen");
+        assert_eq!(q.groups[0].typed, "interactive board");
+        let alts = alternatives(&q, 0);
+        assert!(alts.contains(&"(\"interactive\" AND \"board\")".to_string()), "{alts:?}");
+        assert!(alts.iter().any(|a| a.starts_with("\"smartboard\"")), "{alts:?}");
+        let q = parse("smartboard");
+        assert!(alternatives(&q, 0).iter().any(|a| a.starts_with("\"interactive board\"")));
+    }
+
+    #[test]
+    fn stopwords_go_and_the_last_word_is_a_prefix() {
+        let q = parse("my printer is not printing");
+        let typed: Vec<&str> = q.groups.iter().map(|g| g.typed.as_str()).collect();
+        assert_eq!(typed, ["printer", "printing"]);
+        assert!(alternatives(&q, 1).contains(&"\"printing\"*".to_string()));
+        assert!(
+            alternatives(&q, 1).contains(&"\"printer\"".to_string()),
+            "forms of the stem: {:?}",
+            alternatives(&q, 1)
+        );
+        let q = parse("pa");
+        assert_eq!(alternatives(&q, 0), ["\"pa\""], "two letters are not expanded");
+        assert!(parse("the and of").is_empty());
+    }
+
+    #[test]
+    fn unknown_words_are_not_required() {
+        let q = parse("printer xqzvw");
+        assert!(q.groups[0].known && !q.groups[1].known);
+        assert_eq!(q.groups[1].weight, 0.0);
+        let all = q.fts_all(false).unwrap();
+        assert!(!all.contains("xqzvw"), "{all}");
+        assert!(q.fts_any(false).unwrap().contains("\"xqzvw\""));
+    }
+
+    #[test]
+    fn hostile_text_only_ever_becomes_quoted_tokens() {
+        let nasty = [
+            "\"",
+            "\"\"\"",
+            "*",
+            "**",
+            "NEAR(",
+            "NEAR(a b, 2)",
+            "-",
+            "--",
+            "a AND",
+            "OR OR",
+            "NOT x",
+            "^x",
+            "col:thing",
+            "(",
+            ")",
+            "{a b}:c",
+            "'",
+            "\\",
+            "x\"y",
+            "😀🖨️",
+            "printer -jam",
+            "a + b",
+            "\0",
+            "ﷺ",
+            "Ǆ",
+            "ß",
+            "İstanbul",
+            "١٢٣",
+            "日本語のプリンター",
+        ];
+        for text in nasty {
+            let q = parse(text);
+            for expr in [q.fts_all(false), q.fts_any(false), q.fts_all(true)].into_iter().flatten() {
+                // Outside quotes only our own syntax may appear.
+                let mut outside = String::new();
+                let mut inside = false;
+                for c in expr.chars() {
+                    if c == '"' {
+                        inside = !inside;
+                    } else if !inside {
+                        outside.push(c);
+                    }
+                }
+                assert!(!inside, "unbalanced quotes in {expr:?} from {text:?}");
+                let cleaned = outside.replace(" AND ", " ").replace(" OR ", " ");
+                assert!(
+                    cleaned.chars().all(|c| matches!(c, '(' | ')' | '*' | ' ')),
+                    "{text:?} leaked syntax: {expr:?}"
+                );
+            }
+        }
+    }
+}

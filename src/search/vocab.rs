@@ -1,0 +1,311 @@
+//! The index vocabulary in memory (loaded from the `articles_vocab` fts5vocab
+//! table plus the synonym words): exact and prefix look-ups, document
+//! frequencies for weighting, and typo correction by edit distance.
+
+/// Sorted terms with the number of articles containing each.
+#[derive(Debug, Clone, Default)]
+pub struct Vocab {
+    terms: Vec<(String, u32)>,
+    /// Number of articles indexed (for idf).
+    pub docs: u32,
+}
+
+impl Vocab {
+    pub fn new(mut terms: Vec<(String, u32)>, docs: u32) -> Vocab {
+        terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        terms.dedup_by(|b, a| {
+            if a.0 == b.0 {
+                a.1 = a.1.max(b.1);
+                true
+            } else {
+                false
+            }
+        });
+        Vocab { terms, docs }
+    }
+
+    /// Adds words (synonyms) that may not occur in any article yet, with a
+    /// document frequency of 0.
+    pub fn with_extra<'a>(self, extra: impl Iterator<Item = &'a str>) -> Vocab {
+        let docs = self.docs;
+        let mut terms = self.terms;
+        terms.extend(extra.map(|w| (w.to_string(), 0)));
+        Vocab::new(terms, docs)
+    }
+
+    pub fn len(&self) -> usize {
+        self.terms.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+
+    fn find(&self, term: &str) -> Result<usize, usize> {
+        self.terms.binary_search_by(|(t, _)| t.as_str().cmp(term))
+    }
+
+    pub fn contains(&self, term: &str) -> bool {
+        self.find(term).is_ok()
+    }
+
+    /// Articles containing `term` (0 when unknown or only a synonym).
+    pub fn df(&self, term: &str) -> u32 {
+        self.find(term).map(|i| self.terms[i].1).unwrap_or(0)
+    }
+
+    /// Terms starting with `prefix`.
+    pub fn with_prefix<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'a (String, u32)> + 'a {
+        let start = self.terms.partition_point(|(t, _)| t.as_str() < prefix);
+        self.terms[start..].iter().take_while(move |(t, _)| t.starts_with(prefix))
+    }
+
+    pub fn has_prefix(&self, prefix: &str) -> bool {
+        self.with_prefix(prefix).next().is_some()
+    }
+
+    /// Articles containing any term that starts with `prefix` (an upper
+    /// bound: the largest single term's count).
+    pub fn prefix_df(&self, prefix: &str) -> u32 {
+        self.with_prefix(prefix).map(|(_, n)| *n).max().unwrap_or(0)
+    }
+
+    /// The known word forms built on `base` with an English ending
+    /// ("jam" -> jam, jams, jammed, jamming; not "jamf"), most common first.
+    /// Matching these exactly instead of `base*` keeps unrelated words out
+    /// and costs FTS5 no prefix merge.
+    pub fn forms(&self, base: &str, max: usize) -> Vec<String> {
+        const ENDINGS: &[&str] = &["", "s", "es", "e", "ed", "d", "ing", "er", "ers", "ies", "y", "ied"];
+        let last = base.chars().last();
+        let mut found: Vec<(u32, &str)> = self
+            .with_prefix(base)
+            .filter(|(t, _)| {
+                let rest = &t[base.len()..];
+                let rest = match (last, rest.chars().next()) {
+                    (Some(l), Some(r)) if l == r && rest.len() > 1 => &rest[r.len_utf8()..],
+                    _ => rest,
+                };
+                ENDINGS.contains(&rest)
+            })
+            .map(|(t, n)| (*n, t.as_str()))
+            .collect();
+        found.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+        found.into_iter().take(max).map(|(_, t)| t.to_string()).collect()
+    }
+
+    /// The most common words that `start` is the beginning of, at most four
+    /// letters longer (a shortened word, not a different one).
+    pub fn completions(&self, start: &str, max: usize) -> Vec<(String, u32)> {
+        let len = start.chars().count();
+        let mut found: Vec<(String, u32)> = self
+            .with_prefix(start)
+            .filter(|(t, n)| *n > 0 && t.chars().count() <= len + 4 && t != start)
+            .cloned()
+            .collect();
+        found.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        found.truncate(max);
+        found
+    }
+
+    /// An inverse document frequency weight, at least 0.1.
+    pub fn idf(&self, df: u32) -> f64 {
+        let n = f64::from(self.docs.max(1));
+        (1.0 + (n - f64::from(df) + 0.5) / (f64::from(df) + 0.5)).ln().max(0.1)
+    }
+
+    /// The closest known words to a word that matched nothing: within one
+    /// edit for 4-5 letters, two for longer words (transposed letters count
+    /// as one edit, so "pritner" finds "printer"). Only the best distance is
+    /// kept; ties go to the more common word. Short words are never
+    /// corrected: too many real words are one letter apart. Candidates share
+    /// the first letter (typos there are rare), which keeps the scan cheap.
+    pub fn corrections(&self, word: &str, max: usize) -> Vec<String> {
+        let len = word.chars().count();
+        let limit = match len {
+            0..=3 => return Vec::new(),
+            4..=5 => 1,
+            _ => 2,
+        };
+        let mut best: Vec<(usize, u32, &str)> = Vec::new();
+        let mut best_d = limit + 1;
+        for (term, df) in self.same_initial(word) {
+            let tlen = term.chars().count();
+            if tlen.abs_diff(len) > best_d.min(limit) || tlen < 3 {
+                continue;
+            }
+            if let Some(d) = distance(word, term, best_d.min(limit)) {
+                if d == 0 {
+                    continue;
+                }
+                if d < best_d {
+                    best_d = d;
+                    best.clear();
+                }
+                if d == best_d {
+                    best.push((d, *df, term));
+                }
+            }
+        }
+        best.sort_by(|a, b| b.1.cmp(&a.1).then(a.2.cmp(b.2)));
+        best.into_iter().take(max).map(|(_, _, t)| t.to_string()).collect()
+    }
+
+    /// Corrections for a half-typed last word that is the prefix of no
+    /// known word: known prefixes within one edit ("pasw" -> "passw").
+    pub fn prefix_corrections(&self, prefix: &str, max: usize) -> Vec<String> {
+        let len = prefix.chars().count();
+        if len < 4 {
+            return Vec::new();
+        }
+        let mut found: Vec<(u32, String)> = Vec::new();
+        for (term, df) in self.same_initial(prefix) {
+            // A letter missed (the commonest slip) or one mistyped.
+            for cut in [len + 1, len] {
+                let Some(p) = char_prefix(term, cut) else { continue };
+                if distance(prefix, p, 1) == Some(1) {
+                    match found.iter_mut().find(|(_, f)| f == p) {
+                        Some(f) => f.0 = f.0.max(*df),
+                        None => found.push((*df, p.to_string())),
+                    }
+                }
+            }
+        }
+        found.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.len().cmp(&a.1.len())).then(a.1.cmp(&b.1)));
+        found.into_iter().take(max).map(|(_, p)| p).collect()
+    }
+
+    /// The terms starting with the same letter as `word`.
+    fn same_initial<'a>(&'a self, word: &str) -> impl Iterator<Item = &'a (String, u32)> + 'a {
+        let first: String = word.chars().take(1).collect();
+        let start = self.terms.partition_point(|(t, _)| t.as_str() < first.as_str());
+        self.terms[start..].iter().take_while(move |(t, _)| t.starts_with(first.as_str()))
+    }
+}
+
+fn char_prefix(s: &str, chars: usize) -> Option<&str> {
+    match s.char_indices().nth(chars) {
+        Some((i, _)) => Some(&s[..i]),
+        None if s.chars().count() == chars => Some(s),
+        None => None,
+    }
+}
+
+/// Optimal-string-alignment edit distance (insertions, deletions,
+/// substitutions and adjacent transpositions), or None when it exceeds
+/// `max` (rows stop early once every cell is past the limit).
+pub fn distance(a: &str, b: &str, max: usize) -> Option<usize> {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > max {
+        return None;
+    }
+    let w = b.len() + 1;
+    let mut prev2 = vec![0usize; w];
+    let mut prev: Vec<usize> = (0..w).collect();
+    let mut cur = vec![0usize; w];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        let mut row_min = cur[0];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(prev2[j - 2] + 1);
+            }
+            cur[j] = v;
+            row_min = row_min.min(v);
+        }
+        if row_min > max {
+            return None;
+        }
+        std::mem::swap(&mut prev2, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    let d = prev[b.len()];
+    (d <= max).then_some(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vocab() -> Vocab {
+        let words = [
+            ("printer", 12),
+            ("printing", 9),
+            ("print", 5),
+            ("password", 20),
+            ("passcode", 2),
+            ("promethean", 2),
+            ("projector", 6),
+            ("jammed", 1),
+            ("scanner", 3),
+            ("scanned", 1),
+            ("the", 57),
+        ];
+        Vocab::new(words.iter().map(|(w, n)| (w.to_string(), *n)).collect(), 57)
+    }
+
+    #[test]
+    fn edit_distance_counts_transpositions_as_one() {
+        assert_eq!(distance("pritner", "printer", 2), Some(1));
+        assert_eq!(distance("pasword", "password", 2), Some(1));
+        assert_eq!(distance("abc", "abc", 0), Some(0));
+        assert_eq!(distance("kitten", "sitting", 3), Some(3));
+        assert_eq!(distance("kitten", "sitting", 2), None);
+        assert_eq!(distance("", "ab", 2), Some(2));
+        assert_eq!(distance("ünï", "uni", 2), Some(2));
+    }
+
+    #[test]
+    fn typos_are_corrected_to_the_closest_common_word() {
+        let v = vocab();
+        assert_eq!(v.corrections("pritner", 2), ["printer"]);
+        assert_eq!(v.corrections("pasword", 2), ["password"]);
+        assert_eq!(v.corrections("promethian", 2), ["promethean"]);
+        assert_eq!(v.corrections("projecter", 2), ["projector"]);
+        assert_eq!(v.corrections("scaner", 2), ["scanner"]);
+        assert!(v.corrections("xyzzyq", 2).is_empty());
+        assert!(v.corrections("thw", 2).is_empty(), "short words are left alone");
+    }
+
+    #[test]
+    fn prefixes_and_frequencies() {
+        let v = vocab();
+        assert!(v.has_prefix("prin") && !v.has_prefix("prx"));
+        assert_eq!(v.with_prefix("print").count(), 3);
+        assert_eq!(v.df("password"), 20);
+        assert_eq!(v.df("nope"), 0);
+        assert_eq!(v.prefix_df("print"), 12);
+        assert!(v.idf(1) > v.idf(50));
+        let fixed = v.prefix_corrections("pasw", 3);
+        assert!(!fixed.is_empty() && fixed.iter().all(|p| "password".starts_with(p.as_str())), "{fixed:?}");
+        assert_eq!(v.prefix_corrections("prjec", 1), ["projec"]);
+        assert!(v.prefix_corrections("prj", 3).is_empty(), "too short to guess");
+    }
+
+    #[test]
+    fn forms_are_real_endings_only() {
+        let v = Vocab::new(
+            [
+                "jam", "jams", "jammed", "jamming", "jamf", "january", "print", "printer", "printers",
+                "printing", "prints",
+            ]
+            .iter()
+            .map(|w| (w.to_string(), 1))
+            .collect(),
+            10,
+        );
+        assert_eq!(v.forms("jam", 10), ["jam", "jammed", "jamming", "jams"]);
+        assert_eq!(v.forms("print", 10), ["print", "printer", "printers", "printing", "prints"]);
+        assert!(v.forms("zzz", 10).is_empty());
+    }
+
+    #[test]
+    fn extra_words_join_without_counts() {
+        let v = vocab().with_extra(["wifi", "printer"].into_iter());
+        assert!(v.contains("wifi"));
+        assert_eq!(v.df("wifi"), 0);
+        assert_eq!(v.df("printer"), 12, "an existing count is kept");
+    }
+}

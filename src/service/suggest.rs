@@ -1,0 +1,358 @@
+//! Suggestions and knowledge-base search: the API the console calls on every
+//! keystroke and `ticket new` calls before logging. Candidates come from FTS5
+//! (capped, so the cost does not grow with the number of matches), then are
+//! re-ranked in Rust by how much of the question they answer, bm25,
+//! context and usefulness.
+
+use super::Desk;
+use crate::domain::{Article, ArticleStatus};
+use crate::search::matching::{coverage, FieldWords};
+use crate::search::query::Query;
+use crate::search::rank::{self, ArticleSignals, TicketSignals, MIN_COVERAGE};
+use crate::search::snippet::{self, Snippet};
+use crate::search::synonyms::Synonyms;
+use crate::search::vocab::Vocab;
+use crate::search::{ArticleScope, SuggestContext, Suggestion, SuggestionKind};
+use crate::store::{directory as dir, kb as rows, search as fts};
+use crate::{Error, Result};
+use rusqlite::Connection;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// Articles taken from FTS5 per pass before re-ranking.
+const ARTICLE_CANDIDATES: usize = 40;
+/// Solved tickets taken from FTS5 per pass before re-ranking.
+const TICKET_CANDIDATES: usize = 100;
+pub const MAX_LIMIT: usize = 100;
+/// Words of a snippet.
+const OPENING_WORDS: usize = 20;
+
+/// `store::search::generation` when the vocabulary was loaded.
+type Generation = i64;
+
+/// Articles kept analysed between keystrokes (about 10 KB each).
+const MAX_PREPARED: usize = 1000;
+
+/// Search state kept between keystrokes: the article vocabulary until the
+/// database changes, and articles already analysed for ranking (keyed by id
+/// and version, so an edit is never missed). Analysing candidates is most of
+/// the cost of a search (tokenizing Markdown bodies), and as someone types
+/// the same candidates come back keystroke after keystroke.
+#[derive(Clone, Default)]
+pub struct Cache {
+    inner: Rc<RefCell<CacheState>>,
+}
+
+#[derive(Default)]
+struct CacheState {
+    vocab: Option<(Generation, Rc<Vocab>)>,
+    articles: HashMap<(i64, i64), Rc<Prepared>>,
+}
+
+/// An article analysed for ranking and snippets.
+pub(crate) struct Prepared {
+    plain: String,
+    title: FieldWords,
+    tags: FieldWords,
+    category: FieldWords,
+    body: FieldWords,
+}
+
+impl Prepared {
+    fn new(a: &Article) -> Prepared {
+        let plain = snippet::plain_markdown(&a.body);
+        Prepared {
+            title: FieldWords::new(&a.title),
+            tags: FieldWords::new(&a.tags.join(", ")),
+            category: FieldWords::new(a.category.as_deref().unwrap_or("")),
+            body: FieldWords::new(&plain),
+            plain,
+        }
+    }
+}
+
+impl Cache {
+    pub(crate) fn vocab(&self, conn: &Connection) -> Result<Rc<Vocab>> {
+        let generation = fts::generation(conn)?;
+        if let Some((g, v)) = &self.inner.borrow().vocab {
+            if *g == generation {
+                return Ok(v.clone());
+            }
+        }
+        let (terms, docs) = fts::article_vocab(conn)?;
+        let vocab = Rc::new(Vocab::new(terms, docs).with_extra(Synonyms::builtin().words()));
+        self.inner.borrow_mut().vocab = Some((generation, vocab.clone()));
+        Ok(vocab)
+    }
+
+    fn prepared(&self, a: &Article) -> Rc<Prepared> {
+        let key = (a.id, a.version);
+        if let Some(p) = self.inner.borrow().articles.get(&key) {
+            return p.clone();
+        }
+        let p = Rc::new(Prepared::new(a));
+        let mut state = self.inner.borrow_mut();
+        if state.articles.len() >= MAX_PREPARED {
+            state.articles.clear();
+        }
+        state.articles.insert(key, p.clone());
+        p
+    }
+}
+
+/// An article found by a search, with why and how well it matched.
+#[derive(Debug, Clone)]
+pub struct ArticleHit {
+    pub article: Article,
+    pub score: f64,
+    /// Share of the question it answers (0-1).
+    pub coverage: f64,
+    pub snippet: Snippet,
+}
+
+fn check_limit(limit: usize) -> Result<usize> {
+    if limit == 0 || limit > MAX_LIMIT {
+        return Err(Error::invalid(format!("invalid limit {limit}: expected 1 to {MAX_LIMIT}")));
+    }
+    Ok(limit)
+}
+
+fn check_context(conn: &Connection, ctx: &SuggestContext) -> Result<SuggestContext> {
+    let school = match &ctx.school {
+        Some(code) if !code.trim().is_empty() => {
+            let s = dir::find_school(conn, code.trim())?.ok_or_else(|| {
+                Error::not_found(format!("school {} not found", code.trim().to_uppercase()))
+            })?;
+            Some(s.code)
+        }
+        _ => None,
+    };
+    let category = ctx.category.as_deref().map(str::trim).filter(|c| !c.is_empty()).map(str::to_lowercase);
+    Ok(SuggestContext { school, category })
+}
+
+/// Candidate articles for `q`: every known group first; when that finds
+/// few, any group too.
+fn article_candidates(conn: &Connection, q: &Query, statuses: &[ArticleStatus]) -> Result<HashMap<i64, f64>> {
+    let mut found: HashMap<i64, f64> = HashMap::new();
+    if q.has_several_known() {
+        if let Some(all) = q.fts_all(false) {
+            found.extend(fts::article_candidates(conn, &all, statuses, ARTICLE_CANDIDATES)?);
+        }
+    }
+    if found.len() < ARTICLE_CANDIDATES / 2 {
+        if let Some(any) = q.fts_any(false) {
+            // The forgiving pass scores every group, so its bm25 wins.
+            found.extend(fts::article_candidates(conn, &any, statuses, ARTICLE_CANDIDATES)?);
+        }
+    }
+    Ok(found)
+}
+
+pub(crate) fn rank_articles(
+    conn: &Connection,
+    cache: &Cache,
+    q: &Query,
+    scope: &ArticleScope,
+    ctx: &SuggestContext,
+    limit: usize,
+) -> Result<Vec<ArticleHit>> {
+    if q.is_empty() {
+        return Ok(Vec::new());
+    }
+    let found = article_candidates(conn, q, &scope.statuses)?;
+    let ids: Vec<i64> = found.keys().copied().collect();
+    let articles: Vec<Article> = rows::by_ids(conn, &ids)?
+        .into_iter()
+        .filter(|a| scope.audience.is_none_or(|x| x == a.audience))
+        .filter(|a| scope.category.is_none() || a.category == scope.category)
+        .collect();
+    let school_uses = match &ctx.school {
+        Some(code) => fts::school_uses(conn, code, &ids)?,
+        None => HashMap::new(),
+    };
+    let mut prepared = Vec::with_capacity(articles.len());
+    let mut signals = Vec::with_capacity(articles.len());
+    for a in &articles {
+        let p = cache.prepared(a);
+        let cov = coverage(q, &[(&p.title, 1.0), (&p.tags, 0.9), (&p.category, 0.5), (&p.body, 0.6)]);
+        signals.push(ArticleSignals {
+            coverage: cov,
+            bm25: found.get(&a.id).copied().unwrap_or(0.0).max(0.0),
+            school_uses: school_uses.get(&a.id).copied().unwrap_or(0),
+            category_match: ctx.category.is_some() && a.category == ctx.category,
+            uses: a.uses,
+            helpful: a.helpful,
+            not_helpful: a.not_helpful,
+        });
+        prepared.push(p);
+    }
+    let scores = rank::article_scores(&signals);
+    let mut order: Vec<usize> = (0..articles.len()).collect();
+    order.sort_by(|&x, &y| scores[y].total_cmp(&scores[x]).then(articles[x].id.cmp(&articles[y].id)));
+    order.truncate(limit);
+    Ok(order
+        .into_iter()
+        .map(|i| {
+            let a = &articles[i];
+            let plain = &prepared[i].plain;
+            let snippet = snippet::best(plain, q).unwrap_or_else(|| Snippet {
+                text: snippet::opening(plain, OPENING_WORDS),
+                highlights: vec![],
+            });
+            ArticleHit { article: a.clone(), score: scores[i], coverage: signals[i].coverage, snippet }
+        })
+        .collect())
+}
+
+fn rank_tickets(
+    conn: &Connection,
+    q: &Query,
+    ctx: &SuggestContext,
+    now: crate::domain::Timestamp,
+    limit: usize,
+) -> Result<Vec<Suggestion>> {
+    let mut ids: Vec<i64> = Vec::new();
+    if q.has_several_known() {
+        if let Some(all) = q.fts_all(true) {
+            ids = fts::ticket_candidates(conn, &all, TICKET_CANDIDATES)?;
+        }
+    }
+    if ids.len() < TICKET_CANDIDATES {
+        if let Some(any) = q.fts_any(true) {
+            for id in fts::ticket_candidates(conn, &any, TICKET_CANDIDATES)? {
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+        }
+    }
+    let mut scored: Vec<(f64, f64, fts::TicketHit)> = fts::ticket_hits(conn, &ids)?
+        .into_iter()
+        .map(|t| {
+            let cov = coverage(q, &[(&FieldWords::new(&t.subject), 1.0), (&FieldWords::new(&t.body), 0.7)]);
+            let signals = TicketSignals {
+                coverage: cov,
+                same_school: ctx.school.as_deref() == Some(t.school.as_str()),
+                category_match: ctx.category.is_some() && t.category == ctx.category,
+                age_days: t.resolved_at.map(|r| (now - r).num_hours() as f64 / 24.0).unwrap_or(365.0),
+            };
+            (rank::ticket_score(&signals), cov, t)
+        })
+        .filter(|(_, cov, _)| *cov >= MIN_COVERAGE)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.2.id.cmp(&a.2.id)));
+    scored.truncate(limit);
+    scored
+        .into_iter()
+        .map(|(score, _, t)| {
+            let snippet =
+                snippet::best(&t.body, q).or_else(|| snippet::best(&t.subject, q)).unwrap_or_else(|| {
+                    Snippet { text: snippet::opening(&t.body, OPENING_WORDS), highlights: vec![] }
+                });
+            Ok(Suggestion {
+                kind: SuggestionKind::Ticket,
+                id: t.id,
+                title: t.subject,
+                snippet,
+                score,
+                category: t.category,
+                audience: None,
+                status: t.status,
+                school: Some(t.school),
+                resolution: fts::resolution(conn, t.id)?,
+            })
+        })
+        .collect()
+}
+
+/// The suggestions for `text`: published articles (public and internal)
+/// and solved tickets, best first.
+fn suggest_with(
+    conn: &Connection,
+    cache: &Cache,
+    text: &str,
+    ctx: &SuggestContext,
+    now: crate::domain::Timestamp,
+    limit: usize,
+    as_you_type: bool,
+) -> Result<Vec<Suggestion>> {
+    let vocab = cache.vocab(conn)?;
+    let q = Query::parse(text, &vocab, Synonyms::builtin(), as_you_type);
+    if q.is_empty() {
+        return Ok(Vec::new());
+    }
+    let articles = rank_articles(conn, cache, &q, &ArticleScope::default(), ctx, limit)?;
+    let mut out: Vec<Suggestion> = articles
+        .into_iter()
+        .filter(|h| h.coverage >= MIN_COVERAGE)
+        .map(|h| Suggestion {
+            kind: SuggestionKind::Article,
+            id: h.article.id,
+            title: h.article.title,
+            snippet: h.snippet,
+            score: h.score,
+            category: h.article.category,
+            audience: Some(h.article.audience),
+            status: h.article.status.to_string(),
+            school: None,
+            resolution: None,
+        })
+        .collect();
+    out.extend(rank_tickets(conn, &q, ctx, now, limit)?);
+    out.sort_by(|a, b| b.score.total_cmp(&a.score));
+    out.truncate(limit);
+    Ok(out)
+}
+
+impl Desk {
+    /// The search cache (cheap to clone: it is shared).
+    pub(crate) fn search_cache(&self) -> Cache {
+        self.search_cache.clone()
+    }
+
+    /// Ranked answers for what someone is typing: published articles and
+    /// similar solved tickets. Cheap enough to call on every keystroke (the
+    /// last word counts as half-typed).
+    pub fn suggest(&self, text: &str, ctx: &SuggestContext, limit: usize) -> Result<Vec<Suggestion>> {
+        let limit = check_limit(limit)?;
+        let now = self.now();
+        self.read(|conn, _| {
+            let ctx = check_context(conn, ctx)?;
+            suggest_with(conn, &self.search_cache, text, &ctx, now, limit, true)
+        })
+    }
+
+    /// Suggestions for a finished text (a ticket's subject and body).
+    pub fn suggest_for_ticket(
+        &self,
+        text: &str,
+        ctx: &SuggestContext,
+        limit: usize,
+    ) -> Result<Vec<Suggestion>> {
+        let limit = check_limit(limit)?;
+        let now = self.now();
+        self.read(|conn, _| {
+            let ctx = check_context(conn, ctx)?;
+            suggest_with(conn, &self.search_cache, text, &ctx, now, limit, false)
+        })
+    }
+
+    /// Knowledge-base search over the articles in `scope`.
+    pub fn search_articles(
+        &self,
+        text: &str,
+        scope: &ArticleScope,
+        ctx: &SuggestContext,
+        limit: usize,
+    ) -> Result<Vec<ArticleHit>> {
+        let limit = check_limit(limit)?;
+        self.read(|conn, _| {
+            let ctx = check_context(conn, ctx)?;
+            let vocab = self.search_cache.vocab(conn)?;
+            let q = Query::parse(text, &vocab, Synonyms::builtin(), true);
+            rank_articles(conn, &self.search_cache, &q, scope, &ctx, limit)
+        })
+    }
+}

@@ -1,0 +1,135 @@
+//! Full-text queries (the FTS5 tables of migration 0002). MATCH expressions
+//! come only from `search::query`, which quotes every token.
+
+use super::from_opt_secs;
+use crate::domain::{ArticleStatus, Timestamp};
+use crate::Result;
+use rusqlite::{params, Connection, OptionalExtension};
+use std::collections::HashMap;
+
+/// The article vocabulary: (term, number of articles containing it), and
+/// the number of articles.
+pub fn article_vocab(conn: &Connection) -> Result<(Vec<(String, u32)>, u32)> {
+    let mut stmt = conn.prepare("SELECT term, doc FROM articles_vocab")?;
+    let terms = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    let docs = conn.query_row("SELECT count(*) FROM articles", [], |r| r.get(0))?;
+    Ok((terms, docs))
+}
+
+fn status_list(statuses: &[ArticleStatus]) -> String {
+    // From the enum, never from user text.
+    statuses.iter().map(|s| format!("'{}'", s.as_str())).collect::<Vec<_>>().join(", ")
+}
+
+/// The best `limit` articles for a MATCH expression with the given statuses,
+/// as (id, bm25) with bm25 made positive (higher is better). Title counts
+/// ten times the body, tags six, the category two.
+pub fn article_candidates(
+    conn: &Connection,
+    expr: &str,
+    statuses: &[ArticleStatus],
+    limit: usize,
+) -> Result<Vec<(i64, f64)>> {
+    let sql = format!(
+        "SELECT f.rowid, -bm25(articles_fts, 10.0, 6.0, 2.0, 1.0) AS score
+           FROM articles_fts f JOIN articles a ON a.id = f.rowid
+          WHERE articles_fts MATCH ?1 AND a.status IN ({})
+          ORDER BY score DESC LIMIT ?2",
+        status_list(statuses)
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params![expr, limit as i64], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The most recent `limit` resolved or closed tickets matching `expr`.
+/// Newest first and without bm25: ranking every match of a common word
+/// over a million tickets is what costs (FACTS.md); recent fixes are the
+/// likeliest to still apply, and the candidates are re-ranked in Rust.
+pub fn ticket_candidates(conn: &Connection, expr: &str, limit: usize) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT t.id FROM tickets_fts f JOIN tickets t ON t.id = f.rowid
+          WHERE tickets_fts MATCH ?1 AND t.status IN ('resolved', 'closed')
+          ORDER BY f.rowid DESC LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![expr, limit as i64], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// What ranking and showing a solved ticket needs.
+#[derive(Debug, Clone)]
+pub struct TicketHit {
+    pub id: i64,
+    pub subject: String,
+    pub body: String,
+    pub status: String,
+    pub school: String,
+    pub category: Option<String>,
+    pub resolved_at: Option<Timestamp>,
+}
+
+pub fn ticket_hits(conn: &Connection, ids: &[i64]) -> Result<Vec<TicketHit>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks = vec!["?"; ids.len()].join(", ");
+    let sql = format!(
+        "SELECT t.id, t.subject, t.body, t.status, s.code, t.category, COALESCE(t.resolved_at, t.closed_at)
+           FROM tickets t JOIN schools s ON s.id = t.school_id WHERE t.id IN ({marks})"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(ids), |r| {
+        Ok(TicketHit {
+            id: r.get(0)?,
+            subject: r.get(1)?,
+            body: r.get(2)?,
+            status: r.get(3)?,
+            school: r.get(4)?,
+            category: r.get(5)?,
+            resolved_at: from_opt_secs(r.get(6)?),
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The public reply that resolved a ticket (the last public reply before
+/// its last change to resolved; for a ticket closed without resolving, its
+/// last public reply). Internal notes are never returned.
+pub fn resolution(conn: &Connection, ticket_id: i64) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT body FROM events
+              WHERE ticket_id = ?1 AND kind = 'reply' AND internal = 0 AND body IS NOT NULL
+                AND id < COALESCE((SELECT max(id) FROM events WHERE ticket_id = ?1 AND kind = 'status'
+                                    AND new_value = 'resolved'), 9223372036854775807)
+              ORDER BY id DESC LIMIT 1",
+        )?
+        .query_row([ticket_id], |r| r.get(0))
+        .optional()?)
+}
+
+/// How often each article solved tickets of the school `code`.
+pub fn school_uses(conn: &Connection, code: &str, article_ids: &[i64]) -> Result<HashMap<i64, i64>> {
+    if article_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let marks = vec!["?"; article_ids.len()].join(", ");
+    let sql = format!(
+        "SELECT ta.article_id, count(*) FROM ticket_articles ta
+           JOIN tickets t ON t.id = ta.ticket_id JOIN schools s ON s.id = t.school_id
+          WHERE s.code = ? AND ta.article_id IN ({marks}) GROUP BY ta.article_id"
+    );
+    let mut args: Vec<rusqlite::types::Value> = vec![code.to_string().into()];
+    args.extend(article_ids.iter().map(|&id| id.into()));
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Changes whenever any article's text changes (kept by the triggers of
+/// migration 0002): a cached vocabulary is current while this is the same.
+pub fn generation(conn: &Connection) -> Result<i64> {
+    Ok(conn
+        .prepare_cached("SELECT generation FROM search_generation WHERE id = 1")?
+        .query_row([], |r| r.get(0))?)
+}
