@@ -5,7 +5,7 @@ mod audit;
 mod canned;
 mod directory;
 mod doctor;
-mod editor;
+pub mod editor;
 mod kb;
 mod kb_convert;
 pub mod markdown;

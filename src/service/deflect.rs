@@ -3,10 +3,10 @@
 
 use super::tickets::{self, Resolution};
 use super::{directory, Ctx, Desk};
-use crate::domain::{self, NewTicket, Ticket};
+use crate::domain::{self, EventKind, NewTicket, Ticket};
 use crate::search::{SuggestContext, Suggestion};
 use crate::store::directory as dir;
-use crate::Result;
+use crate::{Error, Result};
 use rusqlite::Connection;
 
 /// Suggestions shown when logging a ticket.
@@ -51,5 +51,54 @@ impl Desk {
             None => self.create_ticket(new)?,
         };
         Ok((ticket, suggestions))
+    }
+}
+
+/// What a ticket logged during a call is resolved with at first contact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FirstContact {
+    /// A published article: linked, its use counted, its summary sent.
+    Article(i64),
+    /// A similar solved ticket: its resolving public reply is sent again.
+    SolvedTicket(i64),
+}
+
+/// The public reply that resolved a ticket (never an internal note).
+fn resolving_reply(conn: &Connection, id: i64) -> Result<String> {
+    let t = crate::store::tickets::get(conn, id)?;
+    if t.status.is_active() {
+        return Err(Error::invalid(format!(
+            "ticket #{id} is {}: only a solved ticket's answer can be reused",
+            t.status
+        )));
+    }
+    crate::store::events::for_ticket(conn, id)?
+        .into_iter()
+        .rev()
+        .find(|e| e.kind == EventKind::Reply && !e.internal)
+        .and_then(|e| e.body)
+        .ok_or_else(|| Error::invalid(format!("ticket #{id} has no public reply to reuse")))
+}
+
+impl Desk {
+    /// Suggestions while a ticket is being typed (the last word counts as
+    /// half-typed), in the context of its requester's school and category.
+    pub fn suggest_for_new(&self, new: &NewTicket, limit: usize) -> Result<Vec<Suggestion>> {
+        let ctx = self.read(|conn, _| context_for(conn, new))?;
+        self.suggest(&format!("{}\n{}", new.subject, new.body), &ctx, limit)
+    }
+
+    /// Logs a ticket and resolves it at once, in one transaction.
+    pub fn log_resolved(&mut self, new: &NewTicket, with: FirstContact) -> Result<Ticket> {
+        self.write(|cx| match with {
+            FirstContact::Article(article) => create_resolved(cx, new, article),
+            FirstContact::SolvedTicket(source) => {
+                let message = resolving_reply(cx.tx, source)?;
+                let t = tickets::create(cx, new)?;
+                let note = format!("Resolved at first contact with the answer that solved #{source}.");
+                cx.event(t.id, EventKind::Note, true, Some(&note))?;
+                tickets::resolve(cx, t.id, &Resolution::message(message), None)
+            }
+        })
     }
 }

@@ -3,15 +3,13 @@
 //! tested without either.
 
 use super::action::{Action, Effect, LoadedTicket, TicketOp};
-use super::form::{Field, NewTicketForm};
+use super::form::NewTicketForm;
 use super::keymap::Mode;
 use super::layout;
-use super::prompt::{fuzzy_rank, PickItem, Picker, Prompt, PromptKind};
+use super::prompt::{fuzzy_rank, Picker, Prompt};
 use super::theme::Theme;
-use crate::domain::{
-    CannedSolution, QueueItem, SlaState, Status, Technician, Ticket, TicketDetail, TicketFilter, Tier,
-    Timestamp,
-};
+use super::ticket::{canned_items, tech_items};
+use crate::domain::{QueueItem, SlaState, Status, Technician, Ticket, TicketDetail, TicketFilter, Timestamp};
 use crossterm::event::{KeyCode, KeyEvent};
 
 /// How many queue rows the console loads at once.
@@ -99,34 +97,7 @@ impl TicketState {
     }
 }
 
-/// Choosing a canned solution for a ticket, with the reply it would send.
-pub struct CannedPicker {
-    pub picker: Picker,
-    pub solutions: Vec<CannedSolution>,
-    pub ticket_id: i64,
-    pub version: i64,
-    /// The ticket's category: its solutions are listed first.
-    pub category: Option<String>,
-    /// The rendered reply as (canned id, text), once loaded.
-    pub preview: Option<(i64, String)>,
-}
-
-impl CannedPicker {
-    pub fn current(&self) -> Option<&CannedSolution> {
-        let key = self.picker.current()?.key.parse::<i64>().ok()?;
-        self.solutions.iter().find(|c| c.id == key)
-    }
-
-    /// Asks for the preview of the highlighted solution if it is not shown.
-    fn preview_effect(&self) -> Vec<Effect> {
-        match self.current() {
-            Some(c) if self.preview.as_ref().map(|p| p.0) != Some(c.id) => {
-                vec![Effect::RenderCanned { ticket_id: self.ticket_id, canned_id: c.id }]
-            }
-            _ => Vec::new(),
-        }
-    }
-}
+pub use super::ticket::CannedPicker;
 
 /// What is drawn over the screen.
 pub enum Overlay {
@@ -239,11 +210,11 @@ impl App {
         self.queue.visible.get(self.queue.selected).map(|&i| &self.queue.items[i].ticket)
     }
 
-    fn info(&mut self, msg: impl Into<String>) {
+    pub(crate) fn info(&mut self, msg: impl Into<String>) {
         self.status = Some((msg.into(), false));
     }
 
-    fn error(&mut self, msg: impl Into<String>) {
+    pub(crate) fn error(&mut self, msg: impl Into<String>) {
         self.status = Some((msg.into(), true));
     }
 
@@ -422,11 +393,11 @@ impl App {
         }
     }
 
-    fn page(&self) -> isize {
+    pub(crate) fn page(&self) -> isize {
         layout::list_rows(self.size).max(1) as isize
     }
 
-    fn open_ticket(&mut self, id: i64) -> Vec<Effect> {
+    pub(crate) fn open_ticket(&mut self, id: i64) -> Vec<Effect> {
         let mut fx = Vec::new();
         if self.ticket.id != id {
             if self.screen == Screen::Ticket {
@@ -439,13 +410,13 @@ impl App {
         fx
     }
 
-    fn leave_ticket(&mut self) -> Vec<Effect> {
+    pub(crate) fn leave_ticket(&mut self) -> Vec<Effect> {
         self.screen = Screen::Queue;
         self.ticket.viewers.clear();
         vec![Effect::LeavePresence(self.ticket.id)]
     }
 
-    fn reload_queue(&mut self) -> Vec<Effect> {
+    pub(crate) fn reload_queue(&mut self) -> Vec<Effect> {
         self.queue.selected = 0;
         vec![Effect::LoadQueue(self.queue_filter())]
     }
@@ -535,231 +506,10 @@ impl App {
         }
         Vec::new()
     }
-
-    fn update_ticket(&mut self, action: Action) -> Vec<Effect> {
-        let Some(t) = self.ticket.detail.as_ref().map(|d| d.ticket.clone()) else {
-            return match action {
-                Action::Back => self.leave_ticket(),
-                _ => Vec::new(),
-            };
-        };
-        let op = |op| vec![Effect::Ticket { id: t.id, version: t.version, op }];
-        let prompt = |kind| Overlay::Prompt(Box::new(Prompt::new(kind, t.id, t.version, t.tier)));
-        match action {
-            Action::Back => return self.leave_ticket(),
-            Action::Up => self.ticket.scroll = self.ticket.scroll.saturating_sub(1),
-            Action::Down => self.ticket.scroll = self.ticket.scroll.saturating_add(1),
-            Action::PageUp => self.ticket.scroll = self.ticket.scroll.saturating_sub(self.page() as u16),
-            Action::PageDown => self.ticket.scroll = self.ticket.scroll.saturating_add(self.page() as u16),
-            Action::Top => self.ticket.scroll = 0,
-            Action::Bottom => self.ticket.scroll = u16::MAX,
-            Action::Scroll(n) => {
-                self.ticket.scroll = (self.ticket.scroll as i32 + n as i32).clamp(0, u16::MAX as i32) as u16
-            }
-            Action::Take => return op(TicketOp::Take),
-            Action::Reopen if t.status == Status::Pending => return op(TicketOp::Resume),
-            Action::Reopen => return op(TicketOp::Reopen),
-            Action::Pending => self.overlay = prompt(PromptKind::Pending),
-            Action::Canned => {
-                self.overlay = Overlay::Canned(Box::new(CannedPicker {
-                    picker: Picker::new(format!("Canned solution for #{}", t.id), Vec::new()),
-                    solutions: Vec::new(),
-                    ticket_id: t.id,
-                    version: t.version,
-                    category: t.category.clone(),
-                    preview: None,
-                }));
-                return vec![Effect::LoadCanned];
-            }
-            Action::Close => return op(TicketOp::Close),
-            Action::Reply => self.overlay = prompt(PromptKind::Reply),
-            Action::Note => self.overlay = prompt(PromptKind::Note),
-            Action::Resolve => self.overlay = prompt(PromptKind::Resolve),
-            Action::Escalate => match t.tier {
-                Tier::Three => self.error(format!("#{} is already at tier 3", t.id)),
-                tier => {
-                    self.overlay = prompt(PromptKind::Escalate(
-                        Tier::from_number(tier.number() + 1).unwrap_or(Tier::Three),
-                    ))
-                }
-            },
-            Action::Handback => match t.tier {
-                Tier::One => self.error(format!("#{} is already at tier 1", t.id)),
-                tier => {
-                    self.overlay = prompt(PromptKind::Handback(
-                        Tier::from_number(tier.number() - 1).unwrap_or(Tier::One),
-                    ))
-                }
-            },
-            Action::Assign => {
-                self.overlay = Overlay::Assign(
-                    Picker::new(format!("Assign #{} to", t.id), tech_items(&self.techs)),
-                    t.id,
-                    t.version,
-                );
-                return vec![Effect::LoadTechs];
-            }
-            Action::NewTicket => return self.start_form(),
-            _ => {}
-        }
-        Vec::new()
-    }
-
-    fn update_prompt(&mut self, action: Action) -> Vec<Effect> {
-        let Overlay::Prompt(p) = &mut self.overlay else { return Vec::new() };
-        match action {
-            Action::Back => self.overlay = Overlay::None,
-            Action::Cycle => p.cycle_tier(),
-            Action::Input(key) => {
-                p.editor.input(key);
-            }
-            Action::Submit => {
-                let text = p.text();
-                if text.is_empty() {
-                    let field = p.kind.field();
-                    self.error(format!("{field} must not be empty"));
-                    return Vec::new();
-                }
-                let op = match p.kind {
-                    PromptKind::Reply => TicketOp::Reply(text),
-                    PromptKind::Note => TicketOp::Note(text),
-                    PromptKind::Resolve => TicketOp::Resolve(text),
-                    PromptKind::Pending => TicketOp::Pending(text),
-                    PromptKind::Escalate(tier) => TicketOp::Escalate(tier, text),
-                    PromptKind::Handback(tier) => TicketOp::Handback(tier, text),
-                };
-                // The prompt stays open until the operation succeeds, so a
-                // refused write (conflict, permission) loses no typing.
-                return vec![Effect::Ticket { id: p.ticket_id, version: p.version, op }];
-            }
-            _ => {}
-        }
-        Vec::new()
-    }
-
-    fn update_picker(&mut self, action: Action) -> Vec<Effect> {
-        if let Overlay::Canned(c) = &mut self.overlay {
-            let (id, version) = (c.ticket_id, c.version);
-            let apply = |c: &CannedPicker, resolve: bool| match c.current() {
-                Some(s) => vec![Effect::Ticket {
-                    id,
-                    version,
-                    op: TicketOp::ApplyCanned { canned_id: s.id, resolve },
-                }],
-                None => Vec::new(),
-            };
-            return match action {
-                Action::Back => {
-                    self.overlay = Overlay::None;
-                    Vec::new()
-                }
-                Action::Up | Action::Down => {
-                    c.picker.move_by(if matches!(action, Action::Up) { -1 } else { 1 });
-                    c.preview_effect()
-                }
-                Action::Input(key) if edit_line(&mut c.picker.filter, key) => {
-                    c.picker.refilter();
-                    c.preview_effect()
-                }
-                Action::Submit => apply(c, false),
-                Action::SubmitResolve => apply(c, true),
-                _ => Vec::new(),
-            };
-        }
-        let Overlay::Assign(picker, id, version) = &mut self.overlay else { return Vec::new() };
-        match action {
-            Action::Back => self.overlay = Overlay::None,
-            Action::Up => picker.move_by(-1),
-            Action::Down => picker.move_by(1),
-            Action::Input(key) if edit_line(&mut picker.filter, key) => picker.refilter(),
-            Action::Submit => {
-                if let Some(item) = picker.current() {
-                    return vec![Effect::Ticket {
-                        id: *id,
-                        version: *version,
-                        op: TicketOp::Assign(item.key.clone()),
-                    }];
-                }
-            }
-            _ => {}
-        }
-        Vec::new()
-    }
-
-    fn start_form(&mut self) -> Vec<Effect> {
-        self.screen = Screen::NewTicket;
-        self.form = Some(NewTicketForm::new(self.people.clone().unwrap_or_default()));
-        if self.people.is_none() {
-            vec![Effect::LoadRequesters]
-        } else {
-            Vec::new()
-        }
-    }
-
-    fn update_form(&mut self, action: Action) -> Vec<Effect> {
-        let Some(form) = &mut self.form else {
-            self.screen = Screen::Queue;
-            return Vec::new();
-        };
-        match action {
-            Action::Back => {
-                self.form = None;
-                self.screen = if self.ticket.detail.is_some() { Screen::Ticket } else { Screen::Queue };
-            }
-            Action::NextField => form.next_field(true),
-            Action::PrevField => form.next_field(false),
-            Action::Submit => return vec![Effect::CreateTicket(form.to_new_ticket())],
-            Action::Input(key) => match (form.focus, key.code) {
-                (Field::Priority | Field::Source, KeyCode::Left) => form.cycle(false),
-                (Field::Priority | Field::Source, KeyCode::Right | KeyCode::Char(' ')) => form.cycle(true),
-                (Field::Requester, KeyCode::Up) => form.move_match(-1),
-                (Field::Requester, KeyCode::Down) => form.move_match(1),
-                (Field::Body, _) => {
-                    form.body.input(key);
-                }
-                (_, KeyCode::Enter) => form.next_field(true),
-                (Field::Requester, _) => {
-                    form.requester.input(key);
-                    form.refresh_matches();
-                }
-                _ => {
-                    if let Some(editor) = form.editor_mut() {
-                        editor.input(key);
-                    }
-                }
-            },
-            _ => {}
-        }
-        Vec::new()
-    }
-}
-
-/// The ticket's own category first, then the most used: the likely answer
-/// is at the top before anything is typed.
-fn canned_items(solutions: &[CannedSolution], category: Option<&str>) -> Vec<PickItem> {
-    let mut sorted: Vec<&CannedSolution> = solutions.iter().collect();
-    sorted.sort_by_key(|c| (c.category.as_deref() != category, std::cmp::Reverse(c.uses), c.title.clone()));
-    sorted
-        .into_iter()
-        .map(|c| PickItem {
-            key: c.id.to_string(),
-            label: format!("{} [{}]", c.title, c.category.as_deref().unwrap_or("-")),
-        })
-        .collect()
-}
-
-fn tech_items(techs: &[Technician]) -> Vec<PickItem> {
-    techs
-        .iter()
-        .map(|t| PickItem {
-            key: t.login.clone(),
-            label: format!("{} ({}) tier {}{}", t.name, t.login, t.tier, if t.lead { ", lead" } else { "" }),
-        })
-        .collect()
 }
 
 /// Line editing for small single-line fields held as a String.
-fn edit_line(text: &mut String, key: KeyEvent) -> bool {
+pub(crate) fn edit_line(text: &mut String, key: KeyEvent) -> bool {
     match key.code {
         KeyCode::Char(c) if !key.modifiers.contains(crossterm::event::KeyModifiers::CONTROL) => {
             text.push(c);

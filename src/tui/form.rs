@@ -2,8 +2,11 @@
 //! requester (fuzzy pick from known people, or a new email), subject, body,
 //! priority, category and source.
 
+use super::action::{Action, Effect};
+use super::app::Screen;
 use super::prompt::fuzzy_rank;
 use crate::domain::{NewTicket, Priority, Source};
+use crossterm::event::KeyCode;
 use ratatui_textarea::TextArea;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -195,6 +198,55 @@ impl NewTicketForm {
             source: Some(self.source),
             keep: false,
         }
+    }
+}
+
+impl super::app::App {
+    pub(crate) fn start_form(&mut self) -> Vec<Effect> {
+        self.screen = Screen::NewTicket;
+        self.form = Some(NewTicketForm::new(self.people.clone().unwrap_or_default()));
+        if self.people.is_none() {
+            vec![Effect::LoadRequesters]
+        } else {
+            Vec::new()
+        }
+    }
+
+    pub(crate) fn update_form(&mut self, action: Action) -> Vec<Effect> {
+        let Some(form) = &mut self.form else {
+            self.screen = Screen::Queue;
+            return Vec::new();
+        };
+        match action {
+            Action::Back => {
+                self.form = None;
+                self.screen = if self.ticket.detail.is_some() { Screen::Ticket } else { Screen::Queue };
+            }
+            Action::NextField => form.next_field(true),
+            Action::PrevField => form.next_field(false),
+            Action::Submit => return vec![Effect::CreateTicket(form.to_new_ticket())],
+            Action::Input(key) => match (form.focus, key.code) {
+                (Field::Priority | Field::Source, KeyCode::Left) => form.cycle(false),
+                (Field::Priority | Field::Source, KeyCode::Right | KeyCode::Char(' ')) => form.cycle(true),
+                (Field::Requester, KeyCode::Up) => form.move_match(-1),
+                (Field::Requester, KeyCode::Down) => form.move_match(1),
+                (Field::Body, _) => {
+                    form.body.input(key);
+                }
+                (_, KeyCode::Enter) => form.next_field(true),
+                (Field::Requester, _) => {
+                    form.requester.input(key);
+                    form.refresh_matches();
+                }
+                _ => {
+                    if let Some(editor) = form.editor_mut() {
+                        editor.input(key);
+                    }
+                }
+            },
+            _ => {}
+        }
+        Vec::new()
     }
 }
 

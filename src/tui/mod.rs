@@ -14,6 +14,7 @@ pub mod layout;
 pub mod prompt;
 pub mod runner;
 pub mod theme;
+pub mod ticket;
 pub mod view;
 
 use crate::service::Desk;

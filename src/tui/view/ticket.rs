@@ -122,7 +122,7 @@ fn event_title(e: &Event) -> String {
         EventKind::Escalated => format!("ESCALATED tier {old} → {new} by {who}"),
         EventKind::HandedBack => format!("HANDED BACK tier {old} → {new} by {who}"),
         EventKind::StatusChanged => format!("Status {old} → {new} by {who}"),
-                EventKind::ArticleLinked => format!("Article #{new} linked by {who}"),
+        EventKind::ArticleLinked => format!("Article #{new} linked by {who}"),
         EventKind::ArticleCreated => format!("Article #{new} written from this ticket by {who}"),
         EventKind::CannedApplied => format!("Canned solution used by {who}"),
         EventKind::SlaBreached => "SLA BREACHED".to_string(),

@@ -1,0 +1,212 @@
+//! The ticket screen's keys: actions on the open ticket, the text prompts
+//! (reply, note, reasons) and the pickers (assign, canned solution).
+
+use super::action::{Action, Effect, TicketOp};
+use super::app::{edit_line, App, Overlay};
+use super::prompt::{PickItem, Picker, Prompt, PromptKind};
+use crate::domain::{CannedSolution, Status, Technician, Tier};
+
+/// Choosing a canned solution for a ticket, with the reply it would send.
+pub struct CannedPicker {
+    pub picker: Picker,
+    pub solutions: Vec<CannedSolution>,
+    pub ticket_id: i64,
+    pub version: i64,
+    /// The ticket's category: its solutions are listed first.
+    pub category: Option<String>,
+    /// The rendered reply as (canned id, text), once loaded.
+    pub preview: Option<(i64, String)>,
+}
+
+impl CannedPicker {
+    pub fn current(&self) -> Option<&CannedSolution> {
+        let key = self.picker.current()?.key.parse::<i64>().ok()?;
+        self.solutions.iter().find(|c| c.id == key)
+    }
+
+    /// Asks for the preview of the highlighted solution if it is not shown.
+    pub(crate) fn preview_effect(&self) -> Vec<Effect> {
+        match self.current() {
+            Some(c) if self.preview.as_ref().map(|p| p.0) != Some(c.id) => {
+                vec![Effect::RenderCanned { ticket_id: self.ticket_id, canned_id: c.id }]
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl App {
+    pub(crate) fn update_ticket(&mut self, action: Action) -> Vec<Effect> {
+        let Some(t) = self.ticket.detail.as_ref().map(|d| d.ticket.clone()) else {
+            return match action {
+                Action::Back => self.leave_ticket(),
+                _ => Vec::new(),
+            };
+        };
+        let op = |op| vec![Effect::Ticket { id: t.id, version: t.version, op }];
+        let prompt = |kind| Overlay::Prompt(Box::new(Prompt::new(kind, t.id, t.version, t.tier)));
+        match action {
+            Action::Back => return self.leave_ticket(),
+            Action::Up => self.ticket.scroll = self.ticket.scroll.saturating_sub(1),
+            Action::Down => self.ticket.scroll = self.ticket.scroll.saturating_add(1),
+            Action::PageUp => self.ticket.scroll = self.ticket.scroll.saturating_sub(self.page() as u16),
+            Action::PageDown => self.ticket.scroll = self.ticket.scroll.saturating_add(self.page() as u16),
+            Action::Top => self.ticket.scroll = 0,
+            Action::Bottom => self.ticket.scroll = u16::MAX,
+            Action::Scroll(n) => {
+                self.ticket.scroll = (self.ticket.scroll as i32 + n as i32).clamp(0, u16::MAX as i32) as u16
+            }
+            Action::Take => return op(TicketOp::Take),
+            Action::Reopen if t.status == Status::Pending => return op(TicketOp::Resume),
+            Action::Reopen => return op(TicketOp::Reopen),
+            Action::Pending => self.overlay = prompt(PromptKind::Pending),
+            Action::Canned => {
+                self.overlay = Overlay::Canned(Box::new(CannedPicker {
+                    picker: Picker::new(format!("Canned solution for #{}", t.id), Vec::new()),
+                    solutions: Vec::new(),
+                    ticket_id: t.id,
+                    version: t.version,
+                    category: t.category.clone(),
+                    preview: None,
+                }));
+                return vec![Effect::LoadCanned];
+            }
+            Action::Close => return op(TicketOp::Close),
+            Action::Reply => self.overlay = prompt(PromptKind::Reply),
+            Action::Note => self.overlay = prompt(PromptKind::Note),
+            Action::Resolve => self.overlay = prompt(PromptKind::Resolve),
+            Action::Escalate => match t.tier {
+                Tier::Three => self.error(format!("#{} is already at tier 3", t.id)),
+                tier => {
+                    self.overlay = prompt(PromptKind::Escalate(
+                        Tier::from_number(tier.number() + 1).unwrap_or(Tier::Three),
+                    ))
+                }
+            },
+            Action::Handback => match t.tier {
+                Tier::One => self.error(format!("#{} is already at tier 1", t.id)),
+                tier => {
+                    self.overlay = prompt(PromptKind::Handback(
+                        Tier::from_number(tier.number() - 1).unwrap_or(Tier::One),
+                    ))
+                }
+            },
+            Action::Assign => {
+                self.overlay = Overlay::Assign(
+                    Picker::new(format!("Assign #{} to", t.id), tech_items(&self.techs)),
+                    t.id,
+                    t.version,
+                );
+                return vec![Effect::LoadTechs];
+            }
+            Action::NewTicket => return self.start_form(),
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    pub(crate) fn update_prompt(&mut self, action: Action) -> Vec<Effect> {
+        let Overlay::Prompt(p) = &mut self.overlay else { return Vec::new() };
+        match action {
+            Action::Back => self.overlay = Overlay::None,
+            Action::Cycle => p.cycle_tier(),
+            Action::Input(key) => {
+                p.editor.input(key);
+            }
+            Action::Submit => {
+                let text = p.text();
+                if text.is_empty() {
+                    let field = p.kind.field();
+                    self.error(format!("{field} must not be empty"));
+                    return Vec::new();
+                }
+                let op = match p.kind {
+                    PromptKind::Reply => TicketOp::Reply(text),
+                    PromptKind::Note => TicketOp::Note(text),
+                    PromptKind::Resolve => TicketOp::Resolve(text),
+                    PromptKind::Pending => TicketOp::Pending(text),
+                    PromptKind::Escalate(tier) => TicketOp::Escalate(tier, text),
+                    PromptKind::Handback(tier) => TicketOp::Handback(tier, text),
+                };
+                // The prompt stays open until the operation succeeds, so a
+                // refused write (conflict, permission) loses no typing.
+                return vec![Effect::Ticket { id: p.ticket_id, version: p.version, op }];
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    pub(crate) fn update_picker(&mut self, action: Action) -> Vec<Effect> {
+        if let Overlay::Canned(c) = &mut self.overlay {
+            let (id, version) = (c.ticket_id, c.version);
+            let apply = |c: &CannedPicker, resolve: bool| match c.current() {
+                Some(s) => vec![Effect::Ticket {
+                    id,
+                    version,
+                    op: TicketOp::ApplyCanned { canned_id: s.id, resolve },
+                }],
+                None => Vec::new(),
+            };
+            return match action {
+                Action::Back => {
+                    self.overlay = Overlay::None;
+                    Vec::new()
+                }
+                Action::Up | Action::Down => {
+                    c.picker.move_by(if matches!(action, Action::Up) { -1 } else { 1 });
+                    c.preview_effect()
+                }
+                Action::Input(key) if edit_line(&mut c.picker.filter, key) => {
+                    c.picker.refilter();
+                    c.preview_effect()
+                }
+                Action::Submit => apply(c, false),
+                Action::SubmitResolve => apply(c, true),
+                _ => Vec::new(),
+            };
+        }
+        let Overlay::Assign(picker, id, version) = &mut self.overlay else { return Vec::new() };
+        match action {
+            Action::Back => self.overlay = Overlay::None,
+            Action::Up => picker.move_by(-1),
+            Action::Down => picker.move_by(1),
+            Action::Input(key) if edit_line(&mut picker.filter, key) => picker.refilter(),
+            Action::Submit => {
+                if let Some(item) = picker.current() {
+                    return vec![Effect::Ticket {
+                        id: *id,
+                        version: *version,
+                        op: TicketOp::Assign(item.key.clone()),
+                    }];
+                }
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+}
+
+/// The ticket's own category first, then the most used: the likely answer
+/// is at the top before anything is typed.
+pub(crate) fn canned_items(solutions: &[CannedSolution], category: Option<&str>) -> Vec<PickItem> {
+    let mut sorted: Vec<&CannedSolution> = solutions.iter().collect();
+    sorted.sort_by_key(|c| (c.category.as_deref() != category, std::cmp::Reverse(c.uses), c.title.clone()));
+    sorted
+        .into_iter()
+        .map(|c| PickItem {
+            key: c.id.to_string(),
+            label: format!("{} [{}]", c.title, c.category.as_deref().unwrap_or("-")),
+        })
+        .collect()
+}
+
+pub(crate) fn tech_items(techs: &[Technician]) -> Vec<PickItem> {
+    techs
+        .iter()
+        .map(|t| PickItem {
+            key: t.login.clone(),
+            label: format!("{} ({}) tier {}{}", t.name, t.login, t.tier, if t.lead { ", lead" } else { "" }),
+        })
+        .collect()
+}
