@@ -61,14 +61,16 @@ fn a_technicians_morning_in_the_console() {
     t.keys(&["Escape"]);
     t.wait_for("Enter open", 5);
 
-    // Log a new ticket while on the phone, then resolve it.
+    // Log a new ticket while on the phone; a suggestion answers it, and
+    // picking it resolves the ticket at first contact.
     t.keys(&["n"]);
     t.wait_for("Requester", 5);
     t.text("hughes");
     t.wait_for("r.hughes@stbedes.sch.uk", 5);
-    t.keys(&["Tab", "Tab"]).text("Can't log in to the staff room PC");
-    t.keys(&["Tab"]).text("Says the trust relationship failed");
-    t.keys(&["C-s"]);
+    t.keys(&["Tab", "Tab"]).text("pritner jamed in staff room");
+    t.keys(&["Tab"]).text("says paper jam in tray 2");
+    t.wait_for("KB#1 Clearing a paper jam", 5);
+    t.keys(&["C-r"]);
     let screen = t.wait_for("Logged #", 5);
     let new_id: i64 = screen
         .split("Logged #")
@@ -76,9 +78,7 @@ fn a_technicians_morning_in_the_console() {
         .and_then(|s| s.split_whitespace().next())
         .and_then(|s| s.parse().ok())
         .expect("the status line names the new ticket");
-    t.keys(&["s"]).text("Rejoined the PC to the domain; please log in again");
-    t.keys(&["C-s"]);
-    t.wait_for(&format!("#{new_id} resolved"), 5);
+    t.wait_for("Article #1 linked", 5);
     t.keys(&["q", "q"]);
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
     while !t.exited() && std::time::Instant::now() < deadline {
@@ -105,8 +105,11 @@ fn a_technicians_morning_in_the_console() {
     assert!(reply["body"].as_str().unwrap().contains("Kind regards"), "the rendered reply was sent: {reply}");
     let n = env.json(&["ticket", "show", &new_id.to_string()]);
     assert_eq!(n["requester"], "r.hughes@stbedes.sch.uk");
-    assert_eq!(n["subject"], "Can't log in to the staff room PC");
+    assert_eq!(n["subject"], "pritner jamed in staff room");
     assert_eq!(n["status"], "resolved");
+    let linked =
+        n["events"].as_array().unwrap().iter().any(|e| e["kind"] == "article" && e["new_value"] == "1");
+    assert!(linked, "resolved with the suggested article: {n}");
 }
 
 #[test]
@@ -187,4 +190,30 @@ fn two_technicians_on_one_ticket_see_each_other() {
         assert!(std::time::Instant::now() < deadline, "presence did not clear:\n{}", lead.screen());
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
+}
+
+#[test]
+fn an_article_is_edited_in_the_editor_with_the_terminal_handed_over() {
+    let env = demo_env();
+    // A stand-in editor: appends a line to the file it is given.
+    let editor = env.dir.path().join("editor.sh");
+    std::fs::write(&editor, "#!/bin/sh\nprintf '\\nChecked in the e2e test.\\n' >> \"$1\"\n").unwrap();
+    std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let vars = env.vars();
+    let mut vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let editor_path = editor.display().to_string();
+    vars.push(("EDITOR", &editor_path));
+    let bin = assert_cmd::cargo::cargo_bin("deskside");
+    let t = Tmux::start(&[bin.to_str().unwrap()], &vars, (120, 40));
+    t.wait_for("Enter open", 10);
+    t.keys(&["k", "/"]).text("paper jam");
+    t.wait_for("Clearing a paper jam", 5);
+    t.keys(&["Enter", "Enter"]);
+    t.wait_for("Article #1", 5);
+    t.keys(&["e"]);
+    t.wait_for("Article #1 saved", 5);
+    // The console is back and drawn, with the edit in the article.
+    t.wait_for("Checked in the e2e test.", 5);
+    let a = env.json(&["kb", "show", "1"]);
+    assert!(a["body"].as_str().unwrap().contains("Checked in the e2e test."), "{a}");
 }

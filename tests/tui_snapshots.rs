@@ -205,3 +205,38 @@ fn canned_picker_with_preview() {
         snap("canned_picker", &c);
     }
 }
+
+#[test]
+fn knowledge_base_search_with_preview() {
+    for size in SIZES {
+        let mut c = Console::new(size, true);
+        c.key(KeyCode::Char('k')).key(KeyCode::Char('/')).text("smartbord");
+        snap("kb_search", &c);
+    }
+}
+
+#[test]
+fn knowledge_base_article() {
+    for size in SIZES {
+        let mut c = Console::new(size, true);
+        c.key(KeyCode::Char('k'))
+            .key(KeyCode::Char('/'))
+            .text("paper jam")
+            .key(KeyCode::Enter)
+            .key(KeyCode::Enter);
+        snap("kb_article", &c);
+    }
+}
+
+#[test]
+fn new_ticket_with_live_suggestions() {
+    for size in SIZES {
+        let mut c = Console::new(size, true);
+        c.key(KeyCode::Char('n'))
+            .text("hughes")
+            .key(KeyCode::Tab)
+            .key(KeyCode::Tab)
+            .text("pritner jamed in staff room");
+        snap("new_ticket_suggestions", &c);
+    }
+}

@@ -386,3 +386,113 @@ fn an_open_ticket_says_so_and_shows_who_else_has_it() {
     assert!(app.ticket.viewers.is_empty());
     assert!(app.update(Action::Heartbeat).is_empty(), "no beats from the queue");
 }
+
+fn article(id: i64, title: &str, category: &str) -> deskside::domain::Article {
+    deskside::domain::Article {
+        id,
+        title: title.into(),
+        category: Some(category.into()),
+        tags: vec![],
+        status: deskside::domain::ArticleStatus::Draft,
+        audience: deskside::domain::Audience::Public,
+        author: None,
+        views: 0,
+        uses: 0,
+        helpful: 0,
+        not_helpful: 0,
+        created_at: now(),
+        updated_at: now(),
+        published_at: None,
+        source_ticket: None,
+        updated_by: None,
+        version: 2,
+        body: "## Fix\n1. Open the tray".into(),
+    }
+}
+
+#[test]
+fn the_knowledge_base_browses_searches_opens_and_publishes() {
+    let mut app = app();
+    let fx = press(&mut app, KeyCode::Char('k'));
+    assert_eq!(fx, [Effect::LoadArticles { query: String::new(), category: None }]);
+    app.update(Action::ArticlesLoaded(
+        String::new(),
+        vec![article(1, "Paper jam", "printing"), article(2, "Join staff wifi", "network")],
+    ));
+    assert_eq!(app.kb.categories, ["network", "printing"]);
+    let fx = press(&mut app, KeyCode::Tab);
+    assert_eq!(fx, [Effect::LoadArticles { query: String::new(), category: Some("network".into()) }]);
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "wfi");
+    let fx = press(&mut app, KeyCode::Char('x'));
+    assert_eq!(fx, [Effect::LoadArticles { query: "wfix".into(), category: Some("network".into()) }]);
+    // Results for an older search are dropped.
+    app.update(Action::ArticlesLoaded("wfi".into(), vec![article(9, "Stale", "network")]));
+    assert!(app.kb.articles.iter().all(|a| a.id != 9));
+    app.update(Action::ArticlesLoaded("wfix".into(), vec![article(2, "Join staff wifi", "network")]));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(press(&mut app, KeyCode::Enter), [Effect::ViewArticle(2)]);
+    assert_eq!(press(&mut app, KeyCode::Char('P')), [Effect::PublishArticle { id: 2, version: 2 }]);
+    assert_eq!(press(&mut app, KeyCode::Char('e')), [Effect::EditArticle { id: 2, version: 2 }]);
+    assert_eq!(press(&mut app, KeyCode::Char('+')), [Effect::RateArticle { id: 2, helpful: true }]);
+    press(&mut app, KeyCode::Esc);
+    assert!(app.kb.open.is_none());
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.screen, Screen::Queue);
+}
+
+#[test]
+fn the_form_suggests_as_you_type_and_resolves_at_first_contact() {
+    use deskside::search::{Suggestion, SuggestionKind};
+    let mut app = app();
+    press(&mut app, KeyCode::Char('n'));
+    app.update(Action::RequestersLoaded(vec![("r.hughes@stbedes.sch.uk".into(), "Rachel Hughes".into())]));
+    type_text(&mut app, "hughes");
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "pritne");
+    let fx = press(&mut app, KeyCode::Char('r'));
+    let [Effect::Suggest(new)] = &fx[..] else { panic!("each keystroke searches: {fx:?}") };
+    assert_eq!(new.subject, "pritner");
+    let found = |kind, id| Suggestion {
+        kind,
+        id,
+        title: format!("answer {id}"),
+        snippet: Default::default(),
+        score: 1.0,
+        category: None,
+        audience: None,
+        status: "published".into(),
+        school: None,
+        resolution: None,
+    };
+    app.update(Action::SuggestionsLoaded("pritne\n".into(), vec![found(SuggestionKind::Article, 99)]));
+    assert!(app.form.as_ref().unwrap().suggestions.is_empty(), "stale suggestions are dropped");
+    let key = "pritner\n".to_string();
+    app.update(Action::SuggestionsLoaded(
+        key,
+        vec![found(SuggestionKind::Article, 1), found(SuggestionKind::Ticket, 76)],
+    ));
+    press_mod(&mut app, KeyCode::Char('n'), KeyModifiers::CONTROL);
+    let fx = press_mod(&mut app, KeyCode::Char('r'), KeyModifiers::CONTROL);
+    let [Effect::CreateResolved(new, with)] = &fx[..] else {
+        panic!("expected a first-contact resolution: {fx:?}")
+    };
+    assert_eq!(*with, deskside::service::deflect::FirstContact::SolvedTicket(76));
+    assert_eq!(new.requester, "r.hughes@stbedes.sch.uk");
+}
+
+#[test]
+fn only_a_resolved_ticket_becomes_an_article() {
+    let mut app = app();
+    let id = open_first(&mut app);
+    assert!(press(&mut app, KeyCode::Char('A')).is_empty());
+    assert!(app.status.as_ref().unwrap().0.contains("resolve it before"));
+    let mut t = app.ticket.detail.as_ref().unwrap().ticket.clone();
+    t.status = Status::Resolved;
+    app.update(Action::TicketLoaded(Box::new(LoadedTicket {
+        detail: TicketDetail { ticket: t, events: vec![] },
+        sla: None,
+    })));
+    assert_eq!(press(&mut app, KeyCode::Char('A')), [Effect::ToArticle(id)]);
+}

@@ -4,9 +4,11 @@
 //! back as actions.
 
 use crate::domain::{
-    CannedSolution, NewTicket, QueueItem, SlaState, Technician, Ticket, TicketDetail, TicketFilter, Tier,
-    Timestamp,
+    Article, CannedSolution, NewTicket, QueueItem, SlaState, Technician, Ticket, TicketDetail, TicketFilter,
+    Tier, Timestamp,
 };
+use crate::search::Suggestion;
+use crate::service::deflect::FirstContact;
 use crossterm::event::KeyEvent;
 
 #[derive(Debug, Clone)]
@@ -69,6 +71,26 @@ pub enum Action {
     Close,
     /// Log a new ticket (the form for phone calls).
     NewTicket,
+    /// Open the knowledge base: browse, search, read, edit, publish, rate.
+    KnowledgeBase,
+    /// Turn the resolved ticket into a draft article.
+    ToArticle,
+    /// Knowledge base: next category (all, then each category).
+    CycleCategory,
+    /// Knowledge base: edit the article in $EDITOR.
+    EditArticle,
+    /// Knowledge base: publish the article (tier 2/3 and leads).
+    Publish,
+    /// Knowledge base: the article helped.
+    RateHelpful,
+    /// Knowledge base: the article did not help.
+    RateUnhelpful,
+    /// New-ticket form: highlight the next suggested answer.
+    NextSuggestion,
+    /// New-ticket form: highlight the previous suggested answer.
+    PrevSuggestion,
+    /// New-ticket form: log the ticket resolved with the highlighted answer.
+    ResolveWithSuggestion,
     /// In a form: move to the next field.
     NextField,
     /// In a form: move to the previous field.
@@ -91,6 +113,12 @@ pub enum Action {
     CannedLoaded(Vec<CannedSolution>),
     /// Rendered: the canned solution (id) as it would be sent on the ticket.
     CannedPreview(i64, String),
+    /// Suggested answers for the form's text (the text they were for).
+    SuggestionsLoaded(String, Vec<Suggestion>),
+    /// Articles for the knowledge-base screen (the search they were for).
+    ArticlesLoaded(String, Vec<Article>),
+    /// An article changed or was opened (its latest state).
+    ArticleChanged(Box<Article>, String),
     /// Loaded: the technicians (for the assign picker).
     TechsLoaded(Vec<Technician>),
     /// Loaded: known requesters (for the new-ticket form), as (email, name).
@@ -169,4 +197,30 @@ pub enum Effect {
         op: TicketOp,
     },
     CreateTicket(NewTicket),
+    /// Suggested answers for what is typed in the form.
+    Suggest(NewTicket),
+    /// Log the ticket resolved at first contact.
+    CreateResolved(NewTicket, FirstContact),
+    /// Articles matching a search (all articles when empty) in a category.
+    LoadArticles {
+        query: String,
+        category: Option<String>,
+    },
+    /// Open an article (counts a view).
+    ViewArticle(i64),
+    /// Edit an article in $EDITOR: the loop suspends the terminal for it.
+    EditArticle {
+        id: i64,
+        version: i64,
+    },
+    PublishArticle {
+        id: i64,
+        version: i64,
+    },
+    RateArticle {
+        id: i64,
+        helpful: bool,
+    },
+    /// Draft an article from a resolved ticket.
+    ToArticle(i64),
 }

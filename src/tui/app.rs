@@ -4,6 +4,7 @@
 
 use super::action::{Action, Effect, LoadedTicket, TicketOp};
 use super::form::NewTicketForm;
+use super::kb::KbState;
 use super::keymap::Mode;
 use super::layout;
 use super::prompt::{fuzzy_rank, Picker, Prompt};
@@ -20,6 +21,7 @@ pub enum Screen {
     Queue,
     Ticket,
     NewTicket,
+    Kb,
 }
 
 /// Whose tickets the queue shows.
@@ -119,6 +121,7 @@ pub struct App {
     pub queue: QueueState,
     pub ticket: TicketState,
     pub form: Option<NewTicketForm>,
+    pub kb: KbState,
     pub techs: Vec<Technician>,
     pub schools: Vec<String>,
     pub people: Option<Vec<(String, String)>>,
@@ -153,6 +156,7 @@ impl App {
             },
             ticket: TicketState::new(0),
             form: None,
+            kb: KbState::default(),
             techs: Vec::new(),
             schools: Vec::new(),
             people: None,
@@ -179,12 +183,20 @@ impl App {
             Overlay::Help => Mode::Help,
             Overlay::Prompt(_) => Mode::Prompt,
             Overlay::Assign(..) | Overlay::Canned(_) => Mode::Picker,
-            Overlay::None => match self.screen {
-                Screen::Queue if self.queue.filtering => Mode::QueueFilter,
-                Screen::Queue => Mode::Queue,
-                Screen::Ticket => Mode::Ticket,
-                Screen::NewTicket => Mode::NewTicket,
-            },
+            Overlay::None => self.screen_mode(),
+        }
+    }
+
+    /// The key table of the screen itself, ignoring any overlay.
+    pub fn screen_mode(&self) -> Mode {
+        match self.screen {
+            Screen::Queue if self.queue.filtering => Mode::QueueFilter,
+            Screen::Queue => Mode::Queue,
+            Screen::Ticket => Mode::Ticket,
+            Screen::NewTicket => Mode::NewTicket,
+            Screen::Kb if self.kb.open.is_some() => Mode::Article,
+            Screen::Kb if self.kb.searching => Mode::KbSearch,
+            Screen::Kb => Mode::Kb,
         }
     }
 
@@ -280,6 +292,20 @@ impl App {
                 }
                 Vec::new()
             }
+            Action::ArticlesLoaded(query, articles) => {
+                self.articles_loaded(query, articles);
+                Vec::new()
+            }
+            Action::ArticleChanged(article, msg) => {
+                self.article_changed(*article, msg);
+                Vec::new()
+            }
+            Action::SuggestionsLoaded(text, suggestions) => {
+                if let Some(form) = &mut self.form {
+                    form.suggestions_loaded(&text, suggestions);
+                }
+                Vec::new()
+            }
             Action::CannedPreview(id, text) => {
                 if let Overlay::Canned(c) = &mut self.overlay {
                     c.preview = Some((id, text));
@@ -345,6 +371,9 @@ impl App {
                 Mode::Queue => self.update_queue(other),
                 Mode::Ticket => self.update_ticket(other),
                 Mode::NewTicket => self.update_form(other),
+                Mode::Kb => self.update_kb(other),
+                Mode::KbSearch => self.update_kb_search(other),
+                Mode::Article => self.update_article(other),
             },
         }
     }
@@ -479,6 +508,7 @@ impl App {
                 }
             }
             Action::NewTicket => return self.start_form(),
+            Action::KnowledgeBase => return self.start_kb(),
             Action::Back if !self.queue.filter.is_empty() => {
                 self.queue.filter.clear();
                 self.refilter();

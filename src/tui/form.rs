@@ -6,6 +6,8 @@ use super::action::{Action, Effect};
 use super::app::Screen;
 use super::prompt::fuzzy_rank;
 use crate::domain::{NewTicket, Priority, Source};
+use crate::search::{Suggestion, SuggestionKind};
+use crate::service::deflect::FirstContact;
 use crossterm::event::KeyCode;
 use ratatui_textarea::TextArea;
 
@@ -58,6 +60,16 @@ pub struct NewTicketForm {
     /// Indices into `people` matching the requester field, best first.
     pub matches: Vec<usize>,
     pub match_selected: usize,
+    /// Answers that may already exist for what is typed, best first.
+    pub suggestions: Vec<Suggestion>,
+    pub suggestion_selected: usize,
+    /// The text the suggestions were asked for (see `suggest_key`).
+    pub suggested_for: String,
+}
+
+/// What suggestions are searched for: the subject and the details.
+pub fn suggest_key(new: &NewTicket) -> String {
+    format!("{}\n{}", new.subject, new.body)
 }
 
 fn line_editor(placeholder: &str) -> TextArea<'static> {
@@ -85,6 +97,44 @@ impl NewTicketForm {
             people,
             matches: Vec::new(),
             match_selected: 0,
+            suggestions: Vec::new(),
+            suggestion_selected: 0,
+            suggested_for: String::new(),
+        }
+    }
+
+    /// A search for the current text, unless it was already asked for.
+    fn suggest_effect(&mut self) -> Vec<Effect> {
+        let new = self.to_new_ticket();
+        let key = suggest_key(&new);
+        if key == self.suggested_for {
+            return Vec::new();
+        }
+        self.suggested_for = key;
+        if new.subject.is_empty() && new.body.is_empty() {
+            self.suggestions.clear();
+            return Vec::new();
+        }
+        vec![Effect::Suggest(new)]
+    }
+
+    /// Suggestions arrive for the text they were asked for; stale ones
+    /// (the technician typed on) are dropped.
+    pub fn suggestions_loaded(&mut self, key: &str, suggestions: Vec<Suggestion>) {
+        if key == self.suggested_for {
+            self.suggestions = suggestions;
+            self.suggestion_selected = 0;
+        }
+    }
+
+    pub fn selected_suggestion(&self) -> Option<&Suggestion> {
+        self.suggestions.get(self.suggestion_selected)
+    }
+
+    fn move_suggestion(&mut self, delta: isize) {
+        let n = self.suggestions.len() as isize;
+        if n > 0 {
+            self.suggestion_selected = (self.suggestion_selected as isize + delta).rem_euclid(n) as usize;
         }
     }
 
@@ -225,6 +275,19 @@ impl super::app::App {
             Action::NextField => form.next_field(true),
             Action::PrevField => form.next_field(false),
             Action::Submit => return vec![Effect::CreateTicket(form.to_new_ticket())],
+            Action::NextSuggestion => form.move_suggestion(1),
+            Action::PrevSuggestion => form.move_suggestion(-1),
+            Action::ResolveWithSuggestion => {
+                let Some(s) = form.selected_suggestion() else {
+                    self.error("no suggested answer to resolve with: type the subject or details first");
+                    return Vec::new();
+                };
+                let with = match s.kind {
+                    SuggestionKind::Article => FirstContact::Article(s.id),
+                    SuggestionKind::Ticket => FirstContact::SolvedTicket(s.id),
+                };
+                return vec![Effect::CreateResolved(form.to_new_ticket(), with)];
+            }
             Action::Input(key) => match (form.focus, key.code) {
                 (Field::Priority | Field::Source, KeyCode::Left) => form.cycle(false),
                 (Field::Priority | Field::Source, KeyCode::Right | KeyCode::Char(' ')) => form.cycle(true),
@@ -232,6 +295,7 @@ impl super::app::App {
                 (Field::Requester, KeyCode::Down) => form.move_match(1),
                 (Field::Body, _) => {
                     form.body.input(key);
+                    return form.suggest_effect();
                 }
                 (_, KeyCode::Enter) => form.next_field(true),
                 (Field::Requester, _) => {
@@ -242,6 +306,7 @@ impl super::app::App {
                     if let Some(editor) = form.editor_mut() {
                         editor.input(key);
                     }
+                    return form.suggest_effect();
                 }
             },
             _ => {}

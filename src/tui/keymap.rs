@@ -8,6 +8,9 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     Queue,
+    Kb,
+    KbSearch,
+    Article,
     QueueFilter,
     Ticket,
     NewTicket,
@@ -68,6 +71,7 @@ pub static QUEUE: &[Binding] = &[
     b(&[C('b')], "b", "only breaching tickets", Action::ToggleBreaching),
     b(&[C('t')], "t", "take the selected ticket", Action::Take),
     b(&[C('n')], "n", "new ticket (phone call)", Action::NewTicket),
+    b(&[C('k')], "k", "knowledge base", Action::KnowledgeBase),
     b(&[C('r'), Ctrl('r')], "r", "refresh", Action::Refresh),
     b(&[C('?')], "?", "help", Action::ToggleHelp),
     b(&[C('q'), Ctrl('c')], "q", "quit", Action::Quit),
@@ -85,6 +89,7 @@ pub static TICKET: &[Binding] = &[
     b(&[C('p')], "p", "pending: ask the requester (clock stops)", Action::Pending),
     b(&[C('o')], "o", "reopen, or off hold when pending", Action::Reopen),
     b(&[C('x')], "x", "close", Action::Close),
+    b(&[C('A')], "A", "turn into a draft article", Action::ToArticle),
     b(&[C('n')], "n", "new ticket", Action::NewTicket),
     b(&[Ctrl('r')], "Ctrl-R", "refresh", Action::Refresh),
     b(&[X(Esc), C('q'), X(Left)], "Esc q", "back to the queue", Action::Back),
@@ -104,6 +109,9 @@ pub static NEW_TICKET: &[Binding] = &[
     b(&[X(Tab)], "Tab", "next field (accepts the highlighted requester)", Action::NextField),
     b(&[X(BackTab)], "Shift-Tab", "previous field", Action::PrevField),
     b(&[Ctrl('s')], "Ctrl-S", "log the ticket", Action::Submit),
+    b(&[Ctrl('n')], "Ctrl-N", "next suggested answer", Action::NextSuggestion),
+    b(&[Ctrl('p')], "Ctrl-P", "previous suggested answer", Action::PrevSuggestion),
+    b(&[Ctrl('r')], "Ctrl-R", "log it resolved with the highlighted answer", Action::ResolveWithSuggestion),
     b(&[X(Esc)], "Esc", "cancel", Action::Back),
     b(&[X(F(1))], "F1", "help", Action::ToggleHelp),
     b(&[Ctrl('c')], "Ctrl-C", "quit", Action::Quit),
@@ -125,6 +133,37 @@ pub static PICKER: &[Binding] = &[
     b(&[Ctrl('c')], "Ctrl-C", "quit", Action::Quit),
 ];
 
+pub static KB: &[Binding] = &[
+    b(&[X(Enter), C('l'), X(Right)], "Enter", "read the article", Action::Open),
+    b(&[C('/')], "/", "search as you type", Action::StartFilter),
+    b(&[X(Tab)], "Tab", "next category", Action::CycleCategory),
+    b(&[C('e')], "e", "edit in $EDITOR", Action::EditArticle),
+    b(&[C('P')], "P", "publish", Action::Publish),
+    b(&[C('+')], "+", "helpful", Action::RateHelpful),
+    b(&[C('-')], "-", "not helpful", Action::RateUnhelpful),
+    b(&[X(Esc), C('q')], "Esc q", "back to the queue", Action::Back),
+    b(&[C('?')], "?", "help", Action::ToggleHelp),
+    b(&[Ctrl('c')], "Ctrl-C", "quit", Action::Quit),
+];
+
+pub static KB_SEARCH: &[Binding] = &[
+    b(&[X(Enter)], "Enter", "keep the results", Action::Submit),
+    b(&[X(Esc)], "Esc", "clear the search", Action::Back),
+    b(&[X(Up)], "↑", "previous", Action::Up),
+    b(&[X(Down)], "↓", "next", Action::Down),
+    b(&[Ctrl('c')], "Ctrl-C", "quit", Action::Quit),
+];
+
+pub static ARTICLE: &[Binding] = &[
+    b(&[C('e')], "e", "edit in $EDITOR", Action::EditArticle),
+    b(&[C('P')], "P", "publish", Action::Publish),
+    b(&[C('+')], "+", "helpful", Action::RateHelpful),
+    b(&[C('-')], "-", "not helpful", Action::RateUnhelpful),
+    b(&[X(Esc), C('q'), X(Left)], "Esc q", "back to the list", Action::Back),
+    b(&[C('?')], "?", "help", Action::ToggleHelp),
+    b(&[Ctrl('c')], "Ctrl-C", "quit", Action::Quit),
+];
+
 pub static HELP: &[Binding] = &[
     b(&[C('?'), X(Esc), C('q'), X(F(1))], "? Esc", "close help", Action::ToggleHelp),
     b(&[Ctrl('c')], "Ctrl-C", "quit", Action::Quit),
@@ -134,6 +173,9 @@ pub static HELP: &[Binding] = &[
 pub fn bindings(mode: Mode) -> Vec<&'static Binding> {
     let specific: &'static [Binding] = match mode {
         Mode::Queue => QUEUE,
+        Mode::Kb => KB,
+        Mode::KbSearch => KB_SEARCH,
+        Mode::Article => ARTICLE,
         Mode::QueueFilter => QUEUE_FILTER,
         Mode::Ticket => TICKET,
         Mode::NewTicket => NEW_TICKET,
@@ -142,7 +184,7 @@ pub fn bindings(mode: Mode) -> Vec<&'static Binding> {
         Mode::Help => HELP,
     };
     let mut all: Vec<&'static Binding> = specific.iter().collect();
-    if matches!(mode, Mode::Queue | Mode::Ticket) {
+    if matches!(mode, Mode::Queue | Mode::Ticket | Mode::Kb | Mode::Article) {
         all.extend(MOVE.iter());
     }
     all
@@ -150,7 +192,7 @@ pub fn bindings(mode: Mode) -> Vec<&'static Binding> {
 
 /// Modes where unbound keys are text for the focused field.
 fn takes_text(mode: Mode) -> bool {
-    matches!(mode, Mode::QueueFilter | Mode::NewTicket | Mode::Prompt | Mode::Picker)
+    matches!(mode, Mode::QueueFilter | Mode::KbSearch | Mode::NewTicket | Mode::Prompt | Mode::Picker)
 }
 
 /// The action for a key press in `mode`, if any.
@@ -190,9 +232,17 @@ mod tests {
 
     #[test]
     fn no_key_is_bound_twice_in_a_mode() {
-        for mode in
-            [Mode::Queue, Mode::QueueFilter, Mode::Ticket, Mode::NewTicket, Mode::Prompt, Mode::Picker]
-        {
+        for mode in [
+            Mode::Queue,
+            Mode::QueueFilter,
+            Mode::Ticket,
+            Mode::NewTicket,
+            Mode::Prompt,
+            Mode::Picker,
+            Mode::Kb,
+            Mode::KbSearch,
+            Mode::Article,
+        ] {
             let mut seen = Vec::new();
             for b in bindings(mode) {
                 for k in b.keys {

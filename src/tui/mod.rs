@@ -9,6 +9,7 @@
 pub mod action;
 pub mod app;
 pub mod form;
+pub mod kb;
 pub mod keymap;
 pub mod layout;
 pub mod prompt;
@@ -74,7 +75,17 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, desk: &mut Desk, app: &mu
             return Ok(());
         }
         if let Some(effect) = pending.pop_front() {
-            if let Some(outcome) = runner::run(desk, effect) {
+            // Only the latest search matters while someone is typing.
+            if matches!(effect, Effect::Suggest(_)) && pending.iter().any(|e| matches!(e, Effect::Suggest(_)))
+            {
+                continue;
+            }
+            let outcome = if matches!(effect, Effect::EditArticle { .. }) {
+                suspended(terminal, || runner::run(desk, effect))?
+            } else {
+                runner::run(desk, effect)
+            };
+            if let Some(outcome) = outcome {
                 pending.extend(app.update(outcome));
             }
             continue;
@@ -102,6 +113,18 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, desk: &mut Desk, app: &mu
             }
         }
     }
+}
+
+/// Hands the terminal to another program ($EDITOR) and takes it back.
+fn suspended<T>(terminal: &mut ratatui::DefaultTerminal, f: impl FnOnce() -> T) -> Result<T> {
+    use crossterm::{event::EnableMouseCapture, terminal::EnterAlternateScreen};
+    restore_terminal();
+    let out = f();
+    let back = crossterm::terminal::enable_raw_mode()
+        .and_then(|()| crossterm::execute!(std::io::stdout(), EnterAlternateScreen, EnableMouseCapture))
+        .and_then(|()| terminal.clear());
+    back.map_err(|e| Error::runtime(format!("terminal: {e}")))?;
+    Ok(out)
 }
 
 /// A terminal event as an action for the current mode.

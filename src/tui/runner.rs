@@ -2,7 +2,10 @@
 //! an `Action` for `App::update`.
 
 use super::action::{Action, Effect, LoadedTicket, TicketOp};
-use crate::domain::{QueueItem, TicketFilter};
+use crate::domain::{Article, ArticleFilter, ArticleStatus, QueueItem, TicketFilter};
+use crate::search::{ArticleScope, SuggestContext};
+use crate::service::convert::ToArticle;
+use crate::service::kb::ArticleEdit;
 use crate::service::sla::QueueOptions;
 use crate::service::tickets::{Resolution, Visibility};
 use crate::service::Desk;
@@ -27,6 +30,30 @@ pub fn run(desk: &mut Desk, effect: Effect) -> Option<Action> {
             .requesters(None)
             .map(|r| Action::RequestersLoaded(r.into_iter().map(|r| (r.email, r.name)).collect())),
         Effect::CreateTicket(new) => desk.create_ticket(&new).map(|t| Action::TicketCreated(Box::new(t))),
+        Effect::Suggest(new) => desk
+            .suggest_for_new(&new, FORM_SUGGESTIONS)
+            .map(|list| Action::SuggestionsLoaded(super::form::suggest_key(&new), list)),
+        Effect::CreateResolved(new, with) => {
+            desk.log_resolved(&new, with).map(|t| Action::TicketCreated(Box::new(t)))
+        }
+        Effect::LoadArticles { query, category } => {
+            load_articles(desk, &query, category).map(|a| Action::ArticlesLoaded(query, a))
+        }
+        Effect::ViewArticle(id) => {
+            desk.view_article(id).map(|a| Action::ArticleChanged(Box::new(a), String::new()))
+        }
+        Effect::PublishArticle { id, version } => desk
+            .publish_article(id, Some(version))
+            .map(|a| Action::ArticleChanged(Box::new(a), format!("Article #{id} published"))),
+        Effect::RateArticle { id, helpful } => desk.rate_article(id, helpful).map(|a| {
+            let how = if helpful { "helpful" } else { "not helpful" };
+            Action::ArticleChanged(Box::new(a), format!("Article #{id} rated {how}"))
+        }),
+        Effect::EditArticle { id, version } => edit_article(desk, id, version, crate::cli::editor::edit),
+        Effect::ToArticle(ticket) => desk.ticket_to_article(ticket, &ToArticle::default()).map(|a| {
+            let msg = format!("Draft article #{} written from #{ticket}: k opens the knowledge base", a.id);
+            Action::ArticleChanged(Box::new(a), msg)
+        }),
         Effect::Ticket { id, version, op } => ticket_op(desk, id, version, op),
         Effect::Presence(id) => {
             desk.presence_beat(id).and_then(|()| desk.others_viewing(id)).map(|who| Action::Viewers(id, who))
@@ -37,6 +64,43 @@ pub fn run(desk: &mut Desk, effect: Effect) -> Option<Action> {
         }
     };
     Some(result.unwrap_or_else(|e| Action::Failed(e.to_string())))
+}
+
+/// How many answers the new-ticket form shows.
+const FORM_SUGGESTIONS: usize = 6;
+
+/// The knowledge-base list: drafts and published articles, searched when
+/// there is a query (best first), else listed.
+fn load_articles(desk: &Desk, query: &str, category: Option<String>) -> crate::Result<Vec<Article>> {
+    if query.trim().is_empty() {
+        let filter = ArticleFilter { category, limit: Some(ARTICLE_LIMIT), ..ArticleFilter::default() };
+        return desk.articles(&filter);
+    }
+    let scope = ArticleScope {
+        statuses: vec![ArticleStatus::Draft, ArticleStatus::Published],
+        audience: None,
+        category,
+    };
+    let hits = desk.search_articles(query, &scope, &SuggestContext::default(), 50)?;
+    Ok(hits.into_iter().map(|h| h.article).collect())
+}
+
+const ARTICLE_LIMIT: usize = 500;
+
+/// Edits an article's body with `editor` (the loop suspends the terminal
+/// around this); an unchanged body writes nothing.
+pub fn edit_article(
+    desk: &mut Desk,
+    id: i64,
+    version: i64,
+    editor: impl FnOnce(&str) -> crate::Result<String>,
+) -> crate::Result<Action> {
+    let article = desk.article(id)?;
+    let body = editor(&article.body)?;
+    let edit = ArticleEdit { body: Some(body), ..ArticleEdit::default() };
+    let (a, changed) = desk.edit_article(id, &edit, Some(version))?;
+    let msg = if changed { format!("Article #{id} saved") } else { format!("Article #{id} unchanged") };
+    Ok(Action::ArticleChanged(Box::new(a), msg))
 }
 
 /// Active work comes ordered by SLA urgency; views that include resolved

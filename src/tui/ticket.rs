@@ -100,6 +100,9 @@ impl App {
                 return vec![Effect::LoadTechs];
             }
             Action::NewTicket => return self.start_form(),
+            Action::ToArticle if t.status.is_active() => self
+                .error(format!("#{} is {}: resolve it before writing it up as an article", t.id, t.status)),
+            Action::ToArticle => return vec![Effect::ToArticle(t.id)],
             _ => {}
         }
         Vec::new()

@@ -1,5 +1,7 @@
 //! The new-ticket form, with the requester matches under the first field.
 
+use crate::domain::Audience;
+use crate::search::SuggestionKind;
 use crate::text::safe;
 use crate::tui::app::App;
 use crate::tui::form::{Field, NewTicketForm};
@@ -14,14 +16,26 @@ pub struct NewTicketView;
 impl NewTicketView {
     pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
         let Some(form) = &app.form else { return };
-        let [left, right] = if area.width >= 100 {
-            Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(area)
+        if area.width >= 100 {
+            let [left, right] =
+                Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(area);
+            Self::fields(frame, left, app, form);
+            if form.focus == Field::Requester || form.suggestions.is_empty() {
+                let [top, bottom] =
+                    Layout::vertical([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(right);
+                Self::matches(frame, top, app, form);
+                Self::suggestions(frame, bottom, app, form);
+            } else {
+                Self::suggestions(frame, right, app, form);
+            }
         } else {
-            [area, Rect { width: 0, ..area }]
-        };
-        Self::fields(frame, left, app, form);
-        if right.width > 0 {
-            Self::matches(frame, right, app, form);
+            let rows =
+                if form.suggestions.is_empty() { 0 } else { (form.suggestions.len() as u16 + 2).min(7) };
+            let [top, bottom] = Layout::vertical([Constraint::Min(10), Constraint::Length(rows)]).areas(area);
+            Self::fields(frame, top, app, form);
+            if rows > 0 {
+                Self::suggestions(frame, bottom, app, form);
+            }
         }
     }
 
@@ -72,6 +86,49 @@ impl NewTicketView {
         spans.push(Span::raw("  Category: "));
         spans.push(Span::styled(if cat.is_empty() { "-".to_string() } else { safe(&cat, false) }, cat_style));
         frame.render_widget(Paragraph::new(Line::from(spans)), choices);
+    }
+
+    /// Answers that may already exist, updated as the technician types;
+    /// Ctrl-R logs the ticket resolved with the highlighted one.
+    fn suggestions(frame: &mut Frame<'_>, area: Rect, app: &App, form: &NewTicketForm) {
+        let th = &app.theme;
+        let block = Block::new()
+            .borders(Borders::LEFT | Borders::TOP)
+            .border_style(th.border())
+            .title(Span::styled(" Might already be answered ", th.dim()));
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        if form.suggestions.is_empty() {
+            let hint = "Suggestions from the knowledge base and solved tickets appear as you type.";
+            frame.render_widget(
+                Paragraph::new(Span::styled(hint, th.dim())).wrap(ratatui::widgets::Wrap { trim: true }),
+                inner,
+            );
+            return;
+        }
+        let wide = inner.height as usize >= form.suggestions.len() * 2;
+        let mut lines = Vec::new();
+        for (i, s) in form.suggestions.iter().enumerate() {
+            let tag = match s.kind {
+                SuggestionKind::Article if s.audience == Some(Audience::Internal) => {
+                    format!("KB#{} internal", s.id)
+                }
+                SuggestionKind::Article => format!("KB#{}", s.id),
+                SuggestionKind::Ticket => format!("solved #{}", s.id),
+            };
+            let style =
+                if i == form.suggestion_selected { th.selected() } else { ratatui::style::Style::new() };
+            let width = inner.width.saturating_sub(tag.chars().count() as u16 + 3) as usize;
+            lines.push(Line::from(vec![
+                Span::styled(format!("{tag} "), th.key()),
+                Span::styled(crate::tui::view::fit(&s.title, width), style),
+            ]));
+            if wide {
+                let snippet = crate::tui::view::fit(&s.snippet.text, inner.width.saturating_sub(2) as usize);
+                lines.push(Line::from(Span::styled(format!("  {snippet}"), th.dim())));
+            }
+        }
+        frame.render_widget(Paragraph::new(lines), inner);
     }
 
     /// Known requesters matching what was typed, beside the form.

@@ -2,6 +2,7 @@
 //! database, no mutation.
 
 mod form;
+mod kb;
 mod overlay;
 mod queue;
 mod ticket;
@@ -23,6 +24,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         Screen::Queue => queue::QueueView::draw(frame, areas.main, app),
         Screen::Ticket => ticket::TicketView::draw(frame, areas.main, app),
         Screen::NewTicket => form::NewTicketView::draw(frame, areas.main, app),
+        Screen::Kb => kb::KbView::draw(frame, areas.main, app),
     }
     draw_status(frame, areas.status, app);
     draw_hints(frame, areas.hints, app);
@@ -35,6 +37,10 @@ fn draw_title(frame: &mut Frame<'_>, area: Rect, app: &App) {
         Screen::Queue => "Queue".to_string(),
         Screen::Ticket => format!("Ticket #{}", app.ticket.id),
         Screen::NewTicket => "New ticket".to_string(),
+        Screen::Kb => match &app.kb.open {
+            Some(a) => format!("Article #{}", a.id),
+            None => "Knowledge base".to_string(),
+        },
     };
     let who = format!("{} · tier {}{}", app.me.login, app.me.tier, if app.me.lead { " lead" } else { "" });
     let left = Line::from(vec![

@@ -2,7 +2,7 @@
 
 use crate::text::safe;
 use crate::tui::app::{App, CannedPicker, Overlay};
-use crate::tui::keymap::{self, Mode};
+use crate::tui::keymap;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
@@ -116,11 +116,7 @@ fn canned(frame: &mut Frame<'_>, area: Rect, app: &App, c: &CannedPicker) {
 /// The keys of the screen under the help box, from the keymap itself.
 fn help(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let th = &app.theme;
-    let under = match app.screen {
-        crate::tui::app::Screen::Queue => Mode::Queue,
-        crate::tui::app::Screen::Ticket => Mode::Ticket,
-        crate::tui::app::Screen::NewTicket => Mode::NewTicket,
-    };
+    let under = app.screen_mode();
     let bindings = keymap::bindings(under);
     let height = (bindings.len() as u16 + 2).min(area.height);
     let box_area = centered(area, 64, height);

@@ -1,0 +1,110 @@
+//! The knowledge base: the list (searched or by category) with a preview,
+//! or one article being read.
+
+use super::fit;
+use crate::domain::{Article, ArticleStatus, Audience};
+use crate::text::safe;
+use crate::tui::app::App;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::Frame;
+
+pub struct KbView;
+
+impl KbView {
+    pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
+        if let Some(a) = &app.kb.open {
+            return Self::article(frame, area, app, a);
+        }
+        let th = &app.theme;
+        let [bar, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
+        let cat = app.kb.category.as_deref().unwrap_or("all categories");
+        let mut spans = vec![Span::styled("Search: ", th.dim())];
+        spans.push(Span::styled(safe(&app.kb.query, false), th.key()));
+        if app.kb.searching {
+            spans.push(Span::styled("▏", th.key()));
+        }
+        spans.push(Span::styled(format!("   {cat} · {} articles", app.kb.articles.len()), th.dim()));
+        frame.render_widget(Paragraph::new(Line::from(spans)), bar);
+        let [list, preview] = if rest.width >= 100 {
+            Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(rest)
+        } else {
+            Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(rest)
+        };
+        let rows = list.height as usize;
+        let offset = crate::tui::layout::list_offset(app.kb.selected, rows);
+        let mut lines = Vec::new();
+        if !app.kb.loaded {
+            lines.push(Line::from(Span::styled("Loading…", th.dim())));
+        } else if app.kb.articles.is_empty() {
+            lines.push(Line::from(Span::styled("No article matches. Esc clears the search.", th.dim())));
+        }
+        for (i, a) in app.kb.articles.iter().enumerate().skip(offset).take(rows) {
+            let style = if i == app.kb.selected { th.selected() } else { ratatui::style::Style::new() };
+            let width = list.width.saturating_sub(10) as usize;
+            lines.push(Line::from(vec![
+                Span::styled(format!("{:<3}", marks(a)), th.dim()),
+                Span::styled(format!("#{:<4} {}", a.id, fit(&a.title, width)), style),
+            ]));
+        }
+        frame.render_widget(Paragraph::new(lines), list);
+        if let Some(a) = app.kb.articles.get(app.kb.selected) {
+            let block = Block::new().borders(Borders::LEFT | Borders::TOP).border_style(th.border());
+            let inner = block.inner(preview);
+            frame.render_widget(block, preview);
+            frame.render_widget(
+                Paragraph::new(body_lines(app, a, inner.width)).wrap(Wrap { trim: false }),
+                inner,
+            );
+        }
+    }
+
+    fn article(frame: &mut Frame<'_>, area: Rect, app: &App, a: &Article) {
+        let lines = body_lines(app, a, area.width);
+        let max = lines.len().saturating_sub(area.height as usize) as u16;
+        frame.render_widget(
+            Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((app.kb.scroll.min(max), 0)),
+            area,
+        );
+    }
+}
+
+/// "D" draft, "A" archived, "I" internal: the list's status marks.
+fn marks(a: &Article) -> String {
+    let mut m = String::new();
+    match a.status {
+        ArticleStatus::Draft => m.push('D'),
+        ArticleStatus::Archived => m.push('A'),
+        ArticleStatus::Published => m.push(' '),
+    }
+    if a.audience == Audience::Internal {
+        m.push('I');
+    }
+    m
+}
+
+/// An article's facts and its Markdown rendered for the terminal.
+fn body_lines(app: &App, a: &Article, width: u16) -> Vec<Line<'static>> {
+    let th = &app.theme;
+    let mut lines = vec![
+        Line::from(Span::styled(safe(&a.title, false), th.title())),
+        Line::from(Span::styled(
+            format!(
+                "{} · {} · {} · {} views · used {} times · {} helpful / {} not",
+                a.category.as_deref().unwrap_or("no category"),
+                a.status,
+                if a.audience == Audience::Internal { "INTERNAL (technicians only)" } else { "public" },
+                a.views,
+                a.uses,
+                a.helpful,
+                a.not_helpful
+            ),
+            th.dim(),
+        )),
+        Line::from(""),
+    ];
+    let text = crate::cli::markdown::render(&a.body, width.saturating_sub(1).max(20) as usize, false);
+    lines.extend(safe(&text, true).lines().map(|l| Line::from(l.replace('\t', "    "))));
+    lines
+}
