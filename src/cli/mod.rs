@@ -2,6 +2,7 @@
 //! service and render its results (tables, or JSON with `--json`).
 
 mod directory;
+mod mail;
 pub mod output;
 mod ticket;
 
@@ -44,6 +45,9 @@ pub enum Command {
     /// Tickets: log, list, show and work them.
     #[command(subcommand)]
     Ticket(ticket::TicketCmd),
+    /// Mail in and out: ingest inbound mail, send acknowledgements and replies.
+    #[command(subcommand)]
+    Mail(mail::MailCmd),
     /// Open the console on a demo database (created on first use).
     Demo {
         /// Recreate the demo database from scratch.
@@ -133,6 +137,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Tech(cmd)) => directory::tech(&inv, cmd),
         Some(Command::Requester(cmd)) => directory::requester(&inv, cmd),
         Some(Command::Ticket(cmd)) => ticket::run(&inv, cmd),
+        Some(Command::Mail(cmd)) => mail::run(&inv, cmd),
     }
 }
 

@@ -5,6 +5,7 @@
 
 pub mod demo;
 pub mod directory;
+pub mod mail;
 pub mod tickets;
 
 use crate::clock::Clock;

@@ -5,6 +5,7 @@
 pub mod articles;
 pub mod directory;
 pub mod events;
+pub mod mail;
 pub mod tickets;
 
 use crate::{Error, Result};
@@ -14,7 +15,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Ordered migrations; the index + 1 is the `user_version` each one produces.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] =
+    &[include_str!("migrations/0001_init.sql"), include_str!("migrations/0005_mail.sql")];
 
 /// The schema version this binary writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
