@@ -5,6 +5,7 @@ mod directory;
 mod mail;
 pub mod output;
 mod ticket;
+mod transfer;
 
 use crate::clock::{parse_instant, Clock, FixedClock, SystemClock};
 use crate::config::{self, DbSource};
@@ -48,6 +49,14 @@ pub enum Command {
     /// Mail in and out: ingest inbound mail, send acknowledgements and replies.
     #[command(subcommand)]
     Mail(mail::MailCmd),
+    /// Export the whole database (JSON).
+    #[command(subcommand)]
+    Export(transfer::ExportCmd),
+    /// Import an export into an empty database, or another helpdesk's CSV.
+    #[command(subcommand)]
+    Import(transfer::ImportCmd),
+    /// Copy the database to FILE while others keep working (SQLite online backup).
+    Backup(transfer::BackupArgs),
     /// Open the console on a demo database (created on first use).
     Demo {
         /// Recreate the demo database from scratch.
@@ -138,6 +147,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Requester(cmd)) => directory::requester(&inv, cmd),
         Some(Command::Ticket(cmd)) => ticket::run(&inv, cmd),
         Some(Command::Mail(cmd)) => mail::run(&inv, cmd),
+        Some(Command::Export(cmd)) => transfer::export(&inv, cmd),
+        Some(Command::Import(cmd)) => transfer::import(&inv, cmd),
+        Some(Command::Backup(args)) => transfer::backup(&inv, &args),
     }
 }
 

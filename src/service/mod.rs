@@ -3,10 +3,12 @@
 //! and hands the operation a `Ctx`; the operation checks the rules, writes
 //! rows and timeline events, and returns domain values.
 
+pub mod csv_import;
 pub mod demo;
 pub mod directory;
 pub mod mail;
 pub mod tickets;
+pub mod transfer;
 
 use crate::clock::Clock;
 use crate::domain::{EventKind, Technician, Timestamp};

@@ -3,10 +3,13 @@
 //! plain query functions over a connection or transaction.
 
 pub mod articles;
+pub mod backup;
 pub mod directory;
 pub mod events;
+pub mod import;
 pub mod mail;
 pub mod tickets;
+pub mod transfer;
 
 use crate::{Error, Result};
 use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
