@@ -217,6 +217,23 @@ fn replies_join_their_ticket_trimmed_and_reopen_it() {
 }
 
 #[test]
+fn html_only_replies_are_trimmed_too() {
+    let env = Env::new().with_people();
+    ingest(&env, "multipart-alternative", 0);
+    for (name, want) in [
+        ("reply-outlook-html", "It is off again – now it won’t turn on at all.\n\nRachel"),
+        ("reply-gmail-html", "Thanks — see you at lunch."),
+    ] {
+        let r = ingest(&env, name, 0);
+        assert_eq!((r["outcome"].as_str(), r["ticket"].as_i64()), (Some("replied"), Some(1)), "{name}");
+        let t = show(&env, 1);
+        let reply =
+            t["events"].as_array().unwrap().iter().rev().find(|e| e["kind"] == "reply").unwrap().clone();
+        assert_eq!(reply["body"], want, "{name}");
+    }
+}
+
+#[test]
 fn the_same_message_twice_creates_nothing_new() {
     let env = Env::new().with_people();
     ingest(&env, "multipart-alternative", 0);
