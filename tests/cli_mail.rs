@@ -353,6 +353,21 @@ fn mail_from_robots_and_from_deskside_itself_is_never_answered() {
     let outbox = env.json(&["mail", "outbox"]);
     assert_eq!((outbox[0]["kind"].as_str(), outbox[0]["status"].as_str()), (Some("ack"), Some("discarded")));
 
+    // A sender from outside every school lands in triage without an
+    // automatic answer (spam and forged senders must not get mail from us).
+    let (_, r) = ingest_args(&env, &[fixture("encoded-subject").to_str().unwrap()]);
+    let stranger = r[0]["ticket"].as_i64().unwrap();
+    let outbox = env.json(&["mail", "outbox"]);
+    let ack = outbox.as_array().unwrap().iter().find(|o| o["ticket_id"].as_i64() == Some(stranger)).unwrap();
+    assert_eq!(ack["status"], "discarded");
+    assert!(ack["last_error"].as_str().unwrap().contains("belongs to no school"));
+    // A school requester's acknowledgement is queued as usual.
+    let (_, r) = ingest_args(&env, &[fixture("cp1252").to_str().unwrap()]);
+    let known = r[0]["ticket"].as_i64().unwrap();
+    let outbox = env.json(&["mail", "outbox"]);
+    let ack = outbox.as_array().unwrap().iter().find(|o| o["ticket_id"].as_i64() == Some(known)).unwrap();
+    assert_eq!(ack["status"], "queued");
+
     // Our own address (from the config file) is a loop: ignored.
     let cfg = env.dir.path().join("home/.config/deskside");
     std::fs::create_dir_all(&cfg).unwrap();

@@ -289,6 +289,11 @@ fn create_ticket(
     if msg.no_reply {
         let reason = "automated sender (Auto-Submitted, Precedence or List-Id): never acknowledged";
         super::outbox::discard_queued(cx, Some(ticket.id), reason)?;
+    } else if ticket.school == domain::UNASSIGNED_SCHOOL {
+        // Spam and forged senders come from outside the schools: answering
+        // them automatically would send mail to strangers (backscatter).
+        let reason = "sender's domain belongs to no school: not acknowledged automatically";
+        super::outbox::discard_queued(cx, Some(ticket.id), reason)?;
     }
     let created = events::for_ticket(cx.tx, ticket.id)?.first().map(|e| e.id);
     let mail_id = rows::insert_message(
