@@ -14,6 +14,27 @@ pub const SYSTEM_CONFIG: &str = "/etc/deskside/config.toml";
 pub struct Config {
     /// Path of the database file.
     pub db: Option<PathBuf>,
+    /// Outgoing mail (see `MailConfig`).
+    pub mail: Option<MailConfig>,
+}
+
+/// The `[mail]` table:
+///
+/// ```toml
+/// [mail]
+/// from = "St Bede's IT Support <it@trust.sch.uk>"
+/// send_command = "sendmail -t -i"      # the default; or:
+/// # outbox_dir = "/srv/deskside/outbox" # a maildir instead of a command
+/// ```
+#[derive(Debug, Default, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct MailConfig {
+    /// The From of every outgoing message; its display name signs them.
+    pub from: Option<String>,
+    /// Program and arguments that read a message on standard input.
+    pub send_command: Option<String>,
+    /// A maildir to write outgoing messages into instead.
+    pub outbox_dir: Option<PathBuf>,
 }
 
 /// Where the database path came from, for messages.
@@ -65,11 +86,23 @@ pub fn resolve_db(flag: Option<&Path>, env: Option<&Path>) -> Result<(PathBuf, D
     }
     let system = PathBuf::from(SYSTEM_CONFIG);
     for file in user_config_path().into_iter().chain([system]) {
-        if let Some(Config { db: Some(db) }) = read_config(&file)? {
+        if let Some(Config { db: Some(db), .. }) = read_config(&file)? {
             return Ok((db, DbSource::ConfigFile(file)));
         }
     }
     Ok((default_db_path()?, DbSource::Default))
+}
+
+/// The `[mail]` table of the first config file that has one (the user's,
+/// then the system's), with the file it came from.
+pub fn resolve_mail() -> Result<Option<(MailConfig, PathBuf)>> {
+    let system = PathBuf::from(SYSTEM_CONFIG);
+    for file in user_config_path().into_iter().chain([system]) {
+        if let Some(Config { mail: Some(mail), .. }) = read_config(&file)? {
+            return Ok(Some((mail, file)));
+        }
+    }
+    Ok(None)
 }
 
 #[cfg(test)]
@@ -96,5 +129,23 @@ mod tests {
         assert!(err.contains("bad.toml is invalid"), "{err}");
         assert!(!err.contains('\n'));
         assert!(read_config(&dir.path().join("missing.toml")).unwrap().is_none());
+    }
+
+    #[test]
+    fn mail_table_sits_beside_db() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("c.toml");
+        std::fs::write(
+            &file,
+            "db = \"/srv/d.db\"\n[mail]\nfrom = \"IT <it@x.sch.uk>\"\noutbox_dir = \"/srv/outbox\"\n",
+        )
+        .unwrap();
+        let cfg = read_config(&file).unwrap().unwrap();
+        assert_eq!(cfg.db.unwrap(), PathBuf::from("/srv/d.db"));
+        let mail = cfg.mail.unwrap();
+        assert_eq!(mail.from.as_deref(), Some("IT <it@x.sch.uk>"));
+        assert_eq!(mail.outbox_dir, Some(PathBuf::from("/srv/outbox")));
+        std::fs::write(&file, "[mail]\nfrm = \"x\"\n").unwrap();
+        assert!(read_config(&file).unwrap_err().to_string().contains("frm"));
     }
 }

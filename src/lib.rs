@@ -10,6 +10,7 @@ pub mod clock;
 pub mod config;
 pub mod domain;
 pub mod error;
+pub mod mail;
 pub mod rng;
 pub mod search;
 pub mod service;

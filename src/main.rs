@@ -3,12 +3,7 @@ use deskside::cli::{self, Cli};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    // `deskside ... | head` must end quietly like any Unix filter, not panic
-    // in println! when the reader goes away.
-    // SAFETY: called first, before any thread exists.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-    }
+    quiet_on_closed_stdout();
     // args_os: a non-UTF-8 argument must reach clap's error, not panic here.
     let json = std::env::args_os().any(|a| a == "--json");
     let cli = match Cli::try_parse() {
@@ -24,6 +19,26 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(&e.to_string(), e.exit_code(), json),
     }
+}
+
+/// `deskside ... | head` must end quietly like any Unix filter when the
+/// reader goes away. SIGPIPE stays ignored (Rust's default): restoring its
+/// default action would also kill deskside, mid-operation and silently,
+/// whenever a child such as sendmail exits before reading its input. So a
+/// closed stdout ends the process here instead, with the shell's 141.
+fn quiet_on_closed_stdout() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let msg = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied());
+        if msg.is_some_and(|m| m.starts_with("failed printing to stdout") && m.contains("Broken pipe")) {
+            std::process::exit(141);
+        }
+        default(info)
+    }));
 }
 
 fn fail(msg: &str, code: i32, json: bool) -> ExitCode {

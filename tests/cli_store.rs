@@ -224,3 +224,28 @@ fn the_database_uses_wal_and_the_current_schema() {
         assert!(err.contains("append-only"), "{sql}: {err}");
     }
 }
+
+#[test]
+fn a_reader_that_goes_away_ends_the_output_quietly() {
+    let env = Env::empty();
+    env.run(&["init", "--demo"]).success();
+    let bin = assert_cmd::cargo::cargo_bin("deskside");
+    // Enough output to outlast the pipe buffer after `head` has gone.
+    let script = format!(
+        "for i in 1 2 3 4 5 6 7 8; do {bin} ticket list --all; done | head -1; echo \"STATUS=${{PIPESTATUS[0]}}\"",
+        bin = bin.display()
+    );
+    let run = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(&script)
+        .envs(env.cmd().get_envs().filter_map(|(k, v)| v.map(|v| (k.to_owned(), v.to_owned()))))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(!stderr.contains("panicked") && !stderr.contains("Broken pipe"), "{stderr}");
+    assert_eq!(
+        String::from_utf8_lossy(&run.stdout).lines().count(),
+        2,
+        "one line through head, then the status"
+    );
+}

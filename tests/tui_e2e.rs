@@ -206,7 +206,7 @@ fn an_article_is_edited_in_the_editor_with_the_terminal_handed_over() {
     let bin = assert_cmd::cargo::cargo_bin("deskside");
     let t = Tmux::start(&[bin.to_str().unwrap()], &vars, (120, 40));
     t.wait_for("Enter open", 10);
-    t.keys(&["k", "/"]).text("paper jam");
+    t.keys(&["K", "/"]).text("paper jam");
     t.wait_for("Clearing a paper jam", 5);
     t.keys(&["Enter", "Enter"]);
     t.wait_for("Article #1", 5);

@@ -210,7 +210,7 @@ fn canned_picker_with_preview() {
 fn knowledge_base_search_with_preview() {
     for size in SIZES {
         let mut c = Console::new(size, true);
-        c.key(KeyCode::Char('k')).key(KeyCode::Char('/')).text("smartbord");
+        c.key(KeyCode::Char('K')).key(KeyCode::Char('/')).text("smartbord");
         snap("kb_search", &c);
     }
 }
@@ -219,7 +219,7 @@ fn knowledge_base_search_with_preview() {
 fn knowledge_base_article() {
     for size in SIZES {
         let mut c = Console::new(size, true);
-        c.key(KeyCode::Char('k'))
+        c.key(KeyCode::Char('K'))
             .key(KeyCode::Char('/'))
             .text("paper jam")
             .key(KeyCode::Enter)

@@ -413,7 +413,7 @@ fn article(id: i64, title: &str, category: &str) -> deskside::domain::Article {
 #[test]
 fn the_knowledge_base_browses_searches_opens_and_publishes() {
     let mut app = app();
-    let fx = press(&mut app, KeyCode::Char('k'));
+    let fx = press(&mut app, KeyCode::Char('K'));
     assert_eq!(fx, [Effect::LoadArticles { query: String::new(), category: None }]);
     app.update(Action::ArticlesLoaded(
         String::new(),

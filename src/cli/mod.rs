@@ -8,11 +8,13 @@ mod doctor;
 pub mod editor;
 mod kb;
 mod kb_convert;
+mod mail;
 pub mod markdown;
 pub mod output;
 mod sla;
 mod suggest;
 mod ticket;
+mod transfer;
 
 use crate::clock::{parse_instant, Clock, FixedClock, SystemClock};
 use crate::config::{self, DbSource};
@@ -53,6 +55,17 @@ pub enum Command {
     /// Tickets: log, list, show and work them.
     #[command(subcommand)]
     Ticket(ticket::TicketCmd),
+    /// Mail in and out: ingest inbound mail, send acknowledgements and replies.
+    #[command(subcommand)]
+    Mail(mail::MailCmd),
+    /// Export the whole database (JSON).
+    #[command(subcommand)]
+    Export(transfer::ExportCmd),
+    /// Import an export into an empty database, or another helpdesk's CSV.
+    #[command(subcommand)]
+    Import(transfer::ImportCmd),
+    /// Copy the database to FILE while others keep working (SQLite online backup).
+    Backup(transfer::BackupArgs),
     /// Open the console on a demo database (created on first use).
     Demo {
         /// Recreate the demo database from scratch.
@@ -164,6 +177,10 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Sla(cmd)) => sla::run(&inv, cmd),
         Some(Command::Kb(cmd)) => kb::run(&inv, cmd),
         Some(Command::Suggest(args)) => suggest::run(&inv, args),
+        Some(Command::Mail(cmd)) => mail::run(&inv, cmd),
+        Some(Command::Export(cmd)) => transfer::export(&inv, cmd),
+        Some(Command::Import(cmd)) => transfer::import(&inv, cmd),
+        Some(Command::Backup(args)) => transfer::backup(&inv, &args),
     }
 }
 

@@ -28,7 +28,9 @@ pub fn set_pending(
         )));
     }
     if let Some(q) = &question {
-        cx.event(id, EventKind::Reply, false, Some(q))?;
+        // The question goes to the requester like any public reply.
+        let event = cx.event(id, EventKind::Reply, false, Some(q))?;
+        super::mail::outbox::queue_reply(cx, &t, event)?;
         t.first_response_at.get_or_insert(cx.now);
     }
     set_status(cx, &mut t, Status::Pending)?;

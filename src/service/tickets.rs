@@ -2,7 +2,7 @@
 //! resolve, reopen, close. Every change bumps the ticket's version and writes
 //! its timeline events in the same transaction.
 
-use super::{directory, Ctx, Desk};
+use super::{directory, mail, Ctx, Desk};
 use crate::domain::{
     self, EventKind, NewTicket, Priority, Source, Status, Ticket, TicketDetail, TicketFilter, Tier,
 };
@@ -86,7 +86,10 @@ pub fn create(cx: &mut Ctx<'_>, new: &NewTicket) -> Result<Ticket> {
     if keep {
         cx.event_change(id, EventKind::Assigned, false, None, None, Some(&cx.me.login.clone()))?;
     }
-    rows::get(cx.tx, id)
+    let ticket = rows::get(cx.tx, id)?;
+    let suggestions = mail::outbox::acknowledgement_suggestions(cx.tx, &ticket)?;
+    mail::outbox::queue_acknowledgement(cx, &ticket, &suggestions)?;
+    Ok(ticket)
 }
 
 /// Loads a ticket for a change, refusing when the caller's copy is stale.
@@ -167,7 +170,8 @@ pub fn add_note(cx: &mut Ctx<'_>, id: i64, body: &str, visibility: Visibility) -
             save(cx, &t)
         }
         Visibility::Public => {
-            cx.event(id, EventKind::Reply, false, Some(&body))?;
+            let event = cx.event(id, EventKind::Reply, false, Some(&body))?;
+            mail::outbox::queue_reply(cx, &t, event)?;
             t.first_response_at.get_or_insert(cx.now);
             if t.status == Status::New {
                 set_status(cx, &mut t, Status::Open)?;
@@ -313,7 +317,8 @@ pub fn resolve(cx: &mut Ctx<'_>, id: i64, how: &Resolution, expected: Option<i64
             return Err(Error::invalid("a resolution needs a message, an article or a canned solution"))
         }
     };
-    cx.event(id, EventKind::Reply, false, Some(&message))?;
+    let event = cx.event(id, EventKind::Reply, false, Some(&message))?;
+    mail::outbox::queue_reply(cx, &t, event)?;
     t.first_response_at.get_or_insert(cx.now);
     set_status(cx, &mut t, Status::Resolved)?;
     save(cx, &t)

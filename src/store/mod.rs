@@ -4,17 +4,21 @@
 
 pub mod articles;
 pub mod audit;
+pub mod backup;
 pub mod canned;
 pub mod directory;
 pub mod events;
 pub mod files;
 pub mod health;
+pub mod import;
 pub mod kb;
+pub mod mail;
 pub mod migrate;
 pub mod presence;
 pub mod search;
 pub mod sla;
 pub mod tickets;
+pub mod transfer;
 
 use crate::{Error, Result};
 use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
@@ -28,6 +32,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_sla.sql"),
     include_str!("migrations/0003_reliability.sql"),
     include_str!("migrations/0004_search.sql"),
+    include_str!("migrations/0005_mail.sql"),
 ];
 
 /// The schema version this binary writes.

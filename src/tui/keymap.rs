@@ -71,7 +71,7 @@ pub static QUEUE: &[Binding] = &[
     b(&[C('b')], "b", "only breaching tickets", Action::ToggleBreaching),
     b(&[C('t')], "t", "take the selected ticket", Action::Take),
     b(&[C('n')], "n", "new ticket (phone call)", Action::NewTicket),
-    b(&[C('k')], "k", "knowledge base", Action::KnowledgeBase),
+    b(&[C('K')], "K", "knowledge base", Action::KnowledgeBase),
     b(&[C('r'), Ctrl('r')], "r", "refresh", Action::Refresh),
     b(&[C('?')], "?", "help", Action::ToggleHelp),
     b(&[C('q'), Ctrl('c')], "q", "quit", Action::Quit),

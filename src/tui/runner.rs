@@ -51,7 +51,7 @@ pub fn run(desk: &mut Desk, effect: Effect) -> Option<Action> {
         }),
         Effect::EditArticle { id, version } => edit_article(desk, id, version, crate::cli::editor::edit),
         Effect::ToArticle(ticket) => desk.ticket_to_article(ticket, &ToArticle::default()).map(|a| {
-            let msg = format!("Draft article #{} written from #{ticket}: k opens the knowledge base", a.id);
+            let msg = format!("Draft article #{} written from #{ticket}: K opens the knowledge base", a.id);
             Action::ArticleChanged(Box::new(a), msg)
         }),
         Effect::Ticket { id, version, op } => ticket_op(desk, id, version, op),

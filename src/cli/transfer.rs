@@ -1,0 +1,191 @@
+//! `export json`, `import json`, `import csv`, `backup`.
+
+use super::output;
+use super::Invocation;
+use crate::service::csv_import::{CsvOptions, Kind};
+use crate::service::transfer::{self, TransferSummary};
+use crate::store::{OpenMode, Store};
+use crate::{Error, Result};
+use clap::{Args, Subcommand};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+fn parse_kind(s: &str) -> Result<Kind, String> {
+    s.parse().map_err(|e: Error| e.to_string())
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCmd {
+    /// Everything (schools, people, tickets, timelines, articles, audit ...) as one JSON document.
+    Json {
+        /// Write to this file instead of stdout.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Replace FILE if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCmd {
+    /// Load an `export json` document into an empty database (- for stdin).
+    Json { file: PathBuf },
+    /// Tickets or articles from another helpdesk's CSV export (see docs/import.md).
+    Csv(CsvArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CsvArgs {
+    /// What the rows are: tickets or articles.
+    #[arg(long, value_parser = parse_kind)]
+    pub kind: Kind,
+    pub file: PathBuf,
+    /// Map a column to a field (COLUMN=FIELD), or ignore it (COLUMN=-). Repeatable.
+    #[arg(long = "map", value_name = "COLUMN=FIELD")]
+    pub maps: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Where to write the copy.
+    pub file: PathBuf,
+    /// Replace FILE if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+fn read_all(file: &Path) -> Result<Vec<u8>> {
+    if file.as_os_str() == "-" {
+        let mut raw = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut raw)
+            .map_err(|e| Error::runtime(format!("cannot read stdin: {e}")))?;
+        return Ok(raw);
+    }
+    std::fs::read(file).map_err(|e| Error::invalid(format!("cannot read {}: {e}", file.display())))
+}
+
+fn print_summary(inv: &Invocation, verb: &str, s: &TransferSummary) -> Result<()> {
+    if inv.json {
+        let tables: serde_json::Map<String, serde_json::Value> =
+            s.tables.iter().map(|(t, n)| (t.clone(), (*n).into())).collect();
+        return output::json(&serde_json::json!({ "tables": tables }));
+    }
+    let parts: Vec<String> = ["schools", "technicians", "requesters", "tickets", "events", "articles"]
+        .iter()
+        .map(|t| format!("{} {t}", s.rows(t)))
+        .collect();
+    println!("{verb} {}", parts.join(", "));
+    Ok(())
+}
+
+pub fn export(inv: &Invocation, cmd: ExportCmd) -> Result<()> {
+    let ExportCmd::Json { output: file, force } = cmd;
+    let desk = inv.open()?;
+    let Some(file) = file else {
+        let stdout = std::io::stdout();
+        let mut lock = stdout.lock();
+        desk.export_json(&mut lock)?;
+        return lock.flush().map_err(|e| Error::runtime(format!("cannot write the export: {e}")));
+    };
+    if file.exists() && !force {
+        return Err(Error::invalid(format!("{} already exists: pass --force to replace it", file.display())));
+    }
+    // Written beside the target and renamed: never half an export under its name.
+    let tmp = file.with_file_name(format!(
+        ".{}.tmp-{}",
+        file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+        std::process::id()
+    ));
+    let result = (|| {
+        let mut out = std::io::BufWriter::new(
+            std::fs::File::create(&tmp)
+                .map_err(|e| Error::runtime(format!("cannot write {}: {e}", file.display())))?,
+        );
+        let summary = desk.export_json(&mut out)?;
+        out.flush().map_err(|e| Error::runtime(format!("cannot write {}: {e}", file.display())))?;
+        std::fs::rename(&tmp, &file)
+            .map_err(|e| Error::runtime(format!("cannot write {}: {e}", file.display())))?;
+        Ok(summary)
+    })();
+    match result {
+        Ok(summary) => print_summary(inv, &format!("Exported to {}:", file.display()), &summary),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
+}
+
+pub fn import(inv: &Invocation, cmd: ImportCmd) -> Result<()> {
+    match cmd {
+        ImportCmd::Json { file } => {
+            let raw = read_all(&file)?;
+            let text = String::from_utf8(raw)
+                .map_err(|_| Error::invalid("not a deskside export: the file is not UTF-8 text"))?;
+            let summary = if inv.db.exists() {
+                inv.open()?.import_json(&text)?
+            } else {
+                import_into_new(&inv.db, &text)?
+            };
+            print_summary(inv, "Imported", &summary)
+        }
+        ImportCmd::Csv(args) => {
+            let raw = read_all(&args.file)?;
+            let origin = args
+                .file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "stdin".into());
+            let opts = CsvOptions { kind: args.kind, maps: args.maps, origin };
+            let summary = inv.open()?.import_csv(&raw, &opts)?;
+            if inv.json {
+                return output::json(&summary);
+            }
+            println!(
+                "Imported {} {} from {} ({}); {} new requester(s)",
+                summary.imported, summary.kind, opts.origin, summary.encoding, summary.requesters_added
+            );
+            for m in &summary.mapping {
+                println!("  {:<24} -> {}", output::safe(&m.column, false), m.field);
+            }
+            if !summary.ignored_columns.is_empty() {
+                println!("  ignored: {}", output::safe(&summary.ignored_columns.join(", "), false));
+            }
+            Ok(())
+        }
+    }
+}
+
+/// `import json` where no database exists yet: it is created for the
+/// import and removed again if the import fails.
+fn import_into_new(path: &Path, text: &str) -> Result<TransferSummary> {
+    let mut store = Store::open(path, OpenMode::Create)?;
+    let result = transfer::import_into(&mut store, text);
+    drop(store);
+    if result.is_err() {
+        for suffix in ["", "-wal", "-shm"] {
+            let mut p = path.as_os_str().to_owned();
+            p.push(suffix);
+            let _ = std::fs::remove_file(p);
+        }
+    }
+    result
+}
+
+pub fn backup(inv: &Invocation, args: &BackupArgs) -> Result<()> {
+    let info = inv.open()?.backup(&args.file, args.force)?;
+    if inv.json {
+        return output::json(&info);
+    }
+    println!(
+        "Backed up to {} ({} KiB, {} pages, integrity {}) in {:.2} s",
+        info.file.display(),
+        info.bytes / 1024,
+        info.pages,
+        info.integrity,
+        info.seconds
+    );
+    Ok(())
+}

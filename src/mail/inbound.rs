@@ -1,0 +1,271 @@
+//! Reading one inbound message with a real MIME parser (mail-parser):
+//! multipart, quoted-printable and base64, encoded-word headers and any
+//! charset come out as UTF-8; HTML-only bodies become plain text. No
+//! database here: the service decides what the message becomes.
+
+use super::html::html_to_text;
+use mail_parser::{Address, HeaderValue, Message, MessageParser, MimeHeaders, PartType};
+use sha2::{Digest, Sha256};
+
+/// Messages larger than this are kept as failed rather than parsed.
+pub const MAX_MESSAGE_BYTES: usize = 40 * 1024 * 1024;
+
+/// Why a message makes no ticket although it could be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Automated {
+    /// A delivery status notification or other bounce: never answered.
+    Bounce(String),
+    /// An out-of-office or other automatic reply: never answered.
+    AutoReply(String),
+}
+
+impl Automated {
+    pub fn reason(&self) -> &str {
+        match self {
+            Automated::Bounce(r) | Automated::AutoReply(r) => r,
+        }
+    }
+}
+
+/// An attachment as recorded: name, MIME type and decoded size in bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    pub name: String,
+    pub content_type: String,
+    pub size: usize,
+}
+
+/// What deskside needs from a readable message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inbound {
+    /// Without angle brackets; made from the content when the header is missing.
+    pub message_id: String,
+    /// The sender's address (lower case) and display name.
+    pub from: Option<(String, Option<String>)>,
+    /// Decoded, control characters removed; may be empty.
+    pub subject: String,
+    /// The whole body as plain text (HTML converted), untrimmed.
+    pub text: String,
+    /// In-Reply-To then References, without angle brackets.
+    pub thread: Vec<String>,
+    pub attachments: Vec<Attachment>,
+    /// Set for bounces and automatic replies (which make no ticket).
+    pub automated: Option<Automated>,
+    /// Bulk or machine-generated mail (RFC 3834): may make a ticket, but is
+    /// never acknowledged, to avoid mail loops with other robots.
+    pub no_reply: bool,
+}
+
+/// SHA-256 of the raw bytes, lower-case hex.
+pub fn sha256_hex(raw: &[u8]) -> String {
+    Sha256::digest(raw).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Reads a raw RFC 5322 message; Err is the reason it cannot be read.
+pub fn read(raw: &[u8]) -> Result<Inbound, String> {
+    if raw.len() > MAX_MESSAGE_BYTES {
+        return Err(format!(
+            "message too large ({} MiB; at most {} MiB)",
+            raw.len() / (1024 * 1024),
+            MAX_MESSAGE_BYTES / (1024 * 1024)
+        ));
+    }
+    if raw.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err("empty input: no message".into());
+    }
+    let msg = MessageParser::default()
+        .parse(raw)
+        .ok_or_else(|| "not an email message: no headers could be read".to_string())?;
+    if msg.headers().is_empty() {
+        return Err("not an email message: no headers could be read".into());
+    }
+    let from = sender(&msg);
+    let subject = clean_line(msg.subject().unwrap_or(""));
+    let automated = automated(&msg, from.as_ref().map(|(e, _)| e.as_str()), &subject);
+    let message_id = match msg.message_id().map(clean_id).filter(|id| !id.is_empty()) {
+        Some(id) => id,
+        // Without a Message-ID the content itself identifies the message,
+        // so ingesting the same file twice still creates nothing new.
+        None => format!("sha256.{}@deskside.invalid", sha256_hex(raw)),
+    };
+    let mut thread = ids(msg.in_reply_to());
+    thread.extend(ids(msg.references()));
+    Ok(Inbound {
+        message_id,
+        from,
+        subject,
+        text: body_text(&msg),
+        thread,
+        attachments: attachments(&msg),
+        no_reply: automated.is_none() && is_bulk(&msg),
+        automated,
+    })
+}
+
+fn clean_id(id: &str) -> String {
+    id.trim()
+        .trim_start_matches('<')
+        .trim_end_matches('>')
+        .trim()
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect()
+}
+
+/// One line of header text: control characters (tabs, stray newlines)
+/// become spaces and runs of spaces collapse.
+pub fn clean_line(s: &str) -> String {
+    s.split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn ids(value: &HeaderValue<'_>) -> Vec<String> {
+    let list: Vec<String> = match value {
+        HeaderValue::Text(t) => vec![t.to_string()],
+        HeaderValue::TextList(l) => l.iter().map(|t| t.to_string()).collect(),
+        _ => Vec::new(),
+    };
+    list.iter().map(|s| clean_id(s)).filter(|s| !s.is_empty()).collect()
+}
+
+/// The first usable address of From, then Sender, then Reply-To.
+fn sender(msg: &Message<'_>) -> Option<(String, Option<String>)> {
+    let candidates: [Option<&Address<'_>>; 3] = [msg.from(), msg.sender(), msg.reply_to()];
+    for addr in candidates.into_iter().flatten() {
+        for a in addr.iter() {
+            if let Some(email) = a.address().map(str::trim).filter(|e| !e.is_empty()) {
+                let name = a.name().map(clean_line).filter(|n| !n.is_empty() && n != email);
+                return Some((email.to_lowercase(), name));
+            }
+        }
+    }
+    None
+}
+
+fn header_text(msg: &Message<'_>, name: &str) -> Option<String> {
+    msg.header_raw(name).map(|v| v.trim().to_ascii_lowercase())
+}
+
+/// Bounces and automatic replies, by the signs mail systems give them.
+fn automated(msg: &Message<'_>, from: Option<&str>, subject: &str) -> Option<Automated> {
+    let root_type = msg.root_part().content_type();
+    if let Some(ct) = root_type {
+        let sub = ct.subtype().unwrap_or("").to_ascii_lowercase();
+        if ct.ctype().eq_ignore_ascii_case("multipart") && sub == "report" {
+            let kind = ct.attribute("report-type").unwrap_or("").to_ascii_lowercase();
+            return Some(if kind.contains("disposition") {
+                Automated::AutoReply("read receipt (disposition notification)".into())
+            } else {
+                Automated::Bounce(format!("delivery status notification (multipart/report; {kind})"))
+            });
+        }
+    }
+    if let Some(local) = from.and_then(|f| f.split('@').next()) {
+        if ["mailer-daemon", "postmaster", "mail-daemon"].contains(&local) {
+            return Some(Automated::Bounce(format!("bounce from {}", from.unwrap_or(local))));
+        }
+    }
+    if msg.header_raw("Return-Path").is_some_and(|v| v.trim() == "<>") && from.is_none() {
+        return Some(Automated::Bounce("bounce (empty Return-Path and no sender)".into()));
+    }
+    if let Some(v) = header_text(msg, "Auto-Submitted") {
+        if v.starts_with("auto-replied") {
+            return Some(Automated::AutoReply(format!("automatic reply (Auto-Submitted: {v})")));
+        }
+    }
+    for h in ["X-Autoreply", "X-Autorespond", "X-Auto-Reply"] {
+        if msg.header_raw(h).is_some() {
+            return Some(Automated::AutoReply(format!("automatic reply ({h} header)")));
+        }
+    }
+    if header_text(msg, "Precedence").is_some_and(|v| v == "auto_reply") {
+        return Some(Automated::AutoReply("automatic reply (Precedence: auto_reply)".into()));
+    }
+    let lower = subject.to_lowercase();
+    let ooo = ["automatic reply:", "auto-reply:", "autoreply:", "out of office", "out of the office"];
+    if ooo.iter().any(|p| lower.starts_with(p)) {
+        return Some(Automated::AutoReply(format!("out-of-office reply ({subject})")));
+    }
+    let bounce_subjects = [
+        "undeliverable:",
+        "undelivered mail",
+        "delivery status notification",
+        "mail delivery failed",
+        "returned mail:",
+    ];
+    if bounce_subjects.iter().any(|p| lower.starts_with(p)) {
+        return Some(Automated::Bounce(format!("bounce ({subject})")));
+    }
+    None
+}
+
+/// Machine-generated or bulk mail that must never get an automatic answer.
+fn is_bulk(msg: &Message<'_>) -> bool {
+    header_text(msg, "Auto-Submitted").is_some_and(|v| !v.is_empty() && v != "no")
+        || header_text(msg, "Precedence").is_some_and(|v| ["bulk", "junk", "list"].contains(&v.as_str()))
+        || msg.header_raw("List-Id").is_some()
+}
+
+/// The readable body: the text parts (HTML ones converted), joined. A plain
+/// alternative that is empty falls back to the HTML one.
+fn body_text(msg: &Message<'_>) -> String {
+    let mut parts = Vec::new();
+    for &id in &msg.text_body {
+        if let Some(part) = msg.parts.get(id as usize) {
+            match &part.body {
+                PartType::Text(t) => parts.push(t.to_string()),
+                PartType::Html(h) => parts.push(html_to_text(h)),
+                _ => {}
+            }
+        }
+    }
+    let text = parts.join("\n\n");
+    if text.trim().is_empty() {
+        let html: Vec<String> = msg
+            .html_body
+            .iter()
+            .filter_map(|&id| match &msg.parts.get(id as usize)?.body {
+                PartType::Html(h) => Some(html_to_text(h)),
+                _ => None,
+            })
+            .collect();
+        if !html.is_empty() {
+            return normalise_newlines(&html.join("\n\n"));
+        }
+    }
+    normalise_newlines(&text)
+}
+
+fn normalise_newlines(s: &str) -> String {
+    s.replace("\r\n", "\n").replace('\r', "\n")
+}
+
+fn attachments(msg: &Message<'_>) -> Vec<Attachment> {
+    msg.attachments()
+        .map(|part| {
+            let content_type = part
+                .content_type()
+                .map(|ct| match ct.subtype() {
+                    Some(sub) => format!("{}/{}", ct.ctype(), sub),
+                    None => ct.ctype().to_string(),
+                })
+                .unwrap_or_else(|| "application/octet-stream".into())
+                .to_ascii_lowercase();
+            let name = part.attachment_name().map(clean_line).filter(|n| !n.is_empty()).unwrap_or_else(
+                || match &part.body {
+                    PartType::Message(m) => {
+                        format!("{}.eml", clean_line(m.subject().unwrap_or("forwarded message")))
+                    }
+                    _ => "unnamed".to_string(),
+                },
+            );
+            let size = match &part.body {
+                PartType::Message(m) => m.raw_message().len(),
+                _ => part.contents().len(),
+            };
+            Attachment { name, content_type: clean_line(&content_type), size }
+        })
+        .collect()
+}

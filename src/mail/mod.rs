@@ -1,0 +1,11 @@
+//! Mail without the database: reading inbound messages, trimming quoted
+//! history, HTML to text, composing and encoding outgoing messages,
+//! maildirs and the send transport. The service decides what mail does.
+
+pub mod compose;
+pub mod encode;
+pub mod html;
+pub mod inbound;
+pub mod maildir;
+pub mod quote;
+pub mod transport;

@@ -1,0 +1,166 @@
+//! Cell values of other helpdesks turned into ours: their statuses,
+//! priorities, channels and date formats. Each function returns a short
+//! reason on failure; the caller names the line and field.
+
+use crate::domain::{ArticleStatus, Audience, Priority, Source, Status, Timestamp};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Tz;
+
+fn key(s: &str) -> String {
+    s.trim().to_lowercase().replace(['_', '-'], " ").split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+pub fn status(s: &str) -> Result<Status, String> {
+    Ok(match key(s).as_str() {
+        "new" | "unassigned" => Status::New,
+        "open" | "opened" | "in progress" | "assigned" | "reopened" | "active" => Status::Open,
+        "pending" | "on hold" | "waiting" | "waiting on customer" | "waiting on requester" | "awaiting reply"
+        | "waiting on third party" | "pending reminder" | "pending close" => Status::Pending,
+        "resolved" | "solved" | "answered" | "done" | "fixed" => Status::Resolved,
+        "closed" | "archived" | "merged" | "cancelled" | "canceled" => Status::Closed,
+        other => {
+            return Err(format!(
+                "unknown status '{other}': expected new, open, pending, resolved or closed (or e.g. \"waiting on customer\", \"solved\", \"archived\")"
+            ))
+        }
+    })
+}
+
+pub fn priority(s: &str) -> Result<Priority, String> {
+    // Zammad writes "2 normal"; Freshdesk exports may use 1-4.
+    let k = key(s);
+    let word = k.trim_start_matches(|c: char| c.is_ascii_digit()).trim();
+    Ok(match (k.as_str(), word) {
+        ("1", _) | (_, "low") | (_, "lowest") | (_, "minor") => Priority::Low,
+        ("2", _) | (_, "normal") | (_, "medium") | (_, "moderate") => Priority::Normal,
+        ("3", _) | (_, "high") | (_, "major") => Priority::High,
+        ("4", _) | (_, "urgent") | (_, "emergency") | (_, "critical") | (_, "highest") => Priority::Urgent,
+        _ => {
+            return Err(format!(
+                "unknown priority '{}': expected low, normal, high or urgent (or 1-4)",
+                s.trim()
+            ))
+        }
+    })
+}
+
+pub fn source(s: &str) -> Result<Source, String> {
+    Ok(match key(s).as_str() {
+        "phone" | "telephone" | "call" => Source::Phone,
+        "email" | "e mail" | "mail" => Source::Email,
+        "walk in" | "walkin" | "in person" | "desk" => Source::WalkIn,
+        "self service" | "web" | "web form" | "portal" | "chat" | "feedback widget" | "api" | "other" => {
+            Source::SelfService
+        }
+        other => {
+            return Err(format!("unknown source '{other}': expected phone, email, walk-in or self-service"))
+        }
+    })
+}
+
+pub fn tier(s: &str) -> Result<crate::domain::Tier, String> {
+    s.parse().map_err(|e: crate::Error| e.to_string())
+}
+
+pub fn article_status(s: &str) -> Result<ArticleStatus, String> {
+    Ok(match key(s).as_str() {
+        "draft" | "no" | "false" | "0" | "unpublished" | "review" | "in review" => ArticleStatus::Draft,
+        "published" | "publish" | "yes" | "true" | "1" | "live" | "public" => ArticleStatus::Published,
+        "archived" | "outdated" | "obsolete" => ArticleStatus::Archived,
+        other => {
+            return Err(format!("unknown article status '{other}': expected draft, published or archived"))
+        }
+    })
+}
+
+pub fn audience(s: &str) -> Result<Audience, String> {
+    Ok(match key(s).as_str() {
+        "public" | "all users" | "everyone" | "all" | "customers" | "requesters" | "logged in users" => {
+            Audience::Public
+        }
+        "internal" | "agents" | "agents only" | "staff" | "technicians" | "private" => Audience::Internal,
+        other => return Err(format!("unknown audience '{other}': expected public or internal")),
+    })
+}
+
+/// Dates as helpdesks export them. Without an offset, a time is read in
+/// `tz` (the default calendar's zone); day-first numeric dates (UK).
+pub fn date(s: &str, tz: Tz) -> Result<Timestamp, String> {
+    let t = s.trim();
+    if let Ok(d) = DateTime::parse_from_rfc3339(t) {
+        return Ok(d.with_timezone(&Utc));
+    }
+    if let Ok(d) = DateTime::parse_from_rfc2822(t) {
+        return Ok(d.with_timezone(&Utc));
+    }
+    for f in ["%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M %z", "%Y-%m-%dT%H:%M:%S%.f%z"] {
+        if let Ok(d) = DateTime::parse_from_str(t, f) {
+            return Ok(d.with_timezone(&Utc));
+        }
+    }
+    let naive_formats = [
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M",
+        "%Y/%m/%d %H:%M:%S",
+        "%Y/%m/%d %H:%M",
+        "%d/%m/%Y %H:%M:%S",
+        "%d/%m/%Y %H:%M",
+        "%d.%m.%Y %H:%M:%S",
+        "%d.%m.%Y %H:%M",
+    ];
+    let naive = naive_formats.iter().find_map(|f| NaiveDateTime::parse_from_str(t, f).ok()).or_else(|| {
+        ["%Y-%m-%d", "%Y/%m/%d", "%d/%m/%Y", "%d.%m.%Y"]
+            .iter()
+            .find_map(|f| NaiveDate::parse_from_str(t, f).ok())
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+    });
+    match naive {
+        Some(n) => tz
+            .from_local_datetime(&n)
+            .earliest()
+            .map(|d| d.with_timezone(&Utc))
+            .ok_or_else(|| format!("'{t}' does not exist in {tz} (a clock change)")),
+        None => Err(format!(
+            "invalid date '{t}': expected e.g. 2026-11-24 09:30, 2026-11-24T09:30:00Z or 24/11/2026 09:30"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn other_helpdesks_vocabularies() {
+        assert_eq!(status("Waiting on Customer").unwrap(), Status::Pending);
+        assert_eq!(status("pending_close").unwrap(), Status::Pending);
+        assert_eq!(status("Archived").unwrap(), Status::Closed);
+        assert!(status("limbo").unwrap_err().contains("unknown status 'limbo'"));
+        assert_eq!(priority("2 normal").unwrap(), Priority::Normal);
+        assert_eq!(priority("Medium").unwrap(), Priority::Normal);
+        assert_eq!(priority("4").unwrap(), Priority::Urgent);
+        assert_eq!(priority("Emergency").unwrap(), Priority::Urgent);
+        assert!(priority("5").is_err());
+        assert_eq!(source("Web").unwrap(), Source::SelfService);
+        assert_eq!(source("E-mail").unwrap(), Source::Email);
+        assert_eq!(audience("Agents").unwrap(), Audience::Internal);
+        assert_eq!(article_status("Yes").unwrap(), ArticleStatus::Published);
+    }
+
+    #[test]
+    fn dates_in_many_shapes() {
+        let london: Tz = "Europe/London".parse().unwrap();
+        let want = Utc.with_ymd_and_hms(2026, 7, 1, 8, 30, 0).unwrap();
+        assert_eq!(date("2026-07-01 09:30", london).unwrap(), want, "BST is UTC+1");
+        assert_eq!(date("01/07/2026 09:30:00", london).unwrap(), want, "UK day first");
+        assert_eq!(date("2026-07-01T08:30:00Z", london).unwrap(), want);
+        assert_eq!(date("2026-07-01 10:30:00 +0200", london).unwrap(), want);
+        assert_eq!(date("Wed, 1 Jul 2026 08:30:00 +0000", london).unwrap(), want);
+        assert_eq!(date("2026-07-01", london).unwrap(), Utc.with_ymd_and_hms(2026, 6, 30, 23, 0, 0).unwrap());
+        assert!(date("31/02/2026", london).unwrap_err().contains("invalid date"));
+        assert!(date("yesterday", london).is_err());
+    }
+}

@@ -1,0 +1,241 @@
+//! `mail send`: renders the queued messages and hands them to the
+//! transport. Each message is claimed in its own short transaction (so two
+//! overlapping cron runs never send it twice), delivered outside any
+//! transaction, then marked sent together with its Message-ID (which
+//! threads the requester's answer back to the ticket).
+
+use crate::domain::{EventKind, Status};
+use crate::mail::compose::{self, Outgoing, Suggestion};
+use crate::mail::encode::Mailbox;
+use crate::mail::transport::Transport;
+use crate::service::Desk;
+use crate::store::{directory as dir, events, mail as rows, tickets};
+use crate::{Error, Result};
+use chrono::Duration;
+use rusqlite::Connection;
+use serde::Serialize;
+
+/// After this many failed attempts a message is given up (status failed).
+pub const MAX_ATTEMPTS: i64 = 5;
+/// Queued messages older than this are not sent (status expired).
+pub const MAX_AGE_DAYS: i64 = 3;
+/// How long a sender holds a claimed message before another may retry it.
+const CLAIM_SECONDS: i64 = 600;
+/// At most this many Message-IDs go into References (first + most recent).
+const MAX_REFERENCES: usize = 10;
+
+/// How mail goes out.
+#[derive(Debug, Clone)]
+pub struct SendSettings {
+    pub from: Mailbox,
+    pub transport: Transport,
+}
+
+impl SendSettings {
+    /// The team's name as signed in messages: the From display name.
+    pub fn team(&self) -> &str {
+        self.from.name.as_deref().unwrap_or("IT Support")
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Sent {
+    pub id: i64,
+    pub ticket: i64,
+    pub kind: String,
+    pub to: String,
+    pub message_id: String,
+    /// The command or the maildir file that took it.
+    pub via: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NotSent {
+    pub id: i64,
+    pub ticket: i64,
+    pub error: String,
+    /// "queued" (will be retried), "failed" (given up) or "discarded".
+    pub status: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SendReport {
+    pub sent: Vec<Sent>,
+    pub not_sent: Vec<NotSent>,
+    pub expired: usize,
+}
+
+enum Rendered {
+    Message {
+        text: String,
+        message_id: String,
+        subject: String,
+    },
+    /// Must never be sent (and why).
+    Never(String),
+}
+
+impl Desk {
+    /// Flushes the outbox.
+    pub fn send_mail(&mut self, settings: &SendSettings) -> Result<SendReport> {
+        let mut report = SendReport {
+            expired: self
+                .write(|cx| super::outbox::expire_queued(cx, cx.now - Duration::days(MAX_AGE_DAYS)))?,
+            ..SendReport::default()
+        };
+        let queued = self.read(|conn, _| rows::outbox(conn, Some("queued")))?;
+        for row in queued {
+            let claimed = self.write(|cx| {
+                if !rows::claim(cx.tx, row.id, cx.now, cx.now + Duration::seconds(CLAIM_SECONDS))? {
+                    return Ok(None);
+                }
+                match render(cx.tx, &row, settings, cx.now)? {
+                    Rendered::Never(reason) => {
+                        rows::discard(cx.tx, row.id, &reason)?;
+                        Ok(Some(Rendered::Never(reason)))
+                    }
+                    r => Ok(Some(r)),
+                }
+            })?;
+            let (text, message_id, subject) = match claimed {
+                None => continue,
+                Some(Rendered::Never(reason)) => {
+                    report.not_sent.push(NotSent {
+                        id: row.id,
+                        ticket: row.ticket_id,
+                        error: reason,
+                        status: "discarded".into(),
+                    });
+                    continue;
+                }
+                Some(Rendered::Message { text, message_id, subject }) => (text, message_id, subject),
+            };
+            match settings.transport.deliver(&text) {
+                Ok(via) => {
+                    self.write(|cx| {
+                        rows::mark_sent(cx.tx, row.id, &message_id, cx.now)?;
+                        let event_id = row.event_id;
+                        rows::insert_message(
+                            cx.tx,
+                            &rows::NewMessage {
+                                message_id: &message_id,
+                                ticket_id: row.ticket_id,
+                                event_id,
+                                direction: rows::Direction::Out,
+                                sender: &settings.from.email,
+                                subject: &subject,
+                                at: cx.now,
+                            },
+                        )
+                        .map(|_| ())
+                    })?;
+                    report.sent.push(Sent {
+                        id: row.id,
+                        ticket: row.ticket_id,
+                        kind: row.kind.clone(),
+                        to: row.recipient.clone(),
+                        message_id,
+                        via,
+                    });
+                }
+                Err(error) => {
+                    let status =
+                        self.write(|cx| rows::mark_attempt_failed(cx.tx, row.id, &error, MAX_ATTEMPTS))?;
+                    report.not_sent.push(NotSent { id: row.id, ticket: row.ticket_id, error, status });
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    /// The outbox, newest last; only rows with `status` when given.
+    pub fn outbox(&self, status: Option<&str>) -> Result<Vec<rows::OutboxRow>> {
+        self.read(|conn, _| rows::outbox(conn, status))
+    }
+
+    /// Renders one outbox message as it would be sent (for `mail outbox --show`).
+    pub fn preview_mail(&self, id: i64, settings: &SendSettings) -> Result<String> {
+        self.read(|conn, _| {
+            let row = rows::outbox_row(conn, id)?
+                .ok_or_else(|| Error::not_found(format!("outbox message {id} not found")))?;
+            match render(conn, &row, settings, self.now())? {
+                Rendered::Message { text, .. } => Ok(text),
+                Rendered::Never(reason) => {
+                    Err(Error::invalid(format!("outbox message {id} is never sent: {reason}")))
+                }
+            }
+        })
+    }
+}
+
+/// Renders an outbox row, or says why it must never be sent.
+fn render(
+    conn: &Connection,
+    row: &rows::OutboxRow,
+    settings: &SendSettings,
+    now: crate::domain::Timestamp,
+) -> Result<Rendered> {
+    let ticket = tickets::get(conn, row.ticket_id)?;
+    let to = match Mailbox::parse(&row.recipient) {
+        Ok(m) => Mailbox { name: Some(ticket.requester_name.clone()), ..m },
+        Err(_) => return Ok(Rendered::Never(format!("invalid recipient address '{}'", row.recipient))),
+    };
+    if to.email == settings.from.email {
+        return Ok(Rendered::Never("the recipient is deskside's own address (mail loop)".into()));
+    }
+    let team = settings.team();
+    let (body, reply, auto) = match row.event_id {
+        None => {
+            let suggestions: Vec<Suggestion> = serde_json::from_str(&row.suggestions).unwrap_or_default();
+            let first = ticket.requester_name.split_whitespace().next().unwrap_or("there");
+            (
+                compose::acknowledgement_body(ticket.id, &ticket.subject, first, team, &suggestions),
+                false,
+                true,
+            )
+        }
+        Some(event_id) => {
+            let timeline = events::for_ticket(conn, ticket.id)?;
+            let Some(pos) = timeline.iter().position(|e| e.id == event_id) else {
+                return Ok(Rendered::Never(format!("event {event_id} is not on ticket #{}", ticket.id)));
+            };
+            let event = &timeline[pos];
+            // Defence in depth: only public replies written by a technician leave.
+            if event.internal || event.kind != EventKind::Reply || event.tech.is_none() {
+                return Ok(Rendered::Never(format!(
+                    "event {event_id} is not a public reply by a technician"
+                )));
+            }
+            let resolved = timeline[pos + 1..].iter().take_while(|e| e.kind != EventKind::Reply).any(|e| {
+                e.kind == EventKind::StatusChanged
+                    && e.new_value.as_deref() == Some(Status::Resolved.as_str())
+            });
+            let login = event.tech.clone().unwrap_or_default();
+            let name = dir::find_tech(conn, &login)?.map(|t| t.name).unwrap_or(login);
+            let text = event.body.as_deref().unwrap_or("");
+            (compose::reply_body(ticket.id, &ticket.subject, text, &name, team, resolved), true, false)
+        }
+    };
+    let thread = rows::thread(conn, ticket.id)?;
+    let references = if thread.len() > MAX_REFERENCES {
+        let mut r = vec![thread[0].clone()];
+        r.extend_from_slice(&thread[thread.len() - (MAX_REFERENCES - 1)..]);
+        r
+    } else {
+        thread.clone()
+    };
+    let message_id = compose::message_id(ticket.id, row.id, row.created_at, settings.from.domain());
+    let subject = compose::ticket_subject(ticket.id, &ticket.subject, reply);
+    let out = Outgoing {
+        date: now,
+        from: settings.from.clone(),
+        to,
+        subject: subject.clone(),
+        message_id: message_id.clone(),
+        in_reply_to: thread.last().cloned(),
+        references,
+        auto_submitted: auto,
+        body,
+    };
+    Ok(Rendered::Message { text: compose::render(&out), message_id, subject })
+}
