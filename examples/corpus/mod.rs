@@ -31,6 +31,36 @@ pub fn corpus_now() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-11-24T10:00:00Z").unwrap().to_utc()
 }
 
+/// Realistic things staff type when logging a call: vocabulary phrases,
+/// some with a typo, some half-typed. Deterministic for a seed.
+pub fn queries(n: usize, seed: u64) -> Vec<String> {
+    let mut rng = Rng(seed ^ 0x51_6A_E5);
+    (0..n)
+        .map(|i| {
+            let cat = CATEGORIES[i % CATEGORIES.len()];
+            let (_, things, problems) = topics(cat);
+            let mut q = format!("{} {}", rng.pick::<&str>(things), rng.pick::<&str>(problems)).to_lowercase();
+            match rng.below(4) {
+                0 => {
+                    // two letters swapped in the middle, as fast typists do
+                    let mut c: Vec<char> = q.chars().collect();
+                    let at = 1 + rng.below(c.len().saturating_sub(3).max(1) as u64) as usize;
+                    c.swap(at, at + 1);
+                    q = c.into_iter().collect();
+                }
+                1 => {
+                    // half-typed: the last word cut short
+                    let cut = q.split(' ').next_back().map(|w| w.chars().count() / 2).unwrap_or(0);
+                    let keep = q.chars().count() - cut;
+                    q = q.chars().take(keep).collect();
+                }
+                _ => {}
+            }
+            q
+        })
+        .collect()
+}
+
 pub struct Corpus {
     pub requesters: Vec<String>,
     pub schools: Vec<String>,
@@ -153,7 +183,8 @@ pub fn generate(path: &Path, scale: &Scale) -> Result<Corpus, Box<dyn std::error
     }
     let fts: Vec<String> = tx
         .prepare(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%fts5%'",
+            "SELECT name FROM sqlite_master WHERE type = 'table'
+               AND sql LIKE 'CREATE VIRTUAL TABLE%fts5(%' AND sql NOT LIKE '%fts5vocab%'",
         )?
         .query_map([], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
