@@ -22,7 +22,7 @@ impl QueueView {
         let header_cells: Vec<&str> = if wide {
             vec!["ID", "SCHOOL", "REQUESTER", "SUBJECT", "PRI", "T", "ASSIGNEE", "AGE", "SLA"]
         } else {
-            vec!["ID", "SCHOOL", "SUBJECT", "PRI", "T", "ASSIGNEE", "AGE", "SLA"]
+                        vec!["ID", "SCHOOL", "REQUESTER", "SUBJECT", "PRI", "T", "ASSIGNEE", "AGE", "SLA"]
         };
         let widths: Vec<Constraint> = if wide {
             vec![
@@ -37,9 +37,10 @@ impl QueueView {
                 Constraint::Length(6),
             ]
         } else {
-            vec![
+                        vec![
                 Constraint::Length(5),
                 Constraint::Length(6),
+                Constraint::Length(10),
                 Constraint::Min(16),
                 Constraint::Length(4),
                 Constraint::Length(1),
@@ -163,9 +164,7 @@ fn short_working(secs: i64) -> String {
 fn cells(item: &QueueItem, app: &App, wide: bool) -> Vec<Cell<'static>> {
     let tk = &item.ticket;
     let mut cells = vec![Cell::from(format!("#{}", tk.id)), Cell::from(tk.school.clone())];
-    if wide {
-        cells.push(Cell::from(fit(&tk.requester_name, 22)));
-    }
+        cells.push(Cell::from(fit(&tk.requester_name, if wide { 22 } else { 10 })));
     let subject_width = if wide { 60 } else { 40 };
     let new_marker = if tk.status == crate::domain::Status::New { "● " } else { "" };
     cells.push(Cell::from(format!("{new_marker}{}", fit(&tk.subject, subject_width))));
