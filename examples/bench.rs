@@ -115,6 +115,7 @@ fn main() {
         console_memory(Path::new(&args[i + 1]));
         return;
     }
+        let detail = args.iter().any(|a| a == "--detail");
     let scale = corpus::Scale {
         schools: arg(&args, "--schools", 100),
         tickets: arg(&args, "--tickets", 1_000_000),
@@ -171,8 +172,8 @@ fn main() {
         ms(worst) <= 50.0,
     ));
 
-    // The first page of the queue with filters, as the console asks for it.
-    let desk = open(&db);
+        // The first page of the queue with filters, as the console asks for it.
+    let mut desk = open(&db);
     let schools: Vec<String> = desk.schools().unwrap().into_iter().map(|s| s.code).collect();
     let filters: Vec<TicketFilter> = vec![
         TicketFilter { limit: Some(500), ..TicketFilter::default() },
@@ -180,13 +181,22 @@ fn main() {
         TicketFilter { statuses: vec![Status::New], limit: Some(500), ..TicketFilter::default() },
         TicketFilter { assignee: Some("tech03".into()), limit: Some(500), ..TicketFilter::default() },
     ];
+        let mut each = Vec::new();
     let queue = sample(200, |i| {
         let mut f = filters[i % filters.len()].clone();
         if i % 3 == 0 {
             f.school = Some(schools[i % schools.len()].clone());
         }
-        desk.tickets(&f).unwrap();
+        let t = Instant::now();
+                console_queue(&mut desk, &f);
+        each.push((t.elapsed(), format!("{f:?}")));
     });
+    if detail {
+        each.sort();
+        for (d, f) in each.iter().rev().take(6) {
+            eprintln!("  slow queue {:>7.2} ms  {f}", ms(*d));
+        }
+    }
     let p99 = pct(&queue, 0.99);
     rows.push(row(
         "queue first page with filters (p50 / p99)",
@@ -221,9 +231,18 @@ fn main() {
     for q in queries.iter().take(20) {
         desk.suggest(q, &ctx, 8).unwrap(); // warm the vocabulary cache, as a running console has it
     }
+        let mut each = Vec::new();
     let suggest = sample(queries.len(), |i| {
+        let t = Instant::now();
         desk.suggest(&queries[i], &ctx, 8).unwrap();
+        each.push((t.elapsed(), queries[i].clone()));
     });
+    if detail {
+        each.sort();
+        for (d, q) in each.iter().rev().take(8) {
+            eprintln!("  slow suggest {:>7.2} ms  {q:?}", ms(*d));
+        }
+    }
     let conn = rusqlite::Connection::open(&db).unwrap();
     let floor = sample(queries.len(), |i| bare_fts(&conn, &queries[i]));
     let (p50, p99, f50, f99) = (pct(&suggest, 0.5), pct(&suggest, 0.99), pct(&floor, 0.5), pct(&floor, 0.99));
@@ -300,6 +319,12 @@ fn bare_fts(conn: &rusqlite::Connection, q: &str) {
         let n = stmt.query_map([&expr], |r| r.get::<_, i64>(0)).unwrap().count();
         std::hint::black_box(n);
     }
+}
+
+/// The queue exactly as the console loads it (SLA state included).
+fn console_queue(desk: &mut Desk, f: &TicketFilter) {
+    let fx = deskside::tui::action::Effect::LoadQueue(f.clone());
+    std::hint::black_box(runner::run(desk, fx));
 }
 
 fn print_table(scale: &corpus::Scale, rows: &[Row]) {

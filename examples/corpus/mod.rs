@@ -33,6 +33,7 @@ pub fn corpus_now() -> DateTime<Utc> {
 
 /// Realistic things staff type when logging a call: vocabulary phrases,
 /// some with a typo, some half-typed. Deterministic for a seed.
+#[allow(dead_code)] // the benchmark's, not the generator's
 pub fn queries(n: usize, seed: u64) -> Vec<String> {
     let mut rng = Rng(seed ^ 0x51_6A_E5);
     (0..n)

@@ -33,6 +33,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_reliability.sql"),
     include_str!("migrations/0004_search.sql"),
     include_str!("migrations/0005_mail.sql"),
+    include_str!("migrations/0007_queue_index.sql"),
 ];
 
 /// The schema version this binary writes.

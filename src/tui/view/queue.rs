@@ -19,11 +19,7 @@ impl QueueView {
         let rows = layout::list_rows(app.size);
         let offset = layout::list_offset(q.selected, rows);
         let wide = area.width >= 110;
-        let header_cells: Vec<&str> = if wide {
-            vec!["ID", "SCHOOL", "REQUESTER", "SUBJECT", "PRI", "T", "ASSIGNEE", "AGE", "SLA"]
-        } else {
-                        vec!["ID", "SCHOOL", "REQUESTER", "SUBJECT", "PRI", "T", "ASSIGNEE", "AGE", "SLA"]
-        };
+                let header_cells = ["ID", "SCHOOL", "REQUESTER", "SUBJECT", "PRI", "T", "ASSIGNEE", "AGE", "SLA"];
         let widths: Vec<Constraint> = if wide {
             vec![
                 Constraint::Length(6),
