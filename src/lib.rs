@@ -10,6 +10,7 @@ pub mod clock;
 pub mod config;
 pub mod domain;
 pub mod error;
+pub mod report;
 pub mod rng;
 pub mod service;
 pub mod sla;

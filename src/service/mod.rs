@@ -11,6 +11,8 @@ pub mod directory;
 pub mod doctor;
 pub mod pending;
 pub mod presence;
+pub mod rating;
+pub mod reports;
 pub mod sla;
 pub mod tickets;
 

@@ -11,6 +11,7 @@ pub mod files;
 pub mod health;
 pub mod migrate;
 pub mod presence;
+pub mod reports;
 pub mod sla;
 pub mod tickets;
 
@@ -25,6 +26,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_sla.sql"),
     include_str!("migrations/0003_reliability.sql"),
+    include_str!("migrations/0006_reports.sql"),
 ];
 
 /// The schema version this binary writes.
