@@ -6,6 +6,8 @@ mod canned;
 mod directory;
 mod doctor;
 pub mod output;
+mod report;
+mod report_doc;
 mod sla;
 mod ticket;
 
@@ -65,6 +67,9 @@ pub enum Command {
     /// SLA calendars, closures, policies and due times.
     #[command(subcommand)]
     Sla(sla::SlaCmd),
+    /// Weekly per-school reports, trends and the technicians' report.
+    #[command(subcommand)]
+    Report(report::ReportCmd),
 }
 
 /// Who is running deskside, resolved once.
@@ -152,6 +157,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Doctor) => doctor::run(&inv),
         Some(Command::Canned(cmd)) => canned::run(&inv, cmd),
         Some(Command::Sla(cmd)) => sla::run(&inv, cmd),
+        Some(Command::Report(cmd)) => report::run(&inv, cmd),
     }
 }
 
