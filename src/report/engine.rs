@@ -100,6 +100,9 @@ impl<'a> Engine<'a> {
         let Some(index) = self.index_of(school.id) else { return t };
         for &i in self.by_school.get(&school.id).map(Vec::as_slice).unwrap_or_default() {
             let tl = &self.timelines[i];
+            if !tl.touches(lo, hi) {
+                continue;
+            }
             let f = tl.ticket;
             if lo <= f.created_at && f.created_at < hi {
                 t.opened += 1;
@@ -157,7 +160,7 @@ impl<'a> Engine<'a> {
         let mut handling: HashMap<i64, Vec<i64>> = HashMap::new();
         let mut escalations: HashMap<i64, u64> = HashMap::new();
         let mut handbacks: HashMap<i64, u64> = HashMap::new();
-        for tl in &self.timelines {
+        for tl in self.timelines.iter().filter(|tl| tl.touches(lo, hi)) {
             for (kind, map) in
                 [(EventKind::Escalated, &mut escalations), (EventKind::HandedBack, &mut handbacks)]
             {

@@ -34,6 +34,10 @@ pub struct Timeline<'a> {
     stops: Vec<(i64, i64)>,
     initial_status: &'a str,
     initial_tier: i64,
+    /// The last instant anything counted happened to the ticket.
+    last_at: i64,
+    /// Whether its latest status is new, open or pending.
+    ends_active: bool,
 }
 
 impl<'a> Timeline<'a> {
@@ -62,7 +66,21 @@ impl<'a> Timeline<'a> {
         if let Some(s) = stopped_at {
             stops.push((s, i64::MAX));
         }
-        Timeline { ticket, stops, initial_status, initial_tier }
+        let last_status = status_events().rev().find_map(|e| e.new.as_deref()).unwrap_or(initial_status);
+        let last_at = ticket
+            .events
+            .iter()
+            .map(|e| e.at)
+            .chain(ticket.first_response_at)
+            .fold(ticket.created_at, i64::max);
+        Timeline { ticket, stops, initial_status, initial_tier, last_at, ends_active: is_active(last_status) }
+    }
+
+    /// False when nothing about the ticket can count in `[lo, hi)`: logged
+    /// after it, or done with before it started. Lets a trend skip most
+    /// tickets in most weeks.
+    pub fn touches(&self, lo: i64, hi: i64) -> bool {
+        self.ticket.created_at < hi && (self.last_at >= lo || self.ends_active)
     }
 
     fn events(&self) -> &'a [EventFact] {
