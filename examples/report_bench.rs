@@ -11,7 +11,7 @@ mod corpus;
 use deskside::clock::FixedClock;
 use deskside::service::reports::{ReportQuery, TrendQuery};
 use deskside::service::Desk;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 fn arg(args: &[String], name: &str, default: usize) -> usize {
@@ -28,7 +28,7 @@ fn ms(d: Duration) -> f64 {
 
 /// Runs `f` `n` times on a freshly opened desk each time (as the CLI does);
 /// returns (median, worst) of the whole open + report.
-fn time(db: &PathBuf, n: usize, f: impl Fn(&Desk)) -> (f64, f64) {
+fn time(db: &Path, n: usize, f: impl Fn(&Desk)) -> (f64, f64) {
     let mut v: Vec<Duration> = (0..n)
         .map(|_| {
             let t = Instant::now();
