@@ -141,6 +141,7 @@ pub enum TicketCmd {
     /// 1 (very unhappy) to 5 (very happy); a new rating replaces the score, the timeline keeps both.
     Rate {
         id: i64,
+        /// 1 (very unhappy) to 5 (very happy).
         #[arg(long, value_parser = parse_score, allow_negative_numbers = true)]
         score: i64,
         /// What the requester said (kept on the ticket; never shown in reports).
