@@ -6,6 +6,8 @@
 //! Uses (and on first run writes) the same cached corpus as `bench`, then
 //! times the service calls the CLI and the console's dashboard make.
 
+// Shared with `bench` and `gen`; this example uses only part of it.
+#[allow(dead_code)]
 mod corpus;
 
 use deskside::clock::FixedClock;
