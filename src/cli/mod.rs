@@ -11,6 +11,8 @@ mod kb_convert;
 mod mail;
 pub mod markdown;
 pub mod output;
+mod report;
+mod report_doc;
 mod sla;
 mod suggest;
 mod ticket;
@@ -88,6 +90,9 @@ pub enum Command {
     Kb(kb::KbCmd),
     /// Answers that may already exist: published articles and solved tickets.
     Suggest(suggest::SuggestArgs),
+    /// Weekly per-school reports, trends and the technicians' report.
+    #[command(subcommand)]
+    Report(report::ReportCmd),
 }
 
 /// Who is running deskside, resolved once.
@@ -181,6 +186,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Export(cmd)) => transfer::export(&inv, cmd),
         Some(Command::Import(cmd)) => transfer::import(&inv, cmd),
         Some(Command::Backup(args)) => transfer::backup(&inv, &args),
+        Some(Command::Report(cmd)) => report::run(&inv, cmd),
     }
 }
 

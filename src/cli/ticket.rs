@@ -25,6 +25,15 @@ fn parse_status(s: &str) -> Result<Status, String> {
 fn parse_order(s: &str) -> Result<QueueOrder, String> {
     s.parse().map_err(|e: Error| e.to_string())
 }
+fn parse_score(s: &str) -> Result<i64, String> {
+    let n = s.trim().parse::<i64>().unwrap_or(0);
+    crate::service::rating::check_score(n).map_err(|_| {
+        format!(
+            "invalid score '{}': expected a whole number from 1 (very unhappy) to 5 (very happy)",
+            s.trim()
+        )
+    })
+}
 
 #[derive(Debug, Args)]
 pub struct IfVersion {
@@ -134,6 +143,17 @@ pub enum TicketCmd {
     /// Refused with exit code 2, listing them, when existing articles already
     /// cover the same answer; --force writes it anyway.
     ToArticle(super::kb_convert::ToArticleArgs),
+    /// Record what the requester said about a resolved or closed ticket: a score from
+    /// 1 (very unhappy) to 5 (very happy); a new rating replaces the score, the timeline keeps both.
+    Rate {
+        id: i64,
+        /// 1 (very unhappy) to 5 (very happy).
+        #[arg(long, value_parser = parse_score, allow_negative_numbers = true)]
+        score: i64,
+        /// What the requester said (kept on the ticket; never shown in reports).
+        #[arg(long)]
+        comment: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -306,6 +326,14 @@ pub fn run(inv: &Invocation, cmd: TicketCmd) -> Result<()> {
         TicketCmd::Reopen { id, v } => done(desk.reopen(id, v.if_version)?, "reopened")?,
         TicketCmd::Close { id, v } => done(desk.close(id, v.if_version)?, "closed")?,
         TicketCmd::ToArticle(args) => super::kb_convert::to_article(inv, &mut desk, args)?,
+        TicketCmd::Rate { id, score, comment } => {
+            let r = desk.rate(id, score, comment.as_deref())?;
+            if inv.json {
+                return output::json(&r);
+            }
+            let was = r.previous.map(|p| format!(" (was {p}/5)")).unwrap_or_default();
+            println!("#{id} rated {}/5{was}", r.score);
+        }
     }
     Ok(())
 }
@@ -393,6 +421,9 @@ fn print_detail(d: &TicketDetail, sla: &SlaState, now: crate::domain::Timestamp)
                 format!("SLA BREACHED: {} target missed", e.new_value.as_deref().unwrap_or("?"))
             }
             EventKind::CannedApplied => format!("canned solution applied by {who}"),
+            EventKind::Rated => {
+                format!("requester's rating {}/5 recorded by {who}", e.new_value.as_deref().unwrap_or("?"))
+            }
             other => format!("{other} by {who}"),
         };
         let marker = if e.internal { "[INTERNAL] " } else { "" };

@@ -16,6 +16,8 @@ pub mod kb;
 pub mod mail;
 pub mod pending;
 pub mod presence;
+pub mod rating;
+pub mod reports;
 pub mod sla;
 pub mod suggest;
 pub mod tickets;

@@ -190,6 +190,30 @@ impl Calendar {
         total
     }
 
+    /// The opening periods overlapping `[from, to)`, clipped to it, in order:
+    /// what `WorkingIndex` sums once to answer many working-time questions.
+    pub fn open_periods(&self, from: Timestamp, to: Timestamp) -> Vec<(Timestamp, Timestamp)> {
+        let mut out = Vec::new();
+        if to <= from {
+            return out;
+        }
+        let mut date = self.local_date(from).pred_opt().unwrap_or(NaiveDate::MIN);
+        let last = self.local_date(to);
+        while date <= last {
+            for (open, close) in self.periods(date) {
+                let (a, b) = (open.max(from), close.min(to));
+                if a < b {
+                    out.push((a, b));
+                }
+            }
+            match date.succ_opt() {
+                Some(d) => date = d,
+                None => break,
+            }
+        }
+        out
+    }
+
     /// A due time after a pause (pending on the requester) from `paused_at`
     /// to `resumed_at`: the working time that was left when the clock stopped
     /// is counted again from `resumed_at`. A target already missed when the

@@ -5,11 +5,13 @@
 mod calendar;
 mod hours;
 pub mod ics;
+mod index;
 #[cfg(test)]
 mod tests;
 
 pub use calendar::{check_minutes, parse_date, parse_tz, Calendar, Closure, MAX_MINUTES};
 pub use hours::{WeeklyHours, DAY_NAMES};
+pub use index::WorkingIndex;
 
 /// "2h 05m", "45m", "0m": a working duration for people.
 pub fn format_working(secs: i64) -> String {

@@ -15,6 +15,7 @@ pub mod kb;
 pub mod mail;
 pub mod migrate;
 pub mod presence;
+pub mod reports;
 pub mod search;
 pub mod sla;
 pub mod tickets;
@@ -33,6 +34,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_reliability.sql"),
     include_str!("migrations/0004_search.sql"),
     include_str!("migrations/0005_mail.sql"),
+    include_str!("migrations/0006_reports.sql"),
     include_str!("migrations/0007_queue_index.sql"),
 ];
 

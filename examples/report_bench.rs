@@ -1,0 +1,104 @@
+//! Report speed at trust scale (issue 9: `report weekly` for 100 schools
+//! over 1M tickets in <= 300 ms).
+//!
+//!     cargo run --release --example report_bench -- [--tickets N] [--schools S] [--runs R]
+//!
+//! Uses (and on first run writes) the same cached corpus as `bench`, then
+//! times the service calls the CLI and the console's dashboard make.
+
+// Shared with `bench` and `gen`; this example uses only part of it.
+#[allow(dead_code)]
+mod corpus;
+
+use deskside::clock::FixedClock;
+use deskside::service::reports::{ReportQuery, TrendQuery};
+use deskside::service::Desk;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+fn arg(args: &[String], name: &str, default: usize) -> usize {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .map(|v| v.replace('_', "").parse().unwrap_or_else(|_| panic!("{name} takes a number")))
+        .unwrap_or(default)
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// Runs `f` `n` times on a freshly opened desk each time (as the CLI does);
+/// returns (median, worst) of the whole open + report.
+fn time(db: &Path, n: usize, f: impl Fn(&Desk)) -> (f64, f64) {
+    let mut v: Vec<Duration> = (0..n)
+        .map(|_| {
+            let t = Instant::now();
+            let desk = Desk::open(db, Box::new(FixedClock(corpus::corpus_now())), "lead", "bench").unwrap();
+            f(&desk);
+            t.elapsed()
+        })
+        .collect();
+    v.sort();
+    (ms(v[v.len() / 2]), ms(v[v.len() - 1]))
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let scale = corpus::Scale {
+        schools: arg(&args, "--schools", 100),
+        tickets: arg(&args, "--tickets", 1_000_000),
+        articles: arg(&args, "--articles", 20_000),
+        seed: arg(&args, "--seed", 42) as u64,
+    };
+    let runs = arg(&args, "--runs", 10);
+    let dir = PathBuf::from("target/bench");
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join(format!(
+        "corpus-v{}-s{}-t{}-a{}-{}.db",
+        deskside::store::SCHEMA_VERSION,
+        scale.schools,
+        scale.tickets,
+        scale.articles,
+        scale.seed
+    ));
+    if !db.exists() {
+        let t = Instant::now();
+        let made = corpus::generate(&db, &scale).expect("generate the corpus");
+        eprintln!(
+            "generated {} ({} schools, {} requesters) in {:.1}s",
+            db.display(),
+            made.schools.len(),
+            made.requesters.len(),
+            t.elapsed().as_secs_f64()
+        );
+    }
+    let desk = Desk::open(&db, Box::new(FixedClock(corpus::corpus_now())), "lead", "bench").unwrap();
+    let r = desk.weekly_report(&ReportQuery::default()).unwrap();
+    let total = r.total.clone().unwrap_or_default();
+    println!(
+        "{} schools, week {}: {} opened, {} resolved, {} backlog, {} first responses",
+        r.schools.len(),
+        r.week,
+        total.opened,
+        total.resolved,
+        total.backlog,
+        total.first_responses
+    );
+    let (p50, worst) = time(&db, runs, |d| {
+        d.weekly_report(&ReportQuery::default()).unwrap();
+    });
+    println!("report weekly, all schools (open + report): p50 {p50:.1} ms, worst {worst:.1} ms  (target <= 300 ms)");
+    let (p50, worst) = time(&db, runs, |d| {
+        d.weekly_report(&ReportQuery { school: Some("S042".into()), ..ReportQuery::default() }).unwrap();
+    });
+    println!("report weekly, one school: p50 {p50:.1} ms, worst {worst:.1} ms");
+    let (p50, worst) = time(&db, runs.div_ceil(2), |d| {
+        d.trend(&TrendQuery { weeks: 12, until: None, school: None }).unwrap();
+    });
+    println!("report trend --weeks 12: p50 {p50:.1} ms, worst {worst:.1} ms");
+    let (p50, worst) = time(&db, runs, |d| {
+        d.tech_report(None).unwrap();
+    });
+    println!("report tech: p50 {p50:.1} ms, worst {worst:.1} ms");
+}
