@@ -116,7 +116,7 @@ fn main() {
         console_memory(Path::new(&args[i + 1]));
         return;
     }
-        let detail = args.iter().any(|a| a == "--detail");
+    let detail = args.iter().any(|a| a == "--detail");
     let scale = corpus::Scale {
         schools: arg(&args, "--schools", 100),
         tickets: arg(&args, "--tickets", 1_000_000),
@@ -173,7 +173,7 @@ fn main() {
         ms(worst) <= 50.0,
     ));
 
-        // The first page of the queue with filters, as the console asks for it.
+    // The first page of the queue with filters, as the console asks for it.
     let mut desk = open(&db);
     let schools: Vec<String> = desk.schools().unwrap().into_iter().map(|s| s.code).collect();
     let filters: Vec<TicketFilter> = vec![
@@ -182,14 +182,14 @@ fn main() {
         TicketFilter { statuses: vec![Status::New], limit: Some(500), ..TicketFilter::default() },
         TicketFilter { assignee: Some("tech03".into()), limit: Some(500), ..TicketFilter::default() },
     ];
-        let mut each = Vec::new();
+    let mut each = Vec::new();
     let queue = sample(200, |i| {
         let mut f = filters[i % filters.len()].clone();
         if i % 3 == 0 {
             f.school = Some(schools[i % schools.len()].clone());
         }
         let t = Instant::now();
-                console_queue(&mut desk, &f);
+        console_queue(&mut desk, &f);
         each.push((t.elapsed(), format!("{f:?}")));
     });
     if detail {
@@ -232,7 +232,7 @@ fn main() {
     for q in queries.iter().take(20) {
         desk.suggest(q, &ctx, 8).unwrap(); // warm the vocabulary cache, as a running console has it
     }
-        let mut each = Vec::new();
+    let mut each = Vec::new();
     let suggest = sample(queries.len(), |i| {
         let t = Instant::now();
         desk.suggest(&queries[i], &ctx, 8).unwrap();
@@ -289,7 +289,7 @@ fn main() {
         ms(p99) <= 16.0,
     ));
 
-        // `report weekly` for every school: the last complete week.
+    // `report weekly` for every school: the last complete week.
     let q = ReportQuery::default();
     let report = sample(10, |_| {
         std::hint::black_box(desk.weekly_report(&q).unwrap());

@@ -240,3 +240,12 @@ fn new_ticket_with_live_suggestions() {
         snap("new_ticket_suggestions", &c);
     }
 }
+
+#[test]
+fn dashboard() {
+    for size in SIZES {
+        let mut c = Console::new(size, true);
+        c.key(KeyCode::Char('D'));
+        snap("dashboard", &c);
+    }
+}

@@ -496,3 +496,17 @@ fn only_a_resolved_ticket_becomes_an_article() {
     })));
     assert_eq!(press(&mut app, KeyCode::Char('A')), [Effect::ToArticle(id)]);
 }
+
+#[test]
+fn the_dashboard_loads_on_opening_and_on_r_only() {
+    let mut app = app();
+    assert_eq!(press(&mut app, KeyCode::Char('D')), [Effect::LoadDashboard]);
+    assert_eq!(app.screen, Screen::Dashboard);
+    assert!(
+        app.update(Action::ExternalChange).iter().all(|e| *e != Effect::LoadDashboard),
+        "not on others' saves"
+    );
+    assert_eq!(press(&mut app, KeyCode::Char('r')), [Effect::LoadDashboard]);
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.screen, Screen::Queue);
+}

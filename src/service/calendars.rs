@@ -227,3 +227,15 @@ impl Desk {
         self.read(|conn, _| due(conn, calendar, start, minutes))
     }
 }
+
+impl Desk {
+    /// The default calendar's time zone: the team's own clock (weeks on the
+    /// dashboard, for instance).
+    pub fn default_tz(&self) -> Result<Tz> {
+        self.read(|conn, _| {
+            Ok(crate::store::import::default_tz(conn)?
+                .and_then(|t| t.parse().ok())
+                .unwrap_or(chrono_tz::Europe::London))
+        })
+    }
+}

@@ -384,6 +384,19 @@ fn generate_tickets(
             tickets::resolve(cx, id, &again, None)?;
         }
         at_time!(step(&mut rng, 2 * 24 * 60, 5 * 24 * 60), worker);
+        // About a third of requesters answer the satisfaction question by
+        // the time the ticket closes. Their own generator, keyed on the
+        // ticket, so the rest of the demo does not shift.
+        let mut answer = Rng(SEED ^ id as u64);
+        if answer.chance(35) {
+            let score = match answer.below(10) {
+                0 => 2,
+                1 | 2 => 3,
+                3..=5 => 4,
+                _ => 5,
+            };
+            super::rating::rate(cx, id, score, None)?;
+        }
         tickets::close(cx, id, None)?;
     }
     cx.now = end;

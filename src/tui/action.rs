@@ -73,6 +73,8 @@ pub enum Action {
     NewTicket,
     /// Open the knowledge base: browse, search, read, edit, publish, rate.
     KnowledgeBase,
+    /// Open the dashboard: this week's numbers per school and the trend.
+    Dashboard,
     /// Turn the resolved ticket into a draft article.
     ToArticle,
     /// Knowledge base: next category (all, then each category).
@@ -115,6 +117,8 @@ pub enum Action {
     CannedPreview(i64, String),
     /// Suggested answers for the form's text (the text they were for).
     SuggestionsLoaded(String, Vec<Suggestion>),
+    /// Loaded: the dashboard's report and trend.
+    DashboardLoaded(Box<DashboardData>),
     /// Articles for the knowledge-base screen (the search they were for).
     ArticlesLoaded(String, Vec<Article>),
     /// An article changed or was opened (its latest state).
@@ -143,6 +147,14 @@ pub enum Action {
     Tick(Timestamp),
     /// A few seconds of real time passed: say which ticket is open.
     Heartbeat,
+}
+
+/// What the dashboard shows: this week so far, and the weeks before it.
+#[derive(Debug, Clone)]
+pub struct DashboardData {
+    pub week: crate::report::WeeklyReport,
+    /// Oldest first, ending with this week.
+    pub trend: Vec<crate::report::WeekFigures>,
 }
 
 /// A ticket as the ticket screen shows it.
@@ -223,4 +235,6 @@ pub enum Effect {
     },
     /// Draft an article from a resolved ticket.
     ToArticle(i64),
+    /// This week's report and the trend, for the dashboard.
+    LoadDashboard,
 }

@@ -22,6 +22,7 @@ pub enum Screen {
     Ticket,
     NewTicket,
     Kb,
+    Dashboard,
 }
 
 /// Whose tickets the queue shows.
@@ -122,6 +123,8 @@ pub struct App {
     pub ticket: TicketState,
     pub form: Option<NewTicketForm>,
     pub kb: KbState,
+    /// The dashboard's figures, once loaded.
+    pub dashboard: Option<super::action::DashboardData>,
     pub techs: Vec<Technician>,
     pub schools: Vec<String>,
     pub people: Option<Vec<(String, String)>>,
@@ -157,6 +160,7 @@ impl App {
             ticket: TicketState::new(0),
             form: None,
             kb: KbState::default(),
+            dashboard: None,
             techs: Vec::new(),
             schools: Vec::new(),
             people: None,
@@ -197,6 +201,7 @@ impl App {
             Screen::Kb if self.kb.open.is_some() => Mode::Article,
             Screen::Kb if self.kb.searching => Mode::KbSearch,
             Screen::Kb => Mode::Kb,
+            Screen::Dashboard => Mode::Dashboard,
         }
     }
 
@@ -292,6 +297,10 @@ impl App {
                 }
                 Vec::new()
             }
+            Action::DashboardLoaded(data) => {
+                self.dashboard = Some(*data);
+                Vec::new()
+            }
             Action::ArticlesLoaded(query, articles) => {
                 self.articles_loaded(query, articles);
                 Vec::new()
@@ -356,6 +365,9 @@ impl App {
                 self.form = None;
                 self.open_ticket(ticket.id)
             }
+            // The dashboard reads weeks of history: only on opening and on
+            // an explicit refresh, never because someone else saved.
+            Action::Refresh if self.screen == Screen::Dashboard => vec![Effect::LoadDashboard],
             Action::ExternalChange | Action::Refresh => {
                 let mut fx = vec![Effect::LoadQueue(self.queue_filter())];
                 if self.screen == Screen::Ticket {
@@ -374,6 +386,13 @@ impl App {
                 Mode::Kb => self.update_kb(other),
                 Mode::KbSearch => self.update_kb_search(other),
                 Mode::Article => self.update_article(other),
+                Mode::Dashboard => match other {
+                    Action::Back => {
+                        self.screen = Screen::Queue;
+                        Vec::new()
+                    }
+                    _ => Vec::new(),
+                },
             },
         }
     }
@@ -509,6 +528,10 @@ impl App {
             }
             Action::NewTicket => return self.start_form(),
             Action::KnowledgeBase => return self.start_kb(),
+            Action::Dashboard => {
+                self.screen = Screen::Dashboard;
+                return vec![Effect::LoadDashboard];
+            }
             Action::Back if !self.queue.filter.is_empty() => {
                 self.queue.filter.clear();
                 self.refilter();

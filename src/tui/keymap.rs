@@ -8,6 +8,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     Queue,
+    Dashboard,
     Kb,
     KbSearch,
     Article,
@@ -72,6 +73,7 @@ pub static QUEUE: &[Binding] = &[
     b(&[C('t')], "t", "take the selected ticket", Action::Take),
     b(&[C('n')], "n", "new ticket (phone call)", Action::NewTicket),
     b(&[C('K')], "K", "knowledge base", Action::KnowledgeBase),
+    b(&[C('D')], "D", "dashboard: this week per school", Action::Dashboard),
     b(&[C('r'), Ctrl('r')], "r", "refresh", Action::Refresh),
     b(&[C('?')], "?", "help", Action::ToggleHelp),
     b(&[C('q'), Ctrl('c')], "q", "quit", Action::Quit),
@@ -164,6 +166,13 @@ pub static ARTICLE: &[Binding] = &[
     b(&[Ctrl('c')], "Ctrl-C", "quit", Action::Quit),
 ];
 
+pub static DASHBOARD: &[Binding] = &[
+    b(&[C('r'), Ctrl('r')], "r", "refresh the figures", Action::Refresh),
+    b(&[X(Esc), C('q')], "Esc q", "back to the queue", Action::Back),
+    b(&[C('?')], "?", "help", Action::ToggleHelp),
+    b(&[Ctrl('c')], "Ctrl-C", "quit", Action::Quit),
+];
+
 pub static HELP: &[Binding] = &[
     b(&[C('?'), X(Esc), C('q'), X(F(1))], "? Esc", "close help", Action::ToggleHelp),
     b(&[Ctrl('c')], "Ctrl-C", "quit", Action::Quit),
@@ -173,6 +182,7 @@ pub static HELP: &[Binding] = &[
 pub fn bindings(mode: Mode) -> Vec<&'static Binding> {
     let specific: &'static [Binding] = match mode {
         Mode::Queue => QUEUE,
+        Mode::Dashboard => DASHBOARD,
         Mode::Kb => KB,
         Mode::KbSearch => KB_SEARCH,
         Mode::Article => ARTICLE,
@@ -242,6 +252,7 @@ mod tests {
             Mode::Kb,
             Mode::KbSearch,
             Mode::Article,
+            Mode::Dashboard,
         ] {
             let mut seen = Vec::new();
             for b in bindings(mode) {

@@ -1,6 +1,7 @@
 //! Pure drawing: `draw(frame, &app)` reads state and renders it. No
 //! database, no mutation.
 
+mod dashboard;
 mod form;
 mod kb;
 mod overlay;
@@ -25,6 +26,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         Screen::Ticket => ticket::TicketView::draw(frame, areas.main, app),
         Screen::NewTicket => form::NewTicketView::draw(frame, areas.main, app),
         Screen::Kb => kb::KbView::draw(frame, areas.main, app),
+        Screen::Dashboard => dashboard::DashboardView::draw(frame, areas.main, app),
     }
     draw_status(frame, areas.status, app);
     draw_hints(frame, areas.hints, app);
@@ -37,6 +39,7 @@ fn draw_title(frame: &mut Frame<'_>, area: Rect, app: &App) {
         Screen::Queue => "Queue".to_string(),
         Screen::Ticket => format!("Ticket #{}", app.ticket.id),
         Screen::NewTicket => "New ticket".to_string(),
+        Screen::Dashboard => "Dashboard".to_string(),
         Screen::Kb => match &app.kb.open {
             Some(a) => format!("Article #{}", a.id),
             None => "Knowledge base".to_string(),

@@ -19,7 +19,7 @@ impl QueueView {
         let rows = layout::list_rows(app.size);
         let offset = layout::list_offset(q.selected, rows);
         let wide = area.width >= 110;
-                let header_cells = ["ID", "SCHOOL", "REQUESTER", "SUBJECT", "PRI", "T", "ASSIGNEE", "AGE", "SLA"];
+        let header_cells = ["ID", "SCHOOL", "REQUESTER", "SUBJECT", "PRI", "T", "ASSIGNEE", "AGE", "SLA"];
         let widths: Vec<Constraint> = if wide {
             vec![
                 Constraint::Length(6),
@@ -33,7 +33,7 @@ impl QueueView {
                 Constraint::Length(6),
             ]
         } else {
-                        vec![
+            vec![
                 Constraint::Length(5),
                 Constraint::Length(6),
                 Constraint::Length(10),
@@ -160,7 +160,7 @@ fn short_working(secs: i64) -> String {
 fn cells(item: &QueueItem, app: &App, wide: bool) -> Vec<Cell<'static>> {
     let tk = &item.ticket;
     let mut cells = vec![Cell::from(format!("#{}", tk.id)), Cell::from(tk.school.clone())];
-        cells.push(Cell::from(fit(&tk.requester_name, if wide { 22 } else { 10 })));
+    cells.push(Cell::from(fit(&tk.requester_name, if wide { 22 } else { 10 })));
     let subject_width = if wide { 60 } else { 40 };
     let new_marker = if tk.status == crate::domain::Status::New { "● " } else { "" };
     cells.push(Cell::from(format!("{new_marker}{}", fit(&tk.subject, subject_width))));
