@@ -14,6 +14,7 @@ pub mod mail;
 pub mod rng;
 pub mod search;
 pub mod service;
+pub mod site;
 pub mod sla;
 pub mod store;
 pub mod text;
