@@ -148,6 +148,19 @@ fn a_round_trip_changes_nothing_and_one_edit_changes_one_article() {
 }
 
 #[test]
+fn articles_imported_from_another_helpdesk_round_trip_too() {
+    let env = Env::new();
+    let csv = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/csv/freshdesk-articles.csv");
+    env.run(&["import", "csv", "--kind", "articles", csv.to_str().unwrap()]).success();
+    export(&env);
+    let before = env.dump();
+    let report = import_as(&env, "lead");
+    assert_eq!(report["updated"].as_array().unwrap().len(), 0, "{report}");
+    assert!(report["unchanged"].as_u64().unwrap() > 0);
+    assert_eq!(env.dump(), before);
+}
+
+#[test]
 fn new_files_create_articles_keeping_a_given_id() {
     let env = demo();
     export(&env);
@@ -236,6 +249,13 @@ fn a_broken_file_is_named_and_nothing_is_written() {
     let (code, err) = env.fail(&["kb", "import", "--markdown", folder(&env).to_str().unwrap()]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("zz-copy.md: `id` 7 is also the id in 07-"), "{err}");
+    assert_eq!(env.dump(), before);
+    std::fs::remove_file(folder(&env).join("zz-copy.md")).unwrap();
+    // A file saved in another encoding.
+    std::fs::write(folder(&env).join("zz-latin1.md"), b"+++\ntitle = \"Caf\xe9\"\n+++\nx\n").unwrap();
+    let (code, err) = env.fail(&["kb", "import", "--markdown", folder(&env).to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("zz-latin1.md: the file is not UTF-8 text"), "{err}");
     assert_eq!(env.dump(), before);
     let (code, _) =
         env.fail(&["kb", "import", "--markdown", env.dir.path().join("missing").to_str().unwrap()]);

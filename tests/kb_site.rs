@@ -340,9 +340,59 @@ fn the_site_holds_every_published_public_article_and_nothing_else() {
     }
     assert!(urls > 0, "the hostile article's link is on its page");
     for page in files.keys().filter(|p| p.ends_with(".html")) {
-        let raw = &files[page];
-        assert!(raw.starts_with("<!DOCTYPE html>\n<html lang=\"en-GB\">"), "{page}");
-        assert!(raw.contains("name=\"viewport\""), "{page}");
+        check_page(page, &files[page]);
+    }
+}
+
+/// Values of `attr="..."` in a page.
+fn attribute_values<'a>(raw: &'a str, attr: &str) -> Vec<&'a str> {
+    let key = format!(" {attr}=\"");
+    raw.match_indices(&key)
+        .map(|(at, _)| {
+            let rest = &raw[at + key.len()..];
+            &rest[..rest.find('"').unwrap()]
+        })
+        .collect()
+}
+
+/// A page is an English document for phones too, its elements nest
+/// properly, its ids are unique and every label it points to exists.
+fn check_page(path: &str, raw: &str) {
+    assert!(raw.starts_with("<!DOCTYPE html>\n<html lang=\"en-GB\">"), "{path}");
+    assert!(
+        raw.contains("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"),
+        "{path}"
+    );
+    let mut stack: Vec<&str> = Vec::new();
+    let mut rest = raw;
+    while let Some(i) = rest.find('<') {
+        let after = &rest[i + 1..];
+        let end = after.find('>').unwrap();
+        let tag = &after[..end];
+        rest = &after[end + 1..];
+        if tag.starts_with('!') {
+            continue;
+        }
+        let name = tag.trim_start_matches('/').split([' ', '/']).next().unwrap();
+        if ["meta", "link", "input", "hr", "br"].contains(&name) {
+            continue;
+        }
+        if tag.starts_with('/') {
+            assert_eq!(stack.pop(), Some(name), "{path}: </{name}> closes the wrong element");
+        } else {
+            stack.push(name);
+        }
+    }
+    assert!(stack.is_empty(), "{path}: unclosed {stack:?}");
+    let ids = attribute_values(raw, "id");
+    let unique: HashSet<&&str> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len(), "{path}: duplicate ids");
+    for label in attribute_values(raw, "aria-labelledby").into_iter().chain(attribute_values(raw, "for")) {
+        assert!(ids.contains(&label), "{path}: points to a missing id {label}");
+    }
+    if !raw.contains("http-equiv=\"refresh\"") {
+        assert_eq!(raw.matches("<h1").count(), 1, "{path}: one main heading");
+        assert!(raw.contains("<main id=\"main\""), "{path}: the skip link's target");
     }
 }
 
@@ -427,6 +477,7 @@ fn a_second_export_replaces_the_first_cleanly() {
         redirect.contains("url=02-changing-the-toner.html") && !redirect.contains("toner cartridge"),
         "{redirect}"
     );
+    check_page(&old_title_page, redirect);
     let unchanged = second["unchanged"].as_u64().unwrap();
     assert!(unchanged > 20, "pages of articles that did not change are left alone ({unchanged})");
 }
@@ -445,6 +496,15 @@ fn a_directory_that_is_not_a_site_is_refused() {
     assert_eq!(code, 2, "{err}");
     let (code, _) = env.fail(&["kb", "export", "--html", "a", "--markdown", "b"]);
     assert_eq!(code, 2);
+    let (code, err) = env.fail(&["kb", "export", "--markdown", "b", "--title", "T"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(!env.dir.path().join("b").exists() && !Path::new("b").exists());
+
+    // The site's name is the team's, escaped like everything else.
+    let site = env.dir.path().join("site");
+    env.run(&["kb", "export", "--html", site.to_str().unwrap(), "--title", "Trust <IT> help"]).success();
+    let index = std::fs::read_to_string(site.join("index.html")).unwrap();
+    assert!(index.contains("<title>Trust &lt;IT&gt; help</title>"), "{index}");
 }
 
 /// The search script, run under node with a minimal page: the same code a

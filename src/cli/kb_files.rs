@@ -19,9 +19,9 @@ pub struct ExportArgs {
     /// Write every article as DIR/NN-slug.md with front matter, for review in git.
     #[arg(long, value_name = "DIR", group = "format")]
     pub markdown: Option<PathBuf>,
-    /// The site's name, shown on every page (HTML only).
-    #[arg(long, value_name = "TEXT", default_value = site::DEFAULT_TITLE, requires = "html")]
-    pub title: String,
+    /// The site's name, shown on every page (HTML only) [default: "IT Support self-help"].
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -34,8 +34,12 @@ pub struct ImportArgs {
 pub fn export(inv: &Invocation, desk: &Desk, args: ExportArgs) -> Result<()> {
     let report = match (&args.html, &args.markdown) {
         (Some(dir), _) => {
-            let title = crate::domain::required_text("--title", &args.title, 100)?;
+            let title = args.title.as_deref().unwrap_or(site::DEFAULT_TITLE);
+            let title = crate::domain::required_text("--title", title, 100)?;
             desk.export_site(dir, &title)?
+        }
+        (None, Some(_)) if args.title.is_some() => {
+            return Err(Error::invalid("--title names the site: it goes with --html, not --markdown"))
         }
         (None, Some(dir)) => desk.export_markdown(dir)?,
         (None, None) => return Err(Error::invalid("give --html DIR or --markdown DIR")),

@@ -310,12 +310,18 @@ fn apply(cx: &mut Ctx<'_>, f: &ArticleFile, report: &mut ImportReport) -> Result
         return Ok(());
     };
     let id = before.id;
-    let same_body = before.body.replace("\r\n", "\n") == f.body;
+    // Compared as `kb edit` would store them: text stored by other paths
+    // (a CSV import, an older version) is not "changed" by spacing alone.
+    let same_title = before.title.trim() == f.title;
+    let same_body = article_body(&before.body.replace("\r\n", "\n")).is_ok_and(|b| b == f.body);
+    let same_category =
+        normalize_category(before.category.as_deref().unwrap_or("")).is_ok_and(|c| c == f.category);
+    let same_tags = normalize_tags(&before.tags).is_ok_and(|t| t == f.tags);
     let edit = kb::ArticleEdit {
-        title: (before.title != f.title).then(|| f.title.clone()),
+        title: (!same_title).then(|| f.title.clone()),
         body: (!same_body).then(|| f.body.clone()),
-        category: (before.category != f.category).then(|| f.category.clone().unwrap_or_default()),
-        tags: (before.tags != f.tags).then(|| f.tags.clone()),
+        category: (!same_category).then(|| f.category.clone().unwrap_or_default()),
+        tags: (!same_tags).then(|| f.tags.clone()),
         audience: (before.audience != f.audience).then_some(f.audience),
     };
     let mut changed: Vec<String> = [

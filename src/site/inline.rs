@@ -4,7 +4,7 @@
 //! fail are remembered, so hostile text (thousands of lone `*` or `[`)
 //! stays linear rather than quadratic.
 
-use super::html::escape;
+use super::html::{escape, escape_char};
 use std::collections::HashMap;
 
 /// Emphasis inside emphasis inside a link ... deeper than this is text.
@@ -74,7 +74,7 @@ impl Parser {
         if self.plain {
             out.push(c);
         } else {
-            out.push_str(&escape(c.encode_utf8(&mut [0; 4])));
+            escape_char(c, out);
         }
     }
 

@@ -236,9 +236,10 @@ pub fn render(data: &SiteData, existing: &[String]) -> Vec<SiteFile> {
             b.id,
         ))
     });
+    let groups = pages::groups(&articles);
     let mut files = vec![
-        SiteFile { path: "index.html".into(), contents: pages::index(data, &articles) },
-        SiteFile { path: "service-catalogue.html".into(), contents: pages::catalogue(data, &articles) },
+        SiteFile { path: "index.html".into(), contents: pages::index(data, &groups) },
+        SiteFile { path: "service-catalogue.html".into(), contents: pages::catalogue(data, &groups) },
         SiteFile { path: format!("{ASSETS_DIR}/site.css"), contents: CSS.to_string() },
         SiteFile { path: format!("{ASSETS_DIR}/search.js"), contents: SEARCH_JS.to_string() },
     ];
@@ -248,7 +249,7 @@ pub fn render(data: &SiteData, existing: &[String]) -> Vec<SiteFile> {
     for a in &articles {
         files.push(SiteFile {
             path: format!("{ARTICLES_DIR}/{}", article_file(a)),
-            contents: pages::article(data, a, &articles),
+            contents: pages::article(data, a, &groups),
         });
     }
     for old in existing {

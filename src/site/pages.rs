@@ -27,7 +27,7 @@ pub fn short_summary(body: &str) -> String {
 }
 
 /// A category of the index: its label, anchor and articles.
-struct Group<'a> {
+pub struct Group<'a> {
     label: String,
     anchor: String,
     articles: Vec<&'a Article>,
@@ -35,7 +35,7 @@ struct Group<'a> {
 
 /// Articles grouped by category, in the order given (already sorted), each
 /// group with an anchor unique on the page.
-fn groups<'a>(articles: &[&'a Article]) -> Vec<Group<'a>> {
+pub fn groups<'a>(articles: &[&'a Article]) -> Vec<Group<'a>> {
     let mut out: Vec<(Option<&str>, Group<'a>)> = Vec::new();
     let mut used = HashSet::new();
     for a in articles {
@@ -81,8 +81,7 @@ fn page(data: &SiteData, root: &str, title: &str, current: &str, main: &str, scr
     )
 }
 
-pub fn index(data: &SiteData, articles: &[&Article]) -> String {
-    let groups = groups(articles);
+pub fn index(data: &SiteData, groups: &[Group<'_>]) -> String {
     let links: Vec<String> = groups
         .iter()
         .map(|g| {
@@ -95,7 +94,7 @@ pub fn index(data: &SiteData, articles: &[&Article]) -> String {
         })
         .collect();
     let mut sections = String::new();
-    for g in &groups {
+    for g in groups {
         let heading = format!("{}-heading", g.anchor);
         sections.push_str(&format!(
             "<section id=\"{}\" aria-labelledby=\"{}\">\n<h3 id=\"{}\">{}</h3>\n<ul class=\"articles\">\n",
@@ -122,8 +121,7 @@ pub fn index(data: &SiteData, articles: &[&Article]) -> String {
     page(data, "", &data.title, "index", &main, scripts)
 }
 
-pub fn article(data: &SiteData, a: &Article, all: &[&Article]) -> String {
-    let groups = groups(all);
+pub fn article(data: &SiteData, a: &Article, groups: &[Group<'_>]) -> String {
     let group = groups.iter().find(|g| g.articles.iter().any(|x| x.id == a.id));
     let (label, cat_anchor) = group.map(|g| (g.label.clone(), g.anchor.clone())).unwrap_or_default();
     let tags = if a.tags.is_empty() {
@@ -250,8 +248,8 @@ fn hours(data: &SiteData) -> String {
     format!("<ul>\n{}\n</ul>", items.join("\n"))
 }
 
-pub fn catalogue(data: &SiteData, articles: &[&Article]) -> String {
-    let rows: Vec<String> = groups(articles)
+pub fn catalogue(data: &SiteData, groups: &[Group<'_>]) -> String {
+    let rows: Vec<String> = groups
         .iter()
         .map(|g| {
             format!(
