@@ -15,6 +15,7 @@ pub mod report;
 pub mod rng;
 pub mod search;
 pub mod service;
+pub mod site;
 pub mod sla;
 pub mod store;
 pub mod text;

@@ -2,6 +2,7 @@
 //! knowledge-base articles.
 
 use super::editor;
+use super::kb_files;
 use super::markdown;
 use super::output::{self, fit, safe, time};
 use super::suggest::{highlighted, styled_output, terminal_width};
@@ -55,6 +56,12 @@ pub enum KbCmd {
         #[command(flatten)]
         v: IfVersion,
     },
+    /// Write the self-help site (--html DIR) or every article as Markdown
+    /// files with front matter (--markdown DIR).
+    Export(kb_files::ExportArgs),
+    /// Read a folder of Markdown articles back (--markdown DIR): updates by
+    /// id, creates the rest; all or nothing.
+    Import(kb_files::ImportArgs),
     /// Say whether a published article helped.
     #[command(group = clap::ArgGroup::new("vote").required(true).multiple(false))]
     Rate {
@@ -301,6 +308,8 @@ pub fn run(inv: &Invocation, cmd: KbCmd) -> Result<()> {
             }
             println!("Article #{} archived: {}", a.id, safe(&a.title, false));
         }
+        KbCmd::Export(args) => kb_files::export(inv, &desk, args)?,
+        KbCmd::Import(args) => kb_files::import(inv, &mut desk, args)?,
         KbCmd::Rate { id, helpful, .. } => {
             let a = desk.rate_article(id, helpful)?;
             if inv.json {

@@ -8,6 +8,7 @@ mod doctor;
 pub mod editor;
 mod kb;
 mod kb_convert;
+mod kb_files;
 mod mail;
 pub mod markdown;
 pub mod output;

@@ -47,6 +47,12 @@ impl ArticleEdit {
 }
 
 pub fn add(cx: &mut Ctx<'_>, new: &NewArticle) -> Result<Article> {
+    add_at(cx, new, None)
+}
+
+/// As `add`, under a given (free) id: a knowledge base read back from files
+/// (`kb import --markdown`) keeps its article numbers.
+pub fn add_at(cx: &mut Ctx<'_>, new: &NewArticle, id: Option<i64>) -> Result<Article> {
     if new.publish {
         cx.me.require_publish("publish articles")?;
     }
@@ -58,8 +64,9 @@ pub fn add(cx: &mut Ctx<'_>, new: &NewArticle) -> Result<Article> {
     };
     let tags = normalize_tags(&new.tags)?;
     let status = if new.publish { ArticleStatus::Published } else { ArticleStatus::Draft };
-    let id = articles::insert_article(
+    let id = articles::insert_article_at(
         cx.tx,
+        id,
         &articles::NewArticle {
             title: &title,
             body: &body,

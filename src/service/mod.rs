@@ -13,6 +13,7 @@ pub mod demo;
 pub mod directory;
 pub mod doctor;
 pub mod kb;
+pub mod kb_files;
 pub mod mail;
 pub mod pending;
 pub mod presence;

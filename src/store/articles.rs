@@ -18,14 +18,19 @@ pub struct NewArticle<'a> {
 }
 
 pub fn insert_article(conn: &Connection, a: &NewArticle<'_>) -> Result<i64> {
+    insert_article_at(conn, None, a)
+}
+
+/// Inserts under a given id (None: the next one).
+pub fn insert_article_at(conn: &Connection, id: Option<i64>, a: &NewArticle<'_>) -> Result<i64> {
     conn.prepare_cached(
-        "INSERT INTO articles (title, body, category, tags, status, audience, source_ticket_id,
+        "INSERT INTO articles (id, title, body, category, tags, status, audience, source_ticket_id,
                                author_id, created_at, updated_at, published_at)
-         VALUES (:title, :body, :category, :tags, :status, :audience, :ticket, :author, :now, :now,
+         VALUES (:id, :title, :body, :category, :tags, :status, :audience, :ticket, :author, :now, :now,
                  CASE WHEN :status = 'published' THEN :now END)",
     )?
     .execute(named_params! {
-        ":title": a.title, ":body": a.body, ":category": a.category, ":tags": a.tags,
+        ":id": id, ":title": a.title, ":body": a.body, ":category": a.category, ":tags": a.tags,
         ":status": a.status, ":audience": a.audience, ":ticket": a.source_ticket_id,
         ":author": a.author_id, ":now": to_secs(a.now),
     })?;
