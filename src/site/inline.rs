@@ -35,10 +35,13 @@ pub fn safe_url(url: &str) -> bool {
         && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
     // A colon after a `/`, `?` or `#` is part of a relative path, not a scheme.
     let before_path = url.find(['/', '?', '#']).is_none_or(|p| colon < p);
-    if !(is_scheme && before_path) {
+    if !before_path {
         return true;
     }
-    ["http", "https", "mailto", "tel"].contains(&scheme.to_ascii_lowercase().as_str())
+    // Anything else with a colon up front must be a scheme we allow: text
+    // that is not a valid scheme ("![javascript:...") is refused rather than
+    // trusted to be read as a relative path.
+    is_scheme && ["http", "https", "mailto", "tel"].contains(&scheme.to_ascii_lowercase().as_str())
 }
 
 struct Parser {
@@ -388,6 +391,16 @@ mod tests {
         assert_eq!(render("\\*not em\\*"), "*not em*");
         assert_eq!(render("**unclosed"), "**unclosed");
         assert_eq!(render("*a **b** c*"), "<em>a <strong>b</strong> c</em>");
+    }
+
+    #[test]
+    fn a_colon_before_any_path_needs_an_allowed_scheme() {
+        // Found by the property test: not a valid scheme, so not a link.
+        assert!(!safe_url("![javascript:alert(1)12"));
+        assert!(!render("![](![javascript:alert(1)12) ").contains("href"));
+        assert!(safe_url("guide/page:2"));
+        assert!(safe_url("https://example.org/a:b"));
+        assert!(!safe_url("JavaScript:alert(1)"));
     }
 
     #[test]
