@@ -2,6 +2,8 @@
 //! messages) fed to mail ingest and to the CSV import never panic and lose
 //! nothing; plus the outbox's transactional guarantee.
 
+mod common;
+
 use deskside::clock::FixedClock;
 use deskside::domain::NewTicket;
 use deskside::service::csv_import::{CsvOptions, Kind};
@@ -30,27 +32,8 @@ fn desk() -> Desk {
 }
 
 /// Every row of every table, for "nothing changed".
-fn dump(desk: &Desk) -> Vec<String> {
-    let conn = desk.store().conn();
-    let tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    let mut out = Vec::new();
-    for t in tables {
-        let mut stmt = conn.prepare(&format!("SELECT * FROM \"{t}\"")).unwrap();
-        let n = stmt.column_count();
-        let rows = stmt
-            .query_map([], |r| {
-                Ok((0..n).map(|i| format!("{:?}", r.get_ref(i).unwrap())).collect::<Vec<_>>().join("|"))
-            })
-            .unwrap();
-        out.extend(rows.map(|r| format!("{t}: {}", r.unwrap())));
-    }
-    out
+fn dump(desk: &Desk) -> String {
+    common::dump_conn(desk.store().conn())
 }
 
 const FIXTURES: &[&str] = &[

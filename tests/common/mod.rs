@@ -131,6 +131,11 @@ impl Env {
 
 pub fn dump(db: &Path) -> String {
     let conn = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    dump_conn(&conn)
+}
+
+/// Every row of every table of an open database (in-memory ones too).
+pub fn dump_conn(conn: &rusqlite::Connection) -> String {
     let tables: Vec<String> = conn
         .prepare(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
