@@ -18,7 +18,7 @@ use deskside::tui::{app::App, runner, theme::Theme, view};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use std::collections::VecDeque;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 fn arg(args: &[String], name: &str, default: usize) -> usize {
@@ -123,27 +123,7 @@ fn main() {
         articles: arg(&args, "--articles", 20_000),
         seed: arg(&args, "--seed", 42) as u64,
     };
-    let dir = PathBuf::from("target/bench");
-    std::fs::create_dir_all(&dir).unwrap();
-    let db = dir.join(format!(
-        "corpus-v{}-s{}-t{}-a{}-{}.db",
-        deskside::store::SCHEMA_VERSION,
-        scale.schools,
-        scale.tickets,
-        scale.articles,
-        scale.seed
-    ));
-    if !db.exists() {
-        let t = Instant::now();
-        let made = corpus::generate(&db, &scale).expect("generate the corpus");
-        eprintln!(
-            "generated {} ({} schools, {} requesters) in {:.1}s",
-            db.display(),
-            made.schools.len(),
-            made.requesters.len(),
-            t.elapsed().as_secs_f64()
-        );
-    }
+    let db = corpus::cached(&scale);
     let mut rows = Vec::new();
 
     // The console's first frame from a cold open, and the frame with the queue.

@@ -13,7 +13,7 @@ mod corpus;
 use deskside::clock::FixedClock;
 use deskside::service::reports::{ReportQuery, TrendQuery};
 use deskside::service::Desk;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 fn arg(args: &[String], name: &str, default: usize) -> usize {
@@ -52,27 +52,7 @@ fn main() {
         seed: arg(&args, "--seed", 42) as u64,
     };
     let runs = arg(&args, "--runs", 10);
-    let dir = PathBuf::from("target/bench");
-    std::fs::create_dir_all(&dir).unwrap();
-    let db = dir.join(format!(
-        "corpus-v{}-s{}-t{}-a{}-{}.db",
-        deskside::store::SCHEMA_VERSION,
-        scale.schools,
-        scale.tickets,
-        scale.articles,
-        scale.seed
-    ));
-    if !db.exists() {
-        let t = Instant::now();
-        let made = corpus::generate(&db, &scale).expect("generate the corpus");
-        eprintln!(
-            "generated {} ({} schools, {} requesters) in {:.1}s",
-            db.display(),
-            made.schools.len(),
-            made.requesters.len(),
-            t.elapsed().as_secs_f64()
-        );
-    }
+    let db = corpus::cached(&scale);
     let desk = Desk::open(&db, Box::new(FixedClock(corpus::corpus_now())), "lead", "bench").unwrap();
     let r = desk.weekly_report(&ReportQuery::default()).unwrap();
     let total = r.total.clone().unwrap_or_default();

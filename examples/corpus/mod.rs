@@ -62,6 +62,34 @@ pub fn queries(n: usize, seed: u64) -> Vec<String> {
         .collect()
 }
 
+/// The corpus for `scale`, generated once into target/bench/ and reused;
+/// the file name carries the schema version, so a new migration regenerates it.
+#[allow(dead_code)] // the benchmarks', not the generator's
+pub fn cached(scale: &Scale) -> std::path::PathBuf {
+    let dir = std::path::PathBuf::from("target/bench");
+    std::fs::create_dir_all(&dir).expect("create target/bench");
+    let db = dir.join(format!(
+        "corpus-v{}-s{}-t{}-a{}-{}.db",
+        deskside::store::SCHEMA_VERSION,
+        scale.schools,
+        scale.tickets,
+        scale.articles,
+        scale.seed
+    ));
+    if !db.exists() {
+        let t = std::time::Instant::now();
+        let made = generate(&db, scale).expect("generate the corpus");
+        eprintln!(
+            "generated {} ({} schools, {} requesters) in {:.1}s",
+            db.display(),
+            made.schools.len(),
+            made.requesters.len(),
+            t.elapsed().as_secs_f64()
+        );
+    }
+    db
+}
+
 pub struct Corpus {
     pub requesters: Vec<String>,
     pub schools: Vec<String>,
