@@ -45,6 +45,43 @@ pub struct Ticket {
     pub pending_since: Option<Timestamp>,
 }
 
+/// What a ticket's SLA clocks depend on: enough to order a queue of
+/// thousands without reading their text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Clocks {
+    pub id: i64,
+    pub school_id: i64,
+    pub status: Status,
+    pub priority: Priority,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub first_response_at: Option<Timestamp>,
+    pub resolved_at: Option<Timestamp>,
+    pub closed_at: Option<Timestamp>,
+    pub response_due_at: Option<Timestamp>,
+    pub resolve_due_at: Option<Timestamp>,
+    pub pending_since: Option<Timestamp>,
+}
+
+impl Ticket {
+    pub fn clocks(&self) -> Clocks {
+        Clocks {
+            id: self.id,
+            school_id: self.school_id,
+            status: self.status,
+            priority: self.priority,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            first_response_at: self.first_response_at,
+            resolved_at: self.resolved_at,
+            closed_at: self.closed_at,
+            response_due_at: self.response_due_at,
+            resolve_due_at: self.resolve_due_at,
+            pending_since: self.pending_since,
+        }
+    }
+}
+
 /// One entry of a ticket's append-only timeline.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Event {

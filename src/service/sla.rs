@@ -4,7 +4,8 @@
 
 use super::{calendars, Ctx, Desk};
 use crate::domain::{
-    EventKind, QueueItem, SlaLevel, SlaPolicy, SlaState, SlaTarget, Status, Ticket, TicketFilter, Timestamp,
+    Clocks, EventKind, QueueItem, SlaLevel, SlaPolicy, SlaState, SlaTarget, Status, Ticket, TicketFilter,
+    Timestamp,
 };
 use crate::sla::Calendar;
 use crate::store::{events, sla as rows, tickets as ticket_rows};
@@ -54,7 +55,7 @@ pub fn on_status_change(cx: &Ctx<'_>, t: &mut Ticket, from: Status, to: Status) 
 }
 
 /// The instant a ticket's running clocks read: now, or when it went pending.
-fn clock(t: &Ticket, now: Timestamp) -> Timestamp {
+fn clock(t: &Clocks, now: Timestamp) -> Timestamp {
     match (t.status, t.pending_since) {
         (Status::Pending, Some(since)) => since.min(now),
         _ => now,
@@ -62,7 +63,7 @@ fn clock(t: &Ticket, now: Timestamp) -> Timestamp {
 }
 
 /// When each target was met (None while it is running).
-fn met(t: &Ticket) -> (Option<Timestamp>, Option<Timestamp>) {
+fn met(t: &Clocks) -> (Option<Timestamp>, Option<Timestamp>) {
     let done = if t.status.is_active() { None } else { t.resolved_at.or(t.closed_at).or(Some(t.updated_at)) };
     (t.first_response_at.or(done), done)
 }
@@ -107,7 +108,7 @@ fn target(
 }
 
 /// The state of a ticket's clocks at `now` on its school's calendar.
-pub fn state(t: &Ticket, cal: &Calendar, policy: Option<&SlaPolicy>, now: Timestamp) -> SlaState {
+pub fn state(t: &Clocks, cal: &Calendar, policy: Option<&SlaPolicy>, now: Timestamp) -> SlaState {
     let (clock, paused) = (clock(t, now), t.status == Status::Pending);
     let (response_met, resolve_met) = met(t);
     let response = t
@@ -144,28 +145,42 @@ pub fn state(t: &Ticket, cal: &Calendar, policy: Option<&SlaPolicy>, now: Timest
     }
 }
 
-/// Calendars by school and the policies, each loaded once for a list.
+/// Calendars and policies, each loaded once for a list.
 pub struct SlaLookup {
+    /// Each school's calendar id.
+    schools: HashMap<i64, i64>,
     calendars: HashMap<i64, Calendar>,
     policies: Vec<SlaPolicy>,
 }
 
 impl SlaLookup {
     pub fn new(conn: &Connection) -> Result<SlaLookup> {
-        Ok(SlaLookup { calendars: HashMap::new(), policies: rows::policies(conn)? })
+        Ok(SlaLookup {
+            schools: rows::school_calendars(conn)?,
+            calendars: HashMap::new(),
+            policies: rows::policies(conn)?,
+        })
     }
 
     pub fn state(&mut self, conn: &Connection, t: &Ticket, now: Timestamp) -> Result<SlaState> {
-        let cal = match self.calendars.entry(t.school_id) {
-            Entry::Occupied(e) => e.into_mut(),
-            Entry::Vacant(e) => e.insert(calendars::for_school(conn, t.school_id)?),
+        self.state_of(conn, &t.clocks(), now)
+    }
+
+    pub fn state_of(&mut self, conn: &Connection, t: &Clocks, now: Timestamp) -> Result<SlaState> {
+        let cal = match self.schools.get(&t.school_id) {
+            // Schools sharing a calendar share one loaded copy.
+            Some(&calendar) => match self.calendars.entry(calendar) {
+                Entry::Occupied(e) => e.into_mut(),
+                Entry::Vacant(e) => e.insert(calendars::for_school(conn, t.school_id)?),
+            },
+            None => return Err(Error::not_found(format!("no calendar for school id {}", t.school_id))),
         };
         let policy = self.policies.iter().find(|p| p.priority == t.priority);
         Ok(state(t, cal, policy, now))
     }
 }
 
-/// The SLA states of `tickets` (one calendar load per school).
+/// The SLA states of `tickets` (one calendar load per calendar).
 pub fn states(conn: &Connection, tickets: &[Ticket], now: Timestamp) -> Result<Vec<SlaState>> {
     let mut lookup = SlaLookup::new(conn)?;
     tickets.iter().map(|t| lookup.state(conn, t, now)).collect()
@@ -209,12 +224,11 @@ pub struct QueueOptions {
     pub order: QueueOrder,
 }
 
-fn urgency_key(item: &QueueItem) -> (u8, i64, i64) {
-    let s = &item.sla;
+fn urgency_key(t: &Clocks, s: &SlaState) -> (u8, i64, i64) {
     let due = s.due.map(|d| d.timestamp()).unwrap_or(i64::MAX);
     let left = s.left_secs.unwrap_or(i64::MAX);
     match s.level {
-        _ if !item.ticket.status.is_active() => (4, 0, 0),
+        _ if !t.status.is_active() => (4, 0, 0),
         SlaLevel::Breached => (0, due, 0),
         SlaLevel::AtRisk | SlaLevel::Ok => (1, left, due),
         SlaLevel::Paused => (2, left, due),
@@ -223,37 +237,42 @@ fn urgency_key(item: &QueueItem) -> (u8, i64, i64) {
 }
 
 /// A queue: tickets matching `filter`, with their SLA state, filtered and
-/// ordered as asked; the limit applies last.
+/// ordered as asked; the limit applies last. The order is worked out from
+/// the clocks alone; only the tickets within the limit are read whole.
 pub fn queue(
     conn: &Connection,
     filter: &TicketFilter,
     opts: &QueueOptions,
     now: Timestamp,
 ) -> Result<Vec<QueueItem>> {
-    let unlimited = TicketFilter { limit: None, ..filter.clone() };
-    let tickets = ticket_rows::list(conn, &unlimited)?;
     let mut lookup = SlaLookup::new(conn)?;
-    let mut items = Vec::with_capacity(tickets.len());
-    for t in tickets {
-        let sla = lookup.state(conn, &t, now)?;
+    let mut items = Vec::new();
+    for c in ticket_rows::clocks(conn, filter)? {
+        let sla = lookup.state_of(conn, &c, now)?;
         let wanted = (!opts.breaching && !opts.at_risk)
             || (opts.breaching && sla.is_breached())
             || (opts.at_risk && sla.is_at_risk());
         if wanted {
-            items.push(QueueItem { ticket: t, sla });
+            items.push((c, sla));
         }
     }
-    let tie = |i: &QueueItem| (std::cmp::Reverse(i.ticket.priority.rank()), i.ticket.created_at, i.ticket.id);
+    let tie = |c: &Clocks| (std::cmp::Reverse(c.priority.rank()), c.created_at, c.id);
     match opts.order {
-        QueueOrder::Urgency => items.sort_by_key(|i| (urgency_key(i), tie(i))),
-        QueueOrder::Oldest => items.sort_by_key(|i| (i.ticket.created_at, i.ticket.id)),
-        QueueOrder::Newest => items.sort_by_key(|i| std::cmp::Reverse((i.ticket.created_at, i.ticket.id))),
-        QueueOrder::Priority => items.sort_by_key(|i| (!i.ticket.status.is_active(), tie(i))),
+        QueueOrder::Urgency => items.sort_by_key(|(c, s)| (urgency_key(c, s), tie(c))),
+        QueueOrder::Oldest => items.sort_by_key(|(c, _)| (c.created_at, c.id)),
+        QueueOrder::Newest => items.sort_by_key(|(c, _)| std::cmp::Reverse((c.created_at, c.id))),
+        QueueOrder::Priority => items.sort_by_key(|(c, _)| (!c.status.is_active(), tie(c))),
     }
     if let Some(limit) = filter.limit {
         items.truncate(limit);
     }
-    Ok(items)
+    let ids: Vec<i64> = items.iter().map(|(c, _)| c.id).collect();
+    let mut whole: HashMap<i64, Ticket> =
+        ticket_rows::by_ids(conn, &ids)?.into_iter().map(|t| (t.id, t)).collect();
+    Ok(items
+        .into_iter()
+        .filter_map(|(c, sla)| whole.remove(&c.id).map(|ticket| QueueItem { ticket, sla }))
+        .collect())
 }
 
 const TARGETS: [(i64, &str, &str); 2] =
@@ -269,6 +288,7 @@ fn unrecorded_breaches(
     if t.response_due_at.is_none() && t.resolve_due_at.is_none() {
         return Ok(Vec::new());
     }
+    let t = &t.clocks();
     let bits = rows::breach_bits(conn, t.id)?;
     let clock = clock(t, now);
     let (response_met, resolve_met) = met(t);

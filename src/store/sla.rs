@@ -4,6 +4,7 @@ use super::to_secs;
 use crate::domain::{Priority, SlaPolicy, Timestamp};
 use crate::{Error, Result};
 use rusqlite::{params, Connection, OptionalExtension};
+use std::collections::HashMap;
 
 /// A calendar row; `hours` is the stored text.
 #[derive(Debug, Clone)]
@@ -37,6 +38,13 @@ pub fn list_calendars(conn: &Connection) -> Result<Vec<CalendarRow>> {
     let sql = format!("{CALENDAR_SELECT} ORDER BY name");
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map([], calendar_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Every school's calendar id.
+pub fn school_calendars(conn: &Connection) -> Result<HashMap<i64, i64>> {
+    let mut stmt = conn.prepare_cached("SELECT id, calendar_id FROM schools")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 

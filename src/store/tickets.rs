@@ -1,7 +1,7 @@
 //! Ticket rows.
 
 use super::{from_opt_secs, from_secs, to_secs};
-use crate::domain::{Ticket, TicketFilter, Timestamp};
+use crate::domain::{Clocks, Ticket, TicketFilter, Timestamp};
 use crate::{Error, Result};
 use rusqlite::{named_params, params, Connection, OptionalExtension, Row};
 
@@ -122,9 +122,15 @@ pub fn save(conn: &Connection, t: &Ticket, now: Timestamp, tech_id: i64) -> Resu
     Ok(n == 1)
 }
 
-/// Tickets matching `f`: active ones first, then by priority and age.
-pub fn list(conn: &Connection, f: &TicketFilter) -> Result<Vec<Ticket>> {
-    let mut sql = format!("{SELECT} WHERE 1 = 1");
+/// Appends `f`'s conditions to `sql` (which ends in a WHERE clause); returns
+/// the values to bind. `school` and `assignee` are the conditions on a
+/// school code and a login (one `?` each).
+fn filter_sql(
+    f: &TicketFilter,
+    sql: &mut String,
+    school: &str,
+    assignee: &str,
+) -> Vec<rusqlite::types::Value> {
     let mut args: Vec<rusqlite::types::Value> = Vec::new();
     if !f.statuses.is_empty() {
         let marks = vec!["?"; f.statuses.len()].join(", ");
@@ -138,13 +144,20 @@ pub fn list(conn: &Connection, f: &TicketFilter) -> Result<Vec<Ticket>> {
         args.push(tier.number().into());
     }
     if let Some(code) = &f.school {
-        sql.push_str(" AND s.code = ?");
+        sql.push_str(&format!(" AND {school}"));
         args.push(code.clone().into());
     }
     if let Some(login) = &f.assignee {
-        sql.push_str(" AND a.login = ?");
+        sql.push_str(&format!(" AND {assignee}"));
         args.push(login.clone().into());
     }
+    args
+}
+
+/// Tickets matching `f`: active ones first, then by priority and age.
+pub fn list(conn: &Connection, f: &TicketFilter) -> Result<Vec<Ticket>> {
+    let mut sql = format!("{SELECT} WHERE 1 = 1");
+    let args = filter_sql(f, &mut sql, "s.code = ?", "a.login = ?");
     sql.push_str(
         " ORDER BY t.status IN ('resolved', 'closed'),
                    COALESCE(t.resolve_due_at, 9223372036854775807),
@@ -156,6 +169,51 @@ pub fn list(conn: &Connection, f: &TicketFilter) -> Result<Vec<Ticket>> {
     }
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(rusqlite::params_from_iter(args), row_to_ticket)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The tickets with these ids (in no particular order; missing ids are
+/// left out).
+pub fn by_ids(conn: &Connection, ids: &[i64]) -> Result<Vec<Ticket>> {
+    let list = serde_json::to_string(ids).map_err(|e| Error::runtime(format!("ticket ids: {e}")))?;
+    let sql = format!("{SELECT} WHERE t.id IN (SELECT value FROM json_each(?1))");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([list], row_to_ticket)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The SLA clocks of every ticket matching `f` (its limit and order are
+/// not applied: a queue orders by SLA state, which SQL cannot compute).
+/// Reads no text and joins nothing it does not filter on.
+pub fn clocks(conn: &Connection, f: &TicketFilter) -> Result<Vec<Clocks>> {
+    let mut sql = String::from(
+        "SELECT t.id, t.school_id, t.status, t.priority, t.created_at, t.updated_at, t.first_response_at,
+                t.resolved_at, t.closed_at, t.response_due_at, t.resolve_due_at, t.pending_since
+           FROM tickets t WHERE 1 = 1",
+    );
+    let args = filter_sql(
+        f,
+        &mut sql,
+        "t.school_id = (SELECT id FROM schools WHERE code = ?)",
+        "t.assignee_id = (SELECT id FROM technicians WHERE login = ?)",
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| {
+        Ok(Clocks {
+            id: r.get(0)?,
+            school_id: r.get(1)?,
+            status: parse(2, r.get(2)?)?,
+            priority: parse(3, r.get(3)?)?,
+            created_at: from_secs(r.get(4)?),
+            updated_at: from_secs(r.get(5)?),
+            first_response_at: from_opt_secs(r.get(6)?),
+            resolved_at: from_opt_secs(r.get(7)?),
+            closed_at: from_opt_secs(r.get(8)?),
+            response_due_at: from_opt_secs(r.get(9)?),
+            resolve_due_at: from_opt_secs(r.get(10)?),
+            pending_since: from_opt_secs(r.get(11)?),
+        })
+    })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
