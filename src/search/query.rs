@@ -41,15 +41,31 @@ pub struct Variant {
     pub loose: bool,
     pub forms: Vec<Vec<String>>,
     pub origin: Origin,
+    /// For a prefix: the known words it begins (see `Variant::to_fts`).
+    pub completions: Vec<String>,
 }
 
 impl Variant {
     fn word(w: &str, prefix: bool, origin: Origin) -> Variant {
-        Variant { tokens: vec![w.to_string()], prefix, loose: false, forms: Vec::new(), origin }
+        Variant {
+            tokens: vec![w.to_string()],
+            prefix,
+            loose: false,
+            forms: Vec::new(),
+            origin,
+            completions: Vec::new(),
+        }
     }
 
     fn phrase(tokens: &[String], origin: Origin) -> Variant {
-        Variant { tokens: tokens.to_vec(), prefix: false, loose: false, forms: Vec::new(), origin }
+        Variant {
+            tokens: tokens.to_vec(),
+            prefix: false,
+            loose: false,
+            forms: Vec::new(),
+            origin,
+            completions: Vec::new(),
+        }
     }
 
     /// The words token `i` may be (itself, and for loose variants its forms).
@@ -74,25 +90,45 @@ impl Variant {
         }
     }
 
-    /// This alternative as FTS5 query text: every token quoted.
-    pub fn to_fts(&self) -> String {
+    /// This alternative as FTS5 query text: every token quoted. `lean`
+    /// (the big ticket index) matches a half-typed word as itself or one of
+    /// the words it is known to begin, rather than as a prefix: FTS5 merges
+    /// the whole doclist of every word a prefix begins, on every keystroke,
+    /// which at a million tickets is most of a search. A ticket whose only
+    /// match is a word the knowledge base has never used is found once the
+    /// word is typed out.
+    pub fn to_fts(&self, lean: bool) -> String {
         let quoted = |t: &str| format!("\"{}\"", t.replace('"', "\"\""));
+        let any = |alts: Vec<String>| {
+            if alts.len() == 1 {
+                alts.into_iter().next().unwrap_or_default()
+            } else {
+                format!("({})", alts.join(" OR "))
+            }
+        };
+        let last = self.tokens.len().saturating_sub(1);
+        // The words a half-typed last token may be.
+        let endings = || std::iter::once(&self.tokens[last]).chain(&self.completions);
         if self.loose && self.tokens.len() > 1 {
-            let parts: Vec<String> = (0..self.tokens.len())
-                .map(|i| {
-                    if self.is_prefix(i) {
-                        format!("{}*", quoted(&self.tokens[i]))
-                    } else {
-                        let alts: Vec<String> = self.alternatives(i).iter().map(|a| quoted(a)).collect();
-                        if alts.len() == 1 {
-                            alts.into_iter().next().unwrap_or_default()
-                        } else {
-                            format!("({})", alts.join(" OR "))
-                        }
-                    }
-                })
-                .collect();
+            // Loose words must all occur somewhere, so a stopword among them
+            // ("log" and "in") narrows nothing: leave it to the re-ranking,
+            // which still counts it, rather than walk its doclist (it is in
+            // nearly every document).
+            let telling: Vec<usize> =
+                (0..self.tokens.len()).filter(|&i| !is_stopword(&self.tokens[i])).collect();
+            let parts: Vec<String> =
+                (if telling.is_empty() { (0..self.tokens.len()).collect() } else { telling })
+                    .into_iter()
+                    .map(|i| match (self.is_prefix(i), lean) {
+                        (true, false) => format!("{}*", quoted(&self.tokens[i])),
+                        (true, true) => any(endings().map(|w| quoted(w)).collect()),
+                        _ => any(self.alternatives(i).iter().map(|a| quoted(a)).collect()),
+                    })
+                    .collect();
             format!("({})", parts.join(" AND "))
+        } else if self.prefix && lean {
+            let head = &self.tokens[..last];
+            any(endings().map(|w| quoted(&[head, std::slice::from_ref(w)].concat().join(" "))).collect())
         } else {
             let star = if self.prefix { "*" } else { "" };
             format!("{}{star}", quoted(&self.tokens.join(" ")))
@@ -114,6 +150,11 @@ pub struct Group {
     pub weight: f64,
     /// The last thing typed (possibly half a word).
     pub last: bool,
+    /// One of its words is in more than half the articles: FTS5's bm25
+    /// gives such a word no weight (its idf is clamped to zero), so it
+    /// cannot pick candidates, yet ranking every article it is in is most
+    /// of a forgiving search's cost.
+    pub common: bool,
 }
 
 impl Group {
@@ -127,7 +168,7 @@ impl Group {
     /// each one is another doclist to merge on every keystroke.
     fn to_fts(&self, lean: bool) -> Option<String> {
         let take = if lean { LEAN_VARIANTS } else { usize::MAX };
-        let parts: Vec<String> = self.variants.iter().take(take).map(Variant::to_fts).collect();
+        let parts: Vec<String> = self.variants.iter().take(take).map(|v| v.to_fts(lean)).collect();
         match parts.len() {
             0 => None,
             1 => Some(parts.into_iter().next().unwrap_or_default()),
@@ -147,6 +188,8 @@ const MAX_GROUPS: usize = 12;
 const MAX_VARIANTS: usize = 16;
 /// Alternatives per group searched in the ticket index.
 const LEAN_VARIANTS: usize = 8;
+/// Known words a half-typed word may be, in the ticket index.
+const LEAN_COMPLETIONS: usize = 6;
 /// Other forms of a word tried ("jammed" -> jam, jams, jamming).
 const MAX_FORMS: usize = 5;
 /// An unknown word of at least this many letters may be the start of a
@@ -196,6 +239,12 @@ impl Query {
         for g in &mut groups {
             g.variants.truncate(MAX_VARIANTS);
             g.weight = weight(g, vocab);
+            g.common = is_common(g, vocab);
+            for v in g.variants.iter_mut().filter(|v| v.prefix) {
+                let last = v.tokens.last().map(String::as_str).unwrap_or("");
+                v.completions =
+                    vocab.completions(last, LEAN_COMPLETIONS).into_iter().map(|(w, _)| w).collect();
+            }
         }
         Query { groups }
     }
@@ -214,6 +263,14 @@ impl Query {
     /// Any group may match: the forgiving second pass.
     pub fn fts_any(&self, lean: bool) -> Option<String> {
         let parts: Vec<String> = self.groups.iter().filter_map(|g| g.to_fts(lean)).collect();
+        (!parts.is_empty()).then(|| parts.join(" OR "))
+    }
+
+    /// The forgiving pass over the articles without common groups (see
+    /// `Group::common`); None when that leaves nothing to search.
+    pub fn fts_any_telling(&self) -> Option<String> {
+        let parts: Vec<String> =
+            self.groups.iter().filter(|g| !g.common).filter_map(|g| g.to_fts(false)).collect();
         (!parts.is_empty()).then(|| parts.join(" OR "))
     }
 
@@ -244,6 +301,13 @@ fn weight(g: &Group, vocab: &Vocab) -> f64 {
         .find(|&n| n > 0)
         .unwrap_or(1);
     vocab.idf(df)
+}
+
+/// Whether some whole word of `g` is in more than half the articles (a
+/// lower bound on the group's matches, so a common group really is).
+fn is_common(g: &Group, vocab: &Vocab) -> bool {
+    let half = vocab.docs / 2;
+    g.variants.iter().any(|v| !v.prefix && v.tokens.len() == 1 && half > 0 && vocab.df(&v.tokens[0]) > half)
 }
 
 fn add_synonyms(g: &mut Group, term: &[String], vocab: &Vocab, syn: &Synonyms, origin: Origin) {
@@ -279,17 +343,32 @@ fn word_forms(w: &str, vocab: &Vocab) -> Vec<String> {
 }
 
 fn phrase_group(tokens: &[String], last: bool, vocab: &Vocab, syn: &Synonyms) -> Group {
-    let mut g = Group { typed: tokens.join(" "), variants: Vec::new(), known: false, weight: 0.0, last };
+    let mut g = Group {
+        typed: tokens.join(" "),
+        variants: Vec::new(),
+        known: false,
+        weight: 0.0,
+        last,
+        common: false,
+    };
     let prefix = last && tokens.last().is_some_and(|t| t.chars().count() >= MIN_PREFIX);
     let forms = tokens.iter().map(|t| word_forms(t, vocab)).collect();
-    g.push(Variant { tokens: tokens.to_vec(), prefix, loose: true, forms, origin: Origin::Typed });
+    g.push(Variant {
+        tokens: tokens.to_vec(),
+        prefix,
+        loose: true,
+        forms,
+        origin: Origin::Typed,
+        completions: Vec::new(),
+    });
     add_synonyms(&mut g, tokens, vocab, syn, Origin::Typed);
     g.known = g.variants.iter().any(|v| v.tokens.iter().all(|t| vocab.contains(t))) || syn.contains(tokens);
     g
 }
 
 fn word_group(w: &str, last: bool, vocab: &Vocab, syn: &Synonyms) -> Group {
-    let mut g = Group { typed: w.to_string(), variants: Vec::new(), known: false, weight: 0.0, last };
+    let mut g =
+        Group { typed: w.to_string(), variants: Vec::new(), known: false, weight: 0.0, last, common: false };
     let len = w.chars().count();
     let prefix = last && len >= MIN_PREFIX;
     g.push(Variant::word(w, prefix, Origin::Typed));
@@ -365,7 +444,7 @@ mod tests {
     }
 
     fn alternatives(q: &Query, group: usize) -> Vec<String> {
-        q.groups[group].variants.iter().map(Variant::to_fts).collect()
+        q.groups[group].variants.iter().map(|v| v.to_fts(false)).collect()
     }
 
     #[test]
@@ -466,7 +545,9 @@ mod tests {
         ];
         for text in nasty {
             let q = parse(text);
-            for expr in [q.fts_all(false), q.fts_any(false), q.fts_all(true)].into_iter().flatten() {
+            let all =
+                [q.fts_all(false), q.fts_any(false), q.fts_all(true), q.fts_any(true), q.fts_any_telling()];
+            for expr in all.into_iter().flatten() {
                 // Outside quotes only our own syntax may appear.
                 let mut outside = String::new();
                 let mut inside = false;
@@ -485,5 +566,36 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn half_typed_words_are_known_words_in_the_ticket_index() {
+        let q = parse("printer jam");
+        let articles = q.fts_any(false).unwrap();
+        let tickets = q.fts_any(true).unwrap();
+        assert!(articles.contains("\"jam\"*"), "{articles}");
+        assert!(!tickets.contains('*'), "no prefix scan in the ticket index: {tickets}");
+        assert!(tickets.contains("\"jam\"") && tickets.contains("\"jammed\""), "{tickets}");
+    }
+
+    #[test]
+    fn a_stopword_among_loose_words_is_left_to_ranking() {
+        let q = parse("log in fails");
+        let loose = q.groups[0].variants.iter().find(|v| v.loose).expect("a loose variant");
+        assert_eq!(loose.tokens, ["log", "in"], "the words still count for coverage");
+        let fts = loose.to_fts(false);
+        assert!(fts.contains("\"log\"") && !fts.contains("\"in\""), "{fts}");
+    }
+
+    #[test]
+    fn words_in_most_articles_do_not_pick_candidates() {
+        let vocab = Vocab::new(vec![("printer".into(), 40), ("toner".into(), 3)], 57);
+        let q = Query::parse("printer toner", &vocab, Synonyms::builtin(), false);
+        assert!(q.groups[0].common && !q.groups[1].common);
+        let telling = q.fts_any_telling().unwrap();
+        assert!(telling.contains("toner") && !telling.contains("printer"), "{telling}");
+        assert!(q.fts_any(false).unwrap().contains("printer"), "the plain pass keeps it");
+        let alone = Query::parse("printer", &vocab, Synonyms::builtin(), false);
+        assert_eq!(alone.fts_any_telling(), None, "nothing else typed: the caller falls back");
     }
 }
