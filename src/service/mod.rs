@@ -123,6 +123,8 @@ pub struct Desk {
     session: String,
     /// Search state kept between keystrokes (the index vocabulary).
     search_cache: suggest::Cache,
+    /// The connection the ticket half of a search runs on.
+    search_side: std::cell::RefCell<suggest::Side>,
 }
 
 impl Desk {
@@ -141,6 +143,7 @@ impl Desk {
             os_user: os_user.to_string(),
             session,
             search_cache: suggest::Cache::default(),
+            search_side: Default::default(),
         }
     }
 

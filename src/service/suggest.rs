@@ -142,8 +142,9 @@ fn article_candidates(conn: &Connection, q: &Query, statuses: &[ArticleStatus]) 
         }
     }
     if found.len() < ARTICLE_CANDIDATES / 2 {
-        if let Some(any) = q.fts_any(false) {
-            // The forgiving pass scores every group, so its bm25 wins.
+        // The forgiving pass scores every telling group, so its bm25 wins;
+        // words in most articles only when nothing else was typed.
+        if let Some(any) = q.fts_any_telling().or_else(|| q.fts_any(false)) {
             found.extend(fts::article_candidates(conn, &any, statuses, ARTICLE_CANDIDATES)?);
         }
     }
@@ -267,23 +268,62 @@ fn rank_tickets(
         .collect()
 }
 
+/// A second read connection, opened on first use, so that solved tickets
+/// are searched while articles are ranked: the two FTS5 indexes are
+/// independent, and on a busy index each is half a keystroke's search.
+#[derive(Default)]
+pub(crate) struct Side {
+    tried: bool,
+    conn: Option<Connection>,
+}
+
+impl Side {
+    fn take(&mut self, store: &crate::store::Store) -> Option<Connection> {
+        if !self.tried {
+            self.tried = true;
+            self.conn = store.reader();
+        }
+        self.conn.take()
+    }
+}
+
 /// The suggestions for `text`: published articles (public and internal)
 /// and solved tickets, best first.
+#[allow(clippy::too_many_arguments)]
 fn suggest_with(
     conn: &Connection,
+    side: Option<Connection>,
     cache: &Cache,
     text: &str,
     ctx: &SuggestContext,
     now: crate::domain::Timestamp,
     limit: usize,
     as_you_type: bool,
-) -> Result<Vec<Suggestion>> {
+) -> Result<(Vec<Suggestion>, Option<Connection>)> {
     let vocab = cache.vocab(conn)?;
     let q = Query::parse(text, &vocab, Synonyms::builtin(), as_you_type);
     if q.is_empty() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), side));
     }
-    let articles = rank_articles(conn, cache, &q, &ArticleScope::default(), ctx, limit)?;
+    let (articles, tickets, side) = match side {
+        Some(other) => std::thread::scope(|s| {
+            let (q, ctx) = (&q, ctx);
+            let tickets = s.spawn(move || {
+                let found = rank_tickets(&other, q, ctx, now, limit);
+                (found, other)
+            });
+            let articles = rank_articles(conn, cache, q, &ArticleScope::default(), ctx, limit);
+            match tickets.join() {
+                Ok((found, other)) => (articles, found, Some(other)),
+                Err(_) => (articles, Err(Error::runtime("the ticket search stopped unexpectedly")), None),
+            }
+        }),
+        None => {
+            let articles = rank_articles(conn, cache, &q, &ArticleScope::default(), ctx, limit);
+            (articles, rank_tickets(conn, &q, ctx, now, limit), None)
+        }
+    };
+    let (articles, tickets) = (articles?, tickets?);
     let mut out: Vec<Suggestion> = articles
         .into_iter()
         .filter(|h| h.coverage >= MIN_COVERAGE)
@@ -300,10 +340,10 @@ fn suggest_with(
             resolution: None,
         })
         .collect();
-    out.extend(rank_tickets(conn, &q, ctx, now, limit)?);
+    out.extend(tickets);
     out.sort_by(|a, b| b.score.total_cmp(&a.score));
     out.truncate(limit);
-    Ok(out)
+    Ok((out, side))
 }
 
 impl Desk {
@@ -316,12 +356,7 @@ impl Desk {
     /// similar solved tickets. Cheap enough to call on every keystroke (the
     /// last word counts as half-typed).
     pub fn suggest(&self, text: &str, ctx: &SuggestContext, limit: usize) -> Result<Vec<Suggestion>> {
-        let limit = check_limit(limit)?;
-        let now = self.now();
-        self.read(|conn, _| {
-            let ctx = check_context(conn, ctx)?;
-            suggest_with(conn, &self.search_cache, text, &ctx, now, limit, true)
-        })
+        self.suggest_as(text, ctx, limit, true)
     }
 
     /// Suggestions for a finished text (a ticket's subject and body).
@@ -331,11 +366,25 @@ impl Desk {
         ctx: &SuggestContext,
         limit: usize,
     ) -> Result<Vec<Suggestion>> {
+        self.suggest_as(text, ctx, limit, false)
+    }
+
+    fn suggest_as(
+        &self,
+        text: &str,
+        ctx: &SuggestContext,
+        limit: usize,
+        as_you_type: bool,
+    ) -> Result<Vec<Suggestion>> {
         let limit = check_limit(limit)?;
         let now = self.now();
         self.read(|conn, _| {
             let ctx = check_context(conn, ctx)?;
-            suggest_with(conn, &self.search_cache, text, &ctx, now, limit, false)
+            let side = self.search_side.borrow_mut().take(self.store());
+            let (found, side) =
+                suggest_with(conn, side, &self.search_cache, text, &ctx, now, limit, as_you_type)?;
+            self.search_side.borrow_mut().conn = side;
+            Ok(found)
         })
     }
 
@@ -354,5 +403,43 @@ impl Desk {
             let q = Query::parse(text, &vocab, Synonyms::builtin(), true);
             rank_articles(conn, &self.search_cache, &q, scope, &ctx, limit)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::FixedClock;
+    use crate::service::InitOptions;
+
+    /// The ticket half on its own connection finds exactly what one
+    /// connection finds (an in-memory store, or a file that cannot be opened
+    /// twice, searches on one).
+    #[test]
+    fn searching_tickets_beside_articles_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("demo.db");
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-24T10:00:00Z").unwrap().to_utc();
+        let opts = InitOptions { demo: true, ..InitOptions::default() };
+        let desk = Desk::init(&db, &opts, Box::new(FixedClock(now)), "lead", "lead").unwrap();
+        let conn = desk.store().conn();
+        let ctx = SuggestContext::default();
+        let shown =
+            |v: &[Suggestion]| v.iter().map(|s| (s.kind, s.id, s.score.to_bits())).collect::<Vec<_>>();
+        let mut side = desk.store().reader();
+        assert!(side.is_some(), "a file opens a second time");
+        for text in
+            ["printer jammed", "wifi keeps droping", "forgot password for sims", "smartboard pen not wor"]
+        {
+            let (alone, none) =
+                suggest_with(conn, None, &desk.search_cache, text, &ctx, now, 8, true).unwrap();
+            assert!(none.is_none());
+            let (beside, back) =
+                suggest_with(conn, side.take(), &desk.search_cache, text, &ctx, now, 8, true).unwrap();
+            assert!(back.is_some(), "the second connection is handed back for the next keystroke");
+            side = back;
+            assert_eq!(shown(&alone), shown(&beside), "{text}");
+            assert!(alone.iter().any(|s| s.kind == SuggestionKind::Ticket), "{text}: solved tickets found");
+        }
     }
 }
