@@ -44,7 +44,10 @@ fn quiet_on_closed_stdout() {
 fn fail(msg: &str, code: i32, json: bool) -> ExitCode {
     if json {
         let msg = msg.replace('\n', " ");
-        eprintln!("{}", serde_json::json!({ "error": msg, "exit_code": code }));
+        eprintln!(
+            "{}",
+            cli::output::escape_c1(&serde_json::json!({ "error": msg, "exit_code": code }).to_string())
+        );
     } else {
         // Messages quote the input that was refused: never raw escapes.
         eprintln!("deskside: {}", cli::output::safe(msg, false));

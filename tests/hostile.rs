@@ -146,8 +146,8 @@ fn any_text_is_stored_exactly_as_given() {
         .unwrap();
 }
 
-/// Every human-output command that shows stored text, and a refusal quoting
-/// the input, through the real binary.
+/// Every command that shows stored text (as text and as `--json`), and a
+/// refusal quoting the input, through the real binary.
 #[test]
 fn human_output_never_carries_raw_control_characters() {
     let env = Env::new();
@@ -189,6 +189,10 @@ fn human_output_never_carries_raw_control_characters() {
                 &["tech", "add", &format!("t{n}b"), "--name", "X", "--tier", &name],
                 &["ticket", "list", "--status", &note],
                 &["--as", &name, "ticket", "list"],
+                // JSON is read on terminals too (C1 controls are escaped).
+                &["ticket", "show", &id, "--json"],
+                &["ticket", "list", "--all", "--json"],
+                &["ticket", "list", "--status", &note, "--json"],
             ];
             for args in views {
                 let out = env.cmd().args(*args).output().unwrap();

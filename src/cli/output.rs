@@ -10,8 +10,25 @@ pub use crate::text::safe;
 /// Prints `value` as pretty JSON on stdout.
 pub fn json<T: Serialize + ?Sized>(value: &T) -> crate::Result<()> {
     let text = serde_json::to_string_pretty(value).map_err(|e| crate::Error::runtime(e.to_string()))?;
-    println!("{text}");
+    println!("{}", escape_c1(&text));
     Ok(())
+}
+
+/// JSON with DEL and the C1 control characters written as `\u` escapes.
+/// serde_json escapes only those below U+0020, but a terminal acts on a raw
+/// U+009B as it does on ESC [, and `--json` output is read on terminals too.
+/// Structural JSON is ASCII, so these only occur inside strings, where the
+/// escape means the same character.
+pub fn escape_c1(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if ('\u{7f}'..='\u{9f}').contains(&c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// A local time, minute precision.
@@ -72,6 +89,17 @@ pub fn table(headers: &[&str], rows: &[Vec<String>]) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn json_never_carries_raw_c1_controls() {
+        let text =
+            serde_json::to_string(&serde_json::json!({ "subject": "a\u{9b}31mb\u{7f}c\u{85}é" })).unwrap();
+        let safe = super::escape_c1(&text);
+        assert!(!safe.chars().any(|c| ('\u{7f}'..='\u{9f}').contains(&c)), "{safe:?}");
+        assert_eq!(safe, r#"{"subject":"a\u009b31mb\u007fc\u0085é"}"#);
+        let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back["subject"], "a\u{9b}31mb\u{7f}c\u{85}é", "the same text once parsed");
+    }
+
     use super::*;
 
     #[test]
