@@ -165,9 +165,12 @@ fn vim_keys_arrows_and_clicks_move_the_selection() {
     assert_eq!(app.queue.selected, 2, "stops at the end");
     press(&mut app, KeyCode::Char('g'));
     assert_eq!(app.queue.selected, 0);
-    app.update(Action::ClickRow(1));
+    // Terminal row 3 is the second ticket: below the title bar and the header.
+    app.update(Action::Click(3));
     assert_eq!(app.queue.selected, 1);
-    let fx = app.update(Action::ClickRow(1));
+    app.update(Action::Click(1));
+    assert_eq!(app.queue.selected, 1, "a click on the column header selects nothing");
+    let fx = app.update(Action::Click(3));
     assert_eq!(fx, [Effect::LoadTicket(2), Effect::Presence(2)], "clicking the selected row opens it");
 }
 
@@ -509,4 +512,27 @@ fn the_dashboard_loads_on_opening_and_on_r_only() {
     assert_eq!(press(&mut app, KeyCode::Char('r')), [Effect::LoadDashboard]);
     press(&mut app, KeyCode::Esc);
     assert_eq!(app.screen, Screen::Queue);
+}
+
+#[test]
+fn clicks_in_the_knowledge_base_select_and_open_articles() {
+    for size in [(120, 40), (80, 24)] {
+        let mut app = app();
+        app.update(Action::Resize(size.0, size.1));
+        press(&mut app, KeyCode::Char('K'));
+        let list = vec![article(1, "Paper jam", "printing"), article(2, "Join staff wifi", "network")];
+        app.update(Action::ArticlesLoaded(String::new(), list));
+        // Terminal row 2 is the first article: below the title and search bars.
+        assert!(app.update(Action::Click(3)).is_empty());
+        assert_eq!(app.kb.selected, 1, "{size:?}");
+        app.update(Action::Click(9));
+        assert_eq!(app.kb.selected, 1, "{size:?}: a click below the last article selects nothing");
+        app.update(Action::Click(1));
+        assert_eq!(app.kb.selected, 1, "{size:?}: nor does one on the search bar");
+        assert_eq!(
+            app.update(Action::Click(3)),
+            [Effect::ViewArticle(2)],
+            "{size:?}: a second click opens it"
+        );
+    }
 }

@@ -105,8 +105,9 @@ pub enum Action {
     Input(KeyEvent),
     /// Mouse wheel over the main area (positive = down).
     Scroll(i16),
-    /// Mouse click on a row of the main area (0 = first visible row).
-    ClickRow(u16),
+    /// Left mouse click on this terminal row (each screen maps it to what
+    /// it drew there).
+    Click(u16),
     /// Loaded: the queue rows with their SLA state.
     QueueLoaded(Vec<QueueItem>),
     /// Loaded: the open ticket with its timeline and SLA state.

@@ -478,7 +478,8 @@ impl App {
             Action::Top => self.queue.selected = 0,
             Action::Bottom => self.queue.selected = self.queue.visible.len().saturating_sub(1),
             Action::Scroll(n) => self.move_selection(n as isize),
-            Action::ClickRow(row) => {
+            Action::Click(y) => {
+                let Some(row) = layout::row_at(y, self.size) else { return Vec::new() };
                 let offset = layout::list_offset(self.queue.selected, layout::list_rows(self.size));
                 let target = offset + row as usize;
                 if target < self.queue.visible.len() {

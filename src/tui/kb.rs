@@ -98,6 +98,18 @@ impl App {
             Action::Top => self.kb.selected = 0,
             Action::Bottom => self.kb.selected = self.kb.articles.len().saturating_sub(1),
             Action::Scroll(n) => self.kb.move_by(n as isize),
+            Action::Click(y) => {
+                let Some((row, rows)) = crate::tui::layout::kb_row_at(y, self.size) else {
+                    return Vec::new();
+                };
+                let target = crate::tui::layout::list_offset(self.kb.selected, rows) + row as usize;
+                if target == self.kb.selected {
+                    return self.update_kb(Action::Open);
+                }
+                if target < self.kb.articles.len() {
+                    self.kb.selected = target;
+                }
+            }
             Action::Open => {
                 if let Some(a) = self.kb.articles.get(self.kb.selected) {
                     let id = a.id;

@@ -43,3 +43,22 @@ pub fn row_at(y: u16, size: (u16, u16)) -> Option<u16> {
     let row = y.checked_sub(LIST_TOP)?;
     ((row as usize) < list_rows(size)).then_some(row)
 }
+
+/// The knowledge base within the main area: the search bar, the article
+/// list and the preview (beside the list when there is room, else below).
+pub fn kb_areas(main: Rect) -> [Rect; 3] {
+    let [bar, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(main);
+    let [list, preview] = if rest.width >= 100 {
+        Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(rest)
+    } else {
+        Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(rest)
+    };
+    [bar, list, preview]
+}
+
+/// The knowledge-base list row under a click at terminal row `y`, if any.
+pub fn kb_row_at(y: u16, size: (u16, u16)) -> Option<(u16, usize)> {
+    let [_, list, _] = kb_areas(areas(Rect::new(0, 0, size.0, size.1)).main);
+    let row = y.checked_sub(list.y)?;
+    (row < list.height).then_some((row, list.height as usize))
+}

@@ -135,7 +135,7 @@ pub fn translate(ev: Event, app: &App) -> Option<Action> {
         Event::Mouse(m) => match m.kind {
             MouseEventKind::ScrollDown => Some(Action::Scroll(3)),
             MouseEventKind::ScrollUp => Some(Action::Scroll(-3)),
-            MouseEventKind::Down(MouseButton::Left) => layout::row_at(m.row, app.size).map(Action::ClickRow),
+            MouseEventKind::Down(MouseButton::Left) => Some(Action::Click(m.row)),
             _ => None,
         },
         _ => None,

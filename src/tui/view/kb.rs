@@ -18,7 +18,7 @@ impl KbView {
             return Self::article(frame, area, app, a);
         }
         let th = &app.theme;
-        let [bar, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
+        let [bar, list, preview] = crate::tui::layout::kb_areas(area);
         let cat = app.kb.category.as_deref().unwrap_or("all categories");
         let mut spans = vec![Span::styled("Search: ", th.dim())];
         spans.push(Span::styled(safe(&app.kb.query, false), th.key()));
@@ -27,11 +27,6 @@ impl KbView {
         }
         spans.push(Span::styled(format!("   {cat} · {} articles", app.kb.articles.len()), th.dim()));
         frame.render_widget(Paragraph::new(Line::from(spans)), bar);
-        let [list, preview] = if rest.width >= 100 {
-            Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(rest)
-        } else {
-            Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(rest)
-        };
         let rows = list.height as usize;
         let offset = crate::tui::layout::list_offset(app.kb.selected, rows);
         let mut lines = Vec::new();
