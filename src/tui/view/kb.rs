@@ -5,7 +5,7 @@ use super::fit;
 use crate::domain::{Article, ArticleStatus, Audience};
 use crate::text::safe;
 use crate::tui::app::App;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
