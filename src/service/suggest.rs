@@ -207,8 +207,34 @@ pub(crate) fn rank_articles(
         .collect())
 }
 
+/// Solved tickets' words kept between keystrokes, keyed by id and version
+/// (about 3 KB each): as someone types, and across searches for similar
+/// problems, the same recent tickets come back as candidates, and splitting
+/// their text into words was a third of the ticket search.
+#[derive(Default)]
+pub(crate) struct TicketWords {
+    words: HashMap<(i64, i64), (FieldWords, FieldWords)>,
+}
+
+/// Solved tickets kept analysed.
+const MAX_TICKET_WORDS: usize = 2000;
+
+impl TicketWords {
+    fn coverage(&mut self, q: &Query, t: &fts::TicketHit) -> f64 {
+        if self.words.len() >= MAX_TICKET_WORDS {
+            self.words.clear();
+        }
+        let (subject, body) = self
+            .words
+            .entry((t.id, t.version))
+            .or_insert_with(|| (FieldWords::new(&t.subject), FieldWords::new(&t.body)));
+        coverage(q, &[(subject, 1.0), (body, 0.7)])
+    }
+}
+
 fn rank_tickets(
     conn: &Connection,
+    words: &mut TicketWords,
     q: &Query,
     ctx: &SuggestContext,
     now: crate::domain::Timestamp,
@@ -232,7 +258,7 @@ fn rank_tickets(
     let mut scored: Vec<(f64, f64, fts::TicketHit)> = fts::ticket_hits(conn, &ids)?
         .into_iter()
         .map(|t| {
-            let cov = coverage(q, &[(&FieldWords::new(&t.subject), 1.0), (&FieldWords::new(&t.body), 0.7)]);
+            let cov = words.coverage(q, &t);
             let signals = TicketSignals {
                 coverage: cov,
                 same_school: ctx.school.as_deref() == Some(t.school.as_str()),
@@ -271,19 +297,21 @@ fn rank_tickets(
 /// A second read connection, opened on first use, so that solved tickets
 /// are searched while articles are ranked: the two FTS5 indexes are
 /// independent, and on a busy index each is half a keystroke's search.
+/// It owns the ticket words (they travel with it to the searching thread).
 #[derive(Default)]
 pub(crate) struct Side {
     tried: bool,
     conn: Option<Connection>,
+    words: TicketWords,
 }
 
 impl Side {
-    fn take(&mut self, store: &crate::store::Store) -> Option<Connection> {
+    /// Opens the connection the first time (an in-memory store has none).
+    fn open(&mut self, store: &crate::store::Store) {
         if !self.tried {
             self.tried = true;
             self.conn = store.reader();
         }
-        self.conn.take()
     }
 }
 
@@ -292,35 +320,38 @@ impl Side {
 #[allow(clippy::too_many_arguments)]
 fn suggest_with(
     conn: &Connection,
-    side: Option<Connection>,
+    side: &mut Side,
     cache: &Cache,
     text: &str,
     ctx: &SuggestContext,
     now: crate::domain::Timestamp,
     limit: usize,
     as_you_type: bool,
-) -> Result<(Vec<Suggestion>, Option<Connection>)> {
+) -> Result<Vec<Suggestion>> {
     let vocab = cache.vocab(conn)?;
     let q = Query::parse(text, &vocab, Synonyms::builtin(), as_you_type);
     if q.is_empty() {
-        return Ok((Vec::new(), side));
+        return Ok(Vec::new());
     }
-    let (articles, tickets, side) = match side {
+    let (articles, tickets) = match side.conn.take() {
         Some(other) => std::thread::scope(|s| {
-            let (q, ctx) = (&q, ctx);
+            let (q, ctx, mut words) = (&q, ctx, std::mem::take(&mut side.words));
             let tickets = s.spawn(move || {
-                let found = rank_tickets(&other, q, ctx, now, limit);
-                (found, other)
+                let found = rank_tickets(&other, &mut words, q, ctx, now, limit);
+                (found, other, words)
             });
             let articles = rank_articles(conn, cache, q, &ArticleScope::default(), ctx, limit);
             match tickets.join() {
-                Ok((found, other)) => (articles, found, Some(other)),
-                Err(_) => (articles, Err(Error::runtime("the ticket search stopped unexpectedly")), None),
+                Ok((found, other, words)) => {
+                    (side.conn, side.words) = (Some(other), words);
+                    (articles, found)
+                }
+                Err(_) => (articles, Err(Error::runtime("the ticket search stopped unexpectedly"))),
             }
         }),
         None => {
             let articles = rank_articles(conn, cache, &q, &ArticleScope::default(), ctx, limit);
-            (articles, rank_tickets(conn, &q, ctx, now, limit), None)
+            (articles, rank_tickets(conn, &mut side.words, &q, ctx, now, limit))
         }
     };
     let (articles, tickets) = (articles?, tickets?);
@@ -343,7 +374,7 @@ fn suggest_with(
     out.extend(tickets);
     out.sort_by(|a, b| b.score.total_cmp(&a.score));
     out.truncate(limit);
-    Ok((out, side))
+    Ok(out)
 }
 
 impl Desk {
@@ -380,11 +411,9 @@ impl Desk {
         let now = self.now();
         self.read(|conn, _| {
             let ctx = check_context(conn, ctx)?;
-            let side = self.search_side.borrow_mut().take(self.store());
-            let (found, side) =
-                suggest_with(conn, side, &self.search_cache, text, &ctx, now, limit, as_you_type)?;
-            self.search_side.borrow_mut().conn = side;
-            Ok(found)
+            let mut side = self.search_side.borrow_mut();
+            side.open(self.store());
+            suggest_with(conn, &mut side, &self.search_cache, text, &ctx, now, limit, as_you_type)
         })
     }
 
@@ -426,18 +455,16 @@ mod tests {
         let ctx = SuggestContext::default();
         let shown =
             |v: &[Suggestion]| v.iter().map(|s| (s.kind, s.id, s.score.to_bits())).collect::<Vec<_>>();
-        let mut side = desk.store().reader();
-        assert!(side.is_some(), "a file opens a second time");
+        let (mut one, mut two) = (Side::default(), Side::default());
+        two.open(desk.store());
+        assert!(two.conn.is_some(), "a file opens a second time");
         for text in
             ["printer jammed", "wifi keeps droping", "forgot password for sims", "smartboard pen not wor"]
         {
-            let (alone, none) =
-                suggest_with(conn, None, &desk.search_cache, text, &ctx, now, 8, true).unwrap();
-            assert!(none.is_none());
-            let (beside, back) =
-                suggest_with(conn, side.take(), &desk.search_cache, text, &ctx, now, 8, true).unwrap();
-            assert!(back.is_some(), "the second connection is handed back for the next keystroke");
-            side = back;
+            let alone = suggest_with(conn, &mut one, &desk.search_cache, text, &ctx, now, 8, true).unwrap();
+            let beside = suggest_with(conn, &mut two, &desk.search_cache, text, &ctx, now, 8, true).unwrap();
+            assert!(two.conn.is_some(), "the second connection is handed back for the next keystroke");
+            assert!(!two.words.words.is_empty(), "with the words it analysed");
             assert_eq!(shown(&alone), shown(&beside), "{text}");
             assert!(alone.iter().any(|s| s.kind == SuggestionKind::Ticket), "{text}: solved tickets found");
         }

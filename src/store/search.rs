@@ -60,6 +60,7 @@ pub fn ticket_candidates(conn: &Connection, expr: &str, limit: usize) -> Result<
 #[derive(Debug, Clone)]
 pub struct TicketHit {
     pub id: i64,
+    pub version: i64,
     pub subject: String,
     pub body: String,
     pub status: String,
@@ -74,7 +75,7 @@ pub fn ticket_hits(conn: &Connection, ids: &[i64]) -> Result<Vec<TicketHit>> {
     }
     let marks = vec!["?"; ids.len()].join(", ");
     let sql = format!(
-        "SELECT t.id, t.subject, t.body, t.status, s.code, t.category, COALESCE(t.resolved_at, t.closed_at)
+        "SELECT t.id, t.subject, t.body, t.status, s.code, t.category, COALESCE(t.resolved_at, t.closed_at), t.version
            FROM tickets t JOIN schools s ON s.id = t.school_id WHERE t.id IN ({marks})"
     );
     let mut stmt = conn.prepare(&sql)?;
@@ -87,6 +88,7 @@ pub fn ticket_hits(conn: &Connection, ids: &[i64]) -> Result<Vec<TicketHit>> {
             school: r.get(4)?,
             category: r.get(5)?,
             resolved_at: from_opt_secs(r.get(6)?),
+            version: r.get(7)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
