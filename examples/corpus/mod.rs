@@ -65,11 +65,15 @@ pub fn queries(n: usize, seed: u64) -> Vec<String> {
 /// The corpus for `scale`, generated once into target/bench/ and reused;
 /// the file name carries the schema version, so a new migration regenerates it.
 #[allow(dead_code)] // the benchmarks', not the generator's
+/// Bumped whenever what `generate` writes changes, so a cached corpus of an
+/// older shape is never measured.
+const CORPUS_FORMAT: u32 = 2;
+
 pub fn cached(scale: &Scale) -> std::path::PathBuf {
     let dir = std::path::PathBuf::from("target/bench");
     std::fs::create_dir_all(&dir).expect("create target/bench");
     let db = dir.join(format!(
-        "corpus-v{}-s{}-t{}-a{}-{}.db",
+        "corpus-v{}-c{CORPUS_FORMAT}-s{}-t{}-a{}-{}.db",
         deskside::store::SCHEMA_VERSION,
         scale.schools,
         scale.tickets,
@@ -113,7 +117,7 @@ pub fn generate(path: &Path, scale: &Scale) -> Result<Corpus, Box<dyn std::error
     }
     let mut rng = Rng(scale.seed);
     let t = now.timestamp();
-    let cal: i64 = tx.query_row("SELECT id FROM calendars LIMIT 1", [], |r| r.get(0))?;
+    let calendars = insert_calendars(&tx, t)?;
 
     let mut techs = Vec::new();
     {
@@ -145,6 +149,8 @@ pub fn generate(path: &Path, scale: &Scale) -> Result<Corpus, Box<dyn std::error
             .prepare("INSERT INTO requesters (email, name, school_id, created_at) VALUES (?1, ?2, ?3, ?4)")?;
         for s in 0..scale.schools {
             let code = format!("S{s:03}");
+            // Most of a trust's schools are in England; some in Wales and Scotland.
+            let cal = calendars[[0, 0, 0, 0, 0, 0, 1, 1, 2, 2][s % 10]];
             school.execute(params![code, format!("Academy {s:03}"), cal, t])?;
             let sid = tx.last_insert_rowid();
             let dom = format!("academy{s:03}.sch.uk");
@@ -223,6 +229,62 @@ pub fn generate(path: &Path, scale: &Scale) -> Result<Corpus, Box<dyn std::error
     tx.commit()?;
     conn.execute_batch("PRAGMA synchronous = NORMAL; ANALYZE; PRAGMA wal_checkpoint(TRUNCATE);")?;
     Ok(Corpus { requesters: emails, schools })
+}
+
+/// The trust's three term calendars (their own hours and school holidays,
+/// four academic years from 2023/24), as ids in the order England, Wales,
+/// Scotland. SLA clocks stop on every closure, so queues and reports do
+/// real calendar arithmetic.
+fn insert_calendars(tx: &rusqlite::Transaction<'_>, now: i64) -> rusqlite::Result<Vec<i64>> {
+    // (name, hours, holidays as (label, start month-day, end month-day,
+    // years after the autumn term's year for start and end)).
+    type Holiday = (&'static str, &'static str, &'static str, i32, i32);
+    let england: &[Holiday] = &[
+        ("October half term", "10-27", "10-31", 0, 0),
+        ("Christmas", "12-20", "01-02", 0, 1),
+        ("February half term", "02-16", "02-20", 1, 1),
+        ("Easter", "04-03", "04-17", 1, 1),
+        ("May half term", "05-26", "05-30", 1, 1),
+        ("Summer", "07-22", "09-01", 1, 1),
+    ];
+    let wales: &[Holiday] = &[
+        ("October half term", "10-27", "10-31", 0, 0),
+        ("Christmas", "12-22", "01-05", 0, 1),
+        ("February half term", "02-23", "02-27", 1, 1),
+        ("Easter", "04-10", "04-24", 1, 1),
+        ("May half term", "05-26", "05-30", 1, 1),
+        ("Summer", "07-21", "09-01", 1, 1),
+    ];
+    let scotland: &[Holiday] = &[
+        ("October week", "10-13", "10-24", 0, 0),
+        ("Christmas", "12-22", "01-05", 0, 1),
+        ("February break", "02-16", "02-17", 1, 1),
+        ("Easter", "04-06", "04-17", 1, 1),
+        ("May day", "05-04", "05-04", 1, 1),
+        ("Summer", "06-30", "08-18", 1, 1),
+    ];
+    let mut cal = tx.prepare(
+        "INSERT INTO calendars (name, tz, hours, created_at) VALUES (?1, 'Europe/London', ?2, ?3)",
+    )?;
+    let mut closure = tx
+        .prepare("INSERT INTO closures (calendar_id, start_date, end_date, label) VALUES (?1, ?2, ?3, ?4)")?;
+    let mut ids = Vec::new();
+    for (name, hours, holidays) in [
+        ("England", "Mon-Fri 08:00-17:00", england),
+        ("Wales", "Mon-Fri 08:00-16:30", wales),
+        ("Scotland", "Mon-Fri 08:30-12:30,13:15-16:45", scotland),
+    ] {
+        cal.execute(params![name, hours, now])?;
+        let id = tx.last_insert_rowid();
+        for year in 2023..=2026 {
+            for (label, from, to, y0, y1) in holidays {
+                let (from, to) = (format!("{}-{from}", year + y0), format!("{}-{to}", year + y1));
+                closure.execute(params![id, from, to, format!("{label} {year}/{}", (year + 1) % 100)])?;
+            }
+        }
+        ids.push(id);
+    }
+    Ok(ids)
 }
 
 fn insert_tickets(
