@@ -2,6 +2,8 @@
 //!
 //!     cargo run --release --example gen -- PATH [--schools N] [--tickets N] [--articles N] [--seed N]
 
+// Shared with `bench`; this example writes to a path of its own.
+#[allow(dead_code)]
 mod corpus;
 
 use std::time::Instant;
