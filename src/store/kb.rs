@@ -67,11 +67,10 @@ pub fn by_ids(conn: &Connection, ids: &[i64]) -> Result<Vec<Article>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let marks = vec!["?"; ids.len()].join(", ");
-    let sql = format!("{SELECT} WHERE a.id IN ({marks})");
-    let mut stmt = conn.prepare(&sql)?;
+    let sql = format!("{SELECT} WHERE a.id IN (SELECT value FROM json_each(?1))");
+    let mut stmt = conn.prepare_cached(&sql)?;
     let found: Vec<Article> =
-        stmt.query_map(rusqlite::params_from_iter(ids), row_to_article)?.collect::<rusqlite::Result<_>>()?;
+        stmt.query_map([super::id_list(ids)], row_to_article)?.collect::<rusqlite::Result<_>>()?;
     Ok(ids.iter().filter_map(|id| found.iter().find(|a| a.id == *id).cloned()).collect())
 }
 

@@ -373,6 +373,14 @@ pub fn describe_sqlite_error(e: &rusqlite::Error) -> String {
 }
 
 /// Seconds since the epoch, as stored.
+/// Ids as one value for `IN (SELECT value FROM json_each(?))`: one cached
+/// statement serves any number of ids (an `IN (?, ?, ...)` list is a new
+/// statement to parse for every count).
+pub(crate) fn id_list(ids: &[i64]) -> String {
+    let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+    format!("[{}]", list.join(","))
+}
+
 pub fn to_secs(t: crate::domain::Timestamp) -> i64 {
     t.timestamp()
 }

@@ -73,13 +73,11 @@ pub fn ticket_hits(conn: &Connection, ids: &[i64]) -> Result<Vec<TicketHit>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let marks = vec!["?"; ids.len()].join(", ");
-    let sql = format!(
+    let mut stmt = conn.prepare_cached(
         "SELECT t.id, t.subject, t.body, t.status, s.code, t.category, COALESCE(t.resolved_at, t.closed_at), t.version
-           FROM tickets t JOIN schools s ON s.id = t.school_id WHERE t.id IN ({marks})"
-    );
-    let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt.query_map(rusqlite::params_from_iter(ids), |r| {
+           FROM tickets t JOIN schools s ON s.id = t.school_id WHERE t.id IN (SELECT value FROM json_each(?1))",
+    )?;
+    let rows = stmt.query_map([super::id_list(ids)], |r| {
         Ok(TicketHit {
             id: r.get(0)?,
             subject: r.get(1)?,
@@ -115,16 +113,12 @@ pub fn school_uses(conn: &Connection, code: &str, article_ids: &[i64]) -> Result
     if article_ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let marks = vec!["?"; article_ids.len()].join(", ");
-    let sql = format!(
+    let mut stmt = conn.prepare_cached(
         "SELECT ta.article_id, count(*) FROM ticket_articles ta
            JOIN tickets t ON t.id = ta.ticket_id JOIN schools s ON s.id = t.school_id
-          WHERE s.code = ? AND ta.article_id IN ({marks}) GROUP BY ta.article_id"
-    );
-    let mut args: Vec<rusqlite::types::Value> = vec![code.to_string().into()];
-    args.extend(article_ids.iter().map(|&id| id.into()));
-    let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| Ok((r.get(0)?, r.get(1)?)))?;
+          WHERE s.code = ?1 AND ta.article_id IN (SELECT value FROM json_each(?2)) GROUP BY ta.article_id",
+    )?;
+    let rows = stmt.query_map(params![code, super::id_list(article_ids)], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 

@@ -175,10 +175,9 @@ pub fn list(conn: &Connection, f: &TicketFilter) -> Result<Vec<Ticket>> {
 /// The tickets with these ids (in no particular order; missing ids are
 /// left out).
 pub fn by_ids(conn: &Connection, ids: &[i64]) -> Result<Vec<Ticket>> {
-    let list = serde_json::to_string(ids).map_err(|e| Error::runtime(format!("ticket ids: {e}")))?;
     let sql = format!("{SELECT} WHERE t.id IN (SELECT value FROM json_each(?1))");
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map([list], row_to_ticket)?;
+    let rows = stmt.query_map([super::id_list(ids)], row_to_ticket)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
