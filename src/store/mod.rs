@@ -45,10 +45,14 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 pub const APPLICATION_ID: i64 = 0x6465_736b;
 
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
-/// Page cache per connection: the FTS5 pages a keystroke's search reads at a
-/// million tickets do not fit SQLite's default 2 MB, and re-reading them from
-/// the OS costs a tenth of the search.
-const CACHE_PRAGMA: &str = "PRAGMA cache_size = -16384;";
+/// How a connection reads the file. Memory-mapped (up to SQLite's 2 GB
+/// limit): a keystroke's search at a million tickets touches FTS5 pages all
+/// over the index, and reading each with a system call into SQLite's page
+/// cache was a fifth of the search (p50 3.5 -> 2.5 ms, p99 10.5 -> 7.5 ms).
+/// Mapped pages are the OS's page cache, shared by every console on the box.
+/// The page cache proper stays bigger than the default 2 MB for what the
+/// map does not cover.
+const CACHE_PRAGMA: &str = "PRAGMA cache_size = -16384; PRAGMA mmap_size = 2147418112;";
 const WRITE_ATTEMPTS: u32 = 5;
 
 pub struct Store {
