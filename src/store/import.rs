@@ -6,7 +6,8 @@ use super::to_secs;
 use crate::domain::Timestamp;
 use crate::{Error, Result};
 use rusqlite::types::{ToSqlOutput, Value};
-use rusqlite::{named_params, Connection, OptionalExtension, Statement, ToSql};
+use rusqlite::{named_params, params, Connection, OptionalExtension, Statement, ToSql};
+use std::collections::HashMap;
 
 pub struct ImportedTicket<'a> {
     pub subject: &'a str,
@@ -103,7 +104,7 @@ const TICKET_COLUMNS: &str = "id, subject, body, requester_id, school_id, catego
      assignee_id, source, created_at, updated_at, updated_by, resolved_at, closed_at, pending_since";
 const EVENT_COLUMNS: &str = "ticket_id, at, kind, tech_id, os_user, internal, body, old_value, new_value";
 
-/// An import's tickets and timelines on their way in: staged in
+/// An import's tickets, timelines and origins on their way in: staged in
 /// temporary tables (this connection's own, with no index or trigger),
 /// then moved into the real tables by one INSERT ... SELECT each. The rows,
 /// ids, triggers (full-text index included) and order are those of
@@ -122,8 +123,10 @@ impl<'c> Staged<'c> {
         conn.execute_batch(&format!(
             "DROP TABLE IF EXISTS temp.import_tickets;
              DROP TABLE IF EXISTS temp.import_events;
+             DROP TABLE IF EXISTS temp.import_origins;
              CREATE TEMP TABLE import_tickets ({TICKET_COLUMNS});
-             CREATE TEMP TABLE import_events ({EVENT_COLUMNS});"
+             CREATE TEMP TABLE import_events ({EVENT_COLUMNS});
+             CREATE TEMP TABLE import_origins (row_key, id);"
         ))?;
         Ok(Staged { conn })
     }
@@ -183,16 +186,30 @@ impl<'c> Staged<'c> {
         )
     }
 
-    /// Moves the staged rows into tickets and events (in the order
-    /// staged) and drops the staging tables.
-    pub fn finish(self) -> Result<()> {
+    /// Stages where tickets came from: (row key, ticket id).
+    pub fn origins(&self, rows: &[(&str, i64)]) -> Result<()> {
+        insert_many(self.conn, "INSERT INTO temp.import_origins (row_key, id)", rows.len(), |i| {
+            Ok([rows[i].0.to_sql()?, ToSqlOutput::from(rows[i].1)])
+        })
+    }
+
+    /// Moves the staged rows into tickets, events and imported_rows (in
+    /// the order staged) and drops the staging tables.
+    pub fn finish(self, origin: &str) -> Result<()> {
         self.conn.execute_batch(&format!(
             "INSERT INTO main.tickets ({TICKET_COLUMNS})
                  SELECT {TICKET_COLUMNS} FROM temp.import_tickets ORDER BY rowid;
              INSERT INTO main.events ({EVENT_COLUMNS})
                  SELECT {EVENT_COLUMNS} FROM temp.import_events ORDER BY rowid;"
         ))?;
-        self.conn.execute_batch("DROP TABLE temp.import_tickets; DROP TABLE temp.import_events;")?;
+        self.conn.execute(
+            "INSERT INTO main.imported_rows (kind, origin, row_key, ticket_id)
+                 SELECT 'tickets', ?1, row_key, id FROM temp.import_origins ORDER BY rowid",
+            [origin],
+        )?;
+        self.conn.execute_batch(
+            "DROP TABLE temp.import_tickets; DROP TABLE temp.import_events; DROP TABLE temp.import_origins;",
+        )?;
         Ok(())
     }
 }
@@ -229,6 +246,27 @@ pub fn default_tz(conn: &Connection) -> Result<Option<String>> {
     Ok(conn
         .query_row("SELECT tz FROM calendars ORDER BY name <> 'default', id LIMIT 1", [], |r| r.get(0))
         .optional()?)
+}
+
+/// Which rows of an origin (a file name, or the label given with
+/// `--origin`) were imported before, as row key -> ticket or article id.
+pub fn imported_rows(conn: &Connection, kind: &str, origin: &str) -> Result<HashMap<String, i64>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT row_key, coalesce(ticket_id, article_id) FROM imported_rows WHERE kind = ?1 AND origin = ?2",
+    )?;
+    let rows = stmt.query_map(params![kind, origin], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Records where imported rows came from: (row key, ticket or article id).
+pub fn record_imported(conn: &Connection, kind: &str, origin: &str, rows: &[(&str, i64)]) -> Result<()> {
+    let column = if kind == "articles" { "article_id" } else { "ticket_id" };
+    insert_many(
+        conn,
+        &format!("INSERT INTO imported_rows (kind, origin, row_key, {column})"),
+        rows.len(),
+        |i| Ok([kind.to_sql()?, origin.to_sql()?, rows[i].0.to_sql()?, ToSqlOutput::from(rows[i].1)]),
+    )
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use crate::service::Ctx;
 use crate::store::import as rows;
 use crate::Result;
 use chrono_tz::Tz;
+use std::collections::HashMap;
 
 fn import_article(cx: &Ctx<'_>, techs: &Techs, parsed: &Parsed, row: &Row, tz: Tz) -> Result<i64> {
     let header = &parsed.header;
@@ -60,11 +61,26 @@ fn import_article(cx: &Ctx<'_>, techs: &Techs, parsed: &Parsed, row: &Row, tz: T
     )
 }
 
-/// Imports every row.
-pub(super) fn import(cx: &mut Ctx<'_>, parsed: &Parsed, tz: Tz, out: &mut Outcome) -> Result<()> {
+/// Imports every row not imported before from this origin.
+pub(super) fn import(
+    cx: &mut Ctx<'_>,
+    parsed: &Parsed,
+    keys: &[String],
+    before: &HashMap<String, i64>,
+    tz: Tz,
+    origin: &str,
+    out: &mut Outcome,
+) -> Result<()> {
     let techs = Techs::load(cx.tx)?;
-    for row in &parsed.rows {
-        out.ids.push(import_article(cx, &techs, parsed, row, tz)?);
+    let mut origins = Vec::new();
+    for (row, key) in parsed.rows.iter().zip(keys) {
+        if let Some(&id) = before.get(key) {
+            out.skipped_ids.push(id);
+            continue;
+        }
+        let id = import_article(cx, &techs, parsed, row, tz)?;
+        out.ids.push(id);
+        origins.push((key.as_str(), id));
     }
-    Ok(())
+    rows::record_imported(cx.tx, "articles", origin, &origins)
 }

@@ -1,10 +1,13 @@
 //! `import csv`: tickets and articles from other helpdesks' CSV exports
 //! (osTicket, Zammad, Freshdesk, spreadsheets). All or nothing: every row
 //! is checked and written in one transaction; the first bad row names its
-//! line and field, and nothing is written.
+//! line and field, and nothing is written. Rows imported before from the
+//! same origin (file name or `--origin`) are recognised and skipped, so
+//! running an import again does not duplicate anything.
 
 mod articles;
 pub mod columns;
+mod origin;
 mod tickets;
 pub mod values;
 
@@ -26,7 +29,8 @@ pub struct CsvOptions {
     pub kind: Kind,
     /// `COLUMN=FIELD` overrides (`COLUMN=-` ignores the column).
     pub maps: Vec<String>,
-    /// The file name, recorded on each imported ticket.
+    /// The file name (or the `--origin` label): recorded on each imported
+    /// ticket, and where rows imported before are looked for.
     pub origin: String,
 }
 
@@ -46,6 +50,10 @@ pub struct CsvSummary {
     pub encoding: String,
     pub mapping: Vec<Mapped>,
     pub ignored_columns: Vec<String>,
+    /// Rows imported before from the same origin, left alone.
+    pub skipped: usize,
+    /// The ids those rows became then, in file order.
+    pub skipped_ids: Vec<i64>,
 }
 
 /// Decodes the file: UTF-8 (a BOM is dropped; borrowed, not copied), else
@@ -264,27 +272,44 @@ impl Techs {
 #[derive(Default)]
 struct Outcome {
     ids: Vec<i64>,
+    skipped_ids: Vec<i64>,
     requesters_added: usize,
 }
 
 impl Desk {
     /// Imports a CSV export. Leads only (a migration, not daily work).
     pub fn import_csv(&mut self, bytes: &[u8], opts: &CsvOptions) -> Result<CsvSummary> {
+        if opts.origin.trim().is_empty() {
+            return Err(Error::invalid(
+                "invalid --origin '': expected a name for where the rows come from, e.g. freshdesk",
+            ));
+        }
         let (text, encoding) = decode(bytes);
         let parsed = read_rows(&text, opts)?;
+        let keys = origin::row_keys(&parsed, opts.kind)?;
         let what = if opts.kind == Kind::Tickets { "tickets" } else { "articles" };
         let out = self.write(|cx| {
             cx.require_lead("import CSV files")?;
             let tz: Tz =
                 rows::default_tz(cx.tx)?.and_then(|t| t.parse().ok()).unwrap_or(chrono_tz::Europe::London);
+            let before = rows::imported_rows(cx.tx, what, &opts.origin)?;
             let mut out = Outcome::default();
             rows::with_import_cache(cx.tx, || match opts.kind {
-                Kind::Tickets => tickets::import(cx, &parsed, tz, &opts.origin, &mut out),
-                Kind::Articles => articles::import(cx, &parsed, tz, &mut out),
+                Kind::Tickets => tickets::import(cx, &parsed, &keys, &before, tz, &opts.origin, &mut out),
+                Kind::Articles => articles::import(cx, &parsed, &keys, &before, tz, &opts.origin, &mut out),
             })?;
-            let detail =
-                format!("{} {what} ({encoding}); {} requester(s) added", out.ids.len(), out.requesters_added);
-            cx.audit("import", "csv", &opts.origin, Some(&detail))?;
+            // Nothing new (e.g. the same file again): nothing is written.
+            if !out.ids.is_empty() {
+                let mut detail = format!(
+                    "{} {what} ({encoding}); {} requester(s) added",
+                    out.ids.len(),
+                    out.requesters_added
+                );
+                if !out.skipped_ids.is_empty() {
+                    detail.push_str(&format!("; {} row(s) imported before, skipped", out.skipped_ids.len()));
+                }
+                cx.audit("import", "csv", &opts.origin, Some(&detail))?;
+            }
             Ok(out)
         })?;
         Ok(CsvSummary {
@@ -300,6 +325,8 @@ impl Desk {
                 .map(|(f, c)| Mapped { column: parsed.header[*c].trim().to_string(), field: f.to_string() })
                 .collect(),
             ignored_columns: parsed.mapping.ignored.clone(),
+            skipped: out.skipped_ids.len(),
+            skipped_ids: out.skipped_ids,
         })
     }
 }

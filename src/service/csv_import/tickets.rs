@@ -127,7 +127,8 @@ fn when(status: Status, given: &Given) -> When {
 }
 
 /// A checked row, ready to be written.
-struct Checked {
+struct Checked<'k> {
+    key: &'k str,
     subject: String,
     body: String,
     requester_id: i64,
@@ -153,13 +154,14 @@ struct Run<'p> {
 
 /// Checks one row (in the order the fields were always checked, so the
 /// first complaint about a row is the same); new requesters are added.
-fn check(
+fn check<'k>(
     cx: &mut Ctx<'_>,
     d: &mut Directory,
     run: &Run<'_>,
     row: &Row,
+    key: &'k str,
     added: &mut usize,
-) -> Result<Checked> {
+) -> Result<Checked<'k>> {
     let (c, header, origin) = (&run.cols, run.header, run.origin);
     let fail = |col: Col, reason: &dyn std::fmt::Display| row.fail(col, header, reason);
     let subject = clip(&clean_line(row.get(c.subject).unwrap_or("")), MAX_SUBJECT);
@@ -239,6 +241,7 @@ fn check(
         None => format!("Imported from {origin}, line {}.", row.line),
     };
     Ok(Checked {
+        key,
         subject,
         body,
         requester_id: requester.id,
@@ -254,10 +257,10 @@ fn check(
     })
 }
 
-/// Stages checked tickets with ids from `first_id` on and their timelines
+/// Stages checked tickets with ids from `first_id` on, their timelines
 /// (the same events, in the same order, as one by one: created, the
-/// origin note, the assignment, the final status).
-fn stage(cx: &Ctx<'_>, staged: &rows::Staged<'_>, first_id: i64, batch: &[Checked]) -> Result<()> {
+/// origin note, the assignment, the final status) and their origins.
+fn stage(cx: &Ctx<'_>, staged: &rows::Staged<'_>, first_id: i64, batch: &[Checked<'_>]) -> Result<()> {
     let tickets: Vec<rows::ImportedTicket<'_>> = batch
         .iter()
         .map(|t| rows::ImportedTicket {
@@ -306,13 +309,18 @@ fn stage(cx: &Ctx<'_>, staged: &rows::Staged<'_>, first_id: i64, batch: &[Checke
             events.push(e(at, EventKind::StatusChanged, false, None, change.0, change.1));
         }
     }
-    staged.events(&events)
+    staged.events(&events)?;
+    let origins: Vec<(&str, i64)> =
+        batch.iter().enumerate().map(|(i, t)| (t.key, first_id + i as i64)).collect();
+    staged.origins(&origins)
 }
 
-/// Imports every row.
+/// Imports every row not imported before from this origin.
 pub(super) fn import(
     cx: &mut Ctx<'_>,
     parsed: &Parsed,
+    keys: &[String],
+    before: &HashMap<String, i64>,
     tz: Tz,
     origin: &str,
     out: &mut Outcome,
@@ -322,8 +330,12 @@ pub(super) fn import(
     let mut next = rows::next_ticket_id(cx.tx)?;
     let staged = rows::Staged::begin(cx.tx)?;
     let mut batch = Vec::with_capacity(BATCH.min(parsed.rows.len()));
-    for row in &parsed.rows {
-        let t = check(cx, &mut d, &run, row, &mut out.requesters_added)?;
+    for (row, key) in parsed.rows.iter().zip(keys) {
+        if let Some(&id) = before.get(key) {
+            out.skipped_ids.push(id);
+            continue;
+        }
+        let t = check(cx, &mut d, &run, row, key, &mut out.requesters_added)?;
         out.ids.push(next + batch.len() as i64);
         batch.push(t);
         if batch.len() == BATCH {
@@ -333,5 +345,5 @@ pub(super) fn import(
         }
     }
     stage(cx, &staged, next, &batch)?;
-    staged.finish()
+    staged.finish(origin)
 }
