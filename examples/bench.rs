@@ -1,11 +1,12 @@
 //! Benchmarks at the scale of a large multi-academy trust.
 //!
-//!     cargo run --release --example bench -- [--tickets N] [--articles M] [--schools S]
+//!     cargo run --release --example bench -- [--tickets N] [--articles M] [--schools S] [--import N]
 //!
 //! Prints one table, each figure beside its target (and its floor where one
 //! exists, measured in the same run), then `targets met: K/T`.
 
 mod corpus;
+mod import_bench;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use deskside::clock::FixedClock;
@@ -294,6 +295,19 @@ fn main() {
         .unwrap_or(u64::MAX);
     let mb = kb as f64 / 1024.0;
     rows.push(row("console peak resident memory", format!("{mb:.1} MB"), "-".into(), "<= 60 MB", mb <= 60.0));
+
+    // `import csv` of N tickets (default: as many as the corpus) into a fresh
+    // database, beside bare prepared inserts of the same rows (the floor).
+    let m = import_bench::measure(arg(&args, "--import", scale.tickets), scale.schools, scale.seed);
+    let (secs, floor) = (m.import.as_secs_f64(), m.floor.as_secs_f64());
+    let (rate, ratio) = (m.tickets as f64 / secs, secs / floor.max(1e-9));
+    rows.push(row(
+        &format!("import csv, {} tickets", m.tickets),
+        format!("{:.0}k tickets/s ({secs:.1} s)", rate / 1000.0),
+        format!("bare inserts {floor:.1} s ({ratio:.2}x)"),
+        ">= 100k/s, <= 2x",
+        rate >= 100_000.0 && ratio <= 2.0,
+    ));
 
     print_table(&scale, &rows);
 }

@@ -5,7 +5,7 @@
 //! operations check rules per ticket, which a million-row load does not
 //! need); FTS indexes are rebuilt once at the end.
 
-mod vocab;
+pub mod vocab;
 
 use chrono::{DateTime, Utc};
 use deskside::clock::FixedClock;

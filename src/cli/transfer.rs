@@ -44,6 +44,11 @@ pub struct CsvArgs {
     /// Map a column to a field (COLUMN=FIELD), or ignore it (COLUMN=-). Repeatable.
     #[arg(long = "map", value_name = "COLUMN=FIELD")]
     pub maps: Vec<String>,
+    /// Where the rows come from (default: the file's name): rows imported
+    /// before from the same origin are skipped. Name a later export of the
+    /// same helpdesk the same, e.g. --origin freshdesk.
+    #[arg(long, value_name = "LABEL")]
+    pub origin: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -133,11 +138,14 @@ pub fn import(inv: &Invocation, cmd: ImportCmd) -> Result<()> {
         }
         ImportCmd::Csv(args) => {
             let raw = read_all(&args.file)?;
-            let origin = args
-                .file
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_else(|| "stdin".into());
+            let origin = match args.origin {
+                Some(label) => label,
+                None => args
+                    .file
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| "stdin".into()),
+            };
             let opts = CsvOptions { kind: args.kind, maps: args.maps, origin };
             let summary = inv.open()?.import_csv(&raw, &opts)?;
             if inv.json {
@@ -145,8 +153,19 @@ pub fn import(inv: &Invocation, cmd: ImportCmd) -> Result<()> {
             }
             println!(
                 "Imported {} {} from {} ({}); {} new requester(s)",
-                summary.imported, summary.kind, opts.origin, summary.encoding, summary.requesters_added
+                summary.imported,
+                summary.kind,
+                output::safe(&opts.origin, false),
+                summary.encoding,
+                summary.requesters_added
             );
+            if summary.skipped > 0 {
+                println!(
+                    "  skipped {} row(s) imported from {} before",
+                    summary.skipped,
+                    output::safe(&opts.origin, false)
+                );
+            }
             for m in &summary.mapping {
                 println!("  {:<24} -> {}", output::safe(&m.column, false), m.field);
             }

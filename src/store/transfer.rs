@@ -26,6 +26,7 @@ pub const EXPORTED: &[&str] = &[
     "mail_attachments",
     "mail_rejects",
     "mail_outbox",
+    "imported_rows",
 ];
 
 /// Tables deliberately left out of exports, with why. Every table must be

@@ -3,8 +3,10 @@
 //! reason on failure; the caller names the line and field.
 
 use crate::domain::{ArticleStatus, Audience, Priority, Source, Status, Timestamp};
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::format::{Item, ParseResult, Parsed, StrftimeItems};
+use chrono::{DateTime, TimeZone, Utc};
 use chrono_tz::Tz;
+use std::sync::LazyLock;
 
 fn key(s: &str) -> String {
     s.trim().to_lowercase().replace(['_', '-'], " ").split_whitespace().collect::<Vec<_>>().join(" ")
@@ -83,6 +85,46 @@ pub fn audience(s: &str) -> Result<Audience, String> {
     })
 }
 
+/// A strftime format, parsed once.
+type Format = Vec<Item<'static>>;
+
+/// The date shapes `date` accepts, in the order they are tried. Parsed
+/// once: parsing the format strings again for every cell was most of the
+/// time spent on dates in a large import.
+struct Formats {
+    with_offset: Vec<Format>,
+    naive: Vec<Format>,
+    day: Vec<Format>,
+}
+
+static FORMATS: LazyLock<Formats> = LazyLock::new(|| {
+    let parse = |list: &[&'static str]| list.iter().map(|f| StrftimeItems::new(f).collect()).collect();
+    Formats {
+        with_offset: parse(&["%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M %z", "%Y-%m-%dT%H:%M:%S%.f%z"]),
+        naive: parse(&[
+            "%Y-%m-%d %H:%M:%S",
+            "%Y-%m-%d %H:%M:%S%.f",
+            "%Y-%m-%dT%H:%M:%S",
+            "%Y-%m-%dT%H:%M:%S%.f",
+            "%Y-%m-%d %H:%M",
+            "%Y/%m/%d %H:%M:%S",
+            "%Y/%m/%d %H:%M",
+            "%d/%m/%Y %H:%M:%S",
+            "%d/%m/%Y %H:%M",
+            "%d.%m.%Y %H:%M:%S",
+            "%d.%m.%Y %H:%M",
+        ]),
+        day: parse(&["%Y-%m-%d", "%Y/%m/%d", "%d/%m/%Y", "%d.%m.%Y"]),
+    }
+});
+
+/// `s` read with one format (what `parse_from_str` does, minus re-reading the format).
+fn read<T>(s: &str, format: &Format, finish: impl Fn(&Parsed) -> ParseResult<T>) -> Option<T> {
+    let mut parsed = Parsed::new();
+    chrono::format::parse(&mut parsed, s, format.iter()).ok()?;
+    finish(&parsed).ok()
+}
+
 /// Dates as helpdesks export them. Without an offset, a time is read in
 /// `tz` (the default calendar's zone); day-first numeric dates (UK).
 pub fn date(s: &str, tz: Tz) -> Result<Timestamp, String> {
@@ -93,30 +135,18 @@ pub fn date(s: &str, tz: Tz) -> Result<Timestamp, String> {
     if let Ok(d) = DateTime::parse_from_rfc2822(t) {
         return Ok(d.with_timezone(&Utc));
     }
-    for f in ["%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M %z", "%Y-%m-%dT%H:%M:%S%.f%z"] {
-        if let Ok(d) = DateTime::parse_from_str(t, f) {
-            return Ok(d.with_timezone(&Utc));
-        }
+    let formats = &*FORMATS;
+    if let Some(d) = formats.with_offset.iter().find_map(|f| read(t, f, Parsed::to_datetime)) {
+        return Ok(d.with_timezone(&Utc));
     }
-    let naive_formats = [
-        "%Y-%m-%d %H:%M:%S",
-        "%Y-%m-%d %H:%M:%S%.f",
-        "%Y-%m-%dT%H:%M:%S",
-        "%Y-%m-%dT%H:%M:%S%.f",
-        "%Y-%m-%d %H:%M",
-        "%Y/%m/%d %H:%M:%S",
-        "%Y/%m/%d %H:%M",
-        "%d/%m/%Y %H:%M:%S",
-        "%d/%m/%Y %H:%M",
-        "%d.%m.%Y %H:%M:%S",
-        "%d.%m.%Y %H:%M",
-    ];
-    let naive = naive_formats.iter().find_map(|f| NaiveDateTime::parse_from_str(t, f).ok()).or_else(|| {
-        ["%Y-%m-%d", "%Y/%m/%d", "%d/%m/%Y", "%d.%m.%Y"]
-            .iter()
-            .find_map(|f| NaiveDate::parse_from_str(t, f).ok())
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-    });
+    let naive =
+        formats.naive.iter().find_map(|f| read(t, f, |p| p.to_naive_datetime_with_offset(0))).or_else(|| {
+            formats
+                .day
+                .iter()
+                .find_map(|f| read(t, f, Parsed::to_naive_date))
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+        });
     match naive {
         Some(n) => tz
             .from_local_datetime(&n)
@@ -148,6 +178,90 @@ mod tests {
         assert_eq!(source("E-mail").unwrap(), Source::Email);
         assert_eq!(audience("Agents").unwrap(), Audience::Internal);
         assert_eq!(article_status("Yes").unwrap(), ArticleStatus::Published);
+    }
+
+    /// `date` as it was before the formats were parsed once: each format
+    /// string given to chrono's `parse_from_str` for every cell.
+    fn one_by_one(s: &str, tz: Tz) -> Option<Timestamp> {
+        use chrono::{NaiveDate, NaiveDateTime};
+        let t = s.trim();
+        if let Ok(d) = DateTime::parse_from_rfc3339(t) {
+            return Some(d.with_timezone(&Utc));
+        }
+        if let Ok(d) = DateTime::parse_from_rfc2822(t) {
+            return Some(d.with_timezone(&Utc));
+        }
+        for f in ["%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M %z", "%Y-%m-%dT%H:%M:%S%.f%z"] {
+            if let Ok(d) = DateTime::parse_from_str(t, f) {
+                return Some(d.with_timezone(&Utc));
+            }
+        }
+        let naive = [
+            "%Y-%m-%d %H:%M:%S",
+            "%Y-%m-%d %H:%M:%S%.f",
+            "%Y-%m-%dT%H:%M:%S",
+            "%Y-%m-%dT%H:%M:%S%.f",
+            "%Y-%m-%d %H:%M",
+            "%Y/%m/%d %H:%M:%S",
+            "%Y/%m/%d %H:%M",
+            "%d/%m/%Y %H:%M:%S",
+            "%d/%m/%Y %H:%M",
+            "%d.%m.%Y %H:%M:%S",
+            "%d.%m.%Y %H:%M",
+        ]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(t, f).ok())
+        .or_else(|| {
+            ["%Y-%m-%d", "%Y/%m/%d", "%d/%m/%Y", "%d.%m.%Y"]
+                .iter()
+                .find_map(|f| NaiveDate::parse_from_str(t, f).ok())
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+        });
+        naive.and_then(|n| tz.from_local_datetime(&n).earliest()).map(|d| d.with_timezone(&Utc))
+    }
+
+    #[test]
+    fn formats_parsed_once_read_every_shape_as_before() {
+        let london: Tz = "Europe/London".parse().unwrap();
+        let cells = [
+            "2026-07-01 09:30",
+            "2026-07-01 09:30:15",
+            "2026-07-01 09:30:15.250",
+            "2026-07-01T09:30:15",
+            "2026-07-01T09:30:15.5",
+            "2026-07-01T08:30:00Z",
+            "2026-07-01T08:30:00+02:00",
+            "2026-07-01 10:30:00 +0200",
+            "2026-07-01 10:30 -0130",
+            "2026-07-01T10:30:00.123+0200",
+            "Wed, 1 Jul 2026 08:30:00 +0000",
+            "2026/07/01 09:30:00",
+            "2026/07/01 09:30",
+            "01/07/2026 09:30:00",
+            "1/7/2026 9:30",
+            "01.07.2026 09:30:00",
+            "01.07.2026 09:30",
+            "2026-07-01",
+            "2026/7/1",
+            "01/07/2026",
+            "1.7.2026",
+            "2026-03-29 01:30",
+            "2026-10-25 01:30",
+            "  2026-11-24 09:30  ",
+            "31/02/2026",
+            "2026-13-01",
+            "yesterday",
+            "",
+            "24/11/26",
+            "2026-11-24 25:00",
+        ];
+        for c in cells {
+            assert_eq!(date(c, london).ok(), one_by_one(c, london), "{c:?}");
+        }
+        assert!(
+            cells.iter().filter(|c| one_by_one(c, london).is_some()).count() >= 20,
+            "mostly valid shapes"
+        );
     }
 
     #[test]

@@ -1,0 +1,86 @@
+//! Knowledge-base articles from a CSV export (FAQ and solution exports):
+//! few rows, written one by one.
+
+use super::{body_text, category, clip, dates, values, DateCols, Given, Outcome, Parsed, Row, Techs};
+use crate::domain::{ArticleStatus, Audience};
+use crate::mail::inbound::clean_line;
+use crate::service::Ctx;
+use crate::store::import as rows;
+use crate::Result;
+use chrono_tz::Tz;
+use std::collections::HashMap;
+
+fn import_article(cx: &Ctx<'_>, techs: &Techs, parsed: &Parsed, row: &Row, tz: Tz) -> Result<i64> {
+    let header = &parsed.header;
+    let col = |field| parsed.col(field);
+    let fail = |field, reason: &dyn std::fmt::Display| row.fail(col(field), header, reason);
+    let title = clip(&clean_line(row.get(col("title")).unwrap_or("")), 200);
+    if title.is_empty() {
+        return Err(fail("title", &"must not be empty"));
+    }
+    let body = row.get(col("body")).map(body_text).unwrap_or_default();
+    if body.is_empty() {
+        return Err(fail("body", &"must not be empty"));
+    }
+    let category = category(row.get(col("category"))).map_err(|e| fail("category", &e))?;
+    let tags: Vec<String> = row
+        .get(col("tags"))
+        .unwrap_or("")
+        .split([',', ';', '|'])
+        .map(|t| clean_line(t).to_lowercase())
+        .filter(|t| !t.is_empty())
+        .collect();
+    let status = row
+        .get(col("status"))
+        .map(values::article_status)
+        .transpose()
+        .map_err(|e| fail("status", &e))?
+        .unwrap_or(ArticleStatus::Draft);
+    let audience = row
+        .get(col("audience"))
+        .map(values::audience)
+        .transpose()
+        .map_err(|e| fail("audience", &e))?
+        .unwrap_or(Audience::Internal);
+    // Authors from another helpdesk rarely exist here: the importer stands in.
+    let author = row.get(col("author")).and_then(|a| techs.find(a)).map(|t| t.id).unwrap_or(cx.me.id);
+    let Given { created, updated, .. } = dates(cx.now, row, &DateCols::of(parsed), header, tz)?;
+    rows::insert_article(
+        cx.tx,
+        &rows::ImportedArticle {
+            title: &title,
+            body: &body,
+            category: category.as_deref(),
+            tags: &tags.join(", "),
+            status: status.as_str(),
+            audience: audience.as_str(),
+            author_id: Some(author),
+            created_at: created,
+            updated_at: updated.unwrap_or(created),
+        },
+    )
+}
+
+/// Imports every row not imported before from this origin.
+pub(super) fn import(
+    cx: &mut Ctx<'_>,
+    parsed: &Parsed,
+    keys: &[String],
+    before: &HashMap<String, i64>,
+    tz: Tz,
+    origin: &str,
+    out: &mut Outcome,
+) -> Result<()> {
+    let techs = Techs::load(cx.tx)?;
+    let mut origins = Vec::new();
+    for (row, key) in parsed.rows.iter().zip(keys) {
+        if let Some(&id) = before.get(key) {
+            out.skipped_ids.push(id);
+            continue;
+        }
+        let id = import_article(cx, &techs, parsed, row, tz)?;
+        out.ids.push(id);
+        origins.push((key.as_str(), id));
+    }
+    rows::record_imported(cx.tx, "articles", origin, &origins)
+}

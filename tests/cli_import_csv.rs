@@ -1,0 +1,249 @@
+//! `import csv` run again: rows imported before from the same origin are
+//! skipped, never duplicated; and an import large enough to be written in
+//! several batches stores what one-by-one inserts would (ids, timelines,
+//! the full-text index).
+
+mod common;
+use common::Env;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn csv(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/csv").join(name)
+}
+
+fn import(env: &Env, kind: &str, file: &Path, extra: &[&str]) -> Value {
+    let mut args = vec!["import", "csv", "--kind", kind, file.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    env.json(&args)
+}
+
+fn ids(v: &Value) -> Vec<i64> {
+    v.as_array().unwrap().iter().map(|i| i.as_i64().unwrap()).collect()
+}
+
+fn count(env: &Env, table: &str) -> i64 {
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
+    conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn the_same_export_again_adds_nothing() {
+    let env = Env::new().with_people();
+    let first = import(&env, "tickets", &csv("freshdesk-tickets.csv"), &[]);
+    assert_eq!((first["imported"].as_u64(), first["skipped"].as_u64()), (Some(3), Some(0)));
+    let before = env.dump();
+
+    // The same file again: every row is recognised, nothing is written.
+    let again = import(&env, "tickets", &csv("freshdesk-tickets.csv"), &[]);
+    assert_eq!((again["imported"].as_u64(), again["skipped"].as_u64()), (Some(0), Some(3)));
+    assert_eq!(ids(&again["skipped_ids"]), ids(&first["ids"]), "the tickets they became the first time");
+    assert_eq!(env.dump(), before, "no ticket, event, requester or audit row");
+    let out =
+        env.run(&["import", "csv", "--kind", "tickets", csv("freshdesk-tickets.csv").to_str().unwrap()]);
+    let text = String::from_utf8(out.success().get_output().stdout.clone()).unwrap();
+    assert!(
+        text.contains("Imported 0 tickets")
+            && text.contains("skipped 3 row(s) imported from freshdesk-tickets.csv before"),
+        "{text}"
+    );
+    assert_eq!(env.dump(), before);
+
+    // A later export of the same helpdesk under another name: with the same
+    // origin only the new ticket comes in; the known ones are left as they are.
+    let later = env.dir.path().join("tickets-december.csv");
+    let mut text = std::fs::read_to_string(csv("freshdesk-tickets.csv")).unwrap();
+    text = text.replace(",Open,Low,Phone,", ",Closed,Low,Phone,");
+    text.push_str("1045,Visualiser in room 3 upside down,,Open,Low,Phone,Hardware,,2026-11-23 11:00:00,,,2026-11-23 11:00:00,Amy Patel,a.patel@hillside.sch.uk,\n");
+    std::fs::write(&later, &text).unwrap();
+    let s = import(&env, "tickets", &later, &["--origin", "freshdesk-tickets.csv"]);
+    assert_eq!((s["imported"].as_u64(), s["skipped"].as_u64()), (Some(1), Some(3)));
+    let t = env.json(&["ticket", "show", &s["ids"][0].to_string()]);
+    assert_eq!(t["subject"], "Visualiser in room 3 upside down");
+    let kept = env.json(&["ticket", "show", &first["ids"][1].to_string()]);
+    assert_eq!(kept["status"], "open", "a ticket imported before is not updated");
+    assert_eq!(count(&env, "tickets"), 4);
+
+    // Origins are not compared with each other: the same rows under another
+    // name are another helpdesk's, whose numbers may well collide.
+    let s = import(&env, "tickets", &later, &[]);
+    assert_eq!((s["imported"].as_u64(), s["skipped"].as_u64()), (Some(4), Some(0)));
+    let s = import(&env, "tickets", &later, &[]);
+    assert_eq!((s["imported"].as_u64(), s["skipped"].as_u64()), (Some(0), Some(4)));
+
+    // Articles too.
+    let a = import(&env, "articles", &csv("freshdesk-articles.csv"), &[]);
+    assert_eq!(a["imported"], 2);
+    let a2 = import(&env, "articles", &csv("freshdesk-articles.csv"), &[]);
+    assert_eq!((a2["imported"].as_u64(), a2["skipped"].as_u64()), (Some(0), Some(2)));
+    assert_eq!(ids(&a2["skipped_ids"]), ids(&a["ids"]));
+    assert_eq!(count(&env, "articles"), 2);
+}
+
+#[test]
+fn rows_without_a_number_are_recognised_by_their_content() {
+    let env = Env::new().with_people();
+    let file = env.dir.path().join("spreadsheet.csv");
+    let rows = "Subject,Email,Created\n\
+                Printer jammed,r.hughes@stbedes.sch.uk,2026-11-02 09:00\n\
+                Printer jammed,r.hughes@stbedes.sch.uk,2026-11-02 09:00\n\
+                Wi-Fi down in the hall,b.khan@hillside.sch.uk,2026-11-03 10:00\n";
+    std::fs::write(&file, rows).unwrap();
+    let s = import(&env, "tickets", &file, &[]);
+    assert_eq!(s["imported"], 3, "identical rows in one file are separate tickets, as before");
+    let before = env.dump();
+    let s = import(&env, "tickets", &file, &[]);
+    assert_eq!((s["imported"].as_u64(), s["skipped"].as_u64()), (Some(0), Some(3)));
+    assert_eq!(env.dump(), before);
+    // An edited row is a new row; the untouched ones are still recognised,
+    // and a third copy of the repeated row is new.
+    let edited = rows.replace("Wi-Fi down in the hall", "Wi-Fi down in the hall and library")
+        + "Printer jammed,r.hughes@stbedes.sch.uk,2026-11-02 09:00\n";
+    std::fs::write(&file, edited).unwrap();
+    let s = import(&env, "tickets", &file, &[]);
+    assert_eq!((s["imported"].as_u64(), s["skipped"].as_u64()), (Some(2), Some(2)));
+    let subjects: Vec<String> = s["ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|id| env.json(&["ticket", "show", &id.to_string()])["subject"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(subjects, ["Wi-Fi down in the hall and library", "Printer jammed"]);
+}
+
+#[test]
+fn a_number_twice_in_one_file_is_refused_and_a_blank_origin_too() {
+    let env = Env::new().with_people();
+    let before = env.dump();
+    let file = env.dir.path().join("twice.csv");
+    std::fs::write(
+        &file,
+        "Ticket ID,Subject,Email\n1042,Mouse broken,r.hughes@stbedes.sch.uk\n1043,Keyboard,r.hughes@stbedes.sch.uk\n1042,Mouse still broken,r.hughes@stbedes.sch.uk\n",
+    )
+    .unwrap();
+    let (code, err) = env.fail(&["import", "csv", "--kind", "tickets", file.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("line 4, field external_id (column 'Ticket ID'): '1042' is also on line 2")
+            && err.contains("nothing was imported"),
+        "{err}"
+    );
+    assert_eq!(env.dump(), before);
+    // Dropping the number column imports them as separate tickets.
+    let s = import(&env, "tickets", &file, &["--map", "Ticket ID=-"]);
+    assert_eq!(s["imported"], 3);
+
+    let (code, err) =
+        env.fail(&["import", "csv", "--kind", "tickets", file.to_str().unwrap(), "--origin", " "]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--origin"), "{err}");
+}
+
+#[test]
+fn the_remembered_origins_travel_with_a_json_export() {
+    let env = Env::new().with_people();
+    import(&env, "tickets", &csv("osticket-tickets.csv"), &[]);
+    let out = env.cmd().args(["export", "json"]).output().unwrap();
+    assert!(out.status.success());
+    let export = env.dir.path().join("export.json");
+    std::fs::write(&export, &out.stdout).unwrap();
+    let moved = Env::empty();
+    moved.run(&["import", "json", export.to_str().unwrap()]).success();
+    let s = import(&moved, "tickets", &csv("osticket-tickets.csv"), &[]);
+    assert_eq!((s["imported"].as_u64(), s["skipped"].as_u64()), (Some(0), Some(2)));
+}
+
+/// Enough rows for several statements and batches: 10,050 tickets, every
+/// tenth with an agent, a fifth with HTML bodies.
+fn big_export(path: &Path) {
+    let mut text = String::from("Ticket ID,Subject,Description,Status,Agent,Created,Email\n");
+    for i in 0..10_050 {
+        let status = ["New", "Open", "Pending", "Resolved", "Closed"][i % 5];
+        let agent = if i % 10 == 3 && status != "New" { "tone" } else { "" };
+        let body =
+            if i % 5 == 0 { format!("<p>Paragraph one of {i}.</p><p>Two.</p>") } else { format!("Body {i}") };
+        let email = if i % 2 == 0 {
+            "r.hughes@stbedes.sch.uk".to_string()
+        } else {
+            format!("p{}@hillside.sch.uk", i % 37)
+        };
+        text.push_str(&format!(
+            "{},Projector word{i} flickering,\"{body}\",{status},{agent},2026-10-{:02} 09:{:02},{email}\n",
+            9000 + i,
+            1 + i % 28,
+            i % 60
+        ));
+    }
+    std::fs::write(path, text).unwrap();
+}
+
+#[test]
+fn a_large_import_stores_what_one_by_one_inserts_would() {
+    let env = Env::new().with_people();
+    let first = env.ticket("Already here before the import");
+    let file = env.dir.path().join("big.csv");
+    big_export(&file);
+    let s = import(&env, "tickets", &file, &[]);
+    assert_eq!(s["imported"], 10_050);
+    assert_eq!(s["requesters_added"], 37);
+    let want: Vec<i64> = (first + 1..=first + 10_050).collect();
+    assert_eq!(ids(&s["ids"]), want, "the ids SQLite would give one by one, in file order");
+
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
+    // The full-text index holds exactly the tickets' text (FTS5 compares
+    // the index with the table), and finds a ticket of the last batch.
+    conn.execute("INSERT INTO tickets_fts (tickets_fts) VALUES ('integrity-check')", []).unwrap();
+    let found: Vec<i64> = conn
+        .prepare("SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH 'word10049'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(found, [first + 10_050]);
+    // Each timeline in order, its events after the previous ticket's.
+    let kinds = |id: i64| -> Vec<(i64, String)> {
+        conn.prepare("SELECT id, kind FROM events WHERE ticket_id = ?1 ORDER BY id")
+            .unwrap()
+            .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    let t = kinds(first + 1 + 3); // row 3: resolved, with an agent
+    assert_eq!(
+        t.iter().map(|(_, k)| k.as_str()).collect::<Vec<_>>(),
+        ["created", "note", "assigned", "status"]
+    );
+    let t = kinds(first + 1); // row 0: new, no agent
+    assert_eq!(t.iter().map(|(_, k)| k.as_str()).collect::<Vec<_>>(), ["created", "note"]);
+    let events: Vec<i64> = conn
+        .prepare("SELECT ticket_id FROM events WHERE ticket_id > ?1 ORDER BY id")
+        .unwrap()
+        .query_map([first], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(events.windows(2).all(|w| w[0] <= w[1]), "events in ticket order");
+    assert_eq!(
+        events.len(),
+        10_050 * 2 + 8_040 + 1_005,
+        "created + note each, a status change for 4 in 5, 1 in 10 assigned"
+    );
+    let note: String = conn
+        .query_row("SELECT body FROM events WHERE ticket_id = ?1 AND kind = 'note'", [first + 10_050], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(note, "Imported from big.csv, line 10051 (ticket 19049 there).");
+    let body: String =
+        conn.query_row("SELECT body FROM tickets WHERE id = ?1", [first + 1], |r| r.get(0)).unwrap();
+    assert_eq!(body, "Paragraph one of 0.\n\nTwo.");
+    drop(conn);
+
+    // And all of it is recognised the next time.
+    let before = env.dump();
+    let s = import(&env, "tickets", &file, &[]);
+    assert_eq!((s["imported"].as_u64(), s["skipped"].as_u64()), (Some(0), Some(10_050)));
+    assert_eq!(env.dump(), before);
+}
