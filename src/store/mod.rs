@@ -46,14 +46,16 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 pub const APPLICATION_ID: i64 = 0x6465_736b;
 
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
-/// How a connection reads the file. Memory-mapped (up to SQLite's 2 GB
-/// limit): a keystroke's search at a million tickets touches FTS5 pages all
-/// over the index, and reading each with a system call into SQLite's page
-/// cache was a fifth of the search (p50 3.5 -> 2.5 ms, p99 10.5 -> 7.5 ms).
-/// Mapped pages are the OS's page cache, shared by every console on the box.
-/// The page cache proper stays bigger than the default 2 MB for what the
-/// map does not cover.
-const CACHE_PRAGMA: &str = "PRAGMA cache_size = -16384; PRAGMA mmap_size = 2147418112;";
+/// Page cache per connection: a keystroke's search at a million tickets
+/// reads FTS5 pages all over the index, more than SQLite's default 2 MB.
+const CACHE_PRAGMA: &str = "PRAGMA cache_size = -16384;";
+/// The search connection also reads through a memory map (up to SQLite's
+/// 2 GB limit): walking doclists page after page with a system call each
+/// was a fifth of the search (suggest p50 3.5 -> 2.5 ms, p99 10.5 -> 7.5 ms).
+/// Not the main connection: a fault on a page that is not in memory reads
+/// ahead around it, so a cold `ticket show` took 5 ms mapped and 0.5 ms
+/// through read() (examples/bench, OS cache dropped).
+const SEARCH_PRAGMA: &str = "PRAGMA mmap_size = 2147418112;";
 const WRITE_ATTEMPTS: u32 = 5;
 
 pub struct Store {
@@ -209,9 +211,9 @@ impl Store {
         &self.conn
     }
 
-    /// A second, read-only connection to the same file, for reads that run
-    /// beside the main connection's (None for an in-memory store, or when
-    /// the file cannot be opened again).
+    /// A second, read-only connection to the same file, for the searches
+    /// that run beside the main connection's reads (None for an in-memory
+    /// store, or when the file cannot be opened again).
     pub fn reader(&self) -> Option<Connection> {
         if self.path.as_os_str() == ":memory:" {
             return None;
@@ -220,6 +222,7 @@ impl Store {
         let conn = Connection::open_with_flags(&self.path, flags).ok()?;
         conn.busy_timeout(BUSY_TIMEOUT).ok()?;
         conn.execute_batch(CACHE_PRAGMA).ok()?;
+        conn.execute_batch(SEARCH_PRAGMA).ok()?;
         Some(conn)
     }
 
