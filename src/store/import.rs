@@ -1,7 +1,9 @@
 //! Rows brought in from other helpdesks' CSV exports: tickets and articles
 //! with their own dates and states (the normal inserts stamp "now").
 
+use super::articles::NewArticle;
 use super::events::NewEvent;
+use super::tickets::NewRow;
 use super::to_secs;
 use crate::domain::Timestamp;
 use crate::{Error, Result};
@@ -9,24 +11,15 @@ use rusqlite::types::{ToSqlOutput, Value};
 use rusqlite::{named_params, params, Connection, OptionalExtension, Statement, ToSql};
 use std::collections::HashMap;
 
+/// A ticket as a new one is written (`row.now` is when the other helpdesk
+/// logged it; `row.tech_id` the technician running the import, recorded as
+/// the last change), with the dates and states it reached there.
 pub struct ImportedTicket<'a> {
-    pub subject: &'a str,
-    pub body: &'a str,
-    pub requester_id: i64,
-    pub school_id: i64,
-    pub category: Option<&'a str>,
-    pub priority: &'a str,
-    pub status: &'a str,
-    pub tier: i64,
-    pub assignee_id: Option<i64>,
-    pub source: &'a str,
-    pub created_at: Timestamp,
+    pub row: NewRow<'a>,
     pub updated_at: Timestamp,
     pub resolved_at: Option<Timestamp>,
     pub closed_at: Option<Timestamp>,
     pub pending_since: Option<Timestamp>,
-    /// The technician running the import (recorded as the last change).
-    pub tech_id: i64,
 }
 
 /// Bound values per INSERT statement (SQLite allows 32,766): many rows
@@ -153,19 +146,19 @@ impl<'c> Staged<'c> {
                 let t = &rows[i];
                 Ok([
                     ToSqlOutput::from(first_id + i as i64),
-                    t.subject.to_sql()?,
-                    t.body.to_sql()?,
-                    ToSqlOutput::from(t.requester_id),
-                    ToSqlOutput::from(t.school_id),
-                    t.category.to_sql()?,
-                    t.priority.to_sql()?,
-                    t.status.to_sql()?,
-                    ToSqlOutput::from(t.tier),
-                    int(t.assignee_id),
-                    t.source.to_sql()?,
-                    ToSqlOutput::from(to_secs(t.created_at)),
+                    t.row.subject.to_sql()?,
+                    t.row.body.to_sql()?,
+                    ToSqlOutput::from(t.row.requester_id),
+                    ToSqlOutput::from(t.row.school_id),
+                    t.row.category.to_sql()?,
+                    t.row.priority.to_sql()?,
+                    t.row.status.to_sql()?,
+                    ToSqlOutput::from(t.row.tier),
+                    int(t.row.assignee_id),
+                    t.row.source.to_sql()?,
+                    ToSqlOutput::from(to_secs(t.row.now)),
                     ToSqlOutput::from(to_secs(t.updated_at)),
-                    ToSqlOutput::from(t.tech_id),
+                    ToSqlOutput::from(t.row.tech_id),
                     secs(t.resolved_at),
                     secs(t.closed_at),
                     secs(t.pending_since),
@@ -225,29 +218,25 @@ impl<'c> Staged<'c> {
     }
 }
 
+/// An article as a new one is written (`article.now` is when it was
+/// created in the other helpdesk), last changed at `updated_at`.
 pub struct ImportedArticle<'a> {
-    pub title: &'a str,
-    pub body: &'a str,
-    pub category: Option<&'a str>,
-    pub tags: &'a str,
-    pub status: &'a str,
-    pub audience: &'a str,
-    pub author_id: Option<i64>,
-    pub created_at: Timestamp,
+    pub article: NewArticle<'a>,
     pub updated_at: Timestamp,
 }
 
 pub fn insert_article(conn: &Connection, a: &ImportedArticle<'_>) -> Result<i64> {
+    let (n, updated) = (&a.article, to_secs(a.updated_at));
     conn.prepare_cached(
-        "INSERT INTO articles (title, body, category, tags, status, audience, author_id, created_at,
-                               updated_at, published_at)
-         VALUES (:title, :body, :category, :tags, :status, :audience, :author, :created, :updated,
+        "INSERT INTO articles (title, body, category, tags, status, audience, source_ticket_id, author_id,
+                               created_at, updated_at, published_at)
+         VALUES (:title, :body, :category, :tags, :status, :audience, :ticket, :author, :created, :updated,
                  CASE WHEN :status = 'published' THEN :updated END)",
     )?
     .execute(named_params! {
-        ":title": a.title, ":body": a.body, ":category": a.category, ":tags": a.tags,
-        ":status": a.status, ":audience": a.audience, ":author": a.author_id,
-        ":created": to_secs(a.created_at), ":updated": to_secs(a.updated_at),
+        ":title": n.title, ":body": n.body, ":category": n.category, ":tags": n.tags,
+        ":status": n.status, ":audience": n.audience, ":ticket": n.source_ticket_id,
+        ":author": n.author_id, ":created": to_secs(n.now), ":updated": updated,
     })?;
     Ok(conn.last_insert_rowid())
 }

@@ -5,7 +5,7 @@ use super::{body_text, category, clip, dates, values, DateCols, Given, Outcome, 
 use crate::domain::{ArticleStatus, Audience};
 use crate::mail::inbound::clean_line;
 use crate::service::Ctx;
-use crate::store::import as rows;
+use crate::store::{articles::NewArticle, import as rows};
 use crate::Result;
 use chrono_tz::Tz;
 use std::collections::HashMap;
@@ -48,14 +48,17 @@ fn import_article(cx: &Ctx<'_>, techs: &Techs, parsed: &Parsed, row: &Row, tz: T
     rows::insert_article(
         cx.tx,
         &rows::ImportedArticle {
-            title: &title,
-            body: &body,
-            category: category.as_deref(),
-            tags: &tags.join(", "),
-            status: status.as_str(),
-            audience: audience.as_str(),
-            author_id: Some(author),
-            created_at: created,
+            article: NewArticle {
+                title: &title,
+                body: &body,
+                category: category.as_deref(),
+                tags: &tags.join(", "),
+                status: status.as_str(),
+                audience: audience.as_str(),
+                source_ticket_id: None,
+                author_id: Some(author),
+                now: created,
+            },
             updated_at: updated.unwrap_or(created),
         },
     )

@@ -8,7 +8,7 @@ use crate::domain::{self, EventKind, Priority, Requester, School, Source, Status
 use crate::mail::inbound::clean_line;
 use crate::service::tickets::MAX_SUBJECT;
 use crate::service::{directory, Ctx};
-use crate::store::{directory as dir, events::NewEvent, import as rows};
+use crate::store::{directory as dir, events::NewEvent, import as rows, tickets::NewRow};
 use crate::{Error, Result};
 use chrono_tz::Tz;
 use std::collections::HashMap;
@@ -264,22 +264,24 @@ fn stage(cx: &Ctx<'_>, staged: &rows::Staged<'_>, first_id: i64, batch: &[Checke
     let tickets: Vec<rows::ImportedTicket<'_>> = batch
         .iter()
         .map(|t| rows::ImportedTicket {
-            subject: &t.subject,
-            body: &t.body,
-            requester_id: t.requester_id,
-            school_id: t.school_id,
-            category: t.category.as_deref(),
-            priority: t.priority.as_str(),
-            status: t.status.as_str(),
-            tier: t.tier.number(),
-            assignee_id: t.assignee.as_ref().map(|a| a.0),
-            source: t.source.as_str(),
-            created_at: t.when.created,
+            row: NewRow {
+                subject: &t.subject,
+                body: &t.body,
+                requester_id: t.requester_id,
+                school_id: t.school_id,
+                category: t.category.as_deref(),
+                priority: t.priority.as_str(),
+                status: t.status.as_str(),
+                tier: t.tier.number(),
+                assignee_id: t.assignee.as_ref().map(|a| a.0),
+                source: t.source.as_str(),
+                now: t.when.created,
+                tech_id: cx.me.id,
+            },
             updated_at: t.when.updated,
             resolved_at: t.when.resolved,
             closed_at: t.when.closed,
             pending_since: (t.status == Status::Pending).then_some(t.when.updated),
-            tech_id: cx.me.id,
         })
         .collect();
     staged.tickets(first_id, &tickets)?;

@@ -97,25 +97,28 @@ struct Formats {
     day: Vec<Format>,
 }
 
+/// Date and time with an offset.
+const WITH_OFFSET: [&str; 3] = ["%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M %z", "%Y-%m-%dT%H:%M:%S%.f%z"];
+/// Local date and time (in the import's time zone).
+const NAIVE: [&str; 11] = [
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M:%S%.f",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S%.f",
+    "%Y-%m-%d %H:%M",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M",
+];
+/// A day alone (midnight local time).
+const DAY: [&str; 4] = ["%Y-%m-%d", "%Y/%m/%d", "%d/%m/%Y", "%d.%m.%Y"];
+
 static FORMATS: LazyLock<Formats> = LazyLock::new(|| {
     let parse = |list: &[&'static str]| list.iter().map(|f| StrftimeItems::new(f).collect()).collect();
-    Formats {
-        with_offset: parse(&["%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M %z", "%Y-%m-%dT%H:%M:%S%.f%z"]),
-        naive: parse(&[
-            "%Y-%m-%d %H:%M:%S",
-            "%Y-%m-%d %H:%M:%S%.f",
-            "%Y-%m-%dT%H:%M:%S",
-            "%Y-%m-%dT%H:%M:%S%.f",
-            "%Y-%m-%d %H:%M",
-            "%Y/%m/%d %H:%M:%S",
-            "%Y/%m/%d %H:%M",
-            "%d/%m/%Y %H:%M:%S",
-            "%d/%m/%Y %H:%M",
-            "%d.%m.%Y %H:%M:%S",
-            "%d.%m.%Y %H:%M",
-        ]),
-        day: parse(&["%Y-%m-%d", "%Y/%m/%d", "%d/%m/%Y", "%d.%m.%Y"]),
-    }
+    Formats { with_offset: parse(&WITH_OFFSET), naive: parse(&NAIVE), day: parse(&DAY) }
 });
 
 /// `s` read with one format (what `parse_from_str` does, minus re-reading the format).
@@ -191,31 +194,13 @@ mod tests {
         if let Ok(d) = DateTime::parse_from_rfc2822(t) {
             return Some(d.with_timezone(&Utc));
         }
-        for f in ["%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M %z", "%Y-%m-%dT%H:%M:%S%.f%z"] {
+        for f in WITH_OFFSET {
             if let Ok(d) = DateTime::parse_from_str(t, f) {
                 return Some(d.with_timezone(&Utc));
             }
         }
-        let naive = [
-            "%Y-%m-%d %H:%M:%S",
-            "%Y-%m-%d %H:%M:%S%.f",
-            "%Y-%m-%dT%H:%M:%S",
-            "%Y-%m-%dT%H:%M:%S%.f",
-            "%Y-%m-%d %H:%M",
-            "%Y/%m/%d %H:%M:%S",
-            "%Y/%m/%d %H:%M",
-            "%d/%m/%Y %H:%M:%S",
-            "%d/%m/%Y %H:%M",
-            "%d.%m.%Y %H:%M:%S",
-            "%d.%m.%Y %H:%M",
-        ]
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(t, f).ok())
-        .or_else(|| {
-            ["%Y-%m-%d", "%Y/%m/%d", "%d/%m/%Y", "%d.%m.%Y"]
-                .iter()
-                .find_map(|f| NaiveDate::parse_from_str(t, f).ok())
-                .and_then(|d| d.and_hms_opt(0, 0, 0))
+        let naive = NAIVE.iter().find_map(|f| NaiveDateTime::parse_from_str(t, f).ok()).or_else(|| {
+            DAY.iter().find_map(|f| NaiveDate::parse_from_str(t, f).ok()).and_then(|d| d.and_hms_opt(0, 0, 0))
         });
         naive.and_then(|n| tz.from_local_datetime(&n).earliest()).map(|d| d.with_timezone(&Utc))
     }
