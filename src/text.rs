@@ -1,4 +1,5 @@
-//! Text made safe for a terminal: stored text is shown, never obeyed.
+//! Text made safe for a terminal (stored text is shown, never obeyed), and
+//! cut to a stored field's length.
 
 /// Replaces control characters (escape sequences above all) with visible
 /// `^X` forms so stored text can never drive the terminal. Newlines and tabs
@@ -19,6 +20,16 @@ pub fn safe(text: &str, multiline: bool) -> String {
         }
     }
     out
+}
+
+/// Cuts text to `max` characters, marking the cut with an ellipsis.
+pub fn clip(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ use crate::domain::{Technician, Timestamp};
 use crate::mail::{html::html_to_text, inbound::clean_line};
 use crate::service::tickets::MAX_BODY;
 use crate::store::{directory as dir, import as rows};
+use crate::text::clip;
 use crate::{Error, Result};
 use chrono_tz::Tz;
 pub use columns::Kind;
@@ -173,15 +174,6 @@ fn body_text(raw: &str) -> String {
         ["<p", "<br", "<div", "</", "<ul", "<table"].iter().any(|t| contains_ignore_case(raw, t));
     let text = if looks_html { html_to_text(raw) } else { raw.replace("\r\n", "\n").replace('\r', "\n") };
     clip(text.trim(), MAX_BODY)
-}
-
-fn clip(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
-    cut.push('…');
-    cut
 }
 
 fn category(raw: Option<&str>) -> std::result::Result<Option<String>, String> {

@@ -9,6 +9,7 @@ use crate::mail::quote::{is_forward, strip_reply_prefixes, tidy, trim_reply};
 use crate::service::tickets::{self, MAX_BODY, MAX_SUBJECT};
 use crate::service::{Ctx, Desk};
 use crate::store::{events, mail as rows, tickets as ticket_rows};
+use crate::text::clip;
 use crate::{Error, Result};
 use serde::Serialize;
 
@@ -374,14 +375,4 @@ pub fn display_name(name: &str) -> String {
         }
         _ => name.to_string(),
     }
-}
-
-/// Cuts text to `max` characters, marking the cut.
-fn clip(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
-    cut.push('…');
-    cut
 }
