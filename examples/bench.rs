@@ -22,14 +22,6 @@ use std::collections::VecDeque;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-fn arg(args: &[String], name: &str, default: usize) -> usize {
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .map(|v| v.replace('_', "").parse().unwrap_or_else(|_| panic!("{name} takes a number")))
-        .unwrap_or(default)
-}
-
 fn open(db: &Path) -> Desk {
     Desk::open(db, Box::new(FixedClock(corpus::corpus_now())), "lead", "bench").expect("open the corpus")
 }
@@ -118,12 +110,7 @@ fn main() {
         return;
     }
     let detail = args.iter().any(|a| a == "--detail");
-    let scale = corpus::Scale {
-        schools: arg(&args, "--schools", 100),
-        tickets: arg(&args, "--tickets", 1_000_000),
-        articles: arg(&args, "--articles", 20_000),
-        seed: arg(&args, "--seed", 42) as u64,
-    };
+    let scale = corpus::Scale::from_args(&args);
     let db = corpus::cached(&scale);
     let mut rows = Vec::new();
 
@@ -298,7 +285,7 @@ fn main() {
 
     // `import csv` of N tickets (default: as many as the corpus) into a fresh
     // database, beside bare prepared inserts of the same rows (the floor).
-    let m = import_bench::measure(arg(&args, "--import", scale.tickets), scale.schools, scale.seed);
+    let m = import_bench::measure(corpus::arg(&args, "--import", scale.tickets), scale.schools, scale.seed);
     let (secs, floor) = (m.import.as_secs_f64(), m.floor.as_secs_f64());
     let (rate, ratio) = (m.tickets as f64 / secs, secs / floor.max(1e-9));
     rows.push(row(

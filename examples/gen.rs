@@ -8,26 +8,13 @@ mod corpus;
 
 use std::time::Instant;
 
-fn arg(args: &[String], name: &str, default: usize) -> usize {
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .map(|v| v.replace('_', "").parse().unwrap_or_else(|_| panic!("{name} takes a number")))
-        .unwrap_or(default)
-}
-
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(path) = args.first().filter(|a| !a.starts_with("--")) else {
         eprintln!("usage: gen PATH [--schools N] [--tickets N] [--articles N] [--seed N]");
         std::process::exit(2);
     };
-    let scale = corpus::Scale {
-        schools: arg(&args, "--schools", 100),
-        tickets: arg(&args, "--tickets", 1_000_000),
-        articles: arg(&args, "--articles", 20_000),
-        seed: arg(&args, "--seed", 42) as u64,
-    };
+    let scale = corpus::Scale::from_args(&args);
     let started = Instant::now();
     let made = match corpus::generate(std::path::Path::new(path), &scale) {
         Ok(c) => c,

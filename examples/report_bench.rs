@@ -16,14 +16,6 @@ use deskside::service::Desk;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-fn arg(args: &[String], name: &str, default: usize) -> usize {
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .map(|v| v.replace('_', "").parse().unwrap_or_else(|_| panic!("{name} takes a number")))
-        .unwrap_or(default)
-}
-
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
@@ -45,13 +37,8 @@ fn time(db: &Path, n: usize, f: impl Fn(&Desk)) -> (f64, f64) {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let scale = corpus::Scale {
-        schools: arg(&args, "--schools", 100),
-        tickets: arg(&args, "--tickets", 1_000_000),
-        articles: arg(&args, "--articles", 20_000),
-        seed: arg(&args, "--seed", 42) as u64,
-    };
-    let runs = arg(&args, "--runs", 10);
+    let scale = corpus::Scale::from_args(&args);
+    let runs = corpus::arg(&args, "--runs", 10);
     let db = corpus::cached(&scale);
     let desk = Desk::open(&db, Box::new(FixedClock(corpus::corpus_now())), "lead", "bench").unwrap();
     let r = desk.weekly_report(&ReportQuery::default()).unwrap();

@@ -26,6 +26,28 @@ pub struct Scale {
     pub seed: u64,
 }
 
+impl Scale {
+    /// From `--schools N --tickets N --articles N --seed N` (defaults: the
+    /// benchmark's scale of a large trust).
+    pub fn from_args(args: &[String]) -> Scale {
+        Scale {
+            schools: arg(args, "--schools", 100),
+            tickets: arg(args, "--tickets", 1_000_000),
+            articles: arg(args, "--articles", 20_000),
+            seed: arg(args, "--seed", 42) as u64,
+        }
+    }
+}
+
+/// The number after `name` in `args` (`1_000_000` reads too), or `default`.
+pub fn arg(args: &[String], name: &str, default: usize) -> usize {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .map(|v| v.replace('_', "").parse().unwrap_or_else(|_| panic!("{name} takes a number")))
+        .unwrap_or(default)
+}
+
 /// The instant the corpus is generated "at": fixed so runs compare.
 pub fn corpus_now() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-11-24T10:00:00Z").unwrap().to_utc()
