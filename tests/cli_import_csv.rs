@@ -239,6 +239,19 @@ fn a_large_import_stores_what_one_by_one_inserts_would() {
     let body: String =
         conn.query_row("SELECT body FROM tickets WHERE id = ?1", [first + 1], |r| r.get(0)).unwrap();
     assert_eq!(body, "Paragraph one of 0.\n\nTwo.");
+    // The import set its own full-text buffer and dropped the timeline's
+    // replace guard while it wrote; both are as before once it is done.
+    let err = conn
+        .execute_batch(&format!(
+            "INSERT OR REPLACE INTO events (id, ticket_id, at, kind, os_user) VALUES ({}, 1, 0, 'note', 'x')",
+            t[0].0
+        ))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("append-only"), "{err}");
+    let hash: i64 =
+        conn.query_row("SELECT v FROM tickets_fts_config WHERE k = 'hashsize'", [], |r| r.get(0)).unwrap();
+    assert_eq!(hash, 1 << 20, "FTS5's default");
     drop(conn);
 
     // And all of it is recognised the next time.
