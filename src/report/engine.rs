@@ -94,11 +94,42 @@ impl<'a> Engine<'a> {
         self.school_calendar.get(&school_id).and_then(|&c| self.indexes[c].as_ref())
     }
 
+    fn tickets_of(&self, school: &ReportSchool) -> &[usize] {
+        self.by_school.get(&school.id).map(Vec::as_slice).unwrap_or_default()
+    }
+
     /// One school's counts over `[lo, hi)` (its local week).
     pub fn tally(&self, school: &ReportSchool, lo: i64, hi: i64) -> Tally {
+        self.tally_of(school, lo, hi, self.tickets_of(school))
+    }
+
+    /// One school's tickets by the weeks they can count in: `bounds` are
+    /// the school's week boundaries, ascending (week n is `[bounds[n],
+    /// bounds[n + 1])`). Each ticket is listed in the weeks its `reach`
+    /// meets, a week or two for most, so a trend of many weeks visits each
+    /// ticket a few times instead of once per week: 104 weeks of a million
+    /// tickets counted in 3.2 s before.
+    pub fn weeks_of(&self, school: &ReportSchool, bounds: &[i64]) -> Vec<Vec<usize>> {
+        let weeks = bounds.len().saturating_sub(1);
+        let mut out = vec![Vec::new(); weeks];
+        for &i in self.tickets_of(school) {
+            let (from, to) = self.timelines[i].reach();
+            // Weeks ending after it was logged, and starting before it was done with.
+            let first = bounds[1..].partition_point(|&end| end <= from);
+            let last = bounds[..weeks].partition_point(|&start| start <= to);
+            for week in out.iter_mut().take(last).skip(first) {
+                week.push(i);
+            }
+        }
+        out
+    }
+
+    /// One school's counts over `[lo, hi)` from `tickets` (positions of its
+    /// tickets; those that cannot count in the week are passed over).
+    pub fn tally_of(&self, school: &ReportSchool, lo: i64, hi: i64, tickets: &[usize]) -> Tally {
         let mut t = Tally::default();
         let Some(index) = self.index_of(school.id) else { return t };
-        for &i in self.by_school.get(&school.id).map(Vec::as_slice).unwrap_or_default() {
+        for &i in tickets {
             let tl = &self.timelines[i];
             if !tl.touches(lo, hi) {
                 continue;
@@ -211,4 +242,71 @@ pub struct TechActions {
     pub canned: Vec<TechAction>,
     pub articles_linked: Vec<TechAction>,
     pub articles_written: Vec<TechAction>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::facts::EventFact;
+    use crate::sla::{parse_tz, WeeklyHours};
+    use proptest::prelude::*;
+
+    const WEEK: i64 = 7 * 86_400;
+
+    /// A ticket logged at `created`, resolved `took` seconds later (never, for None).
+    fn ticket(id: i64, created: i64, took: Option<i64>) -> TicketFacts {
+        let events = took
+            .map(|d| EventFact {
+                at: created + d,
+                kind: EventKind::StatusChanged,
+                tech_id: Some(1),
+                old: Some("new".into()),
+                new: Some("resolved".into()),
+            })
+            .into_iter()
+            .collect();
+        TicketFacts {
+            id,
+            school_id: 1,
+            created_at: created,
+            status: if took.is_some() { "resolved" } else { "new" }.into(),
+            tier: 1,
+            category: None,
+            source: "phone".into(),
+            first_response_at: None,
+            response_due_at: None,
+            resolve_due_at: None,
+            events,
+        }
+    }
+
+    proptest! {
+        /// The trend's shortcut: a ticket is listed in exactly the weeks it
+        /// touches, so counting from the lists is counting from them all.
+        #[test]
+        fn each_week_lists_exactly_the_tickets_that_touch_it(
+            rows in prop::collection::vec((0..12 * WEEK, prop::option::of(0..6 * WEEK)), 0..60),
+            weeks in 1usize..10,
+            start in 0..3 * WEEK,
+        ) {
+            let tickets: Vec<TicketFacts> =
+                rows.iter().enumerate().map(|(i, &(c, took))| ticket(i as i64, c, took)).collect();
+            let data = Data { tickets, ..Data::default() };
+            let tz = parse_tz("UTC").unwrap();
+            let calendars = [Calendar::new(tz, WeeklyHours::parse("Mon-Fri 08:00-17:00").unwrap(), vec![])];
+            let schools = [ReportSchool { id: 1, code: "A".into(), name: "A".into(), calendar: 0 }];
+            let bounds: Vec<i64> = (0..=weeks as i64).map(|n| start + n * WEEK).collect();
+            let engine = Engine::new(&schools, &calendars, &data, (bounds[0], bounds[weeks]));
+            let lists = engine.weeks_of(&schools[0], &bounds);
+            prop_assert_eq!(lists.len(), weeks);
+            for (n, listed) in lists.iter().enumerate() {
+                let (lo, hi) = (bounds[n], bounds[n + 1]);
+                let touching: Vec<usize> =
+                    (0..engine.timelines.len()).filter(|&i| engine.timelines[i].touches(lo, hi)).collect();
+                prop_assert_eq!(listed, &touching, "week {}", n);
+                let (a, b) = (engine.tally(&schools[0], lo, hi), engine.tally_of(&schools[0], lo, hi, listed));
+                prop_assert_eq!(format!("{:?}", a.figures()), format!("{:?}", b.figures()));
+            }
+        }
+    }
 }

@@ -80,7 +80,15 @@ impl<'a> Timeline<'a> {
     /// after it, or done with before it started. Lets a trend skip most
     /// tickets in most weeks.
     pub fn touches(&self, lo: i64, hi: i64) -> bool {
-        self.ticket.created_at < hi && (self.last_at >= lo || self.ends_active)
+        let (from, to) = self.reach();
+        from < hi && to >= lo
+    }
+
+    /// The stretch the ticket can count in: from when it was logged to
+    /// the last thing that happened to it (`i64::MAX` while still to be
+    /// worked). `touches(lo, hi)` is this stretch meeting `[lo, hi)`.
+    pub fn reach(&self) -> (i64, i64) {
+        (self.ticket.created_at, if self.ends_active { i64::MAX } else { self.last_at })
     }
 
     fn events(&self) -> &'a [EventFact] {

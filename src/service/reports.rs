@@ -177,13 +177,22 @@ pub fn trend(conn: &Connection, q: &TrendQuery, now: Timestamp) -> Result<Vec<We
     let span = scope.span(first, last);
     let data = scope.data(conn, span)?;
     let engine = Engine::new(&scope.schools, &scope.calendars, &data, span);
+    let windows: Vec<Vec<(i64, i64)>> =
+        (0..i64::from(q.weeks)).map(|n| scope.windows(first.plus(n))).collect();
+    // Each school's week boundaries, and its tickets by week.
+    let by_week: Vec<Vec<Vec<usize>>> = (0..scope.schools.len())
+        .map(|s| {
+            let bounds: Vec<i64> =
+                windows.iter().map(|w| w[s].0).chain(windows.last().map(|w| w[s].1)).collect();
+            engine.weeks_of(&scope.schools[s], &bounds)
+        })
+        .collect();
     let mut out = Vec::with_capacity(q.weeks as usize);
-    for n in 0..i64::from(q.weeks) {
-        let week = first.plus(n);
-        let windows = scope.windows(week);
+    for (n, windows) in windows.iter().enumerate() {
+        let week = first.plus(n as i64);
         let mut total = Tally::default();
-        for (s, &(lo, hi)) in scope.schools.iter().zip(&windows) {
-            total.add(&engine.tally(s, lo, hi));
+        for (s, (school, &(lo, hi))) in scope.schools.iter().zip(windows).enumerate() {
+            total.add(&engine.tally_of(school, lo, hi, &by_week[s][n]));
         }
         let end = windows.iter().map(|w| w.1).max().unwrap_or(span.1);
         out.push(WeekFigures {
