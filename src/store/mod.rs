@@ -37,6 +37,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_reports.sql"),
     include_str!("migrations/0007_queue_index.sql"),
     include_str!("migrations/0008_imported_rows.sql"),
+    include_str!("migrations/0009_events_at_ticket.sql"),
 ];
 
 /// The schema version this binary writes.
