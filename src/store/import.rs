@@ -126,6 +126,9 @@ fn with_fts_hash<T>(conn: &Connection, fts: &str, f: impl FnOnce() -> Result<T>)
 /// tickets' 3.6M events took to insert; the import's own INSERT is a plain
 /// one and cannot replace a row.
 fn without_trigger<T>(conn: &Connection, name: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    if conn.is_autocommit() {
+        return Err(Error::runtime(format!("trigger {name} may only be set aside inside a transaction")));
+    }
     let sql: String = conn
         .query_row("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?1", [name], |r| r.get(0))
         .optional()?
@@ -353,6 +356,9 @@ mod tests {
     fn the_timeline_guard_is_back_after_an_import_insert_whatever_happens() {
         let store = crate::store::Store::open_in_memory().unwrap();
         let conn = store.conn();
+        let outside = without_trigger(conn, "events_no_replace", || Ok(())).unwrap_err();
+        assert!(outside.to_string().contains("inside a transaction"), "{outside}");
+        conn.execute_batch("BEGIN").unwrap();
         let guard = |c: &Connection| -> Option<String> {
             c.query_row("SELECT sql FROM sqlite_master WHERE name = 'events_no_replace'", [], |r| r.get(0))
                 .optional()
