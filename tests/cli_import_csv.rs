@@ -177,6 +177,42 @@ fn big_export(path: &Path) {
     std::fs::write(path, text).unwrap();
 }
 
+/// Rows are read as the import goes, so a bad row near the end is found
+/// after thousands were staged and 37 requesters added: all of it goes.
+#[test]
+fn a_bad_last_row_leaves_nothing_behind() {
+    let env = Env::new().with_people();
+    let before = env.dump();
+    let file = env.dir.path().join("big.csv");
+    big_export(&file);
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    text.push_str("19999,One cell too many,x,Open,,2026-10-01 09:00,r.hughes@stbedes.sch.uk,extra\n");
+    std::fs::write(&file, &text).unwrap();
+    let (code, err) = env.fail(&["import", "csv", "--kind", "tickets", file.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("line 10052: 8 fields where the header has 7; nothing was imported"), "{err}");
+    assert_eq!(env.dump(), before);
+
+    // The same for a number seen before, and for articles.
+    text.truncate(text.rfind("19999").unwrap());
+    text.push_str("9000,Projector again,x,Open,,2026-10-01 09:00,r.hughes@stbedes.sch.uk\n");
+    std::fs::write(&file, &text).unwrap();
+    let (_, err) = env.fail(&["import", "csv", "--kind", "tickets", file.to_str().unwrap()]);
+    assert!(
+        err.contains("line 10052, field external_id (column 'Ticket ID'): '9000' is also on line 2"),
+        "{err}"
+    );
+    assert_eq!(env.dump(), before);
+    let articles = env.dir.path().join("articles.csv");
+    let mut text = std::fs::read_to_string(csv("freshdesk-articles.csv")).unwrap();
+    text.push_str("5999,\"Unclosed quote,x\n");
+    std::fs::write(&articles, text).unwrap();
+    let (code, err) = env.fail(&["import", "csv", "--kind", "articles", articles.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("nothing was imported"), "{err}");
+    assert_eq!(env.dump(), before);
+}
+
 #[test]
 fn a_large_import_stores_what_one_by_one_inserts_would() {
     let env = Env::new().with_people();

@@ -1,6 +1,7 @@
 //! Knowledge-base articles from a CSV export (FAQ and solution exports):
 //! few rows, written one by one.
 
+use super::origin::Keyed;
 use super::{body_text, category, clip, dates, values, DateCols, Given, Outcome, Parsed, Row, Techs};
 use crate::domain::{ArticleStatus, Audience};
 use crate::mail::inbound::clean_line;
@@ -68,7 +69,7 @@ fn import_article(cx: &Ctx<'_>, techs: &Techs, parsed: &Parsed, row: &Row, tz: T
 pub(super) fn import(
     cx: &mut Ctx<'_>,
     parsed: &Parsed,
-    keys: &[String],
+    file: &mut Keyed<'_, '_>,
     before: &HashMap<String, i64>,
     tz: Tz,
     origin: &str,
@@ -76,14 +77,15 @@ pub(super) fn import(
 ) -> Result<()> {
     let techs = Techs::load(cx.tx)?;
     let mut origins = Vec::new();
-    for (row, key) in parsed.rows.iter().zip(keys) {
-        if let Some(&id) = before.get(key) {
+    while let Some((row, key)) = file.next()? {
+        if let Some(&id) = before.get(&key) {
             out.skipped_ids.push(id);
             continue;
         }
-        let id = import_article(cx, &techs, parsed, row, tz)?;
+        let id = import_article(cx, &techs, parsed, &row, tz)?;
         out.ids.push(id);
-        origins.push((key.as_str(), id));
+        origins.push((key, id));
     }
+    let origins: Vec<(&str, i64)> = origins.iter().map(|(k, id)| (k.as_str(), *id)).collect();
     rows::record_imported(cx.tx, "articles", origin, &origins)
 }

@@ -1,7 +1,7 @@
 //! How a row is recognised when an export is imported again: by its
 //! number in the other helpdesk, or (no number) by its exact content.
 
-use super::{Kind, Parsed};
+use super::{Col, Kind, Parsed, Row, Rows};
 use crate::Result;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -12,43 +12,58 @@ use std::collections::HashMap;
 /// `#3` ... marking the second and later identical rows of one file. The
 /// same number twice in one file is refused: it is one ticket there, and
 /// two here is exactly what the keys are for preventing.
-pub(super) fn row_keys(parsed: &Parsed, kind: Kind) -> Result<Vec<String>> {
-    let id = parsed.col("external_id");
-    let what = if kind == Kind::Tickets { "ticket" } else { "article" };
-    let mut first_line: HashMap<&str, u64> = HashMap::new();
-    let mut copies: HashMap<String, usize> = HashMap::new();
-    let mut keys = Vec::with_capacity(parsed.rows.len());
-    for row in &parsed.rows {
-        let key = match row.get(id) {
-            Some(number) => {
-                if let Some(first) = first_line.insert(number, row.line) {
-                    return Err(row.fail(
-                        id,
-                        &parsed.header,
-                        format!(
-                            "'{number}' is also on line {first}: one {what} there would become two here (--map the column to - to import such rows separately)"
-                        ),
-                    ));
-                }
-                format!("id:{number}")
-            }
-            None => {
-                let mut h = Sha256::new();
-                for cell in row.record.iter() {
-                    h.update(cell.trim().as_bytes());
-                    h.update([0x1f]);
-                }
-                let digest = format!("{:x}", h.finalize());
-                let n = copies.entry(digest.clone()).or_insert(0);
-                *n += 1;
-                if *n == 1 {
-                    format!("sha256:{digest}")
-                } else {
-                    format!("sha256:{digest}#{n}")
-                }
-            }
-        };
-        keys.push(key);
+pub(super) struct Keyed<'p, 't> {
+    rows: Rows<'t>,
+    parsed: &'p Parsed,
+    id: Col,
+    what: &'static str,
+    /// Numbers seen so far, with their line.
+    first_line: HashMap<String, u64>,
+    /// How often each content digest was seen.
+    copies: HashMap<String, usize>,
+}
+
+impl<'p, 't> Keyed<'p, 't> {
+    pub(super) fn new(parsed: &'p Parsed, rows: Rows<'t>, kind: Kind) -> Keyed<'p, 't> {
+        Keyed {
+            rows,
+            parsed,
+            id: parsed.col("external_id"),
+            what: if kind == Kind::Tickets { "ticket" } else { "article" },
+            first_line: HashMap::new(),
+            copies: HashMap::new(),
+        }
     }
-    Ok(keys)
+
+    /// The file's next row, with its key.
+    pub(super) fn next(&mut self) -> Result<Option<(Row, String)>> {
+        let Some(row) = self.rows.next_row()? else { return Ok(None) };
+        let key = self.key(&row)?;
+        Ok(Some((row, key)))
+    }
+
+    fn key(&mut self, row: &Row) -> Result<String> {
+        if let Some(number) = row.get(self.id) {
+            if let Some(first) = self.first_line.insert(number.to_string(), row.line) {
+                let what = self.what;
+                return Err(row.fail(
+                    self.id,
+                    &self.parsed.header,
+                    format!(
+                        "'{number}' is also on line {first}: one {what} there would become two here (--map the column to - to import such rows separately)"
+                    ),
+                ));
+            }
+            return Ok(format!("id:{number}"));
+        }
+        let mut h = Sha256::new();
+        for cell in row.record.iter() {
+            h.update(cell.trim().as_bytes());
+            h.update([0x1f]);
+        }
+        let digest = format!("{:x}", h.finalize());
+        let n = self.copies.entry(digest.clone()).or_insert(0);
+        *n += 1;
+        Ok(if *n == 1 { format!("sha256:{digest}") } else { format!("sha256:{digest}#{n}") })
+    }
 }

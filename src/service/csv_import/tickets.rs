@@ -3,6 +3,7 @@
 //! timeline an imported ticket gets. Schools, technicians and requesters
 //! are read once per import instead of once per row.
 
+use super::origin::Keyed;
 use super::{body_text, category, clip, dates, values, Col, DateCols, Given, Outcome, Parsed, Row, Techs};
 use crate::domain::{self, EventKind, Priority, Requester, School, Source, Status, Tier, Timestamp};
 use crate::mail::inbound::clean_line;
@@ -127,8 +128,8 @@ fn when(status: Status, given: &Given) -> When {
 }
 
 /// A checked row, ready to be written.
-struct Checked<'k> {
-    key: &'k str,
+struct Checked {
+    key: String,
     subject: String,
     body: String,
     requester_id: i64,
@@ -154,14 +155,14 @@ struct Run<'p> {
 
 /// Checks one row (in the order the fields were always checked, so the
 /// first complaint about a row is the same); new requesters are added.
-fn check<'k>(
+fn check(
     cx: &mut Ctx<'_>,
     d: &mut Directory,
     run: &Run<'_>,
     row: &Row,
-    key: &'k str,
+    key: String,
     added: &mut usize,
-) -> Result<Checked<'k>> {
+) -> Result<Checked> {
     let (c, header, origin) = (&run.cols, run.header, run.origin);
     let fail = |col: Col, reason: &dyn std::fmt::Display| row.fail(col, header, reason);
     let subject = clip(&clean_line(row.get(c.subject).unwrap_or("")), MAX_SUBJECT);
@@ -260,7 +261,7 @@ fn check<'k>(
 /// Stages checked tickets with ids from `first_id` on, their timelines
 /// (the same events, in the same order, as one by one: created, the
 /// origin note, the assignment, the final status) and their origins.
-fn stage(cx: &Ctx<'_>, staged: &rows::Staged<'_>, first_id: i64, batch: &[Checked<'_>]) -> Result<()> {
+fn stage(cx: &Ctx<'_>, staged: &rows::Staged<'_>, first_id: i64, batch: &[Checked]) -> Result<()> {
     let tickets: Vec<rows::ImportedTicket<'_>> = batch
         .iter()
         .map(|t| rows::ImportedTicket {
@@ -313,7 +314,7 @@ fn stage(cx: &Ctx<'_>, staged: &rows::Staged<'_>, first_id: i64, batch: &[Checke
     }
     staged.events(&events)?;
     let origins: Vec<(&str, i64)> =
-        batch.iter().enumerate().map(|(i, t)| (t.key, first_id + i as i64)).collect();
+        batch.iter().enumerate().map(|(i, t)| (t.key.as_str(), first_id + i as i64)).collect();
     staged.origins(&origins)
 }
 
@@ -321,7 +322,7 @@ fn stage(cx: &Ctx<'_>, staged: &rows::Staged<'_>, first_id: i64, batch: &[Checke
 pub(super) fn import(
     cx: &mut Ctx<'_>,
     parsed: &Parsed,
-    keys: &[String],
+    file: &mut Keyed<'_, '_>,
     before: &HashMap<String, i64>,
     tz: Tz,
     origin: &str,
@@ -331,13 +332,13 @@ pub(super) fn import(
     let mut d = Directory::load(cx)?;
     let mut next = rows::next_ticket_id(cx.tx)?;
     let staged = rows::Staged::begin(cx.tx)?;
-    let mut batch = Vec::with_capacity(BATCH.min(parsed.rows.len()));
-    for (row, key) in parsed.rows.iter().zip(keys) {
-        if let Some(&id) = before.get(key) {
+    let mut batch = Vec::with_capacity(BATCH);
+    while let Some((row, key)) = file.next()? {
+        if let Some(&id) = before.get(&key) {
             out.skipped_ids.push(id);
             continue;
         }
-        let t = check(cx, &mut d, &run, row, key, &mut out.requesters_added)?;
+        let t = check(cx, &mut d, &run, &row, key, &mut out.requesters_added)?;
         out.ids.push(next + batch.len() as i64);
         batch.push(t);
         if batch.len() == BATCH {
