@@ -101,20 +101,44 @@ const IMPORT_FTS_HASH: i64 = 64 << 20;
 const FTS5_DEFAULT_HASH: i64 = 1 << 20;
 
 /// Runs `f` with `fts` (an FTS5 table) buffering IMPORT_FTS_HASH bytes,
-/// then puts its own setting back, whatever `f` returned. The setting is
-/// stored in the table's config, so it belongs to the caller's transaction.
+/// then puts its own setting back (a table that had none is left with
+/// none). The setting is stored in the table's config, so it belongs to the
+/// caller's transaction; see `restore` for when `f` fails.
 fn with_fts_hash<T>(conn: &Connection, fts: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
-    let own: i64 = conn
+    let own: Option<i64> = conn
         .query_row(&format!("SELECT v FROM \"{fts}_config\" WHERE k = 'hashsize'"), [], |r| r.get(0))
-        .optional()?
-        .unwrap_or(FTS5_DEFAULT_HASH);
+        .optional()?;
     let set = |size: i64| {
         conn.execute(&format!("INSERT INTO \"{fts}\" (\"{fts}\", rank) VALUES ('hashsize', ?1)"), [size])
     };
-    set(IMPORT_FTS_HASH.max(own))?;
-    let result = f();
-    set(own)?;
-    result
+    set(IMPORT_FTS_HASH.max(own.unwrap_or(FTS5_DEFAULT_HASH)))?;
+    restore(conn, f(), || {
+        set(own.unwrap_or(FTS5_DEFAULT_HASH))?;
+        if own.is_none() {
+            // FTS5 now holds its default, as when the row is missing.
+            conn.execute(&format!("DELETE FROM \"{fts}_config\" WHERE k = 'hashsize'"), [])?;
+        }
+        Ok(())
+    })
+}
+
+/// What a `with_...` step returns once `f` has run: `undo` puts back what
+/// the step changed, while the caller's transaction is still open. SQLite
+/// rolls a whole transaction back by itself on some errors (a full disk,
+/// out of memory); the rollback has then undone the change too, and undoing
+/// it again would fail or write outside any transaction. `f`'s own error
+/// comes first: it is the one worth reporting.
+fn restore<T>(conn: &Connection, result: Result<T>, undo: impl FnOnce() -> Result<()>) -> Result<T> {
+    if conn.is_autocommit() {
+        return result;
+    }
+    match result {
+        Ok(value) => undo().map(|()| value),
+        Err(e) => {
+            let _ = undo();
+            Err(e)
+        }
+    }
 }
 
 /// Runs `f` with the trigger `name` dropped, then creates it again from
@@ -132,13 +156,9 @@ fn without_trigger<T>(conn: &Connection, name: &str, f: impl FnOnce() -> Result<
     let sql: String = conn
         .query_row("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?1", [name], |r| r.get(0))
         .optional()?
-        .ok_or_else(|| {
-            Error::runtime(format!("the database has no trigger {name}: run `deskside doctor`"))
-        })?;
+        .ok_or_else(|| Error::runtime(format!("the database has no trigger {name}")))?;
     conn.execute_batch(&format!("DROP TRIGGER \"{name}\""))?;
-    let result = f();
-    conn.execute_batch(&sql)?;
-    result
+    restore(conn, f(), || Ok(conn.execute_batch(&sql)?))
 }
 
 /// An optional integer as an SQL value.
@@ -160,8 +180,10 @@ const EVENT_COLUMNS: &str = "ticket_id, at, kind, tech_id, os_user, internal, bo
 /// An import's tickets, timelines and origins on their way in: staged in
 /// temporary tables (this connection's own, with no index or trigger),
 /// then moved into the real tables by one INSERT ... SELECT each. The rows,
-/// ids, triggers (full-text index included) and order are those of
-/// inserting them one by one; what changes is the statement count. Every
+/// ids, full-text index and order are those of inserting them one by one;
+/// what changes is the statement count, and that the timeline's guard
+/// against INSERT OR REPLACE is set aside for the events' INSERT (see
+/// `without_trigger`). Every
 /// statement that fires the full-text trigger opens a savepoint, at which
 /// FTS5 writes out its pending index and SQLite journals each page the
 /// statement changes: once per statement instead of once per row or batch.
@@ -372,6 +394,15 @@ mod tests {
         assert_eq!(guard(conn), Some(own), "created again after a failure too");
         let missing = without_trigger(conn, "no_such_trigger", || Ok(())).unwrap_err();
         assert!(missing.to_string().contains("no trigger no_such_trigger"), "{missing}");
+        // SQLite rolled the transaction back by itself (as on a full disk):
+        // the rollback brought the trigger back, and f's error is the one reported.
+        let err = without_trigger(conn, "events_no_replace", || -> Result<()> {
+            conn.execute_batch("ROLLBACK").unwrap();
+            Err(Error::runtime("database or disk is full"))
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("disk is full"), "{err}");
+        assert!(guard(conn).is_some());
     }
 
     #[test]
@@ -383,9 +414,10 @@ mod tests {
                 .optional()
                 .unwrap()
         };
+        conn.execute_batch("BEGIN").unwrap();
         assert_eq!(size(conn), None, "FTS5's default until set");
         assert_eq!(with_fts_hash(conn, "tickets_fts", || Ok(size(conn))).unwrap(), Some(IMPORT_FTS_HASH));
-        assert_eq!(size(conn), Some(FTS5_DEFAULT_HASH));
+        assert_eq!(size(conn), None, "no setting left behind");
         conn.execute("INSERT INTO tickets_fts (tickets_fts, rank) VALUES ('hashsize', ?1)", [5_000_000])
             .unwrap();
         let failed: Result<()> = with_fts_hash(conn, "tickets_fts", || Err(Error::invalid("bad")));
