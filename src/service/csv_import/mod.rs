@@ -112,9 +112,17 @@ impl Row {
 struct Parsed {
     header: Vec<String>,
     mapping: columns::Mapping,
+    delimiter: u8,
 }
 
 impl Parsed {
+    /// The data rows of `text` (the file this was opened from), from the
+    /// first on: read again from the start each time the import's
+    /// transaction is run (a busy database runs it again).
+    fn rows<'t>(&self, text: &'t str) -> Rows<'t> {
+        Rows { text, reader: reader(text, self.delimiter), width: self.header.len(), counted: (0, 0) }
+    }
+
     /// Where `field` is read from (resolved once per file, not per cell).
     fn col(&self, field: &'static str) -> Col {
         Col { field, at: self.mapping.fields.iter().find(|(f, _)| *f == field).map(|(_, c)| *c) }
@@ -126,23 +134,47 @@ impl Parsed {
 /// more). A bad row found late still writes nothing: the import's
 /// transaction is rolled back.
 struct Rows<'t> {
+    text: &'t str,
     reader: csv::Reader<&'t [u8]>,
     width: usize,
+    /// Lines counted so far: those before byte `counted.0` are `counted.1`.
+    counted: (usize, u64),
 }
 
 impl Rows<'_> {
+    /// The line at which the record at `pos` starts. The csv crate's
+    /// position is where it began reading, before the blank lines it passes
+    /// over, and its line count leaves them out: a row after a blank line
+    /// was named by the line before it. Lines are counted here instead.
+    fn line(&mut self, pos: Option<&csv::Position>) -> u64 {
+        let Some(mut byte) = pos.map(|p| p.byte() as usize).filter(|&b| b >= self.counted.0) else {
+            return 0;
+        };
+        let bytes = self.text.as_bytes();
+        while bytes.get(byte).is_some_and(|b| matches!(b, b'\n' | b'\r')) {
+            byte += 1;
+        }
+        let (from, before) = self.counted;
+        let newlines = self.text.as_bytes()[from..byte.min(self.text.len())].iter().filter(|&&b| b == b'\n');
+        self.counted = (byte, before + newlines.count() as u64);
+        self.counted.1 + 1
+    }
+
     /// The next data row (blank lines are passed over); Err names its line.
     fn next_row(&mut self) -> Result<Option<Row>> {
         loop {
             let mut record = csv::StringRecord::new();
-            let more = self.reader.read_record(&mut record).map_err(|e| {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
-                Error::invalid(format!("line {line}: {e}; nothing was imported"))
-            })?;
+            let more = match self.reader.read_record(&mut record) {
+                Ok(more) => more,
+                Err(e) => {
+                    let line = self.line(e.position());
+                    return Err(Error::invalid(format!("line {line}: {e}; nothing was imported")));
+                }
+            };
             if !more {
                 return Ok(None);
             }
-            let line = record.position().map(|p| p.line()).unwrap_or(0);
+            let line = self.line(record.position());
             if record.iter().all(|c| c.trim().is_empty()) {
                 continue;
             }
@@ -158,13 +190,18 @@ impl Rows<'_> {
     }
 }
 
-/// Reads the header and maps the columns; the rows are read as the import goes.
-fn open<'t>(text: &'t str, opts: &CsvOptions) -> Result<(Parsed, Rows<'t>)> {
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter(text))
+fn reader(text: &str, delimiter: u8) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .delimiter(delimiter)
         .flexible(true)
         .has_headers(true)
-        .from_reader(text.as_bytes());
+        .from_reader(text.as_bytes())
+}
+
+/// Reads the header and maps the columns; the rows are read as the import goes.
+fn open(text: &str, opts: &CsvOptions) -> Result<Parsed> {
+    let delimiter = delimiter(text);
+    let mut reader = reader(text, delimiter);
     let header: Vec<String> = reader
         .headers()
         .map_err(|e| Error::invalid(format!("line 1: cannot read the header: {e}; nothing was imported")))?
@@ -176,8 +213,7 @@ fn open<'t>(text: &'t str, opts: &CsvOptions) -> Result<(Parsed, Rows<'t>)> {
     }
     let maps = columns::parse_maps(opts.kind, &opts.maps)?;
     let mapping = columns::resolve(opts.kind, &header, &maps)?;
-    let rows = Rows { reader, width: header.len() };
-    Ok((Parsed { header, mapping }, rows))
+    Ok(Parsed { header, mapping, delimiter })
 }
 
 /// `needle` (ASCII) in `hay`, ignoring ASCII case: what `to_lowercase`
@@ -295,8 +331,7 @@ impl Desk {
             ));
         }
         let (text, encoding) = decode(bytes);
-        let (parsed, rows) = open(&text, opts)?;
-        let mut rows = origin::Keyed::new(&parsed, rows, opts.kind);
+        let parsed = open(&text, opts)?;
         let what = if opts.kind == Kind::Tickets { "tickets" } else { "articles" };
         let out = self.write(|cx| {
             cx.require_lead("import CSV files")?;
@@ -304,6 +339,7 @@ impl Desk {
                 rows::default_tz(cx.tx)?.and_then(|t| t.parse().ok()).unwrap_or(chrono_tz::Europe::London);
             let before = rows::imported_rows(cx.tx, what, &opts.origin)?;
             let mut out = Outcome::default();
+            let mut rows = origin::Keyed::new(&parsed, parsed.rows(&text), opts.kind);
             rows::with_import_cache(cx.tx, || match opts.kind {
                 Kind::Tickets => tickets::import(cx, &parsed, &mut rows, &before, tz, &opts.origin, &mut out),
                 Kind::Articles => {
@@ -346,6 +382,26 @@ impl Desk {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The write transaction may run twice (a busy database): each run
+    /// reads every row again, from the first.
+    #[test]
+    fn the_rows_can_be_read_again_from_the_start() {
+        let text = "Subject;Email\nA;a@x.sch.uk\n\nB;b@x.sch.uk\n";
+        let opts = CsvOptions { kind: Kind::Tickets, maps: vec![], origin: "f.csv".into() };
+        let parsed = open(text, &opts).unwrap();
+        let read = || {
+            let mut rows = origin::Keyed::new(&parsed, parsed.rows(text), Kind::Tickets);
+            let mut seen = Vec::new();
+            while let Some((row, key)) = rows.next().unwrap() {
+                seen.push((row.line, row.record[0].to_string(), key.starts_with("sha256:")));
+            }
+            seen
+        };
+        let first = read();
+        assert_eq!(first, [(2, "A".to_string(), true), (4, "B".to_string(), true)]);
+        assert_eq!(read(), first);
+    }
 
     #[test]
     fn html_is_recognised_in_any_ascii_case() {
