@@ -5,7 +5,7 @@ mod common;
 mod report_fixture;
 
 use common::Env;
-use deskside::service::reports::TrendQuery;
+use deskside::service::reports::{ReportQuery, TrendQuery};
 use report_fixture::parse::{csv_records, markdown_tables, terminal_tables};
 use report_fixture::{assert_figures, build, desk, expected_w47, HOSTILE_CATEGORY, NOW};
 use serde_json::{json, Value};
@@ -87,6 +87,26 @@ fn trend_for_one_school_and_a_running_week() {
         d.trend(&TrendQuery { weeks: 1, until: Some("2026-W48".parse().unwrap()), school: None }).unwrap();
     assert!(!running[0].complete);
     assert_eq!(running[0].figures.ratings, 1);
+}
+
+/// A trend counts each ticket only in the weeks it can count in; every
+/// week of it must still be that week's report. The weeks cross the clock
+/// changes of London (25 October) and New York (1 November, OAKS).
+#[test]
+fn each_week_of_a_trend_is_that_weeks_report() {
+    let env = fixture();
+    let d = desk(&env.db, "tone");
+    let weeks =
+        d.trend(&TrendQuery { weeks: 8, until: Some("2026-W48".parse().unwrap()), school: None }).unwrap();
+    assert_eq!(weeks[0].week.to_string(), "2026-W41");
+    let mut counted = 0;
+    for w in &weeks {
+        let report = d.weekly_report(&ReportQuery { week: Some(w.week), ..ReportQuery::default() }).unwrap();
+        let total = serde_json::to_value(report.total.unwrap()).unwrap();
+        assert_eq!(serde_json::to_value(&w.figures).unwrap(), total, "{}", w.week);
+        counted += total["opened"].as_u64().unwrap() + total["backlog"].as_u64().unwrap();
+    }
+    assert!(counted > 0, "the fixture's weeks have tickets in them");
 }
 
 /// Handling time runs from when the resolver had the ticket:

@@ -214,7 +214,7 @@ impl<'a> Timeline<'a> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::sla::{parse_tz, Calendar, WeeklyHours};
 
@@ -226,7 +226,8 @@ mod tests {
         ev(at, EventKind::StatusChanged, Some(1), Some(old), Some(new))
     }
 
-    fn ticket(events: Vec<EventFact>, status: &str) -> TicketFacts {
+    /// Ticket 1 of school 1, logged at 0 by phone, with `events`.
+    pub(crate) fn ticket(events: Vec<EventFact>, status: &str) -> TicketFacts {
         TicketFacts {
             id: 1,
             school_id: 1,
