@@ -9,7 +9,6 @@ use crate::service::Ctx;
 use crate::store::{articles::NewArticle, import as rows};
 use crate::Result;
 use chrono_tz::Tz;
-use std::collections::HashMap;
 
 fn import_article(cx: &Ctx<'_>, techs: &Techs, parsed: &Parsed, row: &Row, tz: Tz) -> Result<i64> {
     let header = &parsed.header;
@@ -31,18 +30,8 @@ fn import_article(cx: &Ctx<'_>, techs: &Techs, parsed: &Parsed, row: &Row, tz: T
         .map(|t| clean_line(t).to_lowercase())
         .filter(|t| !t.is_empty())
         .collect();
-    let status = row
-        .get(col("status"))
-        .map(values::article_status)
-        .transpose()
-        .map_err(|e| fail("status", &e))?
-        .unwrap_or(ArticleStatus::Draft);
-    let audience = row
-        .get(col("audience"))
-        .map(values::audience)
-        .transpose()
-        .map_err(|e| fail("audience", &e))?
-        .unwrap_or(Audience::Internal);
+    let status = row.parse(col("status"), header, values::article_status)?.unwrap_or(ArticleStatus::Draft);
+    let audience = row.parse(col("audience"), header, values::audience)?.unwrap_or(Audience::Internal);
     // Authors from another helpdesk rarely exist here: the importer stands in.
     let author = row.get(col("author")).and_then(|a| techs.find(a)).map(|t| t.id).unwrap_or(cx.me.id);
     let Given { created, updated, .. } = dates(cx.now, row, &DateCols::of(parsed), header, tz)?;
@@ -68,20 +57,15 @@ fn import_article(cx: &Ctx<'_>, techs: &Techs, parsed: &Parsed, row: &Row, tz: T
 /// Imports every row not imported before from this origin.
 pub(super) fn import(
     cx: &mut Ctx<'_>,
-    parsed: &Parsed,
     file: &mut Keyed<'_, '_>,
-    before: &HashMap<String, i64>,
     tz: Tz,
     origin: &str,
     out: &mut Outcome,
 ) -> Result<()> {
+    let parsed = file.parsed();
     let techs = Techs::load(cx.tx)?;
     let mut origins = Vec::new();
-    while let Some((row, key)) = file.next()? {
-        if let Some(&id) = before.get(&key) {
-            out.skipped_ids.push(id);
-            continue;
-        }
+    while let Some((row, key)) = file.next_new(&mut out.skipped_ids)? {
         let id = import_article(cx, &techs, parsed, &row, tz)?;
         out.ids.push(id);
         origins.push((key, id));

@@ -99,6 +99,17 @@ impl Row {
         col.at.map(|c| self.record[c].trim()).filter(|v| !v.is_empty())
     }
 
+    /// The cell of `col` read by `parse` (None when empty); a value it
+    /// refuses is reported with the row's line, the field and the column.
+    fn parse<T, E: std::fmt::Display>(
+        &self,
+        col: Col,
+        header: &[String],
+        parse: impl FnOnce(&str) -> std::result::Result<T, E>,
+    ) -> Result<Option<T>> {
+        self.get(col).map(parse).transpose().map_err(|e| self.fail(col, header, e))
+    }
+
     fn fail(&self, col: Col, header: &[String], reason: impl std::fmt::Display) -> Error {
         let column = col.at.map(|c| header[c].trim()).unwrap_or("");
         Error::invalid(format!(
@@ -339,12 +350,10 @@ impl Desk {
                 rows::default_tz(cx.tx)?.and_then(|t| t.parse().ok()).unwrap_or(chrono_tz::Europe::London);
             let before = rows::imported_rows(cx.tx, what, &opts.origin)?;
             let mut out = Outcome::default();
-            let mut rows = origin::Keyed::new(&parsed, parsed.rows(&text), opts.kind);
+            let mut rows = origin::Keyed::new(&parsed, parsed.rows(&text), opts.kind, before);
             rows::with_import_cache(cx.tx, || match opts.kind {
-                Kind::Tickets => tickets::import(cx, &parsed, &mut rows, &before, tz, &opts.origin, &mut out),
-                Kind::Articles => {
-                    articles::import(cx, &parsed, &mut rows, &before, tz, &opts.origin, &mut out)
-                }
+                Kind::Tickets => tickets::import(cx, &mut rows, tz, &opts.origin, &mut out),
+                Kind::Articles => articles::import(cx, &mut rows, tz, &opts.origin, &mut out),
             })?;
             // Nothing new (e.g. the same file again): nothing is written.
             if !out.ids.is_empty() {
@@ -391,7 +400,7 @@ mod tests {
         let opts = CsvOptions { kind: Kind::Tickets, maps: vec![], origin: "f.csv".into() };
         let parsed = open(text, &opts).unwrap();
         let read = || {
-            let mut rows = origin::Keyed::new(&parsed, parsed.rows(text), Kind::Tickets);
+            let mut rows = origin::Keyed::new(&parsed, parsed.rows(text), Kind::Tickets, HashMap::new());
             let mut seen = Vec::new();
             while let Some((row, key)) = rows.next().unwrap() {
                 seen.push((row.line, row.record[0].to_string(), key.starts_with("sha256:")));

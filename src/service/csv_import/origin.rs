@@ -21,11 +21,19 @@ pub(super) struct Keyed<'p, 't> {
     first_line: HashMap<String, u64>,
     /// How often each content digest was seen.
     copies: HashMap<String, usize>,
+    /// Rows imported before from this origin: key -> the id they became.
+    before: HashMap<String, i64>,
 }
 
 impl<'p, 't> Keyed<'p, 't> {
-    pub(super) fn new(parsed: &'p Parsed, rows: Rows<'t>, kind: Kind) -> Keyed<'p, 't> {
+    pub(super) fn new(
+        parsed: &'p Parsed,
+        rows: Rows<'t>,
+        kind: Kind,
+        before: HashMap<String, i64>,
+    ) -> Keyed<'p, 't> {
         Keyed {
+            before,
             rows,
             parsed,
             id: parsed.col("external_id"),
@@ -33,6 +41,23 @@ impl<'p, 't> Keyed<'p, 't> {
             first_line: HashMap::new(),
             copies: HashMap::new(),
         }
+    }
+
+    /// The file (its header and mapping), for as long as the rows are read.
+    pub(super) fn parsed(&self) -> &'p Parsed {
+        self.parsed
+    }
+
+    /// The next row not imported before, with its key; the ids of rows
+    /// imported before are added to `skipped` on the way.
+    pub(super) fn next_new(&mut self, skipped: &mut Vec<i64>) -> Result<Option<(Row, String)>> {
+        while let Some((row, key)) = self.next()? {
+            match self.before.get(&key) {
+                Some(&id) => skipped.push(id),
+                None => return Ok(Some((row, key))),
+            }
+        }
+        Ok(None)
     }
 
     /// The file's next row, with its key.

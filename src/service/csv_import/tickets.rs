@@ -202,26 +202,10 @@ fn check(
             d.school_id(&requester.school).ok_or_else(|| Error::not_found("requester's school vanished"))?
         }
     };
-    let status = row
-        .get(c.status)
-        .map(values::status)
-        .transpose()
-        .map_err(|e| fail(c.status, &e))?
-        .unwrap_or(Status::New);
-    let priority = row
-        .get(c.priority)
-        .map(values::priority)
-        .transpose()
-        .map_err(|e| fail(c.priority, &e))?
-        .unwrap_or(Priority::Normal);
-    let source = row
-        .get(c.source)
-        .map(values::source)
-        .transpose()
-        .map_err(|e| fail(c.source, &e))?
-        .unwrap_or(Source::Email);
-    let tier =
-        row.get(c.tier).map(values::tier).transpose().map_err(|e| fail(c.tier, &e))?.unwrap_or(Tier::One);
+    let status = row.parse(c.status, header, values::status)?.unwrap_or(Status::New);
+    let priority = row.parse(c.priority, header, values::priority)?.unwrap_or(Priority::Normal);
+    let source = row.parse(c.source, header, values::source)?.unwrap_or(Source::Email);
+    let tier = row.parse(c.tier, header, values::tier)?.unwrap_or(Tier::One);
     let category = category(row.get(c.category)).map_err(|e| fail(c.category, &e))?;
     let assignee = match row.get(c.assignee) {
         None => None,
@@ -321,23 +305,18 @@ fn stage(cx: &Ctx<'_>, staged: &rows::Staged<'_>, first_id: i64, batch: &[Checke
 /// Imports every row not imported before from this origin.
 pub(super) fn import(
     cx: &mut Ctx<'_>,
-    parsed: &Parsed,
     file: &mut Keyed<'_, '_>,
-    before: &HashMap<String, i64>,
     tz: Tz,
     origin: &str,
     out: &mut Outcome,
 ) -> Result<()> {
+    let parsed = file.parsed();
     let run = Run { cols: Cols::of(parsed), header: &parsed.header, tz, origin };
     let mut d = Directory::load(cx)?;
     let mut next = rows::next_ticket_id(cx.tx)?;
     let staged = rows::Staged::begin(cx.tx)?;
     let mut batch = Vec::with_capacity(BATCH);
-    while let Some((row, key)) = file.next()? {
-        if let Some(&id) = before.get(&key) {
-            out.skipped_ids.push(id);
-            continue;
-        }
+    while let Some((row, key)) = file.next_new(&mut out.skipped_ids)? {
         let t = check(cx, &mut d, &run, &row, key, &mut out.requesters_added)?;
         out.ids.push(next + batch.len() as i64);
         batch.push(t);
