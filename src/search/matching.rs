@@ -90,7 +90,15 @@ mod tests {
     fn v(tokens: &[&str], prefix: bool, loose: bool) -> Variant {
         let tokens: Vec<String> = tokens.iter().map(|t| t.to_string()).collect();
         let forms = tokens.iter().map(|t| vec![t.clone(), format!("{t}s")]).collect();
-        Variant { tokens, prefix, loose, forms, origin: Origin::Typed, completions: Vec::new() }
+        Variant {
+            tokens,
+            prefix,
+            loose,
+            forms,
+            origin: Origin::Typed,
+            completions: Vec::new(),
+            common: false,
+        }
     }
 
     #[test]

@@ -43,6 +43,9 @@ pub struct Variant {
     pub origin: Origin,
     /// For a prefix: the known words it begins (see `Variant::to_fts`).
     pub completions: Vec<String>,
+    /// Every word it picks candidates by is in more than half the articles
+    /// ("log in" picks by "log"): see `Group::common`.
+    pub common: bool,
 }
 
 impl Variant {
@@ -54,6 +57,7 @@ impl Variant {
             forms: Vec::new(),
             origin,
             completions: Vec::new(),
+            common: false,
         }
     }
 
@@ -65,6 +69,18 @@ impl Variant {
             forms: Vec::new(),
             origin,
             completions: Vec::new(),
+            common: false,
+        }
+    }
+
+    /// The tokens that pick candidates: a stopword among others narrows
+    /// nothing (see `to_fts`).
+    fn telling(&self) -> Vec<usize> {
+        let telling: Vec<usize> = (0..self.tokens.len()).filter(|&i| !is_stopword(&self.tokens[i])).collect();
+        if telling.is_empty() {
+            (0..self.tokens.len()).collect()
+        } else {
+            telling
         }
     }
 
@@ -116,19 +132,17 @@ impl Variant {
         // word in a million tickets cost more than the rest of the search
         // (3 ms of 3.5), so the phrase's other words find candidates and
         // the re-ranking checks the phrase itself.
-        let telling: Vec<usize> = (0..self.tokens.len()).filter(|&i| !is_stopword(&self.tokens[i])).collect();
-        let as_words = self.tokens.len() > 1
-            && (self.loose || (!telling.is_empty() && telling.len() < self.tokens.len()));
+        let telling = self.telling();
+        let as_words = self.tokens.len() > 1 && (self.loose || telling.len() < self.tokens.len());
         if as_words {
-            let parts: Vec<String> =
-                (if telling.is_empty() { (0..self.tokens.len()).collect() } else { telling })
-                    .into_iter()
-                    .map(|i| match (self.is_prefix(i), lean) {
-                        (true, false) => format!("{}*", quoted(&self.tokens[i])),
-                        (true, true) => any(endings().map(|w| quoted(w)).collect()),
-                        _ => any(self.alternatives(i).iter().map(|a| quoted(a)).collect()),
-                    })
-                    .collect();
+            let parts: Vec<String> = telling
+                .into_iter()
+                .map(|i| match (self.is_prefix(i), lean) {
+                    (true, false) => format!("{}*", quoted(&self.tokens[i])),
+                    (true, true) => any(endings().map(|w| quoted(w)).collect()),
+                    _ => any(self.alternatives(i).iter().map(|a| quoted(a)).collect()),
+                })
+                .collect();
             format!("({})", parts.join(" AND "))
         } else if self.prefix && lean {
             let head = &self.tokens[..last];
@@ -169,11 +183,13 @@ impl Group {
     }
 
     /// `lean` (for the big ticket index) keeps the first few alternatives:
-    /// each one is another doclist to merge on every keystroke.
-    fn to_fts(&self, lean: bool) -> Option<String> {
+    /// each one is another doclist to merge on every keystroke. `telling`
+    /// leaves out common alternatives (see `Variant::common`).
+    fn to_fts(&self, lean: bool, telling: bool) -> Option<String> {
         let take = if lean { LEAN_VARIANTS } else { usize::MAX };
         let mut parts: Vec<String> = Vec::new();
-        for part in self.variants.iter().take(take).map(|v| v.to_fts(lean)) {
+        let variants = self.variants.iter().filter(|v| !(telling && v.common)).take(take);
+        for part in variants.map(|v| v.to_fts(lean)) {
             // A half-typed word and a form of it may read the same here.
             if !parts.contains(&part) {
                 parts.push(part);
@@ -249,7 +265,10 @@ impl Query {
         for g in &mut groups {
             g.variants.truncate(MAX_VARIANTS);
             g.weight = weight(g, vocab);
-            g.common = is_common(g, vocab);
+            for v in &mut g.variants {
+                v.common = is_common_variant(v, vocab);
+            }
+            g.common = g.variants.iter().any(|v| v.common && v.tokens.len() == 1);
             for v in g.variants.iter_mut().filter(|v| v.prefix) {
                 let last = v.tokens.last().map(String::as_str).unwrap_or("");
                 v.completions =
@@ -266,13 +285,13 @@ impl Query {
     /// Every known group must match: the precise first pass.
     pub fn fts_all(&self, lean: bool) -> Option<String> {
         let parts: Vec<String> =
-            self.groups.iter().filter(|g| g.known).filter_map(|g| g.to_fts(lean)).collect();
+            self.groups.iter().filter(|g| g.known).filter_map(|g| g.to_fts(lean, false)).collect();
         (!parts.is_empty()).then(|| parts.join(" AND "))
     }
 
     /// Any group may match: the forgiving second pass.
     pub fn fts_any(&self, lean: bool) -> Option<String> {
-        let parts: Vec<String> = self.groups.iter().filter_map(|g| g.to_fts(lean)).collect();
+        let parts: Vec<String> = self.groups.iter().filter_map(|g| g.to_fts(lean, false)).collect();
         (!parts.is_empty()).then(|| parts.join(" OR "))
     }
 
@@ -280,7 +299,7 @@ impl Query {
     /// `Group::common`); None when that leaves nothing to search.
     pub fn fts_any_telling(&self) -> Option<String> {
         let parts: Vec<String> =
-            self.groups.iter().filter(|g| !g.common).filter_map(|g| g.to_fts(false)).collect();
+            self.groups.iter().filter(|g| !g.common).filter_map(|g| g.to_fts(false, true)).collect();
         (!parts.is_empty()).then(|| parts.join(" OR "))
     }
 
@@ -313,11 +332,18 @@ fn weight(g: &Group, vocab: &Vocab) -> f64 {
     vocab.idf(df)
 }
 
-/// Whether some whole word of `g` is in more than half the articles (a
-/// lower bound on the group's matches, so a common group really is).
-fn is_common(g: &Group, vocab: &Vocab) -> bool {
+/// Whether every word `v` picks candidates by, in each of its forms, is in
+/// more than half the articles: bm25 gives it no weight, and it matches
+/// most of them. A group with such a single word is common as a whole (the
+/// word is a lower bound on the group's matches); other groups only leave
+/// such alternatives out of the forgiving pass ("log in", among the ways
+/// to say "login", picks by "log", in 58% of a large knowledge base).
+fn is_common_variant(v: &Variant, vocab: &Vocab) -> bool {
     let half = vocab.docs / 2;
-    g.variants.iter().any(|v| !v.prefix && v.tokens.len() == 1 && half > 0 && vocab.df(&v.tokens[0]) > half)
+    half > 0
+        && v.telling()
+            .into_iter()
+            .all(|i| !v.is_prefix(i) && v.alternatives(i).iter().all(|a| vocab.df(a) > half))
 }
 
 fn add_synonyms(g: &mut Group, term: &[String], vocab: &Vocab, syn: &Synonyms, origin: Origin) {
@@ -370,6 +396,7 @@ fn phrase_group(tokens: &[String], last: bool, vocab: &Vocab, syn: &Synonyms) ->
         forms,
         origin: Origin::Typed,
         completions: Vec::new(),
+        common: false,
     });
     add_synonyms(&mut g, tokens, vocab, syn, Origin::Typed);
     g.known = g.variants.iter().any(|v| v.tokens.iter().all(|t| vocab.contains(t))) || syn.contains(tokens);
@@ -624,5 +651,22 @@ mod tests {
         assert!(q.fts_any(false).unwrap().contains("printer"), "the plain pass keeps it");
         let alone = Query::parse("printer", &vocab, Synonyms::builtin(), false);
         assert_eq!(alone.fts_any_telling(), None, "nothing else typed: the caller falls back");
+    }
+
+    #[test]
+    fn alternatives_picking_by_a_word_in_most_articles_leave_the_forgiving_pass() {
+        let vocab = Vocab::new(vec![("log".into(), 40), ("login".into(), 3), ("logon".into(), 2)], 57);
+        let q = Query::parse("login", &vocab, Synonyms::builtin(), false);
+        let g = &q.groups[0];
+        assert!(g.variants.iter().any(|v| v.tokens == ["log", "in"] && v.common), "{:?}", g.variants);
+        assert!(!g.common, "\"login\" itself is telling");
+        let telling = q.fts_any_telling().unwrap();
+        assert!(telling.contains("\"login\"") && !telling.contains("\"log\""), "{telling}");
+        assert!(q.fts_any(false).unwrap().contains("\"log\""), "the plain pass keeps it");
+        assert!(q.fts_all(false).unwrap().contains("\"log\""), "a required group keeps every way to say it");
+        // A phrase with a rare word still picks candidates by it.
+        let vocab = Vocab::new(vec![("log".into(), 40), ("shows".into(), 3)], 57);
+        let q = Query::parse("log shows", &vocab, Synonyms::builtin(), false);
+        assert!(q.groups.iter().all(|g| g.variants.iter().all(|v| !v.common || v.tokens == ["log"])));
     }
 }
