@@ -249,3 +249,27 @@ fn dashboard() {
         snap("dashboard", &c);
     }
 }
+
+/// This week's table is drawn before the trend (weeks of history) is read.
+#[test]
+fn the_dashboard_shows_this_week_while_the_trend_is_counted() {
+    let mut c = Console::new((120, 40), false);
+    let text = |c: &Console| format!("{:?}", c.render().backend());
+    let open = c.app.update(keymap::resolve(KeyEvent::from(KeyCode::Char('D')), c.app.mode()).unwrap());
+    assert_eq!(open, [Effect::LoadDashboard]);
+    assert!(text(&c).contains("Counting this week"));
+    let week = runner::run(&mut c.desk, Effect::LoadDashboard).expect("this week's report");
+    let next = c.app.update(week);
+    let [Effect::LoadTrend(this)] = next[..] else { panic!("the trend follows: {next:?}") };
+    let screen = text(&c);
+    assert!(screen.contains("TOTAL") && screen.contains("Counting the weeks before"), "{screen}");
+    assert!(!screen.contains("opened / week"), "{screen}");
+    // A trend for another week (the dashboard reopened meanwhile) is dropped.
+    let stale = runner::run(&mut c.desk, Effect::LoadTrend(this.plus(-1))).expect("a trend");
+    assert!(c.app.update(stale).is_empty());
+    assert!(text(&c).contains("Counting the weeks before"));
+    let trend = runner::run(&mut c.desk, Effect::LoadTrend(this)).expect("the trend");
+    assert!(c.app.update(trend).is_empty());
+    let screen = text(&c);
+    assert!(screen.contains("opened / week") && !screen.contains("Counting"), "{screen}");
+}

@@ -118,8 +118,10 @@ pub enum Action {
     CannedPreview(i64, String),
     /// Suggested answers for the form's text (the text they were for).
     SuggestionsLoaded(String, Vec<Suggestion>),
-    /// Loaded: the dashboard's report and trend.
-    DashboardLoaded(Box<DashboardData>),
+    /// Loaded: this week's report, for the dashboard.
+    DashboardLoaded(Box<crate::report::WeeklyReport>),
+    /// Loaded: the weeks up to the given one, for the dashboard.
+    TrendLoaded(crate::report::Week, Vec<crate::report::WeekFigures>),
     /// Articles for the knowledge-base screen (the search they were for).
     ArticlesLoaded(String, Vec<Article>),
     /// An article changed or was opened (its latest state).
@@ -154,8 +156,9 @@ pub enum Action {
 #[derive(Debug, Clone)]
 pub struct DashboardData {
     pub week: crate::report::WeeklyReport,
-    /// Oldest first, ending with this week.
-    pub trend: Vec<crate::report::WeekFigures>,
+    /// Oldest first, ending with this week; None while it is counted (it
+    /// reads weeks of history, so this week's table is shown first).
+    pub trend: Option<Vec<crate::report::WeekFigures>>,
 }
 
 /// A ticket as the ticket screen shows it.
@@ -236,6 +239,8 @@ pub enum Effect {
     },
     /// Draft an article from a resolved ticket.
     ToArticle(i64),
-    /// This week's report and the trend, for the dashboard.
+    /// This week's report, for the dashboard (its trend follows).
     LoadDashboard,
+    /// The dashboard's trend, up to and including the week.
+    LoadTrend(crate::report::Week),
 }

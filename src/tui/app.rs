@@ -2,7 +2,7 @@
 //! Nothing here touches the database or the terminal, so every key can be
 //! tested without either.
 
-use super::action::{Action, Effect, LoadedTicket, TicketOp};
+use super::action::{Action, DashboardData, Effect, LoadedTicket, TicketOp};
 use super::form::NewTicketForm;
 use super::kb::KbState;
 use super::keymap::Mode;
@@ -297,8 +297,17 @@ impl App {
                 }
                 Vec::new()
             }
-            Action::DashboardLoaded(data) => {
-                self.dashboard = Some(*data);
+            Action::DashboardLoaded(week) => {
+                // The table first; the trend reads weeks of history (a third
+                // of a second at a million tickets) and follows.
+                let this = week.week;
+                self.dashboard = Some(DashboardData { week: *week, trend: None });
+                vec![Effect::LoadTrend(this)]
+            }
+            Action::TrendLoaded(week, trend) => {
+                if let Some(d) = self.dashboard.as_mut().filter(|d| d.week.week == week) {
+                    d.trend = Some(trend);
+                }
                 Vec::new()
             }
             Action::ArticlesLoaded(query, articles) => {

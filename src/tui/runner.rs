@@ -1,7 +1,7 @@
 //! Carries out an `Effect` through the service and reports the outcome as
 //! an `Action` for `App::update`.
 
-use super::action::{Action, DashboardData, Effect, LoadedTicket, TicketOp};
+use super::action::{Action, Effect, LoadedTicket, TicketOp};
 use crate::domain::{Article, ArticleFilter, ArticleStatus, QueueItem, TicketFilter};
 use crate::report::Week;
 use crate::search::{ArticleScope, SuggestContext};
@@ -52,7 +52,10 @@ pub fn run(desk: &mut Desk, effect: Effect) -> Option<Action> {
             Action::ArticleChanged(Box::new(a), format!("Article #{id} rated {how}"))
         }),
         Effect::EditArticle { id, version } => edit_article(desk, id, version, crate::cli::editor::edit),
-        Effect::LoadDashboard => load_dashboard(desk).map(|d| Action::DashboardLoaded(Box::new(d))),
+        Effect::LoadDashboard => this_week(desk).map(|w| Action::DashboardLoaded(Box::new(w))),
+        Effect::LoadTrend(week) => desk
+            .trend(&TrendQuery { weeks: TREND_WEEKS, until: Some(week), school: None })
+            .map(|t| Action::TrendLoaded(week, t)),
         Effect::ToArticle(ticket) => desk.ticket_to_article(ticket, &ToArticle::default()).map(|a| {
             let msg = format!("Draft article #{} written from #{ticket}: K opens the knowledge base", a.id);
             Action::ArticleChanged(Box::new(a), msg)
@@ -72,14 +75,11 @@ pub fn run(desk: &mut Desk, effect: Effect) -> Option<Action> {
 /// Weeks of trend on the dashboard (this one included).
 const TREND_WEEKS: u32 = 8;
 
-/// This week so far per school, and the trend up to it. The week is the
-/// default calendar's: a trust's schools share one time zone in practice.
-fn load_dashboard(desk: &Desk) -> crate::Result<DashboardData> {
-    let tz = desk.default_tz()?;
-    let this = Week::at(desk.now(), tz);
-    let week = desk.weekly_report(&ReportQuery { week: Some(this), ..ReportQuery::default() })?;
-    let trend = desk.trend(&TrendQuery { weeks: TREND_WEEKS, until: Some(this), school: None })?;
-    Ok(DashboardData { week, trend })
+/// This week so far per school. The week is the default calendar's: a
+/// trust's schools share one time zone in practice.
+fn this_week(desk: &Desk) -> crate::Result<crate::report::WeeklyReport> {
+    let this = Week::at(desk.now(), desk.default_tz()?);
+    desk.weekly_report(&ReportQuery { week: Some(this), ..ReportQuery::default() })
 }
 
 /// How many answers the new-ticket form shows.

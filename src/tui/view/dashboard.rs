@@ -74,7 +74,11 @@ impl DashboardView {
         let [bars, trend] =
             Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(charts);
         Self::bars(frame, bars, app, &schools);
-        Self::trend(frame, trend, app, &d.trend);
+        match &d.trend {
+            Some(weeks) => Self::trend(frame, trend, app, weeks),
+            None => frame
+                .render_widget(Paragraph::new(Span::styled("Counting the weeks before…", th.dim())), trend),
+        }
     }
 
     /// Opened against resolved per school, this week.
