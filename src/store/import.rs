@@ -333,22 +333,20 @@ impl<'c> Staged<'c> {
         Ok(())
     }
 
+    /// Moves the rows staged in temp.import_{table} into main.{table}, in order.
+    fn move_rows(&self, table: &str, columns: &str) -> Result<()> {
+        Ok(self.conn.execute_batch(&format!(
+            "INSERT INTO main.{table} ({columns}) SELECT {columns} FROM temp.import_{table} ORDER BY rowid;"
+        ))?)
+    }
+
     fn write(&self, origin: &str) -> Result<()> {
-        bulk_load(self.conn, "tickets", self.tickets.get(), || {
-            with_fts_hash(self.conn, "tickets_fts", || {
-                Ok(self.conn.execute_batch(&format!(
-                    "INSERT INTO main.tickets ({TICKET_COLUMNS})
-                         SELECT {TICKET_COLUMNS} FROM temp.import_tickets ORDER BY rowid;"
-                ))?)
-            })
+        let conn = self.conn;
+        bulk_load(conn, "tickets", self.tickets.get(), || {
+            with_fts_hash(conn, "tickets_fts", || self.move_rows("tickets", TICKET_COLUMNS))
         })?;
-        bulk_load(self.conn, "events", self.events.get(), || {
-            without_trigger(self.conn, "events_no_replace", || {
-                Ok(self.conn.execute_batch(&format!(
-                    "INSERT INTO main.events ({EVENT_COLUMNS})
-                         SELECT {EVENT_COLUMNS} FROM temp.import_events ORDER BY rowid;"
-                ))?)
-            })
+        bulk_load(conn, "events", self.events.get(), || {
+            without_trigger(conn, "events_no_replace", || self.move_rows("events", EVENT_COLUMNS))
         })?;
         self.conn.execute(
             "INSERT INTO main.imported_rows (kind, origin, row_key, ticket_id)
