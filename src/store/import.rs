@@ -141,40 +141,52 @@ fn restore<T>(conn: &Connection, result: Result<T>, undo: impl FnOnce() -> Resul
     }
 }
 
-/// Runs `f` with the trigger `name` dropped, then creates it again from
-/// its own stored SQL, whatever `f` returned. Only inside the caller's
-/// write transaction: no other connection can write meanwhile, none ever
-/// sees the trigger missing, and a rollback brings it back too. For
+/// Runs `f` with the trigger `name` set aside (see `set_aside`). For
 /// events_no_replace, which refuses INSERT OR REPLACE on the timeline: its
 /// check ran once per row, and was 2.4 s of the 6.2 s that a million
 /// tickets' 3.6M events took to insert; the import's own INSERT is a plain
 /// one and cannot replace a row.
 fn without_trigger<T>(conn: &Connection, name: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
-    if conn.is_autocommit() {
-        return Err(Error::runtime(format!("trigger {name} may only be set aside inside a transaction")));
-    }
     let sql: String = conn
         .query_row("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?1", [name], |r| r.get(0))
         .optional()?
         .ok_or_else(|| Error::runtime(format!("the database has no trigger {name}")))?;
-    conn.execute_batch(&format!("DROP TRIGGER \"{name}\""))?;
-    restore(conn, f(), || Ok(conn.execute_batch(&sql)?))
+    set_aside(conn, "trigger", &format!("trigger {name}"), &[(name.to_string(), sql)], f)
 }
 
-/// Runs `f` with the indexes of `table` dropped, then creates them again
-/// from their own stored SQL, whatever `f` returned; only inside the
-/// caller's write transaction, as `without_trigger`. Creating an index
+/// Runs `f` with the schema objects of one `kind` (trigger or index),
+/// given as (name, stored SQL), dropped; then creates them again from that
+/// SQL, whatever `f` returned. Only inside the caller's write transaction
+/// (`what` names them in the refusal): no other connection can write
+/// meanwhile, none ever sees them missing, and a rollback brings them back.
+fn set_aside<T>(
+    conn: &Connection,
+    kind: &str,
+    what: &str,
+    objects: &[(String, String)],
+    f: impl FnOnce() -> Result<T>,
+) -> Result<T> {
+    if conn.is_autocommit() {
+        return Err(Error::runtime(format!("{what} may only be set aside inside a transaction")));
+    }
+    for (name, _) in objects {
+        conn.execute_batch(&format!("DROP {kind} \"{name}\""))?;
+    }
+    restore(conn, f(), || {
+        for (_, sql) in objects {
+            conn.execute_batch(sql)?;
+        }
+        Ok(())
+    })
+}
+
+/// Runs `f` with the indexes of `table` set aside (see `set_aside`). Creating an index
 /// sorts its keys once, where inserting rows updates it row by row in key
 /// order all over the b-tree: when at least as many rows come in as the
 /// table holds, building afresh costs less. A million tickets into an
 /// empty database: SQLite's share went from 18.5 s to 14.5 s (indexes of
 /// tickets and events, timed statement by statement).
 fn without_indexes<T>(conn: &Connection, table: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
-    if conn.is_autocommit() {
-        return Err(Error::runtime(format!(
-            "the indexes of {table} may only be set aside inside a transaction"
-        )));
-    }
     // Indexes SQLite made for UNIQUE constraints have no SQL, and stay.
     let indexes: Vec<(String, String)> = {
         let mut stmt = conn.prepare(
@@ -183,15 +195,7 @@ fn without_indexes<T>(conn: &Connection, table: &str, f: impl FnOnce() -> Result
         let rows = stmt.query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?;
         rows.collect::<rusqlite::Result<_>>()?
     };
-    for (name, _) in &indexes {
-        conn.execute_batch(&format!("DROP INDEX \"{name}\""))?;
-    }
-    restore(conn, f(), || {
-        for (_, sql) in &indexes {
-            conn.execute_batch(sql)?;
-        }
-        Ok(())
-    })
+    set_aside(conn, "index", &format!("the indexes of {table}"), &indexes, f)
 }
 
 /// Runs `f`, which adds `incoming` rows to `table`, without the table's
