@@ -62,26 +62,46 @@ impl Requester {
     }
 }
 
-/// Checks an email address well enough to sort it into a school: one `@`,
-/// a non-empty local part and a dotted domain. Returns it lower-cased.
+/// Checks an email address and returns it lower-cased. It must be one plain
+/// addr-spec, `local@domain`, because it goes into To: headers as it is:
+/// the local part a dot-atom of RFC 5322 atext (no quotes, commas, angle
+/// brackets, spaces or control characters), the domain a dotted host name
+/// (letters, digits and hyphens), within the lengths of RFC 5321.
 pub fn normalize_email(raw: &str) -> crate::Result<String> {
-    let email = raw.trim().to_lowercase();
+    let email = raw.trim().to_ascii_lowercase();
     let valid = match email.split_once('@') {
-        Some((local, domain)) => {
-            !local.is_empty()
-                && !domain.contains('@')
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-                && !email.chars().any(|c| c.is_whitespace() || c.is_control())
-        }
+        Some((local, domain)) => email.len() <= 254 && valid_local_part(local) && valid_domain(domain),
         None => false,
     };
     if valid {
         Ok(email)
     } else {
-        Err(crate::Error::invalid(format!("invalid email address '{}': expected name@domain", raw.trim())))
+        // The refused text is echoed without control characters: errors are one line.
+        let shown: String = raw.trim().chars().filter(|c| !c.is_control()).take(100).collect();
+        Err(crate::Error::invalid(format!("invalid email address '{shown}': expected name@domain")))
     }
+}
+
+/// RFC 5322 atext: the characters an atom may hold.
+pub fn is_atext(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~".contains(c)
+}
+
+fn valid_local_part(local: &str) -> bool {
+    local.len() <= 64 && local.split('.').all(|atom| !atom.is_empty() && atom.chars().all(is_atext))
+}
+
+fn valid_domain(domain: &str) -> bool {
+    let labels: Vec<&str> = domain.split('.').collect();
+    domain.len() <= 253
+        && labels.len() >= 2
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
 }
 
 /// The domain part of an already normalised email address.
@@ -113,6 +133,49 @@ mod tests {
         assert_eq!(normalize_email(" R.Hughes@StBedes.sch.uk ").unwrap(), "r.hughes@stbedes.sch.uk");
         for bad in ["", "bob", "bob@", "@x.uk", "a@b", "a b@x.uk", "a@@x.uk", "a@x.uk."] {
             assert!(normalize_email(bad).is_err(), "{bad:?} should be rejected");
+        }
+        // Anything that would read as more than one address, or break out
+        // of a To: header, is refused.
+        let hostile = [
+            "a,b@x.uk",
+            "a@x.uk,evil@y.uk",
+            "\"a b\"@x.uk",
+            "a\"@x.uk",
+            "<a@x.uk>",
+            "a<b@x.uk",
+            "a>b@x.uk",
+            "a@x.uk>",
+            "a@x.uk\r\nBcc: evil@y.uk",
+            "a\n@x.uk",
+            "a\0@x.uk",
+            "a@b@x.uk",
+            "a;b@x.uk",
+            "a:b@x.uk",
+            "a(b)@x.uk",
+            "a\\b@x.uk",
+            ".a@x.uk",
+            "a.@x.uk",
+            "a..b@x.uk",
+            "a@x..uk",
+            "a@-x.uk",
+            "a@x_y.uk",
+            "a@[127.0.0.1]",
+            "zoë@x.uk",
+            "a\u{2028}b@x.uk",
+        ];
+        for bad in hostile {
+            let err = normalize_email(bad).unwrap_err().to_string();
+            assert!(!err.contains('\n') && !err.contains('\r') && !err.contains('\0'), "{err:?}");
+        }
+        let long_local = format!("{}@x.uk", "a".repeat(65));
+        assert!(normalize_email(&long_local).is_err());
+        let long = format!(
+            "a@{}.uk",
+            ["b".repeat(60), "c".repeat(60), "d".repeat(60), "e".repeat(60), "f".repeat(60)].join(".")
+        );
+        assert!(normalize_email(&long).is_err());
+        for good in ["o'brien@x.uk", "first.last+tag@sub.x-y.sch.uk", "a_b-c@x.uk", "{x}@x.uk"] {
+            assert_eq!(normalize_email(good).unwrap(), good);
         }
         assert_eq!(email_domain("a@x.sch.uk"), "x.sch.uk");
     }

@@ -1,7 +1,7 @@
 //! Outgoing mail: the acknowledgement of a new ticket and public replies,
 //! as complete RFC 5322 messages with threading headers.
 
-use super::encode::{header_text, id_list, is_plain_ascii, quoted_printable, Mailbox};
+use super::encode::{header_text, id_list, is_plain_ascii, is_safe_msg_id, quoted_printable, Mailbox};
 use crate::domain::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -74,11 +74,13 @@ pub fn render(m: &Outgoing) -> String {
     h.push_str(&format!("From: {}\n", m.from.header(6)));
     h.push_str(&format!("To: {}\n", m.to.header(4)));
     h.push_str(&format!("Subject: {}\n", header_text(&m.subject, 9)));
-    h.push_str(&format!("Message-ID: <{}>\n", m.message_id));
-    if let Some(parent) = &m.in_reply_to {
+    if is_safe_msg_id(&m.message_id) {
+        h.push_str(&format!("Message-ID: <{}>\n", m.message_id));
+    }
+    if let Some(parent) = m.in_reply_to.as_ref().filter(|id| is_safe_msg_id(id)) {
         h.push_str(&format!("In-Reply-To: <{parent}>\n"));
     }
-    if !m.references.is_empty() {
+    if m.references.iter().any(|id| is_safe_msg_id(id)) {
         h.push_str(&format!("References: {}\n", id_list(&m.references)));
     }
     if m.auto_submitted {

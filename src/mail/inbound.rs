@@ -3,6 +3,7 @@
 //! charset come out as UTF-8; HTML-only bodies become plain text. No
 //! database here: the service decides what the message becomes.
 
+use super::encode::is_safe_msg_id;
 use super::html::html_to_text;
 use mail_parser::{Address, HeaderValue, Message, MessageParser, MimeHeaders, PartType};
 use sha2::{Digest, Sha256};
@@ -82,7 +83,9 @@ pub fn read(raw: &[u8]) -> Result<Inbound, String> {
     let from = sender(&msg);
     let subject = clean_line(msg.subject().unwrap_or(""));
     let automated = automated(&msg, from.as_ref().map(|(e, _)| e.as_str()), &subject);
-    let message_id = match msg.message_id().map(clean_id).filter(|id| !id.is_empty()) {
+    // A Message-ID goes back out in In-Reply-To and References: one that
+    // could break out of its angle brackets is treated as missing.
+    let message_id = match msg.message_id().map(clean_id).filter(|id| is_safe_msg_id(id)) {
         Some(id) => id,
         // Without a Message-ID the content itself identifies the message,
         // so ingesting the same file twice still creates nothing new.
@@ -127,21 +130,44 @@ fn ids(value: &HeaderValue<'_>) -> Vec<String> {
         HeaderValue::TextList(l) => l.iter().map(|t| t.to_string()).collect(),
         _ => Vec::new(),
     };
-    list.iter().map(|s| clean_id(s)).filter(|s| !s.is_empty()).collect()
+    list.iter().map(|s| clean_id(s)).filter(|s| is_safe_msg_id(s)).collect()
 }
 
-/// The first usable address of From, then Sender, then Reply-To.
+/// The one sender a message is from: the valid address of From; when From
+/// holds several (or a group), the Sender's, else the first valid one; then
+/// Sender, then Reply-To. The name is that mailbox's own display name (never
+/// a group's name or text around another address), as one clean line.
+/// Without any valid address, the first address seen (so the rejection
+/// names it), or None.
 fn sender(msg: &Message<'_>) -> Option<(String, Option<String>)> {
-    let candidates: [Option<&Address<'_>>; 3] = [msg.from(), msg.sender(), msg.reply_to()];
-    for addr in candidates.into_iter().flatten() {
-        for a in addr.iter() {
-            if let Some(email) = a.address().map(str::trim).filter(|e| !e.is_empty()) {
-                let name = a.name().map(clean_line).filter(|n| !n.is_empty() && n != email);
-                return Some((email.to_lowercase(), name));
-            }
-        }
+    let from = valid_mailboxes(msg.from());
+    let sender = valid_mailboxes(msg.sender());
+    let chosen = match from.len() {
+        0 => None,
+        1 => from.first(),
+        // RFC 5322: a message from several authors names its sender in Sender.
+        _ => sender.first().or(from.first()),
+    };
+    if let Some(found) = chosen.or(sender.first()).or(valid_mailboxes(msg.reply_to()).first()) {
+        return Some(found.clone());
     }
-    None
+    [msg.from(), msg.sender(), msg.reply_to()]
+        .into_iter()
+        .flatten()
+        .flat_map(|a| a.iter())
+        .find_map(|a| a.address().map(clean_line).filter(|e| !e.is_empty()))
+        .map(|e| (e.to_lowercase(), None))
+}
+
+fn valid_mailboxes(addr: Option<&Address<'_>>) -> Vec<(String, Option<String>)> {
+    addr.into_iter()
+        .flat_map(|a| a.iter())
+        .filter_map(|a| {
+            let email = crate::domain::normalize_email(a.address()?).ok()?;
+            let name = a.name().map(clean_line).filter(|n| !n.is_empty() && *n != email);
+            Some((email, name))
+        })
+        .collect()
 }
 
 fn header_text(msg: &Message<'_>, name: &str) -> Option<String> {

@@ -6,7 +6,7 @@
 
 use crate::domain::{EventKind, Status};
 use crate::mail::compose::{self, Outgoing, Suggestion};
-use crate::mail::encode::Mailbox;
+use crate::mail::encode::{is_safe_msg_id, Mailbox};
 use crate::mail::transport::Transport;
 use crate::service::Desk;
 use crate::store::{directory as dir, events, mail as rows, tickets};
@@ -176,8 +176,9 @@ fn render(
     now: crate::domain::Timestamp,
 ) -> Result<Rendered> {
     let ticket = tickets::get(conn, row.ticket_id)?;
-    let to = match Mailbox::parse(&row.recipient) {
-        Ok(m) => Mailbox { name: Some(ticket.requester_name.clone()), ..m },
+    // Built from the validated address; the name is encoded when rendered.
+    let to = match Mailbox::new(&row.recipient, Some(&ticket.requester_name)) {
+        Ok(m) => m,
         Err(_) => return Ok(Rendered::Never(format!("invalid recipient address '{}'", row.recipient))),
     };
     if to.email == settings.from.email {
@@ -216,7 +217,9 @@ fn render(
             (compose::reply_body(ticket.id, &ticket.subject, text, &name, team, resolved), true, false)
         }
     };
-    let thread = rows::thread(conn, ticket.id)?;
+    // Inbound Message-IDs came from strangers: only well-formed ones thread.
+    let thread: Vec<String> =
+        rows::thread(conn, ticket.id)?.into_iter().filter(|id| is_safe_msg_id(id)).collect();
     let references = if thread.len() > MAX_REFERENCES {
         let mut r = vec![thread[0].clone()];
         r.extend_from_slice(&thread[thread.len() - (MAX_REFERENCES - 1)..]);
