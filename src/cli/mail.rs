@@ -192,21 +192,29 @@ fn ingest_maildir(
     reports: &mut Vec<IngestReport>,
     quiet: bool,
 ) -> Result<()> {
-    maildir::check(dir)?;
-    for path in maildir::waiting(dir)? {
-        let raw = match std::fs::read(&path) {
-            Ok(raw) => raw,
+    let inbox = maildir::Inbox::open(dir)?;
+    for name in inbox.waiting()? {
+        let path = inbox.path(&name);
+        let raw = match inbox.read(&name)? {
+            maildir::Read::Message(raw) => raw,
             // Another ingest took it meanwhile.
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(e) => return Err(Error::runtime(format!("cannot read {}: {e}", path.display()))),
+            maildir::Read::Gone => continue,
+            // A link or FIFO is someone else's file: left alone, never stored.
+            maildir::Read::Skipped(what) => {
+                eprintln!(
+                    "skipped {}: {what}, not a message file (left where it is)",
+                    safe(&path.display().to_string(), false)
+                );
+                continue;
+            }
         };
         // The database commits first; the file moves after, so a crash in
         // between only means the message is seen again (and is a duplicate).
         let report = desk.ingest_mail(&raw, &path.display().to_string(), opts)?;
         if report.outcome == Outcome::Failed {
-            maildir::set_aside(dir, &path)?;
+            inbox.set_aside(&name)?;
         } else {
-            maildir::mark_seen(dir, &path)?;
+            inbox.mark_seen(&name)?;
         }
         if !quiet {
             print_report(&report);
