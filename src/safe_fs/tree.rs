@@ -15,6 +15,7 @@ use std::os::fd::{AsFd, OwnedFd};
 use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
 
+#[derive(Debug)]
 pub struct Tree {
     root: OwnedFd,
     shown: PathBuf,
@@ -29,6 +30,11 @@ fn parts(rel: &str) -> Result<(Vec<&str>, &str)> {
     }
     let name = all.pop().unwrap_or_default();
     Ok((all, name))
+}
+
+/// Whether `rel` is a path this module accepts (stays inside DIR).
+pub fn is_inside(rel: &str) -> bool {
+    parts(rel).is_ok()
 }
 
 impl Tree {
@@ -179,6 +185,16 @@ impl Tree {
             Err(Errno::NOENT) => Ok(false),
             Err(e) => Err(self.io("remove", rel, e)),
         }
+    }
+
+    /// Removes the temporaries killed runs left in the folder `sub` ("" for
+    /// DIR itself) once their process is gone.
+    pub fn sweep_temps(&self, sub: &str) -> Result<()> {
+        let rel = if sub.is_empty() { "x".to_string() } else { format!("{sub}/x") };
+        if let Some((dirfd, _)) = self.parent(&rel, false)? {
+            sweep_stale_temps(&dirfd, |e| hidden_temp_pid(e, None));
+        }
+        Ok(())
     }
 
     /// Names of the regular files in the folder `sub` (none if it is missing).
