@@ -13,6 +13,7 @@ pub mod error;
 pub mod mail;
 pub mod report;
 pub mod rng;
+pub mod safe_fs;
 pub mod search;
 pub mod service;
 pub mod site;

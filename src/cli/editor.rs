@@ -51,15 +51,31 @@ impl Drop for TempFile {
     }
 }
 
+/// The process id in an editor buffer's name, `deskside-article-PID-...`.
+fn buffer_pid(name: &std::ffi::OsStr) -> Option<i32> {
+    let rest = name.to_str()?.strip_prefix("deskside-article-")?;
+    let (pid, _) = rest.split_once('-')?;
+    pid.parse().ok().filter(|p| *p > 0)
+}
+
+/// Removes the buffers of editing sessions whose deskside was killed.
+fn sweep_stale(dir: &Path) {
+    if let Ok(fd) = crate::safe_fs::open_dir(dir) {
+        crate::safe_fs::sweep_stale_temps(&fd, buffer_pid);
+    }
+}
+
 fn temp_file(initial: &str) -> Result<TempFile> {
     let dir = std::env::temp_dir();
+    sweep_stale(&dir);
     let stamp = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos())
         .unwrap_or_default();
     for attempt in 0..100u32 {
         let path = dir.join(format!("deskside-article-{}-{stamp}-{attempt}.md", std::process::id()));
-        match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+        // What is typed holds ticket and article text: 0600 from the first byte.
+        match crate::safe_fs::create_private(&path, crate::safe_fs::Beside(None)) {
             Ok(mut f) => {
                 std::io::Write::write_all(&mut f, initial.as_bytes())
                     .map_err(|e| Error::runtime(format!("cannot write {}: {e}", path.display())))?;

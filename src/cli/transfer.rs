@@ -94,33 +94,8 @@ pub fn export(inv: &Invocation, cmd: ExportCmd) -> Result<()> {
         desk.export_json(&mut lock)?;
         return lock.flush().map_err(|e| Error::runtime(format!("cannot write the export: {e}")));
     };
-    if file.exists() && !force {
-        return Err(Error::invalid(format!("{} already exists: pass --force to replace it", file.display())));
-    }
-    // Written beside the target and renamed: never half an export under its name.
-    let tmp = file.with_file_name(format!(
-        ".{}.tmp-{}",
-        file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
-        std::process::id()
-    ));
-    let result = (|| {
-        let mut out = std::io::BufWriter::new(
-            std::fs::File::create(&tmp)
-                .map_err(|e| Error::runtime(format!("cannot write {}: {e}", file.display())))?,
-        );
-        let summary = desk.export_json(&mut out)?;
-        out.flush().map_err(|e| Error::runtime(format!("cannot write {}: {e}", file.display())))?;
-        std::fs::rename(&tmp, &file)
-            .map_err(|e| Error::runtime(format!("cannot write {}: {e}", file.display())))?;
-        Ok(summary)
-    })();
-    match result {
-        Ok(summary) => print_summary(inv, &format!("Exported to {}:", file.display()), &summary),
-        Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
-            Err(e)
-        }
-    }
+    let summary = desk.export_json_to(&file, force)?;
+    print_summary(inv, &format!("Exported to {}:", file.display()), &summary)
 }
 
 pub fn import(inv: &Invocation, cmd: ImportCmd) -> Result<()> {

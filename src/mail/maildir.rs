@@ -242,7 +242,9 @@ pub fn deliver(dir: &Path, message: &[u8]) -> Result<PathBuf> {
     create(dir)?;
     let name = unique_name();
     let tmp = dir.join("tmp").join(&name);
-    let mut f = std::fs::File::create(&tmp).map_err(|e| io_err("write", &tmp, e))?;
+    // A message holds personal data: private from its first byte.
+    let mut f = crate::safe_fs::create_private(&tmp, crate::safe_fs::Beside(None))
+        .map_err(|e| io_err("write", &tmp, e))?;
     f.write_all(message).and_then(|_| f.sync_all()).map_err(|e| io_err("write", &tmp, e))?;
     let dest = dir.join("new").join(&name);
     std::fs::rename(&tmp, &dest).map_err(|e| io_err("move", &tmp, e))?;

@@ -266,23 +266,12 @@ fn id_in(text: &str) -> Option<i64> {
     front.parse::<toml::Table>().ok()?.get("id")?.as_integer()
 }
 
-/// Files in the folder holding an exported article under an old name (its
-/// title changed): the export writes it under the new name and removes
-/// these. Files without an id (new articles not imported yet) are kept.
-fn stale_markdown(dir: &Path, written: &HashMap<i64, String>) -> Result<Vec<String>> {
-    let mut stale = Vec::new();
-    for name in dir::list(dir, ".")? {
-        if !name.to_lowercase().ends_with(".md") || name.starts_with('.') {
-            continue;
-        }
-        let Ok(text) = std::fs::read_to_string(dir.join(&name)) else { continue };
-        if let Some(current) = id_in(&text).and_then(|id| written.get(&id)) {
-            if *current != name {
-                stale.push(name);
-            }
-        }
-    }
-    Ok(stale)
+/// Whether `text`, a file the last export wrote as `name`, holds an article
+/// this export writes under another name (its title changed): it was read
+/// back by `kb import`, so it may go even if it was edited since.
+fn renamed(name: &str, text: &[u8], written: &HashMap<i64, String>) -> bool {
+    let text = String::from_utf8_lossy(text);
+    id_in(&text).and_then(|id| written.get(&id)).is_some_and(|current| current != name)
 }
 
 /// Applies one file: creates the article, or changes what differs through
@@ -387,11 +376,11 @@ impl Desk {
     /// Writes the self-help site into `dir` (see `site`).
     pub fn export_site(&self, dir: &Path, title: &str) -> Result<ExportReport> {
         let data = self.read(|conn, _| site_data(conn, title))?;
-        dir::prepare_site(dir)?;
-        let existing = dir::list(dir, site::ARTICLES_DIR)?;
+        let tree = dir::prepare_site(dir)?;
+        let existing = tree.list(site::ARTICLES_DIR)?;
         let files = site::render(&data, &existing);
-        let stale = dir::site_stale(dir, &files)?;
-        let report = dir::write(dir, &files, &stale)?;
+        let stale = dir::stale(&tree, &files, &dir::previous(&tree)?, |_, _| false)?;
+        let report = dir::write(&tree, &files, &stale)?;
         let published: Vec<&Article> = data.articles.iter().filter(|a| site::is_public(a)).collect();
         let mut categories: Vec<Option<&str>> = published.iter().map(|a| a.category.as_deref()).collect();
         categories.sort();
@@ -408,19 +397,21 @@ impl Desk {
     }
 
     /// Writes every article (all statuses and audiences) into `dir` as
-    /// `NN-slug.md`, removing files of the same articles under old names.
+    /// `NN-slug.md`, private (internal articles are there too), removing
+    /// files of the same articles it wrote under old names.
     pub fn export_markdown(&self, dir: &Path) -> Result<ExportReport> {
         let filter = ArticleFilter { statuses: ArticleStatus::ALL.to_vec(), ..ArticleFilter::default() };
         let mut articles = self.articles(&filter)?;
         articles.sort_by_key(|a| a.id);
-        dir::prepare(dir)?;
+        let tree = dir::prepare(dir)?;
         let files: Vec<SiteFile> = articles
             .iter()
             .map(|a| SiteFile { path: markdown_file_name(a), contents: to_markdown(a) })
             .collect();
         let names: HashMap<i64, String> = articles.iter().map(|a| (a.id, markdown_file_name(a))).collect();
-        let stale = stale_markdown(dir, &names)?;
-        let report = dir::write(dir, &files, &stale)?;
+        let previous = dir::previous(&tree)?;
+        let stale = dir::stale(&tree, &files, &previous, |name, text| renamed(name, text, &names))?;
+        let report = dir::write(&tree, &files, &stale)?;
         Ok(ExportReport {
             format: "markdown",
             dir: dir.display().to_string(),

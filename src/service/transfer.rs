@@ -189,6 +189,29 @@ impl Desk {
         })
     }
 
+    /// Writes the export to the file `path`, private from its first byte
+    /// (see `safe_fs`); refuses an existing file unless `replace`.
+    pub fn export_json_to(&self, path: &Path, replace: bool) -> Result<TransferSummary> {
+        if path.exists() && !replace {
+            return Err(Error::invalid(format!(
+                "{} already exists: pass --force to replace it",
+                path.display()
+            )));
+        }
+        let shown = path.display().to_string();
+        crate::safe_fs::write_private(
+            path,
+            replace,
+            crate::safe_fs::Beside(Some(self.store.path())),
+            |file| {
+                let mut out = std::io::BufWriter::new(file);
+                let summary = self.export_json(&mut out)?;
+                out.flush().map_err(|e| Error::runtime(format!("cannot write {shown}: {e}")))?;
+                Ok(summary)
+            },
+        )
+    }
+
     /// Imports an export into this (empty) database. Leads only.
     pub fn import_json(&mut self, text: &str) -> Result<TransferSummary> {
         let me = self.me()?;

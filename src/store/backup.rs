@@ -4,11 +4,12 @@
 //! mode that step reads one consistent snapshot while writers go on
 //! committing. Copying a few pages at a time instead restarts on every
 //! foreign commit and, under constant writes, never finishes (FACTS.md).
-//! The copy goes to a temporary file beside FILE, is made a self-contained
+//! The copy goes to a private temporary file beside FILE (`safe_fs`), is made a self-contained
 //! rollback-journal database, checked with `PRAGMA integrity_check`, and
 //! only then takes FILE's name.
 
 use super::Store;
+use crate::safe_fs::{Access, Beside, TempFile};
 use crate::{Error, Result};
 use rusqlite::backup::{Backup, StepResult};
 use rusqlite::Connection;
@@ -56,31 +57,21 @@ impl Store {
                 return Err(Error::invalid(format!("{shown} is the database itself: choose another file")));
             }
         }
-        let name =
-            dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "backup".into());
-        let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-        let started = Instant::now();
-        let result = self.copy_to(&tmp).and_then(|(pages, integrity)| {
-            if force {
-                std::fs::rename(&tmp, dest)
-            } else {
-                // A hard link never replaces a file that appeared meanwhile.
-                std::fs::hard_link(&tmp, dest).and_then(|_| std::fs::remove_file(&tmp))
-            }
+        // Private from the first byte (the database's own group and mode
+        // beside it); a killed run's temporary goes on the next backup.
+        let db = Beside(Some(self.path()));
+        let mut temp = TempFile::new(dest, Access::Private, db)
             .map_err(|e| Error::runtime(format!("cannot write {shown}: {e}")))?;
-            Ok((pages, integrity))
-        });
-        let (pages, integrity) = match result {
-            Ok(v) => v,
-            Err(e) => {
-                for suffix in ["", "-journal", "-wal", "-shm"] {
-                    let mut p = tmp.as_os_str().to_owned();
-                    p.push(suffix);
-                    let _ = std::fs::remove_file(p);
-                }
-                return Err(e);
-            }
-        };
+        temp.close();
+        let started = Instant::now();
+        // On any error `temp` is dropped, which removes it and SQLite's sidecars.
+        let (pages, integrity) = self.copy_to(&temp.path())?;
+        temp.commit(force).map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => Error::invalid(format!(
+                "{shown} already exists: pass --force to replace it (nothing was written)"
+            )),
+            _ => Error::runtime(format!("cannot write {shown}: {e}")),
+        })?;
         let bytes = std::fs::metadata(dest).map(|m| m.len()).unwrap_or(0);
         Ok(BackupInfo {
             file: dest.to_path_buf(),
