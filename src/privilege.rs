@@ -179,6 +179,29 @@ pub fn session_groups() -> Vec<u32> {
     groups
 }
 
+/// What to do about a file or directory of group `gid` this account may not
+/// use: in setgid mode the install group must own it; otherwise depending on
+/// the real user's groups (from the system, not just this session).
+pub fn group_hint(gid: u32) -> String {
+    let group = group_label(gid);
+    if let Some(install) = install_group() {
+        return format!(
+            "deskside runs with group {} and that group needs access (see `deskside doctor`)",
+            group_label(install)
+        );
+    }
+    let login = real_login();
+    if session_groups().contains(&gid) {
+        return format!("group {group} itself lacks the permission: an admin fixes the mode (see `deskside doctor`)");
+    }
+    if configured_groups(&login).is_some_and(|g| g.contains(&gid)) {
+        return format!(
+            "{login} is in group {group} but this session is not yet: log out and in again (or run `newgrp {group}`)"
+        );
+    }
+    format!("ask an admin to add {login} to group {group}: usermod -aG {group} {login}, then log in again")
+}
+
 /// Runs `f` with the user's own group as the effective group, so files the
 /// user names (backups, exports, `kb export`, a body file) are opened and
 /// created with the user's rights, never the install group's. Outside
