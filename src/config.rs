@@ -89,7 +89,9 @@ pub fn system_config() -> Result<PathBuf> {
     let path = privilege::system_config_path();
     if privilege::setgid_mode() {
         if let Some(why) = privilege::untrusted_config(&path) {
-            return Err(Error::permission(format!("{why}: deskside is installed setgid and trusts nothing else")));
+            return Err(Error::permission(format!(
+                "{why}: deskside is installed setgid and trusts nothing else"
+            )));
         }
     }
     Ok(path)

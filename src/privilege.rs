@@ -94,7 +94,9 @@ fn text(p: *const libc::c_char) -> String {
 }
 
 /// (login, primary gid) of a passwd entry.
-fn passwd(by: impl Fn(*mut libc::passwd, &mut Vec<libc::c_char>, *mut *mut libc::passwd) -> libc::c_int) -> Option<(String, u32, u32)> {
+fn passwd(
+    by: impl Fn(*mut libc::passwd, &mut Vec<libc::c_char>, *mut *mut libc::passwd) -> libc::c_int,
+) -> Option<(String, u32, u32)> {
     lookup(|buf| {
         // SAFETY: zeroed passwd is a valid out-parameter.
         let mut pw: libc::passwd = unsafe { std::mem::zeroed() };
@@ -192,7 +194,9 @@ pub fn group_hint(gid: u32) -> String {
     }
     let login = real_login();
     if session_groups().contains(&gid) {
-        return format!("group {group} itself lacks the permission: an admin fixes the mode (see `deskside doctor`)");
+        return format!(
+            "group {group} itself lacks the permission: an admin fixes the mode (see `deskside doctor`)"
+        );
     }
     if configured_groups(&login).is_some_and(|g| g.contains(&gid)) {
         return format!(

@@ -143,8 +143,7 @@ fn every_change_names_the_technician_the_os_account_and_the_time() {
         assert!(head.contains(col), "{head}");
     }
     assert!(
-        text.lines()
-            .any(|l| l.contains("tone") && l.contains(me) && l.contains("status new -> open")),
+        text.lines().any(|l| l.contains("tone") && l.contains(me) && l.contains("status new -> open")),
         "{text}"
     );
     assert!(text.lines().any(|l| l.contains("note (internal)") && l.contains("Rollers worn")), "{text}");

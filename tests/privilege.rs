@@ -141,8 +141,26 @@ impl SharedBox {
         self.root_ok(&["--as", &lead, "init", "--name", "Lee Lead"]);
         self.root_ok(&["--as", &lead, "tech", "add", &t1, "--name", "Toni One", "--tier", "1"]);
         self.root_ok(&["--as", &lead, "tech", "add", &t2, "--name", "Tam Two", "--tier", "2"]);
-        self.root_ok(&["--as", &lead, "school", "add", "St Bede's", "--code", "BEDE", "--domain", "stbedes.sch.uk"]);
-        self.root_ok(&["--as", &lead, "requester", "add", "r.hughes@stbedes.sch.uk", "--name", "Rachel Hughes"]);
+        self.root_ok(&[
+            "--as",
+            &lead,
+            "school",
+            "add",
+            "St Bede's",
+            "--code",
+            "BEDE",
+            "--domain",
+            "stbedes.sch.uk",
+        ]);
+        self.root_ok(&[
+            "--as",
+            &lead,
+            "requester",
+            "add",
+            "r.hughes@stbedes.sch.uk",
+            "--name",
+            "Rachel Hughes",
+        ]);
         (lead, t1, t2)
     }
 }
@@ -184,7 +202,8 @@ fn a_technician_works_through_deskside_but_cannot_open_the_file() {
     assert!(!cat.status.success());
     assert!(stderr(&cat).contains("Permission denied"), "{}", stderr(&cat));
     // ...but deskside (setgid) reads and writes it for them.
-    let t = b.json(&t1, &["ticket", "new", "--subject", "Printer jam", "--requester", "r.hughes@stbedes.sch.uk"]);
+    let t =
+        b.json(&t1, &["ticket", "new", "--subject", "Printer jam", "--requester", "r.hughes@stbedes.sch.uk"]);
     let id = t["id"].as_i64().unwrap();
     let list = b.json(&t1, &["ticket", "list"]);
     assert!(list.as_array().unwrap().iter().any(|r| r["id"] == id), "{list}");
@@ -224,7 +243,10 @@ fn a_tier_one_technician_cannot_act_as_a_lead() {
     assert!(stderr(&out).contains(&format!("{t1} may not act as '{lead}'")), "{}", stderr(&out));
     assert_eq!(std::fs::read(&b.db).unwrap(), before, "nothing changed");
     // A lead may act as another technician.
-    let t = b.json(&lead, &["--as", &t1, "ticket", "new", "--subject", "Wifi", "--requester", "r.hughes@stbedes.sch.uk"]);
+    let t = b.json(
+        &lead,
+        &["--as", &t1, "ticket", "new", "--subject", "Wifi", "--requester", "r.hughes@stbedes.sch.uk"],
+    );
     let audit = b.json(&lead, &["audit", "--ticket", &t["id"].to_string()]);
     let first = &audit.as_array().unwrap()[0];
     assert_eq!((first["tech"].as_str(), first["os_user"].as_str()), (Some(t1.as_str()), Some(lead.as_str())));
@@ -299,7 +321,10 @@ fn doctor_checks_the_setgid_install() {
         .filter(|c| c["level"] == "fail")
         .map(|c| c["what"].as_str().unwrap())
         .collect();
-    assert!(fails.iter().any(|f| f.contains(&format!("technician {t2} is in group {}", b.group))), "{fails:?}");
+    assert!(
+        fails.iter().any(|f| f.contains(&format!("technician {t2} is in group {}", b.group))),
+        "{fails:?}"
+    );
     // A binary that lost its setgid bit is not the setgid setup any more.
     std::fs::set_permissions(b.bin(), std::fs::Permissions::from_mode(0o755)).unwrap();
     let out = b.run(&t1, &["ticket", "list"]);
@@ -339,10 +364,16 @@ fn the_editor_runs_without_the_group_and_without_the_database() {
     // the editor take the group back).
     let gids = seen.lines().find_map(|l| l.strip_prefix("Gid:")).unwrap();
     assert!(gids.split_whitespace().all(|g| g == own_gid.to_string()), "{seen}");
-    assert!(!seen.lines().any(|l| l.starts_with("groups") && l.split(' ').any(|g| g == b.gid.to_string())), "{seen}");
+    assert!(
+        !seen.lines().any(|l| l.starts_with("groups") && l.split(' ').any(|g| g == b.gid.to_string())),
+        "{seen}"
+    );
     assert!(!seen.contains("desk.db"), "the editor inherited the database: {seen}");
     let a: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(a["body"].as_str().unwrap_or_default().contains("Body from the editor") || a["id"].is_i64(), "{a}");
+    assert!(
+        a["body"].as_str().unwrap_or_default().contains("Body from the editor") || a["id"].is_i64(),
+        "{a}"
+    );
 }
 
 #[test]

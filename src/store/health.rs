@@ -65,7 +65,9 @@ pub fn inspect(path: &Path, login: &str) -> Health {
     h.integrity = Some(integrity(&conn));
     if let Some(v) = h.schema_version.filter(|v| h.is_deskside && (1..=SCHEMA_VERSION).contains(v)) {
         h.technician = directory::find_tech(&conn, login).ok().flatten();
-        h.tech_logins = directory::list_techs(&conn).map(|t| t.into_iter().map(|t| t.login).collect()).unwrap_or_default();
+        h.tech_logins = directory::list_techs(&conn)
+            .map(|t| t.into_iter().map(|t| t.login).collect())
+            .unwrap_or_default();
         if let (Some(expected), Ok(found)) = (expected_triggers(v), triggers(&conn)) {
             for (name, sql) in expected {
                 match found.iter().find(|(n, _)| *n == name) {

@@ -113,10 +113,8 @@ pub fn check_setgid(
     } else {
         f.ok(format!("{me} cannot open the database directly, only through deskside"));
     }
-    let inside: Vec<&String> = techs
-        .iter()
-        .filter(|t| privilege::configured_groups(t).is_some_and(|g| g.contains(&gid)))
-        .collect();
+    let inside: Vec<&String> =
+        techs.iter().filter(|t| privilege::configured_groups(t).is_some_and(|g| g.contains(&gid))).collect();
     for t in &inside {
         f.fail(
             format!("technician {t} is in group {group}: they can edit the database with sqlite3, bypassing tiers and the audit"),

@@ -11,9 +11,9 @@ mod install;
 
 use crate::config::DbSource;
 use crate::domain::Technician;
+use crate::privilege;
 use crate::store::{self, health};
 use serde::Serialize;
-use crate::privilege;
 use std::ffi::CString;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
@@ -135,7 +135,10 @@ pub fn diagnose(path: &Path, source: &DbSource, login: &str, os_user: &str) -> R
     match (&directory, dir_look) {
         (Some(d), _) => check_directory(&mut f, d, can_write_directory, os_user),
         (None, Look::Denied) => f.fail(
-            format!("{os_user} may not look into the directory above {}: permission denied", dir_path.display()),
+            format!(
+                "{os_user} may not look into the directory above {}: permission denied",
+                dir_path.display()
+            ),
             "an admin checks the modes of the directories above it (each needs x for the team)".into(),
         ),
         (None, _) => f.fail(
@@ -157,7 +160,10 @@ pub fn diagnose(path: &Path, source: &DbSource, login: &str, os_user: &str) -> R
                 .map(|d| privilege::group_hint(d.gid))
                 .unwrap_or_else(|| "ask an admin which group the database belongs to".into());
             f.fail(
-                format!("{os_user} may not look into {}: permission denied (the database may well be there)", dir_path.display()),
+                format!(
+                    "{os_user} may not look into {}: permission denied (the database may well be there)",
+                    dir_path.display()
+                ),
                 hint,
             )
         }
