@@ -127,9 +127,12 @@ impl Invocation {
             .unwrap_or_else(|| os_user.clone());
         let ruid = privilege::ids().ruid;
         let is_owner = std::fs::metadata(&db).is_ok_and(|m| m.uid() == ruid);
+        let mut standing =
+            Standing { real: os_user.clone(), is_root: ruid == 0, is_gateway: false, is_owner, setgid };
         // The system config is read for gateways only when it matters.
-        let is_gateway = login != os_user && config::gateways()?.contains(&os_user);
-        let standing = Standing { real: os_user.clone(), is_root: ruid == 0, is_gateway, is_owner, setgid };
+        if login != os_user && !standing.trusted() {
+            standing.is_gateway = config::gateways()?.contains(&os_user);
+        }
         Ok(Invocation { db, db_source, login, os_user, standing, json: cli.json })
     }
 
