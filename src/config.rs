@@ -1,13 +1,17 @@
 //! Where the database lives: `--db`, then `DESKSIDE_DB`, then `db` in the
 //! user's config file, then the system config file `/etc/deskside/config.toml`
 //! (for a shared support box), then the user data directory.
+//!
+//! A setgid install (see `privilege`) trusts only the system config: no
+//! `--db`, no environment, no user config file.
 
+use crate::privilege;
 use crate::{Error, Result};
 use directories::ProjectDirs;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
-pub const SYSTEM_CONFIG: &str = "/etc/deskside/config.toml";
+pub const SYSTEM_CONFIG: &str = privilege::ETC_CONFIG;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -16,6 +20,10 @@ pub struct Config {
     pub db: Option<PathBuf>,
     /// Outgoing mail (see `MailConfig`).
     pub mail: Option<MailConfig>,
+    /// Accounts that may act as any technician, such as `mail` for the
+    /// mail server's pipe (`gateways = ["mail"]`). Read from the system
+    /// config only.
+    pub gateways: Option<Vec<String>>,
 }
 
 /// The `[mail]` table:
@@ -75,17 +83,65 @@ fn read_config(path: &Path) -> Result<Option<Config>> {
     Ok(Some(cfg))
 }
 
+/// The system config file (see `privilege::system_config_path`); in setgid
+/// mode it must belong to root.
+pub fn system_config() -> Result<PathBuf> {
+    let path = privilege::system_config_path();
+    if privilege::setgid_mode() {
+        if let Some(why) = privilege::untrusted_config(&path) {
+            return Err(Error::permission(format!(
+                "{why}: deskside is installed setgid and trusts nothing else"
+            )));
+        }
+    }
+    Ok(path)
+}
+
+/// The config files to read, most specific first: the user's, then the
+/// system's; only the system's in setgid mode.
+fn config_files() -> Result<Vec<PathBuf>> {
+    let system = system_config()?;
+    if privilege::setgid_mode() {
+        return Ok(vec![system]);
+    }
+    Ok(user_config_path().into_iter().chain([system]).collect())
+}
+
+/// The gateway accounts of the system config.
+pub fn gateways() -> Result<Vec<String>> {
+    let file = system_config()?;
+    Ok(read_config(&file)?.and_then(|c| c.gateways).unwrap_or_default())
+}
+
 /// Resolves the database path from the flag, the environment and the config
-/// files, in that order.
+/// files, in that order; in setgid mode from the system config only.
 pub fn resolve_db(flag: Option<&Path>, env: Option<&Path>) -> Result<(PathBuf, DbSource)> {
+    if privilege::setgid_mode() {
+        if flag.is_some() {
+            return Err(Error::invalid(
+                "--db is not allowed: this deskside is installed setgid and uses only the database named in the system config",
+            ));
+        }
+        let file = system_config()?;
+        return match read_config(&file)? {
+            Some(Config { db: Some(db), .. }) => Ok((db, DbSource::ConfigFile(file))),
+            _ => Err(Error::runtime(format!(
+                "this deskside is installed setgid but the system config {} names no database: an admin sets `db = \"/srv/deskside/desk.db\"` there",
+                file.display()
+            ))),
+        };
+    }
+    resolve_db_unprivileged(flag, env)
+}
+
+fn resolve_db_unprivileged(flag: Option<&Path>, env: Option<&Path>) -> Result<(PathBuf, DbSource)> {
     if let Some(p) = flag {
         return Ok((p.to_path_buf(), DbSource::Flag));
     }
     if let Some(p) = env.filter(|p| !p.as_os_str().is_empty()) {
         return Ok((p.to_path_buf(), DbSource::Env));
     }
-    let system = PathBuf::from(SYSTEM_CONFIG);
-    for file in user_config_path().into_iter().chain([system]) {
+    for file in config_files()? {
         if let Some(Config { db: Some(db), .. }) = read_config(&file)? {
             return Ok((db, DbSource::ConfigFile(file)));
         }
@@ -94,10 +150,10 @@ pub fn resolve_db(flag: Option<&Path>, env: Option<&Path>) -> Result<(PathBuf, D
 }
 
 /// The `[mail]` table of the first config file that has one (the user's,
-/// then the system's), with the file it came from.
+/// then the system's; only the system's in setgid mode), with the file it
+/// came from.
 pub fn resolve_mail() -> Result<Option<(MailConfig, PathBuf)>> {
-    let system = PathBuf::from(SYSTEM_CONFIG);
-    for file in user_config_path().into_iter().chain([system]) {
+    for file in config_files()? {
         if let Some(Config { mail: Some(mail), .. }) = read_config(&file)? {
             return Ok(Some((mail, file)));
         }

@@ -255,3 +255,162 @@ fn doctor_does_not_upgrade_an_old_database() {
     let c = rusqlite::Connection::open(&env.db).unwrap();
     assert_eq!(c.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0)).unwrap(), 1);
 }
+
+/// Runs `cmd` and kills it after `secs`: a command that would hang fails
+/// the test instead of hanging it.
+fn within(mut cmd: Command, secs: u64) -> std::process::Output {
+    let mut child = cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > Duration::from_secs(secs) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{cmd:?} hung for {secs} s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_fifo_as_the_database_is_refused_at_once() {
+    let env = Env::empty();
+    let c = std::ffi::CString::new(env.db.to_str().unwrap()).unwrap();
+    // SAFETY: a valid path; mkfifo has no other preconditions.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    for args in [&["ticket", "list"][..], &["init"][..], &["backup", "x.db"][..]] {
+        let mut cmd = env.std_cmd();
+        cmd.args(args);
+        let out = within(cmd, 10);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.contains("is a named pipe (FIFO), not a database file"), "{err}");
+        assert_eq!(err.trim_end().lines().count(), 1);
+    }
+    let mut cmd = env.std_cmd();
+    cmd.args(["--json", "doctor"]);
+    let out = within(cmd, 10);
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(failures(&r).iter().any(|f| f.contains("named pipe")), "{r}");
+    // Still the FIFO: nothing tried to "clear" it.
+    assert!(std::os::unix::fs::FileTypeExt::is_fifo(&std::fs::metadata(&env.db).unwrap().file_type()));
+}
+
+#[test]
+fn a_closed_directory_is_a_permission_problem_not_a_missing_database() {
+    if !is_root() {
+        eprintln!("skipped: needs root to drop to nobody");
+        return;
+    }
+    let env = Env::new();
+    // The database exists, but nobody may not even look into its directory.
+    std::fs::set_permissions(env.dir.path(), std::fs::Permissions::from_mode(0o750)).unwrap();
+    let out = env.unprivileged_cmd().args(["ticket", "list"]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("permission denied") && err.contains("group root"), "{err}");
+    assert!(!err.contains("deskside init"), "{err}");
+    let (code, r, _) = doctor(env.unprivileged_cmd());
+    assert_eq!(code, 1);
+    let fails = failures(&r);
+    assert!(!fails.iter().any(|f| f.contains("no database")), "{fails:?}");
+    assert!(
+        fails.iter().any(|f| f.contains("may not look into") && f.contains("permission denied")),
+        "{fails:?}"
+    );
+}
+
+#[test]
+fn doctor_does_not_advise_joining_a_group_to_a_member() {
+    if !is_root() {
+        eprintln!("skipped: needs root to drop to nobody");
+        return;
+    }
+    let env = Env::new();
+    std::fs::set_permissions(env.dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    // nobody's own group owns the file but may only read it: joining the
+    // group again would fix nothing, the mode is the problem.
+    std::os::unix::fs::chown(&env.db, None, Some(65534)).unwrap();
+    std::fs::set_permissions(&env.db, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let (_, r, _) = doctor(env.unprivileged_cmd());
+    let fixes: Vec<&str> = r["checks"].as_array().unwrap().iter().filter_map(|c| c["fix"].as_str()).collect();
+    assert!(!fixes.iter().any(|f| f.contains("usermod -aG nogroup")), "{fixes:?}");
+    assert!(fixes.iter().any(|f| f.contains("group nogroup itself lacks the permission")), "{fixes:?}");
+    // Someone outside the group is told to join it.
+    std::os::unix::fs::chown(&env.db, None, Some(0)).unwrap();
+    let (_, r, _) = doctor(env.unprivileged_cmd());
+    let fixes: Vec<&str> = r["checks"].as_array().unwrap().iter().filter_map(|c| c["fix"].as_str()).collect();
+    assert!(fixes.iter().any(|f| f.contains("usermod -aG root nobody")), "{fixes:?}");
+}
+
+#[test]
+fn doctor_reports_dropped_append_only_triggers() {
+    let env = Env::new().with_people();
+    env.ticket("One");
+    let c = rusqlite::Connection::open(&env.db).unwrap();
+    c.execute_batch("DROP TRIGGER audit_no_delete; DELETE FROM audit;").unwrap();
+    drop(c);
+    let (code, r, _) = doctor(env.std_cmd());
+    assert_eq!(code, 1, "{r}");
+    let fails = failures(&r);
+    assert!(fails.iter().any(|f| f.contains("trigger audit_no_delete is missing")), "{fails:?}");
+    assert_eq!(r["integrity"], "ok", "SQLite's own check sees nothing wrong");
+}
+
+#[test]
+fn doctor_on_a_full_disk_says_free_space_not_restore() {
+    if !is_root() {
+        eprintln!("skipped: needs root to mount a small tmpfs");
+        return;
+    }
+    let env = Env::new().with_people();
+    let mnt = env.dir.path().join("small");
+    std::fs::create_dir(&mnt).unwrap();
+    let ok = Command::new("mount").args(["-t", "tmpfs", "-o", "size=2m", "tmpfs"]).arg(&mnt).status();
+    if !ok.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: cannot mount a tmpfs here");
+        return;
+    }
+    struct Unmount(PathBuf);
+    impl Drop for Unmount {
+        fn drop(&mut self) {
+            let _ = Command::new("umount").arg(&self.0).status();
+        }
+    }
+    let _guard = Unmount(mnt.clone());
+    let db = mnt.join("desk.db");
+    std::fs::copy(&env.db, &db).unwrap();
+    // Fill the rest of the file system.
+    let _ = Command::new("dd")
+        .args(["if=/dev/zero", "bs=64k"])
+        .arg(format!("of={}", mnt.join("fill").display()))
+        .output();
+    let mut cmd = env.std_cmd();
+    cmd.env("DESKSIDE_DB", &db);
+    let (code, r, _) = doctor(cmd);
+    assert_eq!(code, 1, "{r}");
+    let checks = r["checks"].as_array().unwrap();
+    assert!(
+        checks.iter().any(|c| c["level"] == "fail" && c["what"].as_str().unwrap().contains("is full")),
+        "{r}"
+    );
+    let fixes: Vec<&str> = checks.iter().filter_map(|c| c["fix"].as_str()).collect();
+    assert!(fixes.iter().any(|f| f.starts_with("free disk space")), "{fixes:?}");
+    assert!(
+        !fixes.iter().any(|f| f.contains("restore from a backup") || f.starts_with("restore")),
+        "{fixes:?}"
+    );
+}
+
+#[test]
+fn doctor_names_the_setup() {
+    let env = Env::new();
+    let (_, r, _) = doctor(env.std_cmd());
+    assert_eq!(r["setup"], "private");
+    std::fs::set_permissions(env.dir.path(), std::fs::Permissions::from_mode(0o2770)).unwrap();
+    let (code, r, _) = doctor(env.std_cmd());
+    assert_eq!((code, r["setup"].as_str()), (0, Some("group-writable")));
+    assert!(r["checks"].as_array().unwrap().iter().any(|c| c["level"] == "warn"
+        && c["what"].as_str().unwrap().contains("any technician in group")
+        && c["what"].as_str().unwrap().contains("sqlite3")));
+}

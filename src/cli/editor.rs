@@ -2,9 +2,11 @@
 //! or, as `git commit` does, the user's editor on a temporary file:
 //! $VISUAL, then $EDITOR (run through the shell, so "code --wait" works),
 //! then `vi` on a terminal. An editor that fails, or a body left empty,
-//! aborts with nothing changed.
+//! aborts with nothing changed. In a setgid install the body file and the
+//! temporary file are opened with the user's own rights and the editor runs
+//! without the deskside group (see `privilege`).
 
-use crate::{Error, Result};
+use crate::{privilege, Error, Result};
 use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -20,9 +22,11 @@ pub fn given_body(body: Option<&str>, file: Option<&Path>) -> Result<Option<Stri
                 .map_err(|e| Error::invalid(format!("cannot read the body from stdin: {e}")))?;
             Ok(Some(s))
         }
-        (None, Some(p)) => std::fs::read_to_string(p)
-            .map(Some)
-            .map_err(|e| Error::invalid(format!("cannot read body file {}: {e}", p.display()))),
+        (None, Some(p)) => privilege::with_user_rights(|| {
+            std::fs::read_to_string(p)
+                .map(Some)
+                .map_err(|e| Error::invalid(format!("cannot read body file {}: {e}", p.display())))
+        }),
         (None, None) => Ok(None),
     }
 }
@@ -96,20 +100,21 @@ fn temp_file(initial: &str) -> Result<TempFile> {
 /// Opens `initial` in the user's editor and returns what they saved.
 pub fn edit(initial: &str) -> Result<String> {
     let editor = editor()?;
-    let file = temp_file(initial)?;
-    let status = Command::new("sh")
-        .arg("-c")
-        .arg(format!("{editor} \"$@\""))
-        .arg(&editor)
-        .arg(&file.0)
+    let file = privilege::with_user_rights(|| temp_file(initial))?;
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c").arg(format!("{editor} \"$@\"")).arg(&editor).arg(&file.0);
+    privilege::drop_group(&mut cmd);
+    let status = cmd
         .status()
         .map_err(|e| Error::runtime(format!("cannot run the editor '{editor}': {e}; nothing was saved")))?;
     if !status.success() {
         let how = status.code().map(|c| format!("status {c}")).unwrap_or_else(|| "a signal".into());
         return Err(Error::runtime(format!("the editor '{editor}' exited with {how}: nothing was saved")));
     }
-    let text = std::fs::read_to_string(&file.0).map_err(|e| {
-        Error::runtime(format!("cannot read back {}: {e}; nothing was saved", file.0.display()))
+    let text = privilege::with_user_rights(|| {
+        std::fs::read_to_string(&file.0).map_err(|e| {
+            Error::runtime(format!("cannot read back {}: {e}; nothing was saved", file.0.display()))
+        })
     })?;
     if text.trim().is_empty() {
         return Err(Error::invalid("the article body is empty: nothing was saved"));

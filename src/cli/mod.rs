@@ -21,9 +21,11 @@ mod transfer;
 
 use crate::clock::{parse_instant, Clock, FixedClock, SystemClock};
 use crate::config::{self, DbSource};
+use crate::privilege::{self, Standing};
 use crate::service::{Desk, InitOptions};
 use crate::{Error, Result};
 use clap::{Parser, Subcommand};
+use std::os::unix::fs::MetadataExt;
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
@@ -33,6 +35,7 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "PATH")]
     pub db: Option<PathBuf>,
     /// Act as this technician login (default: DESKSIDE_USER, then the OS login).
+    /// Only leads, gateway accounts and root may act as someone else.
     #[arg(long = "as", global = true, value_name = "LOGIN")]
     pub as_user: Option<String>,
     /// Machine-readable output (errors too, as {"error": ...} on stderr).
@@ -100,36 +103,60 @@ pub enum Command {
 pub struct Invocation {
     pub db: PathBuf,
     pub db_source: DbSource,
+    /// The technician login deskside acts as.
     pub login: String,
+    /// The real uid's login (what the audit records).
     pub os_user: String,
+    /// What the acting rule needs about the real user.
+    pub standing: Standing,
     pub json: bool,
 }
 
 impl Invocation {
     pub fn from_cli(cli: &Cli) -> Result<Invocation> {
-        let env_db = std::env::var_os("DESKSIDE_DB").map(PathBuf::from);
+        privilege::refuse_setuid()?;
+        let setgid = privilege::setgid_mode();
+        // A setgid deskside trusts nothing from the environment.
+        let env_db = if setgid { None } else { std::env::var_os("DESKSIDE_DB").map(PathBuf::from) };
         let (db, db_source) = config::resolve_db(cli.db.as_deref(), env_db.as_deref())?;
-        let os_user = os_login();
+        let os_user = privilege::real_login();
         let login = cli
             .as_user
             .clone()
             .or_else(|| std::env::var("DESKSIDE_USER").ok().filter(|s| !s.is_empty()))
             .unwrap_or_else(|| os_user.clone());
-        Ok(Invocation { db, db_source, login, os_user, json: cli.json })
+        let ruid = privilege::ids().ruid;
+        let is_owner = std::fs::metadata(&db).is_ok_and(|m| m.uid() == ruid);
+        let mut standing =
+            Standing { real: os_user.clone(), is_root: ruid == 0, is_gateway: false, is_owner, setgid };
+        // The system config is read for gateways only when it matters.
+        if login != os_user && !standing.trusted() {
+            standing.is_gateway = config::gateways()?.contains(&os_user);
+        }
+        Ok(Invocation { db, db_source, login, os_user, standing, json: cli.json })
     }
 
-    /// The clock: real time, or `DESKSIDE_NOW` (RFC 3339) for tests and demos.
+    /// The clock: real time, or `DESKSIDE_NOW` (RFC 3339) for tests and
+    /// demos; a setgid deskside ignores it (the audit's times are real).
     pub fn clock(&self) -> Result<Box<dyn Clock>> {
+        if self.standing.setgid {
+            return Ok(Box::new(SystemClock));
+        }
         match std::env::var("DESKSIDE_NOW") {
             Ok(t) if !t.trim().is_empty() => Ok(Box::new(FixedClock(parse_instant("DESKSIDE_NOW", &t)?))),
             _ => Ok(Box::new(SystemClock)),
         }
     }
 
+    /// Opens the database as the acting technician; acting as someone else
+    /// is checked on every operation (see `privilege::may_act_as`).
     pub fn open(&self) -> Result<Desk> {
-        Desk::open(&self.db, self.clock()?, &self.login, &self.os_user)
+        let mut desk = Desk::open(&self.db, self.clock()?, &self.login, &self.os_user)?;
+        desk.guard(self.standing.clone());
+        Ok(desk)
     }
 
+    /// Creates the database; whoever runs `init` names its first lead.
     pub fn init(&self, opts: &InitOptions) -> Result<Desk> {
         if self.db_source == DbSource::Default {
             if let Some(dir) = self.db.parent() {
@@ -140,30 +167,6 @@ impl Invocation {
         }
         Desk::init(&self.db, opts, self.clock()?, &self.login, &self.os_user)
     }
-}
-
-/// The operating-system login: $USER, $LOGNAME, else the passwd entry of
-/// the real uid.
-pub fn os_login() -> String {
-    for var in ["USER", "LOGNAME"] {
-        if let Ok(v) = std::env::var(var) {
-            if !v.trim().is_empty() {
-                return v;
-            }
-        }
-    }
-    passwd_login().unwrap_or_else(|| "unknown".into())
-}
-
-fn passwd_login() -> Option<String> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let uid = status.lines().find_map(|l| l.strip_prefix("Uid:"))?.split_whitespace().next()?.to_string();
-    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
-    passwd.lines().find_map(|l| {
-        let mut f = l.split(':');
-        let name = f.next()?;
-        (f.nth(1)? == uid).then(|| name.to_string())
-    })
 }
 
 /// Runs a parsed command line.
@@ -194,6 +197,11 @@ pub fn run(cli: Cli) -> Result<()> {
 /// `deskside demo`: the console on a demo database, created when missing.
 /// Without --db it lives beside the default database, never replacing it.
 fn demo(mut inv: Invocation, explicit_db: bool, reset: bool) -> Result<()> {
+    if inv.standing.setgid {
+        return Err(Error::invalid(
+            "demo is not available from a setgid install: it would write in your home directory with the deskside group",
+        ));
+    }
     if !explicit_db {
         inv.db = config::default_db_path()?.with_file_name("demo.db");
         inv.db_source = DbSource::Default;

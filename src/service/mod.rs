@@ -125,6 +125,9 @@ pub struct Desk {
     search_cache: suggest::Cache,
     /// The connection the ticket half of a search runs on.
     search_side: std::cell::RefCell<suggest::Side>,
+    /// Who really runs deskside, when a face has said so (`guard`): acting
+    /// as another login is then checked against `privilege::may_act_as`.
+    standing: Option<crate::privilege::Standing>,
 }
 
 impl Desk {
@@ -144,7 +147,15 @@ impl Desk {
             session,
             search_cache: suggest::Cache::default(),
             search_side: Default::default(),
+            standing: None,
         }
+    }
+
+    /// From now on acting as a login other than `standing.real` needs the
+    /// real user to be a lead, a gateway account, root or (not setgid) the
+    /// file's owner; otherwise every operation is refused (exit code 5).
+    pub fn guard(&mut self, standing: crate::privilege::Standing) {
+        self.standing = Some(standing);
     }
 
     /// Creates a new database at `path`: the schema, the default calendar,
@@ -190,8 +201,9 @@ impl Desk {
     pub fn write<T>(&mut self, mut f: impl FnMut(&mut Ctx<'_>) -> Result<T>) -> Result<T> {
         let now = self.clock.now();
         let (login, os_user) = (self.login.clone(), self.os_user.clone());
+        let standing = self.standing.clone();
         self.store.write(|tx| {
-            let me = acting_tech(tx, &login)?;
+            let me = acting_tech(tx, &login, standing.as_ref())?;
             let mut cx = Ctx { tx, now, me, os_user: &os_user };
             f(&mut cx)
         })
@@ -201,13 +213,13 @@ impl Desk {
     /// reads too: the queue is not public).
     pub fn read<T>(&self, f: impl FnOnce(&Connection, &Technician) -> Result<T>) -> Result<T> {
         let conn = self.store.conn();
-        let me = acting_tech(conn, &self.login)?;
+        let me = acting_tech(conn, &self.login, self.standing.as_ref())?;
         f(conn, &me)
     }
 
     /// The acting technician.
     pub fn me(&self) -> Result<Technician> {
-        acting_tech(self.store.conn(), &self.login)
+        acting_tech(self.store.conn(), &self.login, self.standing.as_ref())
     }
 
     pub fn now(&self) -> Timestamp {
@@ -256,7 +268,20 @@ fn seed(tx: &Transaction<'_>, opts: &InitOptions, now: Timestamp, login: &str, o
     Ok(())
 }
 
-fn acting_tech(conn: &Connection, login: &str) -> Result<Technician> {
+fn acting_tech(
+    conn: &Connection,
+    login: &str,
+    standing: Option<&crate::privilege::Standing>,
+) -> Result<Technician> {
+    if let Some(s) = standing.filter(|s| s.real != login && !s.trusted()) {
+        let real_is_lead = dir::find_tech(conn, &s.real)?.is_some_and(|t| t.lead);
+        if !crate::privilege::may_act_as(s, login, real_is_lead) {
+            return Err(Error::permission(format!(
+                "{} may not act as '{login}': only a lead (or a gateway account in the system config) may act as another technician",
+                s.real
+            )));
+        }
+    }
     dir::find_tech(conn, login)?.ok_or_else(|| {
         Error::permission(format!(
             "'{login}' is not a deskside technician: a lead can add you with `deskside tech add {login} --name \"Your Name\" --tier 1`"

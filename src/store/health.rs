@@ -1,7 +1,7 @@
 //! Read-only inspection of a database file for `deskside doctor`: nothing
 //! here migrates, sets a pragma or writes a row.
 
-use super::{check_header, describe_sqlite_error, directory, SCHEMA_VERSION};
+use super::{check_header, describe_sqlite_error, directory, migrate, MIGRATIONS, SCHEMA_VERSION};
 use crate::domain::Technician;
 use rusqlite::{Connection, OpenFlags};
 use std::path::Path;
@@ -18,6 +18,14 @@ pub struct Health {
     pub integrity: Option<String>,
     /// The technician with the acting login, if there is one.
     pub technician: Option<Technician>,
+    /// Every technician's login (doctor checks none is in the install group).
+    pub tech_logins: Vec<String>,
+    /// Triggers the schema version should have that are gone, and ones whose
+    /// SQL was changed: someone edited the file outside deskside.
+    pub missing_triggers: Vec<String>,
+    pub changed_triggers: Vec<String>,
+    /// SQLite said the disk is full.
+    pub disk_full: bool,
 }
 
 /// Inspects the database at `path` (which must exist) for `login`.
@@ -34,6 +42,7 @@ pub fn inspect(path: &Path, login: &str) -> Health {
     let conn = match conn {
         Ok(c) => c,
         Err(e) => {
+            h.disk_full = is_disk_full(&e);
             h.unreadable = Some(describe_sqlite_error(&e));
             return h;
         }
@@ -48,15 +57,55 @@ pub fn inspect(path: &Path, login: &str) -> Health {
             h.journal_mode = if let Text(m) = mode { Some(m) } else { None };
         }
         (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
+            h.disk_full = is_disk_full(&e);
             h.unreadable = Some(describe_sqlite_error(&e));
             return h;
         }
     }
     h.integrity = Some(integrity(&conn));
-    if h.is_deskside && h.schema_version.is_some_and(|v| (1..=SCHEMA_VERSION).contains(&v)) {
+    if let Some(v) = h.schema_version.filter(|v| h.is_deskside && (1..=SCHEMA_VERSION).contains(v)) {
         h.technician = directory::find_tech(&conn, login).ok().flatten();
+        h.tech_logins = directory::list_techs(&conn)
+            .map(|t| t.into_iter().map(|t| t.login).collect())
+            .unwrap_or_default();
+        if let (Some(expected), Ok(found)) = (expected_triggers(v), triggers(&conn)) {
+            for (name, sql) in expected {
+                match found.iter().find(|(n, _)| *n == name) {
+                    None => h.missing_triggers.push(name),
+                    Some((_, s)) if squash(s) != squash(&sql) => h.changed_triggers.push(name),
+                    Some(_) => {}
+                }
+            }
+        }
     }
     h
+}
+
+fn is_disk_full(e: &rusqlite::Error) -> bool {
+    e.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull)
+}
+
+/// (name, sql) of every trigger in the database.
+fn triggers(conn: &Connection) -> rusqlite::Result<Vec<(String, String)>> {
+    conn.prepare("SELECT name, coalesce(sql, '') FROM sqlite_master WHERE type = 'trigger' ORDER BY name")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect()
+}
+
+/// The triggers a database at schema `version` has: the migrations up to
+/// it, applied to an empty in-memory database. Derived rather than listed,
+/// so a new migration's triggers are checked without touching this file.
+fn expected_triggers(version: i64) -> Option<Vec<(String, String)>> {
+    let upto = usize::try_from(version).ok()?;
+    let mut conn = Connection::open_in_memory().ok()?;
+    let tx = conn.transaction().ok()?;
+    migrate::apply(&tx, MIGRATIONS.get(..upto)?, 0, Path::new(":memory:")).ok()?;
+    triggers(&tx).ok()
+}
+
+/// SQL with runs of white space made one space, for comparing.
+fn squash(sql: &str) -> String {
+    sql.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn integrity(conn: &Connection) -> String {
@@ -66,5 +115,30 @@ fn integrity(conn: &Connection) -> String {
     match rows {
         Ok(rows) => rows.join("; "),
         Err(e) => describe_sqlite_error(&e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_dropped_or_changed_trigger_is_noticed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.db");
+        drop(super::super::Store::open(&path, super::super::OpenMode::Create).unwrap());
+        let h = inspect(&path, "lead");
+        assert!(h.missing_triggers.is_empty() && h.changed_triggers.is_empty(), "{h:?}");
+        let c = Connection::open(&path).unwrap();
+        c.execute_batch(
+            "DROP TRIGGER audit_no_delete;
+             DROP TRIGGER events_no_update;
+             CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN SELECT 1; END;",
+        )
+        .unwrap();
+        drop(c);
+        let h = inspect(&path, "lead");
+        assert_eq!(h.missing_triggers, ["audit_no_delete"]);
+        assert_eq!(h.changed_triggers, ["events_no_update"]);
     }
 }

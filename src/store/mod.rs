@@ -24,6 +24,7 @@ pub mod transfer;
 use crate::{Error, Result};
 use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
 use std::io::Read;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -113,7 +114,7 @@ impl Store {
     /// the schema version found, before any migration.
     fn connect(path: &Path, mode: OpenMode) -> Result<(Store, i64)> {
         let shown = path.display();
-        let exists = path.exists();
+        let exists = look_before_opening(path)?;
         // An empty file counts as absent for `init`: admins pre-create the
         // shared file with the right group and mode, then initialise it. So
         // does a file SQLite created but never filled (an `init` killed early).
@@ -313,7 +314,54 @@ fn is_hollow(path: &Path) -> bool {
 /// True when `path` holds no deskside data at all: missing, empty, or an
 /// SQLite file that was never filled. Safe to clear after a failed `init`.
 pub fn is_unfilled(path: &Path) -> bool {
-    !path.exists() || file_len(path) == Some(0) || is_hollow(path)
+    match std::fs::metadata(path) {
+        Err(e) => e.kind() == std::io::ErrorKind::NotFound,
+        // Never a FIFO or device: "clearing" one would block or destroy.
+        Ok(m) => m.is_file() && (m.len() == 0 || is_hollow(path)),
+    }
+}
+
+/// Whether a database file exists at `path`, found with stat(2) alone:
+/// anything but a regular file is refused before SQLite (or our header
+/// check) opens it, since opening a FIFO blocks forever. A directory that
+/// may not be searched is a permission problem, not a missing database.
+fn look_before_opening(path: &Path) -> Result<bool> {
+    use std::os::unix::fs::{FileTypeExt, MetadataExt};
+    let shown = path.display();
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => Ok(true),
+        Ok(m) => {
+            let t = m.file_type();
+            let kind = if t.is_dir() {
+                "a directory"
+            } else if t.is_fifo() {
+                "a named pipe (FIFO)"
+            } else if t.is_socket() {
+                "a socket"
+            } else {
+                "a device"
+            };
+            Err(Error::runtime(format!(
+                "{shown} is {kind}, not a database file: nothing was opened or changed"
+            )))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+            let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            let why = match std::fs::metadata(dir) {
+                Ok(d) => format!(
+                    "its directory {} (group {}, mode {:04o}) is closed to you: {}",
+                    dir.display(),
+                    crate::privilege::group_label(d.gid()),
+                    d.mode() & 0o7777,
+                    crate::privilege::group_hint(d.gid())
+                ),
+                Err(_) => format!("a directory on the way to {shown} is closed to you"),
+            };
+            Err(Error::runtime(format!("cannot open database {shown}: permission denied ({why})")))
+        }
+        Err(e) => Err(Error::runtime(format!("cannot open database {shown}: {e}"))),
+    }
 }
 
 fn is_blank(conn: &Connection) -> Result<bool> {
@@ -323,7 +371,11 @@ fn is_blank(conn: &Connection) -> Result<bool> {
 /// Refuses a file that is not SQLite before SQLite gets a chance to touch it.
 fn check_header(path: &Path) -> Result<()> {
     let shown = path.display();
-    let mut file = std::fs::File::open(path)
+    // Non-blocking: a FIFO swapped in after the stat must not hang us.
+    let mut file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
         .map_err(|e| Error::runtime(format!("cannot read database {shown}: {}", io_reason(&e))))?;
     let mut header = [0u8; 16];
     let n =

@@ -2,9 +2,16 @@
 //! Checks where the path came from, the file and directory modes and group,
 //! whether this account can write them, and the database's own health. It
 //! changes nothing: no migration, no pragma, no row.
+//!
+//! It also says which setup the box has (`install`): setgid, the
+//! recommended one, where only deskside can open the file; group-writable,
+//! where every technician can edit it with sqlite3; or a private file.
+
+mod install;
 
 use crate::config::DbSource;
 use crate::domain::Technician;
+use crate::privilege;
 use crate::store::{self, health};
 use serde::Serialize;
 use std::ffi::CString;
@@ -47,6 +54,10 @@ pub struct FileFacts {
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     pub db: PathBuf,
+    /// "setgid", "group-writable" or "private".
+    pub setup: String,
+    /// Bytes free for this account on the database's file system.
+    pub disk_free: Option<u64>,
     /// Where the path came from: flag, env, config file, default.
     pub source: String,
     pub os_user: String,
@@ -103,41 +114,83 @@ pub fn diagnose(path: &Path, source: &DbSource, login: &str, os_user: &str) -> R
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let directory = facts(&dir_path);
-    let file = facts(path);
-    let wal = facts(&sidecar(path, "-wal"));
-    let shm = facts(&sidecar(path, "-shm"));
+    let (directory, dir_look) = look(&dir_path);
+    let (file, file_look) = look(path);
+    let wal = look(&sidecar(path, "-wal")).0;
+    let shm = look(&sidecar(path, "-shm")).0;
     let can_write_directory = access(&dir_path, libc::W_OK | libc::X_OK);
     let can_read_file = access(path, libc::R_OK);
     let can_write_file = access(path, libc::W_OK);
+    let setup = install::setup(directory.as_ref());
+    install::check_setup(&mut f, setup, directory.as_ref());
+    let disk_free = free_bytes(&dir_path);
+    let disk_full = disk_free.is_some_and(|b| b < DISK_LOW);
+    if let (true, Some(b)) = (disk_full, disk_free) {
+        f.fail(
+            format!("the file system holding {} is full ({b} bytes free): deskside cannot record work", dir_path.display()),
+            "free disk space there; do not restore a backup: the file is fine and holds work newer than any backup".into(),
+        );
+    }
 
-    match &directory {
-        None => f.fail(
+    match (&directory, dir_look) {
+        (Some(d), _) => check_directory(&mut f, d, can_write_directory, os_user),
+        (None, Look::Denied) => f.fail(
+            format!(
+                "{os_user} may not look into the directory above {}: permission denied",
+                dir_path.display()
+            ),
+            "an admin checks the modes of the directories above it (each needs x for the team)".into(),
+        ),
+        (None, _) => f.fail(
             format!("directory {} does not exist", dir_path.display()),
             match source {
                 DbSource::Default => "`deskside init` creates it".into(),
                 _ => format!("for a team: install -d -m 2770 -g deskside {}", dir_path.display()),
             },
         ),
-        Some(d) => check_directory(&mut f, d, can_write_directory, os_user),
     }
     let mut health = health::Health::default();
-    match &file {
-        None => f.fail(format!("no database at {shown}"), "create it with `deskside init`".into()),
-        Some(file) => {
+    match (&file, file_look) {
+        (None, Look::Missing) => {
+            f.fail(format!("no database at {shown}"), "create it with `deskside init`".into())
+        }
+        (None, Look::Denied) => {
+            let hint = directory
+                .as_ref()
+                .map(|d| privilege::group_hint(d.gid))
+                .unwrap_or_else(|| "ask an admin which group the database belongs to".into());
+            f.fail(
+                format!(
+                    "{os_user} may not look into {}: permission denied (the database may well be there)",
+                    dir_path.display()
+                ),
+                hint,
+            )
+        }
+        (None, Look::NotAFile(kind)) => f.fail(
+            format!("{shown} is {kind}, not a database file"),
+            "point the config at the database file itself".into(),
+        ),
+        (None, Look::Found) => {}
+        (Some(file), _) => {
             check_file(&mut f, file, directory.as_ref(), can_read_file, can_write_file, os_user);
             for side in [&wal, &shm].into_iter().flatten() {
                 check_sidecar(&mut f, side);
             }
             if can_read_file {
                 health = health::inspect(path, login);
-                check_health(&mut f, &health, login);
+                check_health(&mut f, &health, login, disk_full);
             }
         }
+    }
+    if setup == install::Setup::Setgid {
+        install::check_setgid(&mut f, path, directory.as_ref(), file.as_ref(), &health.tech_logins);
     }
     let problems = f.0.iter().filter(|c| c.level == Level::Fail).count();
     Report {
         db: path.to_path_buf(),
+        setup: setup.name().into(),
+        disk_free,
         source: describe_source(source),
         os_user: os_user.to_string(),
         login: login.to_string(),
@@ -156,6 +209,22 @@ pub fn diagnose(path: &Path, source: &DbSource, login: &str, os_user: &str) -> R
         checks: f.0,
         problems,
     }
+}
+
+/// Below this many free bytes the disk counts as full: SQLite needs room
+/// for WAL frames before it can commit anything.
+const DISK_LOW: u64 = 1 << 20;
+
+/// Bytes available to this account on the file system holding `dir`.
+fn free_bytes(dir: &Path) -> Option<u64> {
+    let c = CString::new(dir.as_os_str().as_bytes()).ok()?;
+    // SAFETY: zeroed statvfs is a valid out-parameter; `c` is NUL-terminated.
+    let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
+    // SAFETY: as above.
+    if unsafe { libc::statvfs(c.as_ptr(), &mut st) } != 0 {
+        return None;
+    }
+    Some((st.f_bavail as u64).saturating_mul(st.f_frsize as u64))
 }
 
 fn check_directory(f: &mut Findings, d: &FileFacts, writable: bool, os_user: &str) {
@@ -218,10 +287,8 @@ fn check_file(
             format!("chgrp {} {shown}", d.group),
         );
     }
-    let add_me = format!(
-        "add {os_user} to group {} (usermod -aG {} {os_user}, then log in again)",
-        file.group, file.group
-    );
+    // Only advise joining the group to someone who is not in it.
+    let add_me = privilege::group_hint(file.gid);
     match (can_read, can_write) {
         (true, true) => f.ok(format!("{os_user} can read and write the database")),
         (true, false) => f.fail(format!("{os_user} can read but not write {shown}"), add_me),
@@ -245,9 +312,14 @@ fn check_sidecar(f: &mut Findings, side: &FileFacts) {
     }
 }
 
-fn check_health(f: &mut Findings, h: &health::Health, login: &str) {
+fn check_health(f: &mut Findings, h: &health::Health, login: &str, disk_full: bool) {
     if let Some(why) = &h.unreadable {
-        f.fail(format!("cannot read the database: {why}"), "check the path, or restore from a backup".into());
+        let fix = if disk_full || h.disk_full {
+            "free disk space first: the file cannot be read back while the disk is full (a backup would lose recent work)"
+        } else {
+            "check the path, or restore from a backup"
+        };
+        f.fail(format!("cannot read the database: {why}"), fix.into());
         return;
     }
     if !h.is_deskside {
@@ -279,6 +351,15 @@ fn check_health(f: &mut Findings, h: &health::Health, login: &str) {
         ),
         None => f.fail("no schema version".into(), "restore from a backup".into()),
     }
+    for name in &h.missing_triggers {
+        f.fail(
+            format!("trigger {name} is missing: the file was edited outside deskside (the append-only guard is gone)"),
+            TAMPERED.into(),
+        );
+    }
+    for name in &h.changed_triggers {
+        f.fail(format!("trigger {name} was changed outside deskside"), TAMPERED.into());
+    }
     match h.integrity.as_deref() {
         Some("ok") => f.ok("integrity check: ok".into()),
         other => f.fail(
@@ -301,6 +382,8 @@ fn check_health(f: &mut Findings, h: &health::Health, login: &str) {
     }
 }
 
+const TAMPERED: &str = "compare the timeline and audit with a backup to see what was changed, and use the setgid setup (docs/shared-box.md) so only deskside can write the file";
+
 /// What the "other" permission bits allow, in words.
 fn others_can(bits: u32) -> &'static str {
     match (bits & 0o004 != 0, bits & 0o002 != 0) {
@@ -316,37 +399,62 @@ fn sidecar(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(p)
 }
 
-fn facts(path: &Path) -> Option<FileFacts> {
-    let m = std::fs::metadata(path).ok()?;
-    Some(FileFacts {
-        path: path.to_path_buf(),
-        mode: format!("{:04o}", m.mode() & 0o7777),
-        owner: name_of("/etc/passwd", m.uid()),
-        group: name_of("/etc/group", m.gid()),
-        bits: m.mode() & 0o7777,
-        gid: m.gid(),
-    })
+/// What stat(2) says about a path.
+enum Look {
+    Found,
+    Missing,
+    /// A directory on the way may not be searched.
+    Denied,
+    NotAFile(&'static str),
 }
 
-/// The name for a uid or gid from /etc/passwd or /etc/group, else the number.
-fn name_of(table: &str, id: u32) -> String {
-    std::fs::read_to_string(table)
-        .ok()
-        .and_then(|text| {
-            text.lines().find_map(|l| {
-                let mut f = l.split(':');
-                let name = f.next()?;
-                (f.nth(1)? == id.to_string()).then(|| name.to_string())
-            })
-        })
-        .unwrap_or_else(|| id.to_string())
+fn look(path: &Path) -> (Option<FileFacts>, Look) {
+    use std::os::unix::fs::FileTypeExt;
+    match std::fs::metadata(path) {
+        Ok(m) => {
+            let t = m.file_type();
+            let odd = if t.is_fifo() {
+                Some("a named pipe (FIFO)")
+            } else if t.is_socket() {
+                Some("a socket")
+            } else if t.is_block_device() || t.is_char_device() {
+                Some("a device")
+            } else {
+                None
+            };
+            if let Some(kind) = odd {
+                return (None, Look::NotAFile(kind));
+            }
+            let facts = FileFacts {
+                path: path.to_path_buf(),
+                mode: format!("{:04o}", m.mode() & 0o7777),
+                owner: privilege::user_label(m.uid()),
+                group: privilege::group_label(m.gid()),
+                bits: m.mode() & 0o7777,
+                gid: m.gid(),
+            };
+            (Some(facts), Look::Found)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => (None, Look::Denied),
+        Err(_) => (None, Look::Missing),
+    }
 }
 
-/// access(2): what this account may do, with its groups, as the kernel sees it.
+/// What this process may do, with its effective ids and groups, as the
+/// kernel sees it (in setgid mode: what deskside may do, not the user).
 fn access(path: &Path, mode: libc::c_int) -> bool {
     let Ok(c) = CString::new(path.as_os_str().as_bytes()) else {
         return false;
     };
     // SAFETY: `c` is a valid NUL-terminated path for the duration of the call.
+    unsafe { libc::faccessat(libc::AT_FDCWD, c.as_ptr(), mode, libc::AT_EACCESS) == 0 }
+}
+
+/// What the real user may do with their own rights (access(2)).
+fn real_access(path: &Path, mode: libc::c_int) -> bool {
+    let Ok(c) = CString::new(path.as_os_str().as_bytes()) else {
+        return false;
+    };
+    // SAFETY: as above.
     unsafe { libc::access(c.as_ptr(), mode) == 0 }
 }
