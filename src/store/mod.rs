@@ -16,6 +16,7 @@ pub mod kb;
 pub mod mail;
 pub mod migrate;
 pub mod presence;
+pub mod privacy;
 pub mod reports;
 pub mod search;
 pub mod sla;
