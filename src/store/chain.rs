@@ -223,8 +223,8 @@ pub struct BrokenLink {
 
 /// Checks every row in id order: (a) it links to the row before it, (b) its
 /// own hash matches its fields, (c) its entity and detail match its content
-/// hash, or the row is marked erased and holds the tombstone. Stops at the
-/// first problem. Reads in one snapshot (the caller's connection).
+/// hash, or the row is marked erased, holds the tombstone and an `erase`
+/// row follows it. Stops at the first problem. Reads in one snapshot (the caller's connection).
 pub fn verify(conn: &Connection) -> Result<ChainReport> {
     let tx = conn.unchecked_transaction()?;
     let mut report = ChainReport { rows: 0, erased: 0, head: None, broken: None };
@@ -237,6 +237,8 @@ pub fn verify(conn: &Connection) -> Result<ChainReport> {
         let mut rows = stmt.query([])?;
         let mut prev = GENESIS.to_string();
         let mut last_id = 0i64;
+        // The first erased row not yet followed by the erasure that explains it.
+        let mut unexplained: Option<(i64, i64)> = None;
         while let Some(r) = rows.next()? {
             let id: i64 = r.get(0)?;
             let at: i64 = r.get(1)?;
@@ -286,9 +288,22 @@ pub fn verify(conn: &Connection) -> Result<ChainReport> {
             }
             report.rows += 1;
             report.erased += u64::from(erased);
+            if erased && unexplained.is_none() {
+                unexplained = Some((id, at));
+            }
+            if action == "erase" {
+                unexplained = None;
+            }
             prev = hash.unwrap_or_default();
             last_id = id;
             report.head = Some(prev.clone());
+        }
+        if let (None, Some((row, at))) = (&report.broken, unexplained) {
+            report.broken = Some(BrokenLink {
+                row,
+                at: Some(from_secs(at)),
+                problem: "the row is marked erased but no erasure is recorded after it".to_string(),
+            });
         }
     }
     tx.commit()?;
