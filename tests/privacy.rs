@@ -74,13 +74,19 @@ fn tampering_by_raw_sql_is_reported_at_the_first_broken_row() {
         ),
         // Only an erasure recorded after it explains an erased row.
         ("hide a detail as erased", "UPDATE audit SET detail = '[erased]', erased = 1 WHERE id = 7", 7),
-        ("add a row without a hash", "INSERT INTO audit (at, os_user, action, entity, entity_id) VALUES (1, 'x', 'a', 'b', 'c')", 0),
+        (
+            "add a row without a hash",
+            "INSERT INTO audit (at, os_user, action, entity, entity_id) VALUES (1, 'x', 'a', 'b', 'c')",
+            0,
+        ),
     ];
     for (what, sql, want) in cases {
         let env = busy_env();
         let c = raw(&env);
-        c.execute_batch("DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete; DROP TRIGGER audit_no_replace;")
-            .unwrap();
+        c.execute_batch(
+            "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete; DROP TRIGGER audit_no_replace;",
+        )
+        .unwrap();
         let rows_before: i64 = c.query_row("SELECT max(id) FROM audit", [], |r| r.get(0)).unwrap();
         c.execute_batch(sql).unwrap();
         drop(c);
@@ -151,12 +157,20 @@ fn bin() -> String {
 fn with_person(env: &Env) -> i64 {
     env.run(&["requester", "add", EMAIL, "--name", NAME]).success();
     let t = env.json(&[
-        "ticket", "new", "--subject", "Laptop screen xylophonic", "--requester", EMAIL,
-        "--body", &format!("My laptop makes a {SECRET} noise. Call me on 07700 900123."),
+        "ticket",
+        "new",
+        "--subject",
+        "Laptop screen xylophonic",
+        "--requester",
+        EMAIL,
+        "--body",
+        &format!("My laptop makes a {SECRET} noise. Call me on 07700 900123."),
     ]);
     let id = t["id"].as_i64().unwrap();
-    env.run(&["ticket", "note", &id.to_string(), "--public", &format!("Hi {NAME}, bring it to IT.")]).success();
-    env.run(&["ticket", "note", &id.to_string(), "--internal", "She said the wombatgrief started Monday"]).success();
+    env.run(&["ticket", "note", &id.to_string(), "--public", &format!("Hi {NAME}, bring it to IT.")])
+        .success();
+    env.run(&["ticket", "note", &id.to_string(), "--internal", "She said the wombatgrief started Monday"])
+        .success();
     env.run(&["ticket", "resolve", &id.to_string(), "--message", "Replaced the screen."]).success();
     env.run(&["ticket", "rate", &id.to_string(), "--score", "4", "--comment", "Quick, thanks wombatgrief"])
         .success();
@@ -171,7 +185,8 @@ fn with_person(env: &Env) -> i64 {
     let _ = env.cmd().args(["mail", "ingest", "-"]).write_stdin(ooo).assert();
     // Someone else's ticket that names her.
     let other = env.ticket("Account for new pupil");
-    env.run(&["ticket", "note", &other.to_string(), "--internal", &format!("Set up {EMAIL} today")]).success();
+    env.run(&["ticket", "note", &other.to_string(), "--internal", &format!("Set up {EMAIL} today")])
+        .success();
     id
 }
 
@@ -222,8 +237,9 @@ fn erasure_leaves_no_trace_and_reports_do_not_change() {
     let tickets_after: i64 = c.query_row("SELECT count(*) FROM tickets", [], |r| r.get(0)).unwrap();
     assert_eq!(tickets_after, tickets_before);
     for q in ["xylophonic", "wombatgrief", "laptop"] {
-        let n: i64 =
-            c.query_row("SELECT count(*) FROM tickets_fts WHERE tickets_fts MATCH ?1", [q], |r| r.get(0)).unwrap();
+        let n: i64 = c
+            .query_row("SELECT count(*) FROM tickets_fts WHERE tickets_fts MATCH ?1", [q], |r| r.get(0))
+            .unwrap();
         assert_eq!(n, 0, "the index still finds {q}");
     }
     // The audit: intact, with an erase row naming no one.
@@ -290,7 +306,8 @@ fn purge_applies_retention_and_a_dry_run_changes_nothing() {
     let before = rows(&env);
     let sha = common::sha(&env.db);
     let dry = {
-        let out = env.cmd().env("DESKSIDE_NOW", later).args(["--json", "purge", "--dry-run"]).output().unwrap();
+        let out =
+            env.cmd().env("DESKSIDE_NOW", later).args(["--json", "purge", "--dry-run"]).output().unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
     };
@@ -349,7 +366,8 @@ fn an_upgraded_database_gets_an_intact_chain() {
     let env = Env::empty();
     std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/schema-v1.db"), &env.db).unwrap();
     let c = raw(&env);
-    let login: String = c.query_row("SELECT login FROM technicians WHERE lead = 1 LIMIT 1", [], |r| r.get(0)).unwrap();
+    let login: String =
+        c.query_row("SELECT login FROM technicians WHERE lead = 1 LIMIT 1", [], |r| r.get(0)).unwrap();
     let n: i64 = c.query_row("SELECT count(*) FROM audit", [], |r| r.get(0)).unwrap();
     drop(c);
     let out = env.cmd().env("DESKSIDE_USER", &login).args(["audit", "--verify"]).output().unwrap();

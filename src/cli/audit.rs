@@ -83,7 +83,10 @@ fn verify(inv: &Invocation, desk: &crate::service::Desk) -> Result<()> {
     } else if report.intact() {
         println!("audit chain intact ({} rows)", report.rows);
         if let Some(head) = &report.head {
-            println!("head {head} ({} row(s) erased); keep it elsewhere to notice a rewritten log", report.erased);
+            println!(
+                "head {head} ({} row(s) erased); keep it elsewhere to notice a rewritten log",
+                report.erased
+            );
         }
     }
     match &report.broken {

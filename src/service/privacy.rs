@@ -100,7 +100,14 @@ impl Desk {
                 .iter()
                 .map(|&(kind, unit, default, what)| {
                     let stored = sql::retention(conn, kind)?;
-                    Ok(Retention { kind, value: stored.unwrap_or(default), unit, default, set: stored.is_some(), what })
+                    Ok(Retention {
+                        kind,
+                        value: stored.unwrap_or(default),
+                        unit,
+                        default,
+                        set: stored.is_some(),
+                        what,
+                    })
                 })
                 .collect()
         })
@@ -111,7 +118,10 @@ impl Desk {
     pub fn set_retention(&mut self, name: &str, value: Option<i64>, reset: bool) -> Result<Retention> {
         let k = kind(name)?;
         if let Some(v) = value.filter(|v| *v < 1) {
-            return Err(Error::invalid(format!("invalid retention value {v}: expected at least 1 {} or 'never'", k.1)));
+            return Err(Error::invalid(format!(
+                "invalid retention value {v}: expected at least 1 {} or 'never'",
+                k.1
+            )));
         }
         self.write(|cx| {
             cx.require_lead("change retention settings")?;

@@ -252,11 +252,17 @@ pub fn verify(conn: &Connection) -> Result<ChainReport> {
             let tech_id: Option<i64> = r.get(2)?;
             let problem = (|| {
                 let (Some(content), Some(link), Some(hash)) = (&content, &link, &hash) else {
-                    return Some("the row is not chained (no hash): it was added outside deskside".to_string());
+                    return Some(
+                        "the row is not chained (no hash): it was added outside deskside".to_string(),
+                    );
                 };
                 if *link != prev {
                     return Some(if id != last_id + 1 {
-                        format!("the link to the previous row does not match: rows {} to {} are missing", last_id + 1, id - 1)
+                        format!(
+                            "the link to the previous row does not match: rows {} to {} are missing",
+                            last_id + 1,
+                            id - 1
+                        )
                     } else {
                         "the link to the previous row does not match: a row before it was removed, added or changed".to_string()
                     });
@@ -278,7 +284,10 @@ pub fn verify(conn: &Connection) -> Result<ChainReport> {
                         return Some("the row is marked erased but still holds text".to_string());
                     }
                 } else if content_hash(&entity_id, detail.as_deref()) != *content {
-                    return Some("the row's entity or detail does not match its hash: the text was changed".to_string());
+                    return Some(
+                        "the row's entity or detail does not match its hash: the text was changed"
+                            .to_string(),
+                    );
                 }
                 None
             })();

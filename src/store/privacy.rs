@@ -28,11 +28,9 @@ pub struct Erased {
 /// The requester's id and name, found by email (any case).
 pub fn find_requester(conn: &Connection, email: &str) -> Result<Option<(i64, String, String)>> {
     Ok(conn
-        .query_row(
-            "SELECT id, email, name FROM requesters WHERE email = ?1 COLLATE NOCASE",
-            [email],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
+        .query_row("SELECT id, email, name FROM requesters WHERE email = ?1 COLLATE NOCASE", [email], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
         .optional()?)
 }
 
@@ -58,9 +56,7 @@ pub fn erase_requester(conn: &Connection, id: i64, email: &str, name: &str) -> R
         )
     };
     let theirs = "ticket_id IN (SELECT id FROM tickets WHERE requester_id = :rid)";
-    let mut out = Erased::default();
-
-    out.articles_to_review = {
+    let articles_to_review = {
         let mut stmt = conn.prepare(
             "SELECT id FROM articles WHERE source_ticket_id IN (SELECT id FROM tickets WHERE requester_id = ?1)
               ORDER BY id",
@@ -68,6 +64,7 @@ pub fn erase_requester(conn: &Connection, id: i64, email: &str, name: &str) -> R
         let rows = stmt.query_map([id], |r| r.get(0))?;
         rows.collect::<rusqlite::Result<_>>()?
     };
+    let mut out = Erased { articles_to_review, ..Erased::default() };
 
     // The timeline: every text on their tickets (their messages, replies to
     // them, notes about them), and any event elsewhere that quotes them.
@@ -227,7 +224,9 @@ pub fn count_old_closed(conn: &Connection, cutoff: i64) -> Result<usize> {
 /// body, rating comment, timeline text, mail subjects and attachment names)
 /// with the tombstone; counts and times stay. Returns the tickets changed.
 pub fn purge_closed_text(conn: &Connection, cutoff: i64) -> Result<usize> {
-    conn.execute_batch("DROP TABLE IF EXISTS temp.purged; CREATE TEMP TABLE purged (id INTEGER PRIMARY KEY);")?;
+    conn.execute_batch(
+        "DROP TABLE IF EXISTS temp.purged; CREATE TEMP TABLE purged (id INTEGER PRIMARY KEY);",
+    )?;
     conn.execute(
         &format!("INSERT INTO temp.purged (id) {OLD_CLOSED}"),
         named_params! { ":cutoff": cutoff, ":t": TOMBSTONE },
@@ -245,7 +244,10 @@ pub fn purge_closed_text(conn: &Connection, cutoff: i64) -> Result<usize> {
         p,
     )?;
     conn.execute("UPDATE mail_messages SET subject = :t WHERE ticket_id IN (SELECT id FROM temp.purged)", p)?;
-    conn.execute("UPDATE mail_attachments SET filename = :t WHERE ticket_id IN (SELECT id FROM temp.purged)", p)?;
+    conn.execute(
+        "UPDATE mail_attachments SET filename = :t WHERE ticket_id IN (SELECT id FROM temp.purged)",
+        p,
+    )?;
     let n = conn.execute(
         "UPDATE tickets SET
             subject = :t,
@@ -263,7 +265,8 @@ pub fn purge_closed_text(conn: &Connection, cutoff: i64) -> Result<usize> {
 }
 
 pub fn count_old_rejects(conn: &Connection, cutoff: i64) -> Result<usize> {
-    Ok(conn.query_row("SELECT count(*) FROM mail_rejects WHERE at < ?1", [cutoff], |r| r.get::<_, i64>(0))? as usize)
+    Ok(conn.query_row("SELECT count(*) FROM mail_rejects WHERE at < ?1", [cutoff], |r| r.get::<_, i64>(0))?
+        as usize)
 }
 
 pub fn delete_old_rejects(conn: &Connection, cutoff: i64) -> Result<usize> {
@@ -271,7 +274,9 @@ pub fn delete_old_rejects(conn: &Connection, cutoff: i64) -> Result<usize> {
 }
 
 pub fn count_big_rejects(conn: &Connection, max: i64) -> Result<usize> {
-    Ok(conn.query_row("SELECT count(*) FROM mail_rejects WHERE length(raw) > ?1", [max], |r| r.get::<_, i64>(0))? as usize)
+    Ok(conn.query_row("SELECT count(*) FROM mail_rejects WHERE length(raw) > ?1", [max], |r| {
+        r.get::<_, i64>(0)
+    })? as usize)
 }
 
 /// Keeps the first `max` bytes of every kept reject (the headers and the
