@@ -4,7 +4,7 @@
 use super::output::{self, fit, time};
 use super::Invocation;
 use crate::domain::{AuditFilter, AuditRecord, AuditSource, Timestamp};
-use crate::Result;
+use crate::{Error, Result};
 use chrono::{DateTime, Local, NaiveDate, TimeZone, Utc};
 use clap::Args;
 
@@ -19,6 +19,10 @@ pub struct AuditArgs {
     /// Only the newest N changes (still listed oldest first).
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
+    /// Check the audit log's hash chain instead of listing it: exit 0 when
+    /// intact, 1 with the first broken row otherwise.
+    #[arg(long, conflicts_with_all = ["ticket", "since", "limit"])]
+    pub verify: bool,
 }
 
 /// A date means its local midnight; an RFC 3339 time means itself.
@@ -36,6 +40,9 @@ pub fn parse_since(s: &str) -> std::result::Result<Timestamp, String> {
 
 pub fn run(inv: &Invocation, args: &AuditArgs) -> Result<()> {
     let desk = inv.open()?;
+    if args.verify {
+        return verify(inv, &desk);
+    }
     let filter = AuditFilter { ticket: args.ticket, since: args.since, limit: args.limit };
     let records = desk.audit(&filter)?;
     if inv.json {
@@ -59,6 +66,39 @@ pub fn run(inv: &Invocation, args: &AuditArgs) -> Result<()> {
         .collect();
     output::table(&["TIME", "TECH", "OS USER", "WHAT", "DETAIL"], &rows);
     Ok(())
+}
+
+/// `audit --verify`. A broken chain is a runtime failure (exit 1): the
+/// command ran, the data is not what it should be.
+fn verify(inv: &Invocation, desk: &crate::service::Desk) -> Result<()> {
+    let report = desk.verify_audit()?;
+    if inv.json {
+        output::json(&serde_json::json!({
+            "intact": report.intact(),
+            "rows": report.rows,
+            "erased": report.erased,
+            "head": report.head,
+            "broken": report.broken,
+        }))?;
+    } else if report.intact() {
+        println!("audit chain intact ({} rows)", report.rows);
+        if let Some(head) = &report.head {
+            println!(
+                "head {head} ({} row(s) erased); keep it elsewhere to notice a rewritten log",
+                report.erased
+            );
+        }
+    }
+    match &report.broken {
+        None => Ok(()),
+        Some(b) => {
+            let at = b.at.map(|t| format!(" ({})", time(t))).unwrap_or_default();
+            Err(Error::runtime(format!(
+                "audit chain broken at row {}{at}: {} ({} rows before it check)",
+                b.row, b.problem, report.rows
+            )))
+        }
+    }
 }
 
 /// "#12 status open -> resolved", "add requester a@b.sch.uk".

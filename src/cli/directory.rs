@@ -158,6 +158,10 @@ pub enum RequesterCmd {
         #[arg(long)]
         school: Option<String>,
     },
+    /// UK GDPR erasure (leads): replace the person's name, address and text
+    /// everywhere with a tombstone; counts and times stay, so reports do
+    /// not change. Asks nothing (like every command: it is for scripts).
+    Erase { email: String },
 }
 
 pub fn requester(inv: &Invocation, cmd: RequesterCmd) -> Result<()> {
@@ -178,6 +182,23 @@ pub fn requester(inv: &Invocation, cmd: RequesterCmd) -> Result<()> {
             let rows: Vec<Vec<String>> =
                 people.iter().map(|r| vec![fit(&r.email, 40), fit(&r.name, 30), r.school.clone()]).collect();
             output::table(&["EMAIL", "NAME", "SCHOOL"], &rows);
+        }
+        RequesterCmd::Erase { email } => {
+            let e = desk.erase_requester(&email)?;
+            if inv.json {
+                return output::json(&e);
+            }
+            let x = &e.erased;
+            println!("Erased: the requester is now {}.", e.requester);
+            println!(
+                "Tombstoned: {} ticket(s), {} timeline event(s), {} mention(s) in other tickets, {} mail record(s), {} attachment name(s), {} reject(s), {} outbox row(s), {} audit row(s).",
+                x.tickets, x.events, x.mentions, x.mail_messages, x.attachments, x.rejects, x.outbox, x.audit_rows
+            );
+            if !x.articles_to_review.is_empty() {
+                let ids: Vec<String> = x.articles_to_review.iter().map(|i| format!("#{i}")).collect();
+                println!("Review these articles written from their tickets: {}", ids.join(", "));
+            }
+            println!("Backups made before now still hold their data until they are rotated away.");
         }
     }
     Ok(())

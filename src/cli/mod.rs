@@ -12,6 +12,7 @@ mod kb_files;
 mod mail;
 pub mod markdown;
 pub mod output;
+mod privacy;
 mod report;
 mod report_doc;
 mod sla;
@@ -80,6 +81,11 @@ pub enum Command {
     },
     /// Every change with who made it (technician, OS account) and when.
     Audit(audit::AuditArgs),
+    /// Apply the retention settings (from cron); --dry-run only counts.
+    Purge(privacy::PurgeArgs),
+    /// Retention settings: how long personal data is kept.
+    #[command(subcommand)]
+    Retention(privacy::RetentionCmd),
     /// Check the database for a shared box: path, modes, group, access, health.
     #[command(visible_alias = "check")]
     Doctor,
@@ -181,6 +187,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Requester(cmd)) => directory::requester(&inv, cmd),
         Some(Command::Ticket(cmd)) => ticket::run(&inv, cmd),
         Some(Command::Audit(args)) => audit::run(&inv, &args),
+        Some(Command::Purge(args)) => privacy::purge(&inv, &args),
+        Some(Command::Retention(cmd)) => privacy::retention(&inv, cmd),
         Some(Command::Doctor) => doctor::run(&inv),
         Some(Command::Canned(cmd)) => canned::run(&inv, cmd),
         Some(Command::Sla(cmd)) => sla::run(&inv, cmd),

@@ -2,7 +2,8 @@
 
 use super::Desk;
 use crate::domain::{AuditFilter, AuditRecord};
-use crate::store::{audit, tickets};
+pub use crate::store::chain::{BrokenLink, ChainReport};
+use crate::store::{audit, chain, tickets, Store};
 use crate::{Error, Result};
 
 impl Desk {
@@ -18,5 +19,19 @@ impl Desk {
             }
             audit::history(conn, filter)
         })
+    }
+}
+
+/// Checks the audit log's hash chain (see `store::chain`): every link, every
+/// row's hash, every non-erased row's text. Needs no technician, so
+/// `doctor` can call it on any store it opened.
+pub fn verify(store: &Store) -> Result<ChainReport> {
+    chain::verify(store.conn())
+}
+
+impl Desk {
+    /// `audit --verify`: any technician may check the chain.
+    pub fn verify_audit(&self) -> Result<ChainReport> {
+        self.read(|conn, _| chain::verify(conn))
     }
 }

@@ -17,6 +17,7 @@ pub mod kb_files;
 pub mod mail;
 pub mod pending;
 pub mod presence;
+pub mod privacy;
 pub mod rating;
 pub mod reports;
 pub mod sla;

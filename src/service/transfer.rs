@@ -170,7 +170,14 @@ pub fn import_into(store: &mut Store, text: &str) -> Result<TransferSummary> {
             "import json needs an empty database (fresh, or just created by init): {reason}; nothing was changed"
         )));
     }
-    let counts = store.write(|tx| transfer::replace_all(tx, &tables))?;
+    let counts = store.write(|tx| {
+        let counts = transfer::replace_all(tx, &tables)?;
+        // An export made before the audit chain existed has no hashes: its
+        // rows are linked as they come in. Rows with hashes keep them, so a
+        // chain broken in the export stays broken here.
+        crate::store::chain::seal_unchained(tx)?;
+        Ok(counts)
+    })?;
     Ok(TransferSummary { tables: counts })
 }
 

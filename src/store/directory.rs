@@ -193,10 +193,18 @@ pub struct AuditEntry<'a> {
 }
 
 pub fn audit(conn: &Connection, a: &AuditEntry<'_>) -> Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO audit (at, tech_id, os_user, action, entity, entity_id, detail)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?
-    .execute(params![to_secs(a.at), a.tech_id, a.os_user, a.action, a.entity, a.entity_id, a.detail])?;
+    // Linked into the tamper-evident chain (see store::chain).
+    super::chain::append(
+        conn,
+        &super::chain::Entry {
+            at: a.at,
+            tech_id: a.tech_id,
+            os_user: a.os_user,
+            action: a.action,
+            entity: a.entity,
+            entity_id: a.entity_id,
+            detail: a.detail,
+        },
+    )?;
     Ok(())
 }

@@ -146,7 +146,7 @@ fn restore<T>(conn: &Connection, result: Result<T>, undo: impl FnOnce() -> Resul
 /// check ran once per row, and was 2.4 s of the 6.2 s that a million
 /// tickets' 3.6M events took to insert; the import's own INSERT is a plain
 /// one and cannot replace a row.
-fn without_trigger<T>(conn: &Connection, name: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
+pub(crate) fn without_trigger<T>(conn: &Connection, name: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
     let sql: String = conn
         .query_row("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?1", [name], |r| r.get(0))
         .optional()?

@@ -122,13 +122,20 @@ pub struct NewReject<'a> {
 }
 
 pub fn insert_reject(conn: &Connection, r: &NewReject<'_>) -> Result<i64> {
+    // Retention: a kept message is cut to the size cap (its sha256 is of
+    // the whole message, so the same message is still recognised).
+    let cap = super::privacy::reject_cap(conn)?.and_then(|c| usize::try_from(c).ok());
+    let raw = match cap {
+        Some(cap) if r.raw.len() > cap => &r.raw[..cap],
+        _ => r.raw,
+    };
     conn.prepare_cached(
         "INSERT INTO mail_rejects (at, outcome, reason, origin, sha256, message_id, sender, subject, raw)
          VALUES (:at, :outcome, :reason, :origin, :sha, :mid, :sender, :subject, :raw)",
     )?
     .execute(named_params! {
         ":at": to_secs(r.at), ":outcome": r.outcome, ":reason": r.reason, ":origin": r.origin,
-        ":sha": r.sha256, ":mid": r.message_id, ":sender": r.sender, ":subject": r.subject, ":raw": r.raw,
+        ":sha": r.sha256, ":mid": r.message_id, ":sender": r.sender, ":subject": r.subject, ":raw": raw,
     })?;
     Ok(conn.last_insert_rowid())
 }

@@ -33,6 +33,18 @@ pub fn apply(tx: &Transaction<'_>, migrations: &[&str], from: i64, path: &Path) 
 /// open an old database at once, the first upgrades it and the others find
 /// nothing left to do.
 pub fn run(conn: &mut Connection, migrations: &[&str], seen: i64, path: &Path) -> Result<()> {
+    run_then(conn, migrations, seen, path, |_, _| Ok(()))
+}
+
+/// `run`, then `finish(tx, from)` in the same transaction (from: the
+/// version found under the write lock), for upgrade steps SQL cannot do.
+pub fn run_then(
+    conn: &mut Connection,
+    migrations: &[&str],
+    seen: i64,
+    path: &Path,
+    finish: impl FnOnce(&Transaction<'_>, i64) -> Result<()>,
+) -> Result<()> {
     if seen >= migrations.len() as i64 {
         return Ok(());
     }
@@ -43,6 +55,7 @@ pub fn run(conn: &mut Connection, migrations: &[&str], seen: i64, path: &Path) -
         return Ok(());
     }
     apply(&tx, migrations, from, path)?;
+    finish(&tx, from)?;
     tx.commit().map_err(wrap)?;
     Ok(())
 }

@@ -6,6 +6,7 @@ pub mod articles;
 pub mod audit;
 pub mod backup;
 pub mod canned;
+pub mod chain;
 pub mod directory;
 pub mod events;
 pub mod files;
@@ -15,6 +16,7 @@ pub mod kb;
 pub mod mail;
 pub mod migrate;
 pub mod presence;
+pub mod privacy;
 pub mod reports;
 pub mod search;
 pub mod sla;
@@ -39,7 +41,11 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_queue_index.sql"),
     include_str!("migrations/0008_imported_rows.sql"),
     include_str!("migrations/0009_events_at_ticket.sql"),
+    include_str!("migrations/0010_privacy.sql"),
 ];
+
+/// The schema version whose upgrade chains the existing audit rows.
+const CHAINED_AUDIT: i64 = 10;
 
 /// The schema version this binary writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -196,7 +202,14 @@ impl Store {
     /// failure leaves the database at its old version.
     fn migrate(&mut self, from: i64) -> Result<()> {
         let path = self.path.clone();
-        migrate::run(&mut self.conn, MIGRATIONS, from, &path)
+        // The audit chain needs SHA-256, which SQL lacks: the rows an older
+        // database already has are linked here, in the upgrade's transaction.
+        migrate::run_then(&mut self.conn, MIGRATIONS, from, &path, |tx, from| {
+            if from < CHAINED_AUDIT {
+                chain::seal_unchained(tx)?;
+            }
+            Ok(())
+        })
     }
 
     /// The file is not writable for this user: reads only.

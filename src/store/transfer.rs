@@ -27,6 +27,7 @@ pub const EXPORTED: &[&str] = &[
     "mail_rejects",
     "mail_outbox",
     "imported_rows",
+    "retention",
 ];
 
 /// Tables deliberately left out of exports, with why. Every table must be
