@@ -747,3 +747,71 @@ fn the_script_applies_deskside_s_own_rules() {
         assert_eq!(got["distance"][i].as_i64(), Some(want), "{a} {b}");
     }
 }
+
+/// Writes the user's config file (HOME and XDG paths are inside the test's
+/// directory).
+fn write_config(env: &Env, text: &str) {
+    let dir = env.dir.path().join("home/.config/deskside");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("config.toml"), text).unwrap();
+}
+
+#[test]
+fn every_page_says_how_to_contact_it_from_the_config() {
+    let env = demo();
+    // Nothing configured: a sensible default, never an empty box.
+    let plain = env.dir.path().join("plain");
+    export_site(&env, &plain);
+    let index = std::fs::read_to_string(plain.join("index.html")).unwrap();
+    assert!(index.contains("Contact your IT support team."), "{index}");
+    assert!(index.contains("Opening hours: Mon-Fri 08:00-17:00"), "the calendar's hours by default");
+
+    write_config(
+        &env,
+        r#"[contact]
+portal_url = "https://help.trust.example/?from=\"><script>alert('url')</script>"
+email = "it-support@trust.example"
+phone = "+44 1234 <img src=x onerror=alert(1)> 567"
+hours = "Mon-Fri 8-5 & <b>term time</b>"
+"#,
+    );
+    let site = env.dir.path().join("site");
+    export_site(&env, &site);
+    let files = files(&site);
+    let pages: Vec<&String> = files.keys().filter(|p| p.ends_with(".html")).collect();
+    assert!(pages.len() > 40);
+    for page in pages {
+        let raw = &files[page];
+        if raw.contains("http-equiv=\"refresh\"") {
+            continue;
+        }
+        assert!(raw.contains("<section id=\"contact\" class=\"contact\""), "{page} has no Contact IT block");
+        assert!(
+            raw.contains("href=\"https://help.trust.example/?from=&quot;&gt;&lt;script&gt;alert(&#39;url&#39;)&lt;/script&gt;\""),
+            "{page}: the portal link, escaped"
+        );
+        assert!(raw.contains("<a href=\"mailto:it-support@trust.example\">it-support@trust.example</a>"), "{page}");
+        assert!(raw.contains("<a href=\"tel:+4412341567\">+44 1234 &lt;img src=x onerror=alert(1)&gt; 567</a>"), "{page}");
+        assert!(raw.contains("Opening hours: Mon-Fri 8-5 &amp; &lt;b&gt;term time&lt;/b&gt;"), "{page}");
+        for bad in ["<script>", "<img", "<b>term", "onerror=alert(1)>"] {
+            assert!(!raw.contains(bad), "{bad} in {page}");
+        }
+        check_page(page, raw);
+    }
+    // Under the search, prominent and hidden until a search finds nothing.
+    let index = &files["index.html"];
+    let wrap = index.find("<div id=\"no-results-wrap\" class=\"no-results\" hidden>").expect("the no-results block");
+    assert!(index[wrap..].contains("No answer here? Contact IT"));
+    assert!(index[wrap..].contains("Ask IT Support online"));
+
+    // A link that would run script is refused, naming the file; nothing is written.
+    write_config(&env, "[contact]\nportal_url = \"javascript:alert(document.cookie)\"\n");
+    let before = files.clone();
+    let (code, err) = env.fail(&["kb", "export", "--html", site.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("config.toml") && err.contains("portal_url"), "{err}");
+    assert_eq!(self::files(&site), before, "nothing was written");
+    write_config(&env, "[contact]\nphone_number = \"1\"\n");
+    let (_, err) = env.fail(&["kb", "export", "--html", site.to_str().unwrap()]);
+    assert!(err.contains("phone_number"), "a mistyped key is named: {err}");
+}

@@ -11,7 +11,7 @@ use crate::{Error, Result};
 
 const MAX_URL: usize = 2000;
 const MAX_EMAIL: usize = 254;
-const MAX_PHONE: usize = 40;
+const MAX_PHONE: usize = 80;
 const MAX_HOURS: usize = 200;
 
 /// How to reach IT Support; every part optional.
