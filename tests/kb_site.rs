@@ -247,14 +247,23 @@ fn the_site_holds_every_published_public_article_and_nothing_else() {
     // synonym list's), never a word only a hidden article uses.
     let mut public_words: HashSet<String> = HashSet::new();
     for a in &public {
-        let text = format!("{} {} {} {}", a.title, a.tags, a.category.clone().unwrap_or_default(), plain_markdown(&a.body));
+        let text = format!(
+            "{} {} {} {}",
+            a.title,
+            a.tags,
+            a.category.clone().unwrap_or_default(),
+            plain_markdown(&a.body)
+        );
         public_words.extend(deskside::search::tokenize::words(&text));
     }
     public_words.extend(deskside::search::synonyms::Synonyms::builtin().words().map(str::to_string));
     let vocab = index["vocab"]["terms"].as_array().unwrap();
     assert!(vocab.len() > 500, "{}", vocab.len());
     for t in vocab {
-        assert!(public_words.contains(t.as_str().unwrap()), "{t} is in the index but in no published article");
+        assert!(
+            public_words.contains(t.as_str().unwrap()),
+            "{t} is in the index but in no published article"
+        );
     }
     assert!(!vocab.iter().any(|t| t == "wombat" || t == "quokka"));
 
@@ -613,7 +622,11 @@ fn the_search_script_finds_articles_in_the_generated_index() {
     assert!(jam["status"].as_str().unwrap().contains("match"), "{jam}");
     assert_eq!(jam["browse_hidden"], true);
     assert_eq!(jam["contact_hidden"], true, "results found: no need to send anyone to IT");
-    assert!(jam["marked"].as_array().unwrap().iter().any(|m| m.as_str().unwrap().eq_ignore_ascii_case("jam")));
+    assert!(jam["marked"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m.as_str().unwrap().eq_ignore_ascii_case("jam")));
     // Tags and word beginnings count: "kyocer" is the start of a tag.
     assert!(search("kyocer")["results"]
         .as_array()
@@ -671,10 +684,12 @@ fn the_site_forgives_typos_synonyms_and_half_typed_words_as_suggest_does() {
         ("porjector", &projector, 2),
     ];
     let queries: Vec<&str> = cases.iter().map(|c| c.0).collect();
-    let ask = serde_json::json!({"search": queries, "words": [], "stem": [], "corrections": [], "distance": []});
+    let ask =
+        serde_json::json!({"search": queries, "words": [], "stem": [], "corrections": [], "distance": []});
     let got = core(&env, &site, &ask);
     for (i, (q, want, top3)) in cases.iter().enumerate() {
-        let ids: Vec<i64> = got["search"][i].as_array().unwrap().iter().map(|v| v.as_i64().unwrap()).collect();
+        let ids: Vec<i64> =
+            got["search"][i].as_array().unwrap().iter().map(|v| v.as_i64().unwrap()).collect();
         assert!(!ids.is_empty(), "{q:?} found nothing");
         assert!(want.contains(&ids[0]), "{q:?}: first {ids:?}, expected one of {want:?}");
         let hits = ids.iter().take(3).filter(|id| want.contains(id)).count();
@@ -698,15 +713,19 @@ fn the_script_applies_deskside_s_own_rules() {
     let env = demo();
     let site = env.dir.path().join("site");
     export_site(&env, &site);
-    let index: Value = serde_json::from_str(&std::fs::read_to_string(site.join("search-index.json")).unwrap()).unwrap();
+    let index: Value =
+        serde_json::from_str(&std::fs::read_to_string(site.join("search-index.json")).unwrap()).unwrap();
     let terms: Vec<String> =
         index["vocab"]["terms"].as_array().unwrap().iter().map(|t| t.as_str().unwrap().to_string()).collect();
-    let df: Vec<u32> = index["vocab"]["df"].as_array().unwrap().iter().map(|n| n.as_u64().unwrap() as u32).collect();
+    let df: Vec<u32> =
+        index["vocab"]["df"].as_array().unwrap().iter().map(|n| n.as_u64().unwrap() as u32).collect();
     let docs = index["vocab"]["docs"].as_u64().unwrap() as u32;
     let vocab = vocab::Vocab::new(terms.iter().cloned().zip(df).collect(), docs);
     // Typos made from real words: a letter swapped, dropped, doubled, changed.
     let mut typos: Vec<String> = Vec::new();
-    for (n, t) in terms.iter().filter(|t| t.len() >= 4 && t.chars().all(|c| c.is_ascii_lowercase())).enumerate() {
+    for (n, t) in
+        terms.iter().filter(|t| t.len() >= 4 && t.chars().all(|c| c.is_ascii_lowercase())).enumerate()
+    {
         let b = t.as_bytes();
         let i = 1 + n % (b.len() - 2);
         let mut swapped = b.to_vec();
@@ -723,7 +742,8 @@ fn the_script_applies_deskside_s_own_rules() {
         }
     }
     let texts = ["Wi-Fi on the SchoolStaff network!", "Café déjà vu, Łódź, Ærø", "H: drive_23smithj 😀 ١٢٣"];
-    let pairs: Vec<(String, String)> = typos.iter().zip(&terms).map(|(a, b)| (a.clone(), b.clone())).collect();
+    let pairs: Vec<(String, String)> =
+        typos.iter().zip(&terms).map(|(a, b)| (a.clone(), b.clone())).collect();
     let ask = serde_json::json!({
         "search": [], "words": texts, "stem": terms, "corrections": typos, "distance": pairs,
     });
@@ -790,8 +810,14 @@ hours = "Mon-Fri 8-5 & <b>term time</b>"
             raw.contains("href=\"https://help.trust.example/?from=&quot;&gt;&lt;script&gt;alert(&#39;url&#39;)&lt;/script&gt;\""),
             "{page}: the portal link, escaped"
         );
-        assert!(raw.contains("<a href=\"mailto:it-support@trust.example\">it-support@trust.example</a>"), "{page}");
-        assert!(raw.contains("<a href=\"tel:+4412341567\">+44 1234 &lt;img src=x onerror=alert(1)&gt; 567</a>"), "{page}");
+        assert!(
+            raw.contains("<a href=\"mailto:it-support@trust.example\">it-support@trust.example</a>"),
+            "{page}"
+        );
+        assert!(
+            raw.contains("<a href=\"tel:+4412341567\">+44 1234 &lt;img src=x onerror=alert(1)&gt; 567</a>"),
+            "{page}"
+        );
         assert!(raw.contains("Opening hours: Mon-Fri 8-5 &amp; &lt;b&gt;term time&lt;/b&gt;"), "{page}");
         for bad in ["<script>", "<img", "<b>term", "onerror=alert(1)>"] {
             assert!(!raw.contains(bad), "{bad} in {page}");
@@ -800,7 +826,8 @@ hours = "Mon-Fri 8-5 & <b>term time</b>"
     }
     // Under the search, prominent and hidden until a search finds nothing.
     let index = &files["index.html"];
-    let wrap = index.find("<div id=\"no-results-wrap\" class=\"no-results\" hidden>").expect("the no-results block");
+    let wrap =
+        index.find("<div id=\"no-results-wrap\" class=\"no-results\" hidden>").expect("the no-results block");
     assert!(index[wrap..].contains("No answer here? Contact IT"));
     assert!(index[wrap..].contains("Ask IT Support online"));
 

@@ -116,7 +116,14 @@ pub fn site_data(conn: &Connection, title: &str, contact: Contact) -> Result<Sit
         }
     }
     let tz = hours.first().map_or(DEFAULT_TZ, |h| h.tz.as_str()).parse().unwrap_or(chrono_tz::Europe::London);
-    Ok(SiteData { title: title.to_string(), articles, policies: sla_rows::policies(conn)?, hours, tz, contact })
+    Ok(SiteData {
+        title: title.to_string(),
+        articles,
+        policies: sla_rows::policies(conn)?,
+        hours,
+        tz,
+        contact,
+    })
 }
 
 // ---- Markdown files ----

@@ -6,7 +6,9 @@
 
 use super::Desk;
 use crate::domain::{Article, ArticleStatus};
-use crate::search::matching::{coverage, FieldWords, BODY_FACTOR, CATEGORY_FACTOR, TAGS_FACTOR, TITLE_FACTOR};
+use crate::search::matching::{
+    coverage, FieldWords, BODY_FACTOR, CATEGORY_FACTOR, TAGS_FACTOR, TITLE_FACTOR,
+};
 use crate::search::query::Query;
 use crate::search::rank::{self, ArticleSignals, TicketSignals, MIN_COVERAGE};
 use crate::search::snippet::{self, Snippet};
@@ -179,7 +181,12 @@ pub(crate) fn rank_articles(
         let p = cache.prepared(a);
         let cov = coverage(
             q,
-            &[(&p.title, TITLE_FACTOR), (&p.tags, TAGS_FACTOR), (&p.category, CATEGORY_FACTOR), (&p.body, BODY_FACTOR)],
+            &[
+                (&p.title, TITLE_FACTOR),
+                (&p.tags, TAGS_FACTOR),
+                (&p.category, CATEGORY_FACTOR),
+                (&p.body, BODY_FACTOR),
+            ],
         );
         signals.push(ArticleSignals {
             coverage: cov,

