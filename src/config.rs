@@ -24,6 +24,28 @@ pub struct Config {
     /// mail server's pipe (`gateways = ["mail"]`). Read from the system
     /// config only.
     pub gateways: Option<Vec<String>>,
+    /// How requesters reach IT Support (see `ContactConfig`).
+    pub contact: Option<ContactConfig>,
+}
+
+/// The `[contact]` table: the "Contact IT" block of the self-help site
+/// (`kb export --html`), shown on every page and under a search that
+/// found nothing. Every key is optional; checked when used.
+///
+/// ```toml
+/// [contact]
+/// portal_url = "https://help.trust.sch.uk/"   # http(s) only
+/// email = "it@trust.sch.uk"
+/// phone = "01234 567890 ext 201"
+/// hours = "Mon-Fri 08:00-17:00, term time"    # default: the calendars' hours
+/// ```
+#[derive(Debug, Default, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ContactConfig {
+    pub portal_url: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub hours: Option<String>,
 }
 
 /// The `[mail]` table:
@@ -156,6 +178,18 @@ pub fn resolve_mail() -> Result<Option<(MailConfig, PathBuf)>> {
     for file in config_files()? {
         if let Some(Config { mail: Some(mail), .. }) = read_config(&file)? {
             return Ok(Some((mail, file)));
+        }
+    }
+    Ok(None)
+}
+
+/// The `[contact]` table of the first config file that has one (the
+/// user's, then the system's; only the system's in setgid mode), with the
+/// file it came from.
+pub fn resolve_contact() -> Result<Option<(ContactConfig, PathBuf)>> {
+    for file in config_files()? {
+        if let Some(Config { contact: Some(contact), .. }) = read_config(&file)? {
+            return Ok(Some((contact, file)));
         }
     }
     Ok(None)

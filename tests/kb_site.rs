@@ -213,6 +213,7 @@ fn the_site_holds_every_published_public_article_and_nothing_else() {
         "search-index.js",
         "assets/site.css",
         "assets/search.js",
+        "assets/search-core.js",
     ] {
         assert!(files.contains_key(need), "missing {need}: {:?}", files.keys());
     }
@@ -241,6 +242,30 @@ fn the_site_holds_every_published_public_article_and_nothing_else() {
         let body_words = words(&plain_markdown(&a.body));
         assert!(words(e["text"].as_str().unwrap()) == body_words, "index text of #{} is its body", a.id);
     }
+
+    // The vocabulary for typo correction is the published words (and the
+    // synonym list's), never a word only a hidden article uses.
+    let mut public_words: HashSet<String> = HashSet::new();
+    for a in &public {
+        let text = format!(
+            "{} {} {} {}",
+            a.title,
+            a.tags,
+            a.category.clone().unwrap_or_default(),
+            plain_markdown(&a.body)
+        );
+        public_words.extend(deskside::search::tokenize::words(&text));
+    }
+    public_words.extend(deskside::search::synonyms::Synonyms::builtin().words().map(str::to_string));
+    let vocab = index["vocab"]["terms"].as_array().unwrap();
+    assert!(vocab.len() > 500, "{}", vocab.len());
+    for t in vocab {
+        assert!(
+            public_words.contains(t.as_str().unwrap()),
+            "{t} is in the index but in no published article"
+        );
+    }
+    assert!(!vocab.iter().any(|t| t == "wombat" || t == "quokka"));
 
     // Nothing hidden, and no ticket text, in any file. Text that also
     // appears in what is published (or in the site's own wording) is fair.
@@ -510,19 +535,21 @@ fn a_directory_that_is_not_a_site_is_refused() {
     assert!(index.contains("<title>Trust &lt;IT&gt; help</title>"), "{index}");
 }
 
-/// The search script, run under node with a minimal page: the same code a
-/// browser runs from file://, against the generated index.
-#[test]
-fn the_search_script_finds_articles_in_the_generated_index() {
-    let Ok(out) = std::process::Command::new("node").arg("--version").output() else {
-        eprintln!("node is not installed: the search script was not run");
-        return;
-    };
-    assert!(out.status.success());
-    let env = demo();
-    let site = env.dir.path().join("site");
-    export_site(&env, &site);
-    let harness = r#"
+/// Whether node is here to run the site's script; says so when not.
+fn have_node() -> bool {
+    match std::process::Command::new("node").arg("--version").output() {
+        Ok(out) if out.status.success() => true,
+        _ => {
+            eprintln!("node is not installed: the site's search script was not run");
+            false
+        }
+    }
+}
+
+/// The page's scripts (index, search-core.js, search.js), run under node
+/// with a minimal page for `?q=QUERY`: the same code a browser runs from
+/// file://, against the generated index.
+const PAGE_HARNESS: &str = r#"
 const fs = require("fs");
 const [dir, query] = process.argv.slice(2);
 function el() {
@@ -533,38 +560,288 @@ function el() {
     addEventListener() {} };
 }
 const ids = {};
-for (const id of ["q", "search-form", "search-results", "results", "search-status", "browse"]) ids[id] = el();
+for (const id of ["q", "search-form", "search-results", "results", "search-status", "browse", "no-results-wrap"]) ids[id] = el();
+ids["no-results-wrap"].hidden = true;
 globalThis.window = { location: { search: "?q=" + encodeURIComponent(query) } };
 globalThis.document = { getElementById: (id) => ids[id] || null, createElement: el, createTextNode: (t) => ({ textContent: t }) };
 globalThis.history = { replaceState() {} };
-new Function("window", fs.readFileSync(dir + "/search-index.js", "utf8"))(globalThis.window);
-new Function("window", "document", "history", fs.readFileSync(dir + "/assets/search.js", "utf8"))(globalThis.window, globalThis.document, globalThis.history);
+for (const file of ["search-index.js", "assets/search-core.js", "assets/search.js"]) {
+  new Function("window", "document", "history", "module", fs.readFileSync(dir + "/" + file, "utf8"))(
+    globalThis.window, globalThis.document, globalThis.history, undefined);
+}
 const results = ids["results"].children.map((li) => li.children[0].href);
-console.log(JSON.stringify({ results, status: ids["search-status"].textContent, browse_hidden: ids["browse"].hidden }));
+const marked = ids["results"].children.flatMap((li) => li.children[2].children.filter((c) => c.children).map((c) => c.textContent));
+console.log(JSON.stringify({ results, marked, status: ids["search-status"].textContent,
+  browse_hidden: ids["browse"].hidden, contact_hidden: ids["no-results-wrap"].hidden }));
 "#;
-    let script = env.dir.path().join("harness.js");
-    std::fs::write(&script, harness).unwrap();
-    let search = |q: &str| -> Value {
-        let out = std::process::Command::new("node").arg(&script).arg(&site).arg(q).output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        serde_json::from_slice(&out.stdout).unwrap()
-    };
+
+/// search-core.js on its own, as node loads a module: queries, and the
+/// rules' pieces for comparing with deskside's own.
+const CORE_HARNESS: &str = r#"
+const fs = require("fs");
+const [dir, input] = process.argv.slice(2);
+const core = require(dir + "/assets/search-core.js");
+const engine = core.create(JSON.parse(fs.readFileSync(dir + "/search-index.json", "utf8")));
+const ask = JSON.parse(fs.readFileSync(input, "utf8"));
+console.log(JSON.stringify({
+  search: ask.search.map((q) => engine.search(q, 10).map((h) => h.article.id)),
+  words: ask.words.map((t) => engine.words(t)),
+  stem: ask.stem.map((w) => engine.stem(w)),
+  corrections: ask.corrections.map((w) => engine.corrections(w, 2)),
+  prefix_corrections: ask.corrections.map((w) => engine.prefixCorrections(w, 2)),
+  distance: ask.distance.map(([a, b]) => engine.distance(a, b, 2)),
+}));
+"#;
+
+fn page_search(env: &Env, site: &Path, q: &str) -> Value {
+    let script = env.dir.path().join("page-harness.js");
+    std::fs::write(&script, PAGE_HARNESS).unwrap();
+    let out = std::process::Command::new("node").arg(&script).arg(site).arg(q).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn core(env: &Env, site: &Path, ask: &Value) -> Value {
+    let script = env.dir.path().join("core-harness.js");
+    std::fs::write(&script, CORE_HARNESS).unwrap();
+    let input = env.dir.path().join("ask.json");
+    std::fs::write(&input, ask.to_string()).unwrap();
+    let out = std::process::Command::new("node").arg(&script).arg(site).arg(&input).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn the_search_script_finds_articles_in_the_generated_index() {
+    if !have_node() {
+        return;
+    }
+    let env = demo();
+    let site = env.dir.path().join("site");
+    export_site(&env, &site);
+    let search = |q: &str| page_search(&env, &site, q);
     let jam = search("paper jam");
     assert!(jam["results"][0].as_str().unwrap().starts_with("articles/01-"), "{jam}");
     assert!(jam["status"].as_str().unwrap().contains("match"), "{jam}");
     assert_eq!(jam["browse_hidden"], true);
+    assert_eq!(jam["contact_hidden"], true, "results found: no need to send anyone to IT");
+    assert!(jam["marked"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m.as_str().unwrap().eq_ignore_ascii_case("jam")));
     // Tags and word beginnings count: "kyocer" is the start of a tag.
     assert!(search("kyocer")["results"]
         .as_array()
         .unwrap()
         .iter()
         .any(|r| r.as_str().unwrap().starts_with("articles/01-")));
-    // Every term must match; an internal article's subject finds nothing public about it.
-    let none = search("zzqx printer");
+    // A word nobody uses finds nothing, and the Contact IT block shows.
+    let none = search("zzqx");
     assert_eq!(none["results"].as_array().unwrap().len(), 0);
     assert!(none["status"].as_str().unwrap().starts_with("No articles match"), "{none}");
+    assert_eq!(none["contact_hidden"], false, "a failed search leads to IT: {none}");
+    assert_eq!(none["browse_hidden"], false);
+    // As in suggest, an unknown word beside a known one is not required.
+    let mixed = search("zzqx printer");
+    assert!(mixed["results"].as_array().unwrap().len() > 2, "{mixed}");
     // A word in the title ranks an article above those that only mention it.
     let toner = search("toner");
     assert!(toner["results"].as_array().unwrap().len() > 1, "{toner}");
     assert!(toner["results"][0].as_str().unwrap().starts_with("articles/02-"), "{toner}");
+}
+
+/// The ids of the public articles whose title contains `word`.
+fn titled(env: &Env, word: &str) -> BTreeSet<i64> {
+    articles(env).iter().filter(|a| a.public && words(&a.title).contains(word)).map(|a| a.id).collect()
+}
+
+#[test]
+fn the_site_forgives_typos_synonyms_and_half_typed_words_as_suggest_does() {
+    if !have_node() {
+        return;
+    }
+    let env = demo();
+    let site = env.dir.path().join("site");
+    export_site(&env, &site);
+    let printer: BTreeSet<i64> = titled(&env, "printer").union(&titled(&env, "copiers")).copied().collect();
+    let password = titled(&env, "password");
+    let sound = titled(&env, "sound");
+    let board: BTreeSet<i64> = titled(&env, "board").union(&titled(&env, "boards")).copied().collect();
+    let wifi = titled(&env, "wi fi");
+    let projector = titled(&env, "projector");
+    assert!([&printer, &password, &sound, &board, &wifi, &projector].iter().all(|s| !s.is_empty()));
+    // (query, the articles its first result must be among, how many of the
+    // first three must be)
+    let cases: Vec<(&str, &BTreeSet<i64>, usize)> = vec![
+        ("pritner", &printer, 3),
+        ("prniter jamed", &printer, 1),
+        ("pasword", &password, 1),
+        ("forgotten pasword", &password, 1),
+        ("sound not working", &sound, 1),
+        ("audio", &sound, 1),
+        ("smartbord", &board, 1),
+        ("interactive whiteboard", &board, 1),
+        ("wif", &wifi, 3),
+        ("wireless", &wifi, 1),
+        ("porjector", &projector, 2),
+    ];
+    let queries: Vec<&str> = cases.iter().map(|c| c.0).collect();
+    let ask =
+        serde_json::json!({"search": queries, "words": [], "stem": [], "corrections": [], "distance": []});
+    let got = core(&env, &site, &ask);
+    for (i, (q, want, top3)) in cases.iter().enumerate() {
+        let ids: Vec<i64> =
+            got["search"][i].as_array().unwrap().iter().map(|v| v.as_i64().unwrap()).collect();
+        assert!(!ids.is_empty(), "{q:?} found nothing");
+        assert!(want.contains(&ids[0]), "{q:?}: first {ids:?}, expected one of {want:?}");
+        let hits = ids.iter().take(3).filter(|id| want.contains(id)).count();
+        assert!(hits >= *top3, "{q:?}: {ids:?} has {hits} of {want:?} in its first three");
+        // The technicians' search over the same articles agrees on the best answer.
+        let theirs = env.json(&["kb", "search", "--audience", "public", "--limit", "3", q]);
+        let theirs: Vec<i64> = theirs.as_array().unwrap().iter().map(|h| h["id"].as_i64().unwrap()).collect();
+        assert!(
+            theirs.contains(&ids[0]) && ids.iter().take(3).any(|id| *id == theirs[0]),
+            "{q:?}: site {ids:?}, kb search {theirs:?}"
+        );
+    }
+}
+
+#[test]
+fn the_script_applies_deskside_s_own_rules() {
+    if !have_node() {
+        return;
+    }
+    use deskside::search::{tokenize, vocab};
+    let env = demo();
+    let site = env.dir.path().join("site");
+    export_site(&env, &site);
+    let index: Value =
+        serde_json::from_str(&std::fs::read_to_string(site.join("search-index.json")).unwrap()).unwrap();
+    let terms: Vec<String> =
+        index["vocab"]["terms"].as_array().unwrap().iter().map(|t| t.as_str().unwrap().to_string()).collect();
+    let df: Vec<u32> =
+        index["vocab"]["df"].as_array().unwrap().iter().map(|n| n.as_u64().unwrap() as u32).collect();
+    let docs = index["vocab"]["docs"].as_u64().unwrap() as u32;
+    let vocab = vocab::Vocab::new(terms.iter().cloned().zip(df).collect(), docs);
+    // Typos made from real words: a letter swapped, dropped, doubled, changed.
+    let mut typos: Vec<String> = Vec::new();
+    for (n, t) in
+        terms.iter().filter(|t| t.len() >= 4 && t.chars().all(|c| c.is_ascii_lowercase())).enumerate()
+    {
+        let b = t.as_bytes();
+        let i = 1 + n % (b.len() - 2);
+        let mut swapped = b.to_vec();
+        swapped.swap(i, i + 1);
+        let mut dropped = b.to_vec();
+        dropped.remove(i);
+        let mut changed = b.to_vec();
+        changed[i] = b'q';
+        for w in [swapped, dropped, changed] {
+            typos.push(String::from_utf8(w).unwrap());
+        }
+        if typos.len() > 900 {
+            break;
+        }
+    }
+    let texts = ["Wi-Fi on the SchoolStaff network!", "Café déjà vu, Łódź, Ærø", "H: drive_23smithj 😀 ١٢٣"];
+    let pairs: Vec<(String, String)> =
+        typos.iter().zip(&terms).map(|(a, b)| (a.clone(), b.clone())).collect();
+    let ask = serde_json::json!({
+        "search": [], "words": texts, "stem": terms, "corrections": typos, "distance": pairs,
+    });
+    let got = core(&env, &site, &ask);
+    for (i, t) in texts.iter().enumerate() {
+        assert_eq!(got["words"][i], serde_json::json!(tokenize::words(t)), "{t}");
+    }
+    for (i, w) in terms.iter().enumerate() {
+        assert_eq!(got["stem"][i].as_str(), tokenize::stem(w).as_deref(), "stem of {w}");
+    }
+    let mut corrected = 0;
+    for (i, w) in typos.iter().enumerate() {
+        let want = vocab.corrections(w, 2);
+        corrected += usize::from(!want.is_empty());
+        assert_eq!(got["corrections"][i], serde_json::json!(want), "corrections of {w}");
+        assert_eq!(got["prefix_corrections"][i], serde_json::json!(vocab.prefix_corrections(w, 2)), "{w}");
+    }
+    assert!(corrected > 300, "only {corrected} typos were corrected at all");
+    for (i, (a, b)) in pairs.iter().enumerate() {
+        let want = vocab::distance(a, b, 2).map_or(-1, |d| d as i64);
+        assert_eq!(got["distance"][i].as_i64(), Some(want), "{a} {b}");
+    }
+}
+
+/// Writes the user's config file (HOME and XDG paths are inside the test's
+/// directory).
+fn write_config(env: &Env, text: &str) {
+    let dir = env.dir.path().join("home/.config/deskside");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("config.toml"), text).unwrap();
+}
+
+#[test]
+fn every_page_says_how_to_contact_it_from_the_config() {
+    let env = demo();
+    // Nothing configured: a sensible default, never an empty box.
+    let plain = env.dir.path().join("plain");
+    export_site(&env, &plain);
+    let index = std::fs::read_to_string(plain.join("index.html")).unwrap();
+    assert!(index.contains("Contact your IT support team."), "{index}");
+    assert!(index.contains("Opening hours: Mon-Fri 08:00-17:00"), "the calendar's hours by default");
+
+    write_config(
+        &env,
+        r#"[contact]
+portal_url = "https://help.trust.example/?from=\"><script>alert('url')</script>"
+email = "it-support@trust.example"
+phone = "+44 1234 <img src=x onerror=alert(1)> 567"
+hours = "Mon-Fri 8-5 & <b>term time</b>"
+"#,
+    );
+    let site = env.dir.path().join("site");
+    export_site(&env, &site);
+    let files = files(&site);
+    let pages: Vec<&String> = files.keys().filter(|p| p.ends_with(".html")).collect();
+    assert!(pages.len() > 40);
+    for page in pages {
+        let raw = &files[page];
+        if raw.contains("http-equiv=\"refresh\"") {
+            continue;
+        }
+        assert!(raw.contains("<section id=\"contact\" class=\"contact\""), "{page} has no Contact IT block");
+        assert!(
+            raw.contains("href=\"https://help.trust.example/?from=&quot;&gt;&lt;script&gt;alert(&#39;url&#39;)&lt;/script&gt;\""),
+            "{page}: the portal link, escaped"
+        );
+        assert!(
+            raw.contains("<a href=\"mailto:it-support@trust.example\">it-support@trust.example</a>"),
+            "{page}"
+        );
+        assert!(
+            raw.contains("<a href=\"tel:+4412341567\">+44 1234 &lt;img src=x onerror=alert(1)&gt; 567</a>"),
+            "{page}"
+        );
+        assert!(raw.contains("Opening hours: Mon-Fri 8-5 &amp; &lt;b&gt;term time&lt;/b&gt;"), "{page}");
+        for bad in ["<script>", "<img", "<b>term", "onerror=alert(1)>"] {
+            assert!(!raw.contains(bad), "{bad} in {page}");
+        }
+        check_page(page, raw);
+    }
+    // Under the search, prominent and hidden until a search finds nothing.
+    let index = &files["index.html"];
+    let wrap =
+        index.find("<div id=\"no-results-wrap\" class=\"no-results\" hidden>").expect("the no-results block");
+    assert!(index[wrap..].contains("No answer here? Contact IT"));
+    assert!(index[wrap..].contains("Ask IT Support online"));
+
+    // A link that would run script is refused, naming the file; nothing is written.
+    write_config(&env, "[contact]\nportal_url = \"javascript:alert(document.cookie)\"\n");
+    let before = files.clone();
+    let (code, err) = env.fail(&["kb", "export", "--html", site.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("config.toml") && err.contains("portal_url"), "{err}");
+    assert_eq!(self::files(&site), before, "nothing was written");
+    write_config(&env, "[contact]\nphone_number = \"1\"\n");
+    let (_, err) = env.fail(&["kb", "export", "--html", site.to_str().unwrap()]);
+    assert!(err.contains("phone_number"), "a mistyped key is named: {err}");
 }

@@ -1,67 +1,25 @@
-/* Self-help search. It runs entirely in the browser over the index that
-   `deskside kb export --html` wrote (search-index.js sets
-   window.DESKSIDE_SEARCH), so it works offline and straight from the file
-   system, with no server. Results are built with DOM text nodes only:
-   nothing from the index is ever parsed as HTML. */
+/* Self-help search on the page: it runs entirely in the browser over the
+   index that `deskside kb export --html` wrote (search-index.js sets
+   window.DESKSIDE_SEARCH; the matching is in search-core.js), so it works
+   offline and straight from the file system, with no server. Results are
+   built with DOM text nodes only: nothing from the index is ever parsed as
+   HTML. A search that finds nothing shows the "Contact IT" block. */
 (function () {
   "use strict";
 
   var data = window.DESKSIDE_SEARCH;
+  var core = window.DesksideSearch;
   var input = document.getElementById("q");
   var form = document.getElementById("search-form");
   var section = document.getElementById("search-results");
   var list = document.getElementById("results");
   var status = document.getElementById("search-status");
   var browse = document.getElementById("browse");
-  if (!data || !data.articles || !input || !form || !section || !list || !status) {
+  var stuck = document.getElementById("no-results-wrap");
+  if (!data || !data.articles || !core || !input || !form || !section || !list || !status) {
     return;
   }
-
-  /* Lower case, accents folded ("café" finds "cafe"). */
-  function fold(text) {
-    return String(text || "").toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
-  }
-
-  function words(text) {
-    return fold(text).split(/[^\p{L}\p{N}]+/u).filter(function (w) { return w.length > 0; });
-  }
-
-  var docs = data.articles.map(function (a) {
-    return {
-      article: a,
-      title: words(a.title),
-      tags: words((a.tags || []).join(" ")),
-      category: words(a.category_label + " " + (a.category || "")),
-      body: words(a.text)
-    };
-  });
-
-  /* How many words in the list start with the term ("print" finds "printer"). */
-  function hits(list, term) {
-    var n = 0;
-    for (var i = 0; i < list.length; i++) {
-      if (list[i].lastIndexOf(term, 0) === 0) {
-        n++;
-      }
-    }
-    return n;
-  }
-
-  /* Every term must appear somewhere; the title counts most, then tags,
-     then the category, then the body. */
-  function score(doc, terms) {
-    var total = 0;
-    for (var i = 0; i < terms.length; i++) {
-      var t = terms[i];
-      var s = 10 * hits(doc.title, t) + 6 * hits(doc.tags, t) + 4 * hits(doc.category, t) +
-        Math.min(hits(doc.body, t), 8);
-      if (s === 0) {
-        return 0;
-      }
-      total += s;
-    }
-    return total;
-  }
+  var engine = core.create(data);
 
   /* Some text around the first place a term appears, with the terms marked. */
   function snippet(text, terms) {
@@ -100,30 +58,23 @@
   }
 
   function show(query) {
-    var terms = words(query);
     while (list.firstChild) {
       list.removeChild(list.firstChild);
     }
-    if (terms.length === 0) {
+    if (engine.words(query).length === 0) {
       section.hidden = true;
       if (browse) {
         browse.hidden = false;
       }
+      if (stuck) {
+        stuck.hidden = true;
+      }
       status.textContent = "";
       return;
     }
-    var found = [];
-    for (var i = 0; i < docs.length; i++) {
-      var s = score(docs[i], terms);
-      if (s > 0) {
-        found.push({ doc: docs[i], score: s });
-      }
-    }
-    found.sort(function (a, b) {
-      return b.score - a.score || a.doc.article.title.localeCompare(b.doc.article.title);
-    });
-    for (var j = 0; j < found.length && j < 30; j++) {
-      var a = found[j].doc.article;
+    var found = engine.search(query, 30);
+    for (var j = 0; j < found.length; j++) {
+      var a = found[j].article;
       var li = document.createElement("li");
       var link = document.createElement("a");
       link.href = a.url;
@@ -133,15 +84,18 @@
       where.className = "where";
       where.textContent = a.category_label + " \u00b7 KB #" + a.id;
       li.appendChild(where);
-      li.appendChild(snippet(a.text, terms));
+      li.appendChild(snippet(a.text, found[j].words));
       list.appendChild(li);
     }
-    section.hidden = false;
+    section.hidden = found.length === 0;
     if (browse) {
       browse.hidden = found.length > 0;
     }
+    if (stuck) {
+      stuck.hidden = found.length > 0;
+    }
     status.textContent = found.length === 0
-      ? "No articles match \u201c" + query.trim() + "\u201d. Try fewer or different words, or browse the categories."
+      ? "No articles match \u201c" + query.trim() + "\u201d. Try other words, contact IT, or browse the categories."
       : (found.length === 1 ? "1 article matches" : found.length + " articles match") + " \u201c" + query.trim() + "\u201d.";
   }
 

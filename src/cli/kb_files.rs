@@ -5,6 +5,7 @@ use super::Invocation;
 use crate::service::kb_files::{ExportReport, ImportReport};
 use crate::service::Desk;
 use crate::site;
+use crate::site::contact::Contact;
 use crate::{Error, Result};
 use clap::Args;
 use std::path::PathBuf;
@@ -36,7 +37,7 @@ pub fn export(inv: &Invocation, desk: &Desk, args: ExportArgs) -> Result<()> {
         (Some(dir), _) => {
             let title = args.title.as_deref().unwrap_or(site::DEFAULT_TITLE);
             let title = crate::domain::required_text("--title", title, 100)?;
-            desk.export_site(dir, &title)?
+            desk.export_site(dir, &title, contact()?)?
         }
         (None, Some(_)) if args.title.is_some() => {
             return Err(Error::invalid("--title names the site: it goes with --html, not --markdown"))
@@ -49,6 +50,15 @@ pub fn export(inv: &Invocation, desk: &Desk, args: ExportArgs) -> Result<()> {
     }
     print_export(&report);
     Ok(())
+}
+
+/// The "Contact IT" settings from the config file (none: the site says to
+/// contact the IT support team); a bad one is refused before anything is
+/// written, naming the file.
+fn contact() -> Result<Contact> {
+    let Some((c, file)) = crate::config::resolve_contact()? else { return Ok(Contact::default()) };
+    Contact::new(c.portal_url.as_deref(), c.email.as_deref(), c.phone.as_deref(), c.hours.as_deref())
+        .map_err(|e| Error::invalid(format!("config file {}: {e}", file.display())))
 }
 
 fn print_export(r: &ExportReport) {

@@ -5,6 +5,13 @@
 use super::query::{Query, Variant};
 use super::tokenize::words;
 
+/// How much a match in each field of an article counts (see `coverage`):
+/// the title says most, the category least.
+pub const TITLE_FACTOR: f64 = 1.0;
+pub const TAGS_FACTOR: f64 = 0.9;
+pub const CATEGORY_FACTOR: f64 = 0.5;
+pub const BODY_FACTOR: f64 = 0.6;
+
 /// A field's words, for repeated look-ups: each distinct word once, sorted,
 /// and the text as positions into that list (for phrases).
 #[derive(Debug, Clone, Default)]

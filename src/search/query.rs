@@ -210,17 +210,17 @@ pub struct Query {
 }
 
 /// Limits that keep a search cheap on a big index.
-const MAX_GROUPS: usize = 12;
-const MAX_VARIANTS: usize = 16;
+pub const MAX_GROUPS: usize = 12;
+pub const MAX_VARIANTS: usize = 16;
 /// Alternatives per group searched in the ticket index.
 const LEAN_VARIANTS: usize = 8;
 /// Known words a half-typed word may be, in the ticket index.
 const LEAN_COMPLETIONS: usize = 6;
 /// Other forms of a word tried ("jammed" -> jam, jams, jamming).
-const MAX_FORMS: usize = 5;
+pub const MAX_FORMS: usize = 5;
 /// An unknown word of at least this many letters may be the start of a
 /// known one ("forgot" -> "forgotten").
-const MIN_COMPLETION: usize = 4;
+pub const MIN_COMPLETION: usize = 4;
 /// The last word is matched as a prefix (search as you type) only from this
 /// many letters: "p*" would rank a large part of the index for nothing.
 pub const MIN_PREFIX: usize = 3;

@@ -5,7 +5,7 @@
 //! a weak match over a clearly better one.
 
 /// Share of an article's relevance from coverage; the rest is bm25.
-const COVERAGE_SHARE: f64 = 0.65;
+pub const COVERAGE_SHARE: f64 = 0.65;
 /// Largest boosts, added to a relevance between 0 and 1.
 const SCHOOL_BOOST: f64 = 0.06;
 const CATEGORY_BOOST: f64 = 0.05;

@@ -94,6 +94,12 @@ impl Synonyms {
             .unwrap_or(word)
     }
 
+    /// The sets as token sequences (each term once, sets of two or more),
+    /// for the self-help site's script.
+    pub fn sets(&self) -> &[Vec<Vec<String>>] {
+        &self.sets
+    }
+
     /// Every single word used in the list (added to the typo vocabulary).
     pub fn words(&self) -> impl Iterator<Item = &str> {
         self.sets.iter().flatten().filter(|t| t.len() == 1).map(|t| t[0].as_str())

@@ -80,6 +80,11 @@ const STOPWORDS: &[&str] = &[
     "won", "wont", "would", "wouldn", "you", "your",
 ];
 
+/// The stopword list (sorted), for the self-help site's script.
+pub fn stopwords() -> &'static [&'static str] {
+    STOPWORDS
+}
+
 pub fn is_stopword(word: &str) -> bool {
     STOPWORDS.binary_search(&word).is_ok()
 }

@@ -2,6 +2,9 @@
 //! table plus the synonym words): exact and prefix look-ups, document
 //! frequencies for weighting, and typo correction by edit distance.
 
+/// The English endings `Vocab::forms` accepts after a base word.
+pub const FORM_ENDINGS: &[&str] = &["", "s", "es", "e", "ed", "d", "ing", "er", "ers", "ies", "y", "ied"];
+
 /// Sorted terms with the number of articles containing each.
 #[derive(Debug, Clone, Default)]
 pub struct Vocab {
@@ -75,7 +78,6 @@ impl Vocab {
     /// Matching these exactly instead of `base*` keeps unrelated words out
     /// and costs FTS5 no prefix merge.
     pub fn forms(&self, base: &str, max: usize) -> Vec<String> {
-        const ENDINGS: &[&str] = &["", "s", "es", "e", "ed", "d", "ing", "er", "ers", "ies", "y", "ied"];
         let last = base.chars().last();
         let mut found: Vec<(u32, &str)> = self
             .with_prefix(base)
@@ -85,7 +87,7 @@ impl Vocab {
                     (Some(l), Some(r)) if l == r && rest.len() > 1 => &rest[r.len_utf8()..],
                     _ => rest,
                 };
-                ENDINGS.contains(&rest)
+                FORM_ENDINGS.contains(&rest)
             })
             .map(|(t, n)| (*n, t.as_str()))
             .collect();

@@ -12,6 +12,7 @@ use crate::domain::{
     self, article_body, normalize_category, normalize_tags, Article, ArticleFilter, ArticleStatus, Audience,
     MAX_TITLE, UNASSIGNED_SCHOOL,
 };
+use crate::site::contact::Contact;
 use crate::site::{self, dir, OpeningHours, SiteData, SiteFile};
 use crate::store::{directory as dirs, kb as rows, sla as sla_rows};
 use crate::{Error, Result};
@@ -87,8 +88,9 @@ fn in_file(file: &str, e: Error) -> Error {
 // ---- the site ----
 
 /// What the self-help site shows: published public articles, the SLA
-/// targets and the opening hours of the calendars schools use.
-pub fn site_data(conn: &Connection, title: &str) -> Result<SiteData> {
+/// targets, the opening hours of the calendars schools use, and how to
+/// contact IT.
+pub fn site_data(conn: &Connection, title: &str, contact: Contact) -> Result<SiteData> {
     let filter = ArticleFilter {
         statuses: vec![ArticleStatus::Published],
         audience: Some(Audience::Public),
@@ -114,7 +116,14 @@ pub fn site_data(conn: &Connection, title: &str) -> Result<SiteData> {
         }
     }
     let tz = hours.first().map_or(DEFAULT_TZ, |h| h.tz.as_str()).parse().unwrap_or(chrono_tz::Europe::London);
-    Ok(SiteData { title: title.to_string(), articles, policies: sla_rows::policies(conn)?, hours, tz })
+    Ok(SiteData {
+        title: title.to_string(),
+        articles,
+        policies: sla_rows::policies(conn)?,
+        hours,
+        tz,
+        contact,
+    })
 }
 
 // ---- Markdown files ----
@@ -373,9 +382,10 @@ pub fn import(cx: &mut Ctx<'_>, dir_name: &str, files: &[ArticleFile]) -> Result
 }
 
 impl Desk {
-    /// Writes the self-help site into `dir` (see `site`).
-    pub fn export_site(&self, dir: &Path, title: &str) -> Result<ExportReport> {
-        let data = self.read(|conn, _| site_data(conn, title))?;
+    /// Writes the self-help site into `dir` (see `site`), with `contact`
+    /// as its "Contact IT" block.
+    pub fn export_site(&self, dir: &Path, title: &str, contact: Contact) -> Result<ExportReport> {
+        let data = self.read(|conn, _| site_data(conn, title, contact))?;
         let tree = dir::prepare_site(dir)?;
         let existing = tree.list(site::ARTICLES_DIR)?;
         let files = site::render(&data, &existing);

@@ -6,7 +6,9 @@
 
 use super::Desk;
 use crate::domain::{Article, ArticleStatus};
-use crate::search::matching::{coverage, FieldWords};
+use crate::search::matching::{
+    coverage, FieldWords, BODY_FACTOR, CATEGORY_FACTOR, TAGS_FACTOR, TITLE_FACTOR,
+};
 use crate::search::query::Query;
 use crate::search::rank::{self, ArticleSignals, TicketSignals, MIN_COVERAGE};
 use crate::search::snippet::{self, Snippet};
@@ -21,7 +23,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 /// Articles taken from FTS5 per pass before re-ranking.
-const ARTICLE_CANDIDATES: usize = 40;
+pub(crate) const ARTICLE_CANDIDATES: usize = 40;
 /// Solved tickets taken from FTS5 per pass before re-ranking.
 const TICKET_CANDIDATES: usize = 100;
 pub const MAX_LIMIT: usize = 100;
@@ -177,7 +179,15 @@ pub(crate) fn rank_articles(
     let mut signals = Vec::with_capacity(articles.len());
     for a in &articles {
         let p = cache.prepared(a);
-        let cov = coverage(q, &[(&p.title, 1.0), (&p.tags, 0.9), (&p.category, 0.5), (&p.body, 0.6)]);
+        let cov = coverage(
+            q,
+            &[
+                (&p.title, TITLE_FACTOR),
+                (&p.tags, TAGS_FACTOR),
+                (&p.category, CATEGORY_FACTOR),
+                (&p.body, BODY_FACTOR),
+            ],
+        );
         signals.push(ArticleSignals {
             coverage: cov,
             bm25: found.get(&a.id).copied().unwrap_or(0.0).max(0.0),

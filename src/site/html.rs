@@ -27,6 +27,11 @@ const RESERVED_IDS: &[&str] = &[
     "article-title",
     "tags-heading",
     "more-help",
+    "contact",
+    "contact-heading",
+    "no-results",
+    "no-results-heading",
+    "no-results-wrap",
     "related-heading",
 ];
 

@@ -6,8 +6,10 @@
 //! Only published public articles are ever rendered (checked here again,
 //! whatever the caller passes); nothing about tickets is an input at all.
 
+pub mod contact;
 pub mod dir;
 pub mod html;
+mod index;
 pub mod inline;
 mod pages;
 
@@ -21,6 +23,8 @@ pub const CATALOGUE: &str = include_str!("../../assets/site/catalogue.html");
 pub const REDIRECT: &str = include_str!("../../assets/site/redirect.html");
 pub const CSS: &str = include_str!("../../assets/site/site.css");
 pub const SEARCH_JS: &str = include_str!("../../assets/site/search.js");
+/// The matching and ranking, with no page access (so tests run it in node).
+pub const SEARCH_CORE_JS: &str = include_str!("../../assets/site/search-core.js");
 
 /// Where the article pages live inside the site.
 pub const ARTICLES_DIR: &str = "articles";
@@ -45,6 +49,8 @@ pub struct SiteData {
     pub hours: Vec<OpeningHours>,
     /// Dates on the pages are shown in this zone.
     pub tz: chrono_tz::Tz,
+    /// The "Contact IT" block on every page.
+    pub contact: contact::Contact,
 }
 
 /// One calendar's opening hours and the schools on it.
@@ -162,26 +168,6 @@ pub fn title_key(title: &str) -> String {
     title.trim_start_matches(|c: char| !c.is_alphanumeric()).to_lowercase()
 }
 
-/// One entry of the search index.
-#[derive(Debug, Serialize)]
-struct IndexEntry<'a> {
-    id: i64,
-    title: &'a str,
-    url: String,
-    category: Option<&'a str>,
-    category_label: String,
-    tags: &'a [String],
-    summary: String,
-    /// The body as plain text.
-    text: String,
-}
-
-#[derive(Debug, Serialize)]
-struct SearchIndex<'a> {
-    site: &'a str,
-    articles: Vec<IndexEntry<'a>>,
-}
-
 /// JSON safe to put anywhere: `<`, `>` and `&` are written as `\u` escapes
 /// (inside strings, the only place they can be), so no `</script>` or
 /// markup appears even in the raw file.
@@ -199,28 +185,6 @@ pub fn safe_json<T: Serialize>(value: &T) -> String {
         }
     }
     out
-}
-
-fn search_index(data: &SiteData, articles: &[&Article]) -> String {
-    let entries = articles
-        .iter()
-        .map(|a| IndexEntry {
-            id: a.id,
-            title: &a.title,
-            url: format!("{ARTICLES_DIR}/{}", article_file(a)),
-            category: a.category.as_deref(),
-            category_label: category_label(a.category.as_deref()),
-            tags: &a.tags,
-            summary: pages::short_summary(&a.body),
-            text: plain_text(&a.body),
-        })
-        .collect();
-    safe_json(&SearchIndex { site: &data.title, articles: entries })
-}
-
-/// A body as plain words for searching.
-fn plain_text(md: &str) -> String {
-    crate::search::snippet::plain_markdown(md).split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Renders the whole site. `existing` names the article pages already in
@@ -241,9 +205,10 @@ pub fn render(data: &SiteData, existing: &[String]) -> Vec<SiteFile> {
         SiteFile { path: "index.html".into(), contents: pages::index(data, &groups) },
         SiteFile { path: "service-catalogue.html".into(), contents: pages::catalogue(data, &groups) },
         SiteFile { path: format!("{ASSETS_DIR}/site.css"), contents: CSS.to_string() },
+        SiteFile { path: format!("{ASSETS_DIR}/search-core.js"), contents: SEARCH_CORE_JS.to_string() },
         SiteFile { path: format!("{ASSETS_DIR}/search.js"), contents: SEARCH_JS.to_string() },
     ];
-    let index = search_index(data, &articles);
+    let index = index::search_index(&data.title, &articles);
     files.push(SiteFile { path: INDEX_JS.into(), contents: format!("window.DESKSIDE_SEARCH = {index};\n") });
     files.push(SiteFile { path: INDEX_JSON.into(), contents: format!("{index}\n") });
     for a in &articles {
@@ -328,7 +293,7 @@ mod tests {
     #[test]
     fn templates_fill_once() {
         assert_eq!(fill("a {{x}} b {{y}} {{z", &[("x", "{{y}}"), ("y", "2")]), "a {{y}} b 2 {{z");
-        for t in [LAYOUT, INDEX, ARTICLE, CATALOGUE, REDIRECT, CSS, SEARCH_JS] {
+        for t in [LAYOUT, INDEX, ARTICLE, CATALOGUE, REDIRECT, CSS, SEARCH_JS, SEARCH_CORE_JS] {
             assert!(!t.contains("http:") && !t.contains("https:"), "templates load nothing from elsewhere");
         }
     }

@@ -76,6 +76,7 @@ fn page(data: &SiteData, root: &str, title: &str, current: &str, main: &str, scr
             ("current_index", mark("index")),
             ("current_catalogue", mark("catalogue")),
             ("main", main),
+            ("contact", &super::contact::render(&data.contact, &data.hours, "contact", "Contact IT")),
             ("scripts", scripts),
         ],
     )
@@ -116,8 +117,16 @@ pub fn index(data: &SiteData, groups: &[Group<'_>]) -> String {
     if groups.is_empty() {
         sections.push_str("<p>There are no published help articles yet.</p>\n");
     }
-    let main = fill(INDEX, &[("category_links", &links.join("\n")), ("categories", &sections)]);
-    let scripts = "<script src=\"search-index.js\"></script>\n<script src=\"assets/search.js\"></script>";
+    // Shown by the script under a search that found nothing.
+    let stuck =
+        super::contact::render(&data.contact, &data.hours, "no-results", "No answer here? Contact IT");
+    let main = fill(
+        INDEX,
+        &[("category_links", &links.join("\n")), ("categories", &sections), ("no_results", &stuck)],
+    );
+    let scripts =
+        "<script src=\"search-index.js\"></script>\n<script src=\"assets/search-core.js\"></script>\n\
+                   <script src=\"assets/search.js\"></script>";
     page(data, "", &data.title, "index", &main, scripts)
 }
 

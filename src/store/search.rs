@@ -21,6 +21,10 @@ fn status_list(statuses: &[ArticleStatus]) -> String {
     statuses.iter().map(|s| format!("'{}'", s.as_str())).collect::<Vec<_>>().join(", ")
 }
 
+/// bm25 weights of the article index's columns: title, tags, category,
+/// body (the self-help site's script ranks with the same).
+pub const COLUMN_WEIGHTS: [f64; 4] = [10.0, 6.0, 2.0, 1.0];
+
 /// The best `limit` articles for a MATCH expression with the given statuses,
 /// as (id, bm25) with bm25 made positive (higher is better). Title counts
 /// ten times the body, tags six, the category two.
@@ -31,10 +35,14 @@ pub fn article_candidates(
     limit: usize,
 ) -> Result<Vec<(i64, f64)>> {
     let sql = format!(
-        "SELECT f.rowid, -bm25(articles_fts, 10.0, 6.0, 2.0, 1.0) AS score
+        "SELECT f.rowid, -bm25(articles_fts, {:.1}, {:.1}, {:.1}, {:.1}) AS score
            FROM articles_fts f JOIN articles a ON a.id = f.rowid
           WHERE articles_fts MATCH ?1 AND a.status IN ({})
           ORDER BY score DESC LIMIT ?2",
+        COLUMN_WEIGHTS[0],
+        COLUMN_WEIGHTS[1],
+        COLUMN_WEIGHTS[2],
+        COLUMN_WEIGHTS[3],
         status_list(statuses)
     );
     let mut stmt = conn.prepare_cached(&sql)?;
