@@ -14,6 +14,7 @@ pub mod import;
 pub mod kb;
 pub mod mail;
 pub mod migrate;
+pub mod portal;
 pub mod presence;
 pub mod reports;
 pub mod search;
@@ -38,6 +39,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_queue_index.sql"),
     include_str!("migrations/0008_imported_rows.sql"),
     include_str!("migrations/0009_events_at_ticket.sql"),
+    include_str!("migrations/0011_portal.sql"),
 ];
 
 /// The schema version this binary writes.
