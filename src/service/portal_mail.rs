@@ -77,6 +77,7 @@ impl Desk {
             match settings.transport.deliver(&text) {
                 Ok(via) => {
                     self.write(|cx| rows::mark_mail_sent(cx.tx, m.id, &message_id, cx.now))?;
+                    rows::checkpoint(self.store().conn())?;
                     sent.push(Sent {
                         id: m.id,
                         ticket: 0,

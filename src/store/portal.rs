@@ -228,8 +228,10 @@ pub fn claim_mail(conn: &Connection, id: i64, now: Timestamp, until: Timestamp) 
     Ok(n == 1)
 }
 
-/// Sent: the link leaves the database with the message.
+/// Sent: the link leaves the database with the message (overwritten, not
+/// just unlinked: `secure_delete` zeroes the old cell).
 pub fn mark_mail_sent(conn: &Connection, id: i64, message_id: &str, now: Timestamp) -> Result<()> {
+    conn.execute_batch("PRAGMA secure_delete = ON")?;
     conn.prepare_cached(
         "UPDATE portal_mail SET status = 'sent', sent_at = ?2, message_id = ?3, claimed_until = NULL,
                 body = '(sent; the link is not kept)'
@@ -267,4 +269,13 @@ pub fn school_tz(conn: &Connection, code: &str) -> Result<Option<String>> {
             .query_row([], |r| r.get(0))
             .optional()?),
     }
+}
+
+/// Copies the log back into the database file and empties it, so the
+/// earlier copies of scrubbed pages (a sent link) are gone from the WAL
+/// too. Best effort: readers in the middle of a transaction can hold it.
+pub fn checkpoint(conn: &Connection) -> Result<()> {
+    let _: (i64, i64, i64) =
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(())
 }
