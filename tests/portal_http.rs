@@ -455,3 +455,59 @@ fn the_rating_link_records_a_score_that_reaches_the_weekly_report() {
     assert_eq!(c.get(&other_ticket).status, 404);
     assert_eq!(c.submit(&rate, &forged, &[("score", "5")]).status, 404);
 }
+
+#[test]
+fn deflection_figures_reach_the_weekly_report_in_every_format() {
+    let (env, ids) = fixture();
+    let server = Server::start(&env, &[]);
+    // Anonymous: the request form opened (school unknown), then a ticket at BEDE.
+    let (mut c, _) = request_and_sign_in(&server, &env, "Ann", "ann@stbedes.sch.uk", "Printer jammed", "Room 4");
+    // Signed in at BEDE: two searches, the form again, an article read from
+    // beside it that solved the problem.
+    c.get("/search?q=printer");
+    c.get("/search?q=pritner+jamed");
+    c.get("/request?q=sound");
+    let article = format!("/articles/{}?q=sound&from=request", ids["sound"]);
+    let r = c.submit(&article, &format!("/articles/{}/answer", ids["sound"]), &[("solved", "yes"), ("from", "request")]);
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("Glad that helped"));
+    // A visitor whose school is unknown searches once.
+    server.client().get("/search?q=wifi");
+
+    let week = ["report", "weekly", "--week", "2026-W48"];
+    let json: Value = env.json(&[&week[..], &["--format", "json"]].concat());
+    let bede = json["schools"].as_array().unwrap().iter().find(|s| s["school"] == "BEDE").unwrap();
+    let s = &bede["self_service"];
+    let got: Vec<u64> = ["searches", "article_views", "solved", "requests_started", "abandoned", "submitted"]
+        .iter()
+        .map(|k| s[k].as_u64().unwrap())
+        .collect();
+    assert_eq!(got, [2, 1, 1, 1, 1, 1], "{s}");
+    assert_eq!(s["deflected_pct"].as_f64(), Some(50.0));
+    let total = &json["self_service_total"];
+    assert_eq!((total["searches"].as_u64(), total["requests_started"].as_u64()), (Some(3), Some(2)), "{total}");
+    // The ticket itself counts as self-service in the ordinary figures.
+    assert_eq!(bede["by_source"]["self-service"].as_u64(), Some(1));
+
+    let csv = String::from_utf8(env.cmd().args(week).args(["--format", "csv"]).output().unwrap().stdout).unwrap();
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = header.iter().position(|h| *h == "self_service:searches").unwrap();
+    let bede_row: Vec<&str> = lines.find(|l| l.starts_with("BEDE,")).unwrap().split(',').collect();
+    assert_eq!(bede_row[col], "2", "{csv}");
+    assert_eq!(header.last(), Some(&"self_service:deflected_pct"));
+    for format in ["markdown", "table"] {
+        let out = String::from_utf8(env.cmd().args(week).args(["--format", format]).output().unwrap().stdout).unwrap();
+        assert!(out.contains("Self-service (portal)") && out.contains("ABANDONED AFTER AN ARTICLE"), "{format}: {out}");
+    }
+    // No personal data in the counters: only weeks, school codes, metrics.
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
+    let cols: Vec<String> = conn
+        .prepare("SELECT name FROM pragma_table_info('portal_counters')")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(cols, ["week", "school", "metric", "n"]);
+}
