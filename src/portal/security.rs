@@ -10,8 +10,10 @@ use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+/// `connect-src 'self'` lets the suggestions script call /api/suggest
+/// (without it `default-src 'none'` blocks the fetch).
 pub const CSP: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; \
-form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 pub const CSRF_COOKIE: &str = "ds_csrf";
 pub const SESSION_COOKIE: &str = "ds_session";
