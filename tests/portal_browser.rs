@@ -141,7 +141,10 @@ impl Driver {
     fn text(&self) -> String {
         let path = format!("/session/{}/execute/sync", self.session);
         let script = json!({"script": "return document.body ? document.body.innerText : '';", "args": []});
-        call(self.port, "POST", &path, Some(&script)).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+        call(self.port, "POST", &path, Some(&script))
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default()
     }
 
     fn url(&self) -> String {
@@ -251,7 +254,8 @@ fn a_teacher_finds_an_answer_asks_for_help_signs_in_and_rates_it() {
     b.shots(&shots, "6-rate");
     b.click("main form button[type=submit]");
     b.wait_for("We recorded 5 out of 5");
-    let report: Value = env.json(&["report", "weekly", "--week", "2026-W48", "--school", "BEDE", "--format", "json"]);
+    let report: Value =
+        env.json(&["report", "weekly", "--week", "2026-W48", "--school", "BEDE", "--format", "json"]);
     assert_eq!(report["schools"][0]["ratings"].as_u64(), Some(1), "{report}");
     println!("screenshots in {}", shots.display());
 }

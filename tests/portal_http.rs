@@ -23,12 +23,25 @@ fn assert_no_secret(body: &str, what: &str) {
 
 /// Asks for help without being signed in, follows the mailed link, and
 /// returns the signed-in client and the new ticket's id.
-fn request_and_sign_in(server: &Server, env: &Env, name: &str, email: &str, subject: &str, details: &str) -> (Client, i64) {
+fn request_and_sign_in(
+    server: &Server,
+    env: &Env,
+    name: &str,
+    email: &str,
+    subject: &str,
+    details: &str,
+) -> (Client, i64) {
     let mut c = server.client();
     let r = c.submit(
         "/request",
         "/request",
-        &[("name", name), ("email", email), ("subject", subject), ("details", details), ("category", "printing")],
+        &[
+            ("name", name),
+            ("email", email),
+            ("subject", subject),
+            ("details", details),
+            ("category", "printing"),
+        ],
     );
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(r.body.contains("Check your email"), "{}", r.body);
@@ -64,7 +77,10 @@ fn every_page_answers_with_strict_headers() {
         let r = c.get(path);
         assert_eq!(r.status, status, "{path}: {}", r.body);
         let csp = r.header("content-security-policy").unwrap_or("");
-        assert!(csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert!(
+            csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"),
+            "{path}: {csp}"
+        );
         assert_eq!(r.header("x-content-type-options"), Some("nosniff"), "{path}");
         assert_eq!(r.header("referrer-policy"), Some("no-referrer"), "{path}");
         if !path.starts_with("/static/") {
@@ -92,7 +108,16 @@ fn every_page_answers_with_strict_headers() {
 fn search_uses_the_suggest_engine_over_published_public_articles_only() {
     let (env, ids) = fixture();
     // A ticket with an internal note carrying the secret: never a search result.
-    let t = env.json(&["ticket", "new", "--subject", "Printer paper jam in room 4", "--requester", "x@stbedes.sch.uk", "--requester-name", "X"]);
+    let t = env.json(&[
+        "ticket",
+        "new",
+        "--subject",
+        "Printer paper jam in room 4",
+        "--requester",
+        "x@stbedes.sch.uk",
+        "--requester-name",
+        "X",
+    ]);
     let tid = t["id"].to_string();
     env.run(&["ticket", "resolve", &tid, "--message", "Cleared the paper jam in room 4"]).success();
     env.run(&["ticket", "note", &tid, "--internal", &format!("{SECRET} paper jam printer note")]).success();
@@ -126,7 +151,14 @@ fn search_uses_the_suggest_engine_over_published_public_articles_only() {
 
     // Server-rendered search: the same first answer, and nothing internal.
     // (The page repeats the words searched for, so those avoid the secret.)
-    let queries = ["pritner+jamed", "printer+admin+console", "paper+jam+note", "draft+printer+jams", "old+printer+jam+guide", "admin+password+reset+code"];
+    let queries = [
+        "pritner+jamed",
+        "printer+admin+console",
+        "paper+jam+note",
+        "draft+printer+jams",
+        "old+printer+jam+guide",
+        "admin+password+reset+code",
+    ];
     let r = c.get(&format!("/api/suggest?q={SECRET}"));
     assert_eq!(r.body, "[]");
     for q in queries {
@@ -223,7 +255,13 @@ fn a_request_becomes_a_self_service_ticket_once_the_address_is_proved() {
     let r = c.submit(
         "/request",
         "/request",
-        &[("name", "Rachel Hughes"), ("email", "r.hughes@stbedes.sch.uk"), ("subject", "Printer jammed in room 4"), ("details", "Paper stuck"), ("category", "printing")],
+        &[
+            ("name", "Rachel Hughes"),
+            ("email", "r.hughes@stbedes.sch.uk"),
+            ("subject", "Printer jammed in room 4"),
+            ("details", "Paper stuck"),
+            ("category", "printing"),
+        ],
     );
     assert_eq!(r.status, 200);
     assert_eq!(env.json(&["ticket", "list"]), before, "no ticket before the link is followed");
@@ -237,22 +275,46 @@ fn a_request_becomes_a_self_service_ticket_once_the_address_is_proved() {
     assert_eq!(t["category"], "printing");
     assert_eq!(t["subject"], "Printer jammed in room 4");
     let outbox: Value = env.json(&["mail", "outbox"]);
-    assert!(outbox.as_array().unwrap().iter().any(|m| m["ticket_id"].to_string() == id && m["kind"] == "ack"), "{outbox}");
+    assert!(
+        outbox
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["ticket_id"].as_i64().map(|n| n.to_string()).as_deref() == Some(id.as_str())
+                && m["kind"] == "ack"),
+        "{outbox}"
+    );
     // Signed in, the next request is logged at once.
-    let r = c.submit("/request", "/request", &[("name", "Rachel Hughes"), ("subject", "No sound"), ("details", "Speakers silent")]);
+    let r = c.submit(
+        "/request",
+        "/request",
+        &[("name", "Rachel Hughes"), ("subject", "No sound"), ("details", "Speakers silent")],
+    );
     assert_eq!(r.status, 303);
     let id2 = r.header("location").unwrap().trim_start_matches("/my/requests/").to_string();
     assert_eq!(env.json(&["ticket", "show", &id2])["source"], "self-service");
     let mine = c.get("/my/requests");
-    assert!(mine.body.contains("Printer jammed in room 4") && mine.body.contains("No sound"), "{}", mine.body);
+    assert!(
+        mine.body.contains("Printer jammed in room 4") && mine.body.contains("No sound"),
+        "{}",
+        mine.body
+    );
     // Bad input: a clear page, nothing logged.
     let r = c.submit("/request", "/request", &[("name", "R"), ("subject", ""), ("details", "x")]);
     assert_eq!(r.status, 400);
     assert!(r.body.contains("subject must not be empty"), "{}", r.body);
-    let r = c.submit("/request", "/request", &[("name", "R"), ("subject", "s"), ("details", "x"), ("category", "nope")]);
+    let r = c.submit(
+        "/request",
+        "/request",
+        &[("name", "R"), ("subject", "s"), ("details", "x"), ("category", "nope")],
+    );
     assert_eq!(r.status, 400);
     // The "No" answer on an article leads to the form with what they typed.
-    let r = c.submit("/articles/1?q=printer+jam", "/articles/1/answer", &[("solved", "no"), ("q", "printer jam")]);
+    let r = c.submit(
+        "/articles/1?q=printer+jam",
+        "/articles/1/answer",
+        &[("solved", "no"), ("q", "printer jam")],
+    );
     assert_eq!((r.status, r.header("location")), (303, Some("/request?q=printer+jam")));
     assert!(c.get("/request?q=printer+jam").body.contains("value=\"printer jam\""));
     // Signing out ends the session.
@@ -275,7 +337,9 @@ fn forms_without_a_valid_token_are_refused() {
     // A token from another browser does not fit this one's cookie.
     let mut other = server.client();
     let theirs = other.get("/signin").csrf();
-    for path in ["/signin", "/request", "/signout", "/articles/1/answer", "/my/requests/1/reply", "/rate/1.00"] {
+    for path in
+        ["/signin", "/request", "/signout", "/articles/1/answer", "/my/requests/1/reply", "/rate/1.00"]
+    {
         assert_eq!(c.post(path, &[("csrf", &theirs), ("email", "a@stbedes.sch.uk")]).status, 403, "{path}");
     }
     // Without any cookie at all.
@@ -307,7 +371,7 @@ fn rate_limits_answer_429_per_address_and_per_email() {
     }
     assert_eq!(c.submit("/signin", "/signin", &[("email", "p9@stbedes.sch.uk")]).status, 429);
     // ...and per email address, from wherever it is asked.
-    let mut ask = |ip: &str| {
+    let ask = |ip: &str| {
         let mut c = server.client();
         c.headers.push(("X-Forwarded-For".into(), ip.into()));
         c.submit("/signin", "/signin", &[("email", "target@stbedes.sch.uk")]).status
@@ -340,7 +404,11 @@ fn hostile_text_in_every_field_is_shown_inert() {
     let r = c.get(&format!("/api/suggest?q={q}"));
     assert!(serde_json::from_str::<Value>(&r.body).is_ok());
     // Every field of the request form, shown back after an error and on the ticket.
-    let r = c.submit("/request", "/request", &[("name", XSS), ("email", XSS), ("subject", XSS), ("details", XSS)]);
+    let r = c.submit(
+        "/request",
+        "/request",
+        &[("name", XSS), ("email", XSS), ("subject", XSS), ("details", XSS)],
+    );
     assert_eq!(r.status, 400);
     assert_inert(&r.body, "request form after an error");
     let (mut c, id) = request_and_sign_in(&server, &env, XSS, "xss@stbedes.sch.uk", XSS, XSS);
@@ -385,12 +453,16 @@ fn my_requests_show_only_my_tickets_and_their_public_timeline() {
     let (env, _) = fixture();
     env.run(&["tech", "add", "sam", "--name", "Sam Second", "--tier", "2"]).success();
     let server = Server::start(&env, &[]);
-    let (mut a, id) = request_and_sign_in(&server, &env, "Ann", "ann@stbedes.sch.uk", "Printer jammed", "Room 4");
+    let (mut a, id) =
+        request_and_sign_in(&server, &env, "Ann", "ann@stbedes.sch.uk", "Printer jammed", "Room 4");
     let sid = id.to_string();
     env.run(&["ticket", "note", &sid, "--internal", &format!("{SECRET} internal note")]).success();
-    env.run(&["ticket", "note", &sid, "--public", "Please open the front door and pull the paper out."]).success();
-    env.run(&["ticket", "escalate", &sid, "--to", "2", "--reason", &format!("{SECRET} escalation reason")]).success();
-    env.run(&["ticket", "handback", &sid, "--to", "1", "--note", &format!("{SECRET} hand-back note")]).success();
+    env.run(&["ticket", "note", &sid, "--public", "Please open the front door and pull the paper out."])
+        .success();
+    env.run(&["ticket", "escalate", &sid, "--to", "2", "--reason", &format!("{SECRET} escalation reason")])
+        .success();
+    env.run(&["ticket", "handback", &sid, "--to", "1", "--note", &format!("{SECRET} hand-back note")])
+        .success();
     let r = a.get(&format!("/my/requests/{id}"));
     assert_eq!(r.status, 200);
     assert!(r.body.contains("Please open the front door"), "{}", r.body);
@@ -398,11 +470,18 @@ fn my_requests_show_only_my_tickets_and_their_public_timeline() {
     assert!(!r.body.contains("escalat"), "{}", r.body);
 
     // A reply from the requester lands on the timeline as theirs.
-    let r = a.submit(&format!("/my/requests/{id}"), &format!("/my/requests/{id}/reply"), &[("text", "Done, still jammed")]);
+    let r = a.submit(
+        &format!("/my/requests/{id}"),
+        &format!("/my/requests/{id}/reply"),
+        &[("text", "Done, still jammed")],
+    );
     assert_eq!(r.status, 303);
     let t: Value = env.json(&["ticket", "show", &sid]);
     let last = t["events"].as_array().unwrap().iter().rev().find(|e| e["kind"] == "reply").unwrap().clone();
-    assert_eq!((last["body"].as_str(), last["internal"].as_bool(), last["tech"].as_str()), (Some("Done, still jammed"), Some(false), None));
+    assert_eq!(
+        (last["body"].as_str(), last["internal"].as_bool(), last["tech"].as_str()),
+        (Some("Done, still jammed"), Some(false), None)
+    );
     // Another requester: the same 404 as a ticket that does not exist.
     let (mut b, _) = request_and_sign_in(&server, &env, "Ben", "ben@oakfield.sch.uk", "Wifi", "Down");
     let theirs = b.get(&format!("/my/requests/{id}"));
@@ -432,22 +511,31 @@ fn the_rating_link_records_a_score_that_reaches_the_weekly_report() {
     let mails = send_mail(&env);
     let rate = rating_path(&mails, id);
     let resolution = mails.iter().find(|m| m.contains("Cleared the jam.")).unwrap();
-    assert!(resolution.contains(&format!("{rate}?score=5")) && resolution.contains(&format!("{rate}?score=1")));
+    assert!(
+        resolution.contains(&format!("{rate}?score=5")) && resolution.contains(&format!("{rate}?score=1"))
+    );
     // A fresh browser (no session): GET shows the choice, records nothing.
     let mut c = server.client();
     let r = c.get(&format!("{rate}?score=5"));
     assert_eq!(r.status, 200);
     assert!(r.body.contains("value=\"5\" checked"), "{}", r.body);
-    let report: Value = env.json(&["report", "weekly", "--week", "2026-W48", "--school", "BEDE", "--format", "json"]);
+    let report: Value =
+        env.json(&["report", "weekly", "--week", "2026-W48", "--school", "BEDE", "--format", "json"]);
     assert_eq!(report["schools"][0]["ratings"].as_u64(), Some(0), "a GET recorded nothing");
     let r = c.submit(&format!("{rate}?score=5"), &rate, &[("score", "happy"), ("comment", "Quick, thanks")]);
     assert_eq!(r.status, 200, "{}", r.body);
-    let report: Value = env.json(&["report", "weekly", "--week", "2026-W48", "--school", "BEDE", "--format", "json"]);
+    let report: Value =
+        env.json(&["report", "weekly", "--week", "2026-W48", "--school", "BEDE", "--format", "json"]);
     let figures = &report["schools"][0];
-    assert_eq!((figures["ratings"].as_u64(), figures["satisfaction_avg"].as_f64()), (Some(1), Some(5.0)), "{report}");
+    assert_eq!(
+        (figures["ratings"].as_u64(), figures["satisfaction_avg"].as_f64()),
+        (Some(1), Some(5.0)),
+        "{report}"
+    );
     // A changed score replaces it; a tampered link is not found.
     c.submit(&rate, &rate, &[("score", "2")]);
-    let report: Value = env.json(&["report", "weekly", "--week", "2026-W48", "--school", "BEDE", "--format", "json"]);
+    let report: Value =
+        env.json(&["report", "weekly", "--week", "2026-W48", "--school", "BEDE", "--format", "json"]);
     assert_eq!(report["schools"][0]["satisfaction_avg"].as_f64(), Some(2.0));
     let forged = format!("{}0", &rate[..rate.len() - 1]);
     assert_eq!(c.get(&forged).status, 404);
@@ -461,14 +549,19 @@ fn deflection_figures_reach_the_weekly_report_in_every_format() {
     let (env, ids) = fixture();
     let server = Server::start(&env, &[]);
     // Anonymous: the request form opened (school unknown), then a ticket at BEDE.
-    let (mut c, _) = request_and_sign_in(&server, &env, "Ann", "ann@stbedes.sch.uk", "Printer jammed", "Room 4");
+    let (mut c, _) =
+        request_and_sign_in(&server, &env, "Ann", "ann@stbedes.sch.uk", "Printer jammed", "Room 4");
     // Signed in at BEDE: two searches, the form again, an article read from
     // beside it that solved the problem.
     c.get("/search?q=printer");
     c.get("/search?q=pritner+jamed");
     c.get("/request?q=sound");
     let article = format!("/articles/{}?q=sound&from=request", ids["sound"]);
-    let r = c.submit(&article, &format!("/articles/{}/answer", ids["sound"]), &[("solved", "yes"), ("from", "request")]);
+    let r = c.submit(
+        &article,
+        &format!("/articles/{}/answer", ids["sound"]),
+        &[("solved", "yes"), ("from", "request")],
+    );
     assert_eq!(r.status, 200);
     assert!(r.body.contains("Glad that helped"));
     // A visitor whose school is unknown searches once.
@@ -485,11 +578,16 @@ fn deflection_figures_reach_the_weekly_report_in_every_format() {
     assert_eq!(got, [2, 1, 1, 1, 1, 1], "{s}");
     assert_eq!(s["deflected_pct"].as_f64(), Some(50.0));
     let total = &json["self_service_total"];
-    assert_eq!((total["searches"].as_u64(), total["requests_started"].as_u64()), (Some(3), Some(2)), "{total}");
+    assert_eq!(
+        (total["searches"].as_u64(), total["requests_started"].as_u64()),
+        (Some(3), Some(2)),
+        "{total}"
+    );
     // The ticket itself counts as self-service in the ordinary figures.
     assert_eq!(bede["by_source"]["self-service"].as_u64(), Some(1));
 
-    let csv = String::from_utf8(env.cmd().args(week).args(["--format", "csv"]).output().unwrap().stdout).unwrap();
+    let csv =
+        String::from_utf8(env.cmd().args(week).args(["--format", "csv"]).output().unwrap().stdout).unwrap();
     let mut lines = csv.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
     let col = header.iter().position(|h| *h == "self_service:searches").unwrap();
@@ -497,8 +595,12 @@ fn deflection_figures_reach_the_weekly_report_in_every_format() {
     assert_eq!(bede_row[col], "2", "{csv}");
     assert_eq!(header.last(), Some(&"self_service:deflected_pct"));
     for format in ["markdown", "table"] {
-        let out = String::from_utf8(env.cmd().args(week).args(["--format", format]).output().unwrap().stdout).unwrap();
-        assert!(out.contains("Self-service (portal)") && out.contains("ABANDONED AFTER AN ARTICLE"), "{format}: {out}");
+        let out = String::from_utf8(env.cmd().args(week).args(["--format", format]).output().unwrap().stdout)
+            .unwrap();
+        assert!(
+            out.contains("Self-service (portal)") && out.contains("ABANDONED AFTER AN ARTICLE"),
+            "{format}: {out}"
+        );
     }
     // No personal data in the counters: only weeks, school codes, metrics.
     let conn = rusqlite::Connection::open(&env.db).unwrap();

@@ -425,9 +425,11 @@ fn weekly_csv(r: &WeeklyReport) -> Csv {
     let empty = SelfService::default();
     csv.headers.extend(empty.counts().iter().map(|(k, _)| format!("self_service:{k}")));
     csv.headers.push("self_service:deflected_pct".into());
-    let per_row = r.schools.iter().map(|s| &s.self_service).chain(r.total.as_ref().map(|_| {
-        r.self_service_total.as_ref().unwrap_or(&empty)
-    }));
+    let per_row = r
+        .schools
+        .iter()
+        .map(|s| &s.self_service)
+        .chain(r.total.as_ref().map(|_| r.self_service_total.as_ref().unwrap_or(&empty)));
     for (row, s) in csv.rows.iter_mut().zip(per_row) {
         row.extend(s.counts().iter().map(|(_, n)| Cell::num(n)));
         row.push(Cell::Num(opt(s.deflected_pct)));

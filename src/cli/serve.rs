@@ -20,7 +20,8 @@ pub struct ServeArgs {
     /// A reverse proxy whose X-Forwarded-For is believed (repeatable).
     #[arg(long = "trusted-proxy", value_name = "IP", default_values_t = [IpAddr::from([127, 0, 0, 1])])]
     pub trusted_proxies: Vec<IpAddr>,
-    /// Serve the demo database (beside the default one; created on first use).
+    /// Serve the demo database (beside the default one; created on first use) and print
+    /// sign-in links on the terminal instead of needing mail.
     #[arg(long)]
     pub demo: bool,
     /// Searches per minute from one address.
@@ -50,7 +51,8 @@ pub fn run(mut inv: Invocation, args: ServeArgs) -> Result<()> {
         Ok(t) if !t.trim().is_empty() => Some(crate::clock::parse_instant("DESKSIDE_NOW", &t)?),
         _ => None,
     };
-    let opener = Opener { db: inv.db.clone(), login: inv.login.clone(), os_user: inv.os_user.clone(), fixed_now };
+    let opener =
+        Opener { db: inv.db.clone(), login: inv.login.clone(), os_user: inv.os_user.clone(), fixed_now };
     let base_url = args.base_url.unwrap_or_else(|| format!("http://{listen}"));
     let opts = Options {
         listen,
@@ -61,6 +63,7 @@ pub fn run(mut inv: Invocation, args: ServeArgs) -> Result<()> {
             links_per_hour: args.links_per_hour,
             posts_per_hour: args.posts_per_hour,
         },
+        demo: args.demo,
     };
     portal::serve(&opener, &opts)
 }

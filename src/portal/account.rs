@@ -63,7 +63,11 @@ async fn show_form(
     }
 }
 
-pub async fn request_form(State(app): State<Arc<App>>, Extension(v): Extension<Visitor>, RawQuery(raw): RawQuery) -> Response {
+pub async fn request_form(
+    State(app): State<Arc<App>>,
+    Extension(v): Extension<Visitor>,
+    RawQuery(raw): RawQuery,
+) -> Response {
     let p = query(raw.as_deref());
     let who = app.requester(&v).await.ok().flatten();
     let q: String = p.get("q").cloned().unwrap_or_default().chars().take(200).collect();
@@ -71,7 +75,11 @@ pub async fn request_form(State(app): State<Arc<App>>, Extension(v): Extension<V
     show_form(&app, &v, who.as_ref(), draft, "", None, StatusCode::OK).await
 }
 
-pub async fn request_post(State(app): State<Arc<App>>, Extension(v): Extension<Visitor>, body: Bytes) -> Response {
+pub async fn request_post(
+    State(app): State<Arc<App>>,
+    Extension(v): Extension<Visitor>,
+    body: Bytes,
+) -> Response {
     let f = form(&body);
     if !app.csrf_ok(&v, &f) {
         return app.forbidden(&v);
@@ -100,7 +108,10 @@ pub async fn request_post(State(app): State<Arc<App>>, Extension(v): Extension<V
             }
             let (d, e, base) = (draft.clone(), email.clone(), app.base_url.clone());
             match app.pool.run(move |desk| desk.portal_send_link(&e, Some(&d), &base)).await {
-                Ok(LinkOutcome::Sent) => page(StatusCode::OK, pages::check_email(&app.chrome(&v, None), true)),
+                Ok(LinkOutcome::Sent(link)) => {
+                    app.demo_link(&email, &link);
+                    page(StatusCode::OK, pages::check_email(&app.chrome(&v, None), true))
+                }
                 Ok(LinkOutcome::TooMany) => app.too_many(&v),
                 Err(Error::Invalid(msg)) => {
                     show_form(&app, &v, None, draft, &email, Some(&msg), StatusCode::BAD_REQUEST).await
@@ -119,7 +130,11 @@ pub async fn signin_form(State(app): State<Arc<App>>, Extension(v): Extension<Vi
     page(StatusCode::OK, pages::signin(&app.chrome(&v, None), "", None))
 }
 
-pub async fn signin_post(State(app): State<Arc<App>>, Extension(v): Extension<Visitor>, body: Bytes) -> Response {
+pub async fn signin_post(
+    State(app): State<Arc<App>>,
+    Extension(v): Extension<Visitor>,
+    body: Bytes,
+) -> Response {
     let f = form(&body);
     if !app.csrf_ok(&v, &f) {
         return app.forbidden(&v);
@@ -130,7 +145,10 @@ pub async fn signin_post(State(app): State<Arc<App>>, Extension(v): Extension<Vi
     }
     let (e, base) = (email.clone(), app.base_url.clone());
     match app.pool.run(move |desk| desk.portal_send_link(&e, None, &base)).await {
-        Ok(LinkOutcome::Sent) => page(StatusCode::OK, pages::check_email(&app.chrome(&v, None), false)),
+        Ok(LinkOutcome::Sent(link)) => {
+            app.demo_link(&email, &link);
+            page(StatusCode::OK, pages::check_email(&app.chrome(&v, None), false))
+        }
         Ok(LinkOutcome::TooMany) => app.too_many(&v),
         Err(Error::Invalid(msg)) => {
             page(StatusCode::BAD_REQUEST, pages::signin(&app.chrome(&v, None), &email, Some(&msg)))
@@ -141,7 +159,9 @@ pub async fn signin_post(State(app): State<Arc<App>>, Extension(v): Extension<Vi
 
 fn token_of(p: &Result<Path<String>, PathRejection>) -> Option<String> {
     match p {
-        Ok(Path(t)) if t.len() <= 200 && t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.') => Some(t.clone()),
+        Ok(Path(t)) if t.len() <= 200 && t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.') => {
+            Some(t.clone())
+        }
         _ => None,
     }
 }
@@ -253,7 +273,14 @@ pub async fn my_requests(State(app): State<Arc<App>>, Extension(v): Extension<Vi
     }
 }
 
-async fn show_ticket(app: &App, v: &Visitor, who: &Requester, id: i64, error: Option<&str>, status: StatusCode) -> Response {
+async fn show_ticket(
+    app: &App,
+    v: &Visitor,
+    who: &Requester,
+    id: i64,
+    error: Option<&str>,
+    status: StatusCode,
+) -> Response {
     let w = who.clone();
     match app.pool.run(move |desk| desk.portal_ticket(&w, id)).await {
         Ok(Some(t)) => page(status, pages::ticket(&app.chrome(v, Some(who)), &t, error)),
@@ -278,7 +305,13 @@ pub async fn my_ticket(
 }
 
 /// Reply and "this is solved": POSTs on one of the requester's tickets.
-async fn ticket_post(app: &App, v: &Visitor, path: &Result<Path<String>, PathRejection>, body: &[u8], solved: bool) -> Response {
+async fn ticket_post(
+    app: &App,
+    v: &Visitor,
+    path: &Result<Path<String>, PathRejection>,
+    body: &[u8],
+    solved: bool,
+) -> Response {
     let f = form(body);
     if !app.csrf_ok(v, &f) {
         return app.forbidden(v);

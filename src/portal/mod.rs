@@ -40,6 +40,8 @@ pub struct Options {
     /// Proxies whose X-Forwarded-For is believed.
     pub trusted_proxies: Vec<IpAddr>,
     pub limits: Limits,
+    /// A demo server prints sign-in links on its terminal (no mail needed).
+    pub demo: bool,
 }
 
 pub(crate) struct App {
@@ -49,6 +51,7 @@ pub(crate) struct App {
     secure_cookies: bool,
     trusted: Vec<IpAddr>,
     limiter: RateLimiter,
+    demo: bool,
 }
 
 /// Who is asking, worked out once per request by `visitor`.
@@ -77,6 +80,7 @@ pub fn serve(opener: &Opener, opts: &Options) -> Result<()> {
         secure_cookies: opts.base_url.starts_with("https://"),
         trusted: opts.trusted_proxies.clone(),
         limiter: RateLimiter::new(opts.limits),
+        demo: opts.demo,
     });
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -140,7 +144,8 @@ async fn visitor(State(app): State<Arc<App>>, mut req: Request, next: Next) -> R
     req.extensions_mut().insert(Visitor { ip, csrf_cookie: csrf_cookie.clone(), csrf, session });
     let mut res = next.run(req).await;
     if fresh && !is_static {
-        let cookie = security::set_cookie(security::CSRF_COOKIE, &csrf_cookie, 86_400 * 30, app.secure_cookies);
+        let cookie =
+            security::set_cookie(security::CSRF_COOKIE, &csrf_cookie, 86_400 * 30, app.secure_cookies);
         if let Ok(v) = HeaderValue::from_str(&cookie) {
             res.headers_mut().append(header::SET_COOKIE, v);
         }
@@ -156,6 +161,14 @@ fn plain(status: StatusCode, text: &'static str) -> Response {
 impl App {
     fn chrome<'a>(&self, v: &'a Visitor, who: Option<&'a Requester>) -> Chrome<'a> {
         Chrome { email: who.map(|r| r.email.as_str()), csrf: &v.csrf }
+    }
+
+    /// On a demo server only: the sign-in link on the terminal, so a
+    /// newcomer can follow it without a mail server.
+    fn demo_link(&self, email: &str, link: &str) {
+        if self.demo {
+            eprintln!("demo: sign-in link for {email}: {link}");
+        }
     }
 
     /// The signed-in requester, if the session cookie is live.
@@ -179,11 +192,17 @@ impl App {
     fn fail(&self, v: &Visitor, who: Option<&Requester>, e: Error) -> Response {
         let chrome = self.chrome(v, who);
         match e {
-            Error::Invalid(msg) => page(StatusCode::BAD_REQUEST, pages::problem(&chrome, "Please check that", &msg)),
+            Error::Invalid(msg) => {
+                page(StatusCode::BAD_REQUEST, pages::problem(&chrome, "Please check that", &msg))
+            }
             Error::NotFound(msg) => page(StatusCode::NOT_FOUND, pages::problem(&chrome, "Not found", &msg)),
             Error::Runtime(msg) if msg == pool::BUSY => page(
                 StatusCode::SERVICE_UNAVAILABLE,
-                pages::problem(&chrome, "Busy", "The help desk is very busy right now: try again in a minute."),
+                pages::problem(
+                    &chrome,
+                    "Busy",
+                    "The help desk is very busy right now: try again in a minute.",
+                ),
             ),
             other => {
                 eprintln!("deskside portal: {other}");
@@ -198,7 +217,11 @@ impl App {
     fn not_found(&self, v: &Visitor, who: Option<&Requester>) -> Response {
         page(
             StatusCode::NOT_FOUND,
-            pages::problem(&self.chrome(v, who), "Not found", "There is nothing here. It may have moved, or the address is mistyped."),
+            pages::problem(
+                &self.chrome(v, who),
+                "Not found",
+                "There is nothing here. It may have moved, or the address is mistyped.",
+            ),
         )
     }
 

@@ -320,7 +320,13 @@ pub fn ticket(chrome: &Chrome<'_>, t: &PublicTicket, error: Option<&str>) -> Str
 pub const SCORES: [(i64, &str); 5] =
     [(5, "Very happy"), (4, "Happy"), (3, "Neutral"), (2, "Unhappy"), (1, "Very unhappy")];
 
-pub fn rate(chrome: &Chrome<'_>, token: &str, t: &RatingTarget, score: Option<i64>, error: Option<&str>) -> String {
+pub fn rate(
+    chrome: &Chrome<'_>,
+    token: &str,
+    t: &RatingTarget,
+    score: Option<i64>,
+    error: Option<&str>,
+) -> String {
     let main = html! {
         h1 { "How did we do?" }
         p { "Request #" (t.ticket_id) ": " (t.subject) }

@@ -36,18 +36,27 @@ pub async fn home(State(app): State<Arc<App>>, Extension(v): Extension<Visitor>)
 /// A numeric id from the path; anything else is simply not found.
 pub(super) fn id_of(p: &Result<Path<String>, PathRejection>) -> Option<i64> {
     match p {
-        Ok(Path(s)) if !s.is_empty() && s.len() < 16 && s.bytes().all(|b| b.is_ascii_digit()) => s.parse().ok(),
+        Ok(Path(s)) if !s.is_empty() && s.len() < 16 && s.bytes().all(|b| b.is_ascii_digit()) => {
+            s.parse().ok()
+        }
         _ => None,
     }
 }
 
 /// The school a search is ranked for: the signed-in requester's, else the
 /// `school` parameter.
-fn school_for(who: Option<&crate::service::portal_auth::Requester>, param: Option<&String>) -> Option<String> {
+fn school_for(
+    who: Option<&crate::service::portal_auth::Requester>,
+    param: Option<&String>,
+) -> Option<String> {
     who.and_then(|r| r.school.clone()).or_else(|| param.cloned())
 }
 
-pub async fn search(State(app): State<Arc<App>>, Extension(v): Extension<Visitor>, RawQuery(raw): RawQuery) -> Response {
+pub async fn search(
+    State(app): State<Arc<App>>,
+    Extension(v): Extension<Visitor>,
+    RawQuery(raw): RawQuery,
+) -> Response {
     let p = query(raw.as_deref());
     let q = p.get("q").cloned().unwrap_or_default();
     let who = app.requester(&v).await.ok().flatten();
@@ -76,7 +85,11 @@ pub async fn search(State(app): State<Arc<App>>, Extension(v): Extension<Visitor
 /// `GET /api/suggest?q=TEXT[&school=CODE][&category=C]`: JSON answers, best
 /// first. `n=1` marks the first suggestion of a typing session, counted as
 /// one search (not every keystroke).
-pub async fn suggest(State(app): State<Arc<App>>, Extension(v): Extension<Visitor>, RawQuery(raw): RawQuery) -> Response {
+pub async fn suggest(
+    State(app): State<Arc<App>>,
+    Extension(v): Extension<Visitor>,
+    RawQuery(raw): RawQuery,
+) -> Response {
     let p = query(raw.as_deref());
     if !app.allow(Kind::Search, &[&v.ip.to_string()]) {
         return (StatusCode::TOO_MANY_REQUESTS, Json(serde_json::json!({"error": "too many requests"})))

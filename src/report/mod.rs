@@ -11,8 +11,8 @@ mod week;
 
 pub use engine::{Data, Engine, ReportSchool, TechActions};
 pub use figures::{pct, percentile, Figures, Tally, NO_CATEGORY, SOURCES};
-pub use timeline::{Resolution, Timeline};
 pub use self_service::SelfService;
+pub use timeline::{Resolution, Timeline};
 pub use week::Week;
 
 use crate::domain::Timestamp;

@@ -78,7 +78,8 @@ pub struct PublicHit {
 /// Random bytes from the operating system, as lower-case hex.
 pub fn random_hex(bytes: usize) -> Result<String> {
     let mut buf = vec![0u8; bytes];
-    getrandom::fill(&mut buf).map_err(|e| Error::runtime(format!("no random numbers from the system: {e}")))?;
+    getrandom::fill(&mut buf)
+        .map_err(|e| Error::runtime(format!("no random numbers from the system: {e}")))?;
     Ok(hex(&buf))
 }
 
@@ -196,8 +197,11 @@ impl Desk {
             return Ok(Vec::new());
         }
         let school = self.read(|conn, _| known_school(conn, school))?;
-        let scope =
-            ArticleScope { statuses: vec![ArticleStatus::Published], audience: Some(Audience::Public), category: None };
+        let scope = ArticleScope {
+            statuses: vec![ArticleStatus::Published],
+            audience: Some(Audience::Public),
+            category: None,
+        };
         let ctx = SuggestContext {
             school,
             category: category.map(str::trim).filter(|c| !c.is_empty()).map(str::to_lowercase),
@@ -232,7 +236,13 @@ impl Desk {
     /// "Did this solve it?": the article's helpful / not helpful vote, and
     /// a yes counted as a deflection (as an abandoned request when the
     /// article was opened from beside the request form).
-    pub fn portal_answer(&mut self, id: i64, solved: bool, from_form: bool, school: Option<&str>) -> Result<bool> {
+    pub fn portal_answer(
+        &mut self,
+        id: i64,
+        solved: bool,
+        from_form: bool,
+        school: Option<&str>,
+    ) -> Result<bool> {
         self.write(|cx| {
             if kb_rows::find(cx.tx, id)?.filter(is_public).is_none() {
                 return Ok(false);

@@ -37,8 +37,9 @@ pub struct RequestDraft {
 /// same whether or not the address is already known (no enumeration).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LinkOutcome {
-    /// A link was queued for the address.
-    Sent,
+    /// A link was queued for the address (the link itself, for a demo
+    /// server to print: a real one never shows it).
+    Sent(String),
     /// Too many links for this address lately.
     TooMany,
 }
@@ -133,7 +134,7 @@ impl Desk {
                     expires_at,
                 },
             )?;
-            Ok(LinkOutcome::Sent)
+            Ok(LinkOutcome::Sent(link.clone()))
         })
     }
 
@@ -159,8 +160,8 @@ impl Desk {
             }
             let ticket = match s.request.as_deref() {
                 Some(json) => {
-                    let d: RequestDraft =
-                        serde_json::from_str(json).map_err(|e| Error::runtime(format!("stored request: {e}")))?;
+                    let d: RequestDraft = serde_json::from_str(json)
+                        .map_err(|e| Error::runtime(format!("stored request: {e}")))?;
                     let new = NewTicket {
                         subject: d.subject,
                         body: d.details,

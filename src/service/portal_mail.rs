@@ -38,7 +38,8 @@ pub fn signin_body(link: &str, subject: Option<&str>) -> String {
 /// Lines for a resolution mail: one link per answer, when the portal has a
 /// base URL and a secret (set when `deskside serve` first ran).
 pub fn rating_lines(conn: &Connection, ticket_id: i64, email: &str) -> Result<Option<String>> {
-    let (Some(base), Some(secret)) = (rows::setting(conn, "base_url")?, rows::setting(conn, "secret")?) else {
+    let (Some(base), Some(secret)) = (rows::setting(conn, "base_url")?, rows::setting(conn, "secret")?)
+    else {
         return Ok(None);
     };
     let url = format!("{}/rate/{}", base.trim_end_matches('/'), rating_token(&secret, ticket_id, email));
@@ -49,20 +50,34 @@ pub fn rating_lines(conn: &Connection, ticket_id: i64, email: &str) -> Result<Op
 
 impl Desk {
     /// Sends the queued sign-in links (called by `mail send`).
-    pub(crate) fn send_portal_mail(&mut self, settings: &SendSettings, sent: &mut Vec<Sent>, failed: &mut Vec<NotSent>) -> Result<()> {
+    pub(crate) fn send_portal_mail(
+        &mut self,
+        settings: &SendSettings,
+        sent: &mut Vec<Sent>,
+        failed: &mut Vec<NotSent>,
+    ) -> Result<()> {
         let now = self.now();
         let queued = self.write(|cx| rows::queued_mail(cx.tx, now))?;
         for m in queued {
-            let claimed = self.write(|cx| rows::claim_mail(cx.tx, m.id, cx.now, cx.now + Duration::seconds(CLAIM_SECONDS)))?;
+            let claimed = self.write(|cx| {
+                rows::claim_mail(cx.tx, m.id, cx.now, cx.now + Duration::seconds(CLAIM_SECONDS))
+            })?;
             if !claimed {
                 continue;
             }
             let Ok(to) = Mailbox::parse(&m.recipient) else {
-                let status = self.write(|cx| rows::mark_mail_failed(cx.tx, m.id, "invalid recipient address", 0))?;
-                failed.push(NotSent { id: m.id, ticket: 0, error: "invalid recipient address".into(), status });
+                let status =
+                    self.write(|cx| rows::mark_mail_failed(cx.tx, m.id, "invalid recipient address", 0))?;
+                failed.push(NotSent {
+                    id: m.id,
+                    ticket: 0,
+                    error: "invalid recipient address".into(),
+                    status,
+                });
                 continue;
             };
-            let message_id = format!("deskside.signin.{}.{}@{}", m.id, m.created_at.timestamp(), settings.from.domain());
+            let message_id =
+                format!("deskside.signin.{}.{}@{}", m.id, m.created_at.timestamp(), settings.from.domain());
             let text = compose::render(&Outgoing {
                 date: now,
                 from: settings.from.clone(),
@@ -88,7 +103,8 @@ impl Desk {
                     });
                 }
                 Err(error) => {
-                    let status = self.write(|cx| rows::mark_mail_failed(cx.tx, m.id, &error, MAX_ATTEMPTS))?;
+                    let status =
+                        self.write(|cx| rows::mark_mail_failed(cx.tx, m.id, &error, MAX_ATTEMPTS))?;
                     failed.push(NotSent { id: m.id, ticket: 0, error, status });
                 }
             }

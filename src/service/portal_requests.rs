@@ -65,9 +65,13 @@ fn public_events(all: Vec<crate::domain::Event>) -> Vec<PublicEvent> {
             let (what, text) = match e.kind {
                 EventKind::Created => ("Request logged".to_string(), None),
                 EventKind::Reply => ("Reply".to_string(), e.body.clone()),
-                EventKind::StatusChanged => (format!("Status: {}", e.new_value.as_deref().unwrap_or("")), None),
+                EventKind::StatusChanged => {
+                    (format!("Status: {}", e.new_value.as_deref().unwrap_or("")), None)
+                }
                 EventKind::ArticleLinked => ("Article".to_string(), e.body.clone()),
-                EventKind::Rated => (format!("Rated {} out of 5", e.new_value.as_deref().unwrap_or("")), e.body.clone()),
+                EventKind::Rated => {
+                    (format!("Rated {} out of 5", e.new_value.as_deref().unwrap_or("")), e.body.clone())
+                }
                 _ => return None,
             };
             let author = if matches!(e.kind, EventKind::StatusChanged | EventKind::Created) {

@@ -5,8 +5,8 @@
 use super::{calendars, Desk, DEFAULT_CALENDAR};
 use crate::domain::{EventKind, Timestamp};
 use crate::report::{
-    Data, Engine, ReportSchool, SchoolFigures, SelfService, Tally, TechActions, TechReport, Week, WeekFigures,
-    WeeklyReport,
+    Data, Engine, ReportSchool, SchoolFigures, SelfService, Tally, TechActions, TechReport, Week,
+    WeekFigures, WeeklyReport,
 };
 use crate::sla::Calendar;
 use crate::store::{reports as rows, sla as sla_rows, to_secs};

@@ -105,7 +105,13 @@ pub fn purge_expired(conn: &Connection, now: Timestamp) -> Result<()> {
     Ok(())
 }
 
-pub fn insert_session(conn: &Connection, id_hash: &str, email: &str, now: Timestamp, expires: Timestamp) -> Result<()> {
+pub fn insert_session(
+    conn: &Connection,
+    id_hash: &str,
+    email: &str,
+    now: Timestamp,
+    expires: Timestamp,
+) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO portal_sessions (id_hash, email, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
     )?
@@ -160,8 +166,9 @@ pub fn count(conn: &Connection, week: &str, school: &str, metric: &str) -> Resul
 
 /// Every counter of one week: (school, metric, n).
 pub fn counters(conn: &Connection, week: &str) -> Result<Vec<(String, String, i64)>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT school, metric, n FROM portal_counters WHERE week = ?1 ORDER BY school, metric")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT school, metric, n FROM portal_counters WHERE week = ?1 ORDER BY school, metric",
+    )?;
     let rows = stmt.query_map([week], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -250,16 +257,16 @@ pub fn mark_mail_failed(conn: &Connection, id: i64, error: &str, max: i64) -> Re
           WHERE id = ?1",
     )?
     .execute(params![id, error, max])?;
-    Ok(conn
-        .prepare_cached("SELECT status FROM portal_mail WHERE id = ?1")?
-        .query_row([id], |r| r.get(0))?)
+    Ok(conn.prepare_cached("SELECT status FROM portal_mail WHERE id = ?1")?.query_row([id], |r| r.get(0))?)
 }
 
 /// The time zone of a school's calendar, or of the default calendar when
 /// the school is unknown (`code` empty).
 pub fn school_tz(conn: &Connection, code: &str) -> Result<Option<String>> {
     let by_school: Option<String> = conn
-        .prepare_cached("SELECT c.tz FROM schools s JOIN calendars c ON c.id = s.calendar_id WHERE s.code = ?1")?
+        .prepare_cached(
+            "SELECT c.tz FROM schools s JOIN calendars c ON c.id = s.calendar_id WHERE s.code = ?1",
+        )?
         .query_row([code], |r| r.get(0))
         .optional()?;
     match by_school {

@@ -50,8 +50,18 @@ pub fn fixture() -> (Env, BTreeMap<&'static str, String>) {
         &format!("The printer admin password is {SECRET}-internal. Paper jam reset code."),
         &["--category", "printing", "--audience", "internal", "--publish"],
     );
-    add("draft", &format!("{SECRET} draft about printer jams"), &format!("{SECRET} draft body: paper jam"), &["--category", "printing"]);
-    add("archived", &format!("{SECRET} old printer jam guide"), &format!("{SECRET} archived body"), &["--category", "printing", "--publish"]);
+    add(
+        "draft",
+        &format!("{SECRET} draft about printer jams"),
+        &format!("{SECRET} draft body: paper jam"),
+        &["--category", "printing"],
+    );
+    add(
+        "archived",
+        &format!("{SECRET} old printer jam guide"),
+        &format!("{SECRET} archived body"),
+        &["--category", "printing", "--publish"],
+    );
     env.run(&["kb", "archive", &ids["archived"]]).success();
     (env, ids)
 }
@@ -207,8 +217,15 @@ pub fn enc(s: &str) -> String {
 /// Sends the outbox into a maildir and returns every message written.
 pub fn send_mail(env: &Env) -> Vec<String> {
     let dir = env.dir.path().join("sent");
-    env.run(&["mail", "send", "--from", "IT Support <it@trust.sch.uk>", "--outbox-dir", dir.to_str().unwrap()])
-        .success();
+    env.run(&[
+        "mail",
+        "send",
+        "--from",
+        "IT Support <it@trust.sch.uk>",
+        "--outbox-dir",
+        dir.to_str().unwrap(),
+    ])
+    .success();
     let mut out = Vec::new();
     for sub in ["new", "cur"] {
         if let Ok(rd) = std::fs::read_dir(dir.join(sub)) {

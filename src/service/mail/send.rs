@@ -217,7 +217,9 @@ fn render(
             let mut body = compose::reply_body(ticket.id, &ticket.subject, text, &name, team, resolved);
             if resolved {
                 // The one-click rating link, when the portal has a base URL.
-                if let Some(lines) = crate::service::portal_mail::rating_lines(conn, ticket.id, &ticket.requester)? {
+                if let Some(lines) =
+                    crate::service::portal_mail::rating_lines(conn, ticket.id, &ticket.requester)?
+                {
                     body.push_str(&lines);
                 }
             }
