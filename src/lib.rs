@@ -11,6 +11,7 @@ pub mod config;
 pub mod domain;
 pub mod error;
 pub mod mail;
+pub mod portal;
 pub mod privilege;
 pub mod report;
 pub mod rng;

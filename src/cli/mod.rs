@@ -15,6 +15,7 @@ pub mod output;
 mod privacy;
 mod report;
 mod report_doc;
+mod serve;
 mod sla;
 mod suggest;
 mod ticket;
@@ -103,6 +104,8 @@ pub enum Command {
     /// Weekly per-school reports, trends and the technicians' report.
     #[command(subcommand)]
     Report(report::ReportCmd),
+    /// The requester portal: search first, then ask (see docs/portal.md).
+    Serve(serve::ServeArgs),
 }
 
 /// Who is running deskside, resolved once.
@@ -199,6 +202,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Import(cmd)) => transfer::import(&inv, cmd),
         Some(Command::Backup(args)) => transfer::backup(&inv, &args),
         Some(Command::Report(cmd)) => report::run(&inv, cmd),
+        Some(Command::Serve(args)) => serve::run(inv, args),
     }
 }
 

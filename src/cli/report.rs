@@ -4,7 +4,7 @@
 use super::output;
 use super::report_doc::{Cell, Csv, Doc, Section};
 use super::Invocation;
-use crate::report::{Figures, TechReport, Week, WeekFigures, WeeklyReport, SOURCES};
+use crate::report::{Figures, SelfService, TechReport, Week, WeekFigures, WeeklyReport, SOURCES};
 use crate::service::reports::{ReportQuery, TrendQuery};
 use crate::sla::format_working;
 use crate::{Error, Result};
@@ -200,7 +200,45 @@ fn weekly_doc(r: &WeeklyReport) -> Doc {
         headers,
         rows: rows.iter().map(|(l, f)| source_cells(l.clone(), f)).collect(),
     });
+    if let Some(section) = self_service_section(r) {
+        sections.push(section);
+    }
     Doc { title, sections, notes: vec![DEFINITIONS] }
+}
+
+/// The portal's part of shift left; shown when the portal saw any use in
+/// the week (a team without the portal sees no empty section).
+fn self_service_section(r: &WeeklyReport) -> Option<Section> {
+    let mut rows: Vec<(Cell, &SelfService)> =
+        r.schools.iter().map(|s| (Cell::text(&s.school), &s.self_service)).collect();
+    if let Some(total) = &r.self_service_total {
+        rows.push((Cell::num("TOTAL"), total));
+    }
+    if rows.iter().all(|(_, s)| s.is_empty()) {
+        return None;
+    }
+    Some(Section {
+        title: "Self-service (portal)".into(),
+        headers: vec![
+            "SCHOOL",
+            "SEARCHES",
+            "ARTICLE VIEWS",
+            "SOLVED BY AN ARTICLE",
+            "REQUESTS STARTED",
+            "ABANDONED AFTER AN ARTICLE",
+            "REQUESTS SENT",
+            "DEFLECTED",
+        ],
+        rows: rows
+            .into_iter()
+            .map(|(label, s)| {
+                let mut row = vec![label];
+                row.extend(s.counts().iter().map(|(_, n)| Cell::num(n)));
+                row.push(share(s.deflected_pct, s.solved, s.solved + s.submitted));
+                row
+            })
+            .collect(),
+    })
 }
 
 const SOURCE_HEADERS: [&str; 4] = ["PHONE", "EMAIL", "WALK-IN", "SELF-SERVICE"];
@@ -382,7 +420,21 @@ fn weekly_csv(r: &WeeklyReport) -> Csv {
         ];
         rows.push((cells, total));
     }
-    figures_csv(&["school", "name", "week", "from", "to"], rows)
+    let mut csv = figures_csv(&["school", "name", "week", "from", "to"], rows);
+    // The portal's figures as `self_service:NAME` columns (zeros without a portal).
+    let empty = SelfService::default();
+    csv.headers.extend(empty.counts().iter().map(|(k, _)| format!("self_service:{k}")));
+    csv.headers.push("self_service:deflected_pct".into());
+    let per_row = r
+        .schools
+        .iter()
+        .map(|s| &s.self_service)
+        .chain(r.total.as_ref().map(|_| r.self_service_total.as_ref().unwrap_or(&empty)));
+    for (row, s) in csv.rows.iter_mut().zip(per_row) {
+        row.extend(s.counts().iter().map(|(_, n)| Cell::num(n)));
+        row.push(Cell::Num(opt(s.deflected_pct)));
+    }
+    csv
 }
 
 fn trend_doc(weeks: &[WeekFigures], school: Option<&str>) -> Doc {

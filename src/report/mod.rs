@@ -5,11 +5,13 @@
 mod engine;
 pub mod facts;
 mod figures;
+pub mod self_service;
 mod timeline;
 mod week;
 
 pub use engine::{Data, Engine, ReportSchool, TechActions};
 pub use figures::{pct, percentile, Figures, Tally, NO_CATEGORY, SOURCES};
+pub use self_service::SelfService;
 pub use timeline::{Resolution, Timeline};
 pub use week::Week;
 
@@ -27,6 +29,8 @@ pub struct SchoolFigures {
     pub to: Timestamp,
     #[serde(flatten)]
     pub figures: Figures,
+    /// What requesters did on the portal (see `SelfService`).
+    pub self_service: SelfService,
 }
 
 /// `report weekly`: every school (or one) and, unless the report is meant
@@ -42,6 +46,9 @@ pub struct WeeklyReport {
     /// The schools added up (each counted over its own local week); medians
     /// and percentiles are taken over all their tickets together.
     pub total: Option<Figures>,
+    /// The portal's figures added up, with searches by visitors whose
+    /// school is unknown (only when every school is shown).
+    pub self_service_total: Option<SelfService>,
 }
 
 /// One week of a trend: the total of the schools asked for.

@@ -5,8 +5,8 @@
 use super::{calendars, Desk, DEFAULT_CALENDAR};
 use crate::domain::{EventKind, Timestamp};
 use crate::report::{
-    Data, Engine, ReportSchool, SchoolFigures, Tally, TechActions, TechReport, Week, WeekFigures,
-    WeeklyReport,
+    Data, Engine, ReportSchool, SchoolFigures, SelfService, Tally, TechActions, TechReport, Week,
+    WeekFigures, WeeklyReport,
 };
 use crate::sla::Calendar;
 use crate::store::{reports as rows, sla as sla_rows, to_secs};
@@ -152,7 +152,22 @@ pub fn weekly(conn: &Connection, q: &ReportQuery, now: Timestamp) -> Result<Week
             from: crate::store::from_secs(lo),
             to: crate::store::from_secs(hi),
             figures: tally.figures(),
+            self_service: SelfService::default(),
         });
+    }
+    // The portal's counters: each school's, and the unknown school's ('')
+    // in the total when every school is shown.
+    let mut self_total = SelfService::default();
+    for (code, metric, n) in crate::store::portal::counters(conn, &week.to_string())? {
+        let n = u64::try_from(n).unwrap_or(0);
+        match schools.iter_mut().find(|s| s.school == code) {
+            Some(s) => s.self_service.add_count(&metric, n),
+            None if code.is_empty() && q.school.is_none() => self_total.add_count(&metric, n),
+            None => {}
+        }
+    }
+    for s in &schools {
+        self_total.add(&s.self_service);
     }
     Ok(WeeklyReport {
         week,
@@ -160,6 +175,7 @@ pub fn weekly(conn: &Connection, q: &ReportQuery, now: Timestamp) -> Result<Week
         for_school: q.for_school,
         schools,
         total: (!q.for_school).then(|| total.figures()),
+        self_service_total: (!q.for_school).then_some(self_total),
     })
 }
 

@@ -15,6 +15,7 @@ pub mod import;
 pub mod kb;
 pub mod mail;
 pub mod migrate;
+pub mod portal;
 pub mod presence;
 pub mod privacy;
 pub mod reports;
@@ -42,6 +43,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0008_imported_rows.sql"),
     include_str!("migrations/0009_events_at_ticket.sql"),
     include_str!("migrations/0010_privacy.sql"),
+    include_str!("migrations/0011_portal.sql"),
 ];
 
 /// The schema version whose upgrade chains the existing audit rows.

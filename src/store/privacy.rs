@@ -162,6 +162,18 @@ pub fn erase_requester(conn: &Connection, id: i64, email: &str, name: &str) -> R
           WHERE requester_id = :rid",
         named_params! { ":rid": id, ":t": TOMBSTONE },
     )?;
+    // The portal's sign-in links, sessions and unsent link mail name them:
+    // none of it is history worth keeping, so it goes whole.
+    for table in ["portal_signins", "portal_sessions"] {
+        conn.execute(
+            &format!("DELETE FROM {table} WHERE email = :email COLLATE NOCASE"),
+            named_params! { ":email": email },
+        )?;
+    }
+    conn.execute(
+        "DELETE FROM portal_mail WHERE recipient = :email COLLATE NOCASE",
+        named_params! { ":email": email },
+    )?;
     conn.execute(
         "UPDATE requesters SET name = :n, email = :te WHERE id = :rid",
         named_params! { ":rid": id, ":n": ERASED_NAME, ":te": tomb_email },

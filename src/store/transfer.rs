@@ -28,6 +28,7 @@ pub const EXPORTED: &[&str] = &[
     "mail_outbox",
     "imported_rows",
     "retention",
+    "portal_counters",
 ];
 
 /// Tables deliberately left out of exports, with why. Every table must be
@@ -37,6 +38,13 @@ pub const EXPORTED: &[&str] = &[
 pub const NOT_EXPORTED: &[(&str, &str)] = &[
     ("presence", "who has which ticket open right now: meaningless in another database"),
     ("search_generation", "a cache-invalidation counter kept by triggers"),
+    (
+        "portal_settings",
+        "the portal's signing secret: a copy would let anyone forge rating links and CSRF tokens",
+    ),
+    ("portal_signins", "one-time sign-in links that expire within the hour"),
+    ("portal_sessions", "signed-in browsers: sessions end within hours"),
+    ("portal_mail", "sign-in links waiting to be mailed: live credentials, expired within the hour"),
 ];
 
 /// Virtual tables and their shadow tables (`name_data`, `name_idx` ...):

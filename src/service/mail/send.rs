@@ -145,6 +145,7 @@ impl Desk {
                 }
             }
         }
+        self.send_portal_mail(settings, &mut report.sent, &mut report.not_sent)?;
         Ok(report)
     }
 
@@ -214,7 +215,16 @@ fn render(
             let login = event.tech.clone().unwrap_or_default();
             let name = dir::find_tech(conn, &login)?.map(|t| t.name).unwrap_or(login);
             let text = event.body.as_deref().unwrap_or("");
-            (compose::reply_body(ticket.id, &ticket.subject, text, &name, team, resolved), true, false)
+            let mut body = compose::reply_body(ticket.id, &ticket.subject, text, &name, team, resolved);
+            if resolved {
+                // The one-click rating link, when the portal has a base URL.
+                if let Some(lines) =
+                    crate::service::portal_mail::rating_lines(conn, ticket.id, &ticket.requester)?
+                {
+                    body.push_str(&lines);
+                }
+            }
+            (body, true, false)
         }
     };
     // Inbound Message-IDs came from strangers: only well-formed ones thread.
