@@ -20,7 +20,8 @@ fn clock() -> Box<FixedClock> {
 /// binary, see `common::template`) and the directory holding it.
 fn demo() -> (tempfile::TempDir, Desk) {
     let template = common::template::in_process("demo", |db| {
-        Desk::init(db, &InitOptions { demo: true, ..InitOptions::default() }, clock(), "lead", "lead").unwrap();
+        Desk::init(db, &InitOptions { demo: true, ..InitOptions::default() }, clock(), "lead", "lead")
+            .unwrap();
     });
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("desk.db");

@@ -100,7 +100,12 @@ fn acknowledgements_in_one_transaction_follow_its_article_changes() {
         .collect();
     assert_eq!(
         offered,
-        [vec![], vec!["Zorblex adapter reset".to_string()], vec!["Quuxifier dongle pairing".to_string()], vec![]],
+        [
+            vec![],
+            vec!["Zorblex adapter reset".to_string()],
+            vec!["Quuxifier dongle pairing".to_string()],
+            vec![]
+        ],
         "before the article, after it, after its new title, after it was archived"
     );
 }

@@ -30,8 +30,11 @@ impl Env {
     /// a template made once per build (see `template`): for tests whose
     /// subject is what the database holds, not the command that made it.
     pub fn made_by(args: &[&str]) -> Env {
-        let name: String =
-            args.join("-").chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
+        let name: String = args
+            .join("-")
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
+            .collect();
         let bin = assert_cmd::cargo::cargo_bin("deskside");
         let made = template::template(&format!("cli-{name}"), &bin, |db| {
             let env = Env { dir: tempfile::tempdir().unwrap(), db: db.to_path_buf() };
