@@ -1,5 +1,6 @@
 //! One error type for the library; `exit_code` is the single place that maps
-//! errors to the exit codes of DESIGN.md.
+//! errors to the CLI's exit codes (listed in the README's CLI tour): 0 ok,
+//! 1 runtime error, 2 bad input, 3 not found, 4 conflict, 5 not allowed.
 
 use thiserror::Error;
 

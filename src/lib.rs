@@ -1,9 +1,9 @@
 //! deskside: a terminal-first helpdesk for school IT support teams.
 //!
-//! Data flows one way: a face (the CLI in `cli`, the console later) calls an
-//! operation in `service`; the operation checks the rules in `domain`, writes
-//! through `store` in one transaction with its timeline events, and returns
-//! domain values for the face to render.
+//! Data flows one way: a face (the CLI in `cli`, the console in `tui`) calls
+//! an operation in `service`; the operation checks the rules in `domain`,
+//! writes through `store` in one transaction with its timeline events, and
+//! returns domain values for the face to render.
 
 pub mod cli;
 pub mod clock;

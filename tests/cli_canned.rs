@@ -195,8 +195,7 @@ fn applying_refuses_what_does_not_fit() {
 
 #[test]
 fn the_demo_loads_its_canned_solutions_through_the_checks() {
-    let env = Env::empty();
-    env.run(&["init", "--demo"]).success();
+    let env = Env::made_by(&["init", "--demo"]);
     let all = env.json(&["canned", "list"]);
     let n = all.as_array().unwrap().len();
     let in_file = include_str!("../assets/demo/canned.toml").matches("[[canned]]").count();

@@ -255,8 +255,7 @@ fn old_queued_mail_expires_instead_of_surprising_people() {
 
 #[test]
 fn demo_data_never_queues_mail() {
-    let env = Env::empty();
-    env.run(&["init", "--demo"]).success();
+    let env = Env::made_by(&["init", "--demo"]);
     let rows = env.json(&["mail", "outbox"]);
     let rows = rows.as_array().unwrap();
     assert!(rows.len() > 100, "the demo did queue acknowledgements and replies");
@@ -265,8 +264,7 @@ fn demo_data_never_queues_mail() {
 
 #[test]
 fn acknowledgements_offer_public_articles_that_may_solve_it_and_never_internal_ones() {
-    let env = Env::empty();
-    env.run(&["init", "--demo"]).success();
+    let env = Env::made_by(&["init", "--demo"]);
     let internal: Vec<String> = env
         .json(&["kb", "list", "--audience", "internal"])
         .as_array()

@@ -227,8 +227,7 @@ fn the_database_uses_wal_and_the_current_schema() {
 
 #[test]
 fn a_reader_that_goes_away_ends_the_output_quietly() {
-    let env = Env::empty();
-    env.run(&["init", "--demo"]).success();
+    let env = Env::made_by(&["init", "--demo"]);
     let bin = assert_cmd::cargo::cargo_bin("deskside");
     // Enough output to outlast the pipe buffer after `head` has gone.
     let script = format!(

@@ -18,8 +18,7 @@ fn mail(name: &str) -> String {
 /// A database with a bit of everything: demo data, mail in (with an
 /// attachment and a reject), mail out, an internal note.
 fn busy_env() -> Env {
-    let env = Env::empty();
-    env.run(&["init", "--demo", "--name", "Lee Lead"]).success();
+    let env = Env::demo();
     for m in ["multipart-alternative", "with-screenshot", "bounce", "latin1"] {
         env.run(&["mail", "ingest", &mail(m)]).success();
     }

@@ -2,20 +2,32 @@
 //! demo knowledge base: distinct articles are not duplicates of each other,
 //! tickets an article already answers are, unrelated tickets are not.
 
+mod common;
+
 use deskside::clock::FixedClock;
 use deskside::domain::{ArticleFilter, ArticleStatus};
 use deskside::search::similar::{containment, Profile, DUPLICATE_THRESHOLD};
 use deskside::search::synonyms::Synonyms;
 use deskside::search::vocab::Vocab;
 use deskside::service::{Desk, InitOptions};
-use deskside::store::{kb, search, Store};
+use deskside::store::{kb, search};
 
-fn demo() -> Desk {
-    let now = chrono::DateTime::parse_from_rfc3339("2026-11-24T10:00:00Z").unwrap().to_utc();
-    let mut desk =
-        Desk::with_store(Store::open_in_memory().unwrap(), Box::new(FixedClock(now)), "lead", "lead");
-    desk.seed(&InitOptions { demo: true, ..InitOptions::default() }).unwrap();
-    desk
+fn clock() -> Box<FixedClock> {
+    Box::new(FixedClock(chrono::DateTime::parse_from_rfc3339("2026-11-24T10:00:00Z").unwrap().to_utc()))
+}
+
+/// A copy of the demo database (seeded once per build of this test
+/// binary, see `common::template`) and the directory holding it.
+fn demo() -> (tempfile::TempDir, Desk) {
+    let template = common::template::in_process("demo", |db| {
+        Desk::init(db, &InitOptions { demo: true, ..InitOptions::default() }, clock(), "lead", "lead")
+            .unwrap();
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.db");
+    common::template::copy(&template, &db);
+    let desk = Desk::open(&db, clock(), "lead", "lead").unwrap();
+    (dir, desk)
 }
 
 /// (score, title) of the article covering the draft best.
@@ -40,7 +52,7 @@ fn best_match(desk: &Desk, title: &str, text: &str, skip: Option<i64>) -> (f64, 
 
 #[test]
 fn distinct_demo_articles_are_not_duplicates_of_each_other() {
-    let desk = demo();
+    let (_dir, desk) = demo();
     let all = desk
         .articles(&ArticleFilter { statuses: ArticleStatus::ALL.to_vec(), ..ArticleFilter::default() })
         .unwrap();
@@ -58,7 +70,7 @@ fn distinct_demo_articles_are_not_duplicates_of_each_other() {
 
 #[test]
 fn tickets_an_article_already_answers_are_near_duplicates() {
-    let desk = demo();
+    let (_dir, desk) = demo();
     let answered = [
         ("Copier jammed in staff room", "The copier in the staff room says paper jam in cassette 2 and won't print.\nI cleared the paper jam from cassette 2 and removed a torn piece of paper stuck behind cover 1. Fanned the paper.", "Clearing a paper jam on the Kyocera copiers"),
         ("Forgotten password", "I've forgotten my password and can't log in to my laptop.\nYou can reset your password yourself at aka.ms/sspr using the phone number you registered.", "Resetting your own password with self-service password reset"),

@@ -8,21 +8,10 @@ use common::Env;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
-/// The demo database, made once per run and copied for each test.
+/// The demo database (a copy of the template made once per build).
 fn demo() -> Env {
-    static TEMPLATE: OnceLock<PathBuf> = OnceLock::new();
-    let template = TEMPLATE.get_or_init(|| {
-        let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("kb_markdown-demo.db");
-        let made = Env::empty();
-        made.run(&["init", "--demo", "--name", "Lee Lead"]).success();
-        std::fs::copy(&made.db, &path).unwrap();
-        path
-    });
-    let env = Env::empty();
-    std::fs::copy(template, &env.db).unwrap();
-    env
+    Env::demo()
 }
 
 fn folder(env: &Env) -> PathBuf {

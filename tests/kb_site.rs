@@ -10,23 +10,11 @@ use common::Env;
 use deskside::search::snippet::plain_markdown;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::path::Path;
 
-/// The demo database, made once per run and copied for each test
-/// (`init --demo` takes seconds).
+/// The demo database (a copy of the template made once per build).
 fn demo() -> Env {
-    static TEMPLATE: OnceLock<PathBuf> = OnceLock::new();
-    let template = TEMPLATE.get_or_init(|| {
-        let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("kb_site-demo.db");
-        let made = Env::empty();
-        made.run(&["init", "--demo", "--name", "Lee Lead"]).success();
-        std::fs::copy(&made.db, &path).unwrap();
-        path
-    });
-    let env = Env::empty();
-    std::fs::copy(template, &env.db).unwrap();
-    env
+    Env::demo()
 }
 
 struct Row {

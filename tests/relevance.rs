@@ -30,8 +30,7 @@ fn top3(env: &Env, query: &str) -> Vec<String> {
 fn relevance_hit_at_3_is_at_least_90_percent() {
     let cases: Cases = toml::from_str(QUERIES).expect("queries.toml parses");
     assert!(cases.case.len() >= 40, "the set needs at least 40 queries");
-    let env = Env::empty();
-    env.run(&["init", "--demo"]).success();
+    let env = Env::made_by(&["init", "--demo"]);
 
     // Every expected title must be a published demo article, or a case
     // could never hit (and would quietly lower the bar).

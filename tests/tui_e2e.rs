@@ -13,9 +13,7 @@ fn console(env: &Env, size: (u16, u16)) -> Tmux {
 }
 
 fn demo_env() -> Env {
-    let env = Env::empty();
-    env.run(&["init", "--demo", "--name", "Lee Lead"]).success();
-    env
+    Env::demo()
 }
 
 #[test]

@@ -1,12 +1,13 @@
 //! Every console screen rendered on ratatui's TestBackend from the demo
 //! database at a fixed instant, at 80x24 and 120x40.
 
+mod common;
+
 use chrono::DateTime;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use deskside::clock::FixedClock;
 use deskside::domain::{EventKind, TicketFilter};
 use deskside::service::{Desk, InitOptions};
-use deskside::store::Store;
 use deskside::tui::action::Effect;
 use deskside::tui::app::App;
 use deskside::tui::theme::Theme;
@@ -18,28 +19,40 @@ use std::collections::VecDeque;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 
-fn demo_desk() -> Desk {
-    let now = DateTime::parse_from_rfc3339("2026-11-24T10:00:00Z").unwrap().to_utc();
-    let store = Store::open_in_memory().unwrap();
-    let mut desk = Desk::with_store(store, Box::new(FixedClock(now)), "lead", "tester");
-    desk.seed(&InitOptions { demo: true, name: Some("Lee Lead".into()), tz: None }).unwrap();
-    desk
+fn clock() -> Box<FixedClock> {
+    Box::new(FixedClock(DateTime::parse_from_rfc3339("2026-11-24T10:00:00Z").unwrap().to_utc()))
+}
+
+/// A copy of the demo database, seeded once per build of this test binary
+/// (see `common::template`), opened in a directory of its own.
+fn demo_desk() -> (tempfile::TempDir, Desk) {
+    let template = common::template::in_process("demo", |db| {
+        let opts = InitOptions { demo: true, name: Some("Lee Lead".into()), tz: None };
+        Desk::init(db, &opts, clock(), "lead", "tester").unwrap();
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.db");
+    common::template::copy(&template, &db);
+    let desk = Desk::open(&db, clock(), "lead", "tester").unwrap();
+    (dir, desk)
 }
 
 struct Console {
     desk: Desk,
     app: App,
+    /// Holds the database file.
+    _dir: tempfile::TempDir,
 }
 
 impl Console {
     fn new(size: (u16, u16), color: bool) -> Console {
-        let mut desk = demo_desk();
+        let (dir, mut desk) = demo_desk();
         let me = desk.me().unwrap();
         let mut app = App::new(me, desk.now(), Theme { color }, size);
         app.offset = chrono::FixedOffset::east_opt(0).unwrap();
         let start = app.start();
         run(&mut desk, &mut app, start);
-        Console { desk, app }
+        Console { desk, app, _dir: dir }
     }
 
     fn key(&mut self, code: KeyCode) -> &mut Console {

@@ -44,6 +44,14 @@ pub struct Ctx<'a> {
     pub me: Technician,
     /// The operating-system account running deskside (recorded for audit).
     pub os_user: &'a str,
+    /// Search state for this transaction: every new ticket ranks articles
+    /// for its acknowledgement, and rebuilding the vocabulary each time
+    /// made `init --demo` (~300 tickets in one transaction) slow. It lives
+    /// no longer than the transaction, so a rollback cannot leave it
+    /// holding words that were never committed (the vocabulary is keyed on
+    /// a counter a rollback restores); within the transaction the counter
+    /// and the article versions keep it in step with article changes.
+    pub(crate) search: suggest::Cache,
 }
 
 impl Ctx<'_> {
@@ -209,7 +217,7 @@ impl Desk {
         let standing = self.standing.clone();
         self.store.write(|tx| {
             let me = acting_tech(tx, &login, standing.as_ref())?;
-            let mut cx = Ctx { tx, now, me, os_user: &os_user };
+            let mut cx = Ctx { tx, now, me, os_user: &os_user, search: suggest::Cache::default() };
             f(&mut cx)
         })
     }
@@ -265,7 +273,7 @@ fn seed(tx: &Transaction<'_>, opts: &InitOptions, now: Timestamp, login: &str, o
         lead: true,
     };
     me.id = dir::insert_tech(tx, &me, now)?;
-    let mut cx = Ctx { tx, now, me, os_user };
+    let mut cx = Ctx { tx, now, me, os_user, search: suggest::Cache::default() };
     cx.audit("init", "database", "1", Some(&format!("schema {}", store::SCHEMA_VERSION)))?;
     if opts.demo {
         demo::load(&mut cx)?;

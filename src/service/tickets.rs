@@ -87,7 +87,7 @@ pub fn create(cx: &mut Ctx<'_>, new: &NewTicket) -> Result<Ticket> {
         cx.event_change(id, EventKind::Assigned, false, None, None, Some(&cx.me.login.clone()))?;
     }
     let ticket = rows::get(cx.tx, id)?;
-    let suggestions = mail::outbox::acknowledgement_suggestions(cx.tx, &ticket)?;
+    let suggestions = mail::outbox::acknowledgement_suggestions(cx.tx, &cx.search, &ticket)?;
     mail::outbox::queue_acknowledgement(cx, &ticket, &suggestions)?;
     Ok(ticket)
 }

@@ -448,7 +448,6 @@ pub fn describe_sqlite_error(e: &rusqlite::Error) -> String {
     .replace('\n', " ")
 }
 
-/// Seconds since the epoch, as stored.
 /// Ids as one value for `IN (SELECT value FROM json_each(?))`: one cached
 /// statement serves any number of ids (an `IN (?, ?, ...)` list is a new
 /// statement to parse for every count).
@@ -457,6 +456,7 @@ pub(crate) fn id_list(ids: &[i64]) -> String {
     format!("[{}]", list.join(","))
 }
 
+/// Seconds since the epoch, as stored.
 pub fn to_secs(t: crate::domain::Timestamp) -> i64 {
     t.timestamp()
 }

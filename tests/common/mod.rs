@@ -2,6 +2,7 @@
 //! user's own config and data directories.
 #![allow(dead_code)]
 
+pub mod template;
 pub mod tmux;
 
 use assert_cmd::Command;
@@ -23,6 +24,30 @@ impl Env {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("desk.db");
         Env { dir, db }
+    }
+
+    /// The database `deskside ARGS` makes (e.g. `init --demo`), copied from
+    /// a template made once per build (see `template`): for tests whose
+    /// subject is what the database holds, not the command that made it.
+    pub fn made_by(args: &[&str]) -> Env {
+        let name: String = args
+            .join("-")
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
+            .collect();
+        let bin = assert_cmd::cargo::cargo_bin("deskside");
+        let made = template::template(&format!("cli-{name}"), &bin, |db| {
+            let env = Env { dir: tempfile::tempdir().unwrap(), db: db.to_path_buf() };
+            env.run(args).success();
+        });
+        let env = Env::empty();
+        template::copy(&made, &env.db);
+        env
+    }
+
+    /// The demo database as `init --demo --name "Lee Lead"` makes it.
+    pub fn demo() -> Env {
+        Env::made_by(&["init", "--demo", "--name", "Lee Lead"])
     }
 
     /// A database initialised by the lead, with no demo data.

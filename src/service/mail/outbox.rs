@@ -18,13 +18,17 @@ use rusqlite::Connection;
 /// offered in its acknowledgement (deflection by email): the same search as
 /// `suggest`, over published public articles only, in the context of the
 /// ticket's school and category. Weak matches are left out: a wrong answer
-/// in an acknowledgement costs more than none.
-pub fn acknowledgement_suggestions(conn: &Connection, ticket: &Ticket) -> Result<Vec<Suggestion>> {
+/// in an acknowledgement costs more than none. `cache` is the transaction's
+/// (`Ctx::search`): many tickets logged in one transaction share it.
+pub fn acknowledgement_suggestions(
+    conn: &Connection,
+    cache: &crate::service::suggest::Cache,
+    ticket: &Ticket,
+) -> Result<Vec<Suggestion>> {
     use crate::domain::{ArticleStatus, Audience};
     use crate::search::query::Query;
     use crate::search::synonyms::Synonyms;
     use crate::search::{ArticleScope, SuggestContext};
-    let cache = crate::service::suggest::Cache::default();
     let vocab = cache.vocab(conn)?;
     let q = Query::parse(&format!("{}\n{}", ticket.subject, ticket.body), &vocab, Synonyms::builtin(), false);
     let scope = ArticleScope {
@@ -33,7 +37,7 @@ pub fn acknowledgement_suggestions(conn: &Connection, ticket: &Ticket) -> Result
         category: None,
     };
     let ctx = SuggestContext { school: Some(ticket.school.clone()), category: ticket.category.clone() };
-    let hits = crate::service::suggest::rank_articles(conn, &cache, &q, &scope, &ctx, ACK_ARTICLES)?;
+    let hits = crate::service::suggest::rank_articles(conn, cache, &q, &scope, &ctx, ACK_ARTICLES)?;
     Ok(hits
         .into_iter()
         .filter(|h| h.coverage >= ACK_MIN_COVERAGE)
