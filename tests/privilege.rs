@@ -390,11 +390,8 @@ fn a_backup_belongs_to_the_technician_who_made_it() {
     assert_eq!(std::fs::metadata(&file).unwrap().uid(), uid);
 }
 
-/// Needs two other branches merged: backups created 0600 (the file-modes
-/// work) and `privilege::with_user_rights` around the backup's file
-/// creation (so its group is the user's, not deskside's). Un-ignore then.
+/// Backups are created 0600 with the user's own group (`with_user_rights`).
 #[test]
-#[ignore = "after merge: backups 0600 + with_user_rights hooked into backup (see the identity branch report)"]
 fn another_technician_cannot_read_my_backup() {
     if skip("another_technician_cannot_read_my_backup") {
         return;
@@ -411,4 +408,100 @@ fn another_technician_cannot_read_my_backup() {
     let cat = b.as_user(&t2, Path::new("/bin/cat"), &[file.to_str().unwrap()]).output().unwrap();
     assert!(!cat.status.success());
     assert!(stderr(&cat).contains("Permission denied"), "{}", stderr(&cat));
+}
+
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut n: Vec<String> =
+        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    n.sort();
+    n
+}
+
+#[test]
+fn files_the_user_names_never_go_into_the_database_directory() {
+    if skip("files_the_user_names_never_go_into_the_database_directory") {
+        return;
+    }
+    let mut b = SharedBox::new("i");
+    let (lead, t1, _t2) = b.with_team("i");
+    let srv = b.db.parent().unwrap().to_path_buf();
+    let before = names_in(&srv);
+    let db = b.db.to_str().unwrap().to_string();
+    let inside = |n: &str| srv.join(n).to_str().unwrap().to_string();
+    let (bak, json, site, md) = (inside("copy.db"), inside("all.json"), inside("site"), inside("md"));
+    for user in [&t1, &lead] {
+        for args in [
+            vec!["backup", bak.as_str()],
+            vec!["backup", db.as_str(), "--force"],
+            vec!["export", "json", "--output", json.as_str()],
+            vec!["export", "json", "--output", db.as_str(), "--force"],
+            vec!["kb", "export", "--html", site.as_str()],
+            vec!["kb", "export", "--markdown", md.as_str()],
+            vec!["kb", "export", "--html", srv.to_str().unwrap()],
+        ] {
+            let out = b.run(user, &args);
+            assert_eq!(out.status.code(), Some(5), "{user} {args:?}: {}", stderr(&out));
+            assert!(stderr(&out).contains("database's directory"), "{args:?}: {}", stderr(&out));
+            assert_eq!(stderr(&out).trim_end().lines().count(), 1, "{}", stderr(&out));
+        }
+    }
+    assert_eq!(names_in(&srv), before, "nothing was written beside the database");
+    // The database is still whole and still deskside's.
+    let r = b.json(&t1, &["doctor"]);
+    assert_eq!(r["problems"], 0, "{r}");
+    // The same commands into the user's own folder work, and the files are theirs.
+    let home = b.home(&lead);
+    let (uid, gid) = user_ids(&lead);
+    let json = home.join("all.json");
+    let out = b.run(&lead, &["export", "json", "--output", json.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let site = home.join("site");
+    let out = b.run(&lead, &["kb", "export", "--html", site.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    for p in [json, site.clone(), site.join("index.html")] {
+        let m = std::fs::metadata(&p).unwrap();
+        assert_eq!((m.uid(), m.gid()), (uid, gid), "{}", p.display());
+    }
+}
+
+#[test]
+fn a_file_only_the_group_could_read_is_not_read_for_the_user() {
+    if skip("a_file_only_the_group_could_read_is_not_read_for_the_user") {
+        return;
+    }
+    let mut b = SharedBox::new("j");
+    let (lead, _t1, _t2) = b.with_team("j");
+    let csv = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/csv/freshdesk-tickets.csv")).unwrap();
+    // Readable by deskside's group (and root) only; and one readable by root only.
+    let group_only = b.prefix.path().join("group-only.csv");
+    std::fs::write(&group_only, &csv).unwrap();
+    std::os::unix::fs::chown(&group_only, Some(0), Some(b.gid)).unwrap();
+    std::fs::set_permissions(&group_only, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let root_only = b.prefix.path().join("root-only.csv");
+    std::fs::write(&root_only, &csv).unwrap();
+    std::fs::set_permissions(&root_only, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let tickets = || b.json(&lead, &["ticket", "list"]).as_array().unwrap().len();
+    let count = tickets();
+    for secret in [&group_only, &root_only] {
+        let s = secret.to_str().unwrap();
+        for args in [
+            vec!["import", "csv", "--kind", "tickets", s],
+            vec!["ticket", "new", "--subject", "x", "--requester", "r.hughes@stbedes.sch.uk", "--body-file", s],
+            vec!["mail", "ingest", s],
+        ] {
+            let out = b.run(&lead, &args);
+            assert_ne!(out.status.code(), Some(0), "{args:?}");
+            assert!(stderr(&out).contains("Permission denied"), "{args:?}: {}", stderr(&out));
+        }
+    }
+    assert_eq!(tickets(), count, "nothing was imported");
+    // The same file, the lead's own: imported.
+    let mine = b.home(&lead).join("mine.csv");
+    std::fs::write(&mine, &csv).unwrap();
+    let (uid, gid) = user_ids(&lead);
+    std::os::unix::fs::chown(&mine, Some(uid), Some(gid)).unwrap();
+    std::fs::set_permissions(&mine, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = b.run(&lead, &["import", "csv", "--kind", "tickets", "--map", "Agent=-", mine.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(tickets() > count);
 }
