@@ -374,3 +374,62 @@ fn an_upgraded_database_gets_an_intact_chain() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("intact ({n} rows)")));
 }
+
+/// `doctor`'s checks as (level, what).
+fn doctor(env: &Env) -> (i32, Vec<(String, String)>) {
+    let out = env.cmd().args(["--json", "doctor"]).output().unwrap();
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let checks = r["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["level"].as_str().unwrap().to_string(), c["what"].as_str().unwrap().to_string()))
+        .collect();
+    (out.status.code().unwrap(), checks)
+}
+
+fn fails(checks: &[(String, String)]) -> Vec<&str> {
+    checks.iter().filter(|(l, _)| l == "fail").map(|(_, w)| w.as_str()).collect()
+}
+
+/// The issue's scenario: with write access to the file, a tier-1
+/// technician rewrites their own tier and deletes audit rows with sqlite3.
+/// doctor must not say all is well.
+#[test]
+fn doctor_reports_a_broken_chain_and_a_rewritten_tier() {
+    let env = busy_env();
+    let (code, checks) = doctor(&env);
+    assert_eq!(code, 0, "{checks:?}");
+    let rows: i64 = raw(&env).query_row("SELECT count(*) FROM audit", [], |r| r.get(0)).unwrap();
+    assert!(
+        checks.iter().any(|(l, w)| l == "ok" && w.starts_with(&format!("audit hash chain: {rows} rows intact"))),
+        "{checks:?}"
+    );
+    // Only the tier: the audit still says tier 1 when tone was added.
+    raw(&env).execute_batch("UPDATE technicians SET tier = 3, lead = 1 WHERE login = 'tone'").unwrap();
+    let (code, checks) = doctor(&env);
+    assert_eq!(code, 1, "{checks:?}");
+    assert!(
+        fails(&checks).iter().any(|w| w.contains(
+            "technician tone is tier 3, lead but the audit recorded tier 1 when they were added"
+        )),
+        "{checks:?}"
+    );
+    // ...and the audit rows that said so removed, triggers dropped first.
+    raw(&env)
+        .execute_batch(
+            "DROP TRIGGER audit_no_delete;
+             DELETE FROM audit WHERE entity = 'technician' AND entity_id = 'tone';",
+        )
+        .unwrap();
+    let (code, checks) = doctor(&env);
+    assert_eq!(code, 1, "{checks:?}");
+    let f = fails(&checks);
+    assert!(f.iter().any(|w| w.starts_with("audit hash chain broken at row ")), "{f:?}");
+    assert!(f.iter().any(|w| w.contains("technician tone (tier 3, lead) has no audit record")), "{f:?}");
+    assert!(f.iter().any(|w| w.contains("trigger audit_no_delete is missing")), "{f:?}");
+    // The text form says so too, never "all ok".
+    let out = env.cmd().args(["doctor"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("audit hash chain broken"), "{text}");
+}
