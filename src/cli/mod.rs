@@ -37,7 +37,7 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "PATH")]
     pub db: Option<PathBuf>,
     /// Act as this technician login (default: DESKSIDE_USER, then the OS login).
-    /// Only leads, gateway accounts and root may act as someone else.
+    /// Only leads, gateway accounts, root and (not setgid) the database file's owner may act as someone else.
     #[arg(long = "as", global = true, value_name = "LOGIN")]
     pub as_user: Option<String>,
     /// Machine-readable output (errors too, as {"error": ...} on stderr).
