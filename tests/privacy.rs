@@ -403,7 +403,9 @@ fn doctor_reports_a_broken_chain_and_a_rewritten_tier() {
     assert_eq!(code, 0, "{checks:?}");
     let rows: i64 = raw(&env).query_row("SELECT count(*) FROM audit", [], |r| r.get(0)).unwrap();
     assert!(
-        checks.iter().any(|(l, w)| l == "ok" && w.starts_with(&format!("audit hash chain: {rows} rows intact"))),
+        checks
+            .iter()
+            .any(|(l, w)| l == "ok" && w.starts_with(&format!("audit hash chain: {rows} rows intact"))),
         "{checks:?}"
     );
     // Only the tier: the audit still says tier 1 when tone was added.
@@ -411,9 +413,8 @@ fn doctor_reports_a_broken_chain_and_a_rewritten_tier() {
     let (code, checks) = doctor(&env);
     assert_eq!(code, 1, "{checks:?}");
     assert!(
-        fails(&checks).iter().any(|w| w.contains(
-            "technician tone is tier 3, lead but the audit recorded tier 1 when they were added"
-        )),
+        fails(&checks).iter().any(|w| w
+            .contains("technician tone is tier 3, lead but the audit recorded tier 1 when they were added")),
         "{checks:?}"
     );
     // ...and the audit rows that said so removed, triggers dropped first.
@@ -469,7 +470,10 @@ fn erasure_leaves_no_trace_of_the_portal_either() {
     assert_eq!(r.status, 200, "{}", r.body);
     drop(server);
     let [signins, sessions, mail] = portal_rows(&env);
-    assert!(signins >= 2 && sessions >= 1 && mail >= 2, "the fixture must use the portal: {signins} {sessions} {mail}");
+    assert!(
+        signins >= 2 && sessions >= 1 && mail >= 2,
+        "the fixture must use the portal: {signins} {sessions} {mail}"
+    );
 
     env.json(&["requester", "erase", EMAIL]);
     assert_eq!(portal_rows(&env), [0, 0, 0]);

@@ -112,7 +112,8 @@ pub fn read_user_file(path: &Path) -> io::Result<Vec<u8>> {
 
 /// `read_user_file` as text.
 pub fn read_user_text(path: &Path) -> io::Result<String> {
-    String::from_utf8(read_user_file(path)?).map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "not UTF-8 text"))
+    String::from_utf8(read_user_file(path)?)
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "not UTF-8 text"))
 }
 
 /// Runs `f`, which writes where the user told it to (`target`: a file, or
