@@ -213,7 +213,9 @@ pub fn group_hint(gid: u32) -> String {
 /// it only where no other thread opens the database meanwhile.
 pub fn with_user_rights<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
     let i = ids();
-    if i.sgid == i.rgid {
+    // Not setgid, or already lowered by an outer call (which restores the
+    // group itself: restoring it here would end the outer call's drop early).
+    if i.sgid == i.rgid || i.egid == i.rgid {
         return f();
     }
     // SAFETY: setegid to the real gid is always permitted.

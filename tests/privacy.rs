@@ -3,6 +3,7 @@
 //! `purge` applies the retention settings (`--dry-run` changes nothing).
 
 mod common;
+mod portal_support;
 use common::{dump, Env};
 use rusqlite::Connection;
 
@@ -346,7 +347,7 @@ fn retention_settings_are_for_leads_and_validated() {
     let env = Env::new().with_people();
     let show = env.json(&["retention", "show"]);
     let kinds: Vec<&str> = show.as_array().unwrap().iter().map(|k| k["kind"].as_str().unwrap()).collect();
-    assert_eq!(kinds, ["closed-ticket-text", "rejects", "reject-size", "sent-mail"]);
+    assert_eq!(kinds, ["closed-ticket-text", "rejects", "reject-size", "sent-mail", "portal"]);
     assert_eq!(show[1]["value"], 30);
     let set = env.json(&["retention", "set", "closed-ticket-text", "never"]);
     assert_eq!((set[0]["value"].is_null(), set[0]["set"].as_bool()), (true, Some(true)));
@@ -373,4 +374,158 @@ fn an_upgraded_database_gets_an_intact_chain() {
     let out = env.cmd().env("DESKSIDE_USER", &login).args(["audit", "--verify"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("intact ({n} rows)")));
+}
+
+/// `doctor`'s checks as (level, what).
+fn doctor(env: &Env) -> (i32, Vec<(String, String)>) {
+    let out = env.cmd().args(["--json", "doctor"]).output().unwrap();
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let checks = r["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["level"].as_str().unwrap().to_string(), c["what"].as_str().unwrap().to_string()))
+        .collect();
+    (out.status.code().unwrap(), checks)
+}
+
+fn fails(checks: &[(String, String)]) -> Vec<&str> {
+    checks.iter().filter(|(l, _)| l == "fail").map(|(_, w)| w.as_str()).collect()
+}
+
+/// The issue's scenario: with write access to the file, a tier-1
+/// technician rewrites their own tier and deletes audit rows with sqlite3.
+/// doctor must not say all is well.
+#[test]
+fn doctor_reports_a_broken_chain_and_a_rewritten_tier() {
+    let env = busy_env();
+    let (code, checks) = doctor(&env);
+    assert_eq!(code, 0, "{checks:?}");
+    let rows: i64 = raw(&env).query_row("SELECT count(*) FROM audit", [], |r| r.get(0)).unwrap();
+    assert!(
+        checks
+            .iter()
+            .any(|(l, w)| l == "ok" && w.starts_with(&format!("audit hash chain: {rows} rows intact"))),
+        "{checks:?}"
+    );
+    // Only the tier: the audit still says tier 1 when tone was added.
+    raw(&env).execute_batch("UPDATE technicians SET tier = 3, lead = 1 WHERE login = 'tone'").unwrap();
+    let (code, checks) = doctor(&env);
+    assert_eq!(code, 1, "{checks:?}");
+    assert!(
+        fails(&checks).iter().any(|w| w
+            .contains("technician tone is tier 3, lead but the audit recorded tier 1 when they were added")),
+        "{checks:?}"
+    );
+    // ...and the audit rows that said so removed, triggers dropped first.
+    raw(&env)
+        .execute_batch(
+            "DROP TRIGGER audit_no_delete;
+             DELETE FROM audit WHERE entity = 'technician' AND entity_id = 'tone';",
+        )
+        .unwrap();
+    let (code, checks) = doctor(&env);
+    assert_eq!(code, 1, "{checks:?}");
+    let f = fails(&checks);
+    assert!(f.iter().any(|w| w.starts_with("audit hash chain broken at row ")), "{f:?}");
+    assert!(f.iter().any(|w| w.contains("technician tone (tier 3, lead) has no audit record")), "{f:?}");
+    assert!(f.iter().any(|w| w.contains("trigger audit_no_delete is missing")), "{f:?}");
+    // The text form says so too, never "all ok".
+    let out = env.cmd().args(["doctor"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("audit hash chain broken"), "{text}");
+}
+
+/// Rows of the portal's tables that name the person.
+fn portal_rows(env: &Env) -> [i64; 3] {
+    let c = raw(env);
+    let n = |sql: &str| c.query_row(sql, [EMAIL], |r| r.get::<_, i64>(0)).unwrap();
+    [
+        n("SELECT count(*) FROM portal_signins WHERE email = ?1 COLLATE NOCASE"),
+        n("SELECT count(*) FROM portal_sessions WHERE email = ?1 COLLATE NOCASE"),
+        n("SELECT count(*) FROM portal_mail WHERE recipient LIKE '%' || ?1 || '%'"),
+    ]
+}
+
+/// The person also used the portal: asked for help (a sign-in link, then a
+/// session) and asked for a second link she never followed.
+#[test]
+fn erasure_leaves_no_trace_of_the_portal_either() {
+    let env = Env::new().with_people();
+    with_person(&env);
+    let server = portal_support::Server::start(&env, &[]);
+    let mut c = server.client();
+    let details = format!("Asked on the portal: the {SECRET} again");
+    let fields =
+        [("name", NAME), ("email", EMAIL), ("subject", "Portal xylophonic request"), ("details", &details)];
+    let r = c.submit("/request", "/request", &fields);
+    assert_eq!(r.status, 200, "{}", r.body);
+    let link = portal_support::signin_path(&portal_support::send_mail(&env), EMAIL);
+    let r = c.submit(&link, &link, &[]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = c.get("/my/requests");
+    assert_eq!(r.status, 200, "signed in: {}", r.body);
+    let mut later = server.client();
+    let r = later.submit("/signin", "/signin", &[("email", EMAIL)]);
+    assert_eq!(r.status, 200, "{}", r.body);
+    drop(server);
+    let [signins, sessions, mail] = portal_rows(&env);
+    assert!(
+        signins >= 2 && sessions >= 1 && mail >= 2,
+        "the fixture must use the portal: {signins} {sessions} {mail}"
+    );
+
+    env.json(&["requester", "erase", EMAIL]);
+    assert_eq!(portal_rows(&env), [0, 0, 0]);
+    let after = export(&env);
+    assert_eq!(traces(&after), Vec::<&str>::new(), "the export still holds the person");
+    assert!(!after.contains("Portal xylophonic"), "the portal request's text is still there");
+    let c = raw(&env);
+    c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE); VACUUM;").unwrap();
+    drop(c);
+    let text = String::from_utf8_lossy(&std::fs::read(&env.db).unwrap()).into_owned();
+    assert_eq!(traces(&text), Vec::<&str>::new(), "the database file still holds the person");
+    assert_eq!(verify(&env).0, 0);
+}
+
+/// `purge` clears the portal's rows once they are past their use, and a
+/// system account from cron (root here, no technician) may run it.
+#[test]
+fn purge_clears_the_portal_and_runs_from_cron() {
+    let env = Env::new().with_people();
+    let server = portal_support::Server::start(&env, &[]);
+    let mut c = server.client();
+    let r = c.submit("/signin", "/signin", &[("email", EMAIL)]);
+    assert_eq!(r.status, 200, "{}", r.body);
+    drop(server);
+    let link = portal_support::signin_path(&portal_support::send_mail(&env), EMAIL);
+    assert!(link.starts_with("/signin/"));
+    let portal = |env: &Env| {
+        let c = raw(env);
+        ["portal_signins", "portal_sessions", "portal_mail"]
+            .map(|t| c.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get::<_, i64>(0)).unwrap())
+    };
+    assert_eq!(portal(&env), [1, 0, 1]);
+    // Within a day of expiry nothing goes; a week later both rows do.
+    let out = env.cmd().args(["--json", "purge"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(portal(&env), [1, 0, 1]);
+    let week = "2026-12-01T10:00:00Z";
+    let dry = env.cmd().env("DESKSIDE_NOW", week).args(["--json", "purge", "--dry-run"]).output().unwrap();
+    let dry: serde_json::Value = serde_json::from_slice(&dry.stdout).unwrap();
+    let kind = dry["kinds"].as_array().unwrap().iter().find(|k| k["kind"] == "portal").unwrap().clone();
+    assert_eq!((kind["rows"].as_i64(), kind["after"].as_i64()), (Some(2), Some(1)), "{dry}");
+    assert_eq!(portal(&env), [1, 0, 1], "--dry-run changed nothing");
+    // Not a technician at all: the real user (root, or the file's owner) with no --as.
+    let mut cron = env.std_cmd();
+    cron.env_remove("DESKSIDE_USER").env("DESKSIDE_NOW", week).args(["--json", "purge"]);
+    let out = cron.output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(portal(&env), [0, 0, 0]);
+    let audit = env.json(&["audit"]);
+    let row = audit.as_array().unwrap().iter().rev().find(|r| r["action"] == "purge").unwrap().clone();
+    assert_eq!((row["entity_id"].as_str(), row["tech"].as_str()), (Some("portal"), None), "{row}");
+    assert_eq!(verify(&env).0, 0);
+    // A technician who is no lead still may not.
+    assert_eq!(env.fail_as("tone", &["purge"]).0, 5);
 }

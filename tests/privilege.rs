@@ -390,11 +390,8 @@ fn a_backup_belongs_to_the_technician_who_made_it() {
     assert_eq!(std::fs::metadata(&file).unwrap().uid(), uid);
 }
 
-/// Needs two other branches merged: backups created 0600 (the file-modes
-/// work) and `privilege::with_user_rights` around the backup's file
-/// creation (so its group is the user's, not deskside's). Un-ignore then.
+/// Backups are created 0600 with the user's own group (`with_user_rights`).
 #[test]
-#[ignore = "after merge: backups 0600 + with_user_rights hooked into backup (see the identity branch report)"]
 fn another_technician_cannot_read_my_backup() {
     if skip("another_technician_cannot_read_my_backup") {
         return;
@@ -411,4 +408,208 @@ fn another_technician_cannot_read_my_backup() {
     let cat = b.as_user(&t2, Path::new("/bin/cat"), &[file.to_str().unwrap()]).output().unwrap();
     assert!(!cat.status.success());
     assert!(stderr(&cat).contains("Permission denied"), "{}", stderr(&cat));
+}
+
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut n: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    n.sort();
+    n
+}
+
+#[test]
+fn files_the_user_names_never_go_into_the_database_directory() {
+    if skip("files_the_user_names_never_go_into_the_database_directory") {
+        return;
+    }
+    let mut b = SharedBox::new("i");
+    let (lead, t1, _t2) = b.with_team("i");
+    let srv = b.db.parent().unwrap().to_path_buf();
+    let before = names_in(&srv);
+    let db = b.db.to_str().unwrap().to_string();
+    let inside = |n: &str| srv.join(n).to_str().unwrap().to_string();
+    let (bak, json, site, md) = (inside("copy.db"), inside("all.json"), inside("site"), inside("md"));
+    for user in [&t1, &lead] {
+        for args in [
+            vec!["backup", bak.as_str()],
+            vec!["backup", db.as_str(), "--force"],
+            vec!["export", "json", "--output", json.as_str()],
+            vec!["export", "json", "--output", db.as_str(), "--force"],
+            vec!["kb", "export", "--html", site.as_str()],
+            vec!["kb", "export", "--markdown", md.as_str()],
+            vec!["kb", "export", "--html", srv.to_str().unwrap()],
+        ] {
+            let out = b.run(user, &args);
+            assert_eq!(out.status.code(), Some(5), "{user} {args:?}: {}", stderr(&out));
+            assert!(stderr(&out).contains("database's directory"), "{args:?}: {}", stderr(&out));
+            assert_eq!(stderr(&out).trim_end().lines().count(), 1, "{}", stderr(&out));
+        }
+    }
+    assert_eq!(names_in(&srv), before, "nothing was written beside the database");
+    // The database is still whole and still deskside's.
+    let r = b.json(&t1, &["doctor"]);
+    assert_eq!(r["problems"], 0, "{r}");
+    // The same commands into the user's own folder work, and the files are theirs.
+    let home = b.home(&lead);
+    let (uid, gid) = user_ids(&lead);
+    let json = home.join("all.json");
+    let out = b.run(&lead, &["export", "json", "--output", json.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let site = home.join("site");
+    let out = b.run(&lead, &["kb", "export", "--html", site.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    for p in [json, site.clone(), site.join("index.html")] {
+        let m = std::fs::metadata(&p).unwrap();
+        assert_eq!((m.uid(), m.gid()), (uid, gid), "{}", p.display());
+    }
+}
+
+#[test]
+fn a_file_only_the_group_could_read_is_not_read_for_the_user() {
+    if skip("a_file_only_the_group_could_read_is_not_read_for_the_user") {
+        return;
+    }
+    let mut b = SharedBox::new("j");
+    let (lead, _t1, _t2) = b.with_team("j");
+    let csv = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/csv/freshdesk-tickets.csv")).unwrap();
+    // Readable by deskside's group (and root) only; and one readable by root only.
+    let group_only = b.prefix.path().join("group-only.csv");
+    std::fs::write(&group_only, &csv).unwrap();
+    std::os::unix::fs::chown(&group_only, Some(0), Some(b.gid)).unwrap();
+    std::fs::set_permissions(&group_only, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let root_only = b.prefix.path().join("root-only.csv");
+    std::fs::write(&root_only, &csv).unwrap();
+    std::fs::set_permissions(&root_only, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let tickets = || b.json(&lead, &["ticket", "list"]).as_array().unwrap().len();
+    let count = tickets();
+    for secret in [&group_only, &root_only] {
+        let s = secret.to_str().unwrap();
+        for args in [
+            vec!["import", "csv", "--kind", "tickets", s],
+            vec![
+                "ticket",
+                "new",
+                "--subject",
+                "x",
+                "--requester",
+                "r.hughes@stbedes.sch.uk",
+                "--body-file",
+                s,
+            ],
+            vec!["mail", "ingest", s],
+        ] {
+            let out = b.run(&lead, &args);
+            assert_ne!(out.status.code(), Some(0), "{args:?}");
+            assert!(stderr(&out).contains("Permission denied"), "{args:?}: {}", stderr(&out));
+        }
+    }
+    assert_eq!(tickets(), count, "nothing was imported");
+    // The same file, the lead's own: imported.
+    let mine = b.home(&lead).join("mine.csv");
+    std::fs::write(&mine, &csv).unwrap();
+    let (uid, gid) = user_ids(&lead);
+    std::os::unix::fs::chown(&mine, Some(uid), Some(gid)).unwrap();
+    std::fs::set_permissions(&mine, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out =
+        b.run(&lead, &["import", "csv", "--kind", "tickets", "--map", "Agent=-", mine.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(tickets() > count);
+}
+
+/// Mail in and out through the files the user names: a maildir read (and
+/// its `.failed/` folder made) and an outbox written with the user's own
+/// rights; the send command runs without the group.
+#[test]
+fn mail_files_and_the_send_command_are_the_users() {
+    if skip("mail_files_and_the_send_command_are_the_users") {
+        return;
+    }
+    let mut b = SharedBox::new("k");
+    let (lead, _t1, _t2) = b.with_team("k");
+    let home = b.home(&lead);
+    let (uid, gid) = user_ids(&lead);
+    let own = |p: &Path| std::os::unix::fs::chown(p, Some(uid), Some(gid)).unwrap();
+    let md = home.join("Maildir");
+    for sub in ["new", "cur", "tmp"] {
+        std::fs::create_dir_all(md.join(sub)).unwrap();
+        own(&md.join(sub));
+    }
+    own(&md);
+    let msg = |id: &str| {
+        format!(
+            "From: \"Zo\u{eb} <evil@attacker.example>, Bob\" <r.hughes@stbedes.sch.uk>\r\nTo: help@desk.example\r\nSubject: Help {id}\r\nMessage-ID: <{id}@stbedes.sch.uk>\r\n\r\nMy laptop.\r\n"
+        )
+    };
+    std::fs::write(md.join("new/1.good"), msg("m1")).unwrap();
+    std::fs::write(md.join("new/2.bad"), "no headers at all\r\n").unwrap();
+    for f in ["new/1.good", "new/2.bad"] {
+        own(&md.join(f));
+    }
+    let out = b.run(&lead, &["mail", "ingest", "--maildir", md.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "the bad one fails: {}", stderr(&out));
+    let failed = md.join(".failed");
+    for p in [failed.clone(), failed.join("new"), failed.join("new/2.bad")] {
+        let m = std::fs::metadata(&p).unwrap();
+        assert_eq!((m.uid(), m.gid()), (uid, gid), "{}", p.display());
+    }
+    // The acknowledgement into an outbox the user named: theirs, 0600.
+    let outbox = home.join("out");
+    let out = b.run(
+        &lead,
+        &["mail", "send", "--from", "IT <it@trust.sch.uk>", "--outbox-dir", outbox.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let sent: Vec<PathBuf> =
+        std::fs::read_dir(outbox.join("new")).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    let m = std::fs::metadata(&sent[0]).unwrap();
+    assert_eq!((m.uid(), m.gid(), m.mode() & 0o777), (uid, gid, 0o600));
+    let text = std::fs::read_to_string(&sent[0]).unwrap();
+    let to: Vec<&str> = text.lines().skip_while(|l| !l.starts_with("To:")).take(2).collect();
+    assert!(!to.join(" ").contains("evil@attacker.example"), "{to:?}");
+    // The send command: the user's group only, real, effective and saved.
+    let msg2 = home.join("m2.eml");
+    std::fs::write(&msg2, msg("m2")).unwrap();
+    own(&msg2);
+    let out = b.run(&lead, &["mail", "ingest", msg2.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report = home.join("gids.txt");
+    let script = home.join("send.sh");
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\ngrep ^Gid: /proc/$$/status > {}\ncat > /dev/null\n", report.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    own(&script);
+    let out = b.run(
+        &lead,
+        &["mail", "send", "--from", "IT <it@trust.sch.uk>", "--command", script.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let seen = std::fs::read_to_string(&report).unwrap();
+    let gids = seen.trim().strip_prefix("Gid:").unwrap();
+    assert!(gids.split_whitespace().all(|g| g == gid.to_string()), "{seen}");
+}
+
+/// `purge` from root's crontab or a gateway account's: no technician needed.
+#[test]
+fn purge_runs_from_cron_as_root_or_a_gateway() {
+    if skip("purge_runs_from_cron_as_root_or_a_gateway") {
+        return;
+    }
+    let mut b = SharedBox::new("l");
+    let (_lead, t1, _t2) = b.with_team("l");
+    let gw = b.user("gw", "l");
+    assert_eq!(b.run(&gw, &["purge", "--dry-run"]).status.code(), Some(5));
+    assert_eq!(b.run(&t1, &["purge", "--dry-run"]).status.code(), Some(5));
+    let cfg = std::fs::read_to_string(b.config()).unwrap();
+    std::fs::write(b.config(), format!("{cfg}gateways = [{gw:?}]\n")).unwrap();
+    let out = b.run(&gw, &["--json", "purge"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = b.root(&["--json", "purge"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(b.run(&t1, &["purge"]).status.code(), Some(5), "a tier-1 technician still may not");
 }

@@ -29,7 +29,7 @@ impl BodyArgs {
                     .map_err(|e| Error::invalid(format!("cannot read the body from stdin: {e}")))?;
                 Ok(Some(s))
             }
-            (None, Some(p)) => std::fs::read_to_string(p)
+            (None, Some(p)) => crate::safe_fs::read_user_text(p)
                 .map(Some)
                 .map_err(|e| Error::invalid(format!("cannot read body file {}: {e}", p.display()))),
             (None, None) => Ok(None),

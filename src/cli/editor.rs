@@ -22,11 +22,9 @@ pub fn given_body(body: Option<&str>, file: Option<&Path>) -> Result<Option<Stri
                 .map_err(|e| Error::invalid(format!("cannot read the body from stdin: {e}")))?;
             Ok(Some(s))
         }
-        (None, Some(p)) => privilege::with_user_rights(|| {
-            std::fs::read_to_string(p)
-                .map(Some)
-                .map_err(|e| Error::invalid(format!("cannot read body file {}: {e}", p.display())))
-        }),
+        (None, Some(p)) => crate::safe_fs::read_user_text(p)
+            .map(Some)
+            .map_err(|e| Error::invalid(format!("cannot read body file {}: {e}", p.display()))),
         (None, None) => Ok(None),
     }
 }

@@ -181,7 +181,8 @@ fn read_input(file: &Path) -> Result<(Vec<u8>, String)> {
             .map_err(|e| Error::runtime(format!("cannot read stdin: {e}")))?;
         return Ok((raw, "stdin".into()));
     }
-    raw = std::fs::read(file).map_err(|e| Error::runtime(format!("cannot read {}: {e}", file.display())))?;
+    raw = crate::safe_fs::read_user_file(file)
+        .map_err(|e| Error::runtime(format!("cannot read {}: {e}", file.display())))?;
     Ok((raw, file.display().to_string()))
 }
 
@@ -254,7 +255,7 @@ fn settings(args: &SettingsArgs) -> Result<SendSettings> {
         Error::invalid(format!("invalid mail from address{place}: {e}"))
     })?;
     let transport = match (&args.outbox_dir, &args.command, &cfg.outbox_dir, &cfg.send_command) {
-        (Some(dir), _, _, _) => Transport::Maildir(dir.clone()),
+        (Some(dir), _, _, _) => Transport::UserMaildir(dir.clone()),
         (None, Some(cmd), _, _) => Transport::command(cmd)?,
         (None, None, Some(dir), None) => Transport::Maildir(dir.clone()),
         (None, None, Some(_), Some(_)) => {

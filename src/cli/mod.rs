@@ -37,7 +37,7 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "PATH")]
     pub db: Option<PathBuf>,
     /// Act as this technician login (default: DESKSIDE_USER, then the OS login).
-    /// Only leads, gateway accounts and root may act as someone else.
+    /// Only leads, gateway accounts, root and (not setgid) the database file's owner may act as someone else.
     #[arg(long = "as", global = true, value_name = "LOGIN")]
     pub as_user: Option<String>,
     /// Machine-readable output (errors too, as {"error": ...} on stderr).
@@ -162,6 +162,20 @@ impl Invocation {
     pub fn open(&self) -> Result<Desk> {
         let mut desk = Desk::open(&self.db, self.clock()?, &self.login, &self.os_user)?;
         desk.guard(self.standing.clone());
+        Ok(desk)
+    }
+
+    /// `open` for housekeeping a system account may run from cron (`purge`):
+    /// whether the real login is a gateway account is read from the system
+    /// config even when it acts as itself. An unreadable or untrusted config
+    /// grants nothing.
+    pub fn open_for_cron(&self) -> Result<Desk> {
+        let mut standing = self.standing.clone();
+        if !standing.trusted() {
+            standing.is_gateway = config::gateways().is_ok_and(|g| g.contains(&self.os_user));
+        }
+        let mut desk = Desk::open(&self.db, self.clock()?, &self.login, &self.os_user)?;
+        desk.guard(standing);
         Ok(desk)
     }
 

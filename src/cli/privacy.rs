@@ -14,7 +14,7 @@ pub struct PurgeArgs {
 }
 
 pub fn purge(inv: &Invocation, args: &PurgeArgs) -> Result<()> {
-    let mut desk = inv.open()?;
+    let mut desk = inv.open_for_cron()?;
     let done = desk.purge(args.dry_run)?;
     if inv.json {
         return output::json(&serde_json::json!({ "dry_run": args.dry_run, "kinds": done }));

@@ -158,7 +158,7 @@ pub fn run(inv: &Invocation, cmd: SlaCmd) -> Result<()> {
             print_closures(&c);
         }
         SlaCmd::Closure(ClosureCmd::Import { calendar, file }) => {
-            let text = std::fs::read(&file)
+            let text = crate::safe_fs::read_user_file(&file)
                 .map_err(|e| Error::invalid(format!("cannot read {}: {e}", file.display())))
                 .and_then(|bytes| {
                     String::from_utf8(bytes)

@@ -223,7 +223,7 @@ fn read_body(args: &NewArgs) -> Result<String> {
                 .map_err(|e| Error::invalid(format!("cannot read the body from stdin: {e}")))?;
             Ok(s)
         }
-        (None, Some(p)) => std::fs::read_to_string(p)
+        (None, Some(p)) => crate::safe_fs::read_user_text(p)
             .map_err(|e| Error::invalid(format!("cannot read body file {}: {e}", p.display()))),
         (None, None) => Ok(String::new()),
     }

@@ -68,7 +68,8 @@ fn read_all(file: &Path) -> Result<Vec<u8>> {
             .map_err(|e| Error::runtime(format!("cannot read stdin: {e}")))?;
         return Ok(raw);
     }
-    std::fs::read(file).map_err(|e| Error::invalid(format!("cannot read {}: {e}", file.display())))
+    crate::safe_fs::read_user_file(file)
+        .map_err(|e| Error::invalid(format!("cannot read {}: {e}", file.display())))
 }
 
 fn print_summary(inv: &Invocation, verb: &str, s: &TransferSummary) -> Result<()> {

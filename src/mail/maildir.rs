@@ -74,10 +74,17 @@ fn make_folder(parent: impl AsFd + Copy, name: &str, path: &Path) -> Result<Owne
     }
 }
 
+// A maildir to ingest is one the user named: every look, read and move
+// in it runs with the user's own rights (`with_user_rights`), never the
+// install group's, in the setgid install.
 impl Inbox {
     /// Opens `dir` (the path the user named may itself be a link) and its
     /// new/ and cur/ folders; refuses a maildir whose folders are links.
     pub fn open(dir: &Path) -> Result<Inbox> {
+        crate::privilege::with_user_rights(|| Self::open_mine(dir))
+    }
+
+    fn open_mine(dir: &Path) -> Result<Inbox> {
         let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
         let root = openat(CWD, dir, flags, Mode::empty()).map_err(|e| match e {
             Errno::NOENT | Errno::NOTDIR => {
@@ -102,6 +109,10 @@ impl Inbox {
 
     /// The names waiting in new/ (not hidden ones), in name (arrival) order.
     pub fn waiting(&self) -> Result<Vec<OsString>> {
+        crate::privilege::with_user_rights(|| self.waiting_mine())
+    }
+
+    fn waiting_mine(&self) -> Result<Vec<OsString>> {
         let new = self.dir.join("new");
         let list = Dir::read_from(&self.new).map_err(|e| errno_err("read", &new, e))?;
         let mut names = Vec::new();
@@ -124,6 +135,10 @@ impl Inbox {
     /// Reads one message of new/: only a plain file, never through a link,
     /// never blocking (a FIFO is skipped, not waited on).
     pub fn read(&self, name: &OsStr) -> Result<Read> {
+        crate::privilege::with_user_rights(|| self.read_mine(name))
+    }
+
+    fn read_mine(&self, name: &OsStr) -> Result<Read> {
         use std::io::Read as _;
         let path = self.path(name);
         // Looked at first so a device or FIFO is not even opened.
@@ -155,6 +170,10 @@ impl Inbox {
 
     /// Moves a handled message from new/ to cur/ with the Seen flag.
     pub fn mark_seen(&self, name: &OsStr) -> Result<PathBuf> {
+        crate::privilege::with_user_rights(|| self.mark_seen_mine(name))
+    }
+
+    fn mark_seen_mine(&self, name: &OsStr) -> Result<PathBuf> {
         let seen = seen_name(&name.to_string_lossy());
         renameat(&self.new, name, &self.cur, seen.as_str())
             .map_err(|e| errno_err("move", &self.path(name), e))?;
@@ -164,6 +183,10 @@ impl Inbox {
     /// Moves an unreadable message into the `.failed` folder's new/ (unread,
     /// so someone looks at it); the folders are created private.
     pub fn set_aside(&self, name: &OsStr) -> Result<PathBuf> {
+        crate::privilege::with_user_rights(|| self.set_aside_mine(name))
+    }
+
+    fn set_aside_mine(&self, name: &OsStr) -> Result<PathBuf> {
         let failed_path = self.dir.join(FAILED_FOLDER);
         let failed = make_folder(&self.root, FAILED_FOLDER, &failed_path)?;
         let mut failed_new = None;

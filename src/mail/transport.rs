@@ -13,8 +13,12 @@ pub const DEFAULT_COMMAND: &str = "sendmail -t -i";
 pub enum Transport {
     /// Program and arguments (split on white space; no shell).
     Command(Vec<String>),
-    /// Written into this maildir's new/ folder.
+    /// Written into this maildir's new/ folder (the system config's
+    /// outbox: with the install group in the setgid install).
     Maildir(PathBuf),
+    /// A maildir the user named (`--outbox-dir`): written with the user's
+    /// own rights, as every file the user names.
+    UserMaildir(PathBuf),
 }
 
 impl Transport {
@@ -32,13 +36,21 @@ impl Transport {
             Transport::Maildir(dir) => super::maildir::deliver(dir, message.as_bytes())
                 .map(|p| p.display().to_string())
                 .map_err(|e| e.to_string()),
+            Transport::UserMaildir(dir) => {
+                crate::privilege::with_user_rights(|| super::maildir::deliver(dir, message.as_bytes()))
+                    .map(|p| p.display().to_string())
+                    .map_err(|e| e.to_string())
+            }
             Transport::Command(words) => run(words, message).map(|_| words[0].clone()),
         }
     }
 }
 
 fn run(words: &[String], message: &str) -> Result<(), String> {
-    let mut child = Command::new(&words[0])
+    let mut cmd = Command::new(&words[0]);
+    // The send command is the user's program: never with the install group.
+    crate::privilege::drop_group(&mut cmd);
+    let mut child = cmd
         .args(&words[1..])
         .stdin(Stdio::piped())
         .stdout(Stdio::null())

@@ -100,6 +100,62 @@ fn database_beside(dirfd: impl AsFd, db: Beside) -> Option<(u32, u32)> {
     Some((st.st_gid, st.st_mode & 0o660))
 }
 
+/// Reads a file the user named (an import, a message, a body file) with the
+/// user's own rights: in the setgid install a file only the deskside group
+/// could read is refused like any file the user cannot open.
+pub fn read_user_file(path: &Path) -> io::Result<Vec<u8>> {
+    match crate::privilege::with_user_rights(|| Ok(std::fs::read(path))) {
+        Ok(read) => read,
+        Err(e) => Err(io::Error::new(io::ErrorKind::PermissionDenied, e.to_string())),
+    }
+}
+
+/// `read_user_file` as text.
+pub fn read_user_text(path: &Path) -> io::Result<String> {
+    String::from_utf8(read_user_file(path)?)
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "not UTF-8 text"))
+}
+
+/// Runs `f`, which writes where the user told it to (`target`: a file, or
+/// an export's folder), with the user's own rights. In the setgid install
+/// the database's directory is writable only by the deskside group, so a
+/// target there (or the database itself) is refused up front with a clear
+/// message instead of being written with the group's rights.
+pub fn as_user<T>(target: &Path, db: &Path, f: impl FnOnce() -> crate::Result<T>) -> crate::Result<T> {
+    if crate::privilege::setgid_mode() && in_database_dir(target, db) {
+        return Err(crate::Error::permission(format!(
+            "refusing to write {}: it is in the database's directory, which only the deskside group may write; \
+             in the setgid install files you name are written with your own rights: choose a folder of yours",
+            target.display()
+        )));
+    }
+    crate::privilege::with_user_rights(f)
+}
+
+/// Whether `target` (or, when it does not exist yet, its nearest existing
+/// ancestor) is inside the database's directory. Resolved with the
+/// install group's rights, which can see that directory.
+fn in_database_dir(target: &Path, db: &Path) -> bool {
+    let db_dir = match db.parent().filter(|p| !p.as_os_str().is_empty()) {
+        Some(p) => p,
+        None => Path::new("."),
+    };
+    let Ok(db_dir) = std::fs::canonicalize(db_dir) else { return false };
+    let mut at = if target.as_os_str().is_empty() { Path::new(".") } else { target };
+    loop {
+        if let Ok(real) = std::fs::canonicalize(at) {
+            return real.starts_with(&db_dir);
+        }
+        match at.parent() {
+            Some(p) if !p.as_os_str().is_empty() => at = p,
+            _ => at = Path::new("."),
+        }
+        if at == Path::new(".") {
+            return std::fs::canonicalize(at).is_ok_and(|r| r.starts_with(&db_dir));
+        }
+    }
+}
+
 /// The directory and file name of `path`.
 pub fn split(path: &Path) -> io::Result<(PathBuf, OsString)> {
     let name = path

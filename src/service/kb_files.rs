@@ -386,11 +386,14 @@ impl Desk {
     /// as its "Contact IT" block.
     pub fn export_site(&self, dir: &Path, title: &str, contact: Contact) -> Result<ExportReport> {
         let data = self.read(|conn, _| site_data(conn, title, contact))?;
-        let tree = dir::prepare_site(dir)?;
-        let existing = tree.list(site::ARTICLES_DIR)?;
-        let files = site::render(&data, &existing);
-        let stale = dir::stale(&tree, &files, &dir::previous(&tree)?, |_, _| false)?;
-        let report = dir::write(&tree, &files, &stale)?;
+        // DIR is the user's: written with their own rights (`safe_fs::as_user`).
+        let report = crate::safe_fs::as_user(dir, self.store.path(), || {
+            let tree = dir::prepare_site(dir)?;
+            let existing = tree.list(site::ARTICLES_DIR)?;
+            let files = site::render(&data, &existing);
+            let stale = dir::stale(&tree, &files, &dir::previous(&tree)?, |_, _| false)?;
+            dir::write(&tree, &files, &stale)
+        })?;
         let published: Vec<&Article> = data.articles.iter().filter(|a| site::is_public(a)).collect();
         let mut categories: Vec<Option<&str>> = published.iter().map(|a| a.category.as_deref()).collect();
         categories.sort();
@@ -413,15 +416,18 @@ impl Desk {
         let filter = ArticleFilter { statuses: ArticleStatus::ALL.to_vec(), ..ArticleFilter::default() };
         let mut articles = self.articles(&filter)?;
         articles.sort_by_key(|a| a.id);
-        let tree = dir::prepare(dir)?;
         let files: Vec<SiteFile> = articles
             .iter()
             .map(|a| SiteFile { path: markdown_file_name(a), contents: to_markdown(a) })
             .collect();
         let names: HashMap<i64, String> = articles.iter().map(|a| (a.id, markdown_file_name(a))).collect();
-        let previous = dir::previous(&tree)?;
-        let stale = dir::stale(&tree, &files, &previous, |name, text| renamed(name, text, &names))?;
-        let report = dir::write(&tree, &files, &stale)?;
+        // DIR is the user's: written with their own rights (`safe_fs::as_user`).
+        let report = crate::safe_fs::as_user(dir, self.store.path(), || {
+            let tree = dir::prepare(dir)?;
+            let previous = dir::previous(&tree)?;
+            let stale = dir::stale(&tree, &files, &previous, |name, text| renamed(name, text, &names))?;
+            dir::write(&tree, &files, &stale)
+        })?;
         Ok(ExportReport {
             format: "markdown",
             dir: dir.display().to_string(),
@@ -436,7 +442,8 @@ impl Desk {
     /// Reads a folder of article files back: every file is checked before
     /// anything is written, and the changes go in one transaction.
     pub fn import_markdown(&mut self, dir: &Path) -> Result<ImportReport> {
-        let files = parse_all(&dir::read_markdown(dir)?)?;
+        // A folder the user named: read with their own rights.
+        let files = parse_all(&crate::privilege::with_user_rights(|| dir::read_markdown(dir))?)?;
         let name = dir.display().to_string();
         self.write(|cx| import(cx, &name, &files))
     }

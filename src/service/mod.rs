@@ -230,6 +230,24 @@ impl Desk {
         f(conn, &me)
     }
 
+    /// Who may run housekeeping (`purge`) from cron: a lead (`Some`), or a
+    /// trusted system account acting as itself that is no technician
+    /// (`None`): root, a gateway account, or (not setgid) the database
+    /// file's owner, by the same rule as acting as someone else.
+    pub(crate) fn housekeeper(&self, what: &str) -> Result<Option<Technician>> {
+        let system = self.standing.as_ref().is_some_and(|s| s.real == self.login && s.trusted());
+        match self.me() {
+            Ok(t) if t.lead => Ok(Some(t)),
+            Ok(t) if !system => Err(Error::permission(format!(
+                "only a lead, root or a gateway account may {what} ({} is not a lead)",
+                t.login
+            ))),
+            Ok(_) => Ok(None),
+            Err(_) if system => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     /// The acting technician.
     pub fn me(&self) -> Result<Technician> {
         acting_tech(self.store.conn(), &self.login, self.standing.as_ref())

@@ -198,7 +198,12 @@ impl Desk {
 
     /// Writes the export to the file `path`, private from its first byte
     /// (see `safe_fs`); refuses an existing file unless `replace`.
+    /// In the setgid install the file is the user's (`safe_fs::as_user`).
     pub fn export_json_to(&self, path: &Path, replace: bool) -> Result<TransferSummary> {
+        crate::safe_fs::as_user(path, self.store.path(), || self.export_json_as_user(path, replace))
+    }
+
+    fn export_json_as_user(&self, path: &Path, replace: bool) -> Result<TransferSummary> {
         if path.exists() && !replace {
             return Err(Error::invalid(format!(
                 "{} already exists: pass --force to replace it",

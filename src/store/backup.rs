@@ -32,7 +32,14 @@ pub struct BackupInfo {
 
 impl Store {
     /// Copies the database to `dest`; refuses an existing file unless `force`.
+    /// In the setgid install FILE is the user's: checked, created and written
+    /// with their own rights (the open source connection reads through its
+    /// descriptors), never into the database's own directory.
     pub fn backup_to(&self, dest: &Path, force: bool) -> Result<BackupInfo> {
+        crate::safe_fs::as_user(dest, self.path(), || self.backup_as_user(dest, force))
+    }
+
+    fn backup_as_user(&self, dest: &Path, force: bool) -> Result<BackupInfo> {
         let shown = dest.display();
         if dest.exists() && !force {
             return Err(Error::invalid(format!(

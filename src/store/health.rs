@@ -26,7 +26,15 @@ pub struct Health {
     pub changed_triggers: Vec<String>,
     /// SQLite said the disk is full.
     pub disk_full: bool,
+    /// The audit's hash chain (schema 10 on), or why it could not be read.
+    pub chain: Option<std::result::Result<super::chain::ChainReport, String>>,
+    /// Technicians whose tier or lead flag is not what the audit recorded
+    /// when they were added: the table was edited outside deskside.
+    pub standing_mismatches: Vec<String>,
 }
+
+/// The first schema version with the audit hash chain (0010_privacy).
+const CHAIN_SCHEMA: i64 = 10;
 
 /// Inspects the database at `path` (which must exist) for `login`.
 pub fn inspect(path: &Path, login: &str) -> Health {
@@ -68,6 +76,10 @@ pub fn inspect(path: &Path, login: &str) -> Health {
         h.tech_logins = directory::list_techs(&conn)
             .map(|t| t.into_iter().map(|t| t.login).collect())
             .unwrap_or_default();
+        if v >= CHAIN_SCHEMA {
+            h.chain = Some(super::chain::verify(&conn).map_err(|e| e.to_string()));
+        }
+        h.standing_mismatches = standing_mismatches(&conn).unwrap_or_default();
         if let (Some(expected), Ok(found)) = (expected_triggers(v), triggers(&conn)) {
             for (name, sql) in expected {
                 match found.iter().find(|(n, _)| *n == name) {
@@ -79,6 +91,76 @@ pub fn inspect(path: &Path, login: &str) -> Health {
         }
     }
     h
+}
+
+/// Every technician's tier and lead flag checked against the audit: the
+/// first lead is the one `init` recorded (tier 3, lead); everyone else was
+/// added with an audited "NAME tier N[ lead]" detail (deskside has no
+/// command that changes a tier later). A technician row that matches no
+/// audit record was written outside deskside. Erased audit text proves
+/// nothing either way and is skipped.
+fn standing_mismatches(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    let founder: Option<i64> = conn
+        .query_row("SELECT tech_id FROM audit WHERE action = 'init' ORDER BY id LIMIT 1", [], |r| r.get(0))
+        .ok()
+        .flatten();
+    let mut stmt = conn.prepare(
+        "SELECT t.id, t.login, t.tier, t.lead,
+                (SELECT a.detail FROM audit a
+                  WHERE a.action = 'add' AND a.entity = 'technician' AND a.entity_id = t.login
+                  ORDER BY a.id DESC LIMIT 1),
+                (SELECT a.erased FROM audit a
+                  WHERE a.action = 'add' AND a.entity = 'technician' AND a.entity_id = t.login
+                  ORDER BY a.id DESC LIMIT 1)
+           FROM technicians t ORDER BY t.login",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, i64>(2)?,
+            r.get::<_, bool>(3)?,
+            r.get::<_, Option<String>>(4)?,
+            r.get::<_, Option<bool>>(5)?,
+        ))
+    })?;
+    let mut found = Vec::new();
+    for row in rows {
+        let (id, login, tier, lead, detail, erased) = row?;
+        let shown = |t: i64, l: bool| format!("tier {t}{}", if l { ", lead" } else { "" });
+        let recorded = match (&detail, erased) {
+            (_, Some(true)) => continue,
+            (Some(d), _) => recorded_standing(d),
+            (None, _) if founder == Some(id) => Some((3, true)),
+            (None, _) => {
+                found.push(format!(
+                    "technician {login} ({}) has no audit record of being added",
+                    shown(tier, lead)
+                ));
+                continue;
+            }
+        };
+        match recorded {
+            Some((t, l)) if (t, l) != (tier, lead) => found.push(format!(
+                "technician {login} is {} but the audit recorded {} when they were added",
+                shown(tier, lead),
+                shown(t, l)
+            )),
+            Some(_) => {}
+            None => found.push(format!("technician {login}'s audit record does not say their tier")),
+        }
+    }
+    Ok(found)
+}
+
+/// (tier, lead) from an "add technician" detail: "NAME tier N" or "NAME tier N lead".
+fn recorded_standing(detail: &str) -> Option<(i64, bool)> {
+    let (_, rest) = detail.rsplit_once(" tier ")?;
+    let (tier, lead) = match rest.strip_suffix(" lead") {
+        Some(t) => (t, true),
+        None => (rest, false),
+    };
+    Some((tier.trim().parse().ok()?, lead))
 }
 
 fn is_disk_full(e: &rusqlite::Error) -> bool {
@@ -140,5 +222,12 @@ mod tests {
         let h = inspect(&path, "lead");
         assert_eq!(h.missing_triggers, ["audit_no_delete"]);
         assert_eq!(h.changed_triggers, ["events_no_update"]);
+    }
+
+    #[test]
+    fn a_tier_is_read_from_the_add_record() {
+        assert_eq!(recorded_standing("Toni One tier 1"), Some((1, false)));
+        assert_eq!(recorded_standing("Lee tier 2 tier 3 lead"), Some((3, true)));
+        assert_eq!(recorded_standing("[erased]"), None);
     }
 }

@@ -309,3 +309,28 @@ pub fn count_old_outbox(conn: &Connection, cutoff: i64) -> Result<usize> {
 pub fn delete_old_outbox(conn: &Connection, cutoff: i64) -> Result<usize> {
     Ok(conn.execute(&format!("DELETE {OLD_OUTBOX}"), [cutoff])?)
 }
+
+/// The portal's rows that name a requester and are done with since before
+/// `cutoff`: sign-in links and sessions past their expiry, and sign-in mail
+/// no longer waiting to be sent (sent, failed or expired).
+const OLD_PORTAL: [&str; 3] = [
+    "FROM portal_signins WHERE expires_at < ?1",
+    "FROM portal_sessions WHERE expires_at < ?1",
+    "FROM portal_mail WHERE status <> 'queued' AND coalesce(sent_at, expires_at) < ?1",
+];
+
+pub fn count_old_portal(conn: &Connection, cutoff: i64) -> Result<usize> {
+    let mut n = 0;
+    for from in OLD_PORTAL {
+        n += conn.query_row(&format!("SELECT count(*) {from}"), [cutoff], |r| r.get::<_, i64>(0))? as usize;
+    }
+    Ok(n)
+}
+
+pub fn delete_old_portal(conn: &Connection, cutoff: i64) -> Result<usize> {
+    let mut n = 0;
+    for from in OLD_PORTAL {
+        n += conn.execute(&format!("DELETE {from}"), [cutoff])?;
+    }
+    Ok(n)
+}

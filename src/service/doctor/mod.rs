@@ -360,6 +360,30 @@ fn check_health(f: &mut Findings, h: &health::Health, login: &str, disk_full: bo
     for name in &h.changed_triggers {
         f.fail(format!("trigger {name} was changed outside deskside"), TAMPERED.into());
     }
+    match &h.chain {
+        Some(Ok(c)) if c.intact() => f.ok(format!(
+            "audit hash chain: {} rows intact{}",
+            c.rows,
+            c.head.as_deref().map(|h| format!(" (head {})", &h[..h.len().min(16)])).unwrap_or_default()
+        )),
+        Some(Ok(c)) => {
+            let b = c.broken.as_ref();
+            f.fail(
+                format!(
+                    "audit hash chain broken at row {}{}: {}",
+                    b.map_or(0, |b| b.row),
+                    b.and_then(|b| b.at).map(|at| format!(" ({at})")).unwrap_or_default(),
+                    b.map_or("", |b| b.problem.as_str())
+                ),
+                TAMPERED.into(),
+            )
+        }
+        Some(Err(e)) => f.fail(format!("cannot check the audit hash chain: {e}"), TAMPERED.into()),
+        None => {}
+    }
+    for what in &h.standing_mismatches {
+        f.fail(format!("{what}: the technicians table was edited outside deskside"), TAMPERED.into());
+    }
     match h.integrity.as_deref() {
         Some("ok") => f.ok("integrity check: ok".into()),
         other => f.fail(
