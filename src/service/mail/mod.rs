@@ -2,6 +2,7 @@
 //! queueing acknowledgements and public replies with the change they
 //! report, and flushing the queue.
 
+pub mod ack;
 pub mod ingest;
 pub mod outbox;
 pub mod send;

@@ -188,10 +188,18 @@ fn render(
     let team = settings.team();
     let (body, reply, auto) = match row.event_id {
         None => {
-            let suggestions: Vec<Suggestion> = serde_json::from_str(&row.suggestions).unwrap_or_default();
+            let mut suggestions: Vec<Suggestion> = serde_json::from_str(&row.suggestions).unwrap_or_default();
+            // Links are made now, so a base URL set after queueing counts.
+            let base = crate::store::portal::setting(conn, "base_url")?;
+            for s in suggestions.iter_mut() {
+                if let Some(id) = s.id {
+                    s.link = super::ack::article_link(base.as_deref(), id).unwrap_or_default();
+                }
+            }
             let first = ticket.requester_name.split_whitespace().next().unwrap_or("there");
+            let expected = super::ack::expected_reply_of(conn, &ticket)?;
             (
-                compose::acknowledgement_body(ticket.id, &ticket.subject, first, team, &suggestions),
+                compose::acknowledgement_body(ticket.id, &ticket.subject, first, team, &suggestions, &expected),
                 false,
                 true,
             )
