@@ -28,6 +28,7 @@ pub mod sla;
 pub mod suggest;
 pub mod tickets;
 pub mod transfer;
+pub mod weekly_mail;
 
 use crate::clock::Clock;
 use crate::domain::{EventKind, Technician, Timestamp};

@@ -4,8 +4,10 @@
 
 pub mod ack;
 pub mod ingest;
+pub mod notices;
 pub mod outbox;
 pub mod send;
+pub mod verbs;
 
 pub use crate::mail::compose::Suggestion;
 pub use ingest::{IngestOptions, IngestReport, Outcome};

@@ -146,6 +146,7 @@ impl Desk {
             }
         }
         self.send_portal_mail(settings, &mut report.sent, &mut report.not_sent)?;
+        self.send_notices(settings, &mut report.sent, &mut report.not_sent)?;
         Ok(report)
     }
 
