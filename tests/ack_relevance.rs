@@ -7,8 +7,8 @@
 
 use deskside::clock::FixedClock;
 use deskside::service::mail::ack::{Confidence, CONFIDENCE};
-use deskside::service::{Desk, InitOptions};
 use deskside::service::suggest::ArticleHit;
+use deskside::service::{Desk, InitOptions};
 use serde::Deserialize;
 
 const CASES: &str = include_str!("relevance/ack_labelled.toml");
@@ -39,7 +39,11 @@ struct Figures {
 
 impl Figures {
     fn precision(&self) -> f64 {
-        if self.offered == 0 { 1.0 } else { self.right as f64 / self.offered as f64 }
+        if self.offered == 0 {
+            1.0
+        } else {
+            self.right as f64 / self.offered as f64
+        }
     }
     fn recall(&self) -> f64 {
         self.answered as f64 / self.answerable as f64
@@ -70,7 +74,8 @@ fn demo() -> (tempfile::TempDir, Desk) {
     let dir = tempfile::tempdir().unwrap();
     let now = chrono::DateTime::parse_from_rfc3339("2026-11-24T10:00:00Z").unwrap().to_utc();
     let opts = InitOptions { demo: true, ..InitOptions::default() };
-    let desk = Desk::init(&dir.path().join("d.db"), &opts, Box::new(FixedClock(now)), "lead", "lead").unwrap();
+    let desk =
+        Desk::init(&dir.path().join("d.db"), &opts, Box::new(FixedClock(now)), "lead", "lead").unwrap();
     (dir, desk)
 }
 
@@ -149,6 +154,7 @@ fn forgotten_password_and_new_starter() {
     let pupil = forgot.iter().position(|t| t.contains("Resetting a pupil's password"));
     assert!(own.is_some(), "self-service reset offered: {forgot:?}");
     assert!(pupil.is_none_or(|p| p > own.unwrap()), "self-service above the pupil article: {forgot:?}");
-    let starter = pick("New starter needs an account", "We have a new teacher starting Monday who needs an account.");
+    let starter =
+        pick("New starter needs an account", "We have a new teacher starting Monday who needs an account.");
     assert!(starter.len() < 3, "new starter does not get three articles: {starter:?}");
 }

@@ -57,6 +57,62 @@ pub enum SchoolCmd {
     },
     /// List schools.
     List,
+    /// The people a school's weekly report is mailed to.
+    #[command(subcommand)]
+    Contact(ContactCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ContactCmd {
+    /// Add a contact (leads only).
+    Add {
+        code: String,
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// e.g. head, business manager, IT lead.
+        #[arg(long)]
+        role: String,
+    },
+    /// List a school's contacts.
+    List { code: String },
+    /// Remove a contact (leads only).
+    Remove { code: String, email: String },
+}
+
+fn contact(inv: &Invocation, desk: &mut crate::service::Desk, cmd: ContactCmd) -> Result<()> {
+    match cmd {
+        ContactCmd::Add { code, email, name, role } => {
+            let c = desk.add_school_contact(&code, &email, &name, &role)?;
+            if inv.json {
+                return output::json(&c);
+            }
+            println!(
+                "Added {} ({}, {}) to {}",
+                c.email,
+                safe(&c.name, false),
+                safe(&c.role, false),
+                c.school
+            );
+        }
+        ContactCmd::List { code } => {
+            let list = desk.school_contacts(&code)?;
+            if inv.json {
+                return output::json(&list);
+            }
+            let rows: Vec<Vec<String>> =
+                list.iter().map(|c| vec![c.email.clone(), fit(&c.name, 30), fit(&c.role, 24)]).collect();
+            output::table(&["EMAIL", "NAME", "ROLE"], &rows);
+        }
+        ContactCmd::Remove { code, email } => {
+            desk.remove_school_contact(&code, &email)?;
+            if inv.json {
+                return output::json(&serde_json::json!({"removed": email}));
+            }
+            println!("Removed {} from {}", safe(&email, false), code.trim().to_uppercase());
+        }
+    }
+    Ok(())
 }
 
 pub fn school(inv: &Invocation, cmd: SchoolCmd) -> Result<()> {
@@ -85,6 +141,7 @@ pub fn school(inv: &Invocation, cmd: SchoolCmd) -> Result<()> {
                 .collect();
             output::table(&["CODE", "NAME", "DOMAINS", "CALENDAR"], &rows);
         }
+        SchoolCmd::Contact(c) => return contact(inv, &mut desk, c),
     }
     Ok(())
 }

@@ -223,12 +223,23 @@ mod tests {
 
     #[test]
     fn acknowledgement_lists_suggestions_only_when_given() {
-        let plain = acknowledgement_body(5, "Wifi down", "Rachel", "IT Support", &[], "Expect a reply by 10:00 today.");
+        let plain = acknowledgement_body(
+            5,
+            "Wifi down",
+            "Rachel",
+            "IT Support",
+            &[],
+            "Expect a reply by 10:00 today.",
+        );
         assert!(plain.contains("Expect a reply by 10:00 today. To add information"), "{plain}");
         assert!(plain.contains("ticket #5") && plain.contains("[#5]"));
         assert!(!plain.contains("articles"));
         let s = [
-            Suggestion { title: "Reconnect to eduroam".into(), link: "https://help.x/kb/3".into(), id: Some(3) },
+            Suggestion {
+                title: "Reconnect to eduroam".into(),
+                link: "https://help.x/kb/3".into(),
+                id: Some(3),
+            },
             Suggestion { title: "Wifi passwords".into(), link: String::new(), id: Some(4) },
         ];
         let with = acknowledgement_body(5, "Wifi down", "Rachel", "IT Support", &s, "");

@@ -76,7 +76,12 @@ impl Desk {
     }
 
     /// Queues each school's weekly report to its contacts, once per week.
-    pub fn mail_weekly_reports(&mut self, week: Option<Week>, school: Option<&str>, team: &str) -> Result<Vec<ReportMailed>> {
+    pub fn mail_weekly_reports(
+        &mut self,
+        week: Option<Week>,
+        school: Option<&str>,
+        team: &str,
+    ) -> Result<Vec<ReportMailed>> {
         self.write(|cx| {
             let q = ReportQuery { week, school: school.map(str::to_string), for_school: school.is_some() };
             let report = reports::weekly(cx.tx, &q, cx.now)?;
@@ -160,11 +165,19 @@ fn rows_of(f: &SchoolFigures) -> Vec<(&'static str, String, String)> {
             pct(g.resolve_sla_met_pct),
             format!("{} of {}", g.resolve_sla_met, g.resolve_sla_measured),
         ),
-        ("Resolved at first contact", pct(g.first_contact_pct), format!("{} requests", g.first_contact)),
+        (
+            "Resolved at first contact",
+            pct(g.first_contact_pct),
+            format!("{} of {}", g.first_contact, g.resolved),
+        ),
         (
             "Satisfied (4 or 5 of 5)",
             pct(g.satisfied_pct),
-            format!("{} ratings, average {}", g.ratings, g.satisfaction_avg.map(|a| format!("{a:.1}")).unwrap_or("-".into())),
+            format!(
+                "{} ratings, average {}",
+                g.ratings,
+                g.satisfaction_avg.map(|a| format!("{a:.1}")).unwrap_or("-".into())
+            ),
         ),
         (
             "Solved with the help pages",
@@ -228,8 +241,7 @@ pub fn html_report(f: &SchoolFigures, week: Week, team: &str) -> String {
         ));
     }
     b.push_str("</table></td></tr>\n");
-    let cats: Vec<String> =
-        f.figures.by_category.iter().map(|(c, n)| format!("{} {n}", esc(c))).collect();
+    let cats: Vec<String> = f.figures.by_category.iter().map(|(c, n)| format!("{} {n}", esc(c))).collect();
     if !cats.is_empty() {
         b.push_str(&format!(
             "<tr><td style=\"padding:0 20px 12px 20px;{font};font-size:14px;color:#374151\">Requests by kind: {}</td></tr>\n",
@@ -243,4 +255,3 @@ pub fn html_report(f: &SchoolFigures, week: Week, team: &str) -> String {
     ));
     b
 }
-

@@ -96,7 +96,8 @@ pub struct Notice {
     pub attempts: i64,
 }
 
-const NOTICE_SELECT: &str = "SELECT id, kind, recipient, recipient_name, subject, text_body, html_body, created_at,
+const NOTICE_SELECT: &str =
+    "SELECT id, kind, recipient, recipient_name, subject, text_body, html_body, created_at,
         status, attempts FROM mail_notices";
 
 fn notice(r: &rusqlite::Row<'_>) -> rusqlite::Result<Notice> {
@@ -125,7 +126,9 @@ pub fn notices(conn: &Connection, status: Option<&str>) -> Result<Vec<Notice>> {
 /// Queued notices older than `before` are set aside unsent.
 pub fn expire_notices(conn: &Connection, before: Timestamp) -> Result<usize> {
     Ok(conn
-        .prepare_cached("UPDATE mail_notices SET status = 'expired' WHERE status = 'queued' AND created_at < ?1")?
+        .prepare_cached(
+            "UPDATE mail_notices SET status = 'expired' WHERE status = 'queued' AND created_at < ?1",
+        )?
         .execute([to_secs(before)])?)
 }
 
@@ -160,7 +163,13 @@ pub fn notice_failed(conn: &Connection, id: i64, error: &str, max: i64) -> Resul
 }
 
 /// Marks a school's week reported; false when it already was.
-pub fn mark_reported(conn: &Connection, school_id: i64, week: &str, recipients: i64, now: Timestamp) -> Result<bool> {
+pub fn mark_reported(
+    conn: &Connection,
+    school_id: i64,
+    week: &str,
+    recipients: i64,
+    now: Timestamp,
+) -> Result<bool> {
     let n = conn
         .prepare_cached(
             "INSERT INTO sent_reports (school_id, week, queued_at, recipients) VALUES (?1, ?2, ?3, ?4)

@@ -80,7 +80,8 @@ pub fn candidates(
 /// The articles offered in a ticket's acknowledgement (kept by id: the
 /// link is made when the mail is rendered, from the portal's base URL).
 pub fn suggestions(conn: &Connection, ticket: &Ticket) -> Result<Vec<Suggestion>> {
-    let hits = candidates(conn, &ticket.subject, &ticket.body, Some(&ticket.school), ticket.category.as_deref())?;
+    let hits =
+        candidates(conn, &ticket.subject, &ticket.body, Some(&ticket.school), ticket.category.as_deref())?;
     Ok(CONFIDENCE
         .pick(&hits)
         .into_iter()

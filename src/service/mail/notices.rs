@@ -15,9 +15,14 @@ const CLAIM_SECONDS: i64 = 600;
 
 /// The message as it goes out (a notice with an HTML part is
 /// multipart/alternative).
-pub fn render(n: &rows::Notice, settings: &SendSettings, now: crate::domain::Timestamp) -> Result<(String, String)> {
+pub fn render(
+    n: &rows::Notice,
+    settings: &SendSettings,
+    now: crate::domain::Timestamp,
+) -> Result<(String, String)> {
     let to = Mailbox::new(&n.recipient, n.recipient_name.as_deref())?;
-    let message_id = format!("deskside.{}.{}.{}@{}", n.kind, n.id, n.created_at.timestamp(), settings.from.domain());
+    let message_id =
+        format!("deskside.{}.{}.{}@{}", n.kind, n.id, n.created_at.timestamp(), settings.from.domain());
     let out = Outgoing {
         date: now,
         from: settings.from.clone(),
@@ -51,8 +56,9 @@ impl Desk {
     ) -> Result<()> {
         self.write(|cx| rows::expire_notices(cx.tx, cx.now - Duration::days(MAX_AGE_DAYS)))?;
         for n in self.read(|conn, _| rows::notices(conn, Some("queued")))? {
-            let claimed =
-                self.write(|cx| rows::claim_notice(cx.tx, n.id, cx.now, cx.now + Duration::seconds(CLAIM_SECONDS)))?;
+            let claimed = self.write(|cx| {
+                rows::claim_notice(cx.tx, n.id, cx.now, cx.now + Duration::seconds(CLAIM_SECONDS))
+            })?;
             if !claimed {
                 continue;
             }
@@ -69,7 +75,14 @@ impl Desk {
             match settings.transport.deliver(&text) {
                 Ok(via) => {
                     self.write(|cx| rows::notice_sent(cx.tx, n.id, &message_id, cx.now))?;
-                    sent.push(Sent { id: n.id, ticket: 0, kind: n.kind.clone(), to: n.recipient.clone(), message_id, via });
+                    sent.push(Sent {
+                        id: n.id,
+                        ticket: 0,
+                        kind: n.kind.clone(),
+                        to: n.recipient.clone(),
+                        message_id,
+                        via,
+                    });
                 }
                 Err(error) => {
                     let status = self.write(|cx| rows::notice_failed(cx.tx, n.id, &error, MAX_ATTEMPTS))?;

@@ -200,7 +200,14 @@ fn render(
             let first = ticket.requester_name.split_whitespace().next().unwrap_or("there");
             let expected = super::ack::expected_reply_of(conn, &ticket)?;
             (
-                compose::acknowledgement_body(ticket.id, &ticket.subject, first, team, &suggestions, &expected),
+                compose::acknowledgement_body(
+                    ticket.id,
+                    &ticket.subject,
+                    first,
+                    team,
+                    &suggestions,
+                    &expected,
+                ),
                 false,
                 true,
             )

@@ -15,9 +15,40 @@ const VERBS: &str = include_str!("../../../assets/mail_verbs.txt");
 
 /// Words that may surround a verb phrase without changing what it says.
 const FILLER: &[&str] = &[
-    "thanks", "thank", "you", "thankyou", "ta", "cheers", "many", "very", "much", "now", "it", "it's", "its",
-    "is", "has", "been", "all", "that's", "great", "brilliant", "perfect", "ok", "okay", "hi", "hello",
-    "yes", "diolch", "yn", "fawr", "iawn", "nawr", "mae'n", "wedi", "bellach",
+    "thanks",
+    "thank",
+    "you",
+    "thankyou",
+    "ta",
+    "cheers",
+    "many",
+    "very",
+    "much",
+    "now",
+    "it",
+    "it's",
+    "its",
+    "is",
+    "has",
+    "been",
+    "all",
+    "that's",
+    "great",
+    "brilliant",
+    "perfect",
+    "ok",
+    "okay",
+    "hi",
+    "hello",
+    "yes",
+    "diolch",
+    "yn",
+    "fawr",
+    "iawn",
+    "nawr",
+    "mae'n",
+    "wedi",
+    "bellach",
 ];
 /// Longer replies are read by a technician, whatever they contain.
 const MAX_WORDS: usize = 12;
@@ -65,15 +96,11 @@ pub fn read(text: &str) -> Option<Verb> {
     if said.is_empty() {
         return None;
     }
-    let known = VERBS
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .any(|phrase| {
-            let p = words(phrase);
-            let m = meaningful(&p);
-            said == m || said == p.iter().map(String::as_str).collect::<Vec<_>>()
-        });
+    let known = VERBS.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).any(|phrase| {
+        let p = words(phrase);
+        let m = meaningful(&p);
+        said == m || said == p.iter().map(String::as_str).collect::<Vec<_>>()
+    });
     known.then_some(Verb::Solved)
 }
 
@@ -140,8 +167,17 @@ mod tests {
 
     #[test]
     fn short_verb_replies_are_read() {
-        for s in ["solved", "Fixed!", "thanks, sorted", "It's fixed now, thank you!", "Datryswyd",
-            "wedi'i ddatrys", "Diolch, wedi sortio", "Solved\n\nThanks\nJane", "SORTED. Cheers"] {
+        for s in [
+            "solved",
+            "Fixed!",
+            "thanks, sorted",
+            "It's fixed now, thank you!",
+            "Datryswyd",
+            "wedi'i ddatrys",
+            "Diolch, wedi sortio",
+            "Solved\n\nThanks\nJane",
+            "SORTED. Cheers",
+        ] {
             assert_eq!(read(s), Some(Verb::Solved), "{s}");
         }
         for (s, n) in [("5", 5), ("4 - thanks", 4), ("1", 1), ("5/5", 5)] {
