@@ -100,6 +100,15 @@ fn acknowledgement_promises_a_reply_time_across_a_clock_change_and_a_closure() {
     let all = sent(&outbox).join("\n----\n");
     assert!(all.contains("We're closed now; expect a reply by 09:30 on Tuesday."), "{all}");
     assert!(all.contains("Expect a reply by 10:30 today."), "{all}");
+    // The resolution mail asks for a rating by reply when there is no portal.
+    env.cmd()
+        .env("DESKSIDE_NOW", "2026-11-03T10:05:00Z")
+        .args(["ticket", "resolve", "3", "--message", "Keys cleaned."])
+        .assert()
+        .success();
+    send(&env, "2026-11-03T10:06:00Z", &outbox);
+    let all = sent(&outbox).join("\n----\n");
+    assert!(all.contains("Reply with just a number from 1 (unhappy) to 5 (very happy)."), "{all}");
 }
 
 #[test]

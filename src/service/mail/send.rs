@@ -234,10 +234,13 @@ fn render(
             let mut body = compose::reply_body(ticket.id, &ticket.subject, text, &name, team, resolved);
             if resolved {
                 // The one-click rating link, when the portal has a base URL.
-                if let Some(lines) =
-                    crate::service::portal_mail::rating_lines(conn, ticket.id, &ticket.requester)?
-                {
-                    body.push_str(&lines);
+                match crate::service::portal_mail::rating_lines(conn, ticket.id, &ticket.requester)? {
+                    Some(lines) => body.push_str(&lines),
+                    // Without a portal, a number by reply is the rating
+                    // (read by `mail ingest`, see service::mail::verbs).
+                    None => body.push_str(
+                        "\nHow did we do? Reply with just a number from 1 (unhappy) to 5 (very happy).\n",
+                    ),
                 }
             }
             (body, true, false)
