@@ -30,6 +30,12 @@ pub enum MailCmd {
         #[command(flatten)]
         settings: SettingsArgs,
     },
+    /// Queue the one satisfaction-survey reminder of resolved, unrated tickets (cron, daily).
+    SurveyReminders {
+        /// Days after the resolution (1-13).
+        #[arg(long, default_value_t = 2)]
+        after_days: i64,
+    },
     /// List inbound mail that made no ticket (unreadable, bounces, auto-replies).
     Rejects {
         /// Write this rejected message's raw bytes to stdout (to inspect or re-ingest).
@@ -72,6 +78,14 @@ pub fn run(inv: &Invocation, cmd: MailCmd) -> Result<()> {
     match cmd {
         MailCmd::Ingest(args) => ingest(inv, &mut desk, &args),
         MailCmd::Send(args) => send(inv, &mut desk, &settings(&args.settings)?),
+        MailCmd::SurveyReminders { after_days } => {
+            let done = desk.survey_reminders(after_days)?;
+            if inv.json {
+                return crate::cli::output::json(&done);
+            }
+            println!("{} reminder(s) queued", done.len());
+            Ok(())
+        }
         MailCmd::Outbox { show: Some(id), settings: s, .. } => {
             let text = desk.preview_mail(id, &settings(&s)?)?;
             print!("{}", safe(&text, true));

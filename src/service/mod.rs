@@ -3,6 +3,7 @@
 //! and hands the operation a `Ctx`; the operation checks the rules, writes
 //! rows and timeline events, and returns domain values.
 
+pub mod alerts;
 pub mod audit;
 pub mod calendars;
 pub mod canned;

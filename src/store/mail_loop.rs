@@ -178,3 +178,101 @@ pub fn mark_reported(
         .execute(params![school_id, week, to_secs(now), recipients])?;
     Ok(n == 1)
 }
+
+/// A technician who may be mailed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reachable {
+    pub id: i64,
+    pub login: String,
+    pub name: String,
+    pub tier: i64,
+    pub lead: bool,
+    pub email: Option<String>,
+    /// Kinds turned off.
+    pub off: Vec<String>,
+    /// Wants SLA alerts as one digest per run.
+    pub digest: bool,
+}
+
+/// Active technicians with their address and the alert kinds turned off.
+pub fn reachable(conn: &Connection) -> Result<Vec<Reachable>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT t.id, t.login, t.name, t.tier, t.lead, t.email,
+                (SELECT group_concat(kind, ',') FROM tech_notify o WHERE o.tech_id = t.id AND enabled = 0),
+                EXISTS (SELECT 1 FROM tech_notify o WHERE o.tech_id = t.id AND kind = 'digest' AND enabled = 1)
+           FROM technicians t WHERE t.active = 1 ORDER BY t.login",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        let off: Option<String> = r.get(6)?;
+        Ok(Reachable {
+            id: r.get(0)?,
+            login: r.get(1)?,
+            name: r.get(2)?,
+            tier: r.get(3)?,
+            lead: r.get(4)?,
+            email: r.get(5)?,
+            off: off.map(|o| o.split(',').map(str::to_string).collect()).unwrap_or_default(),
+            digest: r.get(7)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn set_tech_email(conn: &Connection, tech_id: i64, email: Option<&str>) -> Result<()> {
+    conn.prepare_cached("UPDATE technicians SET email = ?2 WHERE id = ?1")?
+        .execute(params![tech_id, email])?;
+    Ok(())
+}
+
+pub fn set_notify(conn: &Connection, tech_id: i64, kind: &str, on: bool) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO tech_notify (tech_id, kind, enabled) VALUES (?1, ?2, ?3)
+         ON CONFLICT (tech_id, kind) DO UPDATE SET enabled = excluded.enabled",
+    )?
+    .execute(params![tech_id, kind, on])?;
+    Ok(())
+}
+
+/// Records an SLA alert; false when it was sent before.
+pub fn mark_alert(
+    conn: &Connection,
+    ticket_id: i64,
+    kind: &str,
+    clock: &str,
+    due: Timestamp,
+    now: Timestamp,
+) -> Result<bool> {
+    let n = conn
+        .prepare_cached(
+            "INSERT INTO sla_alerts (ticket_id, kind, clock, due, at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
+        )?
+        .execute(params![ticket_id, kind, clock, to_secs(due), to_secs(now)])?;
+    Ok(n == 1)
+}
+
+/// Resolved tickets due a survey reminder: resolved between `from` and
+/// `to`, not rated, not reminded, not of the triage school, and whose
+/// acknowledgement was not set aside (robots, strangers, demo data).
+pub fn survey_due(conn: &Connection, from: Timestamp, to: Timestamp, triage: &str) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT t.id FROM tickets t JOIN schools s ON s.id = t.school_id
+          WHERE t.status IN ('resolved', 'closed') AND t.satisfaction IS NULL
+            AND t.resolved_at >= ?1 AND t.resolved_at < ?2 AND s.code <> ?3
+            AND NOT EXISTS (SELECT 1 FROM survey_reminders r WHERE r.ticket_id = t.id)
+            AND NOT EXISTS (SELECT 1 FROM mail_outbox o WHERE o.ticket_id = t.id AND o.kind = 'ack'
+                              AND o.status = 'discarded')
+          ORDER BY t.id",
+    )?;
+    let rows = stmt.query_map(params![to_secs(from), to_secs(to), triage], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Marks a ticket reminded; false when it already was.
+pub fn mark_reminded(conn: &Connection, ticket_id: i64, now: Timestamp) -> Result<bool> {
+    let n = conn
+        .prepare_cached(
+            "INSERT INTO survey_reminders (ticket_id, at) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+        )?
+        .execute(params![ticket_id, to_secs(now)])?;
+    Ok(n == 1)
+}

@@ -47,3 +47,31 @@ CREATE TABLE sent_reports (
     recipients INTEGER NOT NULL,
     PRIMARY KEY (school_id, week)
 ) WITHOUT ROWID;
+
+-- Technicians' own addresses for alerts (set by leads: `tech add --email`,
+-- `tech edit LOGIN --email`), and each one's choices (`tech notify`): a
+-- row overrides the default (every alert on, digest off).
+ALTER TABLE technicians ADD COLUMN email TEXT;
+CREATE TABLE tech_notify (
+    tech_id INTEGER NOT NULL REFERENCES technicians(id),
+    kind    TEXT NOT NULL CHECK (kind IN ('at-risk', 'breach', 'handback', 'urgent', 'digest')),
+    enabled INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+    PRIMARY KEY (tech_id, kind)
+) WITHOUT ROWID;
+
+-- Each SLA alert once per ticket, kind (at-risk, breach), clock (response,
+-- resolve) and due time (a reopened ticket's new due time may alert again).
+CREATE TABLE sla_alerts (
+    ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+    kind      TEXT NOT NULL,
+    clock     TEXT NOT NULL,
+    due       INTEGER NOT NULL,
+    at        INTEGER NOT NULL,
+    PRIMARY KEY (ticket_id, kind, clock, due)
+) WITHOUT ROWID;
+
+-- The one satisfaction-survey reminder a resolved ticket may get.
+CREATE TABLE survey_reminders (
+    ticket_id INTEGER PRIMARY KEY REFERENCES tickets(id),
+    at        INTEGER NOT NULL
+);
