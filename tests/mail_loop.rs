@@ -284,3 +284,63 @@ fn weekly_report_is_mailed_once_per_school_and_week_and_renders() {
         }
     }
 }
+
+#[test]
+fn acknowledgement_links_articles_to_the_portal_or_the_site_or_names_them() {
+    let env = school_env();
+    env.run(&["requester", "add", "r.hughes@stbedes.sch.uk", "--name", "Rachel Hughes"]).success();
+    let body = "Open the front panel of the Kyocera copier, pull out the jammed paper from tray 2 gently, close the panel.";
+    let a = env.json(&[
+        "kb",
+        "add",
+        "--title",
+        "Clearing a paper jam on the Kyocera copier",
+        "--body",
+        body,
+        "--publish",
+    ]);
+    let id = a["id"].as_i64().unwrap();
+    let outbox = env.dir.path().join("out");
+    let ack = |n: usize, now: &str| -> String {
+        env.cmd()
+            .env("DESKSIDE_NOW", now)
+            .args([
+                "ticket",
+                "new",
+                "--subject",
+                "Kyocera copier paper jam",
+                "--requester",
+                "r.hughes@stbedes.sch.uk",
+            ])
+            .args(["--body", "The Kyocera copier has a paper jam in tray 2."])
+            .assert()
+            .success();
+        send(&env, now, &outbox);
+        let all = sent(&outbox);
+        let m = all.iter().find(|m| m.contains(&format!("[#{n}]"))).unwrap().clone();
+        MessageParser::default().parse(m.as_bytes()).unwrap().body_text(0).unwrap().to_string()
+    };
+    // Neither portal nor site: the title alone.
+    let plain = ack(1, "2026-11-24T10:00:00Z");
+    assert!(plain.contains("1. Clearing a paper jam on the Kyocera copier\n\nIf one"), "{plain}");
+    // The static site's address from [mail] site_url.
+    let conf = env.dir.path().join("home/.config/deskside");
+    std::fs::create_dir_all(&conf).unwrap();
+    std::fs::write(conf.join("config.toml"), "[mail]\nsite_url = \"https://help.trust.sch.uk/kb/\"\n")
+        .unwrap();
+    let site = ack(2, "2026-11-24T10:05:00Z");
+    let want = format!("https://help.trust.sch.uk/kb/articles/{id:02}-");
+    assert!(site.contains(&want) && site.contains(".html"), "{site}");
+    // The portal's base URL wins.
+    let mut desk = deskside::service::Desk::open(
+        &env.db,
+        Box::new(deskside::clock::FixedClock(chrono::Utc::now())),
+        "lead",
+        "lead",
+    )
+    .unwrap();
+    desk.set_portal_base_url("https://help.trust.sch.uk/portal").unwrap();
+    drop(desk);
+    let portal = ack(3, "2026-11-24T10:10:00Z");
+    assert!(portal.contains(&format!("     https://help.trust.sch.uk/portal/articles/{id}\n")), "{portal}");
+}

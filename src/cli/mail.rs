@@ -276,7 +276,7 @@ fn settings(args: &SettingsArgs) -> Result<SendSettings> {
         }
         (None, None, None, cmd) => Transport::command(cmd.as_deref().unwrap_or(DEFAULT_COMMAND))?,
     };
-    Ok(SendSettings { from, transport })
+    Ok(SendSettings { from, transport, site_url: cfg.site_url.clone() })
 }
 
 fn send(inv: &Invocation, desk: &mut Desk, settings: &SendSettings) -> Result<()> {

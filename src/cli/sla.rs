@@ -236,11 +236,10 @@ pub fn run(inv: &Invocation, cmd: SlaCmd) -> Result<()> {
                     &json!({ "recorded": n, "alerts": alerts.alerts.len(), "mails": alerts.queued }),
                 );
             }
-            println!(
-                "Recorded {n} SLA breach(es); {} alert(s), {} mail(s) queued",
-                alerts.alerts.len(),
-                alerts.queued
-            );
+            println!("Recorded {n} SLA breach(es)");
+            if !alerts.alerts.is_empty() {
+                println!("{} SLA alert(s): {} mail(s) queued", alerts.alerts.len(), alerts.queued);
+            }
         }
     }
     Ok(())

@@ -90,9 +90,22 @@ pub fn suggestions(conn: &Connection, ticket: &Ticket) -> Result<Vec<Suggestion>
 }
 
 /// The link of an article in mail: the portal's page when a base URL is
-/// set, else none (the title alone).
-pub fn article_link(base_url: Option<&str>, id: i64) -> Option<String> {
-    base_url.map(|b| format!("{}/articles/{id}", b.trim_end_matches('/')))
+/// set, else the static site's page when its address is configured, else
+/// none (the title alone).
+pub fn article_link(
+    conn: &Connection,
+    base_url: Option<&str>,
+    site_url: Option<&str>,
+    id: i64,
+) -> Result<Option<String>> {
+    if let Some(b) = base_url {
+        return Ok(Some(format!("{}/articles/{id}", b.trim_end_matches('/'))));
+    }
+    let Some(site) = site_url.filter(|u| u.starts_with("https://") || u.starts_with("http://")) else {
+        return Ok(None);
+    };
+    Ok(crate::store::kb::find(conn, id)?
+        .map(|a| format!("{}/articles/{}", site.trim_end_matches('/'), crate::site::article_file(&a))))
 }
 
 /// When the requester can expect a first answer, in words, from the

@@ -29,6 +29,9 @@ const MAX_REFERENCES: usize = 10;
 pub struct SendSettings {
     pub from: Mailbox,
     pub transport: Transport,
+    /// The static self-help site's address (`[mail] site_url`), linked
+    /// when the portal has no base URL.
+    pub site_url: Option<String>,
 }
 
 impl SendSettings {
@@ -194,7 +197,9 @@ fn render(
             let base = crate::store::portal::setting(conn, "base_url")?;
             for s in suggestions.iter_mut() {
                 if let Some(id) = s.id {
-                    s.link = super::ack::article_link(base.as_deref(), id).unwrap_or_default();
+                    s.link =
+                        super::ack::article_link(conn, base.as_deref(), settings.site_url.as_deref(), id)?
+                            .unwrap_or_default();
                 }
             }
             let first = ticket.requester_name.split_whitespace().next().unwrap_or("there");
