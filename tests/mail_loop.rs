@@ -238,6 +238,10 @@ fn weekly_report_is_mailed_once_per_school_and_week_and_renders() {
         "{again}"
     );
 
+    let queued = env.json(&["mail", "notices", "--status", "queued"]);
+    assert_eq!(queued.as_array().unwrap().len(), 2, "{queued}");
+    assert!(queued.as_array().unwrap().iter().all(|n| n["kind"] == "weekly-report"));
+    assert_eq!(env.fail(&["mail", "notices", "--status", "bogus"]).0, 2);
     let outbox = env.dir.path().join("out");
     send(&env, "2026-11-24T07:00:00Z", &outbox);
     let reports: Vec<String> =

@@ -44,6 +44,11 @@ pub fn render(
 impl Desk {
     /// Notices, oldest first (`status` only when given).
     pub fn mail_notices(&self, status: Option<&str>) -> Result<Vec<rows::Notice>> {
+        if let Some(s) = status.filter(|s| !["queued", "sent", "failed", "expired"].contains(s)) {
+            return Err(crate::Error::invalid(format!(
+                "invalid status '{s}': expected queued, sent, failed or expired"
+            )));
+        }
         self.read(|conn, _| rows::notices(conn, status))
     }
 
