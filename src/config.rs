@@ -65,6 +65,10 @@ pub struct MailConfig {
     pub send_command: Option<String>,
     /// A maildir to write outgoing messages into instead.
     pub outbox_dir: Option<PathBuf>,
+    /// Where the static self-help site (`kb export --html`) is published,
+    /// e.g. "https://help.trust.sch.uk/kb/": acknowledgements link its
+    /// article pages when the portal has no base URL.
+    pub site_url: Option<String>,
 }
 
 /// Where the database path came from, for messages.

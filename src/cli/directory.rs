@@ -57,6 +57,62 @@ pub enum SchoolCmd {
     },
     /// List schools.
     List,
+    /// The people a school's weekly report is mailed to.
+    #[command(subcommand)]
+    Contact(ContactCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ContactCmd {
+    /// Add a contact (leads only).
+    Add {
+        code: String,
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// e.g. head, business manager, IT lead.
+        #[arg(long)]
+        role: String,
+    },
+    /// List a school's contacts.
+    List { code: String },
+    /// Remove a contact (leads only).
+    Remove { code: String, email: String },
+}
+
+fn contact(inv: &Invocation, desk: &mut crate::service::Desk, cmd: ContactCmd) -> Result<()> {
+    match cmd {
+        ContactCmd::Add { code, email, name, role } => {
+            let c = desk.add_school_contact(&code, &email, &name, &role)?;
+            if inv.json {
+                return output::json(&c);
+            }
+            println!(
+                "Added {} ({}, {}) to {}",
+                c.email,
+                safe(&c.name, false),
+                safe(&c.role, false),
+                c.school
+            );
+        }
+        ContactCmd::List { code } => {
+            let list = desk.school_contacts(&code)?;
+            if inv.json {
+                return output::json(&list);
+            }
+            let rows: Vec<Vec<String>> =
+                list.iter().map(|c| vec![c.email.clone(), fit(&c.name, 30), fit(&c.role, 24)]).collect();
+            output::table(&["EMAIL", "NAME", "ROLE"], &rows);
+        }
+        ContactCmd::Remove { code, email } => {
+            desk.remove_school_contact(&code, &email)?;
+            if inv.json {
+                return output::json(&serde_json::json!({"removed": email}));
+            }
+            println!("Removed {} from {}", safe(&email, false), code.trim().to_uppercase());
+        }
+    }
+    Ok(())
 }
 
 pub fn school(inv: &Invocation, cmd: SchoolCmd) -> Result<()> {
@@ -85,6 +141,7 @@ pub fn school(inv: &Invocation, cmd: SchoolCmd) -> Result<()> {
                 .collect();
             output::table(&["CODE", "NAME", "DOMAINS", "CALENDAR"], &rows);
         }
+        SchoolCmd::Contact(c) => return contact(inv, &mut desk, c),
     }
     Ok(())
 }
@@ -101,6 +158,24 @@ pub enum TechCmd {
         tier: Tier,
         #[arg(long)]
         lead: bool,
+        /// Their address for alerts (SLA, hand-backs, urgent tickets).
+        #[arg(long)]
+        email: Option<String>,
+    },
+    /// Change a technician's address for alerts (leads only).
+    Edit {
+        login: String,
+        #[arg(long, required = true)]
+        email: Option<String>,
+    },
+    /// Turn one kind of mail on or off: at-risk, breach, handback, urgent,
+    /// digest (SLA alerts as one mail per run).
+    Notify {
+        login: String,
+        #[arg(long, value_name = "KIND", conflicts_with = "off", required_unless_present = "off")]
+        on: Option<String>,
+        #[arg(long, value_name = "KIND")]
+        off: Option<String>,
     },
     /// List technicians.
     List,
@@ -113,13 +188,38 @@ pub fn parse_tier(s: &str) -> Result<Tier, String> {
 pub fn tech(inv: &Invocation, cmd: TechCmd) -> Result<()> {
     let mut desk = inv.open()?;
     match cmd {
-        TechCmd::Add { login, name, tier, lead } => {
+        TechCmd::Add { login, name, tier, lead, email } => {
+            if let Some(e) = &email {
+                crate::domain::normalize_email(e)?;
+            }
             let t = desk.add_tech(&login, &name, tier, lead)?;
+            if let Some(e) = &email {
+                desk.set_tech_email(&login, Some(e))?;
+            }
             if inv.json {
                 return output::json(&t);
             }
             let lead = if t.lead { ", lead" } else { "" };
             println!("Added {} ({}), tier {}{lead}", t.login, safe(&t.name, false), t.tier);
+        }
+        TechCmd::Edit { login, email } => {
+            desk.set_tech_email(&login, email.as_deref())?;
+            if inv.json {
+                return output::json(&serde_json::json!({"login": login, "email": email}));
+            }
+            println!("{login}: alerts go to {}", email.as_deref().unwrap_or("-"));
+        }
+        TechCmd::Notify { login, on, off } => {
+            let (kind, enabled) = match (on, off) {
+                (Some(k), _) => (k, true),
+                (None, Some(k)) => (k, false),
+                (None, None) => return Err(crate::Error::invalid("give --on KIND or --off KIND")),
+            };
+            desk.tech_notify(&login, &kind, enabled)?;
+            if inv.json {
+                return output::json(&serde_json::json!({"login": login, "kind": kind, "on": enabled}));
+            }
+            println!("{login}: {kind} {}", if enabled { "on" } else { "off" });
         }
         TechCmd::List => {
             let techs = desk.techs()?;

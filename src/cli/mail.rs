@@ -30,6 +30,18 @@ pub enum MailCmd {
         #[command(flatten)]
         settings: SettingsArgs,
     },
+    /// List mail that belongs to no ticket: weekly reports, alerts, survey reminders.
+    Notices {
+        /// Only this status: queued, sent, failed or expired.
+        #[arg(long)]
+        status: Option<String>,
+    },
+    /// Queue the one satisfaction-survey reminder of resolved, unrated tickets (cron, daily).
+    SurveyReminders {
+        /// Days after the resolution (1-13).
+        #[arg(long, default_value_t = 2)]
+        after_days: i64,
+    },
     /// List inbound mail that made no ticket (unreadable, bounces, auto-replies).
     Rejects {
         /// Write this rejected message's raw bytes to stdout (to inspect or re-ingest).
@@ -72,6 +84,42 @@ pub fn run(inv: &Invocation, cmd: MailCmd) -> Result<()> {
     match cmd {
         MailCmd::Ingest(args) => ingest(inv, &mut desk, &args),
         MailCmd::Send(args) => send(inv, &mut desk, &settings(&args.settings)?),
+        MailCmd::Notices { status } => {
+            let list = desk.mail_notices(status.as_deref())?;
+            if inv.json {
+                let rows: Vec<serde_json::Value> = list
+                    .iter()
+                    .map(|n| {
+                        serde_json::json!({"id": n.id, "kind": n.kind, "recipient": n.recipient,
+                            "subject": n.subject, "status": n.status, "attempts": n.attempts,
+                            "created_at": n.created_at.to_rfc3339()})
+                    })
+                    .collect();
+                return crate::cli::output::json(&rows);
+            }
+            let rows: Vec<Vec<String>> = list
+                .iter()
+                .map(|n| {
+                    vec![
+                        n.id.to_string(),
+                        n.kind.clone(),
+                        n.status.clone(),
+                        safe(&n.recipient, false),
+                        safe(&crate::text::clip(&n.subject, 50), false),
+                    ]
+                })
+                .collect();
+            crate::cli::output::table(&["ID", "KIND", "STATUS", "TO", "SUBJECT"], &rows);
+            Ok(())
+        }
+        MailCmd::SurveyReminders { after_days } => {
+            let done = desk.survey_reminders(after_days)?;
+            if inv.json {
+                return crate::cli::output::json(&done);
+            }
+            println!("{} reminder(s) queued", done.len());
+            Ok(())
+        }
         MailCmd::Outbox { show: Some(id), settings: s, .. } => {
             let text = desk.preview_mail(id, &settings(&s)?)?;
             print!("{}", safe(&text, true));
@@ -263,7 +311,7 @@ fn settings(args: &SettingsArgs) -> Result<SendSettings> {
         }
         (None, None, None, cmd) => Transport::command(cmd.as_deref().unwrap_or(DEFAULT_COMMAND))?,
     };
-    Ok(SendSettings { from, transport })
+    Ok(SendSettings { from, transport, site_url: cfg.site_url.clone() })
 }
 
 fn send(inv: &Invocation, desk: &mut Desk, settings: &SendSettings) -> Result<()> {

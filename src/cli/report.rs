@@ -72,6 +72,10 @@ pub struct WeeklyArgs {
     /// A report to send to the school: that school's figures only, no total (needs --school).
     #[arg(long, requires = "school")]
     pub for_school: bool,
+    /// Queue each school's report (its figures only) to its contacts; a
+    /// week already mailed to a school is not mailed again.
+    #[arg(long, conflicts_with = "for_school")]
+    pub mail: bool,
     #[command(flatten)]
     pub format: FormatArg,
 }
@@ -127,8 +131,28 @@ fn emit<T: serde::Serialize>(
 }
 
 pub fn run(inv: &Invocation, cmd: ReportCmd) -> Result<()> {
-    let desk = inv.open()?;
+    let mut desk = inv.open()?;
     match cmd {
+        ReportCmd::Weekly(a) if a.mail => {
+            let team = crate::config::resolve_mail()?
+                .and_then(|(c, _)| c.from)
+                .and_then(|f| crate::mail::encode::Mailbox::parse(&f).ok())
+                .and_then(|m| m.name)
+                .unwrap_or_else(|| "IT Support".into());
+            let done = desk.mail_weekly_reports(a.week, a.school.as_deref(), &team)?;
+            if inv.json {
+                return crate::cli::output::json(&done);
+            }
+            for d in &done {
+                let what = match (d.contacts, d.already_sent) {
+                    (0, _) => "no contacts (add one with `school contact add`)".to_string(),
+                    (_, true) => "already sent: nothing queued".to_string(),
+                    _ => format!("{} message(s) queued", d.queued),
+                };
+                println!("{} {}: {what}", d.school, d.week);
+            }
+            Ok(())
+        }
         ReportCmd::Weekly(a) => {
             let fmt = format(inv, &a.format)?;
             let q = ReportQuery { week: a.week, school: a.school, for_school: a.for_school };

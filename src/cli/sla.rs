@@ -38,8 +38,16 @@ pub enum SlaCmd {
         #[arg(long, allow_negative_numbers = true)]
         minutes: i64,
     },
-    /// Record SLA breaches on ticket timelines (run from cron; each breach is recorded once).
-    Check,
+    /// Record SLA breaches on ticket timelines and mail the alerts (run from
+    /// cron; each breach is recorded once, each alert sent once per ticket and clock).
+    Check {
+        /// A clock with less than this share of its working time left is at risk.
+        #[arg(long = "at-risk", default_value_t = crate::service::alerts::AT_RISK_SHARE)]
+        at_risk: f64,
+        /// One mail per technician per run instead of one per ticket.
+        #[arg(long)]
+        digest: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -220,12 +228,18 @@ pub fn run(inv: &Invocation, cmd: SlaCmd) -> Result<()> {
             }
             println!("{}", rfc3339(due));
         }
-        SlaCmd::Check => {
+        SlaCmd::Check { at_risk, digest } => {
             let n = desk.record_breaches(None)?;
+            let alerts = desk.queue_sla_alerts(at_risk, digest)?;
             if inv.json {
-                return output::json(&json!({ "recorded": n }));
+                return output::json(
+                    &json!({ "recorded": n, "alerts": alerts.alerts.len(), "mails": alerts.queued }),
+                );
             }
             println!("Recorded {n} SLA breach(es)");
+            if !alerts.alerts.is_empty() {
+                println!("{} SLA alert(s): {} mail(s) queued", alerts.alerts.len(), alerts.queued);
+            }
         }
     }
     Ok(())

@@ -11,7 +11,12 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Suggestion {
     pub title: String,
+    /// Empty when there is nothing to link to (the title alone is shown).
     pub link: String,
+    /// The article, when the link is made at sending time (older queued
+    /// rows carry only a title and a link).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
 }
 
 /// A message ready to render.
@@ -117,19 +122,23 @@ pub fn acknowledgement_body(
     first_name: &str,
     team: &str,
     suggestions: &[Suggestion],
+    expected: &str,
 ) -> String {
     let mut b = format!(
         "Hello {first_name},\n\n\
          Thank you for contacting {team}. We have logged your request as ticket #{ticket_id}:\n\n    \
          {subject}\n\n\
-         A technician will pick it up as soon as possible. To add information,\n\
+         {expected} To add information,\n\
          reply to this email and keep {} in the subject.\n",
         ticket_token(ticket_id)
     );
     if !suggestions.is_empty() {
         b.push_str("\nThese articles may solve it straight away:\n\n");
         for (i, s) in suggestions.iter().enumerate() {
-            b.push_str(&format!("  {}. {}\n     {}\n", i + 1, s.title.trim(), s.link.trim()));
+            b.push_str(&format!("  {}. {}\n", i + 1, s.title.trim()));
+            if !s.link.trim().is_empty() {
+                b.push_str(&format!("     {}\n", s.link.trim()));
+            }
         }
         b.push_str("\nIf one of them fixes it, reply \"solved\" and we will close the ticket.\n");
     }
@@ -214,11 +223,27 @@ mod tests {
 
     #[test]
     fn acknowledgement_lists_suggestions_only_when_given() {
-        let plain = acknowledgement_body(5, "Wifi down", "Rachel", "IT Support", &[]);
+        let plain = acknowledgement_body(
+            5,
+            "Wifi down",
+            "Rachel",
+            "IT Support",
+            &[],
+            "Expect a reply by 10:00 today.",
+        );
+        assert!(plain.contains("Expect a reply by 10:00 today. To add information"), "{plain}");
         assert!(plain.contains("ticket #5") && plain.contains("[#5]"));
         assert!(!plain.contains("articles"));
-        let s = [Suggestion { title: "Reconnect to eduroam".into(), link: "https://help.x/kb/3".into() }];
-        let with = acknowledgement_body(5, "Wifi down", "Rachel", "IT Support", &s);
+        let s = [
+            Suggestion {
+                title: "Reconnect to eduroam".into(),
+                link: "https://help.x/kb/3".into(),
+                id: Some(3),
+            },
+            Suggestion { title: "Wifi passwords".into(), link: String::new(), id: Some(4) },
+        ];
+        let with = acknowledgement_body(5, "Wifi down", "Rachel", "IT Support", &s, "");
+        assert!(with.contains("  2. Wifi passwords\n\nIf one"), "a title alone without a link: {with}");
         assert!(with.contains("1. Reconnect to eduroam\n     https://help.x/kb/3"), "{with}");
     }
 }

@@ -7,5 +7,6 @@ pub mod encode;
 pub mod html;
 pub mod inbound;
 pub mod maildir;
+pub mod multipart;
 pub mod quote;
 pub mod transport;

@@ -3,6 +3,7 @@
 //! and hands the operation a `Ctx`; the operation checks the rules, writes
 //! rows and timeline events, and returns domain values.
 
+pub mod alerts;
 pub mod audit;
 pub mod calendars;
 pub mod canned;
@@ -28,6 +29,7 @@ pub mod sla;
 pub mod suggest;
 pub mod tickets;
 pub mod transfer;
+pub mod weekly_mail;
 
 use crate::clock::Clock;
 use crate::domain::{EventKind, Technician, Timestamp};

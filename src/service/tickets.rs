@@ -89,6 +89,9 @@ pub fn create(cx: &mut Ctx<'_>, new: &NewTicket) -> Result<Ticket> {
     let ticket = rows::get(cx.tx, id)?;
     let suggestions = mail::outbox::acknowledgement_suggestions(cx.tx, &cx.search, &ticket)?;
     mail::outbox::queue_acknowledgement(cx, &ticket, &suggestions)?;
+    if ticket.priority == Priority::Urgent {
+        super::alerts::on_urgent(cx, &ticket)?;
+    }
     Ok(ticket)
 }
 
@@ -269,7 +272,7 @@ pub fn handback(cx: &mut Ctx<'_>, id: i64, to: Tier, note: &str, expected: Optio
             t.tier
         )));
     }
-    cx.event_change(
+    let event = cx.event_change(
         id,
         EventKind::HandedBack,
         true,
@@ -280,7 +283,9 @@ pub fn handback(cx: &mut Ctx<'_>, id: i64, to: Tier, note: &str, expected: Optio
     t.tier = to;
     t.assignee_id = None;
     t.assignee = None;
-    save(cx, &t)
+    let saved = save(cx, &t)?;
+    super::alerts::on_handback(cx, &saved, event)?;
+    Ok(saved)
 }
 
 /// How a ticket was resolved: a public message, an article that solved it,

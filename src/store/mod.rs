@@ -14,6 +14,7 @@ pub mod health;
 pub mod import;
 pub mod kb;
 pub mod mail;
+pub mod mail_loop;
 pub mod migrate;
 pub mod portal;
 pub mod presence;
@@ -44,6 +45,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0009_events_at_ticket.sql"),
     include_str!("migrations/0010_privacy.sql"),
     include_str!("migrations/0011_portal.sql"),
+    include_str!("migrations/0012_mail_loop.sql"),
 ];
 
 /// The schema version whose upgrade chains the existing audit rows.

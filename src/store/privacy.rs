@@ -174,6 +174,11 @@ pub fn erase_requester(conn: &Connection, id: i64, email: &str, name: &str) -> R
         "DELETE FROM portal_mail WHERE recipient = :email COLLATE NOCASE",
         named_params! { ":email": email },
     )?;
+    // Survey reminders queued or sent to them (mail_notices, issue 18).
+    conn.execute(
+        "DELETE FROM mail_notices WHERE recipient = :email COLLATE NOCASE",
+        named_params! { ":email": email },
+    )?;
     conn.execute(
         "UPDATE requesters SET name = :n, email = :te WHERE id = :rid",
         named_params! { ":rid": id, ":n": ERASED_NAME, ":te": tomb_email },

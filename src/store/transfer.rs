@@ -29,6 +29,11 @@ pub const EXPORTED: &[&str] = &[
     "imported_rows",
     "retention",
     "portal_counters",
+    "school_contacts",
+    "sent_reports",
+    "tech_notify",
+    "sla_alerts",
+    "survey_reminders",
 ];
 
 /// Tables deliberately left out of exports, with why. Every table must be
@@ -45,6 +50,10 @@ pub const NOT_EXPORTED: &[(&str, &str)] = &[
     ("portal_signins", "one-time sign-in links that expire within the hour"),
     ("portal_sessions", "signed-in browsers: sessions end within hours"),
     ("portal_mail", "sign-in links waiting to be mailed: live credentials, expired within the hour"),
+    (
+        "mail_notices",
+        "reports, alerts and reminders waiting to be mailed: expired within days, sent to this database's contacts",
+    ),
 ];
 
 /// Virtual tables and their shadow tables (`name_data`, `name_idx` ...):

@@ -196,6 +196,13 @@ fn apply(
         return Ok(report(Outcome::Duplicate, ticket));
     }
     let target = thread_ticket(cx, msg)?;
+    if let Some(t) = target.as_ref().filter(|_| msg.attachments.is_empty()) {
+        // "solved", or a rating from 1 to 5: acted on from the new text only.
+        if let Some(event) = super::verbs::act(cx, t, &trim_reply(&msg.text), email)? {
+            record(cx, t.id, event, msg, email)?;
+            return Ok(report(Outcome::Replied, t.id));
+        }
+    }
     match target {
         Some(t) if t.status != Status::Closed => {
             let text = with_attachments(&trim_reply(&msg.text), msg);

@@ -15,42 +15,16 @@ use crate::Result;
 use rusqlite::Connection;
 
 /// The public articles that may solve `ticket`, best first, at most three,
-/// offered in its acknowledgement (deflection by email): the same search as
-/// `suggest`, over published public articles only, in the context of the
-/// ticket's school and category. Weak matches are left out: a wrong answer
-/// in an acknowledgement costs more than none. `cache` is the transaction's
-/// (`Ctx::search`): many tickets logged in one transaction share it.
+/// offered in its acknowledgement (deflection by email): only confident
+/// matches (see `ack`), since a wrong answer costs more than none. `cache`
+/// is the transaction's (`Ctx::search`).
 pub fn acknowledgement_suggestions(
     conn: &Connection,
     cache: &crate::service::suggest::Cache,
     ticket: &Ticket,
 ) -> Result<Vec<Suggestion>> {
-    use crate::domain::{ArticleStatus, Audience};
-    use crate::search::query::Query;
-    use crate::search::synonyms::Synonyms;
-    use crate::search::{ArticleScope, SuggestContext};
-    let vocab = cache.vocab(conn)?;
-    let q = Query::parse(&format!("{}\n{}", ticket.subject, ticket.body), &vocab, Synonyms::builtin(), false);
-    let scope = ArticleScope {
-        statuses: vec![ArticleStatus::Published],
-        audience: Some(Audience::Public),
-        category: None,
-    };
-    let ctx = SuggestContext { school: Some(ticket.school.clone()), category: ticket.category.clone() };
-    let hits = crate::service::suggest::rank_articles(conn, cache, &q, &scope, &ctx, ACK_ARTICLES)?;
-    Ok(hits
-        .into_iter()
-        .filter(|h| h.coverage >= ACK_MIN_COVERAGE)
-        // Until the self-help site is published, the article's own summary
-        // is what the requester can act on.
-        .map(|h| Suggestion { title: h.article.title, link: crate::service::kb::summary(&h.article.body) })
-        .collect())
+    super::ack::suggestions(conn, cache, ticket)
 }
-
-/// At most this many articles in an acknowledgement.
-const ACK_ARTICLES: usize = 3;
-/// The share of the ticket's words an article must match to be offered.
-const ACK_MIN_COVERAGE: f64 = 0.3;
 
 /// Queues the acknowledgement of a new ticket, with the articles that may
 /// solve it (see `acknowledgement_suggestions`).

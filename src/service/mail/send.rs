@@ -29,6 +29,9 @@ const MAX_REFERENCES: usize = 10;
 pub struct SendSettings {
     pub from: Mailbox,
     pub transport: Transport,
+    /// The static self-help site's address (`[mail] site_url`), linked
+    /// when the portal has no base URL.
+    pub site_url: Option<String>,
 }
 
 impl SendSettings {
@@ -146,6 +149,7 @@ impl Desk {
             }
         }
         self.send_portal_mail(settings, &mut report.sent, &mut report.not_sent)?;
+        self.send_notices(settings, &mut report.sent, &mut report.not_sent)?;
         Ok(report)
     }
 
@@ -188,10 +192,27 @@ fn render(
     let team = settings.team();
     let (body, reply, auto) = match row.event_id {
         None => {
-            let suggestions: Vec<Suggestion> = serde_json::from_str(&row.suggestions).unwrap_or_default();
+            let mut suggestions: Vec<Suggestion> = serde_json::from_str(&row.suggestions).unwrap_or_default();
+            // Links are made now, so a base URL set after queueing counts.
+            let base = crate::store::portal::setting(conn, "base_url")?;
+            for s in suggestions.iter_mut() {
+                if let Some(id) = s.id {
+                    s.link =
+                        super::ack::article_link(conn, base.as_deref(), settings.site_url.as_deref(), id)?
+                            .unwrap_or_default();
+                }
+            }
             let first = ticket.requester_name.split_whitespace().next().unwrap_or("there");
+            let expected = super::ack::expected_reply_of(conn, &ticket)?;
             (
-                compose::acknowledgement_body(ticket.id, &ticket.subject, first, team, &suggestions),
+                compose::acknowledgement_body(
+                    ticket.id,
+                    &ticket.subject,
+                    first,
+                    team,
+                    &suggestions,
+                    &expected,
+                ),
                 false,
                 true,
             )
@@ -218,10 +239,13 @@ fn render(
             let mut body = compose::reply_body(ticket.id, &ticket.subject, text, &name, team, resolved);
             if resolved {
                 // The one-click rating link, when the portal has a base URL.
-                if let Some(lines) =
-                    crate::service::portal_mail::rating_lines(conn, ticket.id, &ticket.requester)?
-                {
-                    body.push_str(&lines);
+                match crate::service::portal_mail::rating_lines(conn, ticket.id, &ticket.requester)? {
+                    Some(lines) => body.push_str(&lines),
+                    // Without a portal, a number by reply is the rating
+                    // (read by `mail ingest`, see service::mail::verbs).
+                    None => body.push_str(
+                        "\nHow did we do? Reply with just a number from 1 (unhappy) to 5 (very happy).\n",
+                    ),
                 }
             }
             (body, true, false)
