@@ -22,6 +22,7 @@ pub mod reports;
 pub mod search;
 pub mod sla;
 pub mod tickets;
+pub mod time;
 pub mod transfer;
 
 use crate::{Error, Result};
@@ -44,6 +45,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0009_events_at_ticket.sql"),
     include_str!("migrations/0010_privacy.sql"),
     include_str!("migrations/0011_portal.sql"),
+    include_str!("migrations/0014_msp.sql"),
 ];
 
 /// The schema version whose upgrade chains the existing audit rows.

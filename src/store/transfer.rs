@@ -29,6 +29,11 @@ pub const EXPORTED: &[&str] = &[
     "imported_rows",
     "retention",
     "portal_counters",
+    "contracts",
+    "terms",
+    "time_entries",
+    "schedules",
+    "schedule_runs",
 ];
 
 /// Tables deliberately left out of exports, with why. Every table must be
