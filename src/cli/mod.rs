@@ -19,6 +19,7 @@ mod serve;
 mod sla;
 mod suggest;
 mod ticket;
+mod time;
 mod transfer;
 
 use crate::clock::{parse_instant, Clock, FixedClock, SystemClock};

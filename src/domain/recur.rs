@@ -283,7 +283,9 @@ mod tests {
             "First wed of the month".parse::<Every>().unwrap(),
             Every::FirstOf(Weekday::Wed, Span::Month)
         );
-        for bad in ["", "fortnight", "mo", "monx", "first of term", "first Monday of year", "second Monday of term"] {
+        for bad in
+            ["", "fortnight", "mo", "monx", "first of term", "first Monday of year", "second Monday of term"]
+        {
             assert!(bad.parse::<Every>().is_err(), "{bad}");
         }
         for e in ["week", "month", "term", "Mon", "first Mon of term", "first Fri of month"] {

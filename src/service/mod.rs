@@ -27,6 +27,7 @@ pub mod reports;
 pub mod sla;
 pub mod suggest;
 pub mod tickets;
+pub mod time;
 pub mod transfer;
 
 use crate::clock::Clock;
@@ -133,6 +134,8 @@ pub struct Desk {
     /// Who really runs deskside, when a face has said so (`guard`): acting
     /// as another login is then checked against `privilege::may_act_as`.
     standing: Option<crate::privilege::Standing>,
+    /// Time to record with the next change on a ticket (`with_time`).
+    attach: Option<(i64, time::TimeSpent)>,
 }
 
 impl Desk {
@@ -153,6 +156,7 @@ impl Desk {
             search_cache: suggest::Cache::default(),
             search_side: Default::default(),
             standing: None,
+            attach: None,
         }
     }
 
@@ -207,10 +211,15 @@ impl Desk {
         let now = self.clock.now();
         let (login, os_user) = (self.login.clone(), self.os_user.clone());
         let standing = self.standing.clone();
+        let attach = self.attach.take();
         self.store.write(|tx| {
             let me = acting_tech(tx, &login, standing.as_ref())?;
             let mut cx = Ctx { tx, now, me, os_user: &os_user };
-            f(&mut cx)
+            let value = f(&mut cx)?;
+            if let Some((id, spent)) = &attach {
+                time::record_attached(&cx, *id, spent)?;
+            }
+            Ok(value)
         })
     }
 

@@ -1,6 +1,5 @@
 //! Time entries, contracts and term dates (migration 0014).
 
-use super::to_secs;
 use crate::Result;
 use rusqlite::{named_params, params, Connection, OptionalExtension};
 
@@ -182,7 +181,16 @@ pub fn term_overlaps(conn: &Connection, calendar_id: i64, start: &str, end: &str
     )?)
 }
 
-/// Seconds helper kept here so callers need not import the store root.
-pub fn secs(t: crate::domain::Timestamp) -> i64 {
-    to_secs(t)
+/// The school a ticket belongs to (its id).
+pub fn ticket_school(conn: &Connection, ticket_id: i64) -> Result<Option<i64>> {
+    Ok(conn.query_row("SELECT school_id FROM tickets WHERE id = ?1", [ticket_id], |r| r.get(0)).optional()?)
+}
+
+/// The last timeline event on a ticket written at `at` by `tech_id`.
+pub fn last_event_by(conn: &Connection, ticket_id: i64, at: i64, tech_id: i64) -> Result<Option<i64>> {
+    Ok(conn.query_row(
+        "SELECT max(id) FROM events WHERE ticket_id = ?1 AND at = ?2 AND tech_id = ?3",
+        params![ticket_id, at, tech_id],
+        |r| r.get(0),
+    )?)
 }
