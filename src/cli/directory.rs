@@ -57,11 +57,15 @@ pub enum SchoolCmd {
     },
     /// List schools.
     List,
+    /// The school's contract: hours bought per month, term or year, and its balance.
+    #[command(subcommand)]
+    Contract(super::time::ContractCmd),
 }
 
 pub fn school(inv: &Invocation, cmd: SchoolCmd) -> Result<()> {
     let mut desk = inv.open()?;
     match cmd {
+        SchoolCmd::Contract(cmd) => super::time::contract(inv, &mut desk, cmd)?,
         SchoolCmd::Add { name, code, domains, calendar } => {
             let s = desk.add_school(&NewSchool { name, code, domains, calendar })?;
             if inv.json {

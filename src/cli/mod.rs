@@ -15,6 +15,7 @@ pub mod output;
 mod privacy;
 mod report;
 mod report_doc;
+mod report_time;
 mod serve;
 mod sla;
 mod suggest;

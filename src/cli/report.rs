@@ -52,6 +52,9 @@ pub enum ReportCmd {
     /// Per technician (leads only): tickets resolved, median handling time, canned and
     /// article reuse, articles written, escalations and hand-backs.
     Tech(TechArgs),
+    /// Time by school, technician and category, used against the contract, with
+    /// the tickets behind it; --format csv gives invoice lines.
+    Time(super::time::ReportTimeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -111,7 +114,7 @@ fn format(inv: &Invocation, arg: &FormatArg) -> Result<Format> {
 }
 
 /// Prints a report in the chosen format.
-fn emit<T: serde::Serialize>(
+pub(super) fn emit<T: serde::Serialize>(
     fmt: Format,
     value: &T,
     doc: impl FnOnce() -> Doc,
@@ -142,6 +145,7 @@ pub fn run(inv: &Invocation, cmd: ReportCmd) -> Result<()> {
             let weeks = desk.trend(&q)?;
             emit(fmt, &weeks, || trend_doc(&weeks, school.as_deref()), || trend_csv(&weeks))
         }
+        ReportCmd::Time(a) => super::time::report(inv, &desk, format(inv, &a.format)?, a),
         ReportCmd::Tech(a) => {
             let fmt = format(inv, &a.format)?;
             let r = desk.tech_report(a.week)?;

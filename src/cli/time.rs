@@ -156,3 +156,139 @@ fn print(t: &TicketTime, entries: bool) -> Result<()> {
     }
     Ok(())
 }
+
+#[derive(Debug, clap::Subcommand)]
+pub enum ContractCmd {
+    /// Set the contract from a date (default today); the one before stays for past periods.
+    Set {
+        code: String,
+        /// Hours bought per period (e.g. 20 or 7.5).
+        #[arg(long)]
+        hours: String,
+        /// month, term or year.
+        #[arg(long)]
+        per: String,
+        /// The hourly rate in pounds (45 or 45.50).
+        #[arg(long)]
+        rate: String,
+        /// What the contract covers (free text).
+        #[arg(long)]
+        covers: Option<String>,
+        /// The first day it applies (YYYY-MM-DD).
+        #[arg(long)]
+        from: Option<String>,
+    },
+    /// The contract in force today and its balance this period.
+    Show { code: String },
+}
+
+/// `--hours 7.5`: hours with up to two decimals, as whole minutes.
+fn parse_hours(text: &str) -> Result<i64> {
+    let t = text.trim();
+    let bad = || Error::invalid(format!("invalid --hours '{t}': expected hours like 20 or 7.5"));
+    let (h, frac) = t.split_once('.').unwrap_or((t, ""));
+    let ok = |d: &str, max: usize| !d.is_empty() && d.len() <= max && d.bytes().all(|b| b.is_ascii_digit());
+    if !ok(h, 5) || (!frac.is_empty() && !ok(frac, 2)) || t.ends_with('.') {
+        return Err(bad());
+    }
+    let h: i64 = h.parse().map_err(|_| bad())?;
+    let hundredths: i64 =
+        if frac.is_empty() { 0 } else { format!("{frac:0<2}").parse().map_err(|_| bad())? };
+    Ok(h * 60 + (hundredths * 60 + 50) / 100)
+}
+
+pub fn contract(inv: &Invocation, desk: &mut Desk, cmd: ContractCmd) -> Result<()> {
+    use crate::domain::worktime::{format_pence, parse_pence};
+    use crate::service::contracts::ContractInput;
+    let code = match &cmd {
+        ContractCmd::Set { code, .. } | ContractCmd::Show { code } => code.trim().to_ascii_uppercase(),
+    };
+    if let ContractCmd::Set { hours, per, rate, covers, from, .. } = cmd {
+        let input = ContractInput {
+            school: code.clone(),
+            minutes: parse_hours(&hours)?,
+            period: per.trim().to_ascii_lowercase(),
+            rate_pence: parse_pence("--rate", &rate)?,
+            covers,
+            from: from.as_deref().map(|f| crate::sla::parse_date("--from", f)).transpose()?,
+        };
+        let c = desk.set_contract(&input)?;
+        if !inv.json {
+            println!(
+                "{}: {} per {} at £{}/h from {}",
+                c.school,
+                format_minutes(c.minutes),
+                c.per,
+                format_pence(c.rate_pence),
+                c.from
+            );
+            return Ok(());
+        }
+    }
+    let (c, b) = desk.contract(&code)?;
+    if inv.json {
+        return output::json(&serde_json::json!({ "school": code, "contract": c, "balance": b }));
+    }
+    match (c, b) {
+        (Some(c), Some(b)) => {
+            println!(
+                "{}: {} per {} at £{}/h from {}{}",
+                c.school,
+                format_minutes(c.minutes),
+                c.per,
+                format_pence(c.rate_pence),
+                c.from,
+                if c.covers.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (covers: {})", safe(&c.covers, false))
+                }
+            );
+            println!(
+                "{} ({} to {}): bought {}, used {}, balance {}",
+                b.period,
+                b.period_from,
+                b.period_to,
+                format_minutes(b.bought_minutes),
+                format_minutes(b.used_minutes),
+                format_minutes(b.balance_minutes)
+            );
+        }
+        _ => println!(
+            "{code} has no contract in force (set one with `deskside school contract set {code} ...`)"
+        ),
+    }
+    Ok(())
+}
+
+#[derive(Debug, Args)]
+pub struct ReportTimeArgs {
+    /// Only this school.
+    #[arg(long)]
+    pub school: Option<String>,
+    /// A month, YYYY-MM, in each school's time zone (default: this month).
+    #[arg(long)]
+    pub month: Option<String>,
+    /// The first day (inclusive, YYYY-MM-DD); with --to.
+    #[arg(long)]
+    pub from: Option<String>,
+    /// The last day (inclusive).
+    #[arg(long)]
+    pub to: Option<String>,
+    #[command(flatten)]
+    pub format: super::report::FormatArg,
+}
+
+pub fn report(inv: &Invocation, desk: &Desk, fmt: super::report::Format, a: ReportTimeArgs) -> Result<()> {
+    use crate::service::contracts::{parse_month, TimeQuery};
+    let _ = inv;
+    let date = |f: &str, v: &Option<String>| v.as_deref().map(|d| crate::sla::parse_date(f, d)).transpose();
+    let q = TimeQuery {
+        school: a.school.map(|s| s.trim().to_ascii_uppercase()),
+        month: a.month.as_deref().map(parse_month).transpose()?,
+        from: date("--from", &a.from)?,
+        to: date("--to", &a.to)?,
+    };
+    let r = desk.time_report(&q)?;
+    super::report::emit(fmt, &r, || super::report_time::doc(&r), || super::report_time::csv(&r))
+}

@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod calendars;
 pub mod canned;
+pub mod contracts;
 pub mod convert;
 pub mod csv_import;
 pub mod deflect;
