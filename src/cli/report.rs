@@ -207,6 +207,7 @@ fn weekly_doc(r: &WeeklyReport) -> Doc {
     if let Some(section) = self_service_section(r) {
         sections.push(section);
     }
+    sections.push(super::report_time::weekly_section(r));
     Doc { title, sections, notes: vec![DEFINITIONS] }
 }
 
@@ -374,6 +375,11 @@ fn figure_columns(f: &Figures) -> Vec<(&'static str, String)> {
         ("satisfaction_avg", opt(f.satisfaction_avg)),
         ("satisfied", f.satisfied.to_string()),
         ("satisfied_pct", opt(f.satisfied_pct)),
+        ("planned_opened", f.planned_opened.to_string()),
+        ("planned_resolved", f.planned_resolved.to_string()),
+        ("minutes_tier1", f.minutes_by_tier.get("1").copied().unwrap_or(0).to_string()),
+        ("minutes_tier2", f.minutes_by_tier.get("2").copied().unwrap_or(0).to_string()),
+        ("minutes_tier3", f.minutes_by_tier.get("3").copied().unwrap_or(0).to_string()),
     ]
 }
 
@@ -438,6 +444,7 @@ fn weekly_csv(r: &WeeklyReport) -> Csv {
         row.extend(s.counts().iter().map(|(_, n)| Cell::num(n)));
         row.push(Cell::Num(opt(s.deflected_pct)));
     }
+    super::report_time::weekly_csv_columns(r, &mut csv);
     csv
 }
 

@@ -126,3 +126,79 @@ pub fn csv(r: &TimeReport) -> Csv {
     }
     Csv { headers: headers.iter().map(|h| h.to_string()).collect(), rows }
 }
+
+/// The weekly report's time: minutes this week, planned work, and the
+/// contract's balance (schools ask for it to see the service is worth it).
+pub fn weekly_section(r: &crate::report::WeeklyReport) -> Section {
+    let rows = r
+        .schools
+        .iter()
+        .map(|s| {
+            let b = s.contract_balance.as_ref();
+            vec![
+                Cell::text(&s.school),
+                mins(s.time_minutes),
+                mins(s.billable_minutes),
+                Cell::num(s.figures.planned_opened),
+                Cell::num(s.figures.planned_resolved),
+                b.map_or(Cell::num("-"), |b| Cell::text(&b.period)),
+                b.map_or(Cell::num("-"), |b| mins(b.bought_minutes)),
+                b.map_or(Cell::num("-"), |b| mins(b.used_minutes)),
+                b.map_or(Cell::num("-"), |b| mins(b.balance_minutes)),
+            ]
+        })
+        .collect();
+    Section {
+        title: "Time and contract".into(),
+        headers: vec![
+            "SCHOOL",
+            "TIME",
+            "BILLABLE",
+            "PLANNED LOGGED",
+            "PLANNED RESOLVED",
+            "CONTRACT PERIOD",
+            "BOUGHT",
+            "USED",
+            "BALANCE",
+        ],
+        rows,
+    }
+}
+
+/// `time_minutes`, `billable_minutes` and `contract:*` columns on the weekly CSV (the total row: sums, no contract).
+pub fn weekly_csv_columns(r: &crate::report::WeeklyReport, csv: &mut Csv) {
+    csv.headers.extend(
+        [
+            "time_minutes",
+            "billable_minutes",
+            "contract:period",
+            "contract:bought_minutes",
+            "contract:used_minutes",
+            "contract:balance_minutes",
+        ]
+        .iter()
+        .map(|h| h.to_string()),
+    );
+    let total_time: i64 = r.schools.iter().map(|s| s.time_minutes).sum();
+    let total_billable: i64 = r.schools.iter().map(|s| s.billable_minutes).sum();
+    for (i, row) in csv.rows.iter_mut().enumerate() {
+        match r.schools.get(i) {
+            Some(s) => {
+                let b = s.contract_balance.as_ref();
+                row.push(Cell::num(s.time_minutes));
+                row.push(Cell::num(s.billable_minutes));
+                row.push(b.map_or(Cell::num(""), |b| Cell::text(&b.period)));
+                for v in
+                    [b.map(|b| b.bought_minutes), b.map(|b| b.used_minutes), b.map(|b| b.balance_minutes)]
+                {
+                    row.push(Cell::num(v.map(|v| v.to_string()).unwrap_or_default()));
+                }
+            }
+            None => {
+                row.push(Cell::num(total_time));
+                row.push(Cell::num(total_billable));
+                row.extend((0..4).map(|_| Cell::num("")));
+            }
+        }
+    }
+}

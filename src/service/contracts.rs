@@ -134,21 +134,7 @@ pub fn set_contract(cx: &mut Ctx<'_>, c: &ContractInput) -> Result<Contract> {
     Ok(contract_of(&s.code, &row))
 }
 
-/// Hours bought against hours used in one contract period.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Balance {
-    pub per: String,
-    pub period: String,
-    /// Inclusive local dates.
-    pub period_from: String,
-    pub period_to: String,
-    pub bought_minutes: i64,
-    /// Billable minutes done in the period.
-    pub used_minutes: i64,
-    /// Bought minus used (negative: over).
-    pub balance_minutes: i64,
-    pub rate_pence: i64,
-}
+pub use crate::report::Balance;
 
 fn balance_at(conn: &Connection, s: &SchoolCal, date: NaiveDate) -> Result<Option<Balance>> {
     let list = rows::contracts(conn, s.id)?;
@@ -378,10 +364,22 @@ pub fn time_report(conn: &Connection, q: &TimeQuery, now: Timestamp) -> Result<T
     Ok(TimeReport { from: from.to_string(), to: to.to_string(), schools })
 }
 
-/// A school's time in `[lo, hi)` (unix seconds): (all, billable) minutes.
-pub fn minutes_between(conn: &Connection, school_id: i64, lo: i64, hi: i64) -> Result<(i64, i64)> {
-    let e = rows::between(conn, lo, hi, Some(school_id))?;
-    Ok((e.iter().map(|e| e.minutes).sum(), e.iter().filter(|e| e.billable).map(|e| e.minutes).sum()))
+/// A school's time in `[lo, hi)` (unix seconds).
+pub struct Spent {
+    pub minutes: i64,
+    pub billable: i64,
+    /// By the technician's (current) tier, "1" to "3".
+    pub by_tier: BTreeMap<String, i64>,
+}
+
+pub fn time_by_tier(conn: &Connection, school_id: i64, lo: i64, hi: i64) -> Result<Spent> {
+    let mut out = Spent { minutes: 0, billable: 0, by_tier: BTreeMap::new() };
+    for e in rows::between(conn, lo, hi, Some(school_id))? {
+        out.minutes += e.minutes;
+        out.billable += if e.billable { e.minutes } else { 0 };
+        *out.by_tier.entry(e.tier.to_string()).or_default() += e.minutes;
+    }
+    Ok(out)
 }
 
 impl Desk {

@@ -25,6 +25,7 @@ pub mod presence;
 pub mod privacy;
 pub mod rating;
 pub mod reports;
+pub mod schedule;
 pub mod sla;
 pub mod suggest;
 pub mod tickets;

@@ -19,6 +19,7 @@ pub mod portal;
 pub mod presence;
 pub mod privacy;
 pub mod reports;
+pub mod schedule;
 pub mod search;
 pub mod sla;
 pub mod tickets;
