@@ -207,7 +207,7 @@ fn weekly_doc(r: &WeeklyReport) -> Doc {
     if let Some(section) = self_service_section(r) {
         sections.push(section);
     }
-    sections.push(super::report_time::weekly_section(r));
+    sections.extend(super::report_time::weekly_section(r));
     Doc { title, sections, notes: vec![DEFINITIONS] }
 }
 
@@ -463,6 +463,7 @@ fn trend_doc(weeks: &[WeekFigures], school: Option<&str>) -> Doc {
         headers,
         rows: rows.iter().map(|(l, f)| source_cells(l.clone(), f)).collect(),
     });
+    sections.extend(super::report_time::shift_section(&rows));
     Doc { title, sections, notes: vec![DEFINITIONS] }
 }
 

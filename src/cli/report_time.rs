@@ -129,7 +129,16 @@ pub fn csv(r: &TimeReport) -> Csv {
 
 /// The weekly report's time: minutes this week, planned work, and the
 /// contract's balance (schools ask for it to see the service is worth it).
-pub fn weekly_section(r: &crate::report::WeeklyReport) -> Section {
+/// Shown when there is any (a team that logs no time sees no empty section).
+pub fn weekly_section(r: &crate::report::WeeklyReport) -> Option<Section> {
+    let any = r.schools.iter().any(|s| {
+        s.time_minutes != 0
+            || s.contract_balance.is_some()
+            || s.figures.planned_opened + s.figures.planned_resolved > 0
+    });
+    if !any {
+        return None;
+    }
     let rows = r
         .schools
         .iter()
@@ -148,7 +157,7 @@ pub fn weekly_section(r: &crate::report::WeeklyReport) -> Section {
             ]
         })
         .collect();
-    Section {
+    Some(Section {
         title: "Time and contract".into(),
         headers: vec![
             "SCHOOL",
@@ -162,7 +171,7 @@ pub fn weekly_section(r: &crate::report::WeeklyReport) -> Section {
             "BALANCE",
         ],
         rows,
-    }
+    })
 }
 
 /// `time_minutes`, `billable_minutes` and `contract:*` columns on the weekly CSV (the total row: sums, no contract).
@@ -201,4 +210,42 @@ pub fn weekly_csv_columns(r: &crate::report::WeeklyReport, csv: &mut Csv) {
             }
         }
     }
+}
+
+/// The shift-left picture over time: reactive against planned tickets, and
+/// minutes logged by tier, week by week.
+/// Shown when any week had planned work or logged time.
+pub fn shift_section(rows: &[(Cell, &crate::report::Figures)]) -> Option<Section> {
+    if !rows.iter().any(|(_, f)| {
+        f.planned_opened + f.planned_resolved > 0 || f.minutes_by_tier.values().any(|&m| m != 0)
+    }) {
+        return None;
+    }
+    let tier = |f: &crate::report::Figures, t: &str| mins(f.minutes_by_tier.get(t).copied().unwrap_or(0));
+    Some(Section {
+        title: "Reactive and planned work, time by tier".into(),
+        headers: vec![
+            "WEEK",
+            "REACTIVE LOGGED",
+            "PLANNED LOGGED",
+            "PLANNED RESOLVED",
+            "TIER 1 TIME",
+            "TIER 2 TIME",
+            "TIER 3 TIME",
+        ],
+        rows: rows
+            .iter()
+            .map(|(l, f)| {
+                vec![
+                    l.clone(),
+                    Cell::num(f.opened),
+                    Cell::num(f.planned_opened),
+                    Cell::num(f.planned_resolved),
+                    tier(f, "1"),
+                    tier(f, "2"),
+                    tier(f, "3"),
+                ]
+            })
+            .collect(),
+    })
 }

@@ -213,7 +213,7 @@ pub fn run(cx: &mut Ctx<'_>) -> Result<Vec<Outcome>> {
                     Some(d) if d < start => {}
                     Some(d) if d <= today => due.push((key, d)),
                     Some(_) => {}
-                    None if w.last < today && w.last >= start => {
+                    None if w.last <= today && w.last >= start => {
                         let reason = "the school was closed for the whole of it";
                         rows::insert_run(
                             cx.tx,
