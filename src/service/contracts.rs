@@ -99,7 +99,7 @@ fn school_cal(conn: &Connection, code: &str) -> Result<SchoolCal> {
 /// The contract in force at a school on `date` (the latest from that date or before).
 fn in_force(list: &[rows::ContractRow], date: NaiveDate) -> Option<&rows::ContractRow> {
     let d = date.to_string();
-    list.iter().filter(|c| c.from_date <= d).next_back()
+    list.iter().rfind(|c| c.from_date <= d)
 }
 
 pub fn set_contract(cx: &mut Ctx<'_>, c: &ContractInput) -> Result<Contract> {
