@@ -60,6 +60,9 @@ pub enum SchoolCmd {
     /// The people a school's weekly report is mailed to.
     #[command(subcommand)]
     Contact(ContactCmd),
+    /// The school's contract: hours bought per month, term or year, and its balance.
+    #[command(subcommand)]
+    Contract(super::time::ContractCmd),
 }
 
 #[derive(Debug, Subcommand)]
@@ -118,6 +121,7 @@ fn contact(inv: &Invocation, desk: &mut crate::service::Desk, cmd: ContactCmd) -
 pub fn school(inv: &Invocation, cmd: SchoolCmd) -> Result<()> {
     let mut desk = inv.open()?;
     match cmd {
+        SchoolCmd::Contract(cmd) => super::time::contract(inv, &mut desk, cmd)?,
         SchoolCmd::Add { name, code, domains, calendar } => {
             let s = desk.add_school(&NewSchool { name, code, domains, calendar })?;
             if inv.json {

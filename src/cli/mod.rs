@@ -15,10 +15,13 @@ pub mod output;
 mod privacy;
 mod report;
 mod report_doc;
+mod report_time;
+mod schedule;
 mod serve;
 mod sla;
 mod suggest;
 mod ticket;
+mod time;
 mod transfer;
 
 use crate::clock::{parse_instant, Clock, FixedClock, SystemClock};
@@ -106,6 +109,9 @@ pub enum Command {
     Report(report::ReportCmd),
     /// The requester portal: search first, then ask (see docs/portal.md).
     Serve(serve::ServeArgs),
+    /// Recurring (planned) work: termly checks, monthly updates (see docs/time.md).
+    #[command(subcommand)]
+    Schedule(schedule::ScheduleCmd),
 }
 
 /// Who is running deskside, resolved once.
@@ -212,6 +218,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Kb(cmd)) => kb::run(&inv, cmd),
         Some(Command::Suggest(args)) => suggest::run(&inv, args),
         Some(Command::Mail(cmd)) => mail::run(&inv, cmd),
+        Some(Command::Schedule(cmd)) => schedule::run(&inv, cmd),
         Some(Command::Export(cmd)) => transfer::export(&inv, cmd),
         Some(Command::Import(cmd)) => transfer::import(&inv, cmd),
         Some(Command::Backup(args)) => transfer::backup(&inv, &args),

@@ -52,6 +52,9 @@ pub enum ReportCmd {
     /// Per technician (leads only): tickets resolved, median handling time, canned and
     /// article reuse, articles written, escalations and hand-backs.
     Tech(TechArgs),
+    /// Time by school, technician and category, used against the contract, with
+    /// the tickets behind it; --format csv gives invoice lines.
+    Time(super::time::ReportTimeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -115,7 +118,7 @@ fn format(inv: &Invocation, arg: &FormatArg) -> Result<Format> {
 }
 
 /// Prints a report in the chosen format.
-fn emit<T: serde::Serialize>(
+pub(super) fn emit<T: serde::Serialize>(
     fmt: Format,
     value: &T,
     doc: impl FnOnce() -> Doc,
@@ -166,6 +169,7 @@ pub fn run(inv: &Invocation, cmd: ReportCmd) -> Result<()> {
             let weeks = desk.trend(&q)?;
             emit(fmt, &weeks, || trend_doc(&weeks, school.as_deref()), || trend_csv(&weeks))
         }
+        ReportCmd::Time(a) => super::time::report(inv, &desk, format(inv, &a.format)?, a),
         ReportCmd::Tech(a) => {
             let fmt = format(inv, &a.format)?;
             let r = desk.tech_report(a.week)?;
@@ -227,6 +231,7 @@ fn weekly_doc(r: &WeeklyReport) -> Doc {
     if let Some(section) = self_service_section(r) {
         sections.push(section);
     }
+    sections.extend(super::report_time::weekly_section(r));
     Doc { title, sections, notes: vec![DEFINITIONS] }
 }
 
@@ -394,6 +399,11 @@ fn figure_columns(f: &Figures) -> Vec<(&'static str, String)> {
         ("satisfaction_avg", opt(f.satisfaction_avg)),
         ("satisfied", f.satisfied.to_string()),
         ("satisfied_pct", opt(f.satisfied_pct)),
+        ("planned_opened", f.planned_opened.to_string()),
+        ("planned_resolved", f.planned_resolved.to_string()),
+        ("minutes_tier1", f.minutes_by_tier.get("1").copied().unwrap_or(0).to_string()),
+        ("minutes_tier2", f.minutes_by_tier.get("2").copied().unwrap_or(0).to_string()),
+        ("minutes_tier3", f.minutes_by_tier.get("3").copied().unwrap_or(0).to_string()),
     ]
 }
 
@@ -458,6 +468,7 @@ fn weekly_csv(r: &WeeklyReport) -> Csv {
         row.extend(s.counts().iter().map(|(_, n)| Cell::num(n)));
         row.push(Cell::Num(opt(s.deflected_pct)));
     }
+    super::report_time::weekly_csv_columns(r, &mut csv);
     csv
 }
 
@@ -476,6 +487,7 @@ fn trend_doc(weeks: &[WeekFigures], school: Option<&str>) -> Doc {
         headers,
         rows: rows.iter().map(|(l, f)| source_cells(l.clone(), f)).collect(),
     });
+    sections.extend(super::report_time::shift_section(&rows));
     Doc { title, sections, notes: vec![DEFINITIONS] }
 }
 

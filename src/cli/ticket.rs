@@ -60,12 +60,16 @@ pub enum TicketCmd {
         #[arg(long)]
         public: bool,
         text: String,
+        #[command(flatten)]
+        spent: super::time::Spent,
     },
     /// Assign a ticket to yourself.
     Take {
         id: i64,
         #[command(flatten)]
         v: IfVersion,
+        #[command(flatten)]
+        spent: super::time::Spent,
     },
     /// Assign a ticket to a technician.
     Assign {
@@ -73,6 +77,8 @@ pub enum TicketCmd {
         login: String,
         #[command(flatten)]
         v: IfVersion,
+        #[command(flatten)]
+        spent: super::time::Spent,
     },
     /// Move a ticket up a tier; the reason is kept as an internal note.
     Escalate {
@@ -83,6 +89,8 @@ pub enum TicketCmd {
         reason: String,
         #[command(flatten)]
         v: IfVersion,
+        #[command(flatten)]
+        spent: super::time::Spent,
     },
     /// Hand a ticket down a tier with a note saying what to do (shift left).
     Handback {
@@ -93,6 +101,8 @@ pub enum TicketCmd {
         note: String,
         #[command(flatten)]
         v: IfVersion,
+        #[command(flatten)]
+        spent: super::time::Spent,
     },
     /// Resolve a ticket: with a public message, the article that solved it, or a canned solution.
     #[command(group = clap::ArgGroup::new("how").required(true).multiple(false))]
@@ -109,6 +119,8 @@ pub enum TicketCmd {
         canned: Option<String>,
         #[command(flatten)]
         v: IfVersion,
+        #[command(flatten)]
+        spent: super::time::Spent,
     },
     /// Wait on the requester: the SLA clocks stop until the ticket is opened again.
     Pending {
@@ -118,24 +130,32 @@ pub enum TicketCmd {
         message: Option<String>,
         #[command(flatten)]
         v: IfVersion,
+        #[command(flatten)]
+        spent: super::time::Spent,
     },
     /// Back to work on a pending (or new) ticket: the requester answered; the SLA clocks restart.
     Open {
         id: i64,
         #[command(flatten)]
         v: IfVersion,
+        #[command(flatten)]
+        spent: super::time::Spent,
     },
     /// Reopen a resolved or closed ticket.
     Reopen {
         id: i64,
         #[command(flatten)]
         v: IfVersion,
+        #[command(flatten)]
+        spent: super::time::Spent,
     },
     /// Close a ticket.
     Close {
         id: i64,
         #[command(flatten)]
         v: IfVersion,
+        #[command(flatten)]
+        spent: super::time::Spent,
     },
     /// Write a knowledge-base article from a resolved or closed ticket: the
     /// subject as title, the problem and the public resolution (internal
@@ -143,6 +163,9 @@ pub enum TicketCmd {
     /// Refused with exit code 2, listing them, when existing articles already
     /// cover the same answer; --force writes it anyway.
     ToArticle(super::kb_convert::ToArticleArgs),
+    /// Log time spent on a ticket (MINUTES, 1h10, 45m; negative to correct),
+    /// or list its time entries without MINUTES.
+    Time(super::time::TimeArgs),
     /// Record what the requester said about a resolved or closed ticket: a score from
     /// 1 (very unhappy) to 5 (very happy); a new rating replaces the score, the timeline keeps both.
     Rate {
@@ -245,6 +268,9 @@ pub fn run(inv: &Invocation, cmd: TicketCmd) -> Result<()> {
             Ok(())
         }
     };
+    if let Some((id, spent)) = super::time::attached(&cmd) {
+        desk.with_time(id, spent.parse()?);
+    }
     match cmd {
         TicketCmd::New(args) => {
             let new = NewTicket {
@@ -304,12 +330,12 @@ pub fn run(inv: &Invocation, cmd: TicketCmd) -> Result<()> {
             let t = desk.add_note(id, &text, vis)?;
             done(t, if internal { "internal note added" } else { "reply added" })?;
         }
-        TicketCmd::Take { id, v } => done(desk.take(id, v.if_version)?, "taken")?,
-        TicketCmd::Assign { id, login, v } => done(desk.assign(id, &login, v.if_version)?, "assigned")?,
-        TicketCmd::Escalate { id, to, reason, v } => {
+        TicketCmd::Take { id, v, .. } => done(desk.take(id, v.if_version)?, "taken")?,
+        TicketCmd::Assign { id, login, v, .. } => done(desk.assign(id, &login, v.if_version)?, "assigned")?,
+        TicketCmd::Escalate { id, to, reason, v, .. } => {
             done(desk.escalate(id, to, &reason, v.if_version)?, "escalated")?
         }
-        TicketCmd::Handback { id, to, note, v } => {
+        TicketCmd::Handback { id, to, note, v, .. } => {
             done(desk.handback(id, to, &note, v.if_version)?, "handed back")?
         }
         TicketCmd::Resolve { id, canned: Some(canned), v, .. } => {
@@ -319,13 +345,16 @@ pub fn run(inv: &Invocation, cmd: TicketCmd) -> Result<()> {
             let how = Resolution { message, article_id: article };
             done(desk.resolve(id, &how, v.if_version)?, "resolved")?
         }
-        TicketCmd::Pending { id, message, v } => {
+        TicketCmd::Pending { id, message, v, .. } => {
             done(desk.set_pending(id, message.as_deref(), v.if_version)?, "pending: SLA clocks stopped")?
         }
-        TicketCmd::Open { id, v } => done(desk.open_ticket(id, v.if_version)?, "opened: SLA clocks running")?,
-        TicketCmd::Reopen { id, v } => done(desk.reopen(id, v.if_version)?, "reopened")?,
-        TicketCmd::Close { id, v } => done(desk.close(id, v.if_version)?, "closed")?,
+        TicketCmd::Open { id, v, .. } => {
+            done(desk.open_ticket(id, v.if_version)?, "opened: SLA clocks running")?
+        }
+        TicketCmd::Reopen { id, v, .. } => done(desk.reopen(id, v.if_version)?, "reopened")?,
+        TicketCmd::Close { id, v, .. } => done(desk.close(id, v.if_version)?, "closed")?,
         TicketCmd::ToArticle(args) => super::kb_convert::to_article(inv, &mut desk, args)?,
+        TicketCmd::Time(args) => super::time::ticket_time(inv, &mut desk, args)?,
         TicketCmd::Rate { id, score, comment } => {
             let r = desk.rate(id, score, comment.as_deref())?;
             if inv.json {

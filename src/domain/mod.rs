@@ -4,8 +4,10 @@ mod article;
 mod audit;
 mod canned;
 mod enums;
+pub mod recur;
 mod sla;
 mod ticket;
+pub mod worktime;
 
 pub use article::*;
 pub use audit::*;

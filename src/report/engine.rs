@@ -135,6 +135,12 @@ impl<'a> Engine<'a> {
                 continue;
             }
             let f = tl.ticket;
+            if f.planned {
+                // Planned work is shown apart: no first response, SLA or backlog.
+                t.planned_opened += u64::from(lo <= f.created_at && f.created_at < hi);
+                t.planned_resolved += u64::from(tl.last_resolution_in(lo, hi).is_some());
+                continue;
+            }
             if lo <= f.created_at && f.created_at < hi {
                 t.opened += 1;
                 *t.by_category

@@ -30,6 +30,8 @@ pub struct TicketFacts {
     pub response_due_at: Option<i64>,
     pub resolve_due_at: Option<i64>,
     pub events: Vec<EventFact>,
+    /// Planned work (`schedule run`): counted apart, never in reactive figures.
+    pub planned: bool,
 }
 
 /// Something that happened at a school's ticket at a time: a canned

@@ -48,6 +48,10 @@ pub struct Tally {
     pub scores: Vec<u8>,
     pub by_category: BTreeMap<String, u64>,
     pub by_source: BTreeMap<String, u64>,
+    pub planned_opened: u64,
+    pub planned_resolved: u64,
+    /// Minutes logged in the week by the technician's tier ("1", "2", "3").
+    pub minutes_by_tier: BTreeMap<String, i64>,
 }
 
 impl Tally {
@@ -76,6 +80,11 @@ impl Tally {
         }
         for (k, v) in &o.by_source {
             *self.by_source.entry(k.clone()).or_default() += v;
+        }
+        self.planned_opened += o.planned_opened;
+        self.planned_resolved += o.planned_resolved;
+        for (k, v) in &o.minutes_by_tier {
+            *self.minutes_by_tier.entry(k.clone()).or_default() += v;
         }
     }
 
@@ -124,6 +133,12 @@ impl Tally {
             satisfied_pct: pct(satisfied, ratings),
             by_category: self.by_category.clone(),
             by_source,
+            planned_opened: self.planned_opened,
+            planned_resolved: self.planned_resolved,
+            minutes_by_tier: ["1", "2", "3"]
+                .iter()
+                .map(|k| (k.to_string(), self.minutes_by_tier.get(*k).copied().unwrap_or(0)))
+                .collect(),
         }
     }
 }
@@ -179,6 +194,12 @@ pub struct Figures {
     pub by_category: BTreeMap<String, u64>,
     /// Tickets logged in the week by source (every source, zeros included).
     pub by_source: BTreeMap<String, u64>,
+    /// Planned work (`schedule run`) logged and resolved in the week: kept
+    /// out of every figure above.
+    pub planned_opened: u64,
+    pub planned_resolved: u64,
+    /// Minutes logged in the week (time entries) by the technician's tier.
+    pub minutes_by_tier: BTreeMap<String, i64>,
 }
 
 #[cfg(test)]

@@ -31,6 +31,27 @@ pub struct SchoolFigures {
     pub figures: Figures,
     /// What requesters did on the portal (see `SelfService`).
     pub self_service: SelfService,
+    /// Minutes logged on the school's tickets in its week (time entries).
+    pub time_minutes: i64,
+    pub billable_minutes: i64,
+    /// The contract period holding the week's last day: bought, used, balance.
+    pub contract_balance: Option<Balance>,
+}
+
+/// Hours bought against hours used in one contract period.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Balance {
+    pub per: String,
+    pub period: String,
+    /// Inclusive local dates.
+    pub period_from: String,
+    pub period_to: String,
+    pub bought_minutes: i64,
+    /// Billable minutes done in the period.
+    pub used_minutes: i64,
+    /// Bought minus used (negative: over).
+    pub balance_minutes: i64,
+    pub rate_pence: i64,
 }
 
 /// `report weekly`: every school (or one) and, unless the report is meant

@@ -229,6 +229,7 @@ pub(crate) mod tests {
     /// Ticket 1 of school 1, logged at 0 by phone, with `events`.
     pub(crate) fn ticket(events: Vec<EventFact>, status: &str) -> TicketFacts {
         TicketFacts {
+            planned: false,
             id: 1,
             school_id: 1,
             created_at: 0,

@@ -7,6 +7,7 @@ pub mod alerts;
 pub mod audit;
 pub mod calendars;
 pub mod canned;
+pub mod contracts;
 pub mod convert;
 pub mod csv_import;
 pub mod deflect;
@@ -25,9 +26,11 @@ pub mod presence;
 pub mod privacy;
 pub mod rating;
 pub mod reports;
+pub mod schedule;
 pub mod sla;
 pub mod suggest;
 pub mod tickets;
+pub mod time;
 pub mod transfer;
 pub mod weekly_mail;
 
@@ -143,6 +146,8 @@ pub struct Desk {
     /// Who really runs deskside, when a face has said so (`guard`): acting
     /// as another login is then checked against `privilege::may_act_as`.
     standing: Option<crate::privilege::Standing>,
+    /// Time to record with the next change on a ticket (`with_time`).
+    attach: Option<(i64, time::TimeSpent)>,
 }
 
 impl Desk {
@@ -163,6 +168,7 @@ impl Desk {
             search_cache: suggest::Cache::default(),
             search_side: Default::default(),
             standing: None,
+            attach: None,
         }
     }
 
@@ -217,10 +223,15 @@ impl Desk {
         let now = self.clock.now();
         let (login, os_user) = (self.login.clone(), self.os_user.clone());
         let standing = self.standing.clone();
+        let attach = self.attach.take();
         self.store.write(|tx| {
             let me = acting_tech(tx, &login, standing.as_ref())?;
             let mut cx = Ctx { tx, now, me, os_user: &os_user, search: suggest::Cache::default() };
-            f(&mut cx)
+            let value = f(&mut cx)?;
+            if let Some((id, spent)) = &attach {
+                time::record_attached(&cx, *id, spent)?;
+            }
+            Ok(value)
         })
     }
 

@@ -144,8 +144,11 @@ pub fn weekly(conn: &Connection, q: &ReportQuery, now: Timestamp) -> Result<Week
     let mut total = Tally::default();
     let mut schools = Vec::with_capacity(scope.schools.len());
     for (s, &(lo, hi)) in scope.schools.iter().zip(&windows) {
-        let tally = engine.tally(s, lo, hi);
+        let mut tally = engine.tally(s, lo, hi);
+        let time = super::contracts::time_by_tier(conn, s.id, lo, hi)?;
+        tally.minutes_by_tier = time.by_tier.clone();
         total.add(&tally);
+        let last_day = crate::store::from_secs((hi - 1).min(to_secs(now)));
         schools.push(SchoolFigures {
             school: s.code.clone(),
             name: s.name.clone(),
@@ -153,6 +156,9 @@ pub fn weekly(conn: &Connection, q: &ReportQuery, now: Timestamp) -> Result<Week
             to: crate::store::from_secs(hi),
             figures: tally.figures(),
             self_service: SelfService::default(),
+            time_minutes: time.minutes,
+            billable_minutes: time.billable,
+            contract_balance: super::contracts::balance_on(conn, &s.code, last_day)?,
         });
     }
     // The portal's counters: each school's, and the unknown school's ('')
@@ -208,7 +214,9 @@ pub fn trend(conn: &Connection, q: &TrendQuery, now: Timestamp) -> Result<Vec<We
         let week = first.plus(n as i64);
         let mut total = Tally::default();
         for (s, (school, &(lo, hi))) in scope.schools.iter().zip(windows).enumerate() {
-            total.add(&engine.tally_of(school, lo, hi, &by_week[s][n]));
+            let mut tally = engine.tally_of(school, lo, hi, &by_week[s][n]);
+            tally.minutes_by_tier = super::contracts::time_by_tier(conn, school.id, lo, hi)?.by_tier;
+            total.add(&tally);
         }
         let end = windows.iter().map(|w| w.1).max().unwrap_or(span.1);
         out.push(WeekFigures {

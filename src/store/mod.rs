@@ -20,9 +20,11 @@ pub mod portal;
 pub mod presence;
 pub mod privacy;
 pub mod reports;
+pub mod schedule;
 pub mod search;
 pub mod sla;
 pub mod tickets;
+pub mod time;
 pub mod transfer;
 
 use crate::{Error, Result};
@@ -46,6 +48,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0010_privacy.sql"),
     include_str!("migrations/0011_portal.sql"),
     include_str!("migrations/0012_mail_loop.sql"),
+    include_str!("migrations/0013_msp.sql"),
 ];
 
 /// The schema version whose upgrade chains the existing audit rows.

@@ -63,7 +63,7 @@ pub fn ticket_facts(conn: &Connection, from: i64, to: i64, school: Option<i64>) 
          )
          SELECT t.id, t.school_id, t.created_at, t.status, t.tier, t.category, t.source,
                 t.first_response_at, t.response_due_at, t.resolve_due_at,
-                e.at, e.kind, e.tech_id, e.old_value, e.new_value
+                t.planned, e.at, e.kind, e.tech_id, e.old_value, e.new_value
            FROM tickets t
            LEFT JOIN events e ON e.ticket_id = t.id
                 AND e.kind IN ('status', 'escalated', 'handed_back', 'assigned', 'rated')
@@ -87,13 +87,14 @@ pub fn ticket_facts(conn: &Connection, from: i64, to: i64, school: Option<i64>) 
                 response_due_at: r.get(8)?,
                 resolve_due_at: r.get(9)?,
                 events: Vec::new(),
+                planned: r.get(10)?,
             });
         }
-        let Some(at) = r.get::<_, Option<i64>>(10)? else { continue };
-        let kind: String = r.get(11)?;
+        let Some(at) = r.get::<_, Option<i64>>(11)? else { continue };
+        let kind: String = r.get(12)?;
         let Ok(kind) = kind.parse::<EventKind>() else { continue };
         if let Some(t) = out.last_mut() {
-            t.events.push(EventFact { at, kind, tech_id: r.get(12)?, old: r.get(13)?, new: r.get(14)? });
+            t.events.push(EventFact { at, kind, tech_id: r.get(13)?, old: r.get(14)?, new: r.get(15)? });
         }
     }
     Ok(out)

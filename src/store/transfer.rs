@@ -34,6 +34,11 @@ pub const EXPORTED: &[&str] = &[
     "tech_notify",
     "sla_alerts",
     "survey_reminders",
+    "contracts",
+    "terms",
+    "time_entries",
+    "schedules",
+    "schedule_runs",
 ];
 
 /// Tables deliberately left out of exports, with why. Every table must be
