@@ -18,6 +18,8 @@ mod report_doc;
 mod serve;
 mod sla;
 mod suggest;
+mod incident;
+mod settings;
 mod ticket;
 mod transfer;
 
@@ -84,6 +86,9 @@ pub enum Command {
     Audit(audit::AuditArgs),
     /// Apply the retention settings (from cron); --dry-run only counts.
     Purge(privacy::PurgeArgs),
+    /// Team settings: attachment caps, the outage (burst) rule.
+    #[command(subcommand)]
+    Settings(settings::SettingsCmd),
     /// Retention settings: how long personal data is kept.
     #[command(subcommand)]
     Retention(privacy::RetentionCmd),
@@ -192,6 +197,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Audit(args)) => audit::run(&inv, &args),
         Some(Command::Purge(args)) => privacy::purge(&inv, &args),
         Some(Command::Retention(cmd)) => privacy::retention(&inv, cmd),
+        Some(Command::Settings(cmd)) => settings::run(&inv, cmd),
         Some(Command::Doctor) => doctor::run(&inv),
         Some(Command::Canned(cmd)) => canned::run(&inv, cmd),
         Some(Command::Sla(cmd)) => sla::run(&inv, cmd),

@@ -59,8 +59,24 @@ pub enum TicketCmd {
         /// A reply the requester sees.
         #[arg(long)]
         public: bool,
+        /// On an incident: also send the reply to every caller, on their own ticket.
+        #[arg(long, requires = "public")]
+        to_children: bool,
         text: String,
     },
+    /// Link a related ticket (--to) or attach a caller to a major incident (--parent).
+    Link(super::incident::LinkArgs),
+    /// Merge a duplicate into another ticket: it closes with a pointer, nothing is lost.
+    Merge(super::incident::MergeArgs),
+    /// Make a ticket (or a new one) a major incident that callers' tickets join.
+    Incident(super::incident::IncidentArgs),
+    /// Attach a file to a ticket (--internal: technicians only).
+    Attach(super::incident::AttachArgs),
+    /// List a ticket's attachments, numbered from 1.
+    Attachments { id: i64 },
+    /// Work with one attachment.
+    #[command(subcommand)]
+    Attachment(super::incident::AttachmentCmd),
     /// Assign a ticket to yourself.
     Take {
         id: i64,
@@ -295,10 +311,19 @@ pub fn run(inv: &Invocation, cmd: TicketCmd) -> Result<()> {
             if inv.json {
                 let mut v = serde_json::to_value(&detail).map_err(|e| Error::runtime(e.to_string()))?;
                 v["sla"] = serde_json::to_value(&sla).map_err(|e| Error::runtime(e.to_string()))?;
+                super::incident::add_extras(&desk, id, &mut v)?;
                 return output::json(&v);
             }
             print_detail(&detail, &sla, desk.now());
+            super::incident::print_extras(&desk, id)?;
         }
+        TicketCmd::Note { id, to_children: true, text, .. } => super::incident::broadcast(inv.json, &mut desk, id, &text)?,
+        TicketCmd::Link(a) => super::incident::link(inv.json, &mut desk, a)?,
+        TicketCmd::Merge(a) => super::incident::merge(inv.json, &mut desk, a)?,
+        TicketCmd::Incident(a) => super::incident::incident(inv.json, &mut desk, a)?,
+        TicketCmd::Attach(a) => super::incident::attach(inv.json, &mut desk, a)?,
+        TicketCmd::Attachments { id } => super::incident::list(inv.json, &desk, id)?,
+        TicketCmd::Attachment(c) => super::incident::attachment(inv.json, &desk, c)?,
         TicketCmd::Note { id, internal, text, .. } => {
             let vis = if internal { Visibility::Internal } else { Visibility::Public };
             let t = desk.add_note(id, &text, vis)?;

@@ -7,5 +7,6 @@ pub mod encode;
 pub mod html;
 pub mod inbound;
 pub mod maildir;
+pub mod parts;
 pub mod quote;
 pub mod transport;

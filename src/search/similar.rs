@@ -88,6 +88,22 @@ pub fn containment(draft: &Profile, article: &Profile, vocab: &Vocab) -> f64 {
     0.5 * share(&draft.title, &article.title) + 0.5 * share(&draft.all, &article.all)
 }
 
+/// How alike two short texts are (two tickets), from 0 to 1, symmetric: the
+/// share of the smaller one's words the other has, half for the titles
+/// (subjects) and half for the whole texts. No corpus weighting: a burst's
+/// tickets share everyday words ("wifi", "down") that a knowledge base uses
+/// everywhere.
+pub fn resemblance(a: &Profile, b: &Profile) -> f64 {
+    let overlap = |x: &BTreeSet<String>, y: &BTreeSet<String>| {
+        let small = x.len().min(y.len());
+        if small == 0 {
+            return 0.0;
+        }
+        x.intersection(y).count() as f64 / small as f64
+    };
+    0.5 * overlap(&a.title, &b.title) + 0.5 * overlap(&a.all, &b.all)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

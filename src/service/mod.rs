@@ -3,7 +3,9 @@
 //! and hands the operation a `Ctx`; the operation checks the rules, writes
 //! rows and timeline events, and returns domain values.
 
+pub mod attachments;
 pub mod audit;
+pub mod burst;
 pub mod calendars;
 pub mod canned;
 pub mod convert;
@@ -14,6 +16,7 @@ pub mod directory;
 pub mod doctor;
 pub mod kb;
 pub mod kb_files;
+pub mod links;
 pub mod mail;
 pub mod pending;
 pub mod portal;
@@ -24,6 +27,7 @@ pub mod presence;
 pub mod privacy;
 pub mod rating;
 pub mod reports;
+pub mod settings;
 pub mod sla;
 pub mod suggest;
 pub mod tickets;

@@ -3,6 +3,7 @@
 //! plain query functions over a connection or transaction.
 
 pub mod articles;
+pub mod attachments;
 pub mod audit;
 pub mod backup;
 pub mod canned;
@@ -13,6 +14,7 @@ pub mod files;
 pub mod health;
 pub mod import;
 pub mod kb;
+pub mod links;
 pub mod mail;
 pub mod migrate;
 pub mod portal;
@@ -44,6 +46,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0009_events_at_ticket.sql"),
     include_str!("migrations/0010_privacy.sql"),
     include_str!("migrations/0011_portal.sql"),
+    include_str!("migrations/0013_incidents.sql"),
 ];
 
 /// The schema version whose upgrade chains the existing audit rows.

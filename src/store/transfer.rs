@@ -29,6 +29,12 @@ pub const EXPORTED: &[&str] = &[
     "imported_rows",
     "retention",
     "portal_counters",
+    "ticket_links",
+    "incidents",
+    "ticket_participants",
+    "desk_settings",
+    "blobs",
+    "attachments",
 ];
 
 /// Tables deliberately left out of exports, with why. Every table must be
