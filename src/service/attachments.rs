@@ -22,6 +22,14 @@ pub const DEFAULT_MESSAGE_CAP: usize = 25 * 1024 * 1024;
 pub const PORTAL_CAP: usize = 5 * 1024 * 1024;
 pub const PORTAL_TYPES: &[&str] = &["image/png", "image/jpeg", "image/gif", "image/webp"];
 
+/// A file sent through the portal.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    pub name: String,
+    pub content_type: String,
+    pub data: Vec<u8>,
+}
+
 /// The caps in force: (per file, per message), in bytes.
 pub fn caps(conn: &rusqlite::Connection) -> Result<(usize, usize)> {
     let read = |key: &str, default: usize| -> Result<usize> {
