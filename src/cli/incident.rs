@@ -3,7 +3,7 @@
 
 use super::output::{self, fit, safe};
 use super::ticket::IfVersion;
-use crate::domain::NewTicket;
+use crate::domain::{NewTicket, QueueItem};
 use crate::service::Desk;
 use crate::{Error, Result};
 use clap::{Args, Subcommand};
@@ -233,4 +233,86 @@ pub fn print_extras(desk: &Desk, id: i64) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// What the queue knows beyond the tickets: incidents' callers, bursts.
+pub struct QueueMarks {
+    pub callers: std::collections::HashMap<i64, usize>,
+    pub bursts: Vec<crate::service::burst::Burst>,
+}
+
+/// Folds callers' tickets under their incident (an incident shows once,
+/// with its callers' count) and finds bursts.
+pub fn fold_queue(desk: &Desk, items: Vec<QueueItem>) -> Result<(Vec<QueueItem>, QueueMarks)> {
+    let view = desk.incident_view()?;
+    let items = items.into_iter().filter(|i| !view.children.contains(&i.ticket.id)).collect();
+    Ok((items, QueueMarks { callers: view.callers, bursts: desk.bursts()? }))
+}
+
+fn burst_of(marks: &QueueMarks, id: i64) -> Option<&crate::service::burst::Burst> {
+    marks.bursts.iter().find(|b| b.tickets.contains(&id))
+}
+
+pub fn queue_json(items: &[QueueItem], marks: &QueueMarks) -> Result<Vec<serde_json::Value>> {
+    items
+        .iter()
+        .map(|i| {
+            let mut v = serde_json::to_value(i).map_err(|e| Error::runtime(e.to_string()))?;
+            if let Some(n) = marks.callers.get(&i.ticket.id) {
+                v["incident"] = serde_json::json!(true);
+                v["callers"] = serde_json::json!(n);
+            }
+            if let Some(b) = burst_of(marks, i.ticket.id) {
+                v["burst"] = serde_json::json!(b.tickets);
+            }
+            Ok(v)
+        })
+        .collect()
+}
+
+/// The queue as shown: an incident's subject carries its callers' count,
+/// a burst's tickets a flag.
+pub fn marked(items: Vec<QueueItem>, marks: &QueueMarks) -> Vec<QueueItem> {
+    items
+        .into_iter()
+        .map(|mut i| {
+            if let Some(n) = marks.callers.get(&i.ticket.id) {
+                i.ticket.subject = format!("[INCIDENT, {n} caller(s)] {}", i.ticket.subject);
+            } else if burst_of(marks, i.ticket.id).is_some() {
+                i.ticket.subject = format!("[OUTAGE?] {}", i.ticket.subject);
+            }
+            i
+        })
+        .collect()
+}
+
+pub fn print_bursts(marks: &QueueMarks) {
+    for b in &marks.bursts {
+        let ids: Vec<String> = b.tickets.iter().map(|i| i.to_string()).collect();
+        println!();
+        println!(
+            "Possible outage at {}: {} similar new tickets ({}) — gather them: deskside ticket gather {}",
+            b.school,
+            b.tickets.len(),
+            fit(&safe(&b.subject, false), 40),
+            ids.join(" ")
+        );
+    }
+}
+
+pub fn gather(json: bool, desk: &mut Desk, ids: &[i64]) -> Result<()> {
+    let parent = desk.gather(ids)?;
+    if json {
+        return output::json(&serde_json::json!({ "incident": parent, "callers": desk.incident_view()?.callers.get(&parent) }));
+    }
+    println!("#{parent} is the incident; {} ticket(s) gathered under it", ids.len() - 1);
+    Ok(())
+}
+
+/// `mail ingest`: the tickets a run created that belong to a burst.
+pub fn burst_marks(desk: &Desk, created: &[i64]) -> Result<Vec<crate::service::burst::Burst>> {
+    if created.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(desk.bursts()?.into_iter().filter(|b| b.tickets.iter().any(|t| created.contains(t))).collect())
 }

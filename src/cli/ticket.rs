@@ -74,6 +74,11 @@ pub enum TicketCmd {
     Attach(super::incident::AttachArgs),
     /// List a ticket's attachments, numbered from 1.
     Attachments { id: i64 },
+    /// Gather tickets under one incident (the first, unless one already is).
+    Gather {
+        #[arg(required = true, num_args = 2..)]
+        ids: Vec<i64>,
+    },
     /// Work with one attachment.
     #[command(subcommand)]
     Attachment(super::incident::AttachmentCmd),
@@ -299,10 +304,12 @@ pub fn run(inv: &Invocation, cmd: TicketCmd) -> Result<()> {
             desk.record_breaches(None)?;
             let opts = QueueOptions { breaching: args.breaching, at_risk: args.at_risk, order: args.sort };
             let items = desk.queue(&filter, &opts)?;
+            let (items, marks) = super::incident::fold_queue(&desk, items)?;
             if inv.json {
-                return output::json(&items);
+                return output::json(&super::incident::queue_json(&items, &marks)?);
             }
-            print_list(&items, desk.now());
+            print_list(&super::incident::marked(items, &marks), desk.now());
+            super::incident::print_bursts(&marks);
         }
         TicketCmd::Show { id } => {
             desk.record_breaches(Some(id))?;
@@ -322,6 +329,7 @@ pub fn run(inv: &Invocation, cmd: TicketCmd) -> Result<()> {
         TicketCmd::Merge(a) => super::incident::merge(inv.json, &mut desk, a)?,
         TicketCmd::Incident(a) => super::incident::incident(inv.json, &mut desk, a)?,
         TicketCmd::Attach(a) => super::incident::attach(inv.json, &mut desk, a)?,
+        TicketCmd::Gather { ids } => super::incident::gather(inv.json, &mut desk, &ids)?,
         TicketCmd::Attachments { id } => super::incident::list(inv.json, &desk, id)?,
         TicketCmd::Attachment(c) => super::incident::attachment(inv.json, &desk, c)?,
         TicketCmd::Note { id, internal, text, .. } => {

@@ -94,14 +94,28 @@ pub fn containment(draft: &Profile, article: &Profile, vocab: &Vocab) -> f64 {
 /// tickets share everyday words ("wifi", "down") that a knowledge base uses
 /// everywhere.
 pub fn resemblance(a: &Profile, b: &Profile) -> f64 {
+    resemblance_weighted(a, b, |_| 1.0)
+}
+
+/// `resemblance` with each word weighted (e.g. by how rare it is among the
+/// texts compared, so "not working" says less than "wifi").
+pub fn resemblance_weighted(a: &Profile, b: &Profile, weight: impl Fn(&str) -> f64) -> f64 {
     let overlap = |x: &BTreeSet<String>, y: &BTreeSet<String>| {
-        let small = x.len().min(y.len());
-        if small == 0 {
+        let total = |s: &BTreeSet<String>| s.iter().map(|k| weight(k)).sum::<f64>();
+        let small = total(x).min(total(y));
+        if small <= 0.0 {
             return 0.0;
         }
-        x.intersection(y).count() as f64 / small as f64
+        (x.intersection(y).map(|k| weight(k)).sum::<f64>() / small).min(1.0)
     };
     0.5 * overlap(&a.title, &b.title) + 0.5 * overlap(&a.all, &b.all)
+}
+
+impl Profile {
+    /// Every word key of the text (title included).
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.all.iter().map(String::as_str)
+    }
 }
 
 #[cfg(test)]

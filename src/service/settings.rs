@@ -10,9 +10,9 @@ use serde::Serialize;
 pub const KNOWN: &[(&str, &str, &str)] = &[
     (super::attachments::FILE_CAP_KEY, "10485760", "largest attachment kept, in bytes"),
     (super::attachments::MESSAGE_CAP_KEY, "26214400", "most attachment bytes kept from one message"),
-    (super::burst::WINDOW_KEY, "30", "minutes within which similar new tickets from one school form a burst"),
+    (super::burst::WINDOW_KEY, "15", "minutes within which similar new tickets from one school form a burst"),
     (super::burst::SIZE_KEY, "3", "how many similar new tickets from one school make a burst"),
-    (super::burst::SIMILARITY_KEY, "0.5", "how alike (0 to 1) two tickets must be to count as the same problem"),
+    (super::burst::SIMILARITY_KEY, "0.25", "how alike (0 to 1) two tickets must be to count as the same problem"),
 ];
 
 #[derive(Debug, Clone, Serialize)]
