@@ -44,6 +44,7 @@ pub fn link_related(cx: &mut Ctx<'_>, a: i64, b: i64) -> Result<()> {
     }
     cx.event_change(a, EventKind::Linked, true, None, None, Some(&format!("related #{b}")))?;
     cx.event_change(b, EventKind::Linked, true, None, None, Some(&format!("related #{a}")))?;
+    cx.audit("link", "ticket", &a.to_string(), Some(&format!("related #{b}")))?;
     save(cx, &ta)?;
     save(cx, &tb)?;
     Ok(())
