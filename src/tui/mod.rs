@@ -8,6 +8,7 @@
 
 pub mod action;
 pub mod app;
+pub mod files;
 pub mod form;
 pub mod kb;
 pub mod keymap;

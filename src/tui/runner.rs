@@ -25,6 +25,8 @@ pub fn run(desk: &mut Desk, effect: Effect) -> Option<Action> {
             desk.render_canned(ticket_id, canned_id).map(|text| Action::CannedPreview(canned_id, text))
         }
         Effect::LoadTechs => desk.techs().map(Action::TechsLoaded),
+        Effect::LoadAttachments(id) => desk.attachments(id).map(|rows| Action::AttachmentsLoaded(id, rows)),
+        Effect::OpenAttachment(id, n) => super::files::open(desk, id, n).map(Action::Done),
         Effect::LoadSchools => {
             desk.schools().map(|s| Action::SchoolsLoaded(s.into_iter().map(|s| s.code).collect()))
         }
@@ -167,6 +169,16 @@ fn ticket_op(desk: &mut Desk, id: i64, version: i64, op: TicketOp) -> crate::Res
         }
         TicketOp::Reopen => (desk.reopen(id, v)?, format!("#{id} reopened")),
         TicketOp::Close => (desk.close(id, v)?, format!("#{id} closed")),
+        TicketOp::Link(other) => {
+            desk.link_related(id, other)?;
+            (desk.ticket(id)?.ticket, format!("#{id} linked to #{other}"))
+        }
+        // The merged ticket closes: the screen moves to the one that carries on.
+        TicketOp::Merge(into) => (desk.merge(id, into, v, None)?, format!("#{id} merged into #{into}")),
+        TicketOp::Parent(parent) => {
+            desk.link_parent(id, parent)?;
+            (desk.ticket(id)?.ticket, format!("#{id} is a caller of incident #{parent}"))
+        }
     };
     Ok(Action::TicketChanged(Box::new(ticket), msg))
 }
