@@ -590,3 +590,10 @@ fn the_files_key_lists_attachments_and_enter_opens_one() {
     assert!(matches!(app.overlay, Overlay::None));
     assert!(app.status.as_ref().is_some_and(|(m, _)| m.contains("no attachments")));
 }
+
+#[test]
+fn i_on_the_queue_gathers_the_selected_tickets_burst() {
+    let mut app = app();
+    let id = app.selected_ticket().unwrap().id;
+    assert_eq!(press(&mut app, KeyCode::Char('I')), [Effect::GatherBurst(id)]);
+}

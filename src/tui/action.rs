@@ -59,6 +59,8 @@ pub enum Action {
     JoinIncident,
     /// The ticket's attachments.
     Files,
+    /// Gather the selected ticket's burst (a likely outage) under an incident.
+    Gather,
     /// Escalate up a tier; a reason is required.
     Escalate,
     /// Hand back down a tier; a note for the lower tier is required.
@@ -210,6 +212,8 @@ pub enum Effect {
     LoadQueue(TicketFilter),
     LoadTicket(i64),
     LoadTechs,
+    /// Gather the burst this ticket is in under one incident.
+    GatherBurst(i64),
     /// A ticket's attachments, for the files list.
     LoadAttachments(i64),
     /// Open attachment N of the ticket with the system's opener.

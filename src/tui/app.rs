@@ -520,6 +520,7 @@ impl App {
                 }
             }
             Action::StartFilter => self.queue.filtering = true,
+            Action::Gather => return self.gather_selected(),
             Action::CycleScope => {
                 self.queue.scope = match self.queue.scope {
                     Scope::Mine => Scope::MyTier,

@@ -71,6 +71,7 @@ pub static QUEUE: &[Binding] = &[
     b(&[C('f')], "f", "status: active / new / open / pending / resolved / all", Action::CycleStatus),
     b(&[C('b')], "b", "only breaching tickets", Action::ToggleBreaching),
     b(&[C('t')], "t", "take the selected ticket", Action::Take),
+    b(&[C('I')], "I", "gather a flagged outage under one incident", Action::Gather),
     b(&[C('n')], "n", "new ticket (phone call)", Action::NewTicket),
     b(&[C('K')], "K", "knowledge base", Action::KnowledgeBase),
     b(&[C('D')], "D", "dashboard: this week per school", Action::Dashboard),

@@ -25,6 +25,7 @@ pub fn run(desk: &mut Desk, effect: Effect) -> Option<Action> {
             desk.render_canned(ticket_id, canned_id).map(|text| Action::CannedPreview(canned_id, text))
         }
         Effect::LoadTechs => desk.techs().map(Action::TechsLoaded),
+        Effect::GatherBurst(id) => super::incidents::gather(desk, id),
         Effect::LoadAttachments(id) => desk.attachments(id).map(|rows| Action::AttachmentsLoaded(id, rows)),
         Effect::OpenAttachment(id, n) => super::files::open(desk, id, n).map(Action::Done),
         Effect::LoadSchools => {
@@ -127,7 +128,7 @@ pub fn edit_article(
 fn load_queue(desk: &Desk, filter: &TicketFilter) -> crate::Result<Vec<QueueItem>> {
     let done = filter.include_done || filter.statuses.iter().any(|s| !s.is_active());
     if !done {
-        return desk.queue(filter, &QueueOptions::default());
+        return super::incidents::fold(desk, desk.queue(filter, &QueueOptions::default())?);
     }
     let tickets = desk.tickets(filter)?;
     let states = desk.sla_states(&tickets)?;
