@@ -19,11 +19,12 @@ fn qp(data: &[u8], text: bool) -> String {
     let mut out = String::new();
     let mut col = 0;
     for &b in data {
-        let piece = if (text && (b == b'\r' || b == b'\n')) || (b.is_ascii_graphic() && b != b'=') || b == b' ' {
-            (b as char).to_string()
-        } else {
-            format!("={b:02X}")
-        };
+        let piece =
+            if (text && (b == b'\r' || b == b'\n')) || (b.is_ascii_graphic() && b != b'=') || b == b' ' {
+                (b as char).to_string()
+            } else {
+                format!("={b:02X}")
+            };
         if text && b == b'\n' {
             out.push('\n');
             col = 0;
@@ -140,7 +141,8 @@ fn attachments_round_trip_byte_for_byte_from_real_shaped_mime() {
     let env = Env::new().with_people();
     let work = tempfile::tempdir().unwrap();
     let pdf = binary(300_000, 7);
-    let csv = "room,device,fault\r\nB12,projector,\"no signal = blank\"\r\nC3,café PC,slow\r\n".as_bytes().to_vec();
+    let csv =
+        "room,device,fault\r\nB12,projector,\"no signal = blank\"\r\nC3,café PC,slow\r\n".as_bytes().to_vec();
     let odd = binary(4_000, 11);
     let raw = message(
         "first@pc.stbedes",
@@ -169,19 +171,35 @@ fn attachments_round_trip_byte_for_byte_from_real_shaped_mime() {
     same(save(&env, id, 1, &work.path().join("a.pdf")), &pdf);
     same(save(&env, id, 2, &work.path().join("a.csv")), &csv);
     same(save(&env, id, 3, &work.path().join("a.bin")), &odd);
-    same(save(&env, id, 4, &work.path().join("a.png")), &PNG);
+    same(save(&env, id, 4, &work.path().join("a.png")), PNG);
 
     // Saved privately, never over an existing file, never through a link.
     use std::os::unix::fs::PermissionsExt;
     let mode = std::fs::metadata(work.path().join("a.pdf")).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o600);
     std::fs::write(work.path().join("taken"), b"mine").unwrap();
-    let (code, err) = env.fail(&["ticket", "attachment", "save", &id.to_string(), "1", "-o", work.path().join("taken").to_str().unwrap()]);
+    let (code, err) = env.fail(&[
+        "ticket",
+        "attachment",
+        "save",
+        &id.to_string(),
+        "1",
+        "-o",
+        work.path().join("taken").to_str().unwrap(),
+    ]);
     assert_ne!(code, 0);
     assert!(err.contains("already exists"), "{err}");
     assert_eq!(std::fs::read(work.path().join("taken")).unwrap(), b"mine");
     std::os::unix::fs::symlink(work.path().join("elsewhere"), work.path().join("link")).unwrap();
-    env.fail(&["ticket", "attachment", "save", &id.to_string(), "1", "-o", work.path().join("link").to_str().unwrap()]);
+    env.fail(&[
+        "ticket",
+        "attachment",
+        "save",
+        &id.to_string(),
+        "1",
+        "-o",
+        work.path().join("link").to_str().unwrap(),
+    ]);
     assert!(!work.path().join("elsewhere").exists());
     let (code, _) = env.fail(&["ticket", "attachment", "save", &id.to_string(), "9", "-o", "/tmp/x/nine"]);
     assert_eq!(code, 3);
@@ -204,7 +222,7 @@ fn attachments_round_trip_byte_for_byte_from_real_shaped_mime() {
     let other = Env::new();
     other.run(&["import", "json", export.to_str().unwrap()]).success();
     same(save(&other, id, 1, &work.path().join("imported.pdf")), &pdf);
-    same(save(&other, id, 4, &work.path().join("imported.png")), &PNG);
+    same(save(&other, id, 4, &work.path().join("imported.png")), PNG);
 }
 
 #[test]
@@ -216,7 +234,11 @@ fn a_20_mb_file_over_the_cap_is_refused_and_recorded() {
     let raw = message(
         "big@pc.stbedes",
         "Video of the fault",
-        &[text_part("Video attached."), b64_part("fault.mp4", "video/mp4", &big), b64_part("note.bin", "application/octet-stream", &small)],
+        &[
+            text_part("Video attached."),
+            b64_part("fault.mp4", "video/mp4", &big),
+            b64_part("note.bin", "application/octet-stream", &small),
+        ],
     );
     let r = ingest(&env, work.path(), "big.eml", &raw);
     assert_eq!(r["outcome"], "created");
@@ -229,11 +251,21 @@ fn a_20_mb_file_over_the_cap_is_refused_and_recorded() {
     assert_eq!(count(&env, "SELECT count(*) FROM blobs"), 1);
     // The timeline says so, for technicians only.
     let show = env.json(&["ticket", "show", &id.to_string()]);
-    let note = show["events"].as_array().unwrap().iter().find(|e| {
-        e["body"].as_str().is_some_and(|b| b.contains("fault.mp4") && b.contains("not kept"))
-    });
+    let note = show["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["body"].as_str().is_some_and(|b| b.contains("fault.mp4") && b.contains("not kept")));
     assert_eq!(note.expect("a note about the refused file")["internal"], true);
-    let (code, err) = env.fail(&["ticket", "attachment", "save", &id.to_string(), "1", "-o", work.path().join("x").to_str().unwrap()]);
+    let (code, err) = env.fail(&[
+        "ticket",
+        "attachment",
+        "save",
+        &id.to_string(),
+        "1",
+        "-o",
+        work.path().join("x").to_str().unwrap(),
+    ]);
     assert_eq!(code, 3);
     assert!(err.contains("not kept"), "{err}");
     assert!(!work.path().join("x").exists());
@@ -244,7 +276,11 @@ fn a_20_mb_file_over_the_cap_is_refused_and_recorded() {
     let raw = message(
         "two@pc.stbedes",
         "Two logs",
-        &[text_part("Logs."), b64_part("a.bin", "application/octet-stream", &small), b64_part("b.bin", "application/octet-stream", &binary(9_000, 1))],
+        &[
+            text_part("Logs."),
+            b64_part("a.bin", "application/octet-stream", &small),
+            b64_part("b.bin", "application/octet-stream", &binary(9_000, 1)),
+        ],
     );
     let id = ingest(&env, work.path(), "two.eml", &raw)["ticket"].as_i64().unwrap();
     let list = env.json(&["ticket", "attachments", &id.to_string()]);
@@ -261,7 +297,10 @@ fn internal_attachments_are_marked_and_listed_for_technicians() {
     std::fs::write(&f, b"vlan 20 password=secret").unwrap();
     let row = env.json(&["ticket", "attach", &id.to_string(), f.to_str().unwrap(), "--internal"]);
     assert_eq!((row["n"].as_u64(), row["internal"].as_bool()), (Some(1), Some(true)));
-    let text = String::from_utf8(env.cmd().args(["ticket", "attachments", &id.to_string()]).output().unwrap().stdout).unwrap();
+    let text = String::from_utf8(
+        env.cmd().args(["ticket", "attachments", &id.to_string()]).output().unwrap().stdout,
+    )
+    .unwrap();
     assert!(text.contains("switch-config.txt") && text.contains("internal"), "{text}");
     // A tier-1 tech cannot attach to a ticket above their tier; a missing file is one clear line.
     let (code, _) = env.fail(&["ticket", "attach", &id.to_string(), "/nonexistent/file"]);

@@ -20,18 +20,54 @@ impl Lcg {
 
 /// Everyday requests: (subjects, bodies) per topic.
 const ORDINARY: &[(&[&str], &[&str])] = &[
-    (&["Printer jammed", "Paper jam in the office printer", "Copier keeps jamming"], &["Paper stuck in tray 2.", "It says jam in the rear cover."]),
-    (&["Forgot my password", "Password reset please", "Locked out of my account"], &["I typed it wrong too often.", "It says my account is locked."]),
-    (&["Projector not showing laptop", "No picture on the projector", "Projector says no signal"], &["HDMI plugged in, still nothing.", "The board stays blue."]),
-    (&["New starter needs an account", "Account for supply teacher"], &["Starting Monday in Year 3.", "Needs email and SIMS access."]),
-    (&["Laptop charger broken", "Laptop will not charge"], &["The light on the charger is off.", "Battery stays at 0%."]),
-    (&["Install Scratch on the ICT suite", "Software request: Audacity"], &["For the Year 5 music unit.", "Needed by next week."]),
-    (&["Interactive board pen not working", "Smartboard touch is off"], &["It clicks in the wrong place.", "Needs calibrating I think."]),
-    (&["Class email list wrong", "Distribution list missing staff"], &["Two new staff are not on it.", "Please add the TAs."]),
-    (&["Speakers crackling in hall", "No sound from the hall speakers"], &["Assembly at 9.", "Buzzing when the mic is on."]),
-    (&["iPad will not update", "iPad stuck on Apple logo"], &["Class set, number 14.", "Tried restarting it."]),
-    (&["Teams meeting has no camera", "Webcam not detected"], &["Parents evening tonight.", "It worked yesterday."]),
-    (&["Scanner sends to wrong folder", "Scan to email not arriving"], &["Scans go nowhere.", "Nothing in my inbox after scanning."]),
+    (
+        &["Printer jammed", "Paper jam in the office printer", "Copier keeps jamming"],
+        &["Paper stuck in tray 2.", "It says jam in the rear cover."],
+    ),
+    (
+        &["Forgot my password", "Password reset please", "Locked out of my account"],
+        &["I typed it wrong too often.", "It says my account is locked."],
+    ),
+    (
+        &["Projector not showing laptop", "No picture on the projector", "Projector says no signal"],
+        &["HDMI plugged in, still nothing.", "The board stays blue."],
+    ),
+    (
+        &["New starter needs an account", "Account for supply teacher"],
+        &["Starting Monday in Year 3.", "Needs email and SIMS access."],
+    ),
+    (
+        &["Laptop charger broken", "Laptop will not charge"],
+        &["The light on the charger is off.", "Battery stays at 0%."],
+    ),
+    (
+        &["Install Scratch on the ICT suite", "Software request: Audacity"],
+        &["For the Year 5 music unit.", "Needed by next week."],
+    ),
+    (
+        &["Interactive board pen not working", "Smartboard touch is off"],
+        &["It clicks in the wrong place.", "Needs calibrating I think."],
+    ),
+    (
+        &["Class email list wrong", "Distribution list missing staff"],
+        &["Two new staff are not on it.", "Please add the TAs."],
+    ),
+    (
+        &["Speakers crackling in hall", "No sound from the hall speakers"],
+        &["Assembly at 9.", "Buzzing when the mic is on."],
+    ),
+    (
+        &["iPad will not update", "iPad stuck on Apple logo"],
+        &["Class set, number 14.", "Tried restarting it."],
+    ),
+    (
+        &["Teams meeting has no camera", "Webcam not detected"],
+        &["Parents evening tonight.", "It worked yesterday."],
+    ),
+    (
+        &["Scanner sends to wrong folder", "Scan to email not arriving"],
+        &["Scans go nowhere.", "Nothing in my inbox after scanning."],
+    ),
 ];
 
 /// Outages: many people, one problem, many wordings.
@@ -154,20 +190,35 @@ fn ingest_list_and_gather_mark_and_fold_a_burst() {
         std::fs::write(dir.path().join(format!("{i}.eml")), wifi_mail(i, s, b)).unwrap();
     }
     for i in 0..2 {
-        let out = env.cmd().args(["--json", "mail", "ingest", dir.path().join(format!("{i}.eml")).to_str().unwrap()]).output().unwrap();
+        let out = env
+            .cmd()
+            .args(["--json", "mail", "ingest", dir.path().join(format!("{i}.eml")).to_str().unwrap()])
+            .output()
+            .unwrap();
         assert!(out.status.success());
         assert!(!String::from_utf8_lossy(&out.stderr).contains("burst"), "two are not a burst yet");
     }
-    let out = env.cmd().args(["--json", "mail", "ingest", dir.path().join("2.eml").to_str().unwrap()]).output().unwrap();
+    let out = env
+        .cmd()
+        .args(["--json", "mail", "ingest", dir.path().join("2.eml").to_str().unwrap()])
+        .output()
+        .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("burst: 3 similar new tickets from BEDE"), "{stderr}");
     let reports: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let burst: Vec<i64> = reports[0]["burst"].as_array().unwrap().iter().map(|v| v.as_i64().unwrap()).collect();
+    let burst: Vec<i64> =
+        reports[0]["burst"].as_array().unwrap().iter().map(|v| v.as_i64().unwrap()).collect();
     assert_eq!(burst.len(), 3);
     assert!(!burst.contains(&other));
 
     let list = env.json(&["ticket", "list"]);
-    let flagged: Vec<i64> = list.as_array().unwrap().iter().filter(|t| t["burst"].is_array()).map(|t| t["ticket"]["id"].as_i64().or(t["id"].as_i64()).unwrap()).collect();
+    let flagged: Vec<i64> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["burst"].is_array())
+        .map(|t| t["ticket"]["id"].as_i64().or(t["id"].as_i64()).unwrap())
+        .collect();
     assert_eq!(flagged.len(), 3, "{list}");
     let text = String::from_utf8(env.cmd().args(["ticket", "list"]).output().unwrap().stdout).unwrap();
     assert!(text.contains("Possible outage at BEDE") && text.contains("ticket gather"), "{text}");
@@ -183,4 +234,3 @@ fn ingest_list_and_gather_mark_and_fold_a_burst() {
     assert_eq!(incident["callers"], 2);
     assert!(rows.iter().all(|t| t["burst"].is_null()), "gathered: no longer flagged");
 }
-

@@ -17,7 +17,10 @@ const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0
 fn raw(c: &Client, method: &str, path: &str, ctype: Option<&str>, body: &[u8]) -> (u16, String, Vec<u8>) {
     let mut s = TcpStream::connect(("127.0.0.1", c.port)).unwrap();
     let jar: Vec<String> = c.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nCookie: {}\r\n", jar.join("; "));
+    let mut req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nCookie: {}\r\n",
+        jar.join("; ")
+    );
     if let Some(t) = ctype {
         req.push_str(&format!("Content-Type: {t}\r\nContent-Length: {}\r\n", body.len()));
     }
@@ -38,7 +41,9 @@ fn multipart(fields: &[(&str, &str)], file: Option<(&str, &str, &[u8])>) -> (Str
     let b = "----deskside7MA4YWxkTrZu0gW";
     let mut body = Vec::new();
     for (k, v) in fields {
-        body.extend_from_slice(format!("--{b}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes());
+        body.extend_from_slice(
+            format!("--{b}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes(),
+        );
     }
     if let Some((name, ctype, data)) = file {
         body.extend_from_slice(
@@ -64,7 +69,13 @@ fn signed_in(server: &Server, env: &Env, email: &str) -> Client {
 fn post_request(c: &mut Client, subject: &str, file: Option<(&str, &str, &[u8])>) -> (u16, String, Vec<u8>) {
     let token = c.get("/request").csrf();
     let (ctype, body) = multipart(
-        &[("csrf", &token), ("name", "Ann Teacher"), ("subject", subject), ("details", "See the picture"), ("category", "")],
+        &[
+            ("csrf", &token),
+            ("name", "Ann Teacher"),
+            ("subject", subject),
+            ("details", "See the picture"),
+            ("category", ""),
+        ],
         file,
     );
     raw(c, "POST", "/request", Some(&ctype), &body)
@@ -81,12 +92,17 @@ fn a_screenshot_from_the_request_form_is_kept_and_shown_only_to_its_requester() 
     let mut ann = signed_in(&server, &env, "ann@stbedes.sch.uk");
     assert!(ann.get("/request").body.contains("type=\"file\""), "the signed-in form offers a screenshot");
 
-    let (status, head, _) = post_request(&mut ann, "Board shows an error", Some(("error shot.png", "image/png", PNG)));
+    let (status, head, _) =
+        post_request(&mut ann, "Board shows an error", Some(("error shot.png", "image/png", PNG)));
     assert_eq!(status, 303, "{head}");
-    let id: i64 = head.split("/my/requests/").nth(1).unwrap().split_whitespace().next().unwrap().parse().unwrap();
+    let id: i64 =
+        head.split("/my/requests/").nth(1).unwrap().split_whitespace().next().unwrap().parse().unwrap();
     let list = env.json(&["ticket", "attachments", &id.to_string()]);
     assert_eq!(list[0]["name"], "error shot.png");
-    assert_eq!((list[0]["content_type"].as_str(), list[0]["origin"].as_str()), (Some("image/png"), Some("portal")));
+    assert_eq!(
+        (list[0]["content_type"].as_str(), list[0]["origin"].as_str()),
+        (Some("image/png"), Some("portal"))
+    );
 
     // The requester sees it and gets it back byte for byte, as a download.
     let page = ann.get(&format!("/my/requests/{id}"));
@@ -116,7 +132,8 @@ fn a_screenshot_from_the_request_form_is_kept_and_shown_only_to_its_requester() 
 
     // Not an image, or too big: refused, and no ticket is made.
     let before = tickets(&env);
-    let (status, _, body) = post_request(&mut ann, "A script", Some(("run.png", "image/png", b"#!/bin/sh\nrm -rf /\n")));
+    let (status, _, body) =
+        post_request(&mut ann, "A script", Some(("run.png", "image/png", b"#!/bin/sh\nrm -rf /\n")));
     assert_eq!(status, 400);
     assert!(String::from_utf8_lossy(&body).contains("must be an image"));
     let mut big = PNG.to_vec();

@@ -398,9 +398,14 @@ fn erasure_deletes_the_persons_files_but_not_ones_others_share() {
         (EMAIL, "f2@stbedes.sch.uk", "timetable.bin", &shared),
         ("r.hughes@stbedes.sch.uk", "f3@stbedes.sch.uk", "timetable.bin", &shared),
     ] {
-        env.cmd().args(["mail", "ingest", "-"]).write_stdin(with_file(from, id, name, data)).assert().success();
+        env.cmd()
+            .args(["mail", "ingest", "-"])
+            .write_stdin(with_file(from, id, name, data))
+            .assert()
+            .success();
     }
-    let blobs = |env: &Env| -> i64 { raw(env).query_row("SELECT count(*) FROM blobs", [], |r| r.get(0)).unwrap() };
+    let blobs =
+        |env: &Env| -> i64 { raw(env).query_row("SELECT count(*) FROM blobs", [], |r| r.get(0)).unwrap() };
     assert_eq!(blobs(&env), 2, "the shared file is stored once");
 
     let e = env.json(&["requester", "erase", EMAIL]);
@@ -409,8 +414,12 @@ fn erasure_deletes_the_persons_files_but_not_ones_others_share() {
     // Her tickets list the files as erased, with no name and no content.
     for id in [1, 2] {
         let list = env.json(&["ticket", "attachments", &id.to_string()]);
-        assert_eq!((list[0]["name"].as_str(), list[0]["refused"].as_str()), (Some("[erased]"), Some("erased")));
-        let (code, _) = env.fail(&["ticket", "attachment", "save", &id.to_string(), "1", "-o", "/tmp/never-written"]);
+        assert_eq!(
+            (list[0]["name"].as_str(), list[0]["refused"].as_str()),
+            (Some("[erased]"), Some("erased"))
+        );
+        let (code, _) =
+            env.fail(&["ticket", "attachment", "save", &id.to_string(), "1", "-o", "/tmp/never-written"]);
         assert_eq!(code, 3);
     }
     // Rachel's copy of the shared file still saves byte for byte.
@@ -422,5 +431,9 @@ fn erasure_deletes_the_persons_files_but_not_ones_others_share() {
     c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE); VACUUM;").unwrap();
     drop(c);
     let bytes = std::fs::read(&env.db).unwrap();
-    assert_eq!(traces(&String::from_utf8_lossy(&bytes)), Vec::<&str>::new(), "the file still holds her attachment");
+    assert_eq!(
+        traces(&String::from_utf8_lossy(&bytes)),
+        Vec::<&str>::new(),
+        "the file still holds her attachment"
+    );
 }

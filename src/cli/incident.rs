@@ -115,7 +115,10 @@ pub fn incident(json: bool, desk: &mut Desk, a: IncidentArgs) -> Result<()> {
     if json {
         return output::json(&t);
     }
-    println!("#{} is a major incident: attach callers with `deskside ticket link ID --parent {}`", t.id, t.id);
+    println!(
+        "#{} is a major incident: attach callers with `deskside ticket link ID --parent {}`",
+        t.id, t.id
+    );
     Ok(())
 }
 
@@ -129,13 +132,21 @@ pub fn broadcast(json: bool, desk: &mut Desk, id: i64, text: &str) -> Result<()>
 }
 
 pub fn attach(json: bool, desk: &mut Desk, a: AttachArgs) -> Result<()> {
-    let data = std::fs::read(&a.file).map_err(|e| Error::invalid(format!("cannot read {}: {e}", a.file.display())))?;
+    let data = std::fs::read(&a.file)
+        .map_err(|e| Error::invalid(format!("cannot read {}: {e}", a.file.display())))?;
     let name = a.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let row = desk.attach_file(a.id, &name, &data, a.internal)?;
     if json {
         return output::json(&row);
     }
-    println!("#{} attachment {}: {} ({} bytes{})", a.id, row.n, safe(&row.name, false), row.size, if row.internal { ", internal" } else { "" });
+    println!(
+        "#{} attachment {}: {} ({} bytes{})",
+        a.id,
+        row.n,
+        safe(&row.name, false),
+        row.size,
+        if row.internal { ", internal" } else { "" }
+    );
     Ok(())
 }
 
@@ -159,7 +170,13 @@ pub fn list(json: bool, desk: &Desk, id: i64) -> Result<()> {
                 if a.internal { "internal".into() } else { "public".into() },
                 match &a.refused {
                     Some(r) => fit(&format!("NOT KEPT: {r}"), 60),
-                    None => if a.inline { "kept (inline)".into() } else { "kept".into() },
+                    None => {
+                        if a.inline {
+                            "kept (inline)".into()
+                        } else {
+                            "kept".into()
+                        }
+                    }
                 },
             ]
         })
@@ -178,14 +195,18 @@ pub fn attachment(json: bool, desk: &Desk, cmd: AttachmentCmd) -> Result<()> {
                     // Its own name, one component only: never a path the sender chose.
                     let name = row.name.rsplit(['/', '\\']).next().unwrap_or("").trim().to_string();
                     if name.is_empty() || name == "." || name == ".." || name.starts_with('.') {
-                        return Err(Error::invalid("the attachment's name is not a safe file name: pass -o FILE"));
+                        return Err(Error::invalid(
+                            "the attachment's name is not a safe file name: pass -o FILE",
+                        ));
                     }
                     PathBuf::from(name)
                 }
             };
             let row = desk.save_attachment(id, n, &path)?;
             if json {
-                return output::json(&serde_json::json!({ "ticket": id, "n": n, "path": path, "size": row.size }));
+                return output::json(
+                    &serde_json::json!({ "ticket": id, "n": n, "path": path, "size": row.size }),
+                );
             }
             println!("Saved {} ({} bytes) to {}", safe(&row.name, false), row.size, path.display());
             Ok(())
@@ -303,7 +324,9 @@ pub fn print_bursts(marks: &QueueMarks) {
 pub fn gather(json: bool, desk: &mut Desk, ids: &[i64]) -> Result<()> {
     let parent = desk.gather(ids)?;
     if json {
-        return output::json(&serde_json::json!({ "incident": parent, "callers": desk.incident_view()?.callers.get(&parent) }));
+        return output::json(
+            &serde_json::json!({ "incident": parent, "callers": desk.incident_view()?.callers.get(&parent) }),
+        );
     }
     println!("#{parent} is the incident; {} ticket(s) gathered under it", ids.len() - 1);
     Ok(())

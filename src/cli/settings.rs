@@ -22,8 +22,10 @@ pub fn run(inv: &Invocation, cmd: SettingsCmd) -> Result<()> {
     if inv.json {
         return output::json(&list);
     }
-    let rows: Vec<Vec<String>> =
-        list.iter().map(|s| vec![s.key.clone(), s.value.clone(), s.default.clone(), s.about.clone()]).collect();
+    let rows: Vec<Vec<String>> = list
+        .iter()
+        .map(|s| vec![s.key.clone(), s.value.clone(), s.default.clone(), s.about.clone()])
+        .collect();
     output::table(&["SETTING", "VALUE", "DEFAULT", "MEANING"], &rows);
     Ok(())
 }

@@ -324,7 +324,9 @@ pub fn run(inv: &Invocation, cmd: TicketCmd) -> Result<()> {
             print_detail(&detail, &sla, desk.now());
             super::incident::print_extras(&desk, id)?;
         }
-        TicketCmd::Note { id, to_children: true, text, .. } => super::incident::broadcast(inv.json, &mut desk, id, &text)?,
+        TicketCmd::Note { id, to_children: true, text, .. } => {
+            super::incident::broadcast(inv.json, &mut desk, id, &text)?
+        }
         TicketCmd::Link(a) => super::incident::link(inv.json, &mut desk, a)?,
         TicketCmd::Merge(a) => super::incident::merge(inv.json, &mut desk, a)?,
         TicketCmd::Incident(a) => super::incident::incident(inv.json, &mut desk, a)?,

@@ -78,7 +78,10 @@ pub async fn request_form(
 
 /// The form's fields and its screenshot, from either encoding (the page
 /// sends multipart/form-data; a plain form without a file still works).
-fn request_fields(headers: &HeaderMap, body: &[u8]) -> Result<(HashMap<String, String>, Option<Upload>), String> {
+fn request_fields(
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<(HashMap<String, String>, Option<Upload>), String> {
     let ctype = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let Some(b) = super::multipart::boundary(ctype) else {
         return Ok((form(body), None));
@@ -102,8 +105,16 @@ pub async fn request_post(
         Ok(x) => x,
         Err(msg) => {
             let who = app.requester(&v).await.ok().flatten();
-            return show_form(&app, &v, who.as_ref(), RequestDraft::default(), "", Some(&msg), StatusCode::BAD_REQUEST)
-                .await;
+            return show_form(
+                &app,
+                &v,
+                who.as_ref(),
+                RequestDraft::default(),
+                "",
+                Some(&msg),
+                StatusCode::BAD_REQUEST,
+            )
+            .await;
         }
     };
     if !app.csrf_ok(&v, &f) {
@@ -352,9 +363,15 @@ pub async fn attachment(
         Ok(Some((name, ctype, data))) => {
             let mut res = Response::new(axum::body::Body::from(data));
             let h = res.headers_mut();
-            h.insert(header::CONTENT_TYPE, HeaderValue::from_str(&ctype).unwrap_or(HeaderValue::from_static("application/octet-stream")));
+            h.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_str(&ctype).unwrap_or(HeaderValue::from_static("application/octet-stream")),
+            );
             // The name as ASCII only: a header never carries the sender's raw text.
-            let safe: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
+            let safe: String = name
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' })
+                .collect();
             if let Ok(d) = HeaderValue::from_str(&format!("attachment; filename=\"{safe}\"")) {
                 h.insert(header::CONTENT_DISPOSITION, d);
             }

@@ -57,10 +57,12 @@ pub fn parse(body: &[u8], boundary: &str) -> Result<(HashMap<String, String>, Ve
             return Err("malformed multipart form".into());
         }
         let start = at + 2;
-        let head_end = find(body, b"\r\n\r\n", start).ok_or("malformed multipart form: a part has no headers")?;
+        let head_end =
+            find(body, b"\r\n\r\n", start).ok_or("malformed multipart form: a part has no headers")?;
         let mut next_delim = b"\r\n".to_vec();
         next_delim.extend_from_slice(&delim);
-        let end = find(body, &next_delim, head_end + 4).ok_or("malformed multipart form: unterminated part")?;
+        let end =
+            find(body, &next_delim, head_end + 4).ok_or("malformed multipart form: unterminated part")?;
         let head = std::str::from_utf8(&body[start..head_end]).map_err(|_| "malformed part headers")?;
         let data = &body[head_end + 4..end];
         let (mut disposition, mut ctype) = (None, String::new());
@@ -83,7 +85,8 @@ pub fn parse(body: &[u8], boundary: &str) -> Result<(HashMap<String, String>, Ve
                 }
             }
             None => {
-                let text = String::from_utf8(data.to_vec()).map_err(|_| format!("field {name} is not UTF-8 text"))?;
+                let text = String::from_utf8(data.to_vec())
+                    .map_err(|_| format!("field {name} is not UTF-8 text"))?;
                 fields.insert(name, text);
             }
         }
@@ -97,7 +100,8 @@ mod tests {
 
     #[test]
     fn reads_fields_and_a_binary_file() {
-        let mut body = b"--XyZ\r\nContent-Disposition: form-data; name=\"subject\"\r\n\r\nWifi down\r\n".to_vec();
+        let mut body =
+            b"--XyZ\r\nContent-Disposition: form-data; name=\"subject\"\r\n\r\nWifi down\r\n".to_vec();
         body.extend_from_slice(b"--XyZ\r\nContent-Disposition: form-data; name=\"screenshot\"; filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\n");
         body.extend_from_slice(b"\x89PNG\r\n--Xy\r\n\0\xff");
         body.extend_from_slice(b"\r\n--XyZ--\r\n");
@@ -111,7 +115,12 @@ mod tests {
 
     #[test]
     fn malformed_bodies_are_errors() {
-        for body in [&b""[..], b"--XyZ", b"--XyZ\r\nno headers end", b"--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nunterminated"] {
+        for body in [
+            &b""[..],
+            b"--XyZ",
+            b"--XyZ\r\nno headers end",
+            b"--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nunterminated",
+        ] {
             assert!(parse(body, "XyZ").is_err(), "{body:?}");
         }
         assert!(boundary("application/x-www-form-urlencoded").is_none());

@@ -45,7 +45,13 @@ fn mb(bytes: usize) -> String {
 /// Keeps the attachments of an ingested message (Message-ID `message_id`,
 /// now on `ticket_id`), inside the ingesting transaction. Anything over a
 /// cap is recorded as refused and named in one internal note.
-pub fn keep_inbound(cx: &Ctx<'_>, ticket_id: i64, message_id: &str, raw: &[u8], sender: &str) -> Result<usize> {
+pub fn keep_inbound(
+    cx: &Ctx<'_>,
+    ticket_id: i64,
+    message_id: &str,
+    raw: &[u8],
+    sender: &str,
+) -> Result<usize> {
     let found = parts::extract(raw);
     if found.is_empty() {
         return Ok(0);
@@ -58,7 +64,10 @@ pub fn keep_inbound(cx: &Ctx<'_>, ticket_id: i64, message_id: &str, raw: &[u8], 
         let why = if p.data.len() > file_cap {
             Some(format!("refused: {} is over the per-file cap of {}", mb(p.data.len()), mb(file_cap)))
         } else if total + p.data.len() > message_cap {
-            Some(format!("refused: the message's files would pass the per-message cap of {}", mb(message_cap)))
+            Some(format!(
+                "refused: the message's files would pass the per-message cap of {}",
+                mb(message_cap)
+            ))
         } else {
             None
         };
@@ -162,7 +171,13 @@ pub fn sniff_image(data: &[u8]) -> Option<&'static str> {
 }
 
 /// A technician attaches a file (internal: never shown to the requester).
-pub fn attach(cx: &Ctx<'_>, ticket_id: i64, name: &str, data: &[u8], internal: bool) -> Result<AttachmentRow> {
+pub fn attach(
+    cx: &Ctx<'_>,
+    ticket_id: i64,
+    name: &str,
+    data: &[u8],
+    internal: bool,
+) -> Result<AttachmentRow> {
     let t = ticket_rows::get(cx.tx, ticket_id)?;
     super::tickets::require_can_work(cx, &t, "attach a file to")?;
     let name = clean_name(name)?;
@@ -197,7 +212,12 @@ pub fn attach(cx: &Ctx<'_>, ticket_id: i64, name: &str, data: &[u8], internal: b
     let who = if internal { "technicians only" } else { "the requester sees it on the portal" };
     // Recorded as an internal note either way: a public event would mail the
     // requester a reply with no text.
-    cx.event(ticket_id, EventKind::Note, true, Some(&format!("Attached {name} ({}; {who})", mb(data.len()))))?;
+    cx.event(
+        ticket_id,
+        EventKind::Note,
+        true,
+        Some(&format!("Attached {name} ({}; {who})", mb(data.len()))),
+    )?;
     super::tickets::save(cx, &t)?;
     rows::for_ticket(cx.tx, ticket_id)?
         .into_iter()
@@ -219,7 +239,10 @@ pub fn attach_from_portal(
     let sniffed = sniff_image(data)
         .ok_or_else(|| Error::invalid("the attachment must be an image (PNG, JPEG, GIF or WebP)"))?;
     let declared = declared_type.trim().to_ascii_lowercase();
-    if !declared.is_empty() && declared != "application/octet-stream" && !PORTAL_TYPES.contains(&declared.as_str()) {
+    if !declared.is_empty()
+        && declared != "application/octet-stream"
+        && !PORTAL_TYPES.contains(&declared.as_str())
+    {
         return Err(Error::invalid("the attachment must be an image (PNG, JPEG, GIF or WebP)"));
     }
     let name = clean_name(name).unwrap_or_else(|_| "screenshot".into());
@@ -258,18 +281,29 @@ fn content(conn: &rusqlite::Connection, a: &AttachmentRow) -> Result<Vec<u8>> {
             a.refused.as_deref().unwrap_or("no content")
         ))
     })?;
-    rows::blob(conn, sha)?
-        .ok_or_else(|| Error::runtime(format!("attachment {} of ticket #{}: its content is missing", a.n, a.ticket)))
+    rows::blob(conn, sha)?.ok_or_else(|| {
+        Error::runtime(format!("attachment {} of ticket #{}: its content is missing", a.n, a.ticket))
+    })
 }
 
 /// What a requester may see of a ticket: their non-internal, kept files.
 pub fn public_list(conn: &rusqlite::Connection, ticket_id: i64) -> Result<Vec<AttachmentRow>> {
-    Ok(rows::for_ticket(conn, ticket_id)?.into_iter().filter(|a| !a.internal && a.refused.is_none()).collect())
+    Ok(rows::for_ticket(conn, ticket_id)?
+        .into_iter()
+        .filter(|a| !a.internal && a.refused.is_none())
+        .collect())
 }
 
 /// One public attachment's row and bytes (None when internal, refused or absent).
-pub fn public_content(conn: &rusqlite::Connection, ticket_id: i64, n: usize) -> Result<Option<(AttachmentRow, Vec<u8>)>> {
-    match rows::for_ticket(conn, ticket_id)?.into_iter().find(|a| a.n == n && !a.internal && a.refused.is_none()) {
+pub fn public_content(
+    conn: &rusqlite::Connection,
+    ticket_id: i64,
+    n: usize,
+) -> Result<Option<(AttachmentRow, Vec<u8>)>> {
+    match rows::for_ticket(conn, ticket_id)?
+        .into_iter()
+        .find(|a| a.n == n && !a.internal && a.refused.is_none())
+    {
         Some(a) => {
             let data = content(conn, &a)?;
             Ok(Some((a, data)))
@@ -305,7 +339,10 @@ impl Desk {
         let (a, data) = self.attachment(ticket_id, n)?;
         let mut f = crate::safe_fs::create_private(path, crate::safe_fs::Beside(None)).map_err(|e| {
             if e.kind() == std::io::ErrorKind::AlreadyExists {
-                Error::invalid(format!("{} already exists: nothing was written (choose another name with -o)", path.display()))
+                Error::invalid(format!(
+                    "{} already exists: nothing was written (choose another name with -o)",
+                    path.display()
+                ))
             } else {
                 Error::runtime(format!("cannot create {}: {e}", path.display()))
             }
@@ -318,7 +355,13 @@ impl Desk {
         Ok(a)
     }
 
-    pub fn attach_file(&mut self, ticket_id: i64, name: &str, data: &[u8], internal: bool) -> Result<AttachmentRow> {
+    pub fn attach_file(
+        &mut self,
+        ticket_id: i64,
+        name: &str,
+        data: &[u8],
+        internal: bool,
+    ) -> Result<AttachmentRow> {
         self.write(|cx| attach(cx, ticket_id, name, data, internal))
     }
 }

@@ -89,7 +89,9 @@ pub fn detect(tickets: &[Candidate], rule: &Rule) -> Vec<Burst> {
     let window = rule.window_minutes * 60;
     for (k, &i) in order.iter().enumerate() {
         for &j in &order[k + 1..] {
-            if tickets[j].school != tickets[i].school || tickets[j].created_at - tickets[i].created_at > window {
+            if tickets[j].school != tickets[i].school
+                || tickets[j].created_at - tickets[i].created_at > window
+            {
                 break;
             }
             if resemblance_weighted(&profiles[i], &profiles[j], weight) >= rule.similarity {

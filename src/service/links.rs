@@ -54,7 +54,9 @@ pub fn link_related(cx: &mut Ctx<'_>, a: i64, b: i64) -> Result<()> {
 pub fn make_incident(cx: &mut Ctx<'_>, id: i64) -> Result<Ticket> {
     let t = ticket_rows::get(cx.tx, id)?;
     if rows::parent_of(cx.tx, id)?.is_some() {
-        return Err(Error::invalid(format!("ticket #{id} is a caller of an incident: it cannot be one itself")));
+        return Err(Error::invalid(format!(
+            "ticket #{id} is a caller of an incident: it cannot be one itself"
+        )));
     }
     if !t.status.is_active() {
         return Err(Error::invalid(format!("ticket #{id} is {}: reopen it first", t.status)));
@@ -78,13 +80,23 @@ pub fn link_parent(cx: &mut Ctx<'_>, child: i64, parent: i64) -> Result<Ticket> 
         return Err(Error::invalid(format!("ticket #{child} is already a caller of incident #{other}")));
     }
     if !c.status.is_active() {
-        return Err(Error::invalid(format!("ticket #{child} is {}: only open tickets join an incident", c.status)));
+        return Err(Error::invalid(format!(
+            "ticket #{child} is {}: only open tickets join an incident",
+            c.status
+        )));
     }
     if !rows::is_incident(cx.tx, parent)? {
         make_incident(cx, parent)?;
     }
     rows::insert(cx.tx, "parent", child, parent, cx.now, cx.me.id)?;
-    cx.event_change(child, EventKind::Linked, true, None, None, Some(&format!("caller of incident #{parent}")))?;
+    cx.event_change(
+        child,
+        EventKind::Linked,
+        true,
+        None,
+        None,
+        Some(&format!("caller of incident #{parent}")),
+    )?;
     cx.event_change(parent, EventKind::Linked, true, None, None, Some(&format!("caller #{child}")))?;
     cx.audit("link", "ticket", &child.to_string(), Some(&format!("caller of incident #{parent}")))?;
     save(cx, &c)?;
@@ -94,7 +106,13 @@ pub fn link_parent(cx: &mut Ctx<'_>, child: i64, parent: i64) -> Result<Ticket> 
 
 /// `ticket merge DUP --into TARGET`, refused (conflict) when either side
 /// changed since the versions given.
-pub fn merge(cx: &mut Ctx<'_>, dup: i64, target: i64, dup_v: Option<i64>, target_v: Option<i64>) -> Result<Ticket> {
+pub fn merge(
+    cx: &mut Ctx<'_>,
+    dup: i64,
+    target: i64,
+    dup_v: Option<i64>,
+    target_v: Option<i64>,
+) -> Result<Ticket> {
     distinct(dup, target)?;
     let mut d = load_for_change(cx, dup, dup_v)?;
     let t = load_for_change(cx, target, target_v)?;
@@ -104,7 +122,9 @@ pub fn merge(cx: &mut Ctx<'_>, dup: i64, target: i64, dup_v: Option<i64>, target
         return Err(Error::invalid(format!("ticket #{dup} was already merged into #{other}")));
     }
     if let Some(other) = rows::merged_into(cx.tx, target)? {
-        return Err(Error::invalid(format!("ticket #{target} was merged into #{other}: merge into #{other}")));
+        return Err(Error::invalid(format!(
+            "ticket #{target} was merged into #{other}: merge into #{other}"
+        )));
     }
     if d.status == Status::Closed {
         return Err(Error::invalid(format!("ticket #{dup} is closed: reopen it to merge it")));
@@ -113,11 +133,14 @@ pub fn merge(cx: &mut Ctx<'_>, dup: i64, target: i64, dup_v: Option<i64>, target
         return Err(Error::invalid(format!("ticket #{target} is closed: reopen it first")));
     }
     if rows::is_incident(cx.tx, dup)? {
-        return Err(Error::invalid(format!("ticket #{dup} is an incident: link its callers elsewhere first")));
+        return Err(Error::invalid(format!(
+            "ticket #{dup} is an incident: link its callers elsewhere first"
+        )));
     }
     // Everything the duplicate said, in order: the target keeps it whole.
     let history = events::for_ticket(cx.tx, dup)?;
-    let mut public = vec![format!("Merged from #{dup} ({} <{}>): {}", d.requester_name, d.requester, d.subject)];
+    let mut public =
+        vec![format!("Merged from #{dup} ({} <{}>): {}", d.requester_name, d.requester, d.subject)];
     if !d.body.is_empty() {
         public.push(d.body.clone());
     }
@@ -133,7 +156,14 @@ pub fn merge(cx: &mut Ctx<'_>, dup: i64, target: i64, dup_v: Option<i64>, target
         }
     }
     // Internal on the target: it is another requester's correspondence.
-    cx.event_change(target, EventKind::Merged, true, Some(&public.join("\n\n")), Some(&dup.to_string()), None)?;
+    cx.event_change(
+        target,
+        EventKind::Merged,
+        true,
+        Some(&public.join("\n\n")),
+        Some(&dup.to_string()),
+        None,
+    )?;
     if !internal.is_empty() {
         let body = format!("Internal notes of #{dup}:\n\n{}", internal.join("\n\n"));
         cx.event(target, EventKind::Note, true, Some(&body))?;
@@ -150,7 +180,14 @@ pub fn merge(cx: &mut Ctx<'_>, dup: i64, target: i64, dup_v: Option<i64>, target
         }
     }
     rows::insert(cx.tx, "merged", dup, target, cx.now, cx.me.id)?;
-    cx.event_change(dup, EventKind::Merged, false, Some(&format!("Merged into #{target}")), None, Some(&target.to_string()))?;
+    cx.event_change(
+        dup,
+        EventKind::Merged,
+        false,
+        Some(&format!("Merged into #{target}")),
+        None,
+        Some(&target.to_string()),
+    )?;
     set_status(cx, &mut d, Status::Closed)?;
     cx.audit("merge", "ticket", &dup.to_string(), Some(&format!("into #{target}")))?;
     save(cx, &d)?;
@@ -204,7 +241,14 @@ pub fn resolve_children(cx: &mut Ctx<'_>, parent: i64, message: &str) -> Result<
         if !c.status.is_active() {
             continue;
         }
-        cx.event_change(child, EventKind::Incident, true, Some("Resolved with its incident"), None, Some(&parent.to_string()))?;
+        cx.event_change(
+            child,
+            EventKind::Incident,
+            true,
+            Some("Resolved with its incident"),
+            None,
+            Some(&parent.to_string()),
+        )?;
         let event = cx.event(child, EventKind::Reply, false, Some(message))?;
         mail::outbox::queue_reply(cx, &c, event)?;
         c.first_response_at.get_or_insert(cx.now);
@@ -251,7 +295,13 @@ impl Desk {
         })
     }
 
-    pub fn merge(&mut self, dup: i64, target: i64, dup_v: Option<i64>, target_v: Option<i64>) -> Result<Ticket> {
+    pub fn merge(
+        &mut self,
+        dup: i64,
+        target: i64,
+        dup_v: Option<i64>,
+        target_v: Option<i64>,
+    ) -> Result<Ticket> {
         self.write(|cx| merge(cx, dup, target, dup_v, target_v))
     }
 

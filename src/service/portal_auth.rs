@@ -219,7 +219,13 @@ impl Desk {
             };
             let t = tickets::create(cx, &new)?;
             if let Some(up) = screenshot {
-                crate::service::attachments::attach_from_portal(cx, t.id, &up.name, &up.content_type, &up.data)?;
+                crate::service::attachments::attach_from_portal(
+                    cx,
+                    t.id,
+                    &up.name,
+                    &up.content_type,
+                    &up.data,
+                )?;
             }
             count(cx.tx, Metric::Submitted, Some(&t.school), cx.now)?;
             Ok(t.id)

@@ -180,12 +180,18 @@ impl Desk {
 
     /// One of the requester's own non-internal attachments: (name, type,
     /// bytes); None when the ticket is not theirs or the file is not theirs to see.
-    pub fn portal_attachment(&self, who: &Requester, id: i64, n: usize) -> Result<Option<(String, String, Vec<u8>)>> {
+    pub fn portal_attachment(
+        &self,
+        who: &Requester,
+        id: i64,
+        n: usize,
+    ) -> Result<Option<(String, String, Vec<u8>)>> {
         self.read(|conn, _| {
             if own_ticket(conn, who, id)?.is_none() {
                 return Ok(None);
             }
-            Ok(crate::service::attachments::public_content(conn, id, n)?.map(|(a, data)| (a.name, a.content_type, data)))
+            Ok(crate::service::attachments::public_content(conn, id, n)?
+                .map(|(a, data)| (a.name, a.content_type, data)))
         })
     }
 

@@ -12,7 +12,11 @@ pub const KNOWN: &[(&str, &str, &str)] = &[
     (super::attachments::MESSAGE_CAP_KEY, "26214400", "most attachment bytes kept from one message"),
     (super::burst::WINDOW_KEY, "15", "minutes within which similar new tickets from one school form a burst"),
     (super::burst::SIZE_KEY, "3", "how many similar new tickets from one school make a burst"),
-    (super::burst::SIMILARITY_KEY, "0.25", "how alike (0 to 1) two tickets must be to count as the same problem"),
+    (
+        super::burst::SIMILARITY_KEY,
+        "0.25",
+        "how alike (0 to 1) two tickets must be to count as the same problem",
+    ),
 ];
 
 #[derive(Debug, Clone, Serialize)]
@@ -28,12 +32,16 @@ fn validate(key: &str, value: &str) -> Result<String> {
     if key == super::burst::SIMILARITY_KEY {
         return match v.parse::<f64>() {
             Ok(x) if (0.0..=1.0).contains(&x) => Ok(x.to_string()),
-            _ => Err(Error::invalid(format!("invalid value '{value}' for {key}: expected a number from 0 to 1"))),
+            _ => Err(Error::invalid(format!(
+                "invalid value '{value}' for {key}: expected a number from 0 to 1"
+            ))),
         };
     }
     match v.parse::<u64>() {
         Ok(n) if n >= 1 => Ok(n.to_string()),
-        _ => Err(Error::invalid(format!("invalid value '{value}' for {key}: expected a whole number of at least 1"))),
+        _ => Err(Error::invalid(format!(
+            "invalid value '{value}' for {key}: expected a whole number of at least 1"
+        ))),
     }
 }
 
@@ -57,7 +65,10 @@ impl Desk {
     pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
         if !KNOWN.iter().any(|(k, _, _)| *k == key) {
             let names: Vec<&str> = KNOWN.iter().map(|(k, _, _)| *k).collect();
-            return Err(Error::invalid(format!("unknown setting '{key}': expected one of {}", names.join(", "))));
+            return Err(Error::invalid(format!(
+                "unknown setting '{key}': expected one of {}",
+                names.join(", ")
+            )));
         }
         let value = validate(key, value)?;
         self.write(|cx| {

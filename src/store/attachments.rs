@@ -119,7 +119,9 @@ pub fn copy_to(conn: &Connection, from: i64, to: i64, at: Timestamp) -> Result<u
 /// lose name and content; blobs nobody else's attachment uses are deleted.
 /// Returns (attachment rows, blobs deleted).
 pub fn erase_requester(conn: &Connection, rid: i64, tombstone: &str) -> Result<(usize, usize)> {
-    conn.execute_batch("DROP TABLE IF EXISTS temp.erased_blobs; CREATE TEMP TABLE erased_blobs (sha256 TEXT PRIMARY KEY);")?;
+    conn.execute_batch(
+        "DROP TABLE IF EXISTS temp.erased_blobs; CREATE TEMP TABLE erased_blobs (sha256 TEXT PRIMARY KEY);",
+    )?;
     let theirs = "(ticket_id IN (SELECT id FROM tickets WHERE requester_id = :rid) OR requester_id = :rid)";
     conn.execute(
         &format!("INSERT OR IGNORE INTO temp.erased_blobs SELECT sha256 FROM attachments WHERE {theirs} AND sha256 IS NOT NULL"),
@@ -143,7 +145,9 @@ pub fn erase_requester(conn: &Connection, rid: i64, tombstone: &str) -> Result<(
 
 /// Retention: attachments of purged tickets go the same way.
 pub fn purge_tickets(conn: &Connection, tombstone: &str) -> Result<()> {
-    conn.execute_batch("DROP TABLE IF EXISTS temp.erased_blobs; CREATE TEMP TABLE erased_blobs (sha256 TEXT PRIMARY KEY);")?;
+    conn.execute_batch(
+        "DROP TABLE IF EXISTS temp.erased_blobs; CREATE TEMP TABLE erased_blobs (sha256 TEXT PRIMARY KEY);",
+    )?;
     conn.execute(
         "INSERT OR IGNORE INTO temp.erased_blobs SELECT sha256 FROM attachments
           WHERE ticket_id IN (SELECT id FROM temp.purged) AND sha256 IS NOT NULL",

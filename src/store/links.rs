@@ -34,7 +34,8 @@ pub fn of(conn: &Connection, id: i64) -> Result<Vec<Link>> {
            FROM ticket_links WHERE to_id = :id
          ORDER BY 2",
     )?;
-    let rows = stmt.query_map(named_params! { ":id": id }, |r| Ok(Link { relation: r.get(0)?, ticket: r.get(1)? }))?;
+    let rows =
+        stmt.query_map(named_params! { ":id": id }, |r| Ok(Link { relation: r.get(0)?, ticket: r.get(1)? }))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -56,8 +57,9 @@ pub fn parent_of(conn: &Connection, id: i64) -> Result<Option<i64>> {
 
 /// The callers' tickets of incident `id`, oldest first.
 pub fn children(conn: &Connection, id: i64) -> Result<Vec<i64>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT from_id FROM ticket_links WHERE kind = 'parent' AND to_id = ?1 ORDER BY from_id")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT from_id FROM ticket_links WHERE kind = 'parent' AND to_id = ?1 ORDER BY from_id",
+    )?;
     let rows = stmt.query_map([id], |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
