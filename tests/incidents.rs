@@ -233,6 +233,11 @@ fn an_incident_answers_every_caller_once_and_resolves_them_with_it() {
         &format!("{SECRET} the core switch died"),
     ])
     .success();
+    // An internal note is never broadcast.
+    let before = env.dump();
+    let (code, _) = env.fail(&["ticket", "note", &parent.to_string(), "--internal", SECRET, "--to-children"]);
+    assert_eq!(code, 2);
+    assert_eq!(env.dump(), before);
 
     // The queue shows the incident once, with its callers' count.
     let list = env.json(&["ticket", "list"]);

@@ -324,6 +324,10 @@ pub fn run(inv: &Invocation, cmd: TicketCmd) -> Result<()> {
             print_detail(&detail, &sla, desk.now());
             super::incident::print_extras(&desk, id)?;
         }
+        // clap's `requires` does not hold a plain flag to another flag.
+        TicketCmd::Note { to_children: true, internal: true, .. } => {
+            return Err(Error::invalid("--to-children sends a public reply to every caller: use --public"));
+        }
         TicketCmd::Note { id, to_children: true, text, .. } => {
             super::incident::broadcast(inv.json, &mut desk, id, &text)?
         }
