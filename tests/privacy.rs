@@ -529,3 +529,66 @@ fn purge_clears_the_portal_and_runs_from_cron() {
     // A technician who is no lead still may not.
     assert_eq!(env.fail_as("tone", &["purge"]).0, 5);
 }
+
+/// A message with one attachment (base64), as mail clients send it.
+fn with_file(from: &str, id: &str, name: &str, data: &[u8]) -> String {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(data);
+    format!(
+        "From: {from}\r\nTo: help@desk.example\r\nSubject: File {name}\r\nMessage-ID: <{id}>\r\nMIME-Version: 1.0\r\n\
+         Content-Type: multipart/mixed; boundary=\"B\"\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\nSee attached.\r\n\
+         --B\r\nContent-Type: application/octet-stream; name=\"{name}\"\r\nContent-Disposition: attachment; filename=\"{name}\"\r\n\
+         Content-Transfer-Encoding: base64\r\n\r\n{b64}\r\n--B--\r\n"
+    )
+}
+
+#[test]
+fn erasure_deletes_the_persons_files_but_not_ones_others_share() {
+    let env = Env::new().with_people();
+    env.run(&["requester", "add", EMAIL, "--name", NAME]).success();
+    let mine = format!("diary of {SECRET} 07700 900123").into_bytes();
+    let shared = b"the school's shared timetable".to_vec();
+    for (from, id, name, data) in [
+        (EMAIL, "f1@stbedes.sch.uk", "zoe-quill-diary.bin", &mine),
+        (EMAIL, "f2@stbedes.sch.uk", "timetable.bin", &shared),
+        ("r.hughes@stbedes.sch.uk", "f3@stbedes.sch.uk", "timetable.bin", &shared),
+    ] {
+        env.cmd()
+            .args(["mail", "ingest", "-"])
+            .write_stdin(with_file(from, id, name, data))
+            .assert()
+            .success();
+    }
+    let blobs =
+        |env: &Env| -> i64 { raw(env).query_row("SELECT count(*) FROM blobs", [], |r| r.get(0)).unwrap() };
+    assert_eq!(blobs(&env), 2, "the shared file is stored once");
+
+    let e = env.json(&["requester", "erase", EMAIL]);
+    assert_eq!((e["attachment_files"].as_i64(), e["blobs_deleted"].as_i64()), (Some(2), Some(1)), "{e}");
+    assert_eq!(blobs(&env), 1, "her own file's content is gone; the shared one stays");
+    // Her tickets list the files as erased, with no name and no content.
+    for id in [1, 2] {
+        let list = env.json(&["ticket", "attachments", &id.to_string()]);
+        assert_eq!(
+            (list[0]["name"].as_str(), list[0]["refused"].as_str()),
+            (Some("[erased]"), Some("erased"))
+        );
+        let (code, _) =
+            env.fail(&["ticket", "attachment", "save", &id.to_string(), "1", "-o", "/tmp/never-written"]);
+        assert_eq!(code, 3);
+    }
+    // Rachel's copy of the shared file still saves byte for byte.
+    let out = env.dir.path().join("timetable.bin");
+    env.run(&["ticket", "attachment", "save", "3", "1", "-o", out.to_str().unwrap()]).success();
+    assert_eq!(std::fs::read(&out).unwrap(), shared);
+    assert_eq!(traces(&export(&env)), Vec::<&str>::new());
+    let c = raw(&env);
+    c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE); VACUUM;").unwrap();
+    drop(c);
+    let bytes = std::fs::read(&env.db).unwrap();
+    assert_eq!(
+        traces(&String::from_utf8_lossy(&bytes)),
+        Vec::<&str>::new(),
+        "the file still holds her attachment"
+    );
+}

@@ -536,3 +536,64 @@ fn clicks_in_the_knowledge_base_select_and_open_articles() {
         );
     }
 }
+
+#[test]
+fn link_merge_and_incident_keys_prompt_for_a_ticket_number() {
+    for (key, want) in [('L', TicketOp::Link(7)), ('M', TicketOp::Merge(7)), ('P', TicketOp::Parent(7))] {
+        let mut app = app();
+        let id = open_first(&mut app);
+        press(&mut app, KeyCode::Char(key));
+        assert!(matches!(app.overlay, Overlay::Prompt(_)), "{key}");
+        type_text(&mut app, "#7");
+        let fx = press_mod(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
+        assert_eq!(fx, [Effect::Ticket { id, version: 3, op: want }]);
+    }
+    // Not a number: said so, nothing sent, the prompt stays.
+    let mut app = app();
+    open_first(&mut app);
+    press(&mut app, KeyCode::Char('M'));
+    type_text(&mut app, "the wifi one");
+    let fx = press_mod(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
+    assert!(fx.is_empty());
+    assert!(matches!(app.overlay, Overlay::Prompt(_)));
+    assert!(app.status.as_ref().is_some_and(|(m, err)| *err && m.contains("not a ticket number")));
+}
+
+#[test]
+fn the_files_key_lists_attachments_and_enter_opens_one() {
+    let mut app = app();
+    let id = open_first(&mut app);
+    assert_eq!(press(&mut app, KeyCode::Char('F')), [Effect::LoadAttachments(id)]);
+    assert!(matches!(app.overlay, Overlay::Files(..)));
+    let row = deskside::store::attachments::AttachmentRow {
+        n: 1,
+        id: 10,
+        ticket: id,
+        name: "screen.png".into(),
+        content_type: "image/png".into(),
+        size: 2048,
+        internal: false,
+        inline: true,
+        origin: "mail".into(),
+        refused: None,
+        sha256: Some("ab".into()),
+        requester_id: None,
+        at: now(),
+    };
+    app.update(Action::AttachmentsLoaded(id, vec![row]));
+    assert_eq!(press(&mut app, KeyCode::Enter), [Effect::OpenAttachment(id, 1)]);
+    press(&mut app, KeyCode::Esc);
+    assert!(matches!(app.overlay, Overlay::None));
+    // None at all: said so, no empty list left open.
+    press(&mut app, KeyCode::Char('F'));
+    app.update(Action::AttachmentsLoaded(id, vec![]));
+    assert!(matches!(app.overlay, Overlay::None));
+    assert!(app.status.as_ref().is_some_and(|(m, _)| m.contains("no attachments")));
+}
+
+#[test]
+fn i_on_the_queue_gathers_the_selected_tickets_burst() {
+    let mut app = app();
+    let id = app.selected_ticket().unwrap().id;
+    assert_eq!(press(&mut app, KeyCode::Char('I')), [Effect::GatherBurst(id)]);
+}

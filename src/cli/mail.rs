@@ -205,8 +205,30 @@ fn ingest(inv: &Invocation, desk: &mut Desk, args: &IngestArgs) -> Result<()> {
         }
         (None, None) => Err(Error::invalid("give a message FILE, - for stdin, or --maildir DIR")),
     };
+    // An outage shows as a burst of similar new tickets from one school.
+    let created: Vec<i64> =
+        reports.iter().filter(|r| r.outcome == Outcome::Created).filter_map(|r| r.ticket).collect();
+    let bursts = super::incident::burst_marks(desk, &created)?;
     if inv.json {
-        output::json(&reports)?;
+        let mut list = Vec::new();
+        for r in &reports {
+            let mut v = serde_json::to_value(r).map_err(|e| Error::runtime(e.to_string()))?;
+            if let Some(b) = r.ticket.and_then(|t| bursts.iter().find(|b| b.tickets.contains(&t))) {
+                v["burst"] = serde_json::json!(b.tickets);
+            }
+            list.push(v);
+        }
+        output::json(&list)?;
+    }
+    for b in &bursts {
+        let ids: Vec<String> = b.tickets.iter().map(|t| format!("#{t}")).collect();
+        eprintln!(
+            "burst: {} similar new tickets from {} ({}): gather them with `deskside ticket gather {}`",
+            b.tickets.len(),
+            b.school,
+            ids.join(" "),
+            b.tickets.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" ")
+        );
     }
     result?;
     let failed: Vec<&IngestReport> = reports.iter().filter(|r| r.outcome == Outcome::Failed).collect();

@@ -6,6 +6,7 @@ mod canned;
 mod directory;
 mod doctor;
 pub mod editor;
+mod incident;
 mod kb;
 mod kb_convert;
 mod kb_files;
@@ -18,6 +19,7 @@ mod report_doc;
 mod report_time;
 mod schedule;
 mod serve;
+mod settings;
 mod sla;
 mod suggest;
 mod ticket;
@@ -87,6 +89,9 @@ pub enum Command {
     Audit(audit::AuditArgs),
     /// Apply the retention settings (from cron); --dry-run only counts.
     Purge(privacy::PurgeArgs),
+    /// Team settings: attachment caps, the outage (burst) rule.
+    #[command(subcommand)]
+    Settings(settings::SettingsCmd),
     /// Retention settings: how long personal data is kept.
     #[command(subcommand)]
     Retention(privacy::RetentionCmd),
@@ -212,6 +217,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Audit(args)) => audit::run(&inv, &args),
         Some(Command::Purge(args)) => privacy::purge(&inv, &args),
         Some(Command::Retention(cmd)) => privacy::retention(&inv, cmd),
+        Some(Command::Settings(cmd)) => settings::run(&inv, cmd),
         Some(Command::Doctor) => doctor::run(&inv),
         Some(Command::Canned(cmd)) => canned::run(&inv, cmd),
         Some(Command::Sla(cmd)) => sla::run(&inv, cmd),

@@ -59,10 +59,31 @@ pub enum TicketCmd {
         /// A reply the requester sees.
         #[arg(long)]
         public: bool,
+        /// On an incident: also send the reply to every caller, on their own ticket.
+        #[arg(long, requires = "public")]
+        to_children: bool,
         text: String,
         #[command(flatten)]
         spent: super::time::Spent,
     },
+    /// Link a related ticket (--to) or attach a caller to a major incident (--parent).
+    Link(super::incident::LinkArgs),
+    /// Merge a duplicate into another ticket: it closes with a pointer, nothing is lost.
+    Merge(super::incident::MergeArgs),
+    /// Make a ticket (or a new one) a major incident that callers' tickets join.
+    Incident(super::incident::IncidentArgs),
+    /// Attach a file to a ticket (--internal: technicians only).
+    Attach(super::incident::AttachArgs),
+    /// List a ticket's attachments, numbered from 1.
+    Attachments { id: i64 },
+    /// Gather tickets under one incident (the first, unless one already is).
+    Gather {
+        #[arg(required = true, num_args = 2..)]
+        ids: Vec<i64>,
+    },
+    /// Work with one attachment.
+    #[command(subcommand)]
+    Attachment(super::incident::AttachmentCmd),
     /// Assign a ticket to yourself.
     Take {
         id: i64,
@@ -309,10 +330,12 @@ pub fn run(inv: &Invocation, cmd: TicketCmd) -> Result<()> {
             desk.record_breaches(None)?;
             let opts = QueueOptions { breaching: args.breaching, at_risk: args.at_risk, order: args.sort };
             let items = desk.queue(&filter, &opts)?;
+            let (items, marks) = super::incident::fold_queue(&desk, items)?;
             if inv.json {
-                return output::json(&items);
+                return output::json(&super::incident::queue_json(&items, &marks)?);
             }
-            print_list(&items, desk.now());
+            print_list(&super::incident::marked(items, &marks), desk.now());
+            super::incident::print_bursts(&marks);
         }
         TicketCmd::Show { id } => {
             desk.record_breaches(Some(id))?;
@@ -321,10 +344,26 @@ pub fn run(inv: &Invocation, cmd: TicketCmd) -> Result<()> {
             if inv.json {
                 let mut v = serde_json::to_value(&detail).map_err(|e| Error::runtime(e.to_string()))?;
                 v["sla"] = serde_json::to_value(&sla).map_err(|e| Error::runtime(e.to_string()))?;
+                super::incident::add_extras(&desk, id, &mut v)?;
                 return output::json(&v);
             }
             print_detail(&detail, &sla, desk.now());
+            super::incident::print_extras(&desk, id)?;
         }
+        // clap's `requires` does not hold a plain flag to another flag.
+        TicketCmd::Note { to_children: true, internal: true, .. } => {
+            return Err(Error::invalid("--to-children sends a public reply to every caller: use --public"));
+        }
+        TicketCmd::Note { id, to_children: true, text, .. } => {
+            super::incident::broadcast(inv.json, &mut desk, id, &text)?
+        }
+        TicketCmd::Link(a) => super::incident::link(inv.json, &mut desk, a)?,
+        TicketCmd::Merge(a) => super::incident::merge(inv.json, &mut desk, a)?,
+        TicketCmd::Incident(a) => super::incident::incident(inv.json, &mut desk, a)?,
+        TicketCmd::Attach(a) => super::incident::attach(inv.json, &mut desk, a)?,
+        TicketCmd::Gather { ids } => super::incident::gather(inv.json, &mut desk, &ids)?,
+        TicketCmd::Attachments { id } => super::incident::list(inv.json, &desk, id)?,
+        TicketCmd::Attachment(c) => super::incident::attachment(inv.json, &desk, c)?,
         TicketCmd::Note { id, internal, text, .. } => {
             let vis = if internal { Visibility::Internal } else { Visibility::Public };
             let t = desk.add_note(id, &text, vis)?;

@@ -90,6 +90,9 @@ text_enum!(
         ArticleCreated = "article_created",
         SlaBreached = "sla_breached",
         Rated = "rated",
+        Linked = "linked",
+        Merged = "merged",
+        Incident = "incident",
     }
 );
 

@@ -8,5 +8,6 @@ pub mod html;
 pub mod inbound;
 pub mod maildir;
 pub mod multipart;
+pub mod parts;
 pub mod quote;
 pub mod transport;

@@ -4,13 +4,14 @@
 use super::routes::id_of;
 use super::security::{self, Kind};
 use super::{form, page, pages, query, redirect, App, Visitor};
+use crate::service::attachments::Upload;
 use crate::service::portal::Metric;
 use crate::service::portal_auth::{LinkOutcome, RequestDraft, Requester, SESSION_HOURS};
 use crate::Error;
 use axum::body::Bytes;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use axum::Extension;
 use std::collections::HashMap;
@@ -75,17 +76,57 @@ pub async fn request_form(
     show_form(&app, &v, who.as_ref(), draft, "", None, StatusCode::OK).await
 }
 
+/// The form's fields and its screenshot, from either encoding (the page
+/// sends multipart/form-data; a plain form without a file still works).
+fn request_fields(
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<(HashMap<String, String>, Option<Upload>), String> {
+    let ctype = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let Some(b) = super::multipart::boundary(ctype) else {
+        return Ok((form(body), None));
+    };
+    let (fields, files) = super::multipart::parse(body, &b)?;
+    let mut shots = files.into_iter().filter(|f| f.field == "screenshot");
+    let shot = shots.next().map(|f| Upload { name: f.filename, content_type: f.content_type, data: f.data });
+    if shots.next().is_some() {
+        return Err("one screenshot per request".into());
+    }
+    Ok((fields, shot))
+}
+
 pub async fn request_post(
     State(app): State<Arc<App>>,
     Extension(v): Extension<Visitor>,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let f = form(&body);
+    let (f, shot) = match request_fields(&headers, &body) {
+        Ok(x) => x,
+        Err(msg) => {
+            let who = app.requester(&v).await.ok().flatten();
+            return show_form(
+                &app,
+                &v,
+                who.as_ref(),
+                RequestDraft::default(),
+                "",
+                Some(&msg),
+                StatusCode::BAD_REQUEST,
+            )
+            .await;
+        }
+    };
     if !app.csrf_ok(&v, &f) {
         return app.forbidden(&v);
     }
     let who = app.requester(&v).await.ok().flatten();
     let draft = draft_of(&f);
+    if who.is_none() && shot.is_some() {
+        let msg = "Sign in first to attach a screenshot: nothing was sent";
+        let email = field(&f, "email");
+        return show_form(&app, &v, None, draft, &email, Some(msg), StatusCode::BAD_REQUEST).await;
+    }
     let ip = v.ip.to_string();
     match who {
         Some(who) => {
@@ -93,7 +134,7 @@ pub async fn request_post(
                 return app.too_many(&v);
             }
             let (w, d) = (who.clone(), draft.clone());
-            match app.pool.run(move |desk| desk.portal_submit(&w, &d)).await {
+            match app.pool.run(move |desk| desk.portal_submit_with(&w, &d, shot.as_ref())).await {
                 Ok(id) => redirect(&format!("/my/requests/{id}")),
                 Err(Error::Invalid(msg)) => {
                     show_form(&app, &v, Some(&who), draft, "", Some(&msg), StatusCode::BAD_REQUEST).await
@@ -301,6 +342,45 @@ pub async fn my_ticket(
     match id_of(&path) {
         Some(id) => show_ticket(&app, &v, &who, id, None, StatusCode::OK).await,
         None => app.not_found(&v, Some(&who)),
+    }
+}
+
+/// One of the requester's own files, as a download (never rendered
+/// inline: the browser is told not to guess the type).
+pub async fn attachment(
+    State(app): State<Arc<App>>,
+    Extension(v): Extension<Visitor>,
+    path: Result<Path<(String, String)>, PathRejection>,
+) -> Response {
+    let who = match signed_in(&app, &v).await {
+        Ok(w) => w,
+        Err(res) => return res,
+    };
+    let ids = path.ok().and_then(|Path((id, n))| Some((id.parse::<i64>().ok()?, n.parse::<usize>().ok()?)));
+    let Some((id, n)) = ids else { return app.not_found(&v, Some(&who)) };
+    let w = who.clone();
+    match app.pool.run(move |desk| desk.portal_attachment(&w, id, n)).await {
+        Ok(Some((name, ctype, data))) => {
+            let mut res = Response::new(axum::body::Body::from(data));
+            let h = res.headers_mut();
+            h.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_str(&ctype).unwrap_or(HeaderValue::from_static("application/octet-stream")),
+            );
+            // The name as ASCII only: a header never carries the sender's raw text.
+            let safe: String = name
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' })
+                .collect();
+            if let Ok(d) = HeaderValue::from_str(&format!("attachment; filename=\"{safe}\"")) {
+                h.insert(header::CONTENT_DISPOSITION, d);
+            }
+            h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+            res
+        }
+        Ok(None) => app.not_found(&v, Some(&who)),
+        Err(e) => app.fail(&v, Some(&who), e),
     }
 }
 

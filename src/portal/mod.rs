@@ -5,6 +5,7 @@
 //! shows suggestions as someone types.
 
 mod account;
+mod multipart;
 mod pages;
 mod pool;
 mod routes;
@@ -28,8 +29,11 @@ use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
-/// Largest request body: forms are text (attachments are not taken here).
+/// Largest request body: forms are text (the request form's screenshot
+/// has its own limit, REQUEST_BODY_BYTES).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// The request form with a screenshot: the image cap plus the text fields.
+pub const REQUEST_BODY_BYTES: usize = crate::service::attachments::PORTAL_CAP + MAX_BODY_BYTES;
 
 /// How the portal is run.
 #[derive(Debug, Clone)]
@@ -109,7 +113,13 @@ fn router(app: Arc<App>) -> Router {
         .route("/articles/{id}/answer", post(routes::answer))
         .route("/static/portal.css", get(routes::css))
         .route("/static/portal.js", get(routes::js))
-        .route("/request", get(account::request_form).post(account::request_post))
+        .route(
+            "/request",
+            get(account::request_form)
+                .post(account::request_post)
+                .layer(DefaultBodyLimit::max(REQUEST_BODY_BYTES)),
+        )
+        .route("/my/requests/{id}/attachments/{n}", get(account::attachment))
         .route("/signin", get(account::signin_form).post(account::signin_post))
         .route("/signin/{token}", get(account::signin_confirm).post(account::signin_use))
         .route("/signout", post(account::signout))

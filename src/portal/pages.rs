@@ -179,7 +179,7 @@ pub fn request(chrome: &Chrome<'_>, f: &RequestForm<'_>) -> String {
     let main = html! {
         h1 { "Ask IT Support" }
         div.split {
-            form.request method="post" action="/request" {
+            form.request method="post" action="/request" enctype="multipart/form-data" {
                 @if let Some(e) = f.error { p.error role="alert" { (e) } }
                 input type="hidden" name="csrf" value=(chrome.csrf);
                 label for="name" { "Your name" }
@@ -202,7 +202,12 @@ pub fn request(chrome: &Chrome<'_>, f: &RequestForm<'_>) -> String {
                 input id="subject" name="subject" value=(d.subject) maxlength="200" required data-suggest="aside-results";
                 label for="details" { "What happened? Where, and what have you tried?" }
                 textarea id="details" name="details" rows="7" maxlength="20000" required { (d.details) }
-                p.muted { "Screenshots: reply to the acknowledgement email with the picture attached." }
+                @if chrome.email.is_some() {
+                    label for="screenshot" { "A screenshot (optional; PNG, JPEG, GIF or WebP, up to 5 MB)" }
+                    input id="screenshot" name="screenshot" type="file" accept="image/png,image/jpeg,image/gif,image/webp";
+                } @else {
+                    p.muted { "Screenshots: attach one once you are signed in, or reply to the acknowledgement email with the picture attached." }
+                }
                 button type="submit" { "Send request" }
             }
             aside aria-labelledby="aside-h" {
@@ -290,6 +295,16 @@ pub fn ticket(chrome: &Chrome<'_>, t: &PublicTicket, error: Option<&str>) -> Str
         p { span class=(format!("status s-{}", t.status)) { (t.status) } " · logged " (when(t.created_at)) }
         @if let Some(e) = error { p.error role="alert" { (e) } }
         section.first { h2 { "What you wrote" } p.text { (t.body) } }
+        @if !t.attachments.is_empty() {
+            section.files {
+                h2 { "Files" }
+                ul {
+                    @for (n, name, size) in &t.attachments {
+                        li { a href=(format!("/my/requests/{}/attachments/{n}", t.id)) { (name) } " (" (size / 1024 + 1) " KB)" }
+                    }
+                }
+            }
+        }
         ol.timeline {
             @for e in &t.events {
                 li class=(if e.author == Author::Requester { "you" } else { "support" }) {

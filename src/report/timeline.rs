@@ -185,6 +185,9 @@ impl<'a> Timeline<'a> {
                     && !matches!(e.old.as_deref(), Some("resolved" | "closed"))
             }
             EventKind::Assigned => resolver.is_some() && e.new.as_deref() == resolver,
+            // A major incident, or a caller resolved with it: the work was
+            // the incident's, not a first contact on this ticket.
+            EventKind::Incident => false,
             _ => true,
         })
     }

@@ -88,6 +88,36 @@ pub fn containment(draft: &Profile, article: &Profile, vocab: &Vocab) -> f64 {
     0.5 * share(&draft.title, &article.title) + 0.5 * share(&draft.all, &article.all)
 }
 
+/// How alike two short texts are (two tickets), from 0 to 1, symmetric: the
+/// share of the smaller one's words the other has, half for the titles
+/// (subjects) and half for the whole texts. No corpus weighting: a burst's
+/// tickets share everyday words ("wifi", "down") that a knowledge base uses
+/// everywhere.
+pub fn resemblance(a: &Profile, b: &Profile) -> f64 {
+    resemblance_weighted(a, b, |_| 1.0)
+}
+
+/// `resemblance` with each word weighted (e.g. by how rare it is among the
+/// texts compared, so "not working" says less than "wifi").
+pub fn resemblance_weighted(a: &Profile, b: &Profile, weight: impl Fn(&str) -> f64) -> f64 {
+    let overlap = |x: &BTreeSet<String>, y: &BTreeSet<String>| {
+        let total = |s: &BTreeSet<String>| s.iter().map(|k| weight(k)).sum::<f64>();
+        let small = total(x).min(total(y));
+        if small <= 0.0 {
+            return 0.0;
+        }
+        (x.intersection(y).map(|k| weight(k)).sum::<f64>() / small).min(1.0)
+    };
+    0.5 * overlap(&a.title, &b.title) + 0.5 * overlap(&a.all, &b.all)
+}
+
+impl Profile {
+    /// Every word key of the text (title included).
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.all.iter().map(String::as_str)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

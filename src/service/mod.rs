@@ -4,7 +4,9 @@
 //! rows and timeline events, and returns domain values.
 
 pub mod alerts;
+pub mod attachments;
 pub mod audit;
+pub mod burst;
 pub mod calendars;
 pub mod canned;
 pub mod contracts;
@@ -16,6 +18,7 @@ pub mod directory;
 pub mod doctor;
 pub mod kb;
 pub mod kb_files;
+pub mod links;
 pub mod mail;
 pub mod pending;
 pub mod portal;
@@ -27,6 +30,7 @@ pub mod privacy;
 pub mod rating;
 pub mod reports;
 pub mod schedule;
+pub mod settings;
 pub mod sla;
 pub mod suggest;
 pub mod tickets;

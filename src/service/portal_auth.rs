@@ -194,6 +194,17 @@ impl Desk {
 
     /// A signed-in requester logs a new request (their address is proved).
     pub fn portal_submit(&mut self, who: &Requester, draft: &RequestDraft) -> Result<i64> {
+        self.portal_submit_with(who, draft, None)
+    }
+
+    /// A request with an optional screenshot, both in one transaction: a
+    /// refused image leaves no ticket behind.
+    pub fn portal_submit_with(
+        &mut self,
+        who: &Requester,
+        draft: &RequestDraft,
+        screenshot: Option<&crate::service::attachments::Upload>,
+    ) -> Result<i64> {
         let categories = self.portal_categories()?;
         let d = check_draft(draft, &categories)?;
         self.write(|cx| {
@@ -207,6 +218,15 @@ impl Desk {
                 ..NewTicket::default()
             };
             let t = tickets::create(cx, &new)?;
+            if let Some(up) = screenshot {
+                crate::service::attachments::attach_from_portal(
+                    cx,
+                    t.id,
+                    &up.name,
+                    &up.content_type,
+                    &up.data,
+                )?;
+            }
             count(cx.tx, Metric::Submitted, Some(&t.school), cx.now)?;
             Ok(t.id)
         })

@@ -47,6 +47,8 @@ pub struct PublicTicket {
     pub events: Vec<PublicEvent>,
     /// The score they gave, if rated.
     pub score: Option<i64>,
+    /// Files they may see (never internal ones): (n, name, size).
+    pub attachments: Vec<(usize, String, i64)>,
 }
 
 /// The ticket, when it is this requester's; None otherwise (missing or not
@@ -168,7 +170,28 @@ impl Desk {
                 created_at: t.created_at,
                 events: public_events(events::for_ticket(conn, id)?),
                 score,
+                attachments: crate::service::attachments::public_list(conn, id)?
+                    .into_iter()
+                    .map(|a| (a.n, a.name, a.size))
+                    .collect(),
             }))
+        })
+    }
+
+    /// One of the requester's own non-internal attachments: (name, type,
+    /// bytes); None when the ticket is not theirs or the file is not theirs to see.
+    pub fn portal_attachment(
+        &self,
+        who: &Requester,
+        id: i64,
+        n: usize,
+    ) -> Result<Option<(String, String, Vec<u8>)>> {
+        self.read(|conn, _| {
+            if own_ticket(conn, who, id)?.is_none() {
+                return Ok(None);
+            }
+            Ok(crate::service::attachments::public_content(conn, id, n)?
+                .map(|(a, data)| (a.name, a.content_type, data)))
         })
     }
 

@@ -326,7 +326,10 @@ pub fn resolve(cx: &mut Ctx<'_>, id: i64, how: &Resolution, expected: Option<i64
     mail::outbox::queue_reply(cx, &t, event)?;
     t.first_response_at.get_or_insert(cx.now);
     set_status(cx, &mut t, Status::Resolved)?;
-    save(cx, &t)
+    let saved = save(cx, &t)?;
+    // A major incident's callers are resolved with it, by the same message.
+    super::links::resolve_children(cx, id, &message)?;
+    Ok(saved)
 }
 
 /// Links a published article to a ticket and counts its use (once per

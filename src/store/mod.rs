@@ -3,6 +3,7 @@
 //! plain query functions over a connection or transaction.
 
 pub mod articles;
+pub mod attachments;
 pub mod audit;
 pub mod backup;
 pub mod canned;
@@ -13,6 +14,7 @@ pub mod files;
 pub mod health;
 pub mod import;
 pub mod kb;
+pub mod links;
 pub mod mail;
 pub mod mail_loop;
 pub mod migrate;
@@ -49,6 +51,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0011_portal.sql"),
     include_str!("migrations/0012_mail_loop.sql"),
     include_str!("migrations/0013_msp.sql"),
+    include_str!("migrations/0014_incidents.sql"),
 ];
 
 /// The schema version whose upgrade chains the existing audit rows.

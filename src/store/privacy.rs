@@ -17,6 +17,10 @@ pub struct Erased {
     pub events: usize,
     pub mail_messages: usize,
     pub attachments: usize,
+    /// Kept attachments (name and content) of their tickets or sent by them.
+    pub attachment_files: usize,
+    /// Contents deleted (those no one else's attachment shares).
+    pub blobs_deleted: usize,
     pub rejects: usize,
     pub outbox: usize,
     pub audit_rows: usize,
@@ -96,6 +100,11 @@ pub fn erase_requester(conn: &Connection, id: i64, email: &str, name: &str) -> R
         &format!("UPDATE mail_attachments SET filename = :t WHERE {theirs} AND filename <> :t"),
         named_params! { ":rid": id, ":t": TOMBSTONE },
     )?;
+    // Kept files: name and content go; a blob another person's ticket also
+    // holds stays for them.
+    let (rows, blobs) = super::attachments::erase_requester(conn, id, TOMBSTONE)?;
+    out.attachment_files = rows;
+    out.blobs_deleted = blobs;
     // A kept message is whole or nothing: MIME cannot be redacted in part.
     out.rejects = conn.execute(
         &format!(
@@ -265,6 +274,7 @@ pub fn purge_closed_text(conn: &Connection, cutoff: i64) -> Result<usize> {
         "UPDATE mail_attachments SET filename = :t WHERE ticket_id IN (SELECT id FROM temp.purged)",
         p,
     )?;
+    super::attachments::purge_tickets(conn, TOMBSTONE)?;
     let n = conn.execute(
         "UPDATE tickets SET
             subject = :t,

@@ -66,7 +66,7 @@ pub fn ticket_facts(conn: &Connection, from: i64, to: i64, school: Option<i64>) 
                 t.planned, e.at, e.kind, e.tech_id, e.old_value, e.new_value
            FROM tickets t
            LEFT JOIN events e ON e.ticket_id = t.id
-                AND e.kind IN ('status', 'escalated', 'handed_back', 'assigned', 'rated')
+                AND e.kind IN ('status', 'escalated', 'handed_back', 'assigned', 'rated', 'incident')
           WHERE t.id IN ids AND (:school IS NULL OR t.school_id = :school)
           ORDER BY t.id, e.id",
     )?;

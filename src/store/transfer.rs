@@ -39,6 +39,12 @@ pub const EXPORTED: &[&str] = &[
     "time_entries",
     "schedules",
     "schedule_runs",
+    "ticket_links",
+    "incidents",
+    "ticket_participants",
+    "desk_settings",
+    "blobs",
+    "attachments",
 ];
 
 /// Tables deliberately left out of exports, with why. Every table must be

@@ -53,6 +53,14 @@ pub enum Action {
     Note,
     /// Assign the ticket to a technician (picked from a list).
     Assign,
+    /// Link, merge or attach to an incident: a ticket-number prompt.
+    LinkTo,
+    MergeInto,
+    JoinIncident,
+    /// The ticket's attachments.
+    Files,
+    /// Gather the selected ticket's burst (a likely outage) under an incident.
+    Gather,
     /// Escalate up a tier; a reason is required.
     Escalate,
     /// Hand back down a tier; a note for the lower tier is required.
@@ -126,6 +134,8 @@ pub enum Action {
     ArticlesLoaded(String, Vec<Article>),
     /// An article changed or was opened (its latest state).
     ArticleChanged(Box<Article>, String),
+    /// Loaded: a ticket's attachments (for the files list).
+    AttachmentsLoaded(i64, Vec<crate::store::attachments::AttachmentRow>),
     /// Loaded: the technicians (for the assign picker).
     TechsLoaded(Vec<Technician>),
     /// Loaded: known requesters (for the new-ticket form), as (email, name).
@@ -188,6 +198,12 @@ pub enum TicketOp {
     },
     Reopen,
     Close,
+    /// Link to another ticket (related).
+    Link(i64),
+    /// Merge this duplicate into another ticket.
+    Merge(i64),
+    /// Attach this caller's ticket to an incident.
+    Parent(i64),
 }
 
 /// Work for the loop: everything that touches the database.
@@ -196,6 +212,12 @@ pub enum Effect {
     LoadQueue(TicketFilter),
     LoadTicket(i64),
     LoadTechs,
+    /// Gather the burst this ticket is in under one incident.
+    GatherBurst(i64),
+    /// A ticket's attachments, for the files list.
+    LoadAttachments(i64),
+    /// Open attachment N of the ticket with the system's opener.
+    OpenAttachment(i64, usize),
     LoadRequesters,
     LoadSchools,
     LoadCanned,

@@ -111,6 +111,8 @@ pub enum Overlay {
     Assign(Picker, i64, i64),
     /// Send a canned solution on the ticket.
     Canned(Box<CannedPicker>),
+    /// The ticket's (id) attachments; Enter opens one.
+    Files(Picker, i64),
 }
 
 pub struct App {
@@ -186,7 +188,7 @@ impl App {
         match &self.overlay {
             Overlay::Help => Mode::Help,
             Overlay::Prompt(_) => Mode::Prompt,
-            Overlay::Assign(..) | Overlay::Canned(_) => Mode::Picker,
+            Overlay::Assign(..) | Overlay::Canned(_) | Overlay::Files(..) => Mode::Picker,
             Overlay::None => self.screen_mode(),
         }
     }
@@ -327,6 +329,20 @@ impl App {
             Action::CannedPreview(id, text) => {
                 if let Overlay::Canned(c) = &mut self.overlay {
                     c.preview = Some((id, text));
+                }
+                Vec::new()
+            }
+            Action::AttachmentsLoaded(id, rows) => {
+                if rows.is_empty() && matches!(self.overlay, Overlay::Files(_, open) if open == id) {
+                    self.overlay = Overlay::None;
+                    self.error(format!("#{id} has no attachments"));
+                    return Vec::new();
+                }
+                if let Overlay::Files(picker, open) = &mut self.overlay {
+                    if *open == id {
+                        picker.items = super::files::items(&rows);
+                        picker.refilter();
+                    }
                 }
                 Vec::new()
             }
@@ -504,6 +520,7 @@ impl App {
                 }
             }
             Action::StartFilter => self.queue.filtering = true,
+            Action::Gather => return self.gather_selected(),
             Action::CycleScope => {
                 self.queue.scope = match self.queue.scope {
                     Scope::Mine => Scope::MyTier,

@@ -8,7 +8,9 @@
 
 pub mod action;
 pub mod app;
+pub mod files;
 pub mod form;
+pub mod incidents;
 pub mod kb;
 pub mod keymap;
 pub mod layout;

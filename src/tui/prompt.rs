@@ -15,6 +15,10 @@ pub enum PromptKind {
     Handback(Tier),
     Resolve,
     Pending,
+    /// Another ticket's number: related (L), merge into (M), join its incident (P).
+    Link,
+    Merge,
+    Parent,
 }
 
 impl PromptKind {
@@ -30,6 +34,9 @@ impl PromptKind {
             PromptKind::Pending => {
                 format!("Ask the requester about #{ticket_id} (public; the SLA clock stops)")
             }
+            PromptKind::Link => format!("Link #{ticket_id} to ticket number (related)"),
+            PromptKind::Merge => format!("Merge duplicate #{ticket_id} into ticket number (it closes)"),
+            PromptKind::Parent => format!("Attach #{ticket_id} as a caller of incident number"),
         }
     }
 
@@ -42,6 +49,7 @@ impl PromptKind {
             PromptKind::Handback(_) => "note",
             PromptKind::Resolve => "resolution message",
             PromptKind::Pending => "question",
+            PromptKind::Link | PromptKind::Merge | PromptKind::Parent => "ticket number",
         }
     }
 }

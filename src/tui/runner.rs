@@ -25,6 +25,9 @@ pub fn run(desk: &mut Desk, effect: Effect) -> Option<Action> {
             desk.render_canned(ticket_id, canned_id).map(|text| Action::CannedPreview(canned_id, text))
         }
         Effect::LoadTechs => desk.techs().map(Action::TechsLoaded),
+        Effect::GatherBurst(id) => super::incidents::gather(desk, id),
+        Effect::LoadAttachments(id) => desk.attachments(id).map(|rows| Action::AttachmentsLoaded(id, rows)),
+        Effect::OpenAttachment(id, n) => super::files::open(desk, id, n).map(Action::Done),
         Effect::LoadSchools => {
             desk.schools().map(|s| Action::SchoolsLoaded(s.into_iter().map(|s| s.code).collect()))
         }
@@ -125,7 +128,7 @@ pub fn edit_article(
 fn load_queue(desk: &Desk, filter: &TicketFilter) -> crate::Result<Vec<QueueItem>> {
     let done = filter.include_done || filter.statuses.iter().any(|s| !s.is_active());
     if !done {
-        return desk.queue(filter, &QueueOptions::default());
+        return super::incidents::fold(desk, desk.queue(filter, &QueueOptions::default())?);
     }
     let tickets = desk.tickets(filter)?;
     let states = desk.sla_states(&tickets)?;
@@ -167,6 +170,16 @@ fn ticket_op(desk: &mut Desk, id: i64, version: i64, op: TicketOp) -> crate::Res
         }
         TicketOp::Reopen => (desk.reopen(id, v)?, format!("#{id} reopened")),
         TicketOp::Close => (desk.close(id, v)?, format!("#{id} closed")),
+        TicketOp::Link(other) => {
+            desk.link_related(id, other)?;
+            (desk.ticket(id)?.ticket, format!("#{id} linked to #{other}"))
+        }
+        // The merged ticket closes: the screen moves to the one that carries on.
+        TicketOp::Merge(into) => (desk.merge(id, into, v, None)?, format!("#{id} merged into #{into}")),
+        TicketOp::Parent(parent) => {
+            desk.link_parent(id, parent)?;
+            (desk.ticket(id)?.ticket, format!("#{id} is a caller of incident #{parent}"))
+        }
     };
     Ok(Action::TicketChanged(Box::new(ticket), msg))
 }

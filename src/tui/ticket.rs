@@ -60,6 +60,10 @@ impl App {
             Action::Reopen if t.status == Status::Pending => return op(TicketOp::Resume),
             Action::Reopen => return op(TicketOp::Reopen),
             Action::Pending => self.overlay = prompt(PromptKind::Pending),
+            Action::LinkTo => self.overlay = prompt(PromptKind::Link),
+            Action::Files => return self.open_files(t.id),
+            Action::MergeInto => self.overlay = prompt(PromptKind::Merge),
+            Action::JoinIncident => self.overlay = prompt(PromptKind::Parent),
             Action::Canned => {
                 self.overlay = Overlay::Canned(Box::new(CannedPicker {
                     picker: Picker::new(format!("Canned solution for #{}", t.id), Vec::new()),
@@ -123,7 +127,19 @@ impl App {
                     self.error(format!("{field} must not be empty"));
                     return Vec::new();
                 }
+                let number = || text.trim().trim_start_matches('#').parse::<i64>().ok().filter(|n| *n > 0);
                 let op = match p.kind {
+                    PromptKind::Link | PromptKind::Merge | PromptKind::Parent => {
+                        let Some(other) = number() else {
+                            self.error(format!("'{}' is not a ticket number", text.trim()));
+                            return Vec::new();
+                        };
+                        match p.kind {
+                            PromptKind::Link => TicketOp::Link(other),
+                            PromptKind::Merge => TicketOp::Merge(other),
+                            _ => TicketOp::Parent(other),
+                        }
+                    }
                     PromptKind::Reply => TicketOp::Reply(text),
                     PromptKind::Note => TicketOp::Note(text),
                     PromptKind::Resolve => TicketOp::Resolve(text),
@@ -141,6 +157,9 @@ impl App {
     }
 
     pub(crate) fn update_picker(&mut self, action: Action) -> Vec<Effect> {
+        if matches!(self.overlay, Overlay::Files(..)) {
+            return self.update_files(action);
+        }
         if let Overlay::Canned(c) = &mut self.overlay {
             let (id, version) = (c.ticket_id, c.version);
             let apply = |c: &CannedPicker, resolve: bool| match c.current() {

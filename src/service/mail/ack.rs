@@ -82,8 +82,14 @@ pub fn candidates(
 /// `cache` is the transaction's (`Ctx::search`): tickets logged in one
 /// transaction share it.
 pub fn suggestions(conn: &Connection, cache: &Cache, ticket: &Ticket) -> Result<Vec<Suggestion>> {
-    let hits =
-        candidates(conn, cache, &ticket.subject, &ticket.body, Some(&ticket.school), ticket.category.as_deref())?;
+    let hits = candidates(
+        conn,
+        cache,
+        &ticket.subject,
+        &ticket.body,
+        Some(&ticket.school),
+        ticket.category.as_deref(),
+    )?;
     Ok(CONFIDENCE
         .pick(&hits)
         .into_iter()

@@ -195,7 +195,8 @@ fn apply(
     if let Some(ticket) = rows::ticket_of_message(cx.tx, &msg.message_id)? {
         return Ok(report(Outcome::Duplicate, ticket));
     }
-    let target = thread_ticket(cx, msg)?;
+    // Mail about a merged duplicate belongs to the ticket it was merged into.
+    let target = crate::service::links::follow_merges(cx.tx, thread_ticket(cx, msg)?)?;
     if let Some(t) = target.as_ref().filter(|_| msg.attachments.is_empty()) {
         // "solved", or a rating from 1 to 5: acted on from the new text only.
         if let Some(event) = super::verbs::act(cx, t, &trim_reply(&msg.text), email)? {
@@ -212,12 +213,16 @@ fn apply(
             }
             let id = t.id;
             add_reply(cx, t, msg, email, &text)?;
+            crate::service::attachments::keep_inbound(cx, id, &msg.message_id, raw, email)?;
             Ok(report(Outcome::Replied, id))
         }
         closed => {
             let id = create_ticket(cx, msg, email, name, closed.map(|t| t.id))?;
             match id {
-                Some(id) => Ok(report(Outcome::Created, id)),
+                Some(id) => {
+                    crate::service::attachments::keep_inbound(cx, id, &msg.message_id, raw, email)?;
+                    Ok(report(Outcome::Created, id))
+                }
                 None => keep_reject(
                     cx,
                     raw,

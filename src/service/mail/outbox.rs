@@ -45,14 +45,26 @@ pub fn queue_acknowledgement(cx: &Ctx<'_>, ticket: &Ticket, suggestions: &[Sugge
 
 /// Queues a public reply (timeline event `event_id`) to the requester.
 /// Only public replies come here; internal notes never do.
+/// Queues a public reply to the ticket's requester and to every participant
+/// (a merged duplicate's requester), one message each.
 pub fn queue_reply(cx: &Ctx<'_>, ticket: &Ticket, event_id: i64) -> Result<i64> {
+    let first = queue_reply_to(cx, ticket, event_id, &ticket.requester)?;
+    for other in crate::store::links::participants(cx.tx, ticket.id)? {
+        if !other.eq_ignore_ascii_case(&ticket.requester) {
+            queue_reply_to(cx, ticket, event_id, &other)?;
+        }
+    }
+    Ok(first)
+}
+
+pub fn queue_reply_to(cx: &Ctx<'_>, ticket: &Ticket, event_id: i64, recipient: &str) -> Result<i64> {
     rows::enqueue(
         cx.tx,
         &rows::NewOutgoing {
             ticket_id: ticket.id,
             event_id: Some(event_id),
             kind: "reply",
-            recipient: &ticket.requester,
+            recipient,
             suggestions: "[]",
             at: cx.now,
         },

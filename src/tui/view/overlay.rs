@@ -41,7 +41,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
             frame.render_widget(&editor, box_area);
         }
         Overlay::Canned(c) => canned(frame, area, app, c),
-        Overlay::Assign(picker, ..) => {
+        Overlay::Assign(picker, ..) | Overlay::Files(picker, _) => {
             let th = &app.theme;
             let box_area = centered(area, 60, 14);
             frame.render_widget(Clear, box_area);

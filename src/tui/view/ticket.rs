@@ -127,6 +127,10 @@ fn event_title(e: &Event) -> String {
         EventKind::CannedApplied => format!("Canned solution used by {who}"),
         EventKind::SlaBreached => "SLA BREACHED".to_string(),
         EventKind::Rated => format!("Rated {new}"),
+        EventKind::Linked => format!("Linked: {new} by {who}"),
+        EventKind::Merged if e.new_value.is_some() => format!("Merged into #{new} by {who}"),
+        EventKind::Merged => format!("#{old} merged into this ticket by {who}"),
+        EventKind::Incident => format!("Major incident ({who})"),
     }
 }
 
