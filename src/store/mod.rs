@@ -44,6 +44,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0009_events_at_ticket.sql"),
     include_str!("migrations/0010_privacy.sql"),
     include_str!("migrations/0011_portal.sql"),
+    include_str!("migrations/0015_real_input.sql"),
 ];
 
 /// The schema version whose upgrade chains the existing audit rows.
