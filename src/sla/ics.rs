@@ -303,13 +303,16 @@ fn unfold(text: &str) -> Vec<(usize, String)> {
     lines
 }
 
+/// A STANDARD/DAYLIGHT part as read: DTSTART, TZOFFSETFROM, TZOFFSETTO, RRULE.
+type PartOnset = (Option<NaiveDateTime>, Option<i32>, Option<i32>, Option<String>);
+
 /// The VTIMEZONE definitions of a file, by TZID: read before the events so
 /// an event may name a zone defined further down. Lines that do not parse
 /// are left for the main pass to report.
 fn defined_zones(p: &Parser<'_>, lines: &[(usize, String)]) -> HashMap<String, DefinedZone> {
     let mut zones = HashMap::new();
     let mut current: Option<(String, DefinedZone)> = None;
-    let mut onset: Option<(Option<NaiveDateTime>, Option<i32>, Option<i32>, Option<String>)> = None;
+    let mut onset: Option<PartOnset> = None;
     for (line, content) in lines {
         let Ok(prop) = p.prop(*line, content) else { continue };
         let value = prop.value.to_ascii_uppercase();

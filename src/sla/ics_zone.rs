@@ -11,6 +11,7 @@
 //!    DAYLIGHT offsets are honoured directly, with their yearly rules
 //!    (`FREQ=YEARLY;BYMONTH=..;BYDAY=..` or `BYMONTHDAY=..`); an onset with
 //!    any other rule counts from its DTSTART only.
+//!
 //! A name the tz database knows wins over the file's definition: producers'
 //! VTIMEZONEs are often truncated (a STANDARD with no offsets at all).
 
