@@ -297,3 +297,162 @@ fn a_large_import_stores_what_one_by_one_inserts_would() {
     assert_eq!((s["imported"].as_u64(), s["skipped"].as_u64()), (Some(0), Some(10_050)));
     assert_eq!(env.dump(), before);
 }
+
+#[test]
+fn glpi_exports_with_names_day_first_dashes_and_other_languages_import() {
+    let env = Env::new().with_people();
+    let r = import(&env, "tickets", &csv("glpi-tickets.csv"), &[]);
+    assert_eq!(r["imported"].as_u64(), Some(4), "{r}");
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
+    let mut stmt = conn
+        .prepare(
+            "SELECT t.subject, t.status, r.email, s.code FROM tickets t JOIN requesters r ON r.id = t.requester_id
+               JOIN schools s ON s.id = t.school_id ORDER BY t.subject",
+        )
+        .unwrap();
+    let got: Vec<(String, String, String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let list = env.json(&["ticket", "list", "--limit", "10"]);
+    assert_eq!(
+        got,
+        [
+            (
+                "Impresora de la sala 4 no imprime".into(),
+                "new".into(),
+                "ana.mara.prez@unknown.invalid".into(),
+                "UNASSIGNED".into()
+            ),
+            ("Laptop cart charger".into(), "closed".into(), "b.jones@stbedes.sch.uk".into(), "BEDE".into()),
+            (
+                "Password reset for the office PC".into(),
+                "resolved".into(),
+                "ana.mara.prez@unknown.invalid".into(),
+                "UNASSIGNED".into()
+            ),
+            (
+                "Projector da sala 12 sem imagem".into(),
+                "open".into(),
+                "joo.silva@unknown.invalid".into(),
+                "UNASSIGNED".into()
+            ),
+        ]
+    );
+    let first = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["subject"] == "Impresora de la sala 4 no imprime")
+        .unwrap();
+    // 05-09-2025 14:10 London (BST) is 13:10 UTC, day first.
+    assert_eq!(first["created_at"], "2025-09-05T13:10:00Z");
+    // The placeholder requester keeps the name it was given.
+    let name: String = conn
+        .query_row("SELECT name FROM requesters WHERE email = 'ana.mara.prez@unknown.invalid'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(name, "Ana María Pérez");
+
+    // --requester-domain puts name-only requesters at a real domain (and so in its school).
+    let env = Env::new().with_people();
+    let r = import(&env, "tickets", &csv("glpi-tickets.csv"), &["--requester-domain", "stbedes.sch.uk"]);
+    assert_eq!(r["imported"].as_u64(), Some(4));
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
+    let at_bede: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM tickets t JOIN schools s ON s.id = t.school_id WHERE s.code = 'BEDE'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(at_bede, 4);
+    let (code, err) = env.fail(&[
+        "import",
+        "csv",
+        "--kind",
+        "tickets",
+        csv("glpi-tickets.csv").to_str().unwrap(),
+        "--requester-domain",
+        "not a domain",
+        "--origin",
+        "again",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("invalid --requester-domain"), "{err}");
+}
+
+#[test]
+fn jira_dates_ambiguous_files_and_the_choices_they_need() {
+    let env = Env::new().with_people();
+    let r = import(&env, "tickets", &csv("jira-tickets.csv"), &[]);
+    assert_eq!(r["imported"].as_u64(), Some(2), "{r}");
+    let list = env.json(&["ticket", "list", "--limit", "10"]);
+    let wifi =
+        list.as_array().unwrap().iter().find(|t| t["subject"] == "Wi-Fi drops in the library").unwrap();
+    assert_eq!(
+        (wifi["created_at"].as_str(), wifi["status"].as_str()),
+        (Some("2026-07-18T08:10:00Z"), Some("open"))
+    );
+
+    // Every day and month <= 12: refused, naming both choices; nothing written.
+    let before = env.dump();
+    let file = csv("ambiguous-dates.csv");
+    let (code, err) = env.fail(&["import", "csv", "--kind", "tickets", file.to_str().unwrap()]);
+    assert_eq!((code, err.lines().count()), (2, 1), "{err}");
+    assert!(
+        err.contains("line 2, column 'Created': '05/09/2025 14:10' could be day first or month first"),
+        "{err}"
+    );
+    assert!(err.contains("--date-format \"%d/%m/%Y %H:%M\""), "{err}");
+    assert_eq!(env.dump(), before);
+    let r = import(&env, "tickets", &file, &["--date-format", "%m/%d/%Y %H:%M"]);
+    assert_eq!(r["imported"].as_u64(), Some(2));
+    let list = env.json(&["ticket", "list", "--limit", "10"]);
+    let jam = list.as_array().unwrap().iter().find(|t| t["subject"] == "Printer jam").unwrap();
+    assert_eq!(jam["created_at"], "2025-05-09T13:10:00Z", "month first as asked");
+    let (code, err) = env.fail(&[
+        "import",
+        "csv",
+        "--kind",
+        "tickets",
+        file.to_str().unwrap(),
+        "--origin",
+        "x",
+        "--date-format",
+        "%Y-%m-%d",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("line 2, field created_at") && err.contains("does not match --date-format '%Y-%m-%d'"),
+        "{err}"
+    );
+
+    // Two columns claiming the subject: the message names the choice, the choice works.
+    let two = csv("two-subjects.csv");
+    let (code, err) = env.fail(&["import", "csv", "--kind", "tickets", two.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(
+            "columns 'Title' and 'Summary' both map to subject: choose one with --map \"Title=subject\""
+        ),
+        "{err}"
+    );
+    let r = import(&env, "tickets", &two, &["--map", "Title=subject"]);
+    assert_eq!(r["imported"].as_u64(), Some(1));
+    // A status word nobody knows: the message names --map-status; with it the import goes through.
+    let odd = env.dir.path().join("odd-status.csv");
+    std::fs::write(&odd, "Subject,Email,Status\nBroken mouse,r.hughes@stbedes.sch.uk,En pausa\n").unwrap();
+    let (code, err) = env.fail(&["import", "csv", "--kind", "tickets", odd.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("unknown status 'en pausa'") && err.contains("--map-status \"en pausa=STATUS\""),
+        "{err}"
+    );
+    let r = import(&env, "tickets", &odd, &["--map-status", "En pausa=pending"]);
+    assert_eq!(r["imported"].as_u64(), Some(1));
+    let list = env.json(&["ticket", "list", "--status", "pending"]);
+    assert!(list.as_array().unwrap().iter().any(|t| t["subject"] == "Broken mouse"), "{list}");
+}

@@ -215,7 +215,7 @@ proptest! {
             d.store().conn().query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap()
         };
         let table = if kind == Kind::Tickets { "tickets" } else { "articles" };
-        let opts = CsvOptions { kind, maps: vec![], origin: "prop.csv".into() };
+        let opts = CsvOptions { kind, origin: "prop.csv".into(), ..CsvOptions::default() };
         match desk.import_csv(&bytes, &opts) {
             Ok(summary) => {
                 prop_assert_eq!(count(&desk, table), summary.imported as i64);

@@ -370,7 +370,8 @@ pub fn import(n: usize, schools: usize, seed: u64) -> (Duration, PathBuf) {
     let bytes = std::fs::read(&csv).expect("read the import CSV");
     let db = csv.with_file_name("import-run.db");
     let mut desk = fresh(&db, schools);
-    let opts = CsvOptions { kind: Kind::Tickets, maps: vec![], origin: "freshdesk-export.csv".into() };
+    let opts =
+        CsvOptions { kind: Kind::Tickets, origin: "freshdesk-export.csv".into(), ..CsvOptions::default() };
     let t = Instant::now();
     let summary = desk.import_csv(&bytes, &opts).expect("import the CSV");
     let took = t.elapsed();

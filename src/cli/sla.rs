@@ -5,7 +5,7 @@ use super::output::{self, fit, time};
 use super::Invocation;
 use crate::clock::parse_instant;
 use crate::domain::{CalendarInfo, Priority, SlaLevel, SlaState, SlaTarget};
-use crate::service::calendars::NewClosure;
+use crate::service::calendars::{ImportOptions, NewClosure, RemoveClosures};
 use crate::sla::format_working;
 use crate::{Error, Result};
 use chrono::SecondsFormat;
@@ -80,10 +80,33 @@ pub enum ClosureCmd {
         #[arg(long)]
         label: String,
     },
-    /// List a calendar's closures.
+    /// List a calendar's closures with their ids and the import that added them.
     List { calendar: String },
+    /// Remove closures by id, or every closure one import added (leads only).
+    Remove {
+        calendar: String,
+        /// Closure ids, as `sla closure list` shows them.
+        ids: Vec<i64>,
+        /// Undo one `sla closure import`: remove every closure it added.
+        #[arg(long, value_name = "N", conflicts_with = "ids")]
+        import_batch: Option<i64>,
+    },
     /// Add closures from an iCalendar (.ics) file of term dates (all or nothing; leads only).
-    Import { calendar: String, file: PathBuf },
+    /// Events that look like school days or term markers are left out.
+    Import {
+        calendar: String,
+        file: PathBuf,
+        /// List what would be closed and what is left out, and why; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Close on events that look like school days or term markers too
+        /// ("Term begins", "Term day (Week 3)", "All year groups to attend").
+        #[arg(long)]
+        include_open_days: bool,
+        /// Leave INSET (staff training) days open: staff are in and may need support.
+        #[arg(long)]
+        exclude_inset: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -165,7 +188,21 @@ pub fn run(inv: &Invocation, cmd: SlaCmd) -> Result<()> {
             }
             print_closures(&c);
         }
-        SlaCmd::Closure(ClosureCmd::Import { calendar, file }) => {
+        SlaCmd::Closure(ClosureCmd::Remove { calendar, ids, import_batch }) => {
+            let what = match import_batch {
+                Some(b) => RemoveClosures::Batch(b),
+                None => RemoveClosures::Ids(&ids),
+            };
+            let removed = desk.remove_closures(&calendar, what)?;
+            if inv.json {
+                return output::json(&removed);
+            }
+            println!("Removed {} closure(s) from {}", removed.len(), calendar.trim());
+            for c in &removed {
+                println!("  {:>5}  {} to {}  {}", c.id, c.from, c.to, output::safe(&c.label, false));
+            }
+        }
+        SlaCmd::Closure(ClosureCmd::Import { calendar, file, dry_run, include_open_days, exclude_inset }) => {
             let text = crate::safe_fs::read_user_file(&file)
                 .map_err(|e| Error::invalid(format!("cannot read {}: {e}", file.display())))
                 .and_then(|bytes| {
@@ -173,18 +210,30 @@ pub fn run(inv: &Invocation, cmd: SlaCmd) -> Result<()> {
                         .map_err(|_| Error::invalid(format!("{} is not UTF-8 text", file.display())))
                 })?;
             let source = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let report = desk.import_closures(&calendar, &source, &text)?;
+            let opts = ImportOptions { dry_run, include_open_days, exclude_inset };
+            let report = desk.import_closures(&calendar, &source, &text, opts)?;
             if inv.json {
                 return output::json(&report);
             }
-            println!(
-                "Imported {} closure(s) into {} ({} already there)",
-                report.added.len(),
-                report.calendar,
-                report.already_there
-            );
+            match report.import_batch {
+                None => println!(
+                    "Dry run: would close {} stretch(es) on {} ({} already there); nothing changed",
+                    report.added.len(),
+                    report.calendar,
+                    report.already_there
+                ),
+                Some(batch) => println!(
+                    "Imported {} closure(s) into {} ({} already there) as import batch {batch} \
+                     (undo: deskside sla closure remove {} --import-batch {batch})",
+                    report.added.len(),
+                    report.calendar,
+                    report.already_there,
+                    output::safe(&report.calendar, false)
+                ),
+            }
+            let verb = if report.dry_run { "would close" } else { "closed" };
             for c in &report.added {
-                println!("  {} to {}  {}", c.from, c.to, output::safe(&c.label, false));
+                println!("  {verb} {} to {}  {}", c.from, c.to, output::safe(&c.label, false));
             }
             for s in &report.skipped {
                 println!("  skipped line {}: {} ({})", s.line, output::safe(&s.label, false), s.reason);
@@ -250,9 +299,15 @@ fn print_closures(c: &CalendarInfo) {
         println!("No closures on {}.", c.name);
         return;
     }
-    let rows: Vec<Vec<String>> =
-        c.closures.iter().map(|x| vec![x.from.clone(), x.to.clone(), fit(&x.label, 60)]).collect();
-    output::table(&["FROM", "TO", "LABEL"], &rows);
+    let rows: Vec<Vec<String>> = c
+        .closures
+        .iter()
+        .map(|x| {
+            let batch = x.import_batch.map(|b| b.to_string()).unwrap_or_else(|| "-".into());
+            vec![x.id.to_string(), x.from.clone(), x.to.clone(), batch, fit(&x.label, 60)]
+        })
+        .collect();
+    output::table(&["ID", "FROM", "TO", "IMPORT", "LABEL"], &rows);
 }
 
 fn print_calendar(c: &CalendarInfo) {

@@ -49,6 +49,20 @@ pub struct CsvArgs {
     /// same helpdesk the same, e.g. --origin freshdesk.
     #[arg(long, value_name = "LABEL")]
     pub origin: Option<String>,
+    /// How every date cell is written, as a chrono strftime format, e.g.
+    /// "%d-%m-%Y %H:%M" (GLPI) or "%m/%d/%Y %I:%M %p". Without it, dates
+    /// such as 05/09/2025 are read day first unless the file shows month
+    /// first; a file that never tells is refused.
+    #[arg(long, value_name = "FORMAT")]
+    pub date_format: Option<String>,
+    /// What one of the file's status words means (WORD=STATUS, STATUS one of
+    /// new, open, pending, resolved, closed). Repeatable.
+    #[arg(long = "map-status", value_name = "WORD=STATUS")]
+    pub status_maps: Vec<String>,
+    /// A requester cell holding a name (no address) becomes name.slug@DOMAIN;
+    /// without it, name.slug@unknown.invalid in the triage school (never mailed).
+    #[arg(long, value_name = "DOMAIN")]
+    pub requester_domain: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -122,7 +136,14 @@ pub fn import(inv: &Invocation, cmd: ImportCmd) -> Result<()> {
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_else(|| "stdin".into()),
             };
-            let opts = CsvOptions { kind: args.kind, maps: args.maps, origin };
+            let opts = CsvOptions {
+                kind: args.kind,
+                maps: args.maps,
+                origin,
+                date_format: args.date_format,
+                status_maps: args.status_maps,
+                requester_domain: args.requester_domain,
+            };
             let summary = inv.open()?.import_csv(&raw, &opts)?;
             if inv.json {
                 return output::json(&summary);

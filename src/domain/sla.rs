@@ -14,11 +14,15 @@ pub struct SlaPolicy {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ClosureInfo {
+    /// The closure's number on its calendar (`sla closure remove CALENDAR ID`).
+    pub id: i64,
     /// First closed date, YYYY-MM-DD.
     pub from: String,
     /// Last closed date (inclusive).
     pub to: String,
     pub label: String,
+    /// The `sla closure import` run that added it; None when added by hand.
+    pub import_batch: Option<i64>,
 }
 
 /// A calendar as stored: hours in their canonical form.

@@ -58,7 +58,7 @@ fn info(conn: &Connection, row: &rows::CalendarRow) -> Result<CalendarInfo> {
         hours: row.hours.clone(),
         closures: rows::closures(conn, row.id)?
             .into_iter()
-            .map(|c| ClosureInfo { from: c.from, to: c.to, label: c.label })
+            .map(|c| ClosureInfo { id: c.id, from: c.from, to: c.to, label: c.label, import_batch: c.batch })
             .collect(),
         schools: rows::schools_on(conn, row.id)?,
     })
@@ -85,17 +85,31 @@ pub struct NewClosure<'a> {
     pub label: &'a str,
 }
 
-fn store_closure(cx: &Ctx<'_>, cal: &rows::CalendarRow, c: &Closure) -> Result<bool> {
+/// Stores a closure unless an identical one is there; its id if new.
+fn store_closure(
+    cx: &Ctx<'_>,
+    cal: &rows::CalendarRow,
+    c: &Closure,
+    batch: Option<i64>,
+) -> Result<Option<i64>> {
     let (from, to) = (c.from.to_string(), c.to.to_string());
     if rows::closure_exists(cx.tx, cal.id, &from, &to, &c.label)? {
-        return Ok(false);
+        return Ok(None);
     }
-    dir::insert_closure(cx.tx, cal.id, &from, &to, &c.label)?;
-    Ok(true)
+    Ok(Some(match batch {
+        Some(b) => rows::insert_imported_closure(cx.tx, cal.id, &from, &to, &c.label, b)?,
+        None => dir::insert_closure(cx.tx, cal.id, &from, &to, &c.label)?,
+    }))
 }
 
-fn closure_info(c: &Closure) -> ClosureInfo {
-    ClosureInfo { from: c.from.to_string(), to: c.to.to_string(), label: c.label.clone() }
+fn closure_info(id: i64, c: &Closure, batch: Option<i64>) -> ClosureInfo {
+    ClosureInfo {
+        id,
+        from: c.from.to_string(),
+        to: c.to.to_string(),
+        label: c.label.clone(),
+        import_batch: batch,
+    }
 }
 
 /// Adds a closure (dates inclusive); an identical one already there is left
@@ -107,17 +121,41 @@ pub fn add_closure(cx: &mut Ctx<'_>, calendar: &str, new: &NewClosure<'_>) -> Re
     let to = sla::parse_date("--to date", new.to)?;
     let label = domain::required_text("label", new.label, MAX_LABEL)?;
     let closure = Closure::new(from, to, &label)?;
-    let added = store_closure(cx, &cal, &closure)?;
-    if added {
-        cx.audit("add", "closure", &cal.name, Some(&format!("{from} to {to}: {label}")))?;
+    match store_closure(cx, &cal, &closure, None)? {
+        Some(id) => {
+            cx.audit("add", "closure", &cal.name, Some(&format!("{from} to {to}: {label}")))?;
+            Ok((closure_info(id, &closure, None), true))
+        }
+        None => {
+            let (f, t) = (from.to_string(), to.to_string());
+            let old = rows::closures(cx.tx, cal.id)?
+                .into_iter()
+                .find(|c| c.from == f && c.to == t && c.label == closure.label);
+            let (id, batch) = old.map(|c| (c.id, c.batch)).unwrap_or_default();
+            Ok((closure_info(id, &closure, batch), false))
+        }
     }
-    Ok((closure_info(&closure), added))
 }
 
-/// What an iCalendar import did.
+/// How to read an iCalendar file (`sla closure import`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ImportOptions {
+    /// Report what would happen; change nothing.
+    pub dry_run: bool,
+    /// Close on events that look like school days or term markers too.
+    pub include_open_days: bool,
+    /// Leave INSET (staff training) days open.
+    pub exclude_inset: bool,
+}
+
+/// What an iCalendar import did (or, in a dry run, would do).
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ImportReport {
     pub calendar: String,
+    pub dry_run: bool,
+    /// The number marking this import's closures (`sla closure remove
+    /// CALENDAR --import-batch N` undoes it); None in a dry run.
+    pub import_batch: Option<i64>,
     pub added: Vec<ClosureInfo>,
     /// Closures that were already on the calendar.
     pub already_there: usize,
@@ -132,33 +170,127 @@ pub struct SkippedEvent {
     pub reason: String,
 }
 
+fn skipped_event(s: ics::Skipped) -> SkippedEvent {
+    SkippedEvent { line: s.line, label: s.label, reason: s.reason }
+}
+
 /// Adds the closures of an iCalendar text, all or nothing; `source` names
-/// the file in messages.
-pub fn import_closures(cx: &mut Ctx<'_>, calendar: &str, source: &str, text: &str) -> Result<ImportReport> {
+/// the file in messages. A dry run reports the same and writes nothing.
+pub fn import_closures(
+    cx: &mut Ctx<'_>,
+    calendar: &str,
+    source: &str,
+    text: &str,
+    opts: ImportOptions,
+) -> Result<ImportReport> {
     cx.require_lead("change calendars")?;
     let cal = find(cx.tx, calendar)?;
     let tz = sla::parse_tz(&cal.tz)?;
-    let parsed = ics::parse_closures(source, text, tz)?;
+    let mut ics_opts = ics::IcsOptions::new(tz, cx.now.with_timezone(&tz).date_naive());
+    ics_opts.include_open_days = opts.include_open_days;
+    ics_opts.exclude_inset = opts.exclude_inset;
+    let parsed = ics::parse_with(source, text, &ics_opts)?;
+    if let (false, Some(r)) = (opts.dry_run, parsed.refused.first()) {
+        return Err(Error::invalid(format!(
+            "{source} line {}: event '{}' {}: refused, nothing imported (see --dry-run; add the right dates with `sla closure add`)",
+            r.line, r.label, r.reason
+        )));
+    }
+    let batch = if opts.dry_run { None } else { Some(rows::next_closure_batch(cx.tx)?) };
     let mut report = ImportReport {
         calendar: cal.name.clone(),
+        dry_run: opts.dry_run,
+        import_batch: batch,
         added: Vec::new(),
         already_there: 0,
-        skipped: parsed
-            .skipped
-            .into_iter()
-            .map(|s| SkippedEvent { line: s.line, label: s.label, reason: s.reason })
-            .collect(),
+        skipped: parsed.refused.into_iter().chain(parsed.skipped).map(skipped_event).collect(),
     };
+    report.skipped.sort_by_key(|s| s.line);
+    let mut seen = std::collections::HashSet::new();
     for c in &parsed.closures {
-        if store_closure(cx, &cal, &c.closure)? {
-            report.added.push(closure_info(&c.closure));
-        } else {
+        let key = (c.closure.from, c.closure.to, c.closure.label.clone());
+        let there = rows::closure_exists(
+            cx.tx,
+            cal.id,
+            &c.closure.from.to_string(),
+            &c.closure.to.to_string(),
+            &c.closure.label,
+        )?;
+        if there || !seen.insert(key) {
             report.already_there += 1;
+        } else if opts.dry_run {
+            report.added.push(closure_info(0, &c.closure, None));
+        } else if let Some(id) = store_closure(cx, &cal, &c.closure, batch)? {
+            report.added.push(closure_info(id, &c.closure, batch));
         }
     }
-    let detail = format!("{} closure(s) from {source}", report.added.len());
-    cx.audit("import", "closure", &cal.name, Some(&detail))?;
+    if !opts.dry_run {
+        let detail = format!(
+            "{} closure(s) from {source} (import batch {})",
+            report.added.len(),
+            batch.unwrap_or_default()
+        );
+        cx.audit("import", "closure", &cal.name, Some(&detail))?;
+    }
     Ok(report)
+}
+
+/// What to remove from a calendar.
+#[derive(Debug, Clone, Copy)]
+pub enum RemoveClosures<'a> {
+    Ids(&'a [i64]),
+    Batch(i64),
+}
+
+/// Removes closures (by id, or every closure of one import), all or
+/// nothing; returns the removed ones.
+pub fn remove_closures(
+    cx: &mut Ctx<'_>,
+    calendar: &str,
+    what: RemoveClosures<'_>,
+) -> Result<Vec<ClosureInfo>> {
+    cx.require_lead("change calendars")?;
+    let cal = find(cx.tx, calendar)?;
+    let all = info(cx.tx, &cal)?.closures;
+    let removed: Vec<ClosureInfo> = match what {
+        RemoveClosures::Ids(ids) => {
+            if ids.is_empty() {
+                return Err(Error::invalid("name the closures to remove: their ids, or --import-batch N"));
+            }
+            let mut out = Vec::new();
+            for id in ids {
+                let c = all.iter().find(|c| c.id == *id).ok_or_else(|| {
+                    Error::not_found(format!(
+                        "closure {id} not found on calendar '{}' (see `deskside sla closure list {}`)",
+                        cal.name, cal.name
+                    ))
+                })?;
+                rows::delete_closure(cx.tx, cal.id, *id)?;
+                out.push(c.clone());
+            }
+            out
+        }
+        RemoveClosures::Batch(batch) => {
+            let out: Vec<ClosureInfo> = all.into_iter().filter(|c| c.import_batch == Some(batch)).collect();
+            if out.is_empty() {
+                return Err(Error::not_found(format!(
+                    "no closures from import batch {batch} on calendar '{}' (see `deskside sla closure list {}`)",
+                    cal.name, cal.name
+                )));
+            }
+            rows::delete_closure_batch(cx.tx, cal.id, batch)?;
+            out
+        }
+    };
+    for c in &removed {
+        cx.audit(
+            "remove",
+            "closure",
+            &cal.name,
+            Some(&format!("#{} {} to {}: {}", c.id, c.from, c.to, c.label)),
+        )?;
+    }
+    Ok(removed)
 }
 
 pub fn calendars(conn: &Connection) -> Result<Vec<CalendarInfo>> {
@@ -211,8 +343,20 @@ impl Desk {
         self.write(|cx| add_closure(cx, calendar, new))
     }
 
-    pub fn import_closures(&mut self, calendar: &str, source: &str, text: &str) -> Result<ImportReport> {
-        self.write(|cx| import_closures(cx, calendar, source, text))
+    pub fn import_closures(
+        &mut self,
+        calendar: &str,
+        source: &str,
+        text: &str,
+        opts: ImportOptions,
+    ) -> Result<ImportReport> {
+        // A dry run writes nothing (no insert, no audit): the transaction
+        // only gives it the same view and checks as a real import.
+        self.write(|cx| import_closures(cx, calendar, source, text, opts))
+    }
+
+    pub fn remove_closures(&mut self, calendar: &str, what: RemoveClosures<'_>) -> Result<Vec<ClosureInfo>> {
+        self.write(|cx| remove_closures(cx, calendar, what))
     }
 
     pub fn set_policy(&mut self, priority: Priority, response: i64, resolve: i64) -> Result<SlaPolicy> {

@@ -1,18 +1,29 @@
-//! Closures from an iCalendar file (RFC 5545), as local authorities and
-//! trusts publish term dates. Each VEVENT becomes the whole local days it
-//! covers: all-day events (`DTSTART;VALUE=DATE`, `DTEND` exclusive) and
-//! date-times that span whole days. Events that cover no whole day, repeat
-//! or are cancelled are reported as skipped. Any malformed line fails the
-//! whole file with a message naming the line.
+//! Closures from an iCalendar file (RFC 5545), as local authorities, trusts
+//! and Outlook/Google/Evolution export them. Each VEVENT becomes the whole
+//! local days it covers: all-day events (`DTSTART;VALUE=DATE`, `DTEND`
+//! exclusive) and date-times that span whole days. Repeating events
+//! (RRULE, RDATE, EXDATE, edited instances) are expanded over a bounded
+//! horizon (`ics_events`); time zones are resolved by `ics_zone`.
+//!
+//! What is left out, with the reason: events covering no whole day,
+//! cancelled ones, and events that look like open days or term markers
+//! ("Term day (Week 3)", "Term begins", "All year groups to attend") unless
+//! the import asks for them. An event longer than `MAX_EVENT_DAYS` is
+//! refused (the import fails naming its line; a dry run lists it). Any
+//! malformed line fails the whole file with a message naming the line.
 
+use super::ics_events::{self, RawEvent, When};
+use super::ics_zone::{self, DefinedZone, Onset, Zone};
 use super::Closure;
 use crate::{Error, Result};
-use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+use chrono::{Duration, NaiveDate, NaiveDateTime};
 use chrono_tz::Tz;
+use std::collections::HashMap;
 
-/// Label used when an event has no SUMMARY.
-const NO_SUMMARY: &str = "closure";
-const MAX_LABEL: usize = 200;
+/// The longest event taken as a closure: a school year and a bit. Anything
+/// longer is a mistake in the file (`DURATION:P100000D` would close a
+/// calendar for 270 years).
+pub const MAX_EVENT_DAYS: i64 = 400;
 
 /// A closure found in the file, with the line its event starts on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,15 +43,42 @@ pub struct Skipped {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct IcsImport {
     pub closures: Vec<IcsClosure>,
+    /// Events that are not closures (left out without fuss).
     pub skipped: Vec<Skipped>,
+    /// Events that cannot be right (longer than `MAX_EVENT_DAYS`): a real
+    /// import refuses the file while any are here.
+    pub refused: Vec<Skipped>,
+}
+
+/// How to read a file.
+#[derive(Debug, Clone, Copy)]
+pub struct IcsOptions {
+    /// The calendar's zone: floating and UTC times are read in it.
+    pub tz: Tz,
+    /// Take open-day and term-marker events as closures too.
+    pub include_open_days: bool,
+    /// Leave INSET (staff training) days out.
+    pub exclude_inset: bool,
+    /// Repeating events are expanded over these dates (inclusive).
+    pub horizon: (NaiveDate, NaiveDate),
+}
+
+impl IcsOptions {
+    /// Defaults: open days left out, INSET days closed, repeats expanded
+    /// from a year before `today` to five years after it.
+    pub fn new(tz: Tz, today: NaiveDate) -> IcsOptions {
+        let from = today.checked_sub_signed(Duration::days(366)).unwrap_or(today);
+        let to = today.checked_add_signed(Duration::days(5 * 366)).unwrap_or(today);
+        IcsOptions { tz, include_open_days: false, exclude_inset: false, horizon: (from, to) }
+    }
 }
 
 /// One unfolded content line: `NAME;PARAM=V:VALUE`.
-struct Prop {
-    line: usize,
-    name: String,
-    params: Vec<(String, String)>,
-    value: String,
+pub(super) struct Prop {
+    pub line: usize,
+    pub name: String,
+    pub params: Vec<(String, String)>,
+    pub value: String,
 }
 
 impl Prop {
@@ -49,40 +87,14 @@ impl Prop {
     }
 }
 
-/// A start or end: a date, or a local date-time in the calendar's zone.
-#[derive(Debug, Clone, Copy)]
-enum When {
-    Date(NaiveDate),
-    Local(NaiveDateTime),
-}
-
-impl When {
-    fn local(self) -> NaiveDateTime {
-        match self {
-            When::Date(d) => d.and_time(NaiveTime::MIN),
-            When::Local(t) => t,
-        }
-    }
-}
-
-#[derive(Default)]
-struct EventProps {
-    line: usize,
-    start: Option<(usize, When)>,
-    end: Option<(usize, When)>,
-    duration: Option<(usize, Duration)>,
-    summary: Option<String>,
-    repeats: bool,
-    cancelled: bool,
-}
-
-struct Parser<'a> {
-    source: &'a str,
-    tz: Tz,
+pub(super) struct Parser<'a> {
+    pub source: &'a str,
+    pub opts: IcsOptions,
+    zones: HashMap<String, DefinedZone>,
 }
 
 impl Parser<'_> {
-    fn err(&self, line: usize, msg: impl std::fmt::Display) -> Error {
+    pub fn err(&self, line: usize, msg: impl std::fmt::Display) -> Error {
         Error::invalid(format!("{} line {line}: {msg}", self.source))
     }
 
@@ -115,8 +127,25 @@ impl Parser<'_> {
         Ok(Prop { line, name, params, value: value.trim().to_string() })
     }
 
-    fn when(&self, p: &Prop) -> Result<When> {
-        let v = p.value.as_str();
+    fn zone(&self, line: usize, name: &str) -> Result<Zone> {
+        if let Some(tz) = ics_zone::known(name) {
+            return Ok(Zone::Iana(tz));
+        }
+        let defined = self.zones.iter().find(|(k, _)| k.eq_ignore_ascii_case(name.trim()));
+        match defined {
+            Some((_, z)) if !z.onsets.is_empty() => Ok(Zone::Defined(z.clone())),
+            _ => Err(self.err(
+                line,
+                format!(
+                    "unknown time zone '{name}' in TZID: expected an IANA name such as Europe/London, \
+                     a Windows name such as GMT Standard Time, or a VTIMEZONE in the file with its offsets"
+                ),
+            )),
+        }
+    }
+
+    /// One date or date-time value (`20261026`, `20261026T090000[Z]`).
+    fn when_value(&self, p: &Prop, v: &str) -> Result<When> {
         let bad = || {
             self.err(
                 p.line,
@@ -142,36 +171,47 @@ impl Parser<'_> {
         }
         let naive =
             NaiveDateTime::parse_from_str(&text.to_ascii_uppercase(), "%Y%m%dT%H%M%S").map_err(|_| bad())?;
+        let tz = self.opts.tz;
         let local = if utc {
-            naive.and_utc().with_timezone(&self.tz).naive_local()
-        } else if let Some(zone) = p.param("TZID") {
-            let zone: Tz = zone.trim_start_matches('/').parse().map_err(|_| {
+            naive.and_utc().with_timezone(&tz).naive_local()
+        } else if let Some(name) = p.param("TZID") {
+            self.zone(p.line, name)?.to_local(naive, tz).ok_or_else(|| {
                 self.err(
                     p.line,
-                    format!(
-                        "unknown time zone '{zone}' in TZID: expected an IANA name such as Europe/London"
-                    ),
+                    format!("{} '{v}' does not exist in {name} (a clock change skips it)", p.name),
                 )
-            })?;
-            let instant = zone.from_local_datetime(&naive).earliest().ok_or_else(|| {
-                self.err(
-                    p.line,
-                    format!("{} '{v}' does not exist in {zone} (a clock change skips it)", p.name),
-                )
-            })?;
-            instant.with_timezone(&self.tz).naive_local()
+            })?
         } else {
             naive // floating time: the calendar's own zone
         };
         Ok(When::Local(local))
     }
 
-    /// `P1D`, `P2W`, `PT4H`, `P1DT12H30M`.
+    fn when(&self, p: &Prop) -> Result<When> {
+        self.when_value(p, &p.value)
+    }
+
+    /// EXDATE/RDATE: a comma-separated list; a PERIOD counts from its start.
+    fn when_list(&self, p: &Prop) -> Result<Vec<When>> {
+        p.value.split(',').map(|v| self.when_value(p, v.split('/').next().unwrap_or(v).trim())).collect()
+    }
+
+    /// `P1D`, `P2W`, `PT4H`, `P1DT12H30M`, with checked arithmetic: a
+    /// duration too large for a date is an error naming the line.
     fn duration(&self, p: &Prop) -> Result<Duration> {
         let bad = || {
             self.err(
                 p.line,
                 format!("DURATION '{}' is not an iCalendar duration (expected e.g. P1D or P2W)", p.value),
+            )
+        };
+        let too_big = || {
+            self.err(
+                p.line,
+                format!(
+                    "DURATION '{}' is far too long for a closure (at most {MAX_EVENT_DAYS} days)",
+                    shorten(&p.value)
+                ),
             )
         };
         let body = p.value.strip_prefix('+').unwrap_or(&p.value).strip_prefix('P').ok_or_else(bad)?;
@@ -183,16 +223,20 @@ impl Parser<'_> {
                 '0'..='9' => number.push(c),
                 'T' if number.is_empty() && !in_time => in_time = true,
                 'W' | 'D' | 'H' | 'M' | 'S' => {
-                    let n: i64 = number.parse().map_err(|_| bad())?;
+                    if number.is_empty() {
+                        return Err(bad());
+                    }
+                    let n: i64 = number.parse().map_err(|_| too_big())?;
                     number.clear();
-                    total += match (c, in_time) {
-                        ('W', false) => Duration::weeks(n),
-                        ('D', false) => Duration::days(n),
-                        ('H', true) => Duration::hours(n),
-                        ('M', true) => Duration::minutes(n),
-                        ('S', true) => Duration::seconds(n),
+                    let part = match (c, in_time) {
+                        ('W', false) => Duration::try_weeks(n),
+                        ('D', false) => Duration::try_days(n),
+                        ('H', true) => Duration::try_hours(n),
+                        ('M', true) => Duration::try_minutes(n),
+                        ('S', true) => Duration::try_seconds(n),
                         _ => return Err(bad()),
                     };
+                    total = part.and_then(|d| total.checked_add(&d)).ok_or_else(too_big)?;
                 }
                 _ => return Err(bad()),
             }
@@ -201,47 +245,6 @@ impl Parser<'_> {
             return Err(bad());
         }
         Ok(total)
-    }
-
-    fn finish(&self, e: EventProps, out: &mut IcsImport) -> Result<()> {
-        let label: String = e.summary.filter(|s| !s.is_empty()).unwrap_or_else(|| NO_SUMMARY.into());
-        let label: String = label.chars().take(MAX_LABEL).collect();
-        let skip = |out: &mut IcsImport, reason: &str| {
-            out.skipped.push(Skipped { line: e.line, label: label.clone(), reason: reason.to_string() });
-            Ok(())
-        };
-        let (start_line, start) =
-            e.start.ok_or_else(|| self.err(e.line, format!("event '{label}' has no DTSTART")))?;
-        if e.cancelled {
-            return skip(out, "cancelled");
-        }
-        if e.repeats {
-            return skip(out, "repeats (RRULE): add its dates one by one");
-        }
-        let end = match (e.end, e.duration, start) {
-            (Some((line, end)), _, _) => {
-                if end.local() < start.local() {
-                    return Err(self.err(line, format!("DTEND is before DTSTART (line {start_line})")));
-                }
-                match (start, end) {
-                    // Some producers repeat DTSTART as DTEND for a one-day event.
-                    (When::Date(s), When::Date(en)) if s == en => When::Date(s + Duration::days(1)),
-                    _ => end,
-                }
-            }
-            (None, Some((_, d)), _) => When::Local(start.local() + d),
-            (None, None, When::Date(d)) => When::Date(d + Duration::days(1)),
-            (None, None, When::Local(t)) => When::Local(t),
-        };
-        // The whole local days inside [start, end).
-        let (s, en) = (start.local(), end.local());
-        let first = if s.time() == NaiveTime::MIN { s.date() } else { s.date() + Duration::days(1) };
-        let last = en.date() - Duration::days(1);
-        if last < first {
-            return skip(out, "does not cover a whole day");
-        }
-        out.closures.push(IcsClosure { line: e.line, closure: Closure::new(first, last, &label)? });
-        Ok(())
     }
 }
 
@@ -300,17 +303,83 @@ fn unfold(text: &str) -> Vec<(usize, String)> {
     lines
 }
 
-/// Reads the closures of an iCalendar text; `source` names the file in
-/// messages, `tz` is the calendar's zone (for floating and UTC times).
-pub fn parse_closures(source: &str, text: &str, tz: Tz) -> Result<IcsImport> {
-    let p = Parser { source, tz };
+/// A STANDARD/DAYLIGHT part as read: DTSTART, TZOFFSETFROM, TZOFFSETTO, RRULE.
+type PartOnset = (Option<NaiveDateTime>, Option<i32>, Option<i32>, Option<String>);
+
+/// The VTIMEZONE definitions of a file, by TZID: read before the events so
+/// an event may name a zone defined further down. Lines that do not parse
+/// are left for the main pass to report.
+fn defined_zones(p: &Parser<'_>, lines: &[(usize, String)]) -> HashMap<String, DefinedZone> {
+    let mut zones = HashMap::new();
+    let mut current: Option<(String, DefinedZone)> = None;
+    let mut onset: Option<PartOnset> = None;
+    for (line, content) in lines {
+        let Ok(prop) = p.prop(*line, content) else { continue };
+        let value = prop.value.to_ascii_uppercase();
+        match (prop.name.as_str(), value.as_str()) {
+            ("BEGIN", "VTIMEZONE") => current = Some((String::new(), DefinedZone::default())),
+            ("END", "VTIMEZONE") => {
+                if let Some((id, z)) = current.take() {
+                    zones.insert(id, z);
+                }
+            }
+            ("BEGIN", "STANDARD" | "DAYLIGHT") if current.is_some() => onset = Some((None, None, None, None)),
+            ("END", "STANDARD" | "DAYLIGHT") => {
+                if let (Some((Some(start), Some(from), Some(to), rule)), Some((_, z))) =
+                    (onset.take(), current.as_mut())
+                {
+                    let rule = rule.as_deref().and_then(ics_zone::yearly_rule);
+                    z.onsets.push(Onset { start, from, to, rule });
+                }
+            }
+            ("TZID", _) if onset.is_none() => {
+                if let Some((id, _)) = current.as_mut() {
+                    id.clone_from(&prop.value);
+                }
+            }
+            ("DTSTART", _) => {
+                if let Some(o) = onset.as_mut() {
+                    o.0 = NaiveDateTime::parse_from_str(&value, "%Y%m%dT%H%M%S").ok();
+                }
+            }
+            ("TZOFFSETFROM", _) => {
+                if let Some(o) = onset.as_mut() {
+                    o.1 = ics_zone::parse_offset(&prop.value);
+                }
+            }
+            ("TZOFFSETTO", _) => {
+                if let Some(o) = onset.as_mut() {
+                    o.2 = ics_zone::parse_offset(&prop.value);
+                }
+            }
+            ("RRULE", _) => {
+                if let Some(o) = onset.as_mut() {
+                    o.3 = Some(prop.value.clone());
+                }
+            }
+            _ => {}
+        }
+    }
+    zones
+}
+
+/// Reads the closures of an iCalendar text with default options; `source`
+/// names the file in messages, `tz` is the calendar's zone.
+pub fn parse_closures(source: &str, text: &str, tz: Tz, today: NaiveDate) -> Result<IcsImport> {
+    parse_with(source, text, &IcsOptions::new(tz, today))
+}
+
+/// Reads the closures of an iCalendar text.
+pub fn parse_with(source: &str, text: &str, opts: &IcsOptions) -> Result<IcsImport> {
+    let mut p = Parser { source, opts: *opts, zones: HashMap::new() };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut out = IcsImport::default();
+    let lines = unfold(text);
+    p.zones = defined_zones(&p, &lines);
+    let mut events: Vec<RawEvent> = Vec::new();
     let mut stack: Vec<(usize, String)> = Vec::new();
-    let mut event: Option<EventProps> = None;
+    let mut event: Option<RawEvent> = None;
     let mut seen_calendar = false;
-    let mut events = 0;
-    for (line, content) in unfold(text) {
+    for (line, content) in lines {
         if content.trim().is_empty() {
             continue;
         }
@@ -335,7 +404,7 @@ pub fn parse_closures(source: &str, text: &str, tz: Tz) -> Result<IcsImport> {
                     if event.is_some() {
                         return Err(p.err(line, "BEGIN:VEVENT inside another VEVENT"));
                     }
-                    event = Some(EventProps { line, ..EventProps::default() });
+                    event = Some(RawEvent { line, ..RawEvent::default() });
                 }
                 stack.push((line, component));
             }
@@ -352,10 +421,7 @@ pub fn parse_closures(source: &str, text: &str, tz: Tz) -> Result<IcsImport> {
                     None => return Err(p.err(line, format!("END:{component} without a BEGIN"))),
                 }
                 if component == "VEVENT" {
-                    if let Some(e) = event.take() {
-                        events += 1;
-                        p.finish(e, &mut out)?;
-                    }
+                    events.extend(event.take());
                 }
                 if stack.is_empty() {
                     // Anything after END:VCALENDAR (another calendar) is read too.
@@ -363,13 +429,17 @@ pub fn parse_closures(source: &str, text: &str, tz: Tz) -> Result<IcsImport> {
                 }
             }
             _ if in_event => {
-                let e = event.as_mut().expect("an open VEVENT has its props");
+                let Some(e) = event.as_mut() else { continue };
                 match prop.name.as_str() {
                     "DTSTART" => e.start = Some((line, p.when(&prop)?)),
                     "DTEND" => e.end = Some((line, p.when(&prop)?)),
                     "DURATION" => e.duration = Some((line, p.duration(&prop)?)),
                     "SUMMARY" => e.summary = Some(unescape(&prop.value)),
-                    "RRULE" | "RDATE" => e.repeats = true,
+                    "UID" => e.uid = Some(prop.value.clone()),
+                    "RRULE" => e.rrule = Some((line, prop.value.clone())),
+                    "RDATE" => e.rdates.extend(p.when_list(&prop)?),
+                    "EXDATE" => e.exdates.extend(p.when_list(&prop)?),
+                    "RECURRENCE-ID" => e.recurrence_id = Some(p.when(&prop)?),
                     "STATUS" => e.cancelled = prop.value.eq_ignore_ascii_case("CANCELLED"),
                     _ => {}
                 }
@@ -388,10 +458,10 @@ pub fn parse_closures(source: &str, text: &str, tz: Tz) -> Result<IcsImport> {
             "{source} is empty: expected an iCalendar file (BEGIN:VCALENDAR)"
         )));
     }
-    if events == 0 {
+    if events.is_empty() {
         return Err(Error::invalid(format!("{source} has no events (VEVENT): nothing to import")));
     }
-    Ok(out)
+    ics_events::resolve(&p, events)
 }
 
 #[cfg(test)]
@@ -403,7 +473,7 @@ mod tests {
     }
 
     fn import(text: &str) -> Result<IcsImport> {
-        parse_closures("terms.ics", text, london())
+        parse_closures("terms.ics", text, london(), NaiveDate::from_ymd_opt(2026, 9, 1).unwrap())
     }
 
     fn days(i: &IcsImport) -> Vec<(String, String, String)> {
@@ -451,9 +521,15 @@ END:VCALENDAR\r\n";
 BEGIN:VEVENT\nDTSTART;VALUE=DATE:20261102\nRRULE:FREQ=YEARLY\nSUMMARY:Founders day\nEND:VEVENT\n\
 BEGIN:VEVENT\nDTSTART;VALUE=DATE:20261103\nSTATUS:CANCELLED\nEND:VEVENT\nEND:VCALENDAR\n";
         let i = import(text).unwrap();
-        assert_eq!(days(&i), [("2026-10-23".into(), "2026-10-23".into(), "closure".into())]);
+        // Issue 23: a yearly event is expanded over the horizon (a year
+        // before 2026-09-01 to five years after), no longer skipped.
+        let mut want = vec![("2026-10-23".to_string(), "2026-10-23".to_string(), "closure".to_string())];
+        for y in 2026..=2030 {
+            want.push((format!("{y}-11-02"), format!("{y}-11-02"), "Founders day".into()));
+        }
+        assert_eq!(days(&i), want);
         let reasons: Vec<&str> = i.skipped.iter().map(|s| s.reason.as_str()).collect();
-        assert_eq!(reasons, ["repeats (RRULE): add its dates one by one", "cancelled"]);
+        assert_eq!(reasons, ["cancelled"]);
     }
 
     #[test]
@@ -476,5 +552,122 @@ BEGIN:VEVENT\nDTSTART;VALUE=DATE:20261103\nSTATUS:CANCELLED\nEND:VEVENT\nEND:VCA
             let e = import(text).unwrap_err().to_string();
             assert!(e.contains(needle), "{needle:?} not in {e:?}");
         }
+    }
+
+    fn cal(events: &str) -> String {
+        format!("BEGIN:VCALENDAR\nVERSION:2.0\n{events}END:VCALENDAR\n")
+    }
+
+    #[test]
+    fn huge_durations_are_errors_naming_the_line_and_long_events_are_refused() {
+        for d in ["P999999999999999999W", "P99999999999999D", "PT9999999999999999H", "P99999999999999999999D"]
+        {
+            let text = cal(&format!("BEGIN:VEVENT\nDTSTART;VALUE=DATE:20261026\nDURATION:{d}\nEND:VEVENT\n"));
+            let e = import(&text).unwrap_err().to_string();
+            assert!(e.contains("terms.ics line 5") && e.contains("too long"), "{d}: {e}");
+        }
+        // Parses, but is no closure: refused (the import fails on it), with the line.
+        let text =
+            cal("BEGIN:VEVENT\nDTSTART;VALUE=DATE:20261026\nDURATION:P100000D\nSUMMARY:Oops\nEND:VEVENT\n\
+BEGIN:VEVENT\nDTSTART;VALUE=DATE:20261102\nDURATION:P99999999D\nEND:VEVENT\n");
+        let i = import(&text).unwrap();
+        assert!(i.closures.is_empty());
+        let refused: Vec<(usize, &str)> = i.refused.iter().map(|r| (r.line, r.label.as_str())).collect();
+        assert_eq!(refused, [(3, "Oops"), (8, "closure")]);
+        assert!(i.refused[0].reason.contains("100000 days"), "{:?}", i.refused[0]);
+        // A school year is fine.
+        let ok = cal("BEGIN:VEVENT\nDTSTART;VALUE=DATE:20260901\nDURATION:P52W\nSUMMARY:Closed for rebuilding\nEND:VEVENT\n");
+        assert_eq!(
+            days(&import(&ok).unwrap()),
+            [("2026-09-01".into(), "2027-08-30".into(), "Closed for rebuilding".into())]
+        );
+    }
+
+    #[test]
+    fn windows_evolution_and_lower_case_zone_names() {
+        // 23:00 on the 25th in each zone is midnight on the 26th in London
+        // only for zones one hour ahead of it; each case names its own zone.
+        let cases = [
+            ("\"GMT Standard Time\"", "20261026T000000", "20261028T000000"),
+            ("/freeassociation.sourceforge.net/Tzfile/Europe/London", "20261026T000000", "20261028T000000"),
+            ("/freeassociation.sourceforge.net/Europe/Paris", "20261026T010000", "20261028T010000"),
+            ("Europe/lisbon", "20261026T000000", "20261028T000000"),
+            ("W. Europe Standard Time", "20261026T010000", "20261028T010000"),
+        ];
+        for (zone, s, e) in cases {
+            let text = cal(&format!(
+                "BEGIN:VEVENT\nDTSTART;TZID={zone}:{s}\nDTEND;TZID={zone}:{e}\nSUMMARY:Half term\nEND:VEVENT\n"
+            ));
+            let i = import(&text).unwrap_or_else(|e| panic!("{zone}: {e}"));
+            assert_eq!(days(&i), [("2026-10-26".into(), "2026-10-27".into(), "Half term".into())], "{zone}");
+        }
+    }
+
+    #[test]
+    fn a_zone_defined_in_the_file_is_honoured_with_its_yearly_rules() {
+        // "School Time" is UTC+1 in winter, UTC+2 from the last Sunday of
+        // March: midnight there is 23:00 / 22:00 the day before in London (GMT / BST).
+        let zone = "BEGIN:VTIMEZONE\nTZID:School Time\nBEGIN:STANDARD\nDTSTART:19701025T030000\n\
+TZOFFSETFROM:+0200\nTZOFFSETTO:+0100\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\nEND:STANDARD\n\
+BEGIN:DAYLIGHT\nDTSTART:19700329T020000\nTZOFFSETFROM:+0100\nTZOFFSETTO:+0200\n\
+RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\nEND:DAYLIGHT\nEND:VTIMEZONE\n";
+        // Winter: 01:00 School Time = 00:00 GMT; summer: 01:00 School Time = 00:00 BST.
+        let text = cal(&format!(
+            "BEGIN:VEVENT\nDTSTART;TZID=School Time:20261102T010000\nDTEND;TZID=School Time:20261104T010000\nSUMMARY:Closed\nEND:VEVENT\n\
+BEGIN:VEVENT\nDTSTART;TZID=School Time:20260601T010000\nDTEND;TZID=School Time:20260602T010000\nSUMMARY:Closed in summer\nEND:VEVENT\n{zone}"
+        ));
+        let i = import(&text).unwrap();
+        assert_eq!(
+            days(&i),
+            [
+                ("2026-11-02".into(), "2026-11-03".into(), "Closed".into()),
+                ("2026-06-01".into(), "2026-06-01".into(), "Closed in summer".into()),
+            ]
+        );
+        // Unknown and undefined: still an error naming the line.
+        let e = import(&cal("BEGIN:VEVENT\nDTSTART;TZID=Nowhere Time:20261102T000000\nEND:VEVENT\n"))
+            .unwrap_err();
+        assert!(e.to_string().contains("line 4: unknown time zone 'Nowhere Time'"), "{e}");
+    }
+
+    #[test]
+    fn school_days_and_term_markers_are_left_out_unless_asked_for() {
+        let text = cal("BEGIN:VEVENT\nDTSTART;VALUE=DATE:20260907\nSUMMARY:Term day (Week 1)\nEND:VEVENT\n\
+BEGIN:VEVENT\nDTSTART;VALUE=DATE:20260903\nSUMMARY:Term begins\nEND:VEVENT\n\
+BEGIN:VEVENT\nDTSTART;VALUE=DATE:20260904\nSUMMARY:All year groups to attend\nEND:VEVENT\n\
+BEGIN:VEVENT\nDTSTART;VALUE=DATE:20261023\nSUMMARY:INSET day\nEND:VEVENT\n\
+BEGIN:VEVENT\nDTSTART;VALUE=DATE:20261026\nDTEND;VALUE=DATE:20261031\nSUMMARY:Half term\nEND:VEVENT\n");
+        let i = import(&text).unwrap();
+        let closed: Vec<String> = i.closures.iter().map(|c| c.closure.label.clone()).collect();
+        assert_eq!(closed, ["INSET day", "Half term"]);
+        let left: Vec<(usize, &str)> = i.skipped.iter().map(|s| (s.line, s.label.as_str())).collect();
+        assert_eq!(left, [(3, "Term day (Week 1)"), (7, "Term begins"), (11, "All year groups to attend")]);
+        assert!(i.skipped.iter().all(|s| s.reason.contains("--include-open-days")));
+        let mut opts = IcsOptions::new(london(), NaiveDate::from_ymd_opt(2026, 9, 1).unwrap());
+        opts.include_open_days = true;
+        assert_eq!(parse_with("t.ics", &text, &opts).unwrap().closures.len(), 5);
+        opts.exclude_inset = true;
+        let i = parse_with("t.ics", &text, &opts).unwrap();
+        assert_eq!(i.closures.len(), 4);
+        assert_eq!(i.skipped[0].label, "INSET day");
+    }
+
+    #[test]
+    fn yearly_holidays_expand_with_exdates_rdates_and_edited_instances() {
+        // Google-style bank holiday: the first Monday of May since 2010,
+        // one year moved (RECURRENCE-ID), one year dropped (EXDATE), one extra day (RDATE).
+        let text = cal("BEGIN:VEVENT\nUID:may@example\nDTSTART;VALUE=DATE:20100503\nDTEND;VALUE=DATE:20100504\n\
+RRULE:FREQ=YEARLY;BYMONTH=5;BYDAY=1MO\nEXDATE;VALUE=DATE:20280501\nRDATE;VALUE=DATE:20270510\nSUMMARY:Early May bank holiday\nEND:VEVENT\n\
+BEGIN:VEVENT\nUID:may@example\nRECURRENCE-ID;VALUE=DATE:20260504\nDTSTART;VALUE=DATE:20260508\nDTEND;VALUE=DATE:20260509\nSUMMARY:Early May bank holiday (moved)\nEND:VEVENT\n\
+BEGIN:VEVENT\nUID:may@example\nRECURRENCE-ID;VALUE=DATE:20290507\nDTSTART;VALUE=DATE:20290507\nSTATUS:CANCELLED\nSUMMARY:Early May bank holiday\nEND:VEVENT\n");
+        let i = import(&text).unwrap();
+        let got: Vec<String> = i.closures.iter().map(|c| c.closure.from.to_string()).collect();
+        // Horizon 2025-08-31 .. 2031-09-03: 2026 moved to the 8th, 2028 dropped, 2029 cancelled.
+        assert_eq!(got, ["2027-05-03", "2027-05-10", "2030-05-06", "2031-05-05", "2026-05-08"]);
+        assert_eq!(i.skipped.len(), 1);
+        assert_eq!(i.skipped[0].reason, "cancelled");
+        let e = import(&cal("BEGIN:VEVENT\nDTSTART;VALUE=DATE:20260101\nRRULE:FREQ=SOMETIMES\nEND:VEVENT\n"))
+            .unwrap_err();
+        assert!(e.to_string().contains("line 5: RRULE 'FREQ=SOMETIMES'"), "{e}");
     }
 }

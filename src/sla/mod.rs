@@ -5,6 +5,8 @@
 mod calendar;
 mod hours;
 pub mod ics;
+mod ics_events;
+mod ics_zone;
 mod index;
 #[cfg(test)]
 mod tests;

@@ -52,6 +52,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0012_mail_loop.sql"),
     include_str!("migrations/0013_msp.sql"),
     include_str!("migrations/0014_incidents.sql"),
+    include_str!("migrations/0015_real_input.sql"),
 ];
 
 /// The schema version whose upgrade chains the existing audit rows.

@@ -18,9 +18,12 @@ pub struct CalendarRow {
 /// A closure row; dates are YYYY-MM-DD.
 #[derive(Debug, Clone)]
 pub struct ClosureRow {
+    pub id: i64,
     pub from: String,
     pub to: String,
     pub label: String,
+    /// The `sla closure import` that added it (None: added by hand).
+    pub batch: Option<i64>,
 }
 
 const CALENDAR_SELECT: &str = "SELECT id, name, tz, hours FROM calendars";
@@ -61,11 +64,47 @@ pub fn calendar_of_school(conn: &Connection, school_id: i64) -> Result<CalendarR
 
 pub fn closures(conn: &Connection, calendar_id: i64) -> Result<Vec<ClosureRow>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT start_date, end_date, label FROM closures WHERE calendar_id = ?1 ORDER BY start_date, end_date, id",
+        "SELECT id, start_date, end_date, label, import_batch FROM closures WHERE calendar_id = ?1
+          ORDER BY start_date, end_date, id",
     )?;
-    let rows = stmt
-        .query_map([calendar_id], |r| Ok(ClosureRow { from: r.get(0)?, to: r.get(1)?, label: r.get(2)? }))?;
+    let rows = stmt.query_map([calendar_id], |r| {
+        Ok(ClosureRow { id: r.get(0)?, from: r.get(1)?, to: r.get(2)?, label: r.get(3)?, batch: r.get(4)? })
+    })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The number the next `sla closure import` marks its closures with.
+pub fn next_closure_batch(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT COALESCE(MAX(import_batch), 0) + 1 FROM closures", [], |r| r.get(0))?)
+}
+
+/// Adds a closure from an import, marked with its batch.
+pub fn insert_imported_closure(
+    conn: &Connection,
+    calendar_id: i64,
+    from: &str,
+    to: &str,
+    label: &str,
+    batch: i64,
+) -> Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO closures (calendar_id, start_date, end_date, label, import_batch) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![calendar_id, from, to, label, batch])?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Deletes one closure of a calendar; false if it is not there.
+pub fn delete_closure(conn: &Connection, calendar_id: i64, id: i64) -> Result<bool> {
+    Ok(conn.execute("DELETE FROM closures WHERE calendar_id = ?1 AND id = ?2", params![calendar_id, id])? > 0)
+}
+
+/// Deletes the closures one import added to a calendar; how many.
+pub fn delete_closure_batch(conn: &Connection, calendar_id: i64, batch: i64) -> Result<usize> {
+    Ok(conn.execute(
+        "DELETE FROM closures WHERE calendar_id = ?1 AND import_batch = ?2",
+        params![calendar_id, batch],
+    )?)
 }
 
 pub fn closure_exists(

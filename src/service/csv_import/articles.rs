@@ -1,6 +1,7 @@
 //! Knowledge-base articles from a CSV export (FAQ and solution exports):
 //! few rows, written one by one.
 
+use super::dates::DateReader;
 use super::origin::Keyed;
 use super::{body_text, category, clip, dates, values, DateCols, Given, Outcome, Parsed, Row, Techs};
 use crate::domain::{ArticleStatus, Audience};
@@ -8,9 +9,8 @@ use crate::mail::inbound::clean_line;
 use crate::service::Ctx;
 use crate::store::{articles::NewArticle, import as rows};
 use crate::Result;
-use chrono_tz::Tz;
 
-fn import_article(cx: &Ctx<'_>, techs: &Techs, parsed: &Parsed, row: &Row, tz: Tz) -> Result<i64> {
+fn import_article(cx: &Ctx<'_>, techs: &Techs, parsed: &Parsed, row: &Row, tz: &DateReader) -> Result<i64> {
     let header = &parsed.header;
     let col = |field| parsed.col(field);
     let fail = |field, reason: &dyn std::fmt::Display| row.fail(col(field), header, reason);
@@ -58,7 +58,7 @@ fn import_article(cx: &Ctx<'_>, techs: &Techs, parsed: &Parsed, row: &Row, tz: T
 pub(super) fn import(
     cx: &mut Ctx<'_>,
     file: &mut Keyed<'_, '_>,
-    tz: Tz,
+    tz: &DateReader,
     origin: &str,
     out: &mut Outcome,
 ) -> Result<()> {

@@ -6,8 +6,9 @@
 use crate::{Error, Result};
 
 /// What the rows are.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Kind {
+    #[default]
     Tickets,
     Articles,
 }
@@ -25,7 +26,7 @@ impl std::str::FromStr for Kind {
 
 /// (field, header names that mean it), for tickets.
 pub const TICKET_FIELDS: &[(&str, &[&str])] = &[
-    ("external_id", &["ticket id", "ticket number", "ticket #", "number", "id", "#"]),
+    ("external_id", &["ticket id", "ticket number", "ticket #", "number", "id", "#", "issue key"]),
     ("subject", &["subject", "title", "summary"]),
     ("body", &["description", "body", "message", "details", "issue", "content", "first message"]),
     (
@@ -39,6 +40,8 @@ pub const TICKET_FIELDS: &[(&str, &[&str])] = &[
             "contact email",
             "requester",
             "customer",
+            // Jira Service Management writes the reporter's name here.
+            "reporter",
         ],
     ),
     (
@@ -63,13 +66,23 @@ pub const TICKET_FIELDS: &[(&str, &[&str])] = &[
     ("source", &["source", "channel"]),
     (
         "created_at",
-        &["created at", "created", "created time", "date created", "create date", "opened", "opened at"],
+        &[
+            "created at",
+            "created",
+            "created time",
+            "date created",
+            "create date",
+            "opened",
+            "opened at",
+            "opening date",
+        ],
     ),
     (
         "updated_at",
         &[
             "updated at",
             "updated",
+            "last update",
             "updated time",
             "last updated",
             "last update time",
@@ -168,22 +181,28 @@ pub fn resolve(kind: Kind, header: &[String], maps: &[(String, Option<String>)])
             )));
         }
     }
+    // A field named by --map is read from that column only: other columns
+    // that would claim it by their header are ignored.
+    let explicit: Vec<&str> = maps.iter().filter_map(|(_, f)| f.as_deref()).collect();
     let mut chosen: Vec<(&'static str, usize)> = Vec::new();
     let mut ignored = Vec::new();
     for (i, h) in normal.iter().enumerate() {
         let field = match maps.iter().find(|(c, _)| c == h) {
             Some((_, None)) => None,
             Some((_, Some(f))) => fields(kind).iter().find(|(name, _)| name == f).map(|(name, _)| *name),
-            None => fields(kind).iter().find(|(_, names)| names.contains(&h.as_str())).map(|(name, _)| *name),
+            None => fields(kind)
+                .iter()
+                .find(|(_, names)| names.contains(&h.as_str()))
+                .map(|(name, _)| *name)
+                .filter(|name| !explicit.contains(name)),
         };
         match field {
             Some(f) => {
                 if let Some((_, other)) = chosen.iter().find(|(g, _)| *g == f) {
+                    let (a, b) = (header[*other].trim(), header[i].trim());
                     return Err(Error::invalid(format!(
-                        "columns '{}' and '{}' both map to {f}: pass --map to choose (e.g. --map \"{}=-\")",
-                        header[*other].trim(),
-                        header[i].trim(),
-                        header[i].trim()
+                        "columns '{a}' and '{b}' both map to {f}: choose one with --map \"{a}={f}\" \
+                         (the other is then ignored), or ignore one with --map \"{b}=-\""
                     )));
                 }
                 chosen.push((f, i));
@@ -268,6 +287,13 @@ mod tests {
         let err =
             resolve(Kind::Tickets, &header(&["Subject", "Email", "Requester"]), &[]).unwrap_err().to_string();
         assert!(err.contains("'Email' and 'Requester' both map to requester_email"), "{err}");
+        assert!(err.contains("--map \"Email=requester_email\""), "{err}");
+        // Naming one column for the field settles it: the other is ignored.
+        let maps = parse_maps(Kind::Tickets, &["Title=subject".into()]).unwrap();
+        let Mapping { fields: m, ignored } =
+            resolve(Kind::Tickets, &header(&["Summary", "Title", "Email"]), &maps).unwrap();
+        assert_eq!(m, [("subject", 1), ("requester_email", 2)]);
+        assert_eq!(ignored, ["Summary"]);
         let err = resolve(
             Kind::Tickets,
             &header(&["Subject", "Email"]),

@@ -7,6 +7,7 @@
 
 mod articles;
 pub mod columns;
+pub mod dates;
 mod origin;
 mod tickets;
 pub mod values;
@@ -20,12 +21,13 @@ use crate::text::clip;
 use crate::{Error, Result};
 use chrono_tz::Tz;
 pub use columns::Kind;
+use dates::DateReader;
 use rusqlite::Connection;
 use serde::Serialize;
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct CsvOptions {
     pub kind: Kind,
     /// `COLUMN=FIELD` overrides (`COLUMN=-` ignores the column).
@@ -33,6 +35,14 @@ pub struct CsvOptions {
     /// The file name (or the `--origin` label): recorded on each imported
     /// ticket, and where rows imported before are looked for.
     pub origin: String,
+    /// `--date-format`: how every date cell is written (chrono strftime).
+    pub date_format: Option<String>,
+    /// `--map-status WORD=STATUS`: the file's own status words.
+    pub status_maps: Vec<String>,
+    /// `--requester-domain`: a requester cell holding a name, not an
+    /// address, becomes `name.slug@DOMAIN` (default: a placeholder at
+    /// `unknown.invalid`, which can never receive mail, in the triage school).
+    pub requester_domain: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -279,12 +289,18 @@ struct Given {
     closed: Option<Timestamp>,
 }
 
-fn dates(now: Timestamp, row: &Row, cols: &DateCols, header: &[String], tz: Tz) -> Result<Given> {
+fn dates(
+    now: Timestamp,
+    row: &Row,
+    cols: &DateCols,
+    header: &[String],
+    reader: &DateReader,
+) -> Result<Given> {
     let get = |col: Col| -> Result<Option<Timestamp>> {
         match row.get(col) {
             None => Ok(None),
             Some(v) => {
-                let t = values::date(v, tz).map_err(|e| row.fail(col, header, e))?;
+                let t = reader.read(v).map_err(|e| row.fail(col, header, e))?;
                 if t > now {
                     return Err(row.fail(col, header, format!("'{v}' is in the future")));
                 }
@@ -333,6 +349,26 @@ struct Outcome {
     requesters_added: usize,
 }
 
+/// How this file writes dates: `--date-format`, or decided from all its
+/// date cells before any row is read for real (see `dates`).
+fn date_reader(parsed: &Parsed, text: &str, tz: Tz, opts: &CsvOptions) -> Result<DateReader> {
+    if let Some(f) = &opts.date_format {
+        return DateReader::with_format(tz, f);
+    }
+    let cols = DateCols::of(parsed);
+    let cols = [cols.created, cols.updated, cols.resolved, cols.closed];
+    let mut cells = Vec::new();
+    let mut rows = parsed.rows(text);
+    while let Some(row) = rows.next_row()? {
+        for col in cols {
+            if let (Some(v), Some(at)) = (row.get(col), col.at) {
+                cells.push((row.line, parsed.header[at].trim(), v.to_string()));
+            }
+        }
+    }
+    dates::detect(tz, cells)
+}
+
 impl Desk {
     /// Imports a CSV export. Leads only (a migration, not daily work).
     pub fn import_csv(&mut self, bytes: &[u8], opts: &CsvOptions) -> Result<CsvSummary> {
@@ -348,12 +384,13 @@ impl Desk {
             cx.require_lead("import CSV files")?;
             let tz: Tz =
                 rows::default_tz(cx.tx)?.and_then(|t| t.parse().ok()).unwrap_or(chrono_tz::Europe::London);
+            let dates = date_reader(&parsed, &text, tz, opts)?;
             let before = rows::imported_rows(cx.tx, what, &opts.origin)?;
             let mut out = Outcome::default();
             let mut rows = origin::Keyed::new(&parsed, parsed.rows(&text), opts.kind, before);
             rows::with_import_cache(cx.tx, || match opts.kind {
-                Kind::Tickets => tickets::import(cx, &mut rows, tz, &opts.origin, &mut out),
-                Kind::Articles => articles::import(cx, &mut rows, tz, &opts.origin, &mut out),
+                Kind::Tickets => tickets::import(cx, &mut rows, &dates, opts, &mut out),
+                Kind::Articles => articles::import(cx, &mut rows, &dates, &opts.origin, &mut out),
             })?;
             // Nothing new (e.g. the same file again): nothing is written.
             if !out.ids.is_empty() {
@@ -397,7 +434,7 @@ mod tests {
     #[test]
     fn the_rows_can_be_read_again_from_the_start() {
         let text = "Subject;Email\nA;a@x.sch.uk\n\nB;b@x.sch.uk\n";
-        let opts = CsvOptions { kind: Kind::Tickets, maps: vec![], origin: "f.csv".into() };
+        let opts = CsvOptions { kind: Kind::Tickets, origin: "f.csv".into(), ..CsvOptions::default() };
         let parsed = open(text, &opts).unwrap();
         let read = || {
             let mut rows = origin::Keyed::new(&parsed, parsed.rows(text), Kind::Tickets, HashMap::new());

@@ -3,7 +3,9 @@
 //! timeline an imported ticket gets. Schools, technicians and requesters
 //! are read once per import instead of once per row.
 
+use super::dates::DateReader;
 use super::origin::Keyed;
+use super::CsvOptions;
 use super::{body_text, category, clip, dates, values, Col, DateCols, Given, Outcome, Parsed, Row, Techs};
 use crate::domain::{self, EventKind, Priority, Requester, School, Source, Status, Tier, Timestamp};
 use crate::mail::inbound::clean_line;
@@ -11,7 +13,6 @@ use crate::service::tickets::MAX_SUBJECT;
 use crate::service::{directory, Ctx};
 use crate::store::{directory as dir, events::NewEvent, import as rows, tickets::NewRow};
 use crate::{Error, Result};
-use chrono_tz::Tz;
 use std::collections::HashMap;
 
 /// Checked tickets held in memory before they are staged.
@@ -149,8 +150,47 @@ struct Checked {
 struct Run<'p> {
     cols: Cols,
     header: &'p [String],
-    tz: Tz,
+    dates: &'p DateReader,
     origin: &'p str,
+    /// `--map-status` words.
+    statuses: Vec<(String, Status)>,
+    /// Where name-only requesters get their address.
+    requester_domain: String,
+}
+
+/// The domain of placeholder addresses: `.invalid` is reserved (RFC 2606),
+/// so such an address can never receive mail.
+pub const PLACEHOLDER_DOMAIN: &str = "unknown.invalid";
+
+/// `Ana María Pérez` -> `ana.mara.prez`: the ASCII letters and digits of a
+/// name, words joined by dots (at most 64, the longest local part).
+fn slug(name: &str) -> String {
+    let words: Vec<String> = name
+        .split(|c: char| !c.is_ascii_alphanumeric() && !c.is_alphabetic())
+        .map(|w| w.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let s: String = words.join(".").chars().take(64).collect();
+    let s = s.trim_end_matches('.').to_string();
+    if s.is_empty() {
+        "requester".into()
+    } else {
+        s
+    }
+}
+
+/// The requester's address: the cell if it is one; a name (no '@') gets
+/// `slug@DOMAIN` (see `CsvOptions::requester_domain`); anything else is refused.
+fn requester_address(raw: &str, domain: &str) -> std::result::Result<(String, bool), String> {
+    match domain::normalize_email(raw) {
+        Ok(e) => Ok((e, false)),
+        Err(_) if !raw.contains('@') && raw.chars().any(char::is_alphanumeric) => {
+            domain::normalize_email(&format!("{}@{domain}", slug(raw)))
+                .map(|e| (e, true))
+                .map_err(|e| e.to_string())
+        }
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 /// Checks one row (in the order the fields were always checked, so the
@@ -170,8 +210,9 @@ fn check(
         return Err(fail(c.subject, &"must not be empty"));
     }
     let body = row.get(c.body).map(body_text).unwrap_or_default();
-    let email = domain::normalize_email(row.get(c.requester_email).unwrap_or(""))
-        .map_err(|e| fail(c.requester_email, &e))?;
+    let raw_requester = row.get(c.requester_email).unwrap_or("");
+    let (email, name_only) =
+        requester_address(raw_requester, &run.requester_domain).map_err(|e| fail(c.requester_email, &e))?;
     let school = match row.get(c.school) {
         None => None,
         Some(s) => Some(d.school(s).cloned().ok_or_else(|| {
@@ -185,7 +226,8 @@ fn check(
         Some(r) => r,
         None => {
             let local = email.split('@').next().unwrap_or(&email).to_string();
-            let name = clip(&clean_line(row.get(c.requester_name).unwrap_or(&local)), 200);
+            let fallback = if name_only { raw_requester } else { local.as_str() };
+            let name = clip(&clean_line(row.get(c.requester_name).unwrap_or(fallback)), 200);
             let code = match &school {
                 Some(s) => s.code.clone(),
                 None => directory::school_for_email(cx.tx, &email)?,
@@ -202,7 +244,8 @@ fn check(
             d.school_id(&requester.school).ok_or_else(|| Error::not_found("requester's school vanished"))?
         }
     };
-    let status = row.parse(c.status, header, values::status)?.unwrap_or(Status::New);
+    let status =
+        row.parse(c.status, header, |v| values::status_with(v, &run.statuses))?.unwrap_or(Status::New);
     let priority = row.parse(c.priority, header, values::priority)?.unwrap_or(Priority::Normal);
     let source = row.parse(c.source, header, values::source)?.unwrap_or(Source::Email);
     let tier = row.parse(c.tier, header, values::tier)?.unwrap_or(Tier::One);
@@ -220,7 +263,7 @@ fn check(
             Some((tech.id, tech.login.clone()))
         }
     };
-    let when = when(status, &dates(cx.now, row, &c.dates, header, run.tz)?);
+    let when = when(status, &dates(cx.now, row, &c.dates, header, run.dates)?);
     let origin_note = match row.get(c.external_id) {
         Some(x) => format!("Imported from {origin}, line {} (ticket {x} there).", row.line),
         None => format!("Imported from {origin}, line {}.", row.line),
@@ -306,12 +349,32 @@ fn stage(cx: &Ctx<'_>, staged: &rows::Staged<'_>, first_id: i64, batch: &[Checke
 pub(super) fn import(
     cx: &mut Ctx<'_>,
     file: &mut Keyed<'_, '_>,
-    tz: Tz,
-    origin: &str,
+    reader: &DateReader,
+    opts: &CsvOptions,
     out: &mut Outcome,
 ) -> Result<()> {
     let parsed = file.parsed();
-    let run = Run { cols: Cols::of(parsed), header: &parsed.header, tz, origin };
+    let requester_domain = match &opts.requester_domain {
+        None => PLACEHOLDER_DOMAIN.to_string(),
+        Some(d) => {
+            let d = d.trim().trim_start_matches('@').to_ascii_lowercase();
+            domain::normalize_email(&format!("requester@{d}")).map_err(|_| {
+                Error::invalid(format!(
+                    "invalid --requester-domain '{d}': expected a mail domain such as stbedes.sch.uk"
+                ))
+            })?;
+            d
+        }
+    };
+    let origin = opts.origin.as_str();
+    let run = Run {
+        cols: Cols::of(parsed),
+        header: &parsed.header,
+        dates: reader,
+        origin,
+        statuses: values::parse_status_maps(&opts.status_maps)?,
+        requester_domain,
+    };
     let mut d = Directory::load(cx)?;
     let mut next = rows::next_ticket_id(cx.tx)?;
     let staged = rows::Staged::begin(cx.tx)?;
@@ -328,4 +391,28 @@ pub(super) fn import(
     }
     stage(cx, &staged, next, &batch)?;
     staged.finish(origin)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn name_only_requesters_get_an_address_that_cannot_receive_mail() {
+        assert_eq!(
+            requester_address(" Ana@Example.org ", PLACEHOLDER_DOMAIN).unwrap(),
+            ("ana@example.org".into(), false)
+        );
+        assert_eq!(
+            requester_address("Ana María Pérez", PLACEHOLDER_DOMAIN).unwrap(),
+            ("ana.mara.prez@unknown.invalid".into(), true)
+        );
+        assert_eq!(
+            requester_address("O'Neil, Sam", "stbedes.sch.uk").unwrap().0,
+            "o.neil.sam@stbedes.sch.uk"
+        );
+        assert_eq!(requester_address("Иван", PLACEHOLDER_DOMAIN).unwrap().0, "requester@unknown.invalid");
+        assert!(requester_address("broken@", PLACEHOLDER_DOMAIN).is_err());
+        assert!(requester_address("---", PLACEHOLDER_DOMAIN).is_err());
+    }
 }

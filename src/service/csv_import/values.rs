@@ -12,20 +12,57 @@ fn key(s: &str) -> String {
     s.trim().to_lowercase().replace(['_', '-'], " ").split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Status words of other helpdesks, also in Spanish, Portuguese, French
+/// and German (GLPI and others are often run in the school's language).
 pub fn status(s: &str) -> Result<Status, String> {
     Ok(match key(s).as_str() {
-        "new" | "unassigned" => Status::New,
-        "open" | "opened" | "in progress" | "assigned" | "reopened" | "active" => Status::Open,
-        "pending" | "on hold" | "waiting" | "waiting on customer" | "waiting on requester" | "awaiting reply"
-        | "waiting on third party" | "pending reminder" | "pending close" => Status::Pending,
-        "resolved" | "solved" | "answered" | "done" | "fixed" => Status::Resolved,
-        "closed" | "archived" | "merged" | "cancelled" | "canceled" => Status::Closed,
+        "new" | "unassigned" | "nuevo" | "nueva" | "novo" | "nova" | "nouveau" | "nouvelle" | "neu" => Status::New,
+        "open" | "opened" | "in progress" | "assigned" | "reopened" | "active" | "processing"
+        | "processing (assigned)" | "processing (planned)" | "abierto" | "abierta" | "en curso" | "en proceso"
+        | "asignado" | "asignada" | "en curso (asignado)" | "en curso (planificado)" | "aberto" | "aberta"
+        | "em atendimento" | "em andamento" | "atribuído" | "atribuido" | "en cours" | "ouvert" | "offen"
+        | "in bearbeitung" | "waiting for support" | "work in progress" | "escalated" => Status::Open,
+        "pending" | "on hold" | "waiting" | "waiting for customer" | "waiting on customer" | "waiting on requester" | "awaiting reply"
+        | "waiting on third party" | "pending reminder" | "pending close" | "pendiente" | "en espera"
+        | "pendente" | "aguardando" | "em espera" | "en attente" | "wartend" | "warten" => Status::Pending,
+        "resolved" | "solved" | "answered" | "done" | "fixed" | "resuelto" | "resuelta" | "solucionado"
+        | "solucionada" | "resolvido" | "resolvida" | "résolu" | "resolu" | "gelöst" | "geloest" => {
+            Status::Resolved
+        }
+        "closed" | "archived" | "merged" | "cancelled" | "canceled" | "cerrado" | "cerrada" | "fechado"
+        | "fechada" | "encerrado" | "encerrada" | "fermé" | "ferme" | "clos" | "geschlossen" => Status::Closed,
         other => {
             return Err(format!(
-                "unknown status '{other}': expected new, open, pending, resolved or closed (or e.g. \"waiting on customer\", \"solved\", \"archived\")"
+                "unknown status '{other}': expected new, open, pending, resolved or closed (or e.g. \"waiting on customer\", \"solved\", \"archived\"); say what it means with --map-status \"{other}=STATUS\""
             ))
         }
     })
+}
+
+/// Parses `--map-status WORD=STATUS` arguments (STATUS one of ours, or any
+/// word `status` knows).
+pub fn parse_status_maps(maps: &[String]) -> crate::Result<Vec<(String, Status)>> {
+    maps.iter()
+        .map(|m| {
+            let (word, to) = m.rsplit_once('=').filter(|(w, _)| !w.trim().is_empty()).ok_or_else(|| {
+                crate::Error::invalid(format!(
+                    "invalid --map-status '{m}': expected WORD=STATUS, e.g. \"En curso=open\""
+                ))
+            })?;
+            let to =
+                status(to).map_err(|e| crate::Error::invalid(format!("invalid --map-status '{m}': {e}")))?;
+            Ok((key(word), to))
+        })
+        .collect()
+}
+
+/// A status cell, through the file's `--map-status` words first.
+pub fn status_with(s: &str, maps: &[(String, Status)]) -> Result<Status, String> {
+    let k = key(s);
+    match maps.iter().find(|(w, _)| *w == k) {
+        Some((_, to)) => Ok(*to),
+        None => status(s),
+    }
 }
 
 pub fn priority(s: &str) -> Result<Priority, String> {
@@ -100,7 +137,7 @@ struct Formats {
 /// Date and time with an offset.
 const WITH_OFFSET: [&str; 3] = ["%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M %z", "%Y-%m-%dT%H:%M:%S%.f%z"];
 /// Local date and time (in the import's time zone).
-const NAIVE: [&str; 11] = [
+const NAIVE: [&str; 15] = [
     "%Y-%m-%d %H:%M:%S",
     "%Y-%m-%d %H:%M:%S%.f",
     "%Y-%m-%dT%H:%M:%S",
@@ -112,9 +149,15 @@ const NAIVE: [&str; 11] = [
     "%d/%m/%Y %H:%M",
     "%d.%m.%Y %H:%M:%S",
     "%d.%m.%Y %H:%M",
+    // GLPI: day first with dashes.
+    "%d-%m-%Y %H:%M:%S",
+    "%d-%m-%Y %H:%M",
+    // Jira Service Management: 18/Jul/26 9:10 AM.
+    "%d/%b/%y %I:%M %p",
+    "%d/%b/%Y %I:%M %p",
 ];
 /// A day alone (midnight local time).
-const DAY: [&str; 4] = ["%Y-%m-%d", "%Y/%m/%d", "%d/%m/%Y", "%d.%m.%Y"];
+const DAY: [&str; 6] = ["%Y-%m-%d", "%Y/%m/%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%d/%b/%y"];
 
 static FORMATS: LazyLock<Formats> = LazyLock::new(|| {
     let parse = |list: &[&'static str]| list.iter().map(|f| StrftimeItems::new(f).collect()).collect();
@@ -172,6 +215,30 @@ mod tests {
         assert_eq!(status("pending_close").unwrap(), Status::Pending);
         assert_eq!(status("Archived").unwrap(), Status::Closed);
         assert!(status("limbo").unwrap_err().contains("unknown status 'limbo'"));
+        assert!(status("limbo").unwrap_err().contains("--map-status \"limbo=STATUS\""));
+        for (word, want) in [
+            ("Nuevo", Status::New),
+            ("En curso", Status::Open),
+            ("Resuelto", Status::Resolved),
+            ("Cerrado", Status::Closed),
+            ("Novo", Status::New),
+            ("Em atendimento", Status::Open),
+            ("Pendente", Status::Pending),
+            ("Resolvido", Status::Resolved),
+            ("Fechado", Status::Closed),
+            ("Processing (assigned)", Status::Open),
+        ] {
+            assert_eq!(status(word).unwrap(), want, "{word}");
+        }
+        let maps = parse_status_maps(&["En pausa=pending".into(), "Bloqueado=En espera".into()]).unwrap();
+        assert_eq!(status_with("en  PAUSA", &maps).unwrap(), Status::Pending);
+        assert_eq!(status_with("Bloqueado", &maps).unwrap(), Status::Pending);
+        assert_eq!(status_with("Cerrado", &maps).unwrap(), Status::Closed);
+        assert!(parse_status_maps(&["x=limbo".into()])
+            .unwrap_err()
+            .to_string()
+            .contains("unknown status 'limbo'"));
+        assert!(parse_status_maps(&["nothing".into()]).is_err());
         assert_eq!(priority("2 normal").unwrap(), Priority::Normal);
         assert_eq!(priority("Medium").unwrap(), Priority::Normal);
         assert_eq!(priority("4").unwrap(), Priority::Urgent);
