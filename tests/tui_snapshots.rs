@@ -36,7 +36,7 @@ impl Console {
         let mut desk = demo_desk();
         let me = desk.me().unwrap();
         let mut app = App::new(me, desk.now(), Theme { color }, size);
-        app.offset = chrono::FixedOffset::east_opt(0).unwrap();
+        app.tz = Some(chrono_tz::UTC);
         let start = app.start();
         run(&mut desk, &mut app, start);
         Console { desk, app }

@@ -27,6 +27,9 @@ pub struct ToArticle {
     pub audience: Option<Audience>,
     /// Write it even if it looks like an existing article.
     pub force: bool,
+    /// How the refusal tells the user to write it anyway (the face's own
+    /// words); the CLI's "pass --force to write a new one anyway" when None.
+    pub how_to_force: Option<String>,
 }
 
 /// An existing article that looks like the same answer.
@@ -175,8 +178,9 @@ pub fn to_article(cx: &mut Ctx<'_>, cache: &Cache, ticket_id: i64, opts: &ToArti
             })
             .collect();
         if !dups.is_empty() {
+            let how = opts.how_to_force.as_deref().unwrap_or("pass --force to write a new one anyway");
             return Err(Error::invalid(format!(
-                "ticket #{ticket_id} looks like the same answer as {}: improve that article instead, or pass --force to write a new one anyway",
+                "ticket #{ticket_id} looks like the same answer as {}: improve that article instead, or {how}",
                 dups.join(", ")
             )));
         }

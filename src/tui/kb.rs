@@ -38,7 +38,11 @@ impl KbState {
 }
 
 impl App {
+    /// `K` from anywhere; Esc goes back where it was pressed.
     pub(crate) fn start_kb(&mut self) -> Vec<Effect> {
+        if self.screen != Screen::Kb {
+            self.kb_return = self.screen;
+        }
         self.screen = Screen::Kb;
         if self.kb.loaded {
             Vec::new()
@@ -133,7 +137,8 @@ impl App {
             Action::EditArticle | Action::Publish | Action::RateHelpful | Action::RateUnhelpful => {
                 return self.article_action(&action)
             }
-            Action::Back => self.screen = Screen::Queue,
+            Action::Back => self.screen = self.kb_return,
+            Action::Jump => return self.start_jump(),
             _ => {}
         }
         Vec::new()
