@@ -177,3 +177,41 @@ fn a_ticket_resolved_with_an_article_already_has_its_answer() {
     assert_eq!(code, 2);
     assert!(err.contains(&format!("#{existing}")) && err.contains("used to resolve this ticket"), "{err}");
 }
+
+/// Issue 19, defect 10: the greeting and sign-off stay out of the article,
+/// and the duplicate guard asks the knowledge base's own search about the
+/// title, so obvious duplicates are caught even when the fix is worded
+/// differently.
+#[test]
+fn the_guard_uses_the_kb_search_and_the_greeting_stays_out() {
+    let env = Env::empty();
+    env.run(&["init", "--demo", "--name", "Lee Lead"]).success();
+    let simran = "s.kaur@stbedes.sch.uk";
+    let solved_by = |subject: &str, fix: &str| {
+        let id =
+            env.json(&["ticket", "new", "--subject", subject, "--body", "Rang the desk", "--requester", simran])["id"]
+                .to_string();
+        env.run(&["ticket", "resolve", &id, "--message", fix]).success();
+        id
+    };
+    for (subject, existing) in [
+        ("won't join SchoolStaff wifi", "Connecting to the SchoolStaff Wi-Fi"),
+        ("iPad locked to owner", "Activation Lock"),
+    ] {
+        let t = solved_by(subject, "Hi Simran, sorted it: rebooted. Kind regards, Lee");
+        let before = dump(&env.db);
+        let (code, err) = env.fail(&["ticket", "to-article", &t]);
+        assert_eq!(code, 2, "{subject}: {err}");
+        assert!(err.contains(existing) && err.contains("search answers this title"), "{subject}: {err}");
+        assert!(err.contains("pass --force"), "the CLI keeps its own wording: {err}");
+        assert_eq!(dump(&env.db), before);
+    }
+    let t = solved_by(
+        "Board PC clock is an hour out",
+        "Hi Simran, I set the board PC's time zone to London.\nKind regards, Lee",
+    );
+    let a = env.json(&["ticket", "to-article", &t]);
+    let body = a["body"].as_str().unwrap();
+    assert!(body.contains("I set the board PC's time zone to London."), "{body}");
+    assert!(!body.contains("Simran") && !body.contains("regards"), "pleasantries left in: {body}");
+}

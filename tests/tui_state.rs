@@ -435,7 +435,7 @@ fn the_knowledge_base_browses_searches_opens_and_publishes() {
     app.update(Action::ArticlesLoaded("wfix".into(), vec![article(2, "Join staff wifi", "network")]));
     press(&mut app, KeyCode::Enter);
     assert_eq!(press(&mut app, KeyCode::Enter), [Effect::ViewArticle(2)]);
-    assert_eq!(press(&mut app, KeyCode::Char('P')), [Effect::PublishArticle { id: 2, version: 2 }]);
+    assert_eq!(press(&mut app, KeyCode::Char('P')), [Effect::PublishArticle { id: 2, version: 2, force: false }]);
     assert_eq!(press(&mut app, KeyCode::Char('e')), [Effect::EditArticle { id: 2, version: 2 }]);
     assert_eq!(press(&mut app, KeyCode::Char('+')), [Effect::RateArticle { id: 2, helpful: true }]);
     press(&mut app, KeyCode::Esc);
@@ -947,4 +947,25 @@ fn dashboard_bars_keep_numbers_apart_with_a_legend() {
     let bars: Vec<&str> = screen.lines().skip(6).collect();
     assert!(!bars.iter().any(|l| l.contains("139") || l.contains("412")), "numbers run together:\n{screen}");
     assert!(bars.iter().any(|l| l.contains("13 9") || l.contains("13  9")), "13 then 9:\n{screen}");
+}
+
+#[test]
+fn a_database_error_while_polling_is_a_status_line_not_an_exit() {
+    use deskside::clock::FixedClock;
+    use deskside::service::{Desk, InitOptions};
+    use deskside::store::Store;
+    use deskside::tui::Watcher;
+    let mut desk = Desk::with_store(Store::open_in_memory().unwrap(), Box::new(FixedClock(now())), "lead", "t");
+    desk.seed(&InitOptions { demo: false, name: Some("Lee Lead".into()), tz: None }).unwrap();
+    let mut watch = Watcher::new(&desk).unwrap();
+    assert!(watch.check(&desk).is_none(), "nothing changed");
+    desk.store().conn().execute_batch("ALTER TABLE audit RENAME TO audit_gone").unwrap();
+    let Some(Action::Failed(msg)) = watch.check(&desk) else { panic!("a failed poll is reported") };
+    assert!(msg.starts_with("database:"), "{msg}");
+    assert!(watch.check(&desk).is_none(), "said once, not every half second");
+    let mut app = app();
+    app.update(Action::Failed(msg));
+    assert!(!app.quit);
+    desk.store().conn().execute_batch("ALTER TABLE audit_gone RENAME TO audit").unwrap();
+    assert!(matches!(watch.check(&desk), Some(Action::ExternalChange)), "recovered: reload what is visible");
 }

@@ -90,6 +90,9 @@ pub enum Action {
     EditArticle,
     /// Knowledge base: publish the article (tier 2/3 and leads).
     Publish,
+    /// Knowledge base: publish even though it looks like a published
+    /// article (after `P` was refused as a duplicate).
+    ForcePublish,
     /// Knowledge base: the article helped.
     RateHelpful,
     /// Knowledge base: the article did not help.
@@ -247,9 +250,11 @@ pub enum Effect {
         id: i64,
         version: i64,
     },
+    /// Publish (the bool: even if it looks like a published article).
     PublishArticle {
         id: i64,
         version: i64,
+        force: bool,
     },
     RateArticle {
         id: i64,

@@ -229,6 +229,7 @@ impl App {
         match (&b.action, &self.overlay) {
             (Action::Cycle, Overlay::Prompt(p)) => p.kind.has_tier(),
             (Action::ForceToArticle, _) => self.force_article.is_some_and(|id| id == self.ticket.id),
+            (Action::ForcePublish, _) => self.kb.force_publish.is_some(),
             _ => true,
         }
     }

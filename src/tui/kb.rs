@@ -18,6 +18,9 @@ pub struct KbState {
     pub open: Option<Article>,
     pub scroll: u16,
     pub loaded: bool,
+    /// The article whose publishing was asked for: F publishes it anyway
+    /// after a duplicate warning.
+    pub force_publish: Option<i64>,
 }
 
 impl KbState {
@@ -86,7 +89,14 @@ impl App {
         let (id, version) = (a.id, a.version);
         match action {
             Action::EditArticle => vec![Effect::EditArticle { id, version }],
-            Action::Publish => vec![Effect::PublishArticle { id, version }],
+            Action::Publish => {
+                self.kb.force_publish = Some(id);
+                vec![Effect::PublishArticle { id, version, force: false }]
+            }
+            Action::ForcePublish if self.kb.force_publish == Some(id) => {
+                self.kb.force_publish = None;
+                vec![Effect::PublishArticle { id, version, force: true }]
+            }
             Action::RateHelpful => vec![Effect::RateArticle { id, helpful: true }],
             Action::RateUnhelpful => vec![Effect::RateArticle { id, helpful: false }],
             _ => Vec::new(),
@@ -134,9 +144,11 @@ impl App {
                 self.kb.selected = 0;
                 return self.kb.load();
             }
-            Action::EditArticle | Action::Publish | Action::RateHelpful | Action::RateUnhelpful => {
-                return self.article_action(&action)
-            }
+            Action::EditArticle
+            | Action::Publish
+            | Action::ForcePublish
+            | Action::RateHelpful
+            | Action::RateUnhelpful => return self.article_action(&action),
             Action::Back => self.screen = self.kb_return,
             Action::Jump => return self.start_jump(),
             _ => {}
@@ -174,9 +186,11 @@ impl App {
             Action::Scroll(n) => {
                 self.kb.scroll = (self.kb.scroll as i32 + n as i32).clamp(0, u16::MAX as i32) as u16
             }
-            Action::EditArticle | Action::Publish | Action::RateHelpful | Action::RateUnhelpful => {
-                return self.article_action(&action)
-            }
+            Action::EditArticle
+            | Action::Publish
+            | Action::ForcePublish
+            | Action::RateHelpful
+            | Action::RateUnhelpful => return self.article_action(&action),
             Action::Back => self.kb.open = None,
             _ => {}
         }

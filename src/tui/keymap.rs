@@ -162,7 +162,8 @@ pub static KB: &[Binding] = &[
     b(&[C('/')], "/", "search as you type", Action::StartFilter),
     b(&[X(Tab)], "Tab", "next category", Action::CycleCategory),
     b(&[C('e')], "e", "edit in $EDITOR", Action::EditArticle),
-    b(&[C('P')], "P", "publish", Action::Publish),
+    b(&[C('P')], "P", "publish (checks for a published twin)", Action::Publish),
+    b(&[C('F')], "F", "publish anyway (after a duplicate warning)", Action::ForcePublish),
     b(&[C('+')], "+", "helpful", Action::RateHelpful),
     b(&[C('-')], "-", "not helpful", Action::RateUnhelpful),
     b(&[C('#'), C(':')], "#", "jump to a ticket by number", Action::Jump),
@@ -181,7 +182,8 @@ pub static KB_SEARCH: &[Binding] = &[
 
 pub static ARTICLE: &[Binding] = &[
     b(&[C('e')], "e", "edit in $EDITOR", Action::EditArticle),
-    b(&[C('P')], "P", "publish", Action::Publish),
+    b(&[C('P')], "P", "publish (checks for a published twin)", Action::Publish),
+    b(&[C('F')], "F", "publish anyway (after a duplicate warning)", Action::ForcePublish),
     b(&[C('+')], "+", "helpful", Action::RateHelpful),
     b(&[C('-')], "-", "not helpful", Action::RateUnhelpful),
     b(&[X(Esc), C('q'), X(Left)], "Esc q", "back to the list", Action::Back),

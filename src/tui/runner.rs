@@ -44,8 +44,8 @@ pub fn run(desk: &mut Desk, effect: Effect) -> Option<Action> {
         Effect::ViewArticle(id) => {
             desk.view_article(id).map(|a| Action::ArticleChanged(Box::new(a), String::new()))
         }
-        Effect::PublishArticle { id, version } => desk
-            .publish_article(id, Some(version))
+        Effect::PublishArticle { id, version, force } => desk
+            .publish_article_checked(id, Some(version), force, "press F to publish it anyway")
             .map(|a| Action::ArticleChanged(Box::new(a), format!("Article #{id} published"))),
         Effect::RateArticle { id, helpful } => desk.rate_article(id, helpful).map(|a| {
             let how = if helpful { "helpful" } else { "not helpful" };
