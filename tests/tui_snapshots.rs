@@ -235,7 +235,6 @@ fn new_ticket_with_live_suggestions() {
         c.key(KeyCode::Char('n'))
             .text("hughes")
             .key(KeyCode::Tab)
-            .key(KeyCode::Tab)
             .text("pritner jamed in staff room");
         snap("new_ticket_suggestions", &c);
     }

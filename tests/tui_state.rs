@@ -969,3 +969,19 @@ fn a_database_error_while_polling_is_a_status_line_not_an_exit() {
     desk.store().conn().execute_batch("ALTER TABLE audit_gone RENAME TO audit").unwrap();
     assert!(matches!(watch.check(&desk), Some(Action::ExternalChange)), "recovered: reload what is visible");
 }
+
+#[test]
+fn a_reply_on_a_ticket_shown_resolved_asks_too() {
+    let mut app = app();
+    let id = open_first(&mut app);
+    let mut t = app.ticket.detail.as_ref().unwrap().ticket.clone();
+    t.status = Status::Resolved;
+    load(&mut app, t);
+    press(&mut app, KeyCode::Char('r'));
+    type_text(&mut app, "One more thing");
+    assert!(ctrl(&mut app, 's').is_empty());
+    let Overlay::Confirm(c) = &app.overlay else { panic!("asks") };
+    assert_eq!(c.question, format!("#{id} is resolved — send the reply anyway? y/n"));
+    let fx = press(&mut app, KeyCode::Char('y'));
+    assert!(matches!(&fx[..], [Effect::Ticket { op: TicketOp::ReplyAnyway(_), .. }]), "{fx:?}");
+}

@@ -193,10 +193,10 @@ pub static ARTICLE: &[Binding] = &[
 
 pub static DASHBOARD: &[Binding] = &[
     b(&[C('r'), Ctrl('r')], "r", "refresh the figures", Action::Refresh),
-    b(&[C('K')], "K", "knowledge base", Action::KnowledgeBase),
-    b(&[C('#'), C(':')], "#", "jump to a ticket by number", Action::Jump),
     b(&[X(Esc), C('q')], "Esc q", "back to the queue", Action::Back),
     b(&[C('?'), X(F(1))], "?", "help", Action::ToggleHelp),
+    b(&[C('K')], "K", "knowledge base", Action::KnowledgeBase),
+    b(&[C('#'), C(':')], "#", "jump to a ticket by number", Action::Jump),
     b(&[Ctrl('c')], "Ctrl-C", "quit", Action::Quit),
 ];
 

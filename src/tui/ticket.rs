@@ -161,6 +161,18 @@ impl App {
                 if let PromptKind::FirstContact(source) = p.kind {
                     return self.send_first_contact(source, text);
                 }
+                // The ticket on screen is already done (reloaded after
+                // someone resolved it): the requester was told so; ask.
+                let done = self.ticket.detail.as_ref().filter(|d| d.ticket.id == p.ticket_id && !d.ticket.status.is_active());
+                if let (PromptKind::Reply, Some(d)) = (p.kind, done) {
+                    let (id, status, version) = (d.ticket.id, d.ticket.status, d.ticket.version);
+                    let op = TicketOp::ReplyAnyway(text);
+                    self.ask(
+                        format!("#{id} is {status} — send the reply anyway? y/n"),
+                        super::confirm::OnYes::Effects(vec![Effect::Ticket { id, version, op }]),
+                    );
+                    return Vec::new();
+                }
                 let op = match p.kind {
                     PromptKind::FirstContact(_) => return Vec::new(),
                     PromptKind::Reply => TicketOp::Reply(text),
