@@ -188,9 +188,17 @@ fn the_guard_uses_the_kb_search_and_the_greeting_stays_out() {
     env.run(&["init", "--demo", "--name", "Lee Lead"]).success();
     let simran = "s.kaur@stbedes.sch.uk";
     let solved_by = |subject: &str, fix: &str| {
-        let id =
-            env.json(&["ticket", "new", "--subject", subject, "--body", "Rang the desk", "--requester", simran])["id"]
-                .to_string();
+        let id = env.json(&[
+            "ticket",
+            "new",
+            "--subject",
+            subject,
+            "--body",
+            "Rang the desk",
+            "--requester",
+            simran,
+        ])["id"]
+            .to_string();
         env.run(&["ticket", "resolve", &id, "--message", fix]).success();
         id
     };

@@ -257,7 +257,8 @@ fn a_new_requester_appears_in_an_open_form_and_tab_moves_on() {
 #[test]
 fn take_and_close_ask_first_and_the_other_console_hears() {
     let env = demo_env();
-    let id = env.json(&["ticket", "list", "--tier", "1"])[0]["id"].as_i64().unwrap();
+    let new = ["ticket", "new", "--subject", "Visualiser flickers", "--requester", "r.hughes@stbedes.sch.uk"];
+    let id = env.json(&new)["id"].as_i64().unwrap();
     let (lead, jaya) = (console(&env, (120, 30)), jaya(&env, (120, 30)));
     for t in [&jaya, &lead] {
         t.wait_for("Enter open", 10);

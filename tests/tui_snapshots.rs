@@ -232,10 +232,7 @@ fn knowledge_base_article() {
 fn new_ticket_with_live_suggestions() {
     for size in SIZES {
         let mut c = Console::new(size, true);
-        c.key(KeyCode::Char('n'))
-            .text("hughes")
-            .key(KeyCode::Tab)
-            .text("pritner jamed in staff room");
+        c.key(KeyCode::Char('n')).text("hughes").key(KeyCode::Tab).text("pritner jamed in staff room");
         snap("new_ticket_suggestions", &c);
     }
 }

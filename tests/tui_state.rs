@@ -6,9 +6,9 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use deskside::domain::{
     Priority, QueueItem, SlaLevel, SlaState, Source, Status, Technician, Ticket, TicketDetail, Tier,
 };
+use deskside::service::deflect::FirstContact;
 use deskside::tui::action::{Action, Effect, LoadedTicket, TicketOp};
 use deskside::tui::app::{App, Overlay, Scope, Screen};
-use deskside::service::deflect::FirstContact;
 use deskside::tui::keymap;
 use deskside::tui::theme::Theme;
 
@@ -435,7 +435,10 @@ fn the_knowledge_base_browses_searches_opens_and_publishes() {
     app.update(Action::ArticlesLoaded("wfix".into(), vec![article(2, "Join staff wifi", "network")]));
     press(&mut app, KeyCode::Enter);
     assert_eq!(press(&mut app, KeyCode::Enter), [Effect::ViewArticle(2)]);
-    assert_eq!(press(&mut app, KeyCode::Char('P')), [Effect::PublishArticle { id: 2, version: 2, force: false }]);
+    assert_eq!(
+        press(&mut app, KeyCode::Char('P')),
+        [Effect::PublishArticle { id: 2, version: 2, force: false }]
+    );
     assert_eq!(press(&mut app, KeyCode::Char('e')), [Effect::EditArticle { id: 2, version: 2 }]);
     assert_eq!(press(&mut app, KeyCode::Char('+')), [Effect::RateArticle { id: 2, helpful: true }]);
     press(&mut app, KeyCode::Esc);
@@ -476,9 +479,7 @@ fn the_form_suggests_as_you_type_and_resolves_at_first_contact() {
         vec![found(SuggestionKind::Article, 1), found(SuggestionKind::Ticket, 76)],
     ));
     let fx = press_mod(&mut app, KeyCode::Char('r'), KeyModifiers::CONTROL);
-    let [Effect::CreateResolved(_, with)] = &fx[..] else {
-        panic!("an article resolves at once: {fx:?}")
-    };
+    let [Effect::CreateResolved(_, with)] = &fx[..] else { panic!("an article resolves at once: {fx:?}") };
     assert_eq!(*with, FirstContact::Article(1));
     // A solved ticket's answer is another requester's reply: it opens in
     // an editable box (their name replaced) before anything is sent.
@@ -676,7 +677,11 @@ fn a_reply_on_a_ticket_resolved_meanwhile_asks_before_sending() {
         ctrl(&mut app, 's'),
         [Effect::Ticket { id, version: 3, op: TicketOp::Reply("Try again now".into()) }]
     );
-    let fx = app.update(Action::ReplyConflict(id, "Try again now".into(), format!("#{id} was resolved by jpatel meanwhile")));
+    let fx = app.update(Action::ReplyConflict(
+        id,
+        "Try again now".into(),
+        format!("#{id} was resolved by jpatel meanwhile"),
+    ));
     assert_eq!(fx, [Effect::LoadTicket(id)]);
     let Overlay::Confirm(c) = &app.overlay else { panic!("the conflict is a question") };
     assert!(c.question.contains("send the reply anyway? y/n"), "{}", c.question);
@@ -876,7 +881,11 @@ fn the_form_tabs_in_screen_order_and_space_never_sets_the_priority() {
     press(&mut app, KeyCode::BackTab);
     press(&mut app, KeyCode::BackTab);
     type_text(&mut app, "  u x");
-    assert_eq!(app.form.as_ref().unwrap().priority, Priority::Normal, "typed text never changes the priority");
+    assert_eq!(
+        app.form.as_ref().unwrap().priority,
+        Priority::Normal,
+        "typed text never changes the priority"
+    );
     press(&mut app, KeyCode::Char('4'));
     assert_eq!(app.form.as_ref().unwrap().priority, Priority::Urgent);
     press(&mut app, KeyCode::Char('1'));
@@ -955,7 +964,8 @@ fn a_database_error_while_polling_is_a_status_line_not_an_exit() {
     use deskside::service::{Desk, InitOptions};
     use deskside::store::Store;
     use deskside::tui::Watcher;
-    let mut desk = Desk::with_store(Store::open_in_memory().unwrap(), Box::new(FixedClock(now())), "lead", "t");
+    let mut desk =
+        Desk::with_store(Store::open_in_memory().unwrap(), Box::new(FixedClock(now())), "lead", "t");
     desk.seed(&InitOptions { demo: false, name: Some("Lee Lead".into()), tz: None }).unwrap();
     let mut watch = Watcher::new(&desk).unwrap();
     assert!(watch.check(&desk).is_none(), "nothing changed");

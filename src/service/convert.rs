@@ -237,7 +237,14 @@ pub fn to_article(cx: &mut Ctx<'_>, cache: &Cache, ticket_id: i64, opts: &ToArti
         let mut similar: Vec<Similar> = article_rows::linked_to_ticket(cx.tx, ticket_id)?
             .into_iter()
             .filter(|a| a.status != ArticleStatus::Archived)
-            .map(|a| Similar { id: a.id, title: a.title, status: a.status, similarity: 1.0, linked: true, by_title: false })
+            .map(|a| Similar {
+                id: a.id,
+                title: a.title,
+                status: a.status,
+                similarity: 1.0,
+                linked: true,
+                by_title: false,
+            })
             .collect();
         for s in similar_articles(cx, cache, &title, &format!("{problem}\n{}", replies.join("\n")))? {
             if s.similarity >= DUPLICATE_THRESHOLD && !similar.iter().any(|x| x.id == s.id) {

@@ -523,7 +523,10 @@ impl App {
             self.ask("Quit and discard the ticket being typed? y/n".into(), super::confirm::OnYes::Quit);
         } else if drafts > 0 && !matches!(self.overlay, Overlay::Confirm(_)) {
             let s = if drafts == 1 { "" } else { "s" };
-            self.ask(format!("{drafts} unsent draft{s} — quit and lose them? y/n"), super::confirm::OnYes::Quit);
+            self.ask(
+                format!("{drafts} unsent draft{s} — quit and lose them? y/n"),
+                super::confirm::OnYes::Quit,
+            );
         } else {
             self.quit = true;
         }

@@ -335,10 +335,9 @@ impl super::app::App {
                     }
                     // Another requester's reply is never sent word for word:
                     // it opens in a reply box, their name replaced.
-                    SuggestionKind::Ticket => vec![Effect::LoadReuse {
-                        source: s.id,
-                        requester_name: form.requester_name(),
-                    }],
+                    SuggestionKind::Ticket => {
+                        vec![Effect::LoadReuse { source: s.id, requester_name: form.requester_name() }]
+                    }
                 };
             }
             Action::Input(key) => match (form.focus, key.code) {
@@ -397,7 +396,11 @@ mod tests {
         assert_eq!(f.matches, [0]);
         f.next_field(true);
         assert_eq!(f.requester_text(), "r.hughes@stbedes.sch.uk");
-        assert_eq!(f.focus, Field::Subject, "one Tab accepts the match and moves on: a known requester needs no name");
+        assert_eq!(
+            f.focus,
+            Field::Subject,
+            "one Tab accepts the match and moves on: a known requester needs no name"
+        );
     }
 
     #[test]

@@ -121,7 +121,12 @@ pub static QUEUE_FILTER: &[Binding] = &[
 /// so help is F1; on the Priority and Source fields `?` works too.
 pub static NEW_TICKET: &[Binding] = &[
     b(&[Ctrl('s')], "Ctrl-S", "log the ticket", Action::Submit),
-    b(&[Ctrl('r')], "Ctrl-R", "resolve: log it resolved with the highlighted answer", Action::ResolveWithSuggestion),
+    b(
+        &[Ctrl('r')],
+        "Ctrl-R",
+        "resolve: log it resolved with the highlighted answer",
+        Action::ResolveWithSuggestion,
+    ),
     b(&[X(Tab)], "Tab", "next: the next field (accepts the highlighted requester)", Action::NextField),
     b(&[X(Esc)], "Esc", "cancel (asks if typed)", Action::Back),
     b(&[X(F(1))], "F1", "help", Action::ToggleHelp),

@@ -60,10 +60,14 @@ pub fn run(desk: &mut Desk, effect: Effect) -> Option<Action> {
             .reusable_reply(source, requester_name.as_deref())
             .map(|r| Action::ReuseLoaded(source, r.text)),
         Effect::ToArticle(ticket, force) => {
-            let opts =
-                ToArticle { force, how_to_force: Some("press F to write it anyway".into()), ..ToArticle::default() };
+            let opts = ToArticle {
+                force,
+                how_to_force: Some("press F to write it anyway".into()),
+                ..ToArticle::default()
+            };
             desk.ticket_to_article(ticket, &opts).map(|a| {
-            let msg = format!("Draft article #{} written from #{ticket}: K opens the knowledge base", a.id);
+                let msg =
+                    format!("Draft article #{} written from #{ticket}: K opens the knowledge base", a.id);
                 Action::ArticleChanged(Box::new(a), msg)
             })
         }

@@ -163,7 +163,11 @@ impl App {
                 }
                 // The ticket on screen is already done (reloaded after
                 // someone resolved it): the requester was told so; ask.
-                let done = self.ticket.detail.as_ref().filter(|d| d.ticket.id == p.ticket_id && !d.ticket.status.is_active());
+                let done = self
+                    .ticket
+                    .detail
+                    .as_ref()
+                    .filter(|d| d.ticket.id == p.ticket_id && !d.ticket.status.is_active());
                 if let (PromptKind::Reply, Some(d)) = (p.kind, done) {
                     let (id, status, version) = (d.ticket.id, d.ticket.status, d.ticket.version);
                     let op = TicketOp::ReplyAnyway(text);
