@@ -223,3 +223,39 @@ fn the_guard_uses_the_kb_search_and_the_greeting_stays_out() {
     assert!(body.contains("I set the board PC's time zone to London."), "{body}");
     assert!(!body.contains("Simran") && !body.contains("regards"), "pleasantries left in: {body}");
 }
+
+/// Issue 19, defect 10: the console's `P` runs the same title check before
+/// publishing, and `F` publishes anyway.
+#[test]
+fn publishing_in_the_console_checks_for_a_published_twin() {
+    use deskside::clock::FixedClock;
+    use deskside::service::convert::ToArticle;
+    use deskside::service::tickets::Resolution;
+    use deskside::service::{Desk, InitOptions};
+    use deskside::store::Store;
+    use deskside::tui::action::{Action, Effect};
+    use deskside::tui::runner;
+    let now = chrono::DateTime::parse_from_rfc3339("2026-11-24T10:00:00Z").unwrap().to_utc();
+    let mut desk = Desk::with_store(Store::open_in_memory().unwrap(), Box::new(FixedClock(now)), "lead", "t");
+    desk.seed(&InitOptions { demo: true, name: Some("Lee Lead".into()), tz: None }).unwrap();
+    let new = deskside::domain::NewTicket {
+        subject: "won't join SchoolStaff wifi".into(),
+        body: "Laptop".into(),
+        requester: "s.kaur@stbedes.sch.uk".into(),
+        ..Default::default()
+    };
+    let t = desk.create_ticket(&new).unwrap();
+    desk.resolve(t.id, &Resolution::message("Rebooted it."), None).unwrap();
+    let forced = ToArticle { force: true, ..ToArticle::default() };
+    let draft = desk.ticket_to_article(t.id, &forced).unwrap();
+    let refused =
+        runner::run(&mut desk, Effect::PublishArticle { id: draft.id, version: draft.version, force: false });
+    let Some(Action::Failed(msg)) = refused else { panic!("P refuses a twin: {refused:?}") };
+    assert!(msg.contains("#7") && msg.contains("press F to publish it anyway"), "{msg}");
+    assert!(!msg.contains("--force"), "console wording: {msg}");
+    assert_eq!(desk.article(draft.id).unwrap().status, deskside::domain::ArticleStatus::Draft);
+    let done =
+        runner::run(&mut desk, Effect::PublishArticle { id: draft.id, version: draft.version, force: true });
+    assert!(matches!(done, Some(Action::ArticleChanged(..))), "{done:?}");
+    assert_eq!(desk.article(draft.id).unwrap().status, deskside::domain::ArticleStatus::Published);
+}
