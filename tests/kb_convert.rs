@@ -177,3 +177,85 @@ fn a_ticket_resolved_with_an_article_already_has_its_answer() {
     assert_eq!(code, 2);
     assert!(err.contains(&format!("#{existing}")) && err.contains("used to resolve this ticket"), "{err}");
 }
+
+/// Issue 19, defect 10: the greeting and sign-off stay out of the article,
+/// and the duplicate guard asks the knowledge base's own search about the
+/// title, so obvious duplicates are caught even when the fix is worded
+/// differently.
+#[test]
+fn the_guard_uses_the_kb_search_and_the_greeting_stays_out() {
+    let env = Env::empty();
+    env.run(&["init", "--demo", "--name", "Lee Lead"]).success();
+    let simran = "s.kaur@stbedes.sch.uk";
+    let solved_by = |subject: &str, fix: &str| {
+        let id = env.json(&[
+            "ticket",
+            "new",
+            "--subject",
+            subject,
+            "--body",
+            "Rang the desk",
+            "--requester",
+            simran,
+        ])["id"]
+            .to_string();
+        env.run(&["ticket", "resolve", &id, "--message", fix]).success();
+        id
+    };
+    for (subject, existing) in [
+        ("won't join SchoolStaff wifi", "Connecting to the SchoolStaff Wi-Fi"),
+        ("iPad locked to owner", "Activation Lock"),
+    ] {
+        let t = solved_by(subject, "Hi Simran, sorted it: rebooted. Kind regards, Lee");
+        let before = dump(&env.db);
+        let (code, err) = env.fail(&["ticket", "to-article", &t]);
+        assert_eq!(code, 2, "{subject}: {err}");
+        assert!(err.contains(existing) && err.contains("search answers this title"), "{subject}: {err}");
+        assert!(err.contains("pass --force"), "the CLI keeps its own wording: {err}");
+        assert_eq!(dump(&env.db), before);
+    }
+    let t = solved_by(
+        "Board PC clock is an hour out",
+        "Hi Simran, I set the board PC's time zone to London.\nKind regards, Lee",
+    );
+    let a = env.json(&["ticket", "to-article", &t]);
+    let body = a["body"].as_str().unwrap();
+    assert!(body.contains("I set the board PC's time zone to London."), "{body}");
+    assert!(!body.contains("Simran") && !body.contains("regards"), "pleasantries left in: {body}");
+}
+
+/// Issue 19, defect 10: the console's `P` runs the same title check before
+/// publishing, and `F` publishes anyway.
+#[test]
+fn publishing_in_the_console_checks_for_a_published_twin() {
+    use deskside::clock::FixedClock;
+    use deskside::service::convert::ToArticle;
+    use deskside::service::tickets::Resolution;
+    use deskside::service::{Desk, InitOptions};
+    use deskside::store::Store;
+    use deskside::tui::action::{Action, Effect};
+    use deskside::tui::runner;
+    let now = chrono::DateTime::parse_from_rfc3339("2026-11-24T10:00:00Z").unwrap().to_utc();
+    let mut desk = Desk::with_store(Store::open_in_memory().unwrap(), Box::new(FixedClock(now)), "lead", "t");
+    desk.seed(&InitOptions { demo: true, name: Some("Lee Lead".into()), tz: None }).unwrap();
+    let new = deskside::domain::NewTicket {
+        subject: "won't join SchoolStaff wifi".into(),
+        body: "Laptop".into(),
+        requester: "s.kaur@stbedes.sch.uk".into(),
+        ..Default::default()
+    };
+    let t = desk.create_ticket(&new).unwrap();
+    desk.resolve(t.id, &Resolution::message("Rebooted it."), None).unwrap();
+    let forced = ToArticle { force: true, ..ToArticle::default() };
+    let draft = desk.ticket_to_article(t.id, &forced).unwrap();
+    let refused =
+        runner::run(&mut desk, Effect::PublishArticle { id: draft.id, version: draft.version, force: false });
+    let Some(Action::Failed(msg)) = refused else { panic!("P refuses a twin: {refused:?}") };
+    assert!(msg.contains("#7") && msg.contains("press F to publish it anyway"), "{msg}");
+    assert!(!msg.contains("--force"), "console wording: {msg}");
+    assert_eq!(desk.article(draft.id).unwrap().status, deskside::domain::ArticleStatus::Draft);
+    let done =
+        runner::run(&mut desk, Effect::PublishArticle { id: draft.id, version: draft.version, force: true });
+    assert!(matches!(done, Some(Action::ArticleChanged(..))), "{done:?}");
+    assert_eq!(desk.article(draft.id).unwrap().status, deskside::domain::ArticleStatus::Published);
+}

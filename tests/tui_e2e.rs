@@ -65,7 +65,8 @@ fn a_technicians_morning_in_the_console() {
     t.wait_for("Requester", 5);
     t.text("hughes");
     t.wait_for("r.hughes@stbedes.sch.uk", 5);
-    t.keys(&["Tab", "Tab"]).text("pritner jamed in staff room");
+    // One Tab takes the highlighted requester and moves on to the subject.
+    t.keys(&["Tab"]).text("pritner jamed in staff room");
     t.keys(&["Tab"]).text("says paper jam in tray 2");
     t.wait_for("KB#1 Clearing a paper jam", 5);
     t.keys(&["C-r"]);
@@ -108,6 +109,8 @@ fn a_technicians_morning_in_the_console() {
     let linked =
         n["events"].as_array().unwrap().iter().any(|e| e["kind"] == "article" && e["new_value"] == "1");
     assert!(linked, "resolved with the suggested article: {n}");
+    assert_eq!(n["assignee"], "lead", "first-contact work is the technician's: {n}");
+    assert!(n["category"].is_string(), "categorised from the article: {n}");
 }
 
 #[test]
@@ -214,4 +217,95 @@ fn an_article_is_edited_in_the_editor_with_the_terminal_handed_over() {
     t.wait_for("Checked in the e2e test.", 5);
     let a = env.json(&["kb", "show", "1"]);
     assert!(a["body"].as_str().unwrap().contains("Checked in the e2e test."), "{a}");
+}
+
+fn jaya(env: &Env, size: (u16, u16)) -> Tmux {
+    let vars = env.vars();
+    let mut other: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    other.retain(|(k, _)| *k != "DESKSIDE_USER");
+    other.push(("DESKSIDE_USER", "jpatel"));
+    let bin = assert_cmd::cargo::cargo_bin("deskside");
+    Tmux::start(&[bin.to_str().unwrap()], &other, size)
+}
+
+/// Issue 19: a requester added by the CLI is found in an open form within
+/// two seconds, and one Tab after part of their name moves to the subject.
+#[test]
+fn a_new_requester_appears_in_an_open_form_and_tab_moves_on() {
+    let env = demo_env();
+    let t = console(&env, (120, 40));
+    t.wait_for("Enter open", 10);
+    t.keys(&["n"]);
+    t.wait_for("Requester", 5);
+    env.run(&["requester", "add", "z.newcombe@stbedes.sch.uk", "--name", "Zara Newcombe"]).success();
+    t.text("newcom");
+    t.wait_for("z.newcombe@stbedes.sch.uk", 2);
+    t.keys(&["Tab"]).text("Cannot find the shared drive");
+    t.wait_for("Cannot find the shared drive", 5);
+    t.keys(&["C-s"]);
+    let screen = t.wait_for("Logged #", 5);
+    let id = screen.split("Logged #").nth(1).and_then(|s| s.split_whitespace().next()).unwrap().to_string();
+    let d = env.json(&["ticket", "show", &id]);
+    assert_eq!(d["requester"], "z.newcombe@stbedes.sch.uk");
+    assert_eq!(d["subject"], "Cannot find the shared drive");
+}
+
+/// Issue 19: taking a colleague's ticket and closing ask first; the
+/// colleague's console stops saying "You have #N".
+#[test]
+fn take_and_close_ask_first_and_the_other_console_hears() {
+    let env = demo_env();
+    let new = ["ticket", "new", "--subject", "Visualiser flickers", "--requester", "r.hughes@stbedes.sch.uk"];
+    let id = env.json(&new)["id"].as_i64().unwrap();
+    let (lead, jaya) = (console(&env, (120, 30)), jaya(&env, (120, 30)));
+    for t in [&jaya, &lead] {
+        t.wait_for("Enter open", 10);
+        t.keys(&["#"]).text(&id.to_string());
+        t.keys(&["Enter"]);
+        t.wait_for("Timeline", 5);
+    }
+    jaya.keys(&["t"]);
+    jaya.wait_for(&format!("You have #{id}"), 5);
+    lead.wait_for("assigned to jpatel", 5);
+    lead.keys(&["t"]);
+    lead.wait_for(&format!("#{id} is jpatel's — take it? y/n"), 5);
+    lead.keys(&["y"]);
+    lead.wait_for(&format!("You have #{id}"), 5);
+    jaya.wait_for(&format!("#{id} is now lead's"), 3);
+    assert!(!jaya.screen().contains("You have #"), "{}", jaya.screen());
+    lead.keys(&["x"]);
+    lead.wait_for("close it without resolving it? y/n", 5);
+    lead.keys(&["n"]);
+    assert_ne!(env.json(&["ticket", "show", &id.to_string()])["status"], "closed");
+}
+
+/// Issue 19: a reply on a ticket resolved meanwhile asks; the text
+/// survives the conflict and Esc, and comes back with `r`.
+#[test]
+fn a_reply_survives_a_conflict_and_esc() {
+    let env = demo_env();
+    let id = env.json(&["ticket", "list", "--tier", "1"])[0]["id"].as_i64().unwrap().to_string();
+    let t = console(&env, (100, 30));
+    t.wait_for("Enter open", 10);
+    t.keys(&[":"]).text(&id);
+    t.keys(&["Enter"]);
+    t.wait_for("Timeline", 5);
+    t.keys(&["r"]).text("Please restart the laptop and try again");
+    t.wait_for("try again", 5);
+    env.run(&["ticket", "resolve", &id, "--message", "Fixed remotely"]).success();
+    t.keys(&["C-s"]);
+    t.wait_for("send the reply anyway? y/n", 5);
+    t.keys(&["n"]);
+    t.wait_for("Please restart the laptop", 5);
+    t.keys(&["Escape"]);
+    t.wait_for("Draft kept", 5);
+    t.keys(&["r"]);
+    t.wait_for("Please restart the laptop", 5);
+    t.keys(&["C-s"]);
+    t.wait_for("send the reply anyway? y/n", 5);
+    t.keys(&["y"]);
+    t.wait_for(&format!("Reply sent on #{id}"), 5);
+    let d = env.json(&["ticket", "show", &id]);
+    let reply = d["events"].as_array().unwrap().iter().rev().find(|e| e["kind"] == "reply").unwrap().clone();
+    assert_eq!(reply["body"], "Please restart the laptop and try again");
 }

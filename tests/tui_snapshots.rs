@@ -49,7 +49,7 @@ impl Console {
         let (dir, mut desk) = demo_desk();
         let me = desk.me().unwrap();
         let mut app = App::new(me, desk.now(), Theme { color }, size);
-        app.offset = chrono::FixedOffset::east_opt(0).unwrap();
+        app.tz = Some(chrono_tz::UTC);
         let start = app.start();
         run(&mut desk, &mut app, start);
         Console { desk, app, _dir: dir }
@@ -245,11 +245,7 @@ fn knowledge_base_article() {
 fn new_ticket_with_live_suggestions() {
     for size in SIZES {
         let mut c = Console::new(size, true);
-        c.key(KeyCode::Char('n'))
-            .text("hughes")
-            .key(KeyCode::Tab)
-            .key(KeyCode::Tab)
-            .text("pritner jamed in staff room");
+        c.key(KeyCode::Char('n')).text("hughes").key(KeyCode::Tab).text("pritner jamed in staff room");
         snap("new_ticket_suggestions", &c);
     }
 }

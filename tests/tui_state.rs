@@ -6,6 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use deskside::domain::{
     Priority, QueueItem, SlaLevel, SlaState, Source, Status, Technician, Ticket, TicketDetail, Tier,
 };
+use deskside::service::deflect::FirstContact;
 use deskside::tui::action::{Action, Effect, LoadedTicket, TicketOp};
 use deskside::tui::app::{App, Overlay, Scope, Screen};
 use deskside::tui::keymap;
@@ -257,8 +258,7 @@ fn the_new_ticket_form_logs_a_call() {
     assert_eq!(fx, [Effect::LoadRequesters]);
     app.update(Action::RequestersLoaded(vec![("r.hughes@stbedes.sch.uk".into(), "Rachel Hughes".into())]));
     type_text(&mut app, "hughes");
-    press(&mut app, KeyCode::Tab); // accept the match
-    press(&mut app, KeyCode::Tab); // to the subject
+    press(&mut app, KeyCode::Tab); // accept the match and move to the subject
     type_text(&mut app, "Can't print");
     press(&mut app, KeyCode::Tab);
     type_text(&mut app, "Says offline");
@@ -435,7 +435,10 @@ fn the_knowledge_base_browses_searches_opens_and_publishes() {
     app.update(Action::ArticlesLoaded("wfix".into(), vec![article(2, "Join staff wifi", "network")]));
     press(&mut app, KeyCode::Enter);
     assert_eq!(press(&mut app, KeyCode::Enter), [Effect::ViewArticle(2)]);
-    assert_eq!(press(&mut app, KeyCode::Char('P')), [Effect::PublishArticle { id: 2, version: 2 }]);
+    assert_eq!(
+        press(&mut app, KeyCode::Char('P')),
+        [Effect::PublishArticle { id: 2, version: 2, force: false }]
+    );
     assert_eq!(press(&mut app, KeyCode::Char('e')), [Effect::EditArticle { id: 2, version: 2 }]);
     assert_eq!(press(&mut app, KeyCode::Char('+')), [Effect::RateArticle { id: 2, helpful: true }]);
     press(&mut app, KeyCode::Esc);
@@ -451,7 +454,6 @@ fn the_form_suggests_as_you_type_and_resolves_at_first_contact() {
     press(&mut app, KeyCode::Char('n'));
     app.update(Action::RequestersLoaded(vec![("r.hughes@stbedes.sch.uk".into(), "Rachel Hughes".into())]));
     type_text(&mut app, "hughes");
-    press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Tab);
     type_text(&mut app, "pritne");
     let fx = press(&mut app, KeyCode::Char('r'));
@@ -476,12 +478,30 @@ fn the_form_suggests_as_you_type_and_resolves_at_first_contact() {
         key,
         vec![found(SuggestionKind::Article, 1), found(SuggestionKind::Ticket, 76)],
     ));
+    let fx = press_mod(&mut app, KeyCode::Char('r'), KeyModifiers::CONTROL);
+    let [Effect::CreateResolved(_, with)] = &fx[..] else { panic!("an article resolves at once: {fx:?}") };
+    assert_eq!(*with, FirstContact::Article(1));
+    // A solved ticket's answer is another requester's reply: it opens in
+    // an editable box (their name replaced) before anything is sent.
     press_mod(&mut app, KeyCode::Char('n'), KeyModifiers::CONTROL);
     let fx = press_mod(&mut app, KeyCode::Char('r'), KeyModifiers::CONTROL);
+    assert_eq!(fx, [Effect::LoadReuse { source: 76, requester_name: Some("Rachel Hughes".into()) }]);
+    app.update(Action::ReuseLoaded(76, "Hi Rachel,\nI cleared tray 2.".into()));
+    let Overlay::Prompt(p) = &app.overlay else { panic!("the reply opens for editing") };
+    assert_eq!(p.editor.lines().join("\n"), "Hi Rachel,\nI cleared tray 2.");
+    press_mod(&mut app, KeyCode::Char('e'), KeyModifiers::CONTROL); // end of the first line
+    type_text(&mut app, " Thanks for calling.");
+    let fx = press_mod(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
     let [Effect::CreateResolved(new, with)] = &fx[..] else {
         panic!("expected a first-contact resolution: {fx:?}")
     };
-    assert_eq!(*with, deskside::service::deflect::FirstContact::SolvedTicket(76));
+    assert_eq!(
+        *with,
+        FirstContact::EditedReply {
+            source: 76,
+            message: "Hi Rachel, Thanks for calling.\nI cleared tray 2.".into()
+        }
+    );
     assert_eq!(new.requester, "r.hughes@stbedes.sch.uk");
 }
 
@@ -497,7 +517,7 @@ fn only_a_resolved_ticket_becomes_an_article() {
         detail: TicketDetail { ticket: t, events: vec![] },
         sla: None,
     })));
-    assert_eq!(press(&mut app, KeyCode::Char('A')), [Effect::ToArticle(id)]);
+    assert_eq!(press(&mut app, KeyCode::Char('A')), [Effect::ToArticle(id, false)]);
 }
 
 #[test]
@@ -563,7 +583,7 @@ fn link_merge_and_incident_keys_prompt_for_a_ticket_number() {
 fn the_files_key_lists_attachments_and_enter_opens_one() {
     let mut app = app();
     let id = open_first(&mut app);
-    assert_eq!(press(&mut app, KeyCode::Char('F')), [Effect::LoadAttachments(id)]);
+    assert_eq!(press(&mut app, KeyCode::Char('f')), [Effect::LoadAttachments(id)]);
     assert!(matches!(app.overlay, Overlay::Files(..)));
     let row = deskside::store::attachments::AttachmentRow {
         n: 1,
@@ -585,7 +605,7 @@ fn the_files_key_lists_attachments_and_enter_opens_one() {
     press(&mut app, KeyCode::Esc);
     assert!(matches!(app.overlay, Overlay::None));
     // None at all: said so, no empty list left open.
-    press(&mut app, KeyCode::Char('F'));
+    press(&mut app, KeyCode::Char('f'));
     app.update(Action::AttachmentsLoaded(id, vec![]));
     assert!(matches!(app.overlay, Overlay::None));
     assert!(app.status.as_ref().is_some_and(|(m, _)| m.contains("no attachments")));
@@ -596,4 +616,446 @@ fn i_on_the_queue_gathers_the_selected_tickets_burst() {
     let mut app = app();
     let id = app.selected_ticket().unwrap().id;
     assert_eq!(press(&mut app, KeyCode::Char('I')), [Effect::GatherBurst(id)]);
+}
+
+// ---- issue 19: a first-line technician's whole day ----
+
+fn load(app: &mut App, t: Ticket) {
+    app.update(Action::TicketLoaded(Box::new(LoadedTicket {
+        detail: TicketDetail { ticket: t, events: vec![] },
+        sla: None,
+    })));
+}
+
+fn ctrl(app: &mut App, c: char) -> Vec<Effect> {
+    press_mod(app, KeyCode::Char(c), KeyModifiers::CONTROL)
+}
+
+fn form_with_people(app: &mut App) {
+    press(app, KeyCode::Char('n'));
+    app.update(Action::RequestersLoaded(vec![
+        ("r.hughes@stbedes.sch.uk".into(), "Rachel Hughes".into()),
+        ("b.khan@hillside.sch.uk".into(), "Bilal Khan".into()),
+    ]));
+}
+
+#[test]
+fn tab_after_part_of_a_name_picks_the_match_and_moves_to_the_subject() {
+    let mut app = app();
+    form_with_people(&mut app);
+    type_text(&mut app, "rach");
+    press(&mut app, KeyCode::Tab);
+    let form = app.form.as_ref().unwrap();
+    assert_eq!(form.requester_text(), "r.hughes@stbedes.sch.uk");
+    assert_eq!(form.focus, deskside::tui::form::Field::Subject);
+    type_text(&mut app, "Printer jammed");
+    assert_eq!(app.form.as_ref().unwrap().subject_text(), "Printer jammed");
+    assert_eq!(app.form.as_ref().unwrap().requester_text(), "r.hughes@stbedes.sch.uk");
+}
+
+#[test]
+fn an_open_form_rereads_requesters_when_the_database_changes() {
+    let mut app = app();
+    form_with_people(&mut app);
+    let fx = app.update(Action::ExternalChange);
+    assert!(fx.contains(&Effect::LoadRequesters), "someone may have added a requester: {fx:?}");
+    let mut people = vec![("s.kaur@hillside.sch.uk".to_string(), "Simran Kaur".to_string())];
+    people.push(("r.hughes@stbedes.sch.uk".into(), "Rachel Hughes".into()));
+    app.update(Action::RequestersLoaded(people));
+    type_text(&mut app, "simr");
+    assert_eq!(app.form.as_ref().unwrap().matches.len(), 1, "the new requester is found");
+    // Opening the form again reads them again too.
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('y'));
+    assert_eq!(press(&mut app, KeyCode::Char('n')), [Effect::LoadRequesters]);
+}
+
+#[test]
+fn esc_from_new_ticket_goes_back_where_n_was_pressed() {
+    let mut app = app();
+    open_first(&mut app);
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.screen, Screen::Queue);
+    press(&mut app, KeyCode::Char('n'));
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.screen, Screen::Queue, "n on the queue: Esc back to the queue, not the last ticket");
+    open_first(&mut app);
+    press(&mut app, KeyCode::Char('n'));
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.screen, Screen::Ticket);
+}
+
+#[test]
+fn taking_someone_elses_ticket_asks_first_and_close_always_asks() {
+    let mut app = app();
+    let id = open_first(&mut app);
+    let mut t = app.ticket.detail.as_ref().unwrap().ticket.clone();
+    t.assignee = Some("jpatel".into());
+    load(&mut app, t.clone());
+    assert!(press(&mut app, KeyCode::Char('t')).is_empty(), "nothing is taken before the answer");
+    let Overlay::Confirm(c) = &app.overlay else { panic!("t asks first") };
+    assert_eq!(c.question, format!("#{id} is jpatel's — take it? y/n"));
+    assert!(press(&mut app, KeyCode::Char('n')).is_empty());
+    assert!(matches!(app.overlay, Overlay::None));
+    press(&mut app, KeyCode::Char('t'));
+    assert_eq!(press(&mut app, KeyCode::Char('y')), [Effect::Ticket { id, version: 3, op: TicketOp::Take }]);
+    // From the queue too.
+    press(&mut app, KeyCode::Esc);
+    app.queue.items[0].ticket.assignee = Some("jpatel".into());
+    assert!(press(&mut app, KeyCode::Char('t')).is_empty());
+    assert!(matches!(app.overlay, Overlay::Confirm(_)));
+    press(&mut app, KeyCode::Esc);
+    // x on an open ticket asks, and says it is not resolved.
+    open_first(&mut app);
+    assert!(press(&mut app, KeyCode::Char('x')).is_empty());
+    let Overlay::Confirm(c) = &app.overlay else { panic!("x asks first") };
+    assert!(c.question.contains("without resolving"), "{}", c.question);
+    assert_eq!(press(&mut app, KeyCode::Char('y')), [Effect::Ticket { id, version: 3, op: TicketOp::Close }]);
+}
+
+#[test]
+fn a_ticket_taken_elsewhere_replaces_you_have_it() {
+    let mut app = app();
+    let id = open_first(&mut app);
+    let mut t = app.ticket.detail.as_ref().unwrap().ticket.clone();
+    t.assignee = Some("tone".into());
+    app.update(Action::TicketChanged(Box::new(t.clone()), format!("You have #{id}")));
+    load(&mut app, t.clone());
+    assert_eq!(app.status.as_ref().unwrap().0, format!("You have #{id}"));
+    t.assignee = Some("jpatel".into());
+    t.version = 4;
+    load(&mut app, t);
+    assert_eq!(app.status.as_ref().unwrap().0, format!("#{id} is now jpatel's"));
+}
+
+#[test]
+fn a_reply_on_a_ticket_resolved_meanwhile_asks_before_sending() {
+    let mut app = app();
+    let id = open_first(&mut app);
+    press(&mut app, KeyCode::Char('r'));
+    type_text(&mut app, "Try again now");
+    assert_eq!(
+        ctrl(&mut app, 's'),
+        [Effect::Ticket { id, version: 3, op: TicketOp::Reply("Try again now".into()) }]
+    );
+    let fx = app.update(Action::ReplyConflict(
+        id,
+        "Try again now".into(),
+        format!("#{id} was resolved by jpatel meanwhile"),
+    ));
+    assert_eq!(fx, [Effect::LoadTicket(id)]);
+    let Overlay::Confirm(c) = &app.overlay else { panic!("the conflict is a question") };
+    assert!(c.question.contains("send the reply anyway? y/n"), "{}", c.question);
+    press(&mut app, KeyCode::Char('n'));
+    let Overlay::Prompt(p) = &app.overlay else { panic!("no: back to the reply, text kept") };
+    assert_eq!(p.text(), "Try again now");
+    ctrl(&mut app, 's');
+    app.update(Action::ReplyConflict(id, "Try again now".into(), "resolved".into()));
+    let fx = press(&mut app, KeyCode::Char('y'));
+    assert!(
+        matches!(&fx[..], [Effect::Ticket { op: TicketOp::ReplyAnyway(t), .. }] if t == "Try again now"),
+        "{fx:?}"
+    );
+}
+
+#[test]
+fn a_conflict_reloads_and_keeps_the_text_so_it_can_be_sent_again() {
+    let mut app = app();
+    let id = open_first(&mut app);
+    press(&mut app, KeyCode::Char('e'));
+    type_text(&mut app, "Needs the MIS admin");
+    ctrl(&mut app, 's');
+    let fx = app.update(Action::Conflict(id, format!("ticket #{id} was changed by jpatel")));
+    assert!(fx.contains(&Effect::LoadTicket(id)), "{fx:?}");
+    assert!(app.status.as_ref().unwrap().1, "the conflict is shown as an error");
+    let mut t = app.ticket.detail.as_ref().unwrap().ticket.clone();
+    t.version = 4;
+    load(&mut app, t);
+    let fx = ctrl(&mut app, 's');
+    assert_eq!(
+        fx,
+        [Effect::Ticket { id, version: 4, op: TicketOp::Escalate(Tier::Two, "Needs the MIS admin".into()) }],
+        "the second Ctrl-S writes against the reloaded version"
+    );
+}
+
+#[test]
+fn esc_and_ctrl_c_keep_a_reply_as_a_draft() {
+    let mut app = app();
+    let id = open_first(&mut app);
+    press(&mut app, KeyCode::Char('r'));
+    type_text(&mut app, "Half a reply");
+    press(&mut app, KeyCode::Esc);
+    assert!(matches!(app.overlay, Overlay::None));
+    press(&mut app, KeyCode::Char('r'));
+    let Overlay::Prompt(p) = &app.overlay else { panic!("r opens the reply") };
+    assert_eq!(p.text(), "Half a reply", "the draft is offered again");
+    type_text(&mut app, " and more");
+    ctrl(&mut app, 'c');
+    assert!(!app.quit, "Ctrl-C in a reply box does not quit");
+    assert!(matches!(app.overlay, Overlay::None));
+    press(&mut app, KeyCode::Char('r'));
+    let Overlay::Prompt(p) = &app.overlay else { panic!() };
+    assert_eq!(p.text(), "Half a reply and more");
+    // Quitting with a draft asks; a sent reply drops the draft.
+    press(&mut app, KeyCode::Esc);
+    ctrl(&mut app, 'c');
+    assert!(!app.quit && matches!(app.overlay, Overlay::Confirm(_)), "quitting with a draft asks");
+    press(&mut app, KeyCode::Char('n'));
+    press(&mut app, KeyCode::Char('r'));
+    ctrl(&mut app, 's');
+    let t = app.ticket.detail.as_ref().unwrap().ticket.clone();
+    app.update(Action::TicketChanged(Box::new(t), format!("Reply sent on #{id}")));
+    assert!(app.drafts.is_empty());
+    ctrl(&mut app, 'c');
+    assert!(app.quit);
+}
+
+#[test]
+fn esc_in_a_half_typed_phone_ticket_asks_before_discarding() {
+    let mut app = app();
+    form_with_people(&mut app);
+    type_text(&mut app, "hughes");
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.screen, Screen::NewTicket);
+    let Overlay::Confirm(c) = &app.overlay else { panic!("Esc asks") };
+    assert!(c.question.contains("Discard"));
+    press(&mut app, KeyCode::Char('n'));
+    assert_eq!(app.form.as_ref().unwrap().requester_text(), "hughes");
+    ctrl(&mut app, 'c');
+    assert!(!app.quit, "Ctrl-C asks too");
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('y'));
+    assert_eq!(app.screen, Screen::Queue);
+    assert!(app.form.is_none());
+}
+
+fn footer(app: &App) -> String {
+    use ratatui::backend::TestBackend;
+    let mut term = ratatui::Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
+    term.draw(|f| deskside::tui::view::draw(f, app)).unwrap();
+    let buf = term.backend().buffer().clone();
+    let y = buf.area.height - 1;
+    (0..buf.area.width).map(|x| buf[(x, y)].symbol().to_string()).collect()
+}
+
+fn screen_text(app: &App) -> String {
+    use ratatui::backend::TestBackend;
+    let mut term = ratatui::Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
+    term.draw(|f| deskside::tui::view::draw(f, app)).unwrap();
+    let buf = term.backend().buffer().clone();
+    (0..buf.area.height)
+        .map(|y| (0..buf.area.width).map(|x| buf[(x, y)].symbol().to_string()).collect::<String>())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn footers_show_what_applies_and_keep_the_daily_keys_at_80_columns() {
+    let mut app = app();
+    open_first(&mut app);
+    let f = footer(&app);
+    for key in ["r reply", "i internal note", "s resolve", "c canned", "p pending"] {
+        assert!(f.contains(key), "{key:?} missing from the 80-column footer: {f:?}");
+    }
+    press(&mut app, KeyCode::Char('r'));
+    assert!(!footer(&app).contains("Tab"), "a reply has no tier: {:?}", footer(&app));
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('e'));
+    assert!(footer(&app).contains("Tab change the target tier"), "{:?}", footer(&app));
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('n'));
+    let f = footer(&app);
+    assert!(f.contains("Ctrl-R resolve") && f.contains("F1 help"), "{f:?}");
+}
+
+#[test]
+fn question_mark_is_text_in_a_field_and_f1_is_help() {
+    let mut app = app();
+    form_with_people(&mut app);
+    type_text(&mut app, "hughes");
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "Why no sound?");
+    assert_eq!(app.form.as_ref().unwrap().subject_text(), "Why no sound?");
+    assert!(matches!(app.overlay, Overlay::None));
+    press(&mut app, KeyCode::F(1));
+    assert!(matches!(app.overlay, Overlay::Help));
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.screen, Screen::NewTicket, "Esc closes help only");
+}
+
+#[test]
+fn help_scrolls_when_the_keys_do_not_fit() {
+    let mut app = app();
+    open_first(&mut app);
+    press(&mut app, KeyCode::Char('?'));
+    let before = screen_text(&app);
+    assert!(before.contains("scroll"), "the help box says it scrolls:\n{before}");
+    assert!(!before.contains("G End"), "the last keys are below the fold at 80x24:\n{before}");
+    for _ in 0..30 {
+        press(&mut app, KeyCode::Down);
+    }
+    let after = screen_text(&app);
+    assert!(after.contains("G End"), "scrolled to the end:\n{after}");
+}
+
+#[test]
+fn k_opens_the_knowledge_base_from_a_ticket_and_esc_comes_back() {
+    let mut app = app();
+    open_first(&mut app);
+    let fx = press(&mut app, KeyCode::Char('K'));
+    assert_eq!(app.screen, Screen::Kb);
+    assert!(matches!(&fx[..], [Effect::LoadArticles { .. }]));
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.screen, Screen::Ticket);
+}
+
+#[test]
+fn a_refused_duplicate_article_can_be_written_anyway_with_f() {
+    let mut app = app();
+    let id = open_first(&mut app);
+    let mut t = app.ticket.detail.as_ref().unwrap().ticket.clone();
+    t.status = Status::Resolved;
+    load(&mut app, t);
+    assert!(press(&mut app, KeyCode::Char('F')).is_empty(), "F means nothing before a refusal");
+    assert_eq!(press(&mut app, KeyCode::Char('A')), [Effect::ToArticle(id, false)]);
+    assert_eq!(press(&mut app, KeyCode::Char('F')), [Effect::ToArticle(id, true)]);
+}
+
+#[test]
+fn the_form_tabs_in_screen_order_and_space_never_sets_the_priority() {
+    use deskside::tui::form::Field;
+    let mut app = app();
+    form_with_people(&mut app);
+    type_text(&mut app, "hughes");
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    let mut seen = vec![app.form.as_ref().unwrap().focus];
+    for _ in 0..2 {
+        press(&mut app, KeyCode::Tab);
+        seen.push(app.form.as_ref().unwrap().focus);
+    }
+    assert_eq!(seen, [Field::Priority, Field::Source, Field::Category]);
+    press(&mut app, KeyCode::BackTab);
+    press(&mut app, KeyCode::BackTab);
+    type_text(&mut app, "  u x");
+    assert_eq!(
+        app.form.as_ref().unwrap().priority,
+        Priority::Normal,
+        "typed text never changes the priority"
+    );
+    press(&mut app, KeyCode::Char('4'));
+    assert_eq!(app.form.as_ref().unwrap().priority, Priority::Urgent);
+    press(&mut app, KeyCode::Char('1'));
+    assert_eq!(app.form.as_ref().unwrap().priority, Priority::Low);
+}
+
+#[test]
+fn a_long_reply_wraps_in_its_box() {
+    let mut app = app();
+    open_first(&mut app);
+    press(&mut app, KeyCode::Char('r'));
+    type_text(&mut app, "The printer in the staff room had a sheet stuck behind the rear door; cleared it and printed a test page ENDMARK");
+    let screen = screen_text(&app);
+    assert!(screen.contains("ENDMARK"), "the end of a long line is visible:\n{screen}");
+    assert!(screen.contains("The printer in the staff room"), "and so is its start:\n{screen}");
+}
+
+#[test]
+fn times_follow_the_clock_change() {
+    let mut app = app();
+    app.tz = Some(chrono_tz::Europe::London);
+    let winter = DateTime::parse_from_rfc3339("2026-03-28T12:00:00Z").unwrap().to_utc();
+    let summer = DateTime::parse_from_rfc3339("2026-03-30T12:00:00Z").unwrap().to_utc();
+    assert_eq!(app.clock_text(winter), "Sat 28 Mar 12:00");
+    assert_eq!(app.clock_text(summer), "Mon 30 Mar 13:00", "BST: an hour ahead of UTC");
+}
+
+#[test]
+fn jump_to_a_ticket_by_number() {
+    let mut app = app();
+    press(&mut app, KeyCode::Char('#'));
+    type_text(&mut app, "3x00");
+    assert_eq!(press(&mut app, KeyCode::Enter), [Effect::LoadTicket(300), Effect::Presence(300)]);
+    assert_eq!(app.screen, Screen::Ticket);
+    press(&mut app, KeyCode::Char(':'));
+    type_text(&mut app, "2");
+    assert_eq!(
+        press(&mut app, KeyCode::Enter),
+        [Effect::LeavePresence(300), Effect::LoadTicket(2), Effect::Presence(2)]
+    );
+}
+
+#[test]
+fn dashboard_bars_keep_numbers_apart_with_a_legend() {
+    use deskside::report::{Figures, SchoolFigures, Week, WeeklyReport};
+    let mut app = app();
+    app.size = (80, 24);
+    press(&mut app, KeyCode::Char('D'));
+    let school = |code: &str, opened, resolved| SchoolFigures {
+        school: code.into(),
+        name: code.into(),
+        from: now(),
+        to: now(),
+        figures: Figures { opened, resolved, ..Figures::default() },
+        self_service: Default::default(),
+        time_minutes: 0,
+        billable_minutes: 0,
+        contract_balance: None,
+    };
+    let week = WeeklyReport {
+        week: Week::new(2026, 48).unwrap(),
+        complete: false,
+        for_school: false,
+        schools: vec![school("BEDE", 13, 9), school("HILL", 4, 12)],
+        total: None,
+        self_service_total: None,
+    };
+    app.update(Action::DashboardLoaded(Box::new(week)));
+    let screen = screen_text(&app);
+    assert!(screen.contains("opened") && screen.contains("resolved"), "a legend:\n{screen}");
+    let bars: Vec<&str> = screen.lines().skip(6).collect();
+    assert!(!bars.iter().any(|l| l.contains("139") || l.contains("412")), "numbers run together:\n{screen}");
+    assert!(bars.iter().any(|l| l.contains("13 9") || l.contains("13  9")), "13 then 9:\n{screen}");
+}
+
+#[test]
+fn a_database_error_while_polling_is_a_status_line_not_an_exit() {
+    use deskside::clock::FixedClock;
+    use deskside::service::{Desk, InitOptions};
+    use deskside::store::Store;
+    use deskside::tui::Watcher;
+    let mut desk =
+        Desk::with_store(Store::open_in_memory().unwrap(), Box::new(FixedClock(now())), "lead", "t");
+    desk.seed(&InitOptions { demo: false, name: Some("Lee Lead".into()), tz: None }).unwrap();
+    let mut watch = Watcher::new(&desk).unwrap();
+    assert!(watch.check(&desk).is_none(), "nothing changed");
+    desk.store().conn().execute_batch("ALTER TABLE audit RENAME TO audit_gone").unwrap();
+    let Some(Action::Failed(msg)) = watch.check(&desk) else { panic!("a failed poll is reported") };
+    assert!(msg.starts_with("database:"), "{msg}");
+    assert!(watch.check(&desk).is_none(), "said once, not every half second");
+    let mut app = app();
+    app.update(Action::Failed(msg));
+    assert!(!app.quit);
+    desk.store().conn().execute_batch("ALTER TABLE audit_gone RENAME TO audit").unwrap();
+    assert!(matches!(watch.check(&desk), Some(Action::ExternalChange)), "recovered: reload what is visible");
+}
+
+#[test]
+fn a_reply_on_a_ticket_shown_resolved_asks_too() {
+    let mut app = app();
+    let id = open_first(&mut app);
+    let mut t = app.ticket.detail.as_ref().unwrap().ticket.clone();
+    t.status = Status::Resolved;
+    load(&mut app, t);
+    press(&mut app, KeyCode::Char('r'));
+    type_text(&mut app, "One more thing");
+    assert!(ctrl(&mut app, 's').is_empty());
+    let Overlay::Confirm(c) = &app.overlay else { panic!("asks") };
+    assert_eq!(c.question, format!("#{id} is resolved — send the reply anyway? y/n"));
+    let fx = press(&mut app, KeyCode::Char('y'));
+    assert!(matches!(&fx[..], [Effect::Ticket { op: TicketOp::ReplyAnyway(_), .. }]), "{fx:?}");
 }

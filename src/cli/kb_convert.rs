@@ -66,6 +66,7 @@ pub fn to_article(inv: &Invocation, desk: &mut Desk, args: ToArticleArgs) -> Res
         include_internal: args.include_internal,
         audience: args.audience,
         force: args.force,
+        how_to_force: None,
     };
     let a = desk.ticket_to_article(args.id, &opts)?;
     if inv.json {

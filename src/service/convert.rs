@@ -27,6 +27,9 @@ pub struct ToArticle {
     pub audience: Option<Audience>,
     /// Write it even if it looks like an existing article.
     pub force: bool,
+    /// How the refusal tells the user to write it anyway (the face's own
+    /// words); the CLI's "pass --force to write a new one anyway" when None.
+    pub how_to_force: Option<String>,
 }
 
 /// An existing article that looks like the same answer.
@@ -39,6 +42,9 @@ pub struct Similar {
     pub similarity: f64,
     /// The ticket was resolved with this article: it is the answer already.
     pub linked: bool,
+    /// Found by the knowledge base's search for the title (`similarity` is
+    /// then the share of the title it answers).
+    pub by_title: bool,
 }
 
 /// Articles compared for a near-duplicate.
@@ -67,6 +73,7 @@ pub fn similar_articles(cx: &Ctx<'_>, cache: &Cache, title: &str, text: &str) ->
                 status: a.status,
                 similarity: containment(&draft, &theirs, vocab),
                 linked: false,
+                by_title: false,
             }
         })
         .collect();
@@ -74,10 +81,84 @@ pub fn similar_articles(cx: &Ctx<'_>, cache: &Cache, title: &str, text: &str) ->
     Ok(out)
 }
 
+/// How much of a title the knowledge base's own search must answer, and
+/// how high its best hit must score, for the title to be taken as already
+/// written up: what a technician searching the knowledge base for that
+/// title would see at the top.
+const TITLE_COVERAGE: f64 = 0.75;
+const TITLE_SCORE: f64 = 0.85;
+
+/// Articles (other than `except`) that the knowledge-base view's search
+/// puts at the top for `title` and that answer all of it: "won't join
+/// SchoolStaff wifi" finds "Connecting to the SchoolStaff Wi-Fi".
+pub fn title_duplicates(
+    conn: &rusqlite::Connection,
+    cache: &Cache,
+    title: &str,
+    statuses: Vec<ArticleStatus>,
+    except: Option<i64>,
+) -> Result<Vec<Similar>> {
+    let vocab = cache.vocab(conn)?;
+    let q = Query::parse(title, &vocab, Synonyms::builtin(), true);
+    let scope = ArticleScope { statuses, ..ArticleScope::default() };
+    let hits = rank_articles(conn, cache, &q, &scope, &SuggestContext::default(), 5)?;
+    Ok(hits
+        .into_iter()
+        .filter(|h| Some(h.article.id) != except)
+        .filter(|h| h.coverage >= TITLE_COVERAGE && h.score >= TITLE_SCORE)
+        .map(|h| Similar {
+            id: h.article.id,
+            title: h.article.title,
+            status: h.article.status,
+            similarity: h.coverage,
+            linked: false,
+            by_title: true,
+        })
+        .collect())
+}
+
+/// A greeting that opens a line ("Hi Simran, I reset ..."): its length in
+/// bytes including the comma and the space after it.
+fn greeting_prefix(line: &str) -> Option<usize> {
+    let lower = line.to_lowercase();
+    let greeting = ["hi ", "hello ", "dear ", "good morning ", "good afternoon ", "hiya "];
+    if !greeting.iter().any(|g| lower.starts_with(g)) {
+        return None;
+    }
+    let comma = line.find(',').filter(|&i| i <= 30)?;
+    let rest = &line[comma + 1..];
+    Some(comma + 1 + (rest.len() - rest.trim_start().len()))
+}
+
+/// A sign-off that ends a line ("... working now. Kind regards, Lee"):
+/// where it starts.
+fn sign_off_start(line: &str) -> Option<usize> {
+    let lower = line.to_lowercase();
+    ["kind regards", "best regards", "regards,", "many thanks", "best wishes", "thanks,", "cheers,"]
+        .iter()
+        .filter_map(|c| lower.rfind(c))
+        .filter(|&i| i == 0 || lower[..i].trim_end().ends_with(['.', '!', '?']))
+        .filter(|&i| lower.len() - i < 40)
+        .min()
+}
+
 /// Opening and closing lines of a reply that belong to the requester, not
-/// to an article: "Hi Rachel," and "Kind regards, Tom".
+/// to an article: "Hi Rachel," and "Kind regards, Tom", on lines of their
+/// own or at the start and end of the text.
 fn strip_pleasantries(reply: &str) -> String {
-    let lines: Vec<&str> = reply.trim().lines().collect();
+    let mut text = reply.trim().to_string();
+    if let Some(n) = text.lines().next().and_then(greeting_prefix) {
+        if text.lines().next().is_some_and(|l| l.len() > n) {
+            text = text[n..].to_string();
+        }
+    }
+    if let Some(last) = text.lines().last() {
+        let offset = text.len() - last.len();
+        if let Some(i) = sign_off_start(last).filter(|&i| i > 0) {
+            text = text[..offset + i].trim_end().to_string();
+        }
+    }
+    let lines: Vec<&str> = text.trim().lines().collect();
     let lower = |l: &str| l.trim().to_lowercase();
     let greeting = ["hi ", "hi,", "hello", "dear ", "good morning", "good afternoon"];
     let start = usize::from(lines.first().is_some_and(|l| {
@@ -156,10 +237,23 @@ pub fn to_article(cx: &mut Ctx<'_>, cache: &Cache, ticket_id: i64, opts: &ToArti
         let mut similar: Vec<Similar> = article_rows::linked_to_ticket(cx.tx, ticket_id)?
             .into_iter()
             .filter(|a| a.status != ArticleStatus::Archived)
-            .map(|a| Similar { id: a.id, title: a.title, status: a.status, similarity: 1.0, linked: true })
+            .map(|a| Similar {
+                id: a.id,
+                title: a.title,
+                status: a.status,
+                similarity: 1.0,
+                linked: true,
+                by_title: false,
+            })
             .collect();
         for s in similar_articles(cx, cache, &title, &format!("{problem}\n{}", replies.join("\n")))? {
             if s.similarity >= DUPLICATE_THRESHOLD && !similar.iter().any(|x| x.id == s.id) {
+                similar.push(s);
+            }
+        }
+        let statuses = vec![ArticleStatus::Draft, ArticleStatus::Published];
+        for s in title_duplicates(cx.tx, cache, &title, statuses, None)? {
+            if !similar.iter().any(|x| x.id == s.id) {
                 similar.push(s);
             }
         }
@@ -168,6 +262,8 @@ pub fn to_article(cx: &mut Ctx<'_>, cache: &Cache, ticket_id: i64, opts: &ToArti
             .map(|s| {
                 let why = if s.linked {
                     "used to resolve this ticket".to_string()
+                } else if s.by_title {
+                    "the knowledge base's search answers this title with it".to_string()
                 } else {
                     format!("{:.0}% similar", round3(s.similarity) * 100.0)
                 };
@@ -175,8 +271,9 @@ pub fn to_article(cx: &mut Ctx<'_>, cache: &Cache, ticket_id: i64, opts: &ToArti
             })
             .collect();
         if !dups.is_empty() {
+            let how = opts.how_to_force.as_deref().unwrap_or("pass --force to write a new one anyway");
             return Err(Error::invalid(format!(
-                "ticket #{ticket_id} looks like the same answer as {}: improve that article instead, or pass --force to write a new one anyway",
+                "ticket #{ticket_id} looks like the same answer as {}: improve that article instead, or {how}",
                 dups.join(", ")
             )));
         }
@@ -204,6 +301,33 @@ pub fn to_article(cx: &mut Ctx<'_>, cache: &Cache, ticket_id: i64, opts: &ToArti
 }
 
 impl Desk {
+    /// Publishes an article unless the knowledge base's search already puts
+    /// another published article first for its title (see
+    /// `title_duplicates`); `force` publishes anyway, `how_to_force` says how
+    /// in the refusal.
+    pub fn publish_article_checked(
+        &mut self,
+        id: i64,
+        expected: Option<i64>,
+        force: bool,
+        how_to_force: &str,
+    ) -> Result<Article> {
+        let cache = self.search_cache();
+        self.write(|cx| {
+            if !force {
+                let a = article_rows::get(cx.tx, id)?;
+                let dups = title_duplicates(cx.tx, &cache, &a.title, vec![ArticleStatus::Published], Some(id))?;
+                if let Some(d) = dups.first() {
+                    return Err(Error::invalid(format!(
+                        "article #{id} looks like published #{} \"{}\": improve that one instead, or {how_to_force}",
+                        d.id, d.title
+                    )));
+                }
+            }
+            kb::publish(cx, id, expected)
+        })
+    }
+
     /// Turns a resolved or closed ticket into a draft (or published) article.
     pub fn ticket_to_article(&mut self, ticket_id: i64, opts: &ToArticle) -> Result<Article> {
         let cache = self.search_cache();
@@ -222,5 +346,14 @@ mod tests {
         assert_eq!(strip_pleasantries(reply), "I cleared the jam in tray 2.\nIt should be fine now.");
         assert_eq!(strip_pleasantries("Restarted the spooler."), "Restarted the spooler.");
         assert_eq!(strip_pleasantries("Hi,\nThanks,\nBob"), "");
+        assert_eq!(
+            strip_pleasantries("Hi Simran, I removed the activation lock. Kind regards, Lee"),
+            "I removed the activation lock."
+        );
+        assert_eq!(strip_pleasantries("Hi Simran,  the lock is gone.\nCheers,\nLee"), "the lock is gone.");
+        assert_eq!(
+            strip_pleasantries("Highlight the cells, then press Delete."),
+            "Highlight the cells, then press Delete."
+        );
     }
 }

@@ -55,12 +55,51 @@ impl Desk {
 }
 
 /// What a ticket logged during a call is resolved with at first contact.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FirstContact {
     /// A published article: linked, its use counted, its summary sent.
     Article(i64),
     /// A similar solved ticket: its resolving public reply is sent again.
     SolvedTicket(i64),
+    /// A similar solved ticket's answer as the technician edited it (see
+    /// `Desk::reusable_reply`): the message sent is this text.
+    EditedReply { source: i64, message: String },
+}
+
+/// Another ticket's answer, ready to be edited for a new requester.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReusableReply {
+    /// The reply with the other requester's name replaced.
+    pub text: String,
+    /// The solved ticket's category, for the new ticket.
+    pub category: Option<String>,
+}
+
+/// `text` with every whole-word mention of `names` replaced by `with`, so
+/// one requester's name never reaches another.
+pub fn replace_names(text: &str, names: &[&str], with: &str) -> String {
+    let mut out = text.to_string();
+    for name in names.iter().filter(|n| n.chars().count() >= 2) {
+        let lower = out.to_lowercase();
+        let needle = name.to_lowercase();
+        let mut result = String::with_capacity(out.len());
+        let mut last = 0;
+        let mut from = 0;
+        while let Some(pos) = lower[from..].find(&needle).map(|p| p + from) {
+            let end = pos + needle.len();
+            let before = lower[..pos].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+            let after = lower[end..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+            if before && after && out.is_char_boundary(pos) && out.is_char_boundary(end) {
+                result.push_str(&out[last..pos]);
+                result.push_str(with);
+                last = end;
+            }
+            from = end;
+        }
+        result.push_str(&out[last..]);
+        out = result;
+    }
+    out
 }
 
 /// The public reply that resolved a ticket (never an internal note).
@@ -88,17 +127,65 @@ impl Desk {
         self.suggest(&format!("{}\n{}", new.subject, new.body), &ctx, limit)
     }
 
-    /// Logs a ticket and resolves it at once, in one transaction.
-    pub fn log_resolved(&mut self, new: &NewTicket, with: FirstContact) -> Result<Ticket> {
-        self.write(|cx| match with {
-            FirstContact::Article(article) => create_resolved(cx, new, article),
-            FirstContact::SolvedTicket(source) => {
-                let message = resolving_reply(cx.tx, source)?;
-                let t = tickets::create(cx, new)?;
-                let note = format!("Resolved at first contact with the answer that solved #{source}.");
-                cx.event(t.id, EventKind::Note, true, Some(&note))?;
-                tickets::resolve(cx, t.id, &Resolution::message(message), None)
-            }
+    /// A solved ticket's public answer for a new requester: their name in
+    /// place of the old requester's (or "there" when not known), and the
+    /// solved ticket's category.
+    pub fn reusable_reply(&self, source: i64, for_name: Option<&str>) -> Result<ReusableReply> {
+        self.read(|conn, _| {
+            let t = crate::store::tickets::get(conn, source)?;
+            let reply = resolving_reply(conn, source)?;
+            let full = t.requester_name.trim().to_string();
+            let mut names: Vec<&str> = vec![full.as_str()];
+            names.extend(full.split_whitespace());
+            let first = for_name.and_then(|n| n.split_whitespace().next()).unwrap_or("there");
+            Ok(ReusableReply { text: replace_names(&reply, &names, first), category: t.category.clone() })
         })
+    }
+
+    /// Logs a ticket and resolves it at once, in one transaction. The
+    /// technician on the phone becomes its assignee, and it takes the
+    /// answer's category when none was given, so first-contact work counts
+    /// for them and lands in the right reports.
+    pub fn log_resolved(&mut self, new: &NewTicket, with: FirstContact) -> Result<Ticket> {
+        self.write(|cx| {
+            let mut new = new.clone();
+            let (source, message) = match &with {
+                FirstContact::Article(article) => {
+                    if new.category.is_none() {
+                        new.category = crate::store::kb::get(cx.tx, *article)?.category;
+                    }
+                    let t = tickets::create(cx, &new)?;
+                    tickets::take(cx, t.id, None)?;
+                    let how = Resolution { message: None, article_id: Some(*article) };
+                    return tickets::resolve(cx, t.id, &how, None);
+                }
+                FirstContact::SolvedTicket(source) => (*source, resolving_reply(cx.tx, *source)?),
+                FirstContact::EditedReply { source, message } => {
+                    resolving_reply(cx.tx, *source)?;
+                    (*source, message.clone())
+                }
+            };
+            if new.category.is_none() {
+                new.category = crate::store::tickets::get(cx.tx, source)?.category;
+            }
+            let t = tickets::create(cx, &new)?;
+            tickets::take(cx, t.id, None)?;
+            let note = format!("Resolved at first contact with the answer that solved #{source}.");
+            cx.event(t.id, EventKind::Note, true, Some(&note))?;
+            tickets::resolve(cx, t.id, &Resolution::message(message), None)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::replace_names;
+
+    #[test]
+    fn another_requesters_name_is_replaced_by_whole_words_only() {
+        let reply = "Hi Simran,\nSimran Kaur's printer tray 2 was jammed; Simranjit's is fine.";
+        let out = replace_names(reply, &["Simran Kaur", "Simran", "Kaur"], "Rachel");
+        assert_eq!(out, "Hi Rachel,\nRachel's printer tray 2 was jammed; Simranjit's is fine.");
+        assert_eq!(replace_names("HI SIMRAN", &["Simran"], "there"), "HI there");
     }
 }

@@ -184,6 +184,20 @@ pub fn add_note(cx: &mut Ctx<'_>, id: i64, body: &str, visibility: Visibility) -
     }
 }
 
+/// A public reply written against the version the technician saw. Appending
+/// never conflicts with ordinary changes, but a ticket someone resolved or
+/// closed meanwhile is refused with a conflict: the requester was told it
+/// is done, so the technician decides whether to write anyway.
+pub fn reply_seen(cx: &mut Ctx<'_>, id: i64, body: &str, seen_version: i64) -> Result<Ticket> {
+    let t = rows::get(cx.tx, id)?;
+    if t.version != seen_version && !t.status.is_active() {
+        let (who, _, _) = rows::last_change(cx.tx, id)?;
+        let who = who.unwrap_or_else(|| "someone".into());
+        return Err(Error::Conflict(format!("#{id} was {} by {who} meanwhile", t.status)));
+    }
+    add_note(cx, id, body, Visibility::Public)
+}
+
 fn assign_to(cx: &Ctx<'_>, t: &mut Ticket, tech: &domain::Technician) -> Result<()> {
     if !tech.can_work(t.tier) {
         return Err(Error::permission(format!(
@@ -392,6 +406,12 @@ impl Desk {
 
     pub fn add_note(&mut self, id: i64, body: &str, visibility: Visibility) -> Result<Ticket> {
         self.write(|cx| add_note(cx, id, body, visibility))
+    }
+
+    /// A public reply, refused when the ticket was resolved or closed since
+    /// `seen_version` (see `tickets::reply_seen`).
+    pub fn reply_seen(&mut self, id: i64, body: &str, seen_version: i64) -> Result<Ticket> {
+        self.write(|cx| reply_seen(cx, id, body, seen_version))
     }
 
     pub fn take(&mut self, id: i64, expected: Option<i64>) -> Result<Ticket> {

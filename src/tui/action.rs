@@ -85,12 +85,22 @@ pub enum Action {
     Dashboard,
     /// Turn the resolved ticket into a draft article.
     ToArticle,
+    /// Write the article even though it looks like an existing one (after
+    /// the duplicate check refused `A`).
+    ForceToArticle,
+    /// Answer yes to the question on screen.
+    Yes,
+    /// Jump to a ticket by number (`#300` or `:300`).
+    Jump,
     /// Knowledge base: next category (all, then each category).
     CycleCategory,
     /// Knowledge base: edit the article in $EDITOR.
     EditArticle,
     /// Knowledge base: publish the article (tier 2/3 and leads).
     Publish,
+    /// Knowledge base: publish even though it looks like a published
+    /// article (after `P` was refused as a duplicate).
+    ForcePublish,
     /// Knowledge base: the article helped.
     RateHelpful,
     /// Knowledge base: the article did not help.
@@ -150,6 +160,14 @@ pub enum Action {
     TicketCreated(Box<Ticket>),
     /// An operation failed: the message goes to the status line.
     Failed(String),
+    /// A change to ticket (id) was refused because someone else changed it
+    /// first: reload it, keep what was typed.
+    Conflict(i64, String),
+    /// A public reply (text) was refused because the ticket (id) was
+    /// resolved or closed meanwhile (the message says by whom).
+    ReplyConflict(i64, String, String),
+    /// A solved ticket's (id) answer, ready to edit for the new requester.
+    ReuseLoaded(i64, String),
     /// Another technician committed something: reload what is visible.
     ExternalChange,
     /// Who else has the ticket (id) open, as (login, name).
@@ -183,7 +201,10 @@ pub struct LoadedTicket {
 pub enum TicketOp {
     Take,
     Assign(String),
+    /// A public reply, refused if the ticket was resolved meanwhile.
     Reply(String),
+    /// A public reply sent after the technician confirmed it anyway.
+    ReplyAnyway(String),
     Note(String),
     Escalate(Tier, String),
     Handback(Tier, String),
@@ -251,16 +272,24 @@ pub enum Effect {
         id: i64,
         version: i64,
     },
+    /// Publish (the bool: even if it looks like a published article).
     PublishArticle {
         id: i64,
         version: i64,
+        force: bool,
     },
     RateArticle {
         id: i64,
         helpful: bool,
     },
-    /// Draft an article from a resolved ticket.
-    ToArticle(i64),
+    /// Draft an article from a resolved ticket (the bool: even if it looks
+    /// like an existing article).
+    ToArticle(i64, bool),
+    /// A solved ticket's answer, reworded for the named requester.
+    LoadReuse {
+        source: i64,
+        requester_name: Option<String>,
+    },
     /// This week's report, for the dashboard (its trend follows).
     LoadDashboard,
     /// The dashboard's trend, up to and including the week.

@@ -2,7 +2,7 @@
 //! Nothing here touches the database or the terminal, so every key can be
 //! tested without either.
 
-use super::action::{Action, DashboardData, Effect, LoadedTicket, TicketOp};
+use super::action::{Action, DashboardData, Effect, LoadedTicket};
 use super::form::NewTicketForm;
 use super::kb::KbState;
 use super::keymap::Mode;
@@ -113,6 +113,10 @@ pub enum Overlay {
     Canned(Box<CannedPicker>),
     /// The ticket's (id) attachments; Enter opens one.
     Files(Picker, i64),
+    /// A yes/no question (take someone else's ticket, close, discard ...).
+    Confirm(Box<super::confirm::Confirm>),
+    /// Typing a ticket number to jump to.
+    Jump(String),
 }
 
 pub struct App {
@@ -133,8 +137,21 @@ pub struct App {
     /// The last message and whether it is an error.
     pub status: Option<(String, bool)>,
     pub size: (u16, u16),
-    /// The offset times are shown in (the support box's local time).
-    pub offset: chrono::FixedOffset,
+    /// The zone times are shown in; None is the support box's local time.
+    /// The offset is worked out for each instant, so times either side of
+    /// a clock change are both right.
+    pub tz: Option<chrono_tz::Tz>,
+    /// Where the new-ticket form goes back to (where `n` was pressed).
+    pub form_return: Screen,
+    /// Where the knowledge base goes back to (where `K` was pressed).
+    pub kb_return: Screen,
+    /// How far the help box is scrolled.
+    pub help_scroll: u16,
+    /// Unsent text of reply, note ... boxes, per ticket and kind of box:
+    /// offered again when the same box is opened.
+    pub drafts: std::collections::HashMap<(i64, &'static str), String>,
+    /// The ticket whose article was refused as a duplicate: F writes it anyway.
+    pub force_article: Option<i64>,
     pub quit: bool,
 }
 
@@ -168,14 +185,27 @@ impl App {
             people: None,
             status: None,
             size,
-            offset: *chrono::Local::now().offset(),
+            tz: None,
+            form_return: Screen::Queue,
+            kb_return: Screen::Queue,
+            help_scroll: 0,
+            drafts: std::collections::HashMap::new(),
+            force_article: None,
             quit: false,
         }
     }
 
     /// A time as technicians read it: "Tue 24 Nov 09:30".
     pub fn clock_text(&self, t: Timestamp) -> String {
-        t.with_timezone(&self.offset).format("%a %d %b %H:%M").to_string()
+        self.local_text(t, "%a %d %b %H:%M")
+    }
+
+    /// `t` formatted in the console's zone, with the offset of that instant.
+    pub fn local_text(&self, t: Timestamp, format: &str) -> String {
+        match self.tz {
+            Some(tz) => t.with_timezone(&tz).format(format).to_string(),
+            None => t.with_timezone(&chrono::Local).format(format).to_string(),
+        }
     }
 
     /// What the console needs first.
@@ -187,9 +217,22 @@ impl App {
     pub fn mode(&self) -> Mode {
         match &self.overlay {
             Overlay::Help => Mode::Help,
+            Overlay::Confirm(_) => Mode::Confirm,
+            Overlay::Jump(_) => Mode::Jump,
             Overlay::Prompt(_) => Mode::Prompt,
             Overlay::Assign(..) | Overlay::Canned(_) | Overlay::Files(..) => Mode::Picker,
             Overlay::None => self.screen_mode(),
+        }
+    }
+
+    /// Whether a binding means anything here and now: Tab changes a tier
+    /// only in the escalate and hand-back boxes.
+    pub fn applies(&self, b: &super::keymap::Binding) -> bool {
+        match (&b.action, &self.overlay) {
+            (Action::Cycle, Overlay::Prompt(p)) => p.kind.has_tier(),
+            (Action::ForceToArticle, _) => self.force_article.is_some_and(|id| id == self.ticket.id),
+            (Action::ForcePublish, _) => self.kb.force_publish.is_some(),
+            _ => true,
         }
     }
 
@@ -240,15 +283,18 @@ impl App {
     /// Applies one action; returns the work the loop must do.
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
         match action {
-            Action::Quit => {
-                self.quit = true;
-                Vec::new()
-            }
+            Action::Quit => self.quit_safely(),
+            // Help never replaces a text box or a question: what was typed
+            // or asked must still be there when help closes.
             Action::ToggleHelp => {
-                self.overlay = match self.overlay {
-                    Overlay::Help => Overlay::None,
-                    _ => Overlay::Help,
-                };
+                match self.overlay {
+                    Overlay::Help => self.overlay = Overlay::None,
+                    Overlay::None => {
+                        self.help_scroll = 0;
+                        self.overlay = Overlay::Help;
+                    }
+                    _ => {}
+                }
                 Vec::new()
             }
             Action::Resize(w, h) => {
@@ -284,10 +330,34 @@ impl App {
             }
             Action::TicketLoaded(loaded) => {
                 let LoadedTicket { detail, sla } = *loaded;
+                self.refresh_versions(&detail.ticket);
                 if detail.ticket.id == self.ticket.id {
+                    self.notice_taken(&detail.ticket);
                     self.ticket.detail = Some(detail);
                     self.ticket.sla = sla;
                 }
+                Vec::new()
+            }
+            Action::Conflict(id, msg) => {
+                self.error(format!("{msg} — reloaded; what you typed is kept: send it again"));
+                vec![Effect::LoadTicket(id), Effect::LoadQueue(self.queue_filter())]
+            }
+            Action::ReplyConflict(id, text, msg) => {
+                let under_prompt = matches!(&self.overlay, Overlay::Prompt(p) if p.ticket_id == id);
+                if under_prompt {
+                    let op = super::action::TicketOp::ReplyAnyway(text);
+                    let version = self.ticket.detail.as_ref().map(|d| d.ticket.version).unwrap_or(0);
+                    self.ask(
+                        format!("{msg} — send the reply anyway? y/n"),
+                        super::confirm::OnYes::Effects(vec![Effect::Ticket { id, version, op }]),
+                    );
+                } else {
+                    self.error(msg);
+                }
+                vec![Effect::LoadTicket(id)]
+            }
+            Action::ReuseLoaded(source, text) => {
+                self.reuse_loaded(source, text);
                 Vec::new()
             }
             Action::CannedLoaded(solutions) => {
@@ -359,6 +429,9 @@ impl App {
                 Vec::new()
             }
             Action::RequestersLoaded(people) => {
+                if self.people.as_ref() == Some(&people) {
+                    return Vec::new();
+                }
                 if let Some(form) = &mut self.form {
                     form.set_people(people.clone());
                 }
@@ -375,6 +448,9 @@ impl App {
             }
             Action::TicketChanged(ticket, msg) => {
                 self.info(msg);
+                if let Overlay::Prompt(p) = &self.overlay {
+                    self.drafts.remove(&(p.ticket_id, p.kind.draft_key()));
+                }
                 self.overlay = Overlay::None;
                 let mut fx = vec![Effect::LoadQueue(self.queue_filter())];
                 if self.screen == Screen::Ticket && self.ticket.id == ticket.id {
@@ -398,10 +474,29 @@ impl App {
                 if self.screen == Screen::Ticket {
                     fx.push(Effect::LoadTicket(self.ticket.id));
                 }
+                // Someone may have added a requester (CLI, mail, portal).
+                if self.screen == Screen::NewTicket {
+                    fx.push(Effect::LoadRequesters);
+                }
                 fx
             }
             other => match self.mode() {
-                Mode::Help => Vec::new(),
+                Mode::Help => {
+                    match other {
+                        Action::Up => self.help_scroll = self.help_scroll.saturating_sub(1),
+                        Action::Down => self.help_scroll = self.help_scroll.saturating_add(1),
+                        Action::Scroll(n) => {
+                            self.help_scroll = (self.help_scroll as i32 + n as i32).clamp(0, 200) as u16
+                        }
+                        Action::PageUp => self.help_scroll = self.help_scroll.saturating_sub(10),
+                        Action::PageDown => self.help_scroll = self.help_scroll.saturating_add(10),
+                        Action::Back => self.overlay = Overlay::None,
+                        _ => {}
+                    }
+                    Vec::new()
+                }
+                Mode::Confirm => self.update_confirm(other),
+                Mode::Jump => self.update_jump(other),
                 Mode::Prompt => self.update_prompt(other),
                 Mode::Picker => self.update_picker(other),
                 Mode::QueueFilter => self.update_filter(other),
@@ -416,10 +511,42 @@ impl App {
                         self.screen = Screen::Queue;
                         Vec::new()
                     }
+                    Action::KnowledgeBase => self.start_kb(),
+                    Action::Jump => self.start_jump(),
                     _ => Vec::new(),
                 },
             },
         }
+    }
+
+    /// Ctrl-C or q: never loses typing. In a text box it closes the box
+    /// and keeps the draft; with a half-typed ticket or unsent drafts it
+    /// asks first.
+    fn quit_safely(&mut self) -> Vec<Effect> {
+        if matches!(self.overlay, Overlay::Prompt(_)) {
+            let fx = self.update_prompt(Action::Back);
+            if !self.drafts.is_empty() {
+                self.info("Draft kept (Ctrl-C again to quit)");
+            }
+            return fx;
+        }
+        if matches!(self.overlay, Overlay::Confirm(_)) {
+            return self.update_confirm(Action::Back);
+        }
+        let typing = self.screen == Screen::NewTicket && self.form.as_ref().is_some_and(|f| f.has_text());
+        let drafts = self.drafts.len();
+        if typing {
+            self.ask("Quit and discard the ticket being typed? y/n".into(), super::confirm::OnYes::Quit);
+        } else if drafts > 0 && !matches!(self.overlay, Overlay::Confirm(_)) {
+            let s = if drafts == 1 { "" } else { "s" };
+            self.ask(
+                format!("{drafts} unsent draft{s} — quit and lose them? y/n"),
+                super::confirm::OnYes::Quit,
+            );
+        } else {
+            self.quit = true;
+        }
+        Vec::new()
     }
 
     fn refilter(&mut self) {
@@ -549,10 +676,11 @@ impl App {
                 self.refilter();
             }
             Action::Take => {
-                if let Some(t) = self.selected_ticket() {
-                    return vec![Effect::Ticket { id: t.id, version: t.version, op: TicketOp::Take }];
+                if let Some(t) = self.selected_ticket().cloned() {
+                    return self.take(&t);
                 }
             }
+            Action::Jump => return self.start_jump(),
             Action::NewTicket => return self.start_form(),
             Action::KnowledgeBase => return self.start_kb(),
             Action::Dashboard => {

@@ -23,14 +23,15 @@ pub enum Field {
 }
 
 impl Field {
+    /// Screen order: the bottom row reads Priority, Source, Category.
     pub const ORDER: [Field; 7] = [
         Field::Requester,
         Field::Name,
         Field::Subject,
         Field::Body,
         Field::Priority,
-        Field::Category,
         Field::Source,
+        Field::Category,
     ];
 
     pub fn label(self) -> &'static str {
@@ -155,6 +156,23 @@ impl NewTicketForm {
         }
     }
 
+    /// Whether anything was typed that Esc would throw away.
+    pub fn has_text(&self) -> bool {
+        [&self.requester, &self.name, &self.subject, &self.body, &self.category]
+            .iter()
+            .any(|t| !text_of(t).is_empty())
+    }
+
+    /// The requester's name, known or typed for a new one.
+    pub fn requester_name(&self) -> Option<String> {
+        let email = self.requester_text().to_lowercase();
+        self.people
+            .iter()
+            .find(|(e, _)| *e == email)
+            .map(|(_, n)| n.clone())
+            .or_else(|| Some(text_of(&self.name)).filter(|n| !n.is_empty()))
+    }
+
     pub fn requester_text(&self) -> String {
         text_of(&self.requester)
     }
@@ -211,9 +229,12 @@ impl NewTicketForm {
         Field::ORDER.into_iter().filter(|f| *f != Field::Name || self.is_new_requester()).collect()
     }
 
+    /// Tab in the requester field takes the highlighted match and moves
+    /// on in the same key press, so the count of Tabs never depends on
+    /// whether the name typed was complete.
     pub fn next_field(&mut self, forward: bool) {
-        if self.focus == Field::Requester && forward && self.accept_match() {
-            return;
+        if self.focus == Field::Requester && forward {
+            self.accept_match();
         }
         let fields = self.visible_fields();
         let i = fields.iter().position(|f| *f == self.focus).unwrap_or(0) as isize;
@@ -252,14 +273,37 @@ impl NewTicketForm {
 }
 
 impl super::app::App {
+    /// `n`: the form, over the requesters known so far; they are read
+    /// again at once (and whenever the database changes while it is open)
+    /// so someone just added by mail or the CLI can be picked.
     pub(crate) fn start_form(&mut self) -> Vec<Effect> {
+        self.form_return = super::confirm::return_screen(self.screen);
         self.screen = Screen::NewTicket;
         self.form = Some(NewTicketForm::new(self.people.clone().unwrap_or_default()));
-        if self.people.is_none() {
-            vec![Effect::LoadRequesters]
-        } else {
-            Vec::new()
+        vec![Effect::LoadRequesters]
+    }
+
+    /// A solved ticket's answer arrived: edit it in a reply box before the
+    /// call is logged resolved with it.
+    pub(crate) fn reuse_loaded(&mut self, source: i64, text: String) {
+        if self.screen != Screen::NewTicket || self.form.is_none() {
+            return;
         }
+        let mut p = super::prompt::Prompt::new(
+            super::prompt::PromptKind::FirstContact(source),
+            0,
+            0,
+            crate::domain::Tier::One,
+        );
+        p.editor.insert_str(text);
+        p.editor.move_cursor(ratatui_textarea::CursorMove::Top);
+        self.overlay = super::app::Overlay::Prompt(Box::new(p));
+    }
+
+    /// Ctrl-S in the reply box of a call: log it resolved with that text.
+    pub(crate) fn send_first_contact(&mut self, source: i64, message: String) -> Vec<Effect> {
+        let Some(form) = &self.form else { return Vec::new() };
+        vec![Effect::CreateResolved(form.to_new_ticket(), FirstContact::EditedReply { source, message })]
     }
 
     pub(crate) fn update_form(&mut self, action: Action) -> Vec<Effect> {
@@ -268,9 +312,12 @@ impl super::app::App {
             return Vec::new();
         };
         match action {
+            Action::Back if form.has_text() => {
+                self.ask("Discard this half-typed ticket? y/n".into(), super::confirm::OnYes::DiscardForm);
+            }
             Action::Back => {
                 self.form = None;
-                self.screen = if self.ticket.detail.is_some() { Screen::Ticket } else { Screen::Queue };
+                self.screen = self.form_return;
             }
             Action::NextField => form.next_field(true),
             Action::PrevField => form.next_field(false),
@@ -282,15 +329,30 @@ impl super::app::App {
                     self.error("no suggested answer to resolve with: type the subject or details first");
                     return Vec::new();
                 };
-                let with = match s.kind {
-                    SuggestionKind::Article => FirstContact::Article(s.id),
-                    SuggestionKind::Ticket => FirstContact::SolvedTicket(s.id),
+                return match s.kind {
+                    SuggestionKind::Article => {
+                        vec![Effect::CreateResolved(form.to_new_ticket(), FirstContact::Article(s.id))]
+                    }
+                    // Another requester's reply is never sent word for word:
+                    // it opens in a reply box, their name replaced.
+                    SuggestionKind::Ticket => {
+                        vec![Effect::LoadReuse { source: s.id, requester_name: form.requester_name() }]
+                    }
                 };
-                return vec![Effect::CreateResolved(form.to_new_ticket(), with)];
             }
             Action::Input(key) => match (form.focus, key.code) {
                 (Field::Priority | Field::Source, KeyCode::Left) => form.cycle(false),
-                (Field::Priority | Field::Source, KeyCode::Right | KeyCode::Char(' ')) => form.cycle(true),
+                (Field::Priority | Field::Source, KeyCode::Right) => form.cycle(true),
+                // Explicit keys only: a stray Space or letter typed into the
+                // wrong field must never make a ticket urgent.
+                (Field::Priority, KeyCode::Char(c @ '1'..='4')) => {
+                    let i = c as usize - '1' as usize;
+                    form.priority = Priority::ALL.get(i).copied().unwrap_or(form.priority);
+                }
+                (Field::Priority | Field::Source, KeyCode::Char('?')) => {
+                    self.overlay = super::app::Overlay::Help;
+                }
+                (Field::Priority | Field::Source, KeyCode::Char(_)) => {}
                 (Field::Requester, KeyCode::Up) => form.move_match(-1),
                 (Field::Requester, KeyCode::Down) => form.move_match(1),
                 (Field::Body, _) => {
@@ -334,9 +396,11 @@ mod tests {
         assert_eq!(f.matches, [0]);
         f.next_field(true);
         assert_eq!(f.requester_text(), "r.hughes@stbedes.sch.uk");
-        assert_eq!(f.focus, Field::Requester, "the first Tab accepts the match");
-        f.next_field(true);
-        assert_eq!(f.focus, Field::Subject, "a known requester needs no name");
+        assert_eq!(
+            f.focus,
+            Field::Subject,
+            "one Tab accepts the match and moves on: a known requester needs no name"
+        );
     }
 
     #[test]

@@ -18,6 +18,9 @@ pub struct KbState {
     pub open: Option<Article>,
     pub scroll: u16,
     pub loaded: bool,
+    /// The article whose publishing was asked for: F publishes it anyway
+    /// after a duplicate warning.
+    pub force_publish: Option<i64>,
 }
 
 impl KbState {
@@ -38,7 +41,11 @@ impl KbState {
 }
 
 impl App {
+    /// `K` from anywhere; Esc goes back where it was pressed.
     pub(crate) fn start_kb(&mut self) -> Vec<Effect> {
+        if self.screen != Screen::Kb {
+            self.kb_return = self.screen;
+        }
         self.screen = Screen::Kb;
         if self.kb.loaded {
             Vec::new()
@@ -82,7 +89,14 @@ impl App {
         let (id, version) = (a.id, a.version);
         match action {
             Action::EditArticle => vec![Effect::EditArticle { id, version }],
-            Action::Publish => vec![Effect::PublishArticle { id, version }],
+            Action::Publish => {
+                self.kb.force_publish = Some(id);
+                vec![Effect::PublishArticle { id, version, force: false }]
+            }
+            Action::ForcePublish if self.kb.force_publish == Some(id) => {
+                self.kb.force_publish = None;
+                vec![Effect::PublishArticle { id, version, force: true }]
+            }
             Action::RateHelpful => vec![Effect::RateArticle { id, helpful: true }],
             Action::RateUnhelpful => vec![Effect::RateArticle { id, helpful: false }],
             _ => Vec::new(),
@@ -130,10 +144,13 @@ impl App {
                 self.kb.selected = 0;
                 return self.kb.load();
             }
-            Action::EditArticle | Action::Publish | Action::RateHelpful | Action::RateUnhelpful => {
-                return self.article_action(&action)
-            }
-            Action::Back => self.screen = Screen::Queue,
+            Action::EditArticle
+            | Action::Publish
+            | Action::ForcePublish
+            | Action::RateHelpful
+            | Action::RateUnhelpful => return self.article_action(&action),
+            Action::Back => self.screen = self.kb_return,
+            Action::Jump => return self.start_jump(),
             _ => {}
         }
         Vec::new()
@@ -169,9 +186,11 @@ impl App {
             Action::Scroll(n) => {
                 self.kb.scroll = (self.kb.scroll as i32 + n as i32).clamp(0, u16::MAX as i32) as u16
             }
-            Action::EditArticle | Action::Publish | Action::RateHelpful | Action::RateUnhelpful => {
-                return self.article_action(&action)
-            }
+            Action::EditArticle
+            | Action::Publish
+            | Action::ForcePublish
+            | Action::RateHelpful
+            | Action::RateUnhelpful => return self.article_action(&action),
             Action::Back => self.kb.open = None,
             _ => {}
         }

@@ -18,6 +18,8 @@ pub enum Mode {
     Prompt,
     Picker,
     Help,
+    Confirm,
+    Jump,
 }
 
 /// A key as written in a binding.
@@ -65,42 +67,49 @@ static MOVE: [Binding; 6] = [
 
 pub static QUEUE: &[Binding] = &[
     b(&[X(Enter), C('l'), X(Right)], "Enter", "open the ticket", Action::Open),
+    b(&[C('n')], "n", "new ticket (phone call)", Action::NewTicket),
+    b(&[C('t')], "t", "take the selected ticket", Action::Take),
     b(&[C('/')], "/", "filter as you type (fuzzy)", Action::StartFilter),
+    b(&[C('#'), C(':')], "#", "jump to a ticket by number", Action::Jump),
     b(&[C('m')], "m", "scope: mine / my tier / all", Action::CycleScope),
     b(&[C('s')], "s", "next school", Action::CycleSchool),
     b(&[C('f')], "f", "status: active / new / open / pending / resolved / all", Action::CycleStatus),
     b(&[C('b')], "b", "only breaching tickets", Action::ToggleBreaching),
-    b(&[C('t')], "t", "take the selected ticket", Action::Take),
     b(&[C('I')], "I", "gather a flagged outage under one incident", Action::Gather),
-    b(&[C('n')], "n", "new ticket (phone call)", Action::NewTicket),
     b(&[C('K')], "K", "knowledge base", Action::KnowledgeBase),
     b(&[C('D')], "D", "dashboard: this week per school", Action::Dashboard),
     b(&[C('r'), Ctrl('r')], "r", "refresh", Action::Refresh),
-    b(&[C('?')], "?", "help", Action::ToggleHelp),
+    b(&[C('?'), X(F(1))], "?", "help", Action::ToggleHelp),
     b(&[C('q'), Ctrl('c')], "q", "quit", Action::Quit),
 ];
 
+/// Ordered by how often a first-line technician needs them: the footer
+/// shows as many as fit, so at 80 columns reply, note, resolve, canned and
+/// pending are always there.
 pub static TICKET: &[Binding] = &[
-    b(&[C('r')], "r", "public reply", Action::Reply),
+    b(&[C('r')], "r", "reply", Action::Reply),
     b(&[C('i')], "i", "internal note", Action::Note),
-    b(&[C('t')], "t", "take", Action::Take),
-    b(&[C('a')], "a", "assign", Action::Assign),
-    b(&[C('e')], "e", "escalate (reason required)", Action::Escalate),
-    b(&[C('h')], "h", "hand back (note required)", Action::Handback),
-    b(&[C('c')], "c", "canned solution (with preview)", Action::Canned),
     b(&[C('s')], "s", "resolve", Action::Resolve),
+    b(&[C('c')], "c", "canned (with preview)", Action::Canned),
     b(&[C('p')], "p", "pending: ask the requester (clock stops)", Action::Pending),
+    b(&[C('t')], "t", "take", Action::Take),
+    b(&[C('e')], "e", "escalate (reason required)", Action::Escalate),
+    b(&[C('?'), X(F(1))], "?", "help", Action::ToggleHelp),
+    b(&[C('h')], "h", "hand back (note required)", Action::Handback),
+    b(&[C('a')], "a", "assign", Action::Assign),
     b(&[C('o')], "o", "reopen, or off hold when pending", Action::Reopen),
-    b(&[C('x')], "x", "close", Action::Close),
+    b(&[C('x')], "x", "close (asks first)", Action::Close),
     b(&[C('A')], "A", "turn into a draft article", Action::ToArticle),
+    b(&[C('F')], "F", "write the article anyway (after a duplicate warning)", Action::ForceToArticle),
+    b(&[C('K')], "K", "knowledge base", Action::KnowledgeBase),
+    b(&[C('#'), C(':')], "#", "jump to a ticket by number", Action::Jump),
     b(&[C('L')], "L", "link to a related ticket (number)", Action::LinkTo),
     b(&[C('M')], "M", "merge this duplicate into a ticket (number)", Action::MergeInto),
     b(&[C('P')], "P", "attach to a major incident as a caller (number)", Action::JoinIncident),
-    b(&[C('F')], "F", "files: list the attachments, Enter opens one", Action::Files),
+    b(&[C('f')], "f", "files: list the attachments, Enter opens one", Action::Files),
     b(&[C('n')], "n", "new ticket", Action::NewTicket),
     b(&[Ctrl('r')], "Ctrl-R", "refresh", Action::Refresh),
     b(&[X(Esc), C('q'), X(Left)], "Esc q", "back to the queue", Action::Back),
-    b(&[C('?')], "?", "help", Action::ToggleHelp),
     b(&[Ctrl('c')], "Ctrl-C", "quit", Action::Quit),
 ];
 
@@ -109,26 +118,44 @@ pub static QUEUE_FILTER: &[Binding] = &[
     b(&[X(Esc)], "Esc", "clear the filter", Action::Back),
     b(&[X(Up)], "↑", "previous", Action::Up),
     b(&[X(Down)], "↓", "next", Action::Down),
+    b(&[X(F(1))], "F1", "help", Action::ToggleHelp),
     b(&[Ctrl('c')], "Ctrl-C", "quit", Action::Quit),
 ];
 
+/// In the form every printable key is text (a subject may end in "?"),
+/// so help is F1; on the Priority and Source fields `?` works too.
 pub static NEW_TICKET: &[Binding] = &[
-    b(&[X(Tab)], "Tab", "next field (accepts the highlighted requester)", Action::NextField),
-    b(&[X(BackTab)], "Shift-Tab", "previous field", Action::PrevField),
     b(&[Ctrl('s')], "Ctrl-S", "log the ticket", Action::Submit),
+    b(
+        &[Ctrl('r')],
+        "Ctrl-R",
+        "resolve: log it resolved with the highlighted answer",
+        Action::ResolveWithSuggestion,
+    ),
+    b(&[X(Tab)], "Tab", "next: the next field (accepts the highlighted requester)", Action::NextField),
+    b(&[X(Esc)], "Esc", "cancel (asks if typed)", Action::Back),
+    b(&[X(F(1))], "F1", "help", Action::ToggleHelp),
     b(&[Ctrl('n')], "Ctrl-N", "next suggested answer", Action::NextSuggestion),
     b(&[Ctrl('p')], "Ctrl-P", "previous suggested answer", Action::PrevSuggestion),
-    b(&[Ctrl('r')], "Ctrl-R", "log it resolved with the highlighted answer", Action::ResolveWithSuggestion),
-    b(&[X(Esc)], "Esc", "cancel", Action::Back),
-    b(&[X(F(1))], "F1", "help", Action::ToggleHelp),
-    b(&[Ctrl('c')], "Ctrl-C", "quit", Action::Quit),
+    b(&[X(BackTab)], "Shift-Tab", "previous field", Action::PrevField),
+    b(&[Ctrl('c')], "Ctrl-C", "quit (asks if typed)", Action::Quit),
 ];
 
 pub static PROMPT: &[Binding] = &[
     b(&[Ctrl('s')], "Ctrl-S", "send", Action::Submit),
     b(&[X(Tab)], "Tab", "change the target tier", Action::Cycle),
-    b(&[X(Esc)], "Esc", "cancel", Action::Back),
-    b(&[Ctrl('c')], "Ctrl-C", "quit", Action::Quit),
+    b(&[X(Esc), Ctrl('c')], "Esc", "close (the draft is kept)", Action::Back),
+    b(&[X(F(1))], "F1", "help", Action::ToggleHelp),
+];
+
+pub static CONFIRM: &[Binding] = &[
+    b(&[C('y'), C('Y')], "y", "yes", Action::Yes),
+    b(&[C('n'), C('N'), X(Esc), Ctrl('c')], "n Esc", "no", Action::Back),
+];
+
+pub static JUMP: &[Binding] = &[
+    b(&[X(Enter)], "Enter", "open the ticket", Action::Submit),
+    b(&[X(Esc), Ctrl('c')], "Esc", "cancel", Action::Back),
 ];
 
 pub static PICKER: &[Binding] = &[
@@ -145,11 +172,13 @@ pub static KB: &[Binding] = &[
     b(&[C('/')], "/", "search as you type", Action::StartFilter),
     b(&[X(Tab)], "Tab", "next category", Action::CycleCategory),
     b(&[C('e')], "e", "edit in $EDITOR", Action::EditArticle),
-    b(&[C('P')], "P", "publish", Action::Publish),
+    b(&[C('P')], "P", "publish (checks for a published twin)", Action::Publish),
+    b(&[C('F')], "F", "publish anyway (after a duplicate warning)", Action::ForcePublish),
     b(&[C('+')], "+", "helpful", Action::RateHelpful),
     b(&[C('-')], "-", "not helpful", Action::RateUnhelpful),
-    b(&[X(Esc), C('q')], "Esc q", "back to the queue", Action::Back),
-    b(&[C('?')], "?", "help", Action::ToggleHelp),
+    b(&[C('#'), C(':')], "#", "jump to a ticket by number", Action::Jump),
+    b(&[X(Esc), C('q')], "Esc q", "back", Action::Back),
+    b(&[C('?'), X(F(1))], "?", "help", Action::ToggleHelp),
     b(&[Ctrl('c')], "Ctrl-C", "quit", Action::Quit),
 ];
 
@@ -163,23 +192,30 @@ pub static KB_SEARCH: &[Binding] = &[
 
 pub static ARTICLE: &[Binding] = &[
     b(&[C('e')], "e", "edit in $EDITOR", Action::EditArticle),
-    b(&[C('P')], "P", "publish", Action::Publish),
+    b(&[C('P')], "P", "publish (checks for a published twin)", Action::Publish),
+    b(&[C('F')], "F", "publish anyway (after a duplicate warning)", Action::ForcePublish),
     b(&[C('+')], "+", "helpful", Action::RateHelpful),
     b(&[C('-')], "-", "not helpful", Action::RateUnhelpful),
     b(&[X(Esc), C('q'), X(Left)], "Esc q", "back to the list", Action::Back),
-    b(&[C('?')], "?", "help", Action::ToggleHelp),
+    b(&[C('?'), X(F(1))], "?", "help", Action::ToggleHelp),
     b(&[Ctrl('c')], "Ctrl-C", "quit", Action::Quit),
 ];
 
 pub static DASHBOARD: &[Binding] = &[
     b(&[C('r'), Ctrl('r')], "r", "refresh the figures", Action::Refresh),
     b(&[X(Esc), C('q')], "Esc q", "back to the queue", Action::Back),
-    b(&[C('?')], "?", "help", Action::ToggleHelp),
+    b(&[C('?'), X(F(1))], "?", "help", Action::ToggleHelp),
+    b(&[C('K')], "K", "knowledge base", Action::KnowledgeBase),
+    b(&[C('#'), C(':')], "#", "jump to a ticket by number", Action::Jump),
     b(&[Ctrl('c')], "Ctrl-C", "quit", Action::Quit),
 ];
 
 pub static HELP: &[Binding] = &[
     b(&[C('?'), X(Esc), C('q'), X(F(1))], "? Esc", "close help", Action::ToggleHelp),
+    b(&[X(Up), C('k')], "↑ ↓", "scroll", Action::Up),
+    b(&[X(Down), C('j')], "↓", "scroll down", Action::Down),
+    b(&[X(PageUp)], "PgUp", "page up", Action::PageUp),
+    b(&[X(PageDown)], "PgDn", "page down", Action::PageDown),
     b(&[Ctrl('c')], "Ctrl-C", "quit", Action::Quit),
 ];
 
@@ -197,6 +233,8 @@ pub fn bindings(mode: Mode) -> Vec<&'static Binding> {
         Mode::Prompt => PROMPT,
         Mode::Picker => PICKER,
         Mode::Help => HELP,
+        Mode::Confirm => CONFIRM,
+        Mode::Jump => JUMP,
     };
     let mut all: Vec<&'static Binding> = specific.iter().collect();
     if matches!(mode, Mode::Queue | Mode::Ticket | Mode::Kb | Mode::Article) {
@@ -207,7 +245,10 @@ pub fn bindings(mode: Mode) -> Vec<&'static Binding> {
 
 /// Modes where unbound keys are text for the focused field.
 fn takes_text(mode: Mode) -> bool {
-    matches!(mode, Mode::QueueFilter | Mode::KbSearch | Mode::NewTicket | Mode::Prompt | Mode::Picker)
+    matches!(
+        mode,
+        Mode::QueueFilter | Mode::KbSearch | Mode::NewTicket | Mode::Prompt | Mode::Picker | Mode::Jump
+    )
 }
 
 /// The action for a key press in `mode`, if any.
@@ -258,6 +299,9 @@ mod tests {
             Mode::KbSearch,
             Mode::Article,
             Mode::Dashboard,
+            Mode::Confirm,
+            Mode::Jump,
+            Mode::Help,
         ] {
             let mut seen = Vec::new();
             for b in bindings(mode) {

@@ -8,9 +8,12 @@
 
 pub mod action;
 pub mod app;
+pub mod confirm;
 pub mod files;
 pub mod form;
+pub mod guards;
 pub mod incidents;
+pub mod jump;
 pub mod kb;
 pub mod keymap;
 pub mod layout;
@@ -66,8 +69,7 @@ fn restore_terminal() {
 fn event_loop(terminal: &mut ratatui::DefaultTerminal, desk: &mut Desk, app: &mut App) -> Result<()> {
     let io = |e: std::io::Error| Error::runtime(format!("terminal: {e}"));
     let mut pending: VecDeque<Effect> = app.start().into();
-    let mut seen_version = desk.store().data_version()?;
-    let mut seen_marker = desk.change_marker()?;
+    let mut watch = Watcher::new(desk)?;
     let mut last_poll = Instant::now();
     let mut last_beat = Instant::now();
     loop {
@@ -104,15 +106,45 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, desk: &mut Desk, app: &mu
         if last_poll.elapsed() >= POLL {
             last_poll = Instant::now();
             pending.extend(app.update(Action::Tick(desk.now())));
-            let version = desk.store().data_version()?;
-            if version != seen_version {
-                seen_version = version;
-                let marker = desk.change_marker()?;
-                if marker != seen_marker {
-                    seen_marker = marker;
-                    pending.extend(app.update(Action::ExternalChange));
-                }
+            if let Some(action) = watch.check(desk) {
+                pending.extend(app.update(action));
             }
+        }
+    }
+}
+
+/// Notices other technicians' commits (`PRAGMA data_version`, then the
+/// newest event and audit row, so our own writes are not reported).
+pub struct Watcher {
+    version: i64,
+    marker: (i64, i64),
+    /// The last poll failed: say so once, not every half second.
+    failing: bool,
+}
+
+impl Watcher {
+    pub fn new(desk: &Desk) -> Result<Watcher> {
+        Ok(Watcher { version: desk.store().data_version()?, marker: desk.change_marker()?, failing: false })
+    }
+
+    /// What the app must hear: a change by someone else, or that the
+    /// database cannot be read (a status line; the console stays open and
+    /// tries again at the next poll).
+    pub fn check(&mut self, desk: &Desk) -> Option<Action> {
+        let polled = desk.store().data_version().and_then(|v| Ok((v, desk.change_marker()?)));
+        match polled {
+            Ok((version, marker)) => {
+                let recovered = std::mem::take(&mut self.failing);
+                let changed = version != self.version && marker != self.marker;
+                self.version = version;
+                self.marker = marker;
+                (changed || recovered).then_some(Action::ExternalChange)
+            }
+            Err(e) if !self.failing => {
+                self.failing = true;
+                Some(Action::Failed(format!("database: {e} (the console keeps trying)")))
+            }
+            Err(_) => None,
         }
     }
 }

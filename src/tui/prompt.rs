@@ -19,6 +19,9 @@ pub enum PromptKind {
     Link,
     Merge,
     Parent,
+    /// The reply that resolves the call being logged, from the answer that
+    /// solved this other ticket (edited before it is sent).
+    FirstContact(i64),
 }
 
 impl PromptKind {
@@ -37,7 +40,31 @@ impl PromptKind {
             PromptKind::Link => format!("Link #{ticket_id} to ticket number (related)"),
             PromptKind::Merge => format!("Merge duplicate #{ticket_id} into ticket number (it closes)"),
             PromptKind::Parent => format!("Attach #{ticket_id} as a caller of incident number"),
+            PromptKind::FirstContact(source) => {
+                format!("Reply resolving this call, from solved #{source}: edit, then Ctrl-S logs it")
+            }
         }
+    }
+
+    /// Which draft this box keeps (one per kind of box and ticket).
+    pub fn draft_key(self) -> &'static str {
+        match self {
+            PromptKind::Reply => "reply",
+            PromptKind::Note => "note",
+            PromptKind::Escalate(_) => "escalate",
+            PromptKind::Handback(_) => "handback",
+            PromptKind::Resolve => "resolve",
+            PromptKind::Pending => "pending",
+            PromptKind::FirstContact(_) => "first-contact",
+            PromptKind::Link => "link",
+            PromptKind::Merge => "merge",
+            PromptKind::Parent => "parent",
+        }
+    }
+
+    /// Whether the box has a target tier that Tab changes.
+    pub fn has_tier(self) -> bool {
+        matches!(self, PromptKind::Escalate(_) | PromptKind::Handback(_))
     }
 
     /// The field name used in "must not be empty" messages.
@@ -50,6 +77,7 @@ impl PromptKind {
             PromptKind::Resolve => "resolution message",
             PromptKind::Pending => "question",
             PromptKind::Link | PromptKind::Merge | PromptKind::Parent => "ticket number",
+            PromptKind::FirstContact(_) => "reply",
         }
     }
 }
@@ -67,6 +95,9 @@ impl Prompt {
     pub fn new(kind: PromptKind, ticket_id: i64, version: i64, ticket_tier: Tier) -> Prompt {
         let mut editor = TextArea::default();
         editor.set_cursor_line_style(ratatui::style::Style::new());
+        // Replies are prose: long lines wrap at word boundaries on screen
+        // (the text itself keeps the lines the technician typed).
+        editor.set_wrap_mode(ratatui_textarea::WrapMode::WordOrGlyph);
         Prompt { kind, ticket_id, version, ticket_tier, editor }
     }
 

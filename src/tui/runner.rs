@@ -47,8 +47,8 @@ pub fn run(desk: &mut Desk, effect: Effect) -> Option<Action> {
         Effect::ViewArticle(id) => {
             desk.view_article(id).map(|a| Action::ArticleChanged(Box::new(a), String::new()))
         }
-        Effect::PublishArticle { id, version } => desk
-            .publish_article(id, Some(version))
+        Effect::PublishArticle { id, version, force } => desk
+            .publish_article_checked(id, Some(version), force, "press F to publish it anyway")
             .map(|a| Action::ArticleChanged(Box::new(a), format!("Article #{id} published"))),
         Effect::RateArticle { id, helpful } => desk.rate_article(id, helpful).map(|a| {
             let how = if helpful { "helpful" } else { "not helpful" };
@@ -59,11 +59,33 @@ pub fn run(desk: &mut Desk, effect: Effect) -> Option<Action> {
         Effect::LoadTrend(week) => desk
             .trend(&TrendQuery { weeks: TREND_WEEKS, until: Some(week), school: None })
             .map(|t| Action::TrendLoaded(week, t)),
-        Effect::ToArticle(ticket) => desk.ticket_to_article(ticket, &ToArticle::default()).map(|a| {
-            let msg = format!("Draft article #{} written from #{ticket}: K opens the knowledge base", a.id);
-            Action::ArticleChanged(Box::new(a), msg)
-        }),
-        Effect::Ticket { id, version, op } => ticket_op(desk, id, version, op),
+        Effect::LoadReuse { source, requester_name } => desk
+            .reusable_reply(source, requester_name.as_deref())
+            .map(|r| Action::ReuseLoaded(source, r.text)),
+        Effect::ToArticle(ticket, force) => {
+            let opts = ToArticle {
+                force,
+                how_to_force: Some("press F to write it anyway".into()),
+                ..ToArticle::default()
+            };
+            desk.ticket_to_article(ticket, &opts).map(|a| {
+                let msg =
+                    format!("Draft article #{} written from #{ticket}: K opens the knowledge base", a.id);
+                Action::ArticleChanged(Box::new(a), msg)
+            })
+        }
+        Effect::Ticket { id, version, op } => {
+            let reply = match &op {
+                TicketOp::Reply(text) => Some(text.clone()),
+                _ => None,
+            };
+            return Some(match (ticket_op(desk, id, version, op), reply) {
+                (Ok(action), _) => action,
+                (Err(crate::Error::Conflict(msg)), Some(text)) => Action::ReplyConflict(id, text, msg),
+                (Err(crate::Error::Conflict(msg)), None) => Action::Conflict(id, msg),
+                (Err(e), _) => Action::Failed(e.to_string()),
+            });
+        }
         Effect::Presence(id) => {
             desk.presence_beat(id).and_then(|()| desk.others_viewing(id)).map(|who| Action::Viewers(id, who))
         }
@@ -143,8 +165,10 @@ fn ticket_op(desk: &mut Desk, id: i64, version: i64, op: TicketOp) -> crate::Res
             let t = desk.assign(id, &login, v)?;
             (t, format!("#{id} assigned to {login}"))
         }
-        // Notes append without a version check: appending never conflicts.
-        TicketOp::Reply(text) => {
+        // Notes append without a version check: appending never conflicts,
+        // except a reply on a ticket that was resolved meanwhile.
+        TicketOp::Reply(text) => (desk.reply_seen(id, &text, version)?, format!("Reply sent on #{id}")),
+        TicketOp::ReplyAnyway(text) => {
             (desk.add_note(id, &text, Visibility::Public)?, format!("Reply sent on #{id}"))
         }
         TicketOp::Note(text) => {

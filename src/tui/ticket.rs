@@ -40,11 +40,20 @@ impl App {
         let Some(t) = self.ticket.detail.as_ref().map(|d| d.ticket.clone()) else {
             return match action {
                 Action::Back => self.leave_ticket(),
+                Action::Jump => self.start_jump(),
+                Action::KnowledgeBase => self.start_kb(),
                 _ => Vec::new(),
             };
         };
         let op = |op| vec![Effect::Ticket { id: t.id, version: t.version, op }];
-        let prompt = |kind| Overlay::Prompt(Box::new(Prompt::new(kind, t.id, t.version, t.tier)));
+        let drafts = &self.drafts;
+        let prompt = |kind: PromptKind| {
+            let mut p = Prompt::new(kind, t.id, t.version, t.tier);
+            if let Some(draft) = drafts.get(&(t.id, kind.draft_key())) {
+                p.editor.insert_str(draft);
+            }
+            Overlay::Prompt(Box::new(p))
+        };
         match action {
             Action::Back => return self.leave_ticket(),
             Action::Up => self.ticket.scroll = self.ticket.scroll.saturating_sub(1),
@@ -56,7 +65,7 @@ impl App {
             Action::Scroll(n) => {
                 self.ticket.scroll = (self.ticket.scroll as i32 + n as i32).clamp(0, u16::MAX as i32) as u16
             }
-            Action::Take => return op(TicketOp::Take),
+            Action::Take => return self.take(&t),
             Action::Reopen if t.status == Status::Pending => return op(TicketOp::Resume),
             Action::Reopen => return op(TicketOp::Reopen),
             Action::Pending => self.overlay = prompt(PromptKind::Pending),
@@ -75,7 +84,9 @@ impl App {
                 }));
                 return vec![Effect::LoadCanned];
             }
-            Action::Close => return op(TicketOp::Close),
+            Action::Close => return self.close(&t),
+            Action::KnowledgeBase => return self.start_kb(),
+            Action::Jump => return self.start_jump(),
             Action::Reply => self.overlay = prompt(PromptKind::Reply),
             Action::Note => self.overlay = prompt(PromptKind::Note),
             Action::Resolve => self.overlay = prompt(PromptKind::Resolve),
@@ -106,7 +117,14 @@ impl App {
             Action::NewTicket => return self.start_form(),
             Action::ToArticle if t.status.is_active() => self
                 .error(format!("#{} is {}: resolve it before writing it up as an article", t.id, t.status)),
-            Action::ToArticle => return vec![Effect::ToArticle(t.id)],
+            Action::ToArticle => {
+                self.force_article = Some(t.id);
+                return vec![Effect::ToArticle(t.id, false)];
+            }
+            Action::ForceToArticle if self.force_article == Some(t.id) => {
+                self.force_article = None;
+                return vec![Effect::ToArticle(t.id, true)];
+            }
             _ => {}
         }
         Vec::new()
@@ -115,7 +133,24 @@ impl App {
     pub(crate) fn update_prompt(&mut self, action: Action) -> Vec<Effect> {
         let Overlay::Prompt(p) = &mut self.overlay else { return Vec::new() };
         match action {
-            Action::Back => self.overlay = Overlay::None,
+            // Closing the box keeps what was typed as a draft of this box
+            // on this ticket: the same key brings it back.
+            Action::Back => {
+                let text = p.editor.lines().join("\n");
+                let key = (p.ticket_id, p.kind.draft_key());
+                if text.trim().is_empty() {
+                    self.drafts.remove(&key);
+                    self.overlay = Overlay::None;
+                } else if let PromptKind::FirstContact(_) = p.kind {
+                    // The call's reply lives with the form: back to it.
+                    self.drafts.insert(key, text);
+                    self.overlay = Overlay::None;
+                } else {
+                    self.drafts.insert(key, text);
+                    self.overlay = Overlay::None;
+                    self.info("Draft kept: the same key opens it again");
+                }
+            }
             Action::Cycle => p.cycle_tier(),
             Action::Input(key) => {
                 p.editor.input(key);
@@ -127,8 +162,28 @@ impl App {
                     self.error(format!("{field} must not be empty"));
                     return Vec::new();
                 }
+                if let PromptKind::FirstContact(source) = p.kind {
+                    return self.send_first_contact(source, text);
+                }
+                // The ticket on screen is already done (reloaded after
+                // someone resolved it): the requester was told so; ask.
+                let done = self
+                    .ticket
+                    .detail
+                    .as_ref()
+                    .filter(|d| d.ticket.id == p.ticket_id && !d.ticket.status.is_active());
+                if let (PromptKind::Reply, Some(d)) = (p.kind, done) {
+                    let (id, status, version) = (d.ticket.id, d.ticket.status, d.ticket.version);
+                    let op = TicketOp::ReplyAnyway(text);
+                    self.ask(
+                        format!("#{id} is {status} — send the reply anyway? y/n"),
+                        super::confirm::OnYes::Effects(vec![Effect::Ticket { id, version, op }]),
+                    );
+                    return Vec::new();
+                }
                 let number = || text.trim().trim_start_matches('#').parse::<i64>().ok().filter(|n| *n > 0);
                 let op = match p.kind {
+                    PromptKind::FirstContact(_) => return Vec::new(),
                     PromptKind::Link | PromptKind::Merge | PromptKind::Parent => {
                         let Some(other) = number() else {
                             self.error(format!("'{}' is not a ticket number", text.trim()));

@@ -89,15 +89,25 @@ impl DashboardView {
         } else {
             (Style::new(), Style::new().add_modifier(ratatui::style::Modifier::REVERSED))
         };
+        // Each bar is as wide as its longest number and bars stand apart,
+        // so "13" and "9" never read as "139"; the title is the legend.
+        let widest = schools
+            .iter()
+            .flat_map(|s| [s.figures.opened, s.figures.resolved])
+            .map(|n| n.to_string().len())
+            .max()
+            .unwrap_or(1)
+            .max(2) as u16;
+        let legend = Line::from(vec![
+            Span::styled(" ██", opened),
+            Span::styled(" opened  ", th.dim()),
+            Span::styled("██", resolved),
+            Span::styled(" resolved ", th.dim()),
+        ]);
         let mut chart = BarChart::default()
-            .block(
-                Block::new()
-                    .borders(Borders::TOP)
-                    .border_style(th.border())
-                    .title(Span::styled(" opened / resolved ", th.dim())),
-            )
-            .bar_width(2)
-            .bar_gap(0)
+            .block(Block::new().borders(Borders::TOP).border_style(th.border()).title(legend))
+            .bar_width(widest)
+            .bar_gap(1)
             .group_gap(2);
         for s in schools {
             let label: String = s.school.chars().take(5).collect();

@@ -71,7 +71,7 @@ fn draw_hints(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let t = &app.theme;
     let mut spans = Vec::new();
     let mut used = 0usize;
-    for b in keymap::bindings(app.mode()) {
+    for b in keymap::bindings(app.mode()).into_iter().filter(|b| app.applies(b)) {
         let help = b.help.split(['(', ':']).next().unwrap_or(b.help).trim();
         let key = b.shown.split(' ').next().unwrap_or(b.shown);
         let len = key.chars().count() + help.chars().count() + 3;

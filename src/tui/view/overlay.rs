@@ -12,6 +12,28 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
     match &app.overlay {
         Overlay::None => {}
         Overlay::Help => help(frame, area, app),
+        Overlay::Confirm(c) => {
+            let th = &app.theme;
+            let width = (c.question.chars().count() as u16 + 4).clamp(30, area.width);
+            let box_area = centered(area, width, 3);
+            frame.render_widget(Clear, box_area);
+            let block = Block::bordered().border_style(th.at_risk());
+            frame.render_widget(
+                Paragraph::new(Span::styled(safe(&c.question, false), th.title())).block(block),
+                box_area,
+            );
+        }
+        Overlay::Jump(typed) => {
+            let th = &app.theme;
+            let box_area = centered(area, 36, 3);
+            frame.render_widget(Clear, box_area);
+            let block = Block::bordered()
+                .border_style(th.focus_border())
+                .title(Span::styled(" Jump to ticket ", th.title()))
+                .title_bottom(Span::styled(" Enter open · Esc cancel ", th.dim()));
+            let line = Line::from(vec![Span::styled(" #", th.key()), Span::raw(typed.clone())]);
+            frame.render_widget(Paragraph::new(line).block(block), box_area);
+        }
         Overlay::Prompt(p) => {
             let box_area = centered(area, 76, 12);
             frame.render_widget(Clear, box_area);
@@ -24,13 +46,10 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
             );
             let style = if internal { th.internal_text() } else { th.focus_border() };
             let mut editor = p.editor.clone();
-            let hint = if matches!(
-                p.kind,
-                crate::tui::prompt::PromptKind::Escalate(_) | crate::tui::prompt::PromptKind::Handback(_)
-            ) {
-                " Ctrl-S send · Tab tier · Esc cancel "
+            let hint = if p.kind.has_tier() {
+                " Ctrl-S send · Tab tier · Esc close, draft kept "
             } else {
-                " Ctrl-S send · Esc cancel "
+                " Ctrl-S send · Esc close, draft kept "
             };
             editor.set_block(
                 Block::bordered()
@@ -121,15 +140,24 @@ fn help(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let height = (bindings.len() as u16 + 2).min(area.height);
     let box_area = centered(area, 64, height);
     frame.render_widget(Clear, box_area);
+    // When the keys do not fit, the box scrolls (↑/↓, PgUp/PgDn, wheel).
+    let rows = height.saturating_sub(2) as usize;
+    let max_scroll = bindings.len().saturating_sub(rows) as u16;
+    let scroll = app.help_scroll.min(max_scroll);
+    let closes = if max_scroll > 0 {
+        format!(" ↑↓ scroll ({}/{}) · Esc closes ", scroll as usize + rows, bindings.len())
+    } else {
+        " ? or Esc closes · mouse: wheel scrolls, click selects ".to_string()
+    };
     let block = Block::bordered()
         .border_style(th.focus_border())
         .title(Span::styled(" Keys on this screen ", th.title()))
-        .title_bottom(Span::styled(" ? or Esc closes · mouse: wheel scrolls, click selects ", th.dim()));
+        .title_bottom(Span::styled(closes, th.dim()));
     let lines: Vec<Line> = bindings
         .iter()
         .map(|b| Line::from(vec![Span::styled(format!(" {:<10}", b.shown), th.key()), Span::raw(b.help)]))
         .collect();
-    frame.render_widget(Paragraph::new(lines).block(block), box_area);
+    frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), box_area);
 }
 
 fn centered(area: Rect, width: u16, height: u16) -> Rect {

@@ -88,7 +88,7 @@ fn sla_line(app: &App, t: &Ticket, sla: Option<&SlaState>) -> Line<'static> {
     let Some(sla) = sla else { return Line::from(Span::styled("No SLA", th.dim())) };
     let target = |label: &str, target: Option<&SlaTarget>| -> Vec<Span<'static>> {
         let Some(x) = target else { return vec![Span::styled(format!("{label} -"), th.dim())] };
-        let when = x.due.with_timezone(&app.offset).format("%a %H:%M").to_string();
+        let when = app.local_text(x.due, "%a %H:%M");
         let left = crate::sla::format_working(x.left_secs.abs());
         let (text, style) = match x.level {
             SlaLevel::Breached => (format!("{label} overdue {left} ({when})"), th.breached()),
