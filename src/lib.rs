@@ -12,6 +12,7 @@ pub mod domain;
 pub mod error;
 pub mod mail;
 pub mod portal;
+pub mod present;
 pub mod privilege;
 pub mod report;
 pub mod rng;

@@ -46,11 +46,13 @@ fn fail(msg: &str, code: i32, json: bool) -> ExitCode {
         let msg = msg.replace('\n', " ");
         eprintln!(
             "{}",
-            cli::output::escape_c1(&serde_json::json!({ "error": msg, "exit_code": code }).to_string())
+            deskside::present::format::escape_c1(
+                &serde_json::json!({ "error": msg, "exit_code": code }).to_string()
+            )
         );
     } else {
         // Messages quote the input that was refused: never raw escapes.
-        eprintln!("deskside: {}", cli::output::safe(msg, false));
+        eprintln!("deskside: {}", deskside::present::format::safe(msg, false));
     }
     ExitCode::from(code as u8)
 }

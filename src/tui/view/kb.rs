@@ -99,7 +99,7 @@ fn body_lines(app: &App, a: &Article, width: u16) -> Vec<Line<'static>> {
         )),
         Line::from(""),
     ];
-    let text = crate::cli::markdown::render(&a.body, width.saturating_sub(1).max(20) as usize, false);
+    let text = crate::present::markdown::render(&a.body, width.saturating_sub(1).max(20) as usize, false);
     lines.extend(safe(&text, true).lines().map(|l| Line::from(l.replace('\t', "    "))));
     lines
 }
