@@ -10,6 +10,7 @@ pub mod clock;
 pub mod config;
 pub mod domain;
 pub mod error;
+pub mod face;
 pub mod mail;
 pub mod portal;
 pub mod present;

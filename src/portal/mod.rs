@@ -10,6 +10,7 @@ mod pool;
 mod routes;
 mod security;
 
+pub use crate::face::Options;
 pub use pool::Opener;
 pub use security::Limits;
 
@@ -30,19 +31,6 @@ use std::sync::Arc;
 
 /// Largest request body: forms are text (attachments are not taken here).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
-
-/// How the portal is run.
-#[derive(Debug, Clone)]
-pub struct Options {
-    pub listen: SocketAddr,
-    /// Where requesters reach the portal; links in mail start with it.
-    pub base_url: String,
-    /// Proxies whose X-Forwarded-For is believed.
-    pub trusted_proxies: Vec<IpAddr>,
-    pub limits: Limits,
-    /// A demo server prints sign-in links on its terminal (no mail needed).
-    pub demo: bool,
-}
 
 pub(crate) struct App {
     pool: pool::Pool,
