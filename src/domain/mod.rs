@@ -6,6 +6,7 @@ mod canned;
 mod enums;
 mod sla;
 mod ticket;
+mod time;
 
 pub use article::*;
 pub use audit::*;
@@ -13,6 +14,7 @@ pub use canned::*;
 pub use enums::*;
 pub use sla::*;
 pub use ticket::*;
+pub use time::*;
 
 use serde::Serialize;
 

@@ -461,11 +461,4 @@ pub fn to_secs(t: crate::domain::Timestamp) -> i64 {
     t.timestamp()
 }
 
-/// The stored seconds back as a timestamp.
-pub fn from_secs(s: i64) -> crate::domain::Timestamp {
-    chrono::DateTime::from_timestamp(s, 0).unwrap_or_default()
-}
-
-pub fn from_opt_secs(s: Option<i64>) -> Option<crate::domain::Timestamp> {
-    s.map(from_secs)
-}
+pub use crate::domain::{from_opt_secs, from_secs};
