@@ -4,6 +4,7 @@ mod article;
 mod audit;
 mod canned;
 mod enums;
+pub mod markdown;
 mod sla;
 mod ticket;
 mod time;

@@ -39,7 +39,10 @@ pub fn acknowledgement_suggestions(conn: &Connection, ticket: &Ticket) -> Result
         .filter(|h| h.coverage >= ACK_MIN_COVERAGE)
         // Until the self-help site is published, the article's own summary
         // is what the requester can act on.
-        .map(|h| Suggestion { title: h.article.title, link: crate::service::kb::summary(&h.article.body) })
+        .map(|h| Suggestion {
+            title: h.article.title,
+            link: crate::domain::markdown::summary(&h.article.body),
+        })
         .collect())
 }
 
