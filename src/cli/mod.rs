@@ -221,11 +221,7 @@ fn demo(mut inv: Invocation, explicit_db: bool, reset: bool) -> Result<Face> {
         inv.db_source = DbSource::Default;
     }
     if reset {
-        for suffix in ["", "-wal", "-shm"] {
-            let mut p = inv.db.as_os_str().to_owned();
-            p.push(suffix);
-            let _ = std::fs::remove_file(p);
-        }
+        crate::service::demo::remove(&inv.db);
     }
     let desk = if inv.db.exists() {
         inv.open()?

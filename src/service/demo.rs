@@ -15,6 +15,7 @@ use crate::{Error, Result};
 use chrono::{Datelike, Duration, Timelike, Weekday};
 use serde::Deserialize;
 use std::collections::HashMap;
+use std::path::Path;
 
 include!(concat!(env!("OUT_DIR"), "/demo_articles.rs"));
 
@@ -402,6 +403,12 @@ fn generate_tickets(
     cx.now = end;
     cx.me = me;
     Ok(())
+}
+
+/// `demo --reset`: the demo database at `path` goes, with its sidecars, to
+/// be created afresh.
+pub fn remove(path: &Path) {
+    crate::store::remove_database(path);
 }
 
 #[cfg(test)]

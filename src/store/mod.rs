@@ -336,6 +336,22 @@ pub fn is_unfilled(path: &Path) -> bool {
     }
 }
 
+/// Removes the write-ahead log and shared-memory files SQLite keeps beside
+/// the database at `path`; missing ones are fine.
+pub fn remove_sidecars(path: &Path) {
+    for suffix in ["-wal", "-shm"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        let _ = std::fs::remove_file(p);
+    }
+}
+
+/// Removes the database at `path` with its sidecars, whatever is there.
+pub fn remove_database(path: &Path) {
+    let _ = std::fs::remove_file(path);
+    remove_sidecars(path);
+}
+
 /// Whether a database file exists at `path`, found with stat(2) alone:
 /// anything but a regular file is refused before SQLite (or our header
 /// check) opens it, since opening a FIFO blocks forever. A directory that
