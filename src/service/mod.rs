@@ -240,6 +240,12 @@ impl Desk {
         &self.store
     }
 
+    /// Changes whenever another connection commits: the console polls it to
+    /// know when to reload.
+    pub fn data_version(&self) -> Result<i64> {
+        self.store.data_version()
+    }
+
     /// Changes when someone records work (see `store::events::change_marker`).
     pub fn change_marker(&self) -> Result<(i64, i64)> {
         events::change_marker(self.store.conn())

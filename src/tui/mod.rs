@@ -64,7 +64,7 @@ fn restore_terminal() {
 fn event_loop(terminal: &mut ratatui::DefaultTerminal, desk: &mut Desk, app: &mut App) -> Result<()> {
     let io = |e: std::io::Error| Error::runtime(format!("terminal: {e}"));
     let mut pending: VecDeque<Effect> = app.start().into();
-    let mut seen_version = desk.store().data_version()?;
+    let mut seen_version = desk.data_version()?;
     let mut seen_marker = desk.change_marker()?;
     let mut last_poll = Instant::now();
     let mut last_beat = Instant::now();
@@ -102,7 +102,7 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, desk: &mut Desk, app: &mu
         if last_poll.elapsed() >= POLL {
             last_poll = Instant::now();
             pending.extend(app.update(Action::Tick(desk.now())));
-            let version = desk.store().data_version()?;
+            let version = desk.data_version()?;
             if version != seen_version {
                 seen_version = version;
                 let marker = desk.change_marker()?;
