@@ -14,6 +14,7 @@ mod privacy;
 mod report;
 mod report_doc;
 mod serve;
+mod shared;
 mod sla;
 mod suggest;
 mod ticket;
