@@ -44,17 +44,6 @@ fn require_author(cx: &Ctx<'_>, what: &str) -> Result<()> {
     }
 }
 
-fn category(c: &str) -> Result<Option<String>> {
-    let c = c.trim().to_lowercase();
-    if c.is_empty() {
-        return Ok(None);
-    }
-    if c.chars().count() > 40 || c.chars().any(char::is_control) {
-        return Err(Error::invalid(format!("invalid category '{c}': at most 40 characters")));
-    }
-    Ok(Some(c))
-}
-
 fn title(t: &str) -> Result<String> {
     let t = domain::required_text("title", t, MAX_TITLE)?;
     if t.parse::<i64>().is_ok() {
@@ -108,7 +97,7 @@ pub fn add(cx: &mut Ctx<'_>, new: &NewCanned) -> Result<CannedSolution> {
     require_author(cx, "create")?;
     let title = title(&new.title)?;
     let body = body(&new.body)?;
-    let category = new.category.as_deref().map(category).transpose()?.flatten();
+    let category = new.category.as_deref().map(domain::normalize_category).transpose()?.flatten();
     check_article(cx.tx, new.article_id)?;
     check_title_free(cx.tx, &title, None)?;
     let id = articles::insert_canned(
@@ -137,7 +126,7 @@ pub fn edit(cx: &mut Ctx<'_>, reference: &str, change: &CannedEdit) -> Result<Ca
         c.body = body(b)?;
     }
     if let Some(cat) = &change.category {
-        c.category = category(cat)?;
+        c.category = domain::normalize_category(cat)?;
     }
     if let Some(article) = change.article_id {
         check_article(cx.tx, article)?;

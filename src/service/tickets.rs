@@ -21,17 +21,6 @@ pub enum Visibility {
     Internal,
 }
 
-fn normalize_category(c: &str) -> Result<Option<String>> {
-    let c = c.trim().to_lowercase();
-    if c.is_empty() {
-        return Ok(None);
-    }
-    if c.chars().count() > 40 || c.chars().any(char::is_control) {
-        return Err(Error::invalid(format!("invalid category '{c}': at most 40 characters")));
-    }
-    Ok(Some(c))
-}
-
 pub fn create(cx: &mut Ctx<'_>, new: &NewTicket) -> Result<Ticket> {
     let subject = domain::required_text("subject", &new.subject, MAX_SUBJECT)?;
     let body = new.body.trim();
@@ -39,7 +28,7 @@ pub fn create(cx: &mut Ctx<'_>, new: &NewTicket) -> Result<Ticket> {
         return Err(Error::invalid(format!("body is too long (at most {MAX_BODY} characters)")));
     }
     let category = match &new.category {
-        Some(c) => normalize_category(c)?,
+        Some(c) => domain::normalize_category(c)?,
         None => None,
     };
     let email = domain::normalize_email(&new.requester)?;
