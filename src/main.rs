@@ -61,5 +61,5 @@ fn fail(msg: &str, code: i32, json: bool) -> ExitCode {
         // Messages quote the input that was refused: never raw escapes.
         eprintln!("deskside: {}", deskside::present::format::safe(msg, false));
     }
-    ExitCode::from(code as u8)
+    ExitCode::from(u8::try_from(code).unwrap_or(1))
 }

@@ -388,7 +388,7 @@ fn generate_tickets(
         // About a third of requesters answer the satisfaction question by
         // the time the ticket closes. Their own generator, keyed on the
         // ticket, so the rest of the demo does not shift.
-        let mut answer = Rng(SEED ^ id as u64);
+        let mut answer = Rng(SEED ^ id.unsigned_abs());
         if answer.chance(35) {
             let score = match answer.below(10) {
                 0 => 2,

@@ -363,6 +363,10 @@ pub fn parse_closures(source: &str, text: &str, tz: Tz) -> Result<IcsImport> {
                 }
             }
             _ if in_event => {
+                // The one expect outside tests: BEGIN:VEVENT is the only push of a
+                // VEVENT onto the stack and always sets `event` (a nested one is
+                // refused), and only END:VEVENT takes it, so in_event implies Some.
+                #[allow(clippy::expect_used)]
                 let e = event.as_mut().expect("an open VEVENT has its props");
                 match prop.name.as_str() {
                     "DTSTART" => e.start = Some((line, p.when(&prop)?)),

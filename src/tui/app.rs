@@ -444,14 +444,19 @@ impl App {
     }
 
     fn move_selection(&mut self, delta: isize) {
-        let n = self.queue.visible.len() as isize;
+        let n = self.queue.visible.len();
         if n > 0 {
-            self.queue.selected = (self.queue.selected as isize + delta).clamp(0, n - 1) as usize;
+            self.queue.selected = layout::step_clamped(self.queue.selected, delta, n);
         }
     }
 
+    /// A page as a scroll distance in rows.
+    pub(crate) fn page_cells(&self) -> u16 {
+        layout::cells(layout::list_rows(self.size).max(1))
+    }
+
     pub(crate) fn page(&self) -> isize {
-        layout::list_rows(self.size).max(1) as isize
+        isize::try_from(layout::list_rows(self.size).max(1)).unwrap_or(isize::MAX)
     }
 
     pub(crate) fn open_ticket(&mut self, id: i64) -> Vec<Effect> {

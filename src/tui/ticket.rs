@@ -49,13 +49,11 @@ impl App {
             Action::Back => return self.leave_ticket(),
             Action::Up => self.ticket.scroll = self.ticket.scroll.saturating_sub(1),
             Action::Down => self.ticket.scroll = self.ticket.scroll.saturating_add(1),
-            Action::PageUp => self.ticket.scroll = self.ticket.scroll.saturating_sub(self.page() as u16),
-            Action::PageDown => self.ticket.scroll = self.ticket.scroll.saturating_add(self.page() as u16),
+            Action::PageUp => self.ticket.scroll = self.ticket.scroll.saturating_sub(self.page_cells()),
+            Action::PageDown => self.ticket.scroll = self.ticket.scroll.saturating_add(self.page_cells()),
             Action::Top => self.ticket.scroll = 0,
             Action::Bottom => self.ticket.scroll = u16::MAX,
-            Action::Scroll(n) => {
-                self.ticket.scroll = (self.ticket.scroll as i32 + n as i32).clamp(0, u16::MAX as i32) as u16
-            }
+            Action::Scroll(n) => self.ticket.scroll = self.ticket.scroll.saturating_add_signed(n),
             Action::Take => return op(TicketOp::Take),
             Action::Reopen if t.status == Status::Pending => return op(TicketOp::Resume),
             Action::Reopen => return op(TicketOp::Reopen),

@@ -52,7 +52,7 @@ fn draw_title(frame: &mut Frame<'_>, area: Rect, app: &App) {
         Span::styled(screen, t.title()),
     ]);
     frame.render_widget(Paragraph::new(left), area);
-    let width = who.chars().count() as u16 + 1;
+    let width = layout::cells(who.chars().count()).saturating_add(1);
     if area.width > width + 20 {
         let right = Rect { x: area.x + area.width - width, width, ..area };
         frame.render_widget(Paragraph::new(Span::styled(who, t.dim())), right);

@@ -118,7 +118,7 @@ fn help(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let th = &app.theme;
     let under = app.screen_mode();
     let bindings = keymap::bindings(under);
-    let height = (bindings.len() as u16 + 2).min(area.height);
+    let height = crate::tui::layout::cells(bindings.len()).saturating_add(2).min(area.height);
     let box_area = centered(area, 64, height);
     frame.render_widget(Clear, box_area);
     let block = Block::bordered()
