@@ -184,7 +184,7 @@ impl App {
                 page(StatusCode::BAD_REQUEST, pages::problem(&chrome, "Please check that", &msg))
             }
             Error::NotFound(msg) => page(StatusCode::NOT_FOUND, pages::problem(&chrome, "Not found", &msg)),
-            Error::Runtime(msg) if msg == pool::BUSY => page(
+            Error::Busy(_) => page(
                 StatusCode::SERVICE_UNAVAILABLE,
                 pages::problem(
                     &chrome,

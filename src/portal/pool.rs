@@ -77,7 +77,7 @@ impl Pool {
         });
         match self.jobs.try_send(job) {
             Ok(()) => {}
-            Err(TrySendError::Full(_)) => return Err(Error::runtime(BUSY)),
+            Err(TrySendError::Full(_)) => return Err(Error::Busy(BUSY.into())),
             Err(TrySendError::Disconnected(_)) => return Err(Error::runtime("the database threads stopped")),
         }
         rx.await.map_err(|_| Error::runtime("the database thread stopped during a request"))?
