@@ -5,7 +5,7 @@
 
 use super::tickets::{self, load_for_change, require_can_work, Resolution, Visibility};
 use super::{Ctx, Desk};
-use crate::domain::{self, CannedSolution, EventKind, PlaceholderValues, Ticket};
+use crate::domain::{self, CannedId, CannedSolution, EventKind, PlaceholderValues, Ticket, TicketId};
 use crate::store::{articles, canned as rows, directory as dir, tickets as ticket_rows};
 use crate::{Error, Result};
 use rusqlite::Connection;
@@ -228,10 +228,10 @@ impl Desk {
 
     /// The reply a canned solution would send on a ticket, signed by the
     /// acting technician: the console's live preview.
-    pub fn render_canned(&self, ticket_id: i64, canned_id: i64) -> Result<String> {
+    pub fn render_canned(&self, ticket_id: TicketId, canned_id: CannedId) -> Result<String> {
         self.read(|conn, me| {
-            let ticket = ticket_rows::get(conn, ticket_id)?;
-            let canned = rows::find(conn, canned_id)?
+            let ticket = ticket_rows::get(conn, ticket_id.get())?;
+            let canned = rows::find(conn, canned_id.get())?
                 .ok_or_else(|| Error::not_found(format!("canned solution {canned_id} not found")))?;
             render(conn, &ticket, &canned, &me.name)
         })

@@ -11,6 +11,7 @@ pub mod directory;
 pub mod events;
 pub mod files;
 pub mod health;
+mod ids;
 pub mod import;
 pub mod kb;
 pub mod mail;

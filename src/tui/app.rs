@@ -10,7 +10,9 @@ use super::layout;
 use super::prompt::{fuzzy_rank, Picker, Prompt};
 use super::theme::Theme;
 use super::ticket::{canned_items, tech_items};
-use crate::domain::{QueueItem, SlaState, Status, Technician, Ticket, TicketDetail, TicketFilter, Timestamp};
+use crate::domain::{
+    QueueItem, SlaState, Status, Technician, Ticket, TicketDetail, TicketFilter, TicketId, Timestamp, Version,
+};
 use crossterm::event::{KeyCode, KeyEvent};
 
 /// How many queue rows the console loads at once.
@@ -108,7 +110,7 @@ pub enum Overlay {
     Help,
     Prompt(Box<Prompt>),
     /// Assign the ticket (id, version) to the picked technician.
-    Assign(Picker, i64, i64),
+    Assign(Picker, TicketId, Version),
     /// Send a canned solution on the ticket.
     Canned(Box<CannedPicker>),
 }
