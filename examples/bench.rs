@@ -4,6 +4,9 @@
 //!
 //! Prints one table, each figure beside its target (and its floor where one
 //! exists, measured in the same run), then `targets met: K/T`.
+// An example, not the product: it may unwrap, expect, panic and cast freely.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_lossless)]
 
 mod corpus;
 mod import_bench;

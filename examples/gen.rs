@@ -1,6 +1,9 @@
 //! Writes a deterministic benchmark corpus.
 //!
 //!     cargo run --release --example gen -- PATH [--schools N] [--tickets N] [--articles N] [--seed N]
+// An example, not the product: it may unwrap, expect, panic and cast freely.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_lossless)]
 
 // Shared with `bench`; this example writes to a path of its own.
 #[allow(dead_code)]

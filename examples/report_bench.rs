@@ -5,6 +5,9 @@
 //!
 //! Uses (and on first run writes) the same cached corpus as `bench`, then
 //! times the service calls the CLI and the console's dashboard make.
+// An example, not the product: it may unwrap, expect, panic and cast freely.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_lossless)]
 
 // Shared with `bench` and `gen`; this example uses only part of it.
 #[allow(dead_code)]

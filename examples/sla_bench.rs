@@ -5,6 +5,9 @@
 //! Measures, on a school calendar (Europe/London, split day, a year of
 //! closures): due times for targets from 30 minutes to 4 weeks, and working
 //! time between instants up to a year apart (a long-overdue ticket).
+// An example, not the product: it may unwrap, expect, panic and cast freely.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_lossless)]
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use deskside::sla::{Calendar, Closure, WeeklyHours};

@@ -3,6 +3,9 @@
 //! letter. Not a test: speed targets are checked by the benchmark issue.
 //!
 //!     cargo run --release --example suggest_latency -- /path/to/desk.db [LOGIN]
+// An example, not the product: it may unwrap, expect, panic and cast freely.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_lossless)]
 
 use deskside::clock::SystemClock;
 use deskside::search::SuggestContext;

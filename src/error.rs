@@ -20,15 +20,31 @@ pub enum Error {
     /// A tier or lead rule forbids the operation (exit 5).
     #[error("{0}")]
     Permission(String),
-    /// Anything else that went wrong at run time: files, the database (exit 1).
+    /// Anything else that went wrong at run time (exit 1).
     #[error("{0}")]
     Runtime(String),
+    /// Too much work already waiting: try again shortly (exit 1). The
+    /// portal answers it with 503, by variant rather than by message.
+    #[error("{0}")]
+    Busy(String),
+    /// SQLite refused or failed (exit 1): the message for people, and
+    /// SQLite's own error kept as the source.
+    #[error("{msg}")]
+    Database {
+        msg: String,
+        #[source]
+        source: rusqlite::Error,
+    },
+    /// A file or stream could not be read or written (exit 1); the I/O
+    /// error is kept as the source.
+    #[error("{0}")]
+    Io(#[source] std::io::Error),
 }
 
 impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Runtime(_) => 1,
+            Error::Runtime(_) | Error::Busy(_) | Error::Database { .. } | Error::Io(_) => 1,
             Error::Invalid(_) => 2,
             Error::NotFound(_) => 3,
             Error::Conflict(_) => 4,
@@ -52,12 +68,12 @@ impl Error {
 
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
-        Error::Runtime(crate::store::describe_sqlite_error(&e))
+        Error::Database { msg: crate::store::describe_sqlite_error(&e), source: e }
     }
 }
 
 impl From<std::io::Error> for Error {
     fn from(e: std::io::Error) -> Self {
-        Error::Runtime(e.to_string())
+        Error::Io(e)
     }
 }

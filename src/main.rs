@@ -1,5 +1,6 @@
 use clap::Parser;
 use deskside::cli::{self, Cli};
+use deskside::face::Face;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -15,7 +16,13 @@ fn main() -> ExitCode {
         }
         Err(e) => return fail(&cli::one_line_clap_error(&e), 2, json),
     };
-    match cli::run(cli) {
+    // The CLI says which face to start; only main knows them all.
+    let ran = cli::run(cli).and_then(|face| match face {
+        Face::Done => Ok(()),
+        Face::Console(desk) => deskside::tui::run(*desk),
+        Face::Portal(opener, opts) => deskside::portal::serve(&opener, &opts),
+    });
+    match ran {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(&e.to_string(), e.exit_code(), json),
     }
@@ -46,11 +53,13 @@ fn fail(msg: &str, code: i32, json: bool) -> ExitCode {
         let msg = msg.replace('\n', " ");
         eprintln!(
             "{}",
-            cli::output::escape_c1(&serde_json::json!({ "error": msg, "exit_code": code }).to_string())
+            deskside::present::format::escape_c1(
+                &serde_json::json!({ "error": msg, "exit_code": code }).to_string()
+            )
         );
     } else {
         // Messages quote the input that was refused: never raw escapes.
-        eprintln!("deskside: {}", cli::output::safe(msg, false));
+        eprintln!("deskside: {}", deskside::present::format::safe(msg, false));
     }
-    ExitCode::from(code as u8)
+    ExitCode::from(u8::try_from(code).unwrap_or(1))
 }

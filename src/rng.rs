@@ -15,9 +15,13 @@ impl Rng {
     pub fn below(&mut self, n: u64) -> u64 {
         self.next_u64() % n.max(1)
     }
+    // A seeded generator: the casts reinterpret bits on purpose (hi >= lo, so
+    // the span is positive; `below(n)` is under n, a length that fits usize).
+    #[allow(clippy::cast_sign_loss)]
     pub fn range(&mut self, lo: i64, hi: i64) -> i64 {
         lo + self.below((hi - lo + 1) as u64) as i64
     }
+    #[allow(clippy::cast_possible_truncation)]
     pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len() as u64) as usize]
     }

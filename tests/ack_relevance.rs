@@ -4,6 +4,11 @@
 //! a grid of candidate thresholds; the figures are printed, and the chosen
 //! rule (`ack::CONFIDENCE`) must keep precision high: none is better than a
 //! wrong one.
+// Test code may unwrap, expect and panic (clippy.toml allows it in #[test]
+// functions; this covers the helpers in tests/common and the test's own),
+// and cast fixture numbers as they please.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_lossless)]
 
 use deskside::clock::FixedClock;
 use deskside::service::mail::ack::{Confidence, CONFIDENCE};

@@ -1,6 +1,11 @@
 //! Attachments kept (issue 20): real-shaped MIME built here (base64,
 //! quoted-printable, an inline image, a 20 MB file over the cap) goes in
 //! through `mail ingest` and comes out byte for byte.
+// Test code may unwrap, expect and panic (clippy.toml allows it in #[test]
+// functions; this covers the helpers in tests/common and the test's own),
+// and cast fixture numbers as they please.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_lossless)]
 
 mod common;
 use base64::Engine;

@@ -1,6 +1,11 @@
 //! Spotting an outage (issue 20 point 3): the burst detector's precision
 //! and recall on a generated mix (outages among ordinary traffic), and the
 //! marks it leaves on `mail ingest`, `ticket list` and `ticket gather`.
+// Test code may unwrap, expect and panic (clippy.toml allows it in #[test]
+// functions; this covers the helpers in tests/common and the test's own),
+// and cast fixture numbers as they please.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_lossless)]
 
 mod common;
 use common::Env;

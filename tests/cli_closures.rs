@@ -1,6 +1,11 @@
 //! `sla closure import --dry-run | list | remove` on calendars shaped like
 //! real exports (issue 23): school days left out, Windows zones, yearly
 //! holidays, absurd durations refused, a bad import undone without a backup.
+// Test code may unwrap, expect and panic (clippy.toml allows it in #[test]
+// functions; this covers the helpers in tests/common and the test's own),
+// and cast fixture numbers as they please.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_lossless)]
 
 mod common;
 use common::Env;

@@ -2,6 +2,11 @@
 //! skipped, never duplicated; and an import large enough to be written in
 //! several batches stores what one-by-one inserts would (ids, timelines,
 //! the full-text index).
+// Test code may unwrap, expect and panic (clippy.toml allows it in #[test]
+// functions; this covers the helpers in tests/common and the test's own),
+// and cast fixture numbers as they please.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_lossless)]
 
 mod common;
 use common::Env;

@@ -1,6 +1,11 @@
 //! `kb ...` through the real binary: writing (flags, stdin, files, the
 //! editor), reading, listing, searching, publishing, archiving and rating,
 //! the publish rule, and the index following every change.
+// Test code may unwrap, expect and panic (clippy.toml allows it in #[test]
+// functions; this covers the helpers in tests/common and the test's own),
+// and cast fixture numbers as they please.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_lossless)]
 
 mod common;
 use common::{dump, Env};

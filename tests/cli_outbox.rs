@@ -1,6 +1,11 @@
 //! Mail out: acknowledgements and public replies queued with their change,
 //! rendered as RFC 5322 messages, threaded, sent through a command or into a
 //! maildir — and internal text never in any of them.
+// Test code may unwrap, expect and panic (clippy.toml allows it in #[test]
+// functions; this covers the helpers in tests/common and the test's own),
+// and cast fixture numbers as they please.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_lossless)]
 
 mod common;
 use common::Env;

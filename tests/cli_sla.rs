@@ -1,6 +1,11 @@
 //! `sla calendar|closure|policy|due|check` through the real binary: the
 //! calendar arithmetic end to end, the lead rule, and every refusal leaving
 //! the data unchanged. Common NOW is Tuesday 2026-11-24 10:00 UTC (GMT).
+// Test code may unwrap, expect and panic (clippy.toml allows it in #[test]
+// functions; this covers the helpers in tests/common and the test's own),
+// and cast fixture numbers as they please.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_lossless)]
 
 mod common;
 use common::Env;

@@ -4,6 +4,11 @@
 //! Default policies: urgent 30/240, high 60/540, normal 240/1620, low
 //! 540/2700 working minutes; the default calendar is Mon-Fri 08:00-17:00
 //! Europe/London (GMT in November, so local time = UTC).
+// Test code may unwrap, expect and panic (clippy.toml allows it in #[test]
+// functions; this covers the helpers in tests/common and the test's own),
+// and cast fixture numbers as they please.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_lossless)]
 
 mod common;
 use common::Env;

@@ -1,6 +1,11 @@
 //! Export/import and backup through the real binary: the JSON round trip,
 //! other helpdesks' CSV (all or nothing), and a backup taken while other
 //! processes keep writing.
+// Test code may unwrap, expect and panic (clippy.toml allows it in #[test]
+// functions; this covers the helpers in tests/common and the test's own),
+// and cast fixture numbers as they please.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_lossless)]
 
 mod common;
 use common::Env;

@@ -2,6 +2,11 @@
 //! sequences in subjects, bodies, names and notes are stored exactly as given
 //! (less surrounding whitespace) and never reach a terminal raw; no argument
 //! vector makes the binary panic or leave the documented exit codes.
+// Test code may unwrap, expect and panic (clippy.toml allows it in #[test]
+// functions; this covers the helpers in tests/common and the test's own),
+// and cast fixture numbers as they please.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_lossless)]
 
 mod common;
 use common::Env;

@@ -2,6 +2,11 @@
 //! both sides, the audit, mail threading into the merge target, one
 //! transaction with conflicts refused, the incident's broadcast (one
 //! message per caller, nothing internal) and resolving through the parent.
+// Test code may unwrap, expect and panic (clippy.toml allows it in #[test]
+// functions; this covers the helpers in tests/common and the test's own),
+// and cast fixture numbers as they please.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_lossless)]
 
 mod common;
 use common::Env;

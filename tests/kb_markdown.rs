@@ -2,6 +2,11 @@
 //! a folder of files a team reviews in git. A round trip changes nothing;
 //! an edited file changes only its article; a bad file is named and nothing
 //! is written; the publish rule holds for files as for `kb edit`.
+// Test code may unwrap, expect and panic (clippy.toml allows it in #[test]
+// functions; this covers the helpers in tests/common and the test's own),
+// and cast fixture numbers as they please.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_lossless)]
 
 mod common;
 use common::Env;

@@ -1,6 +1,11 @@
 //! `kb export --html DIR` and `--markdown DIR` never write or delete outside
 //! DIR: a symbolic link inside it is refused with nothing touched, and only
 //! files the export itself wrote (its manifest) are ever removed.
+// Test code may unwrap, expect and panic (clippy.toml allows it in #[test]
+// functions; this covers the helpers in tests/common and the test's own),
+// and cast fixture numbers as they please.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_lossless)]
 
 mod common;
 use common::Env;

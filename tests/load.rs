@@ -9,6 +9,11 @@
 //! Run it alone with timings: `cargo test --test load -- --nocapture`
 //! (DESKSIDE_LOAD_OPS=N changes the operations per process, default 200;
 //! DESKSIDE_TEST_SEED=S repeats a run).
+// Test code may unwrap, expect and panic (clippy.toml allows it in #[test]
+// functions; this covers the helpers in tests/common and the test's own),
+// and cast fixture numbers as they please.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_lossless)]
 
 mod common;
 use common::{integrity, Env, Rng};

@@ -3,6 +3,11 @@
 //! message that then goes out is parsed back with a real MIME parser: its
 //! To: holds exactly the one intended address, the name decodes to what was
 //! stored, and no header was added or bent (Cc, Bcc, threading ids).
+// Test code may unwrap, expect and panic (clippy.toml allows it in #[test]
+// functions; this covers the helpers in tests/common and the test's own),
+// and cast fixture numbers as they please.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_lossless)]
 
 mod common;
 use base64::Engine;

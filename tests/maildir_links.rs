@@ -2,6 +2,11 @@
 //! a linked message file is skipped and left where it is, a linked folder
 //! refuses the maildir, a FIFO never hangs the run — and a file outside the
 //! maildir is never moved, stored or shown by `mail rejects --raw`.
+// Test code may unwrap, expect and panic (clippy.toml allows it in #[test]
+// functions; this covers the helpers in tests/common and the test's own),
+// and cast fixture numbers as they please.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_lossless)]
 
 mod common;
 use common::Env;

@@ -1,6 +1,11 @@
 //! Upgrades from a database written by schema version 1 (the committed
 //! fixture, see tests/fixtures/make-schema-v1.sh): every row survives, the
 //! version moves to the current one, and a failing upgrade changes nothing.
+// Test code may unwrap, expect and panic (clippy.toml allows it in #[test]
+// functions; this covers the helpers in tests/common and the test's own),
+// and cast fixture numbers as they please.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_lossless)]
 
 mod common;
 use common::{dump, Env};

@@ -2,6 +2,11 @@
 //! as issue 20 stores attachments): multipart, images only, size-limited,
 //! stored like mail attachments; the requester sees their own non-internal
 //! files and nobody else's.
+// Test code may unwrap, expect and panic (clippy.toml allows it in #[test]
+// functions; this covers the helpers in tests/common and the test's own),
+// and cast fixture numbers as they please.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_lossless)]
 
 mod common;
 mod portal_support;

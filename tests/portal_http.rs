@@ -1,6 +1,11 @@
 //! The requester portal over HTTP: the real binary on a free port, driven
 //! by a small client. Every route, the sign-in link's life, CSRF and rate
 //! limits, escaping, and that nothing internal is ever served.
+// Test code may unwrap, expect and panic (clippy.toml allows it in #[test]
+// functions; this covers the helpers in tests/common and the test's own),
+// and cast fixture numbers as they please.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_lossless)]
 
 mod common;
 mod portal_support;

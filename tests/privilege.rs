@@ -4,6 +4,11 @@
 //!
 //! Each test makes its own users and group, named after the process and the
 //! test (e.g. `dsk_t1_1234_a`), and removes them when it ends.
+// Test code may unwrap, expect and panic (clippy.toml allows it in #[test]
+// functions; this covers the helpers in tests/common and the test's own),
+// and cast fixture numbers as they please.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_lossless)]
 
 mod common;
 use serde_json::Value;

@@ -1,6 +1,11 @@
 //! Property tests through the library: arbitrary bytes (and mangled real
 //! messages) fed to mail ingest and to the CSV import never panic and lose
 //! nothing; plus the outbox's transactional guarantee.
+// Test code may unwrap, expect and panic (clippy.toml allows it in #[test]
+// functions; this covers the helpers in tests/common and the test's own),
+// and cast fixture numbers as they please.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_lossless)]
 
 mod common;
 

@@ -2,6 +2,11 @@
 //! to HTML made only of the tags and attributes the site uses, balanced,
 //! with no script-capable link; any file text is read without a panic and
 //! refused with its name; and an import that fails changes nothing.
+// Test code may unwrap, expect and panic (clippy.toml allows it in #[test]
+// functions; this covers the helpers in tests/common and the test's own),
+// and cast fixture numbers as they please.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_lossless)]
 
 use deskside::clock::FixedClock;
 use deskside::service::kb_files::{self, parse_all, parse_markdown};

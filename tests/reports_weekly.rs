@@ -1,6 +1,11 @@
 //! `report weekly` on the hand-computed fixture (tests/report_fixture):
 //! through the service (the console's dashboard calls it) and the CLI's
 //! JSON, the default week, a week still running, empty weeks and errors.
+// Test code may unwrap, expect and panic (clippy.toml allows it in #[test]
+// functions; this covers the helpers in tests/common and the test's own),
+// and cast fixture numbers as they please.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_lossless)]
 
 mod common;
 mod report_fixture;

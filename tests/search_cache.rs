@@ -1,6 +1,11 @@
 //! The console keeps one `Desk` open and calls `suggest` on every keystroke:
 //! its cached vocabulary must follow article changes made by this process and
 //! by other technicians' processes.
+// Test code may unwrap, expect and panic (clippy.toml allows it in #[test]
+// functions; this covers the helpers in tests/common and the test's own),
+// and cast fixture numbers as they please.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_lossless)]
 
 use deskside::clock::FixedClock;
 use deskside::domain::Audience;

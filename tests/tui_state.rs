@@ -1,10 +1,16 @@
 //! The console's state machine, key by key, with no terminal and no
 //! database: keys in, state and effects (the service calls) out.
+// Test code may unwrap, expect and panic (clippy.toml allows it in #[test]
+// functions; this covers the helpers in tests/common and the test's own),
+// and cast fixture numbers as they please.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_lossless)]
 
 use chrono::{DateTime, Duration, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use deskside::domain::{
-    Priority, QueueItem, SlaLevel, SlaState, Source, Status, Technician, Ticket, TicketDetail, Tier,
+    CannedId, Priority, QueueItem, SlaLevel, SlaState, Source, Status, Technician, Ticket, TicketDetail,
+    TicketId, Tier,
 };
 use deskside::service::deflect::FirstContact;
 use deskside::tui::action::{Action, Effect, LoadedTicket, TicketOp};
@@ -332,10 +338,10 @@ fn the_canned_picker_previews_then_sends_or_sends_and_resolves() {
         app.update(Action::CannedLoaded(vec![canned(10, "Paper jam cleared"), canned(11, "Toner replaced")]));
     assert_eq!(
         fx,
-        [Effect::RenderCanned { ticket_id: id, canned_id: 10 }],
+        [Effect::RenderCanned { ticket_id: TicketId(id), canned_id: CannedId(10) }],
         "the first one is previewed at once"
     );
-    app.update(Action::CannedPreview(10, "Hi Rachel".into()));
+    app.update(Action::CannedPreview(CannedId(10), "Hi Rachel".into()));
     type_text(&mut app, "toner");
     // Typing narrows the list and asks for the new highlight's preview.
     let Overlay::Canned(c) = &app.overlay else { panic!("picker closed") };

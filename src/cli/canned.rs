@@ -2,7 +2,7 @@
 
 use super::output::{self, fit, safe, time};
 use super::Invocation;
-use crate::domain::{CannedSolution, PLACEHOLDERS};
+use crate::domain::{CannedId, CannedSolution, TicketId, PLACEHOLDERS};
 use crate::service::canned::{CannedEdit, NewCanned};
 use crate::{Error, Result};
 use clap::{Args, Subcommand};
@@ -142,7 +142,7 @@ pub fn run(inv: &Invocation, cmd: CannedCmd) -> Result<()> {
         }
         CannedCmd::Show { canned, ticket } => {
             let c = desk.canned(&canned)?;
-            let preview = ticket.map(|t| desk.render_canned(t, c.id)).transpose()?;
+            let preview = ticket.map(|t| desk.render_canned(TicketId(t), CannedId(c.id))).transpose()?;
             if inv.json {
                 let mut v = serde_json::to_value(&c).map_err(|e| Error::runtime(e.to_string()))?;
                 if let Some(p) = &preview {

@@ -2,7 +2,7 @@
 //! tickets, major incidents and kept attachments (issue 20).
 
 use super::output::{self, fit, safe};
-use super::ticket::IfVersion;
+use super::shared::IfVersion;
 use crate::domain::{NewTicket, QueueItem};
 use crate::service::Desk;
 use crate::{Error, Result};
@@ -166,7 +166,7 @@ pub fn list(json: bool, desk: &Desk, id: i64) -> Result<()> {
                 a.n.to_string(),
                 fit(&safe(&a.name, false), 40),
                 a.content_type.clone(),
-                crate::service::mail::ingest::size(a.size as usize),
+                crate::service::mail::ingest::size(usize::try_from(a.size).unwrap_or(0)),
                 if a.internal { "internal".into() } else { "public".into() },
                 match &a.refused {
                     Some(r) => fit(&format!("NOT KEPT: {r}"), 60),
@@ -247,7 +247,7 @@ pub fn print_extras(desk: &Desk, id: i64) -> Result<()> {
         for a in &files {
             let state = match &a.refused {
                 Some(r) => format!("NOT KEPT: {r}"),
-                None => crate::service::mail::ingest::size(a.size as usize),
+                None => crate::service::mail::ingest::size(usize::try_from(a.size).unwrap_or(0)),
             };
             let who = if a.internal { " [INTERNAL]" } else { "" };
             println!("  {}. {} ({}, {state}){who}", a.n, safe(&a.name, false), a.content_type);

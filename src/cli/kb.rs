@@ -5,8 +5,8 @@ use super::editor;
 use super::kb_files;
 use super::markdown;
 use super::output::{self, fit, safe, time};
+use super::shared::{article_json, IfVersion};
 use super::suggest::{highlighted, styled_output, terminal_width};
-use super::ticket::IfVersion;
 use super::Invocation;
 use crate::domain::{Article, ArticleFilter, ArticleStatus, Audience};
 use crate::search::{round3, ArticleScope, SuggestContext};
@@ -159,17 +159,6 @@ pub struct SearchArgs {
     pub school: Option<String>,
     #[arg(long, default_value_t = 10)]
     pub limit: usize,
-}
-
-/// An article as JSON; the body only where asked for (show, add, edit).
-pub fn article_json(a: &Article, with_body: bool) -> Result<Value> {
-    let mut v = serde_json::to_value(a).map_err(|e| Error::runtime(e.to_string()))?;
-    if let Value::Object(map) = &mut v {
-        if !with_body {
-            map.remove("body");
-        }
-    }
-    Ok(v)
 }
 
 fn hit_json(h: &ArticleHit) -> Result<Value> {

@@ -1,8 +1,8 @@
 //! The knowledge-base side of `ticket ...`: suggestions when logging, and
 //! `ticket to-article`. Kept apart from ticket.rs, which is shared.
 
-use super::kb::article_json;
 use super::output::{self, safe};
+use super::shared::article_json;
 use super::suggest::print_suggestions;
 use super::Invocation;
 use crate::domain::{Audience, Status, Ticket};

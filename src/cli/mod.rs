@@ -5,13 +5,11 @@ mod audit;
 mod canned;
 mod directory;
 mod doctor;
-pub mod editor;
 mod incident;
 mod kb;
 mod kb_convert;
 mod kb_files;
 mod mail;
-pub mod markdown;
 pub mod output;
 mod privacy;
 mod report;
@@ -20,6 +18,7 @@ mod report_time;
 mod schedule;
 mod serve;
 mod settings;
+mod shared;
 mod sla;
 mod suggest;
 mod ticket;
@@ -28,6 +27,8 @@ mod transfer;
 
 use crate::clock::{parse_instant, Clock, FixedClock, SystemClock};
 use crate::config::{self, DbSource};
+use crate::face::Face;
+use crate::present::{editor, markdown};
 use crate::privilege::{self, Standing};
 use crate::service::{Desk, InitOptions};
 use crate::{Error, Result};
@@ -203,12 +204,13 @@ impl Invocation {
     }
 }
 
-/// Runs a parsed command line.
-pub fn run(cli: Cli) -> Result<()> {
+/// Runs a parsed command line; returns the face to start, if it asks for
+/// one (`main` starts it: the CLI never imports the console or the portal).
+pub fn run(cli: Cli) -> Result<Face> {
     let inv = Invocation::from_cli(&cli)?;
-    match cli.command {
-        None => crate::tui::run(inv.open()?),
-        Some(Command::Demo { reset }) => demo(inv, cli.db.is_some(), reset),
+    let ran = match cli.command {
+        None => return Ok(Face::Console(Box::new(inv.open()?))),
+        Some(Command::Demo { reset }) => return demo(inv, cli.db.is_some(), reset),
         Some(Command::Init(args)) => directory::init(&inv, &args),
         Some(Command::School(cmd)) => directory::school(&inv, cmd),
         Some(Command::Tech(cmd)) => directory::tech(&inv, cmd),
@@ -229,13 +231,14 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Import(cmd)) => transfer::import(&inv, cmd),
         Some(Command::Backup(args)) => transfer::backup(&inv, &args),
         Some(Command::Report(cmd)) => report::run(&inv, cmd),
-        Some(Command::Serve(args)) => serve::run(inv, args),
-    }
+        Some(Command::Serve(args)) => return serve::run(inv, args),
+    };
+    ran.map(|()| Face::Done)
 }
 
 /// `deskside demo`: the console on a demo database, created when missing.
 /// Without --db it lives beside the default database, never replacing it.
-fn demo(mut inv: Invocation, explicit_db: bool, reset: bool) -> Result<()> {
+fn demo(mut inv: Invocation, explicit_db: bool, reset: bool) -> Result<Face> {
     if inv.standing.setgid {
         return Err(Error::invalid(
             "demo is not available from a setgid install: it would write in your home directory with the deskside group",
@@ -246,11 +249,7 @@ fn demo(mut inv: Invocation, explicit_db: bool, reset: bool) -> Result<()> {
         inv.db_source = DbSource::Default;
     }
     if reset {
-        for suffix in ["", "-wal", "-shm"] {
-            let mut p = inv.db.as_os_str().to_owned();
-            p.push(suffix);
-            let _ = std::fs::remove_file(p);
-        }
+        crate::service::demo::remove(&inv.db);
     }
     let desk = if inv.db.exists() {
         inv.open()?
@@ -258,7 +257,7 @@ fn demo(mut inv: Invocation, explicit_db: bool, reset: bool) -> Result<()> {
         eprintln!("Creating a demo database at {} ...", inv.db.display());
         inv.init(&InitOptions { demo: true, ..InitOptions::default() })?
     };
-    crate::tui::run(desk)
+    Ok(Face::Console(Box::new(desk)))
 }
 
 /// Turns clap's multi-line error into one line (keeping the part that names

@@ -2,7 +2,7 @@
 
 use super::Invocation;
 use crate::config::{self, DbSource};
-use crate::portal::{self, Limits, Opener, Options};
+use crate::face::{Face, Limits, Opener, Options};
 use crate::service::InitOptions;
 use crate::{Error, Result};
 use clap::Args;
@@ -35,7 +35,9 @@ pub struct ServeArgs {
     pub posts_per_hour: u32,
 }
 
-pub fn run(mut inv: Invocation, args: ServeArgs) -> Result<()> {
+/// Reads the portal's settings (creating the demo database if asked);
+/// `main` starts the portal with them.
+pub fn run(mut inv: Invocation, args: ServeArgs) -> Result<Face> {
     let listen: SocketAddr = args.listen.trim().parse().map_err(|_| {
         Error::invalid(format!("invalid --listen '{}': expected an address like 127.0.0.1:8080", args.listen))
     })?;
@@ -65,5 +67,5 @@ pub fn run(mut inv: Invocation, args: ServeArgs) -> Result<()> {
         },
         demo: args.demo,
     };
-    portal::serve(&opener, &opts)
+    Ok(Face::Portal(opener, opts))
 }

@@ -2,6 +2,7 @@
 
 use super::directory::parse_tier;
 use super::output::{self, age, fit, safe, time};
+use super::shared::IfVersion;
 use super::Invocation;
 use crate::domain::{
     EventKind, NewTicket, Priority, QueueItem, SlaState, Source, Status, Ticket, TicketDetail, TicketFilter,
@@ -33,13 +34,6 @@ fn parse_score(s: &str) -> Result<i64, String> {
             s.trim()
         )
     })
-}
-
-#[derive(Debug, Args)]
-pub struct IfVersion {
-    /// Refuse (exit 4) if the ticket changed since you saw this version.
-    #[arg(long, value_name = "N")]
-    pub if_version: Option<i64>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -4,7 +4,6 @@ use super::output;
 use super::Invocation;
 use crate::service::csv_import::{CsvOptions, Kind};
 use crate::service::transfer::{self, TransferSummary};
-use crate::store::{OpenMode, Store};
 use crate::{Error, Result};
 use clap::{Args, Subcommand};
 use std::io::{Read, Write};
@@ -122,7 +121,7 @@ pub fn import(inv: &Invocation, cmd: ImportCmd) -> Result<()> {
             let summary = if inv.db.exists() {
                 inv.open()?.import_json(&text)?
             } else {
-                import_into_new(&inv.db, &text)?
+                transfer::import_into_new(&inv.db, &text)?
             };
             print_summary(inv, "Imported", &summary)
         }
@@ -172,22 +171,6 @@ pub fn import(inv: &Invocation, cmd: ImportCmd) -> Result<()> {
             Ok(())
         }
     }
-}
-
-/// `import json` where no database exists yet: it is created for the
-/// import and removed again if the import fails.
-fn import_into_new(path: &Path, text: &str) -> Result<TransferSummary> {
-    let mut store = Store::open(path, OpenMode::Create)?;
-    let result = transfer::import_into(&mut store, text);
-    drop(store);
-    if result.is_err() {
-        for suffix in ["", "-wal", "-shm"] {
-            let mut p = path.as_os_str().to_owned();
-            p.push(suffix);
-            let _ = std::fs::remove_file(p);
-        }
-    }
-    result
 }
 
 pub fn backup(inv: &Invocation, args: &BackupArgs) -> Result<()> {

@@ -86,7 +86,8 @@ pub fn normalize_tags<S: AsRef<str>>(raw: &[S]) -> Result<Vec<String>> {
     Ok(tags)
 }
 
-/// Article categories follow the ticket categories: short, lower case.
+/// The one rule for categories, of tickets, articles and canned solutions
+/// alike: short, lower case; empty means none.
 pub fn normalize_category(raw: &str) -> Result<Option<String>> {
     let c = raw.trim().to_lowercase();
     if c.is_empty() {

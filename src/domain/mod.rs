@@ -4,17 +4,22 @@ mod article;
 mod audit;
 mod canned;
 mod enums;
+mod ids;
+pub mod markdown;
 pub mod recur;
 mod sla;
 mod ticket;
+mod time;
 pub mod worktime;
 
 pub use article::*;
 pub use audit::*;
 pub use canned::*;
 pub use enums::*;
+pub use ids::*;
 pub use sla::*;
 pub use ticket::*;
+pub use time::*;
 
 use serde::Serialize;
 

@@ -1,6 +1,7 @@
 //! Tickets and their timeline.
 
 use super::{EventKind, Priority, Source, Status, Tier};
+use crate::{Error, Result};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -80,6 +81,43 @@ impl Ticket {
             pending_since: self.pending_since,
         }
     }
+
+    /// The rule for changing tier: only an active ticket moves, escalating
+    /// goes up and handing back goes down.
+    pub fn check_tier_move(&self, how: TierMove, to: Tier) -> Result<()> {
+        let id = self.id;
+        if !self.status.is_active() {
+            let verb = match how {
+                TierMove::Escalate => "escalated",
+                TierMove::HandBack => "handed back",
+            };
+            return Err(Error::invalid(format!(
+                "ticket #{id} is {} and cannot be {verb}: reopen it first",
+                self.status
+            )));
+        }
+        match how {
+            TierMove::Escalate if to <= self.tier => Err(Error::invalid(format!(
+                "ticket #{id} is already at tier {}: escalate goes up (--to {})",
+                self.tier,
+                self.tier.number() + 1
+            ))),
+            TierMove::HandBack if to >= self.tier => Err(Error::invalid(format!(
+                "ticket #{id} is at tier {}: hand back goes down to a lower tier",
+                self.tier
+            ))),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Which way a ticket changes tier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TierMove {
+    /// Up, to more expert hands.
+    Escalate,
+    /// Down (shift left), with a note saying what to do.
+    HandBack,
 }
 
 /// One entry of a ticket's append-only timeline.

@@ -11,6 +11,7 @@ mod pool;
 mod routes;
 mod security;
 
+pub use crate::face::Options;
 pub use pool::Opener;
 pub use security::Limits;
 
@@ -34,19 +35,6 @@ use std::sync::Arc;
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// The request form with a screenshot: the image cap plus the text fields.
 pub const REQUEST_BODY_BYTES: usize = crate::service::attachments::PORTAL_CAP + MAX_BODY_BYTES;
-
-/// How the portal is run.
-#[derive(Debug, Clone)]
-pub struct Options {
-    pub listen: SocketAddr,
-    /// Where requesters reach the portal; links in mail start with it.
-    pub base_url: String,
-    /// Proxies whose X-Forwarded-For is believed.
-    pub trusted_proxies: Vec<IpAddr>,
-    pub limits: Limits,
-    /// A demo server prints sign-in links on its terminal (no mail needed).
-    pub demo: bool,
-}
 
 pub(crate) struct App {
     pool: pool::Pool,
@@ -206,7 +194,7 @@ impl App {
                 page(StatusCode::BAD_REQUEST, pages::problem(&chrome, "Please check that", &msg))
             }
             Error::NotFound(msg) => page(StatusCode::NOT_FOUND, pages::problem(&chrome, "Not found", &msg)),
-            Error::Runtime(msg) if msg == pool::BUSY => page(
+            Error::Busy(_) => page(
                 StatusCode::SERVICE_UNAVAILABLE,
                 pages::problem(
                     &chrome,

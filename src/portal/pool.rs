@@ -7,10 +7,9 @@
 //! busy timeout, so the technicians' console and CLI keep working.
 
 use crate::clock::{Clock, FixedClock, SystemClock};
-use crate::domain::Timestamp;
+pub use crate::face::Opener;
 use crate::service::Desk;
 use crate::{Error, Result};
-use std::path::PathBuf;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex};
 use tokio::sync::oneshot;
@@ -21,16 +20,6 @@ pub const WORKERS: usize = 2;
 pub const QUEUE: usize = 64;
 
 type Job = Box<dyn FnOnce(&mut Desk) + Send>;
-
-/// How each worker opens the database.
-#[derive(Debug, Clone)]
-pub struct Opener {
-    pub db: PathBuf,
-    pub login: String,
-    pub os_user: String,
-    /// `DESKSIDE_NOW`: a fixed clock for tests and demos.
-    pub fixed_now: Option<Timestamp>,
-}
 
 impl Opener {
     pub fn open(&self) -> Result<Desk> {
@@ -88,7 +77,7 @@ impl Pool {
         });
         match self.jobs.try_send(job) {
             Ok(()) => {}
-            Err(TrySendError::Full(_)) => return Err(Error::runtime(BUSY)),
+            Err(TrySendError::Full(_)) => return Err(Error::Busy(BUSY.into())),
             Err(TrySendError::Disconnected(_)) => return Err(Error::runtime("the database threads stopped")),
         }
         rx.await.map_err(|_| Error::runtime("the database thread stopped during a request"))?

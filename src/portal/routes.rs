@@ -114,7 +114,7 @@ pub async fn suggest(
         Ok(hits) => Json(hits).into_response(),
         Err(e) => {
             let status = match e {
-                crate::Error::Runtime(ref m) if m == super::pool::BUSY => StatusCode::SERVICE_UNAVAILABLE,
+                crate::Error::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
                 crate::Error::Invalid(_) => StatusCode::BAD_REQUEST,
                 _ => StatusCode::INTERNAL_SERVER_ERROR,
             };

@@ -3,6 +3,7 @@
 //! limits, and the client's address (X-Forwarded-For only from a trusted
 //! proxy).
 
+pub use crate::face::Limits;
 use crate::service::portal::{random_hex, sign, verify};
 use axum::http::header::{self, HeaderMap, HeaderValue};
 use std::collections::HashMap;
@@ -100,20 +101,6 @@ pub enum Kind {
     Link,
     /// Requests, replies and other form posts.
     Post,
-}
-
-/// How many of each kind per window.
-#[derive(Debug, Clone, Copy)]
-pub struct Limits {
-    pub searches_per_minute: u32,
-    pub links_per_hour: u32,
-    pub posts_per_hour: u32,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits { searches_per_minute: 60, links_per_hour: 10, posts_per_hour: 60 }
-    }
 }
 
 impl Limits {

@@ -5,9 +5,9 @@ use super::facts::{Happening, TechAction, TicketFacts};
 use super::figures::{percentile, Tally, NO_CATEGORY};
 use super::timeline::Timeline;
 use super::TechFigures;
+use crate::domain::from_secs;
 use crate::domain::{EventKind, Technician};
 use crate::sla::{Calendar, WorkingIndex};
-use crate::store::from_secs;
 use std::collections::HashMap;
 
 /// A school in a report; `calendar` indexes the calendars handed to `Engine`.

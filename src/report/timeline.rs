@@ -6,9 +6,9 @@
 //! SLA due times follow, derived here from the status events.
 
 use super::facts::{EventFact, TicketFacts};
+use crate::domain::from_secs;
 use crate::domain::EventKind;
 use crate::sla::WorkingIndex;
-use crate::store::from_secs;
 use std::collections::HashMap;
 
 fn clock_runs(status: &str) -> bool {

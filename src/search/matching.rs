@@ -26,7 +26,10 @@ impl FieldWords {
         let mut sorted = all.clone();
         sorted.sort_unstable();
         sorted.dedup();
-        let seq = all.iter().map(|w| sorted.binary_search(w).map(|i| i as u32).unwrap_or_default()).collect();
+        let seq = all
+            .iter()
+            .map(|w| sorted.binary_search(w).ok().and_then(|i| u32::try_from(i).ok()).unwrap_or_default())
+            .collect();
         FieldWords { seq, sorted }
     }
 

@@ -15,6 +15,10 @@ pub mod vocab;
 use crate::domain::{ArticleStatus, Audience};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
+/// bm25 weights of the article index's columns: title, tags, category,
+/// body (the self-help site's script ranks with the same).
+pub const COLUMN_WEIGHTS: [f64; 4] = [10.0, 6.0, 2.0, 1.0];
+
 /// What is known about the problem being searched for: results used at the
 /// same school or in the same category rank a little higher.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -4,6 +4,7 @@
 
 use super::query::Query;
 use super::tokenize::{tokens, Token};
+pub use crate::domain::markdown::plain_markdown;
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
@@ -128,66 +129,6 @@ pub fn opening(text: &str, words: usize) -> String {
     render(text, &toks, &none, 0, words.min(toks.len())).text
 }
 
-/// Markdown reduced to plain text for matching and snippets: markers,
-/// fences, link targets and table rules go; the words stay, line by line.
-pub fn plain_markdown(md: &str) -> String {
-    let mut out = String::with_capacity(md.len());
-    for line in md.lines() {
-        let mut l = line.trim();
-        if l.starts_with("```")
-            || l.starts_with("~~~")
-            || l.chars().all(|c| matches!(c, '-' | '|' | ':' | ' ' | '=' | '*'))
-        {
-            if !out.is_empty() && !out.ends_with('\n') {
-                out.push('\n');
-            }
-            continue;
-        }
-        l = l.trim_start_matches('#').trim_start_matches('>').trim_start();
-        for marker in ["- ", "* ", "+ "] {
-            if let Some(rest) = l.strip_prefix(marker) {
-                l = rest;
-            }
-        }
-        if let Some(dot) = l.find(". ") {
-            if dot > 0 && dot <= 3 && l[..dot].chars().all(|c| c.is_ascii_digit()) {
-                l = &l[dot + 2..];
-            }
-        }
-        out.push_str(&inline_plain(l));
-        out.push('\n');
-    }
-    out
-}
-
-/// Drops emphasis and code markers and keeps a link's text, not its target.
-fn inline_plain(line: &str) -> String {
-    let mut out = String::with_capacity(line.len());
-    let mut rest = line;
-    while let Some(c) = rest.chars().next() {
-        if c == '!' && rest[1..].starts_with('[') {
-            rest = &rest[1..];
-            continue;
-        }
-        if c == '[' {
-            if let Some(close) = rest.find("](") {
-                if let Some(end) = rest[close..].find(')') {
-                    out.push_str(&rest[1..close]);
-                    rest = &rest[close + end + 1..];
-                    continue;
-                }
-            }
-        }
-        match c {
-            '*' | '`' => {}
-            '|' => out.push(' '),
-            _ => out.push(c),
-        }
-        rest = &rest[c.len_utf8()..];
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,17 +164,6 @@ mod tests {
         let s = best("Paper\n\n\tjam\x1b[31m here", &query("paper jam")).unwrap();
         assert!(!s.text.chars().any(char::is_control), "{s:?}");
         assert!(s.text.starts_with("Paper jam"), "{s:?}");
-    }
-
-    #[test]
-    fn markdown_becomes_plain_words() {
-        let md = "## Fix\n\n1. Open **Cover 1** and pull `slowly`.\n- See [the guide](https://x/y).\n\n| a | b |\n|---|---|\n```\ncode\n```";
-        let plain = plain_markdown(md);
-        assert!(plain.contains("Fix\n"), "{plain}");
-        assert!(plain.contains("Open Cover 1 and pull slowly."), "{plain}");
-        assert!(plain.contains("See the guide."), "{plain}");
-        assert!(!plain.contains("https") && !plain.contains("**") && !plain.contains("---"), "{plain}");
-        assert!(plain.contains("code"));
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use super::tickets::{self, load_for_change, require_can_work, Resolution, Visibility};
 use super::{Ctx, Desk};
-use crate::domain::{self, CannedSolution, EventKind, PlaceholderValues, Ticket};
+use crate::domain::{self, CannedId, CannedSolution, EventKind, PlaceholderValues, Ticket, TicketId};
 use crate::store::{articles, canned as rows, directory as dir, tickets as ticket_rows};
 use crate::{Error, Result};
 use rusqlite::Connection;
@@ -42,17 +42,6 @@ fn require_author(cx: &Ctx<'_>, what: &str) -> Result<()> {
             cx.me.login, cx.me.tier
         )))
     }
-}
-
-fn category(c: &str) -> Result<Option<String>> {
-    let c = c.trim().to_lowercase();
-    if c.is_empty() {
-        return Ok(None);
-    }
-    if c.chars().count() > 40 || c.chars().any(char::is_control) {
-        return Err(Error::invalid(format!("invalid category '{c}': at most 40 characters")));
-    }
-    Ok(Some(c))
 }
 
 fn title(t: &str) -> Result<String> {
@@ -108,7 +97,7 @@ pub fn add(cx: &mut Ctx<'_>, new: &NewCanned) -> Result<CannedSolution> {
     require_author(cx, "create")?;
     let title = title(&new.title)?;
     let body = body(&new.body)?;
-    let category = new.category.as_deref().map(category).transpose()?.flatten();
+    let category = new.category.as_deref().map(domain::normalize_category).transpose()?.flatten();
     check_article(cx.tx, new.article_id)?;
     check_title_free(cx.tx, &title, None)?;
     let id = articles::insert_canned(
@@ -137,7 +126,7 @@ pub fn edit(cx: &mut Ctx<'_>, reference: &str, change: &CannedEdit) -> Result<Ca
         c.body = body(b)?;
     }
     if let Some(cat) = &change.category {
-        c.category = category(cat)?;
+        c.category = domain::normalize_category(cat)?;
     }
     if let Some(article) = change.article_id {
         check_article(cx.tx, article)?;
@@ -239,10 +228,10 @@ impl Desk {
 
     /// The reply a canned solution would send on a ticket, signed by the
     /// acting technician: the console's live preview.
-    pub fn render_canned(&self, ticket_id: i64, canned_id: i64) -> Result<String> {
+    pub fn render_canned(&self, ticket_id: TicketId, canned_id: CannedId) -> Result<String> {
         self.read(|conn, me| {
-            let ticket = ticket_rows::get(conn, ticket_id)?;
-            let canned = rows::find(conn, canned_id)?
+            let ticket = ticket_rows::get(conn, ticket_id.get())?;
+            let canned = rows::find(conn, canned_id.get())?
                 .ok_or_else(|| Error::not_found(format!("canned solution {canned_id} not found")))?;
             render(conn, &ticket, &canned, &me.name)
         })

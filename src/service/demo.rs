@@ -15,6 +15,7 @@ use crate::{Error, Result};
 use chrono::{Datelike, Duration, Timelike, Weekday};
 use serde::Deserialize;
 use std::collections::HashMap;
+use std::path::Path;
 
 include!(concat!(env!("OUT_DIR"), "/demo_articles.rs"));
 
@@ -387,7 +388,7 @@ fn generate_tickets(
         // About a third of requesters answer the satisfaction question by
         // the time the ticket closes. Their own generator, keyed on the
         // ticket, so the rest of the demo does not shift.
-        let mut answer = Rng(SEED ^ id as u64);
+        let mut answer = Rng(SEED ^ id.unsigned_abs());
         if answer.chance(35) {
             let score = match answer.below(10) {
                 0 => 2,
@@ -402,6 +403,12 @@ fn generate_tickets(
     cx.now = end;
     cx.me = me;
     Ok(())
+}
+
+/// `demo --reset`: the demo database at `path` goes, with its sidecars, to
+/// be created afresh.
+pub fn remove(path: &Path) {
+    crate::store::remove_database(path);
 }
 
 #[cfg(test)]

@@ -3,11 +3,11 @@
 //! only they change what is already published.
 
 use super::{Ctx, Desk};
+use crate::domain::markdown::summary;
 use crate::domain::{
     self, article_body, normalize_category, normalize_tags, Article, ArticleFilter, ArticleStatus, Audience,
     MAX_TITLE,
 };
-use crate::search::snippet::plain_markdown;
 use crate::store::{articles, kb as rows};
 use crate::{Error, Result};
 
@@ -208,9 +208,6 @@ pub fn require_usable(a: &Article) -> Result<()> {
     }
 }
 
-/// Longest summary quoted in a resolution message.
-const SUMMARY_CHARS: usize = 400;
-
 /// The public reply for a ticket resolved with `a`. A public article is named
 /// with a short summary of its fix; an internal one is never quoted or named
 /// (requesters cannot open it and it may describe internal systems).
@@ -231,47 +228,6 @@ pub fn resolution_message(a: &Article) -> String {
             msg
         }
     }
-}
-
-/// The gist of an article: the start of its fix section ("Fix", "Solution",
-/// "Steps", "What to do") when it has one, else its first paragraph; plain
-/// text cut at a word boundary.
-pub fn summary(md: &str) -> String {
-    let mut section: Option<Vec<&str>> = None;
-    let mut first_paragraph: Vec<&str> = Vec::new();
-    let mut paragraph_done = false;
-    for line in md.lines() {
-        let t = line.trim();
-        if let Some(heading) = t.strip_prefix('#') {
-            if section.as_ref().is_some_and(|s| !s.is_empty()) {
-                break;
-            }
-            paragraph_done |= !first_paragraph.is_empty();
-            let h = heading.trim_start_matches('#').trim().to_lowercase();
-            if ["fix", "solution", "steps", "what to do", "how to"].iter().any(|k| h.starts_with(k)) {
-                section = Some(Vec::new());
-            }
-            continue;
-        }
-        match &mut section {
-            Some(lines) if !t.is_empty() => lines.push(t),
-            Some(_) => {}
-            None if !t.is_empty() && !paragraph_done => first_paragraph.push(t),
-            None => paragraph_done |= !first_paragraph.is_empty(),
-        }
-    }
-    let lines = section.filter(|s| !s.is_empty()).unwrap_or(first_paragraph);
-    let plain = plain_markdown(&lines.join("\n"));
-    let text = plain.split_whitespace().collect::<Vec<_>>().join(" ");
-    if text.chars().count() <= SUMMARY_CHARS {
-        return text;
-    }
-    let mut cut: String = text.chars().take(SUMMARY_CHARS).collect();
-    if let Some(space) = cut.rfind(' ') {
-        cut.truncate(space);
-    }
-    cut.push('…');
-    cut
 }
 
 impl Desk {
@@ -312,20 +268,5 @@ impl Desk {
 
     pub fn rate_article(&mut self, id: i64, helpful: bool) -> Result<Article> {
         self.write(|cx| rate(cx, id, helpful))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn summaries_prefer_the_fix_section() {
-        let md = "## Symptoms\n\n- It jams.\n\n## Fix\n\n1. Open **Cover 1**.\n2. Pull the paper out slowly.\n\n## More\n\nOther.";
-        assert_eq!(summary(md), "Open Cover 1. Pull the paper out slowly.");
-        assert_eq!(summary("Just restart it.\n\nThen more."), "Just restart it.");
-        let long = format!("## Fix\n\n{}", "word ".repeat(200));
-        let s = summary(&long);
-        assert!(s.ends_with('…') && s.chars().count() <= SUMMARY_CHARS + 1, "{s}");
     }
 }

@@ -82,6 +82,9 @@ fn in_file(file: &str, e: Error) -> Error {
         Error::Conflict(m) => Error::Conflict(msg(m)),
         Error::Permission(m) => Error::Permission(msg(m)),
         Error::Runtime(m) => Error::Runtime(msg(m)),
+        Error::Busy(m) => Error::Busy(msg(m)),
+        Error::Database { msg: m, source } => Error::Database { msg: msg(m), source },
+        Error::Io(e) => Error::Runtime(msg(e.to_string())),
     }
 }
 

@@ -202,11 +202,7 @@ impl Desk {
                 // Only a file with nothing in it is cleared: never one that
                 // another `init` filled meanwhile.
                 if store::is_unfilled(path) {
-                    for suffix in ["-wal", "-shm"] {
-                        let mut p = path.as_os_str().to_owned();
-                        p.push(suffix);
-                        let _ = std::fs::remove_file(p);
-                    }
+                    store::remove_sidecars(path);
                     // A file the admin prepared (group, mode) is emptied, not removed.
                     let _ = if pre_created { std::fs::write(path, b"") } else { std::fs::remove_file(path) };
                 }
@@ -285,6 +281,12 @@ impl Desk {
 
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// Changes whenever another connection commits: the console polls it to
+    /// know when to reload.
+    pub fn data_version(&self) -> Result<i64> {
+        self.store.data_version()
     }
 
     /// Changes when someone records work (see `store::events::change_marker`).

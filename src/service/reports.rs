@@ -152,8 +152,8 @@ pub fn weekly(conn: &Connection, q: &ReportQuery, now: Timestamp) -> Result<Week
         schools.push(SchoolFigures {
             school: s.code.clone(),
             name: s.name.clone(),
-            from: crate::store::from_secs(lo),
-            to: crate::store::from_secs(hi),
+            from: crate::domain::from_secs(lo),
+            to: crate::domain::from_secs(hi),
             figures: tally.figures(),
             self_service: SelfService::default(),
             time_minutes: time.minutes,

@@ -63,7 +63,7 @@ pub(crate) struct Prepared {
 
 impl Prepared {
     fn new(a: &Article) -> Prepared {
-        let plain = snippet::plain_markdown(&a.body);
+        let plain = crate::domain::markdown::plain_markdown(&a.body);
         Prepared {
             title: FieldWords::new(&a.title),
             tags: FieldWords::new(&a.tags.join(", ")),

@@ -4,7 +4,7 @@
 
 use super::{directory, mail, Ctx, Desk};
 use crate::domain::{
-    self, EventKind, NewTicket, Priority, Source, Status, Ticket, TicketDetail, TicketFilter, Tier,
+    self, EventKind, NewTicket, Priority, Source, Status, Ticket, TicketDetail, TicketFilter, Tier, TierMove,
 };
 use crate::store::{articles, directory as dir, events, tickets as rows};
 use crate::{Error, Result};
@@ -21,17 +21,6 @@ pub enum Visibility {
     Internal,
 }
 
-fn normalize_category(c: &str) -> Result<Option<String>> {
-    let c = c.trim().to_lowercase();
-    if c.is_empty() {
-        return Ok(None);
-    }
-    if c.chars().count() > 40 || c.chars().any(char::is_control) {
-        return Err(Error::invalid(format!("invalid category '{c}': at most 40 characters")));
-    }
-    Ok(Some(c))
-}
-
 pub fn create(cx: &mut Ctx<'_>, new: &NewTicket) -> Result<Ticket> {
     let subject = domain::required_text("subject", &new.subject, MAX_SUBJECT)?;
     let body = new.body.trim();
@@ -39,7 +28,7 @@ pub fn create(cx: &mut Ctx<'_>, new: &NewTicket) -> Result<Ticket> {
         return Err(Error::invalid(format!("body is too long (at most {MAX_BODY} characters)")));
     }
     let category = match &new.category {
-        Some(c) => normalize_category(c)?,
+        Some(c) => domain::normalize_category(c)?,
         None => None,
     };
     let email = domain::normalize_email(&new.requester)?;
@@ -240,65 +229,41 @@ pub fn assign(cx: &mut Ctx<'_>, id: i64, login: &str, expected: Option<i64>) -> 
 /// ticket leaves its assignee and waits in the higher tier's queue.
 pub fn escalate(cx: &mut Ctx<'_>, id: i64, to: Tier, reason: &str, expected: Option<i64>) -> Result<Ticket> {
     let reason = text("reason", reason)?;
-    let mut t = load_for_change(cx, id, expected)?;
-    require_can_work(cx, &t, "escalate")?;
-    if !t.status.is_active() {
-        return Err(Error::invalid(format!(
-            "ticket #{id} is {} and cannot be escalated: reopen it first",
-            t.status
-        )));
-    }
-    if to <= t.tier {
-        return Err(Error::invalid(format!(
-            "ticket #{id} is already at tier {}: escalate goes up (--to {})",
-            t.tier,
-            t.tier.number() + 1
-        )));
-    }
-    cx.event_change(
-        id,
-        EventKind::Escalated,
-        true,
-        Some(&reason),
-        Some(&t.tier.to_string()),
-        Some(&to.to_string()),
-    )?;
-    t.tier = to;
-    t.assignee_id = None;
-    t.assignee = None;
-    save(cx, &t)
+    move_tier(cx, id, TierMove::Escalate, to, &reason, expected)
 }
 
 /// Shift left: hands a ticket down a tier with a note saying what to do.
 pub fn handback(cx: &mut Ctx<'_>, id: i64, to: Tier, note: &str, expected: Option<i64>) -> Result<Ticket> {
     let note = text("note", note)?;
+    move_tier(cx, id, TierMove::HandBack, to, &note, expected)
+}
+
+/// Escalate and hand back alike: the domain rule, an internal note with
+/// the old and new tier, and the ticket back in the new tier's queue.
+fn move_tier(
+    cx: &mut Ctx<'_>,
+    id: i64,
+    how: TierMove,
+    to: Tier,
+    note: &str,
+    expected: Option<i64>,
+) -> Result<Ticket> {
     let mut t = load_for_change(cx, id, expected)?;
-    require_can_work(cx, &t, "hand back")?;
-    if !t.status.is_active() {
-        return Err(Error::invalid(format!(
-            "ticket #{id} is {} and cannot be handed back: reopen it first",
-            t.status
-        )));
-    }
-    if to >= t.tier {
-        return Err(Error::invalid(format!(
-            "ticket #{id} is at tier {}: hand back goes down to a lower tier",
-            t.tier
-        )));
-    }
-    let event = cx.event_change(
-        id,
-        EventKind::HandedBack,
-        true,
-        Some(&note),
-        Some(&t.tier.to_string()),
-        Some(&to.to_string()),
-    )?;
+    let (action, kind) = match how {
+        TierMove::Escalate => ("escalate", EventKind::Escalated),
+        TierMove::HandBack => ("hand back", EventKind::HandedBack),
+    };
+    require_can_work(cx, &t, action)?;
+    t.check_tier_move(how, to)?;
+    let event =
+        cx.event_change(id, kind, true, Some(note), Some(&t.tier.to_string()), Some(&to.to_string()))?;
     t.tier = to;
     t.assignee_id = None;
     t.assignee = None;
     let saved = save(cx, &t)?;
-    super::alerts::on_handback(cx, &saved, event)?;
+    if how == TierMove::HandBack {
+        super::alerts::on_handback(cx, &saved, event)?;
+    }
     Ok(saved)
 }
 

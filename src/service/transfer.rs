@@ -181,6 +181,18 @@ pub fn import_into(store: &mut Store, text: &str) -> Result<TransferSummary> {
     Ok(TransferSummary { tables: counts })
 }
 
+/// `import json` where no database exists yet: it is created for the
+/// import and removed again if the import fails.
+pub fn import_into_new(path: &Path, text: &str) -> Result<TransferSummary> {
+    let mut store = Store::open(path, store::OpenMode::Create)?;
+    let result = import_into(&mut store, text);
+    drop(store);
+    if result.is_err() {
+        store::remove_database(path);
+    }
+    result
+}
+
 impl Desk {
     /// Writes everything as JSON. Leads only: it is every requester's
     /// details and every internal note.

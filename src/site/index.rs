@@ -77,7 +77,7 @@ struct SearchIndex<'a> {
 
 /// A body as plain words for searching.
 fn plain_text(md: &str) -> String {
-    crate::search::snippet::plain_markdown(md).split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::domain::markdown::plain_markdown(md).split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The words of an article as the database indexes them (title, tags,
@@ -122,7 +122,7 @@ fn rules() -> Rules {
         ("synonym", Origin::Synonym),
         ("correction", Origin::Correction),
     ];
-    let w = crate::store::search::COLUMN_WEIGHTS;
+    let w = crate::search::COLUMN_WEIGHTS;
     Rules {
         min_prefix: MIN_PREFIX,
         min_completion: MIN_COMPLETION,

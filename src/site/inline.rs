@@ -4,7 +4,7 @@
 //! fail are remembered, so hostile text (thousands of lone `*` or `[`)
 //! stays linear rather than quadratic.
 
-use super::html::{escape, escape_char};
+use super::escape::{escape, escape_char};
 use std::collections::HashMap;
 
 /// Emphasis inside emphasis inside a link ... deeper than this is text.

@@ -8,6 +8,7 @@
 
 pub mod contact;
 pub mod dir;
+pub mod escape;
 pub mod html;
 mod index;
 pub mod inline;

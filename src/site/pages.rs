@@ -14,7 +14,7 @@ const RELATED: usize = 6;
 
 /// The gist of an article for lists: its fix, or its first paragraph.
 pub fn short_summary(body: &str) -> String {
-    let s = crate::service::kb::summary(body);
+    let s = crate::domain::markdown::summary(body);
     if s.chars().count() <= SUMMARY_CHARS {
         return s;
     }

@@ -82,7 +82,7 @@ impl WorkingIndex {
     }
 
     fn slow(&self, a: i64, b: i64) -> i64 {
-        self.calendar.working_secs(crate::store::from_secs(a), crate::store::from_secs(b))
+        self.calendar.working_secs(crate::domain::from_secs(a), crate::domain::from_secs(b))
     }
 }
 

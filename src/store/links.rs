@@ -87,7 +87,7 @@ pub fn incident_counts(conn: &Connection) -> Result<Vec<(i64, usize)>> {
         "SELECT i.ticket_id, (SELECT count(*) FROM ticket_links l WHERE l.kind = 'parent' AND l.to_id = i.ticket_id)
            FROM incidents i ORDER BY i.ticket_id",
     )?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as usize)))?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, usize::try_from(r.get::<_, i64>(1)?).unwrap_or(0))))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 

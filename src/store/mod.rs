@@ -12,6 +12,7 @@ pub mod directory;
 pub mod events;
 pub mod files;
 pub mod health;
+mod ids;
 pub mod import;
 pub mod kb;
 pub mod links;
@@ -345,6 +346,22 @@ pub fn is_unfilled(path: &Path) -> bool {
     }
 }
 
+/// Removes the write-ahead log and shared-memory files SQLite keeps beside
+/// the database at `path`; missing ones are fine.
+pub fn remove_sidecars(path: &Path) {
+    for suffix in ["-wal", "-shm"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        let _ = std::fs::remove_file(p);
+    }
+}
+
+/// Removes the database at `path` with its sidecars, whatever is there.
+pub fn remove_database(path: &Path) {
+    let _ = std::fs::remove_file(path);
+    remove_sidecars(path);
+}
+
 /// Whether a database file exists at `path`, found with stat(2) alone:
 /// anything but a regular file is refused before SQLite (or our header
 /// check) opens it, since opening a FIFO blocks forever. A directory that
@@ -470,11 +487,4 @@ pub fn to_secs(t: crate::domain::Timestamp) -> i64 {
     t.timestamp()
 }
 
-/// The stored seconds back as a timestamp.
-pub fn from_secs(s: i64) -> crate::domain::Timestamp {
-    chrono::DateTime::from_timestamp(s, 0).unwrap_or_default()
-}
-
-pub fn from_opt_secs(s: Option<i64>) -> Option<crate::domain::Timestamp> {
-    s.map(from_secs)
-}
+pub use crate::domain::{from_opt_secs, from_secs};

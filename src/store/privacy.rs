@@ -239,11 +239,11 @@ const OLD_CLOSED: &str =
     "SELECT id FROM tickets WHERE status = 'closed' AND closed_at < :cutoff AND subject <> :t";
 
 pub fn count_old_closed(conn: &Connection, cutoff: i64) -> Result<usize> {
-    Ok(conn.query_row(
+    Ok(count(conn.query_row(
         &format!("SELECT count(*) FROM ({OLD_CLOSED})"),
         named_params! { ":cutoff": cutoff, ":t": TOMBSTONE },
         |r| r.get::<_, i64>(0),
-    )? as usize)
+    )?))
 }
 
 /// Replaces the requester text of tickets closed before `cutoff` (subject,
@@ -292,8 +292,9 @@ pub fn purge_closed_text(conn: &Connection, cutoff: i64) -> Result<usize> {
 }
 
 pub fn count_old_rejects(conn: &Connection, cutoff: i64) -> Result<usize> {
-    Ok(conn.query_row("SELECT count(*) FROM mail_rejects WHERE at < ?1", [cutoff], |r| r.get::<_, i64>(0))?
-        as usize)
+    Ok(count(
+        conn.query_row("SELECT count(*) FROM mail_rejects WHERE at < ?1", [cutoff], |r| r.get::<_, i64>(0))?,
+    ))
 }
 
 pub fn delete_old_rejects(conn: &Connection, cutoff: i64) -> Result<usize> {
@@ -301,9 +302,9 @@ pub fn delete_old_rejects(conn: &Connection, cutoff: i64) -> Result<usize> {
 }
 
 pub fn count_big_rejects(conn: &Connection, max: i64) -> Result<usize> {
-    Ok(conn.query_row("SELECT count(*) FROM mail_rejects WHERE length(raw) > ?1", [max], |r| {
+    Ok(count(conn.query_row("SELECT count(*) FROM mail_rejects WHERE length(raw) > ?1", [max], |r| {
         r.get::<_, i64>(0)
-    })? as usize)
+    })?))
 }
 
 /// Keeps the first `max` bytes of every kept reject (the headers and the
@@ -318,7 +319,7 @@ const OLD_OUTBOX: &str = "FROM mail_outbox
         OR (status IN ('failed', 'discarded', 'expired') AND created_at < ?1)";
 
 pub fn count_old_outbox(conn: &Connection, cutoff: i64) -> Result<usize> {
-    Ok(conn.query_row(&format!("SELECT count(*) {OLD_OUTBOX}"), [cutoff], |r| r.get::<_, i64>(0))? as usize)
+    Ok(count(conn.query_row(&format!("SELECT count(*) {OLD_OUTBOX}"), [cutoff], |r| r.get::<_, i64>(0))?))
 }
 
 pub fn delete_old_outbox(conn: &Connection, cutoff: i64) -> Result<usize> {
@@ -337,7 +338,10 @@ const OLD_PORTAL: [&str; 3] = [
 pub fn count_old_portal(conn: &Connection, cutoff: i64) -> Result<usize> {
     let mut n = 0;
     for from in OLD_PORTAL {
-        n += conn.query_row(&format!("SELECT count(*) {from}"), [cutoff], |r| r.get::<_, i64>(0))? as usize;
+        n += conn
+            .query_row(&format!("SELECT count(*) {from}"), [cutoff], |r| r.get::<_, i64>(0))?
+            .try_into()
+            .unwrap_or(0usize);
     }
     Ok(n)
 }
@@ -348,4 +352,9 @@ pub fn delete_old_portal(conn: &Connection, cutoff: i64) -> Result<usize> {
         n += conn.execute(&format!("DELETE {from}"), [cutoff])?;
     }
     Ok(n)
+}
+
+/// A `count(*)` as a size (SQLite never counts below zero).
+fn count(n: i64) -> usize {
+    usize::try_from(n).unwrap_or(0)
 }

@@ -3,6 +3,7 @@
 
 use super::from_opt_secs;
 use crate::domain::{ArticleStatus, Timestamp};
+use crate::search::COLUMN_WEIGHTS;
 use crate::Result;
 use rusqlite::{params, Connection, OptionalExtension};
 use std::collections::HashMap;
@@ -20,10 +21,6 @@ fn status_list(statuses: &[ArticleStatus]) -> String {
     // From the enum, never from user text.
     statuses.iter().map(|s| format!("'{}'", s.as_str())).collect::<Vec<_>>().join(", ")
 }
-
-/// bm25 weights of the article index's columns: title, tags, category,
-/// body (the self-help site's script ranks with the same).
-pub const COLUMN_WEIGHTS: [f64; 4] = [10.0, 6.0, 2.0, 1.0];
 
 /// The best `limit` articles for a MATCH expression with the given statuses,
 /// as (id, bm25) with bm25 made positive (higher is better). Title counts

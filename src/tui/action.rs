@@ -4,8 +4,8 @@
 //! back as actions.
 
 use crate::domain::{
-    Article, CannedSolution, NewTicket, QueueItem, SlaState, Technician, Ticket, TicketDetail, TicketFilter,
-    Tier, Timestamp,
+    Article, CannedId, CannedSolution, NewTicket, QueueItem, SlaState, Technician, Ticket, TicketDetail,
+    TicketFilter, TicketId, Tier, Timestamp,
 };
 use crate::search::Suggestion;
 use crate::service::deflect::FirstContact;
@@ -133,7 +133,7 @@ pub enum Action {
     /// Loaded: the canned solutions (for the picker).
     CannedLoaded(Vec<CannedSolution>),
     /// Rendered: the canned solution (id) as it would be sent on the ticket.
-    CannedPreview(i64, String),
+    CannedPreview(CannedId, String),
     /// Suggested answers for the form's text (the text they were for).
     SuggestionsLoaded(String, Vec<Suggestion>),
     /// Loaded: this week's report, for the dashboard.
@@ -243,8 +243,8 @@ pub enum Effect {
     LoadSchools,
     LoadCanned,
     RenderCanned {
-        ticket_id: i64,
-        canned_id: i64,
+        ticket_id: TicketId,
+        canned_id: CannedId,
     },
     /// "I have this ticket open" (and who else has).
     Presence(i64),

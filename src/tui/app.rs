@@ -10,7 +10,9 @@ use super::layout;
 use super::prompt::{fuzzy_rank, Picker, Prompt};
 use super::theme::Theme;
 use super::ticket::{canned_items, tech_items};
-use crate::domain::{QueueItem, SlaState, Status, Technician, Ticket, TicketDetail, TicketFilter, Timestamp};
+use crate::domain::{
+    QueueItem, SlaState, Status, Technician, Ticket, TicketDetail, TicketFilter, TicketId, Timestamp, Version,
+};
 use crossterm::event::{KeyCode, KeyEvent};
 
 /// How many queue rows the console loads at once.
@@ -108,7 +110,7 @@ pub enum Overlay {
     Help,
     Prompt(Box<Prompt>),
     /// Assign the ticket (id, version) to the picked technician.
-    Assign(Picker, i64, i64),
+    Assign(Picker, TicketId, Version),
     /// Send a canned solution on the ticket.
     Canned(Box<CannedPicker>),
     /// The ticket's (id) attachments; Enter opens one.
@@ -486,7 +488,7 @@ impl App {
                         Action::Up => self.help_scroll = self.help_scroll.saturating_sub(1),
                         Action::Down => self.help_scroll = self.help_scroll.saturating_add(1),
                         Action::Scroll(n) => {
-                            self.help_scroll = (self.help_scroll as i32 + n as i32).clamp(0, 200) as u16
+                            self.help_scroll = self.help_scroll.saturating_add_signed(n).min(200)
                         }
                         Action::PageUp => self.help_scroll = self.help_scroll.saturating_sub(10),
                         Action::PageDown => self.help_scroll = self.help_scroll.saturating_add(10),
@@ -587,14 +589,19 @@ impl App {
     }
 
     fn move_selection(&mut self, delta: isize) {
-        let n = self.queue.visible.len() as isize;
+        let n = self.queue.visible.len();
         if n > 0 {
-            self.queue.selected = (self.queue.selected as isize + delta).clamp(0, n - 1) as usize;
+            self.queue.selected = layout::step_clamped(self.queue.selected, delta, n);
         }
     }
 
+    /// A page as a scroll distance in rows.
+    pub(crate) fn page_cells(&self) -> u16 {
+        layout::cells(layout::list_rows(self.size).max(1))
+    }
+
     pub(crate) fn page(&self) -> isize {
-        layout::list_rows(self.size).max(1) as isize
+        isize::try_from(layout::list_rows(self.size).max(1)).unwrap_or(isize::MAX)
     }
 
     pub(crate) fn open_ticket(&mut self, id: i64) -> Vec<Effect> {

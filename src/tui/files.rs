@@ -18,7 +18,7 @@ pub fn items(rows: &[AttachmentRow]) -> Vec<PickItem> {
                 a.n,
                 crate::text::clip(&a.name, 60),
                 a.content_type,
-                crate::service::mail::ingest::size(a.size as usize),
+                crate::service::mail::ingest::size(usize::try_from(a.size).unwrap_or(0)),
                 if a.internal { " [internal]" } else { "" },
                 if a.refused.is_some() { " — not kept" } else { "" }
             ),

@@ -4,6 +4,7 @@
 
 use super::action::{Action, Effect};
 use super::app::Screen;
+use super::layout::step_wrapped;
 use super::prompt::fuzzy_rank;
 use crate::domain::{NewTicket, Priority, Source};
 use crate::search::{Suggestion, SuggestionKind};
@@ -133,10 +134,7 @@ impl NewTicketForm {
     }
 
     fn move_suggestion(&mut self, delta: isize) {
-        let n = self.suggestions.len() as isize;
-        if n > 0 {
-            self.suggestion_selected = (self.suggestion_selected as isize + delta).rem_euclid(n) as usize;
-        }
+        self.suggestion_selected = step_wrapped(self.suggestion_selected, delta, self.suggestions.len());
     }
 
     pub fn set_people(&mut self, people: Vec<(String, String)>) {
@@ -220,8 +218,7 @@ impl NewTicketForm {
 
     pub fn move_match(&mut self, delta: isize) {
         if !self.matches.is_empty() {
-            let n = self.matches.len() as isize;
-            self.match_selected = (self.match_selected as isize + delta).rem_euclid(n) as usize;
+            self.match_selected = step_wrapped(self.match_selected, delta, self.matches.len());
         }
     }
 
@@ -237,16 +234,17 @@ impl NewTicketForm {
             self.accept_match();
         }
         let fields = self.visible_fields();
-        let i = fields.iter().position(|f| *f == self.focus).unwrap_or(0) as isize;
-        let n = fields.len() as isize;
-        self.focus = fields[(i + if forward { 1 } else { -1 }).rem_euclid(n) as usize];
+        let i = fields.iter().position(|f| *f == self.focus).unwrap_or(0);
+        if let Some(f) = fields.get(step_wrapped(i, if forward { 1 } else { -1 }, fields.len())) {
+            self.focus = *f;
+        }
     }
 
     /// Left/Right on the priority and source fields.
     pub fn cycle(&mut self, forward: bool) {
         fn step<T: Copy + PartialEq>(all: &[T], cur: T, forward: bool) -> T {
-            let i = all.iter().position(|x| *x == cur).unwrap_or(0) as isize;
-            all[(i + if forward { 1 } else { -1 }).rem_euclid(all.len() as isize) as usize]
+            let i = all.iter().position(|x| *x == cur).unwrap_or(0);
+            all.get(step_wrapped(i, if forward { 1 } else { -1 }, all.len())).copied().unwrap_or(cur)
         }
         match self.focus {
             Field::Priority => self.priority = step(Priority::ALL, self.priority, forward),

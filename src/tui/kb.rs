@@ -33,9 +33,9 @@ impl KbState {
     }
 
     fn move_by(&mut self, delta: isize) {
-        let n = self.articles.len() as isize;
+        let n = self.articles.len();
         if n > 0 {
-            self.selected = (self.selected as isize + delta).clamp(0, n - 1) as usize;
+            self.selected = crate::tui::layout::step_clamped(self.selected, delta, n);
         }
     }
 }
@@ -179,13 +179,11 @@ impl App {
         match action {
             Action::Up => self.kb.scroll = self.kb.scroll.saturating_sub(1),
             Action::Down => self.kb.scroll = self.kb.scroll.saturating_add(1),
-            Action::PageUp => self.kb.scroll = self.kb.scroll.saturating_sub(self.page() as u16),
-            Action::PageDown => self.kb.scroll = self.kb.scroll.saturating_add(self.page() as u16),
+            Action::PageUp => self.kb.scroll = self.kb.scroll.saturating_sub(self.page_cells()),
+            Action::PageDown => self.kb.scroll = self.kb.scroll.saturating_add(self.page_cells()),
             Action::Top => self.kb.scroll = 0,
             Action::Bottom => self.kb.scroll = u16::MAX,
-            Action::Scroll(n) => {
-                self.kb.scroll = (self.kb.scroll as i32 + n as i32).clamp(0, u16::MAX as i32) as u16
-            }
+            Action::Scroll(n) => self.kb.scroll = self.kb.scroll.saturating_add_signed(n),
             Action::EditArticle
             | Action::Publish
             | Action::ForcePublish

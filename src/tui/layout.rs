@@ -3,6 +3,35 @@
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
+/// A count of rows or columns as terminal cells: past `u16::MAX` (no
+/// terminal is that big) it stays at the edge instead of wrapping.
+pub fn cells(n: usize) -> u16 {
+    u16::try_from(n).unwrap_or(u16::MAX)
+}
+
+/// `index` moved by `delta` within `0..len`, stopping at the ends.
+pub fn step_clamped(index: usize, delta: isize, len: usize) -> usize {
+    let moved = if delta < 0 {
+        index.saturating_sub(delta.unsigned_abs())
+    } else {
+        index.saturating_add(delta.unsigned_abs())
+    };
+    moved.min(len.saturating_sub(1))
+}
+
+/// `index` moved by `delta` within `0..len`, wrapping round (0 when empty).
+pub fn step_wrapped(index: usize, delta: isize, len: usize) -> usize {
+    if len == 0 {
+        return 0;
+    }
+    let (i, d) = (index % len, delta.unsigned_abs() % len);
+    if delta < 0 {
+        (i + len - d) % len
+    } else {
+        (i + d) % len
+    }
+}
+
 /// Rows above the list: the title bar and the column header.
 pub const LIST_TOP: u16 = 2;
 

@@ -124,14 +124,14 @@ pub struct Watcher {
 
 impl Watcher {
     pub fn new(desk: &Desk) -> Result<Watcher> {
-        Ok(Watcher { version: desk.store().data_version()?, marker: desk.change_marker()?, failing: false })
+        Ok(Watcher { version: desk.data_version()?, marker: desk.change_marker()?, failing: false })
     }
 
     /// What the app must hear: a change by someone else, or that the
     /// database cannot be read (a status line; the console stays open and
     /// tries again at the next poll).
     pub fn check(&mut self, desk: &Desk) -> Option<Action> {
-        let polled = desk.store().data_version().and_then(|v| Ok((v, desk.change_marker()?)));
+        let polled = desk.data_version().and_then(|v| Ok((v, desk.change_marker()?)));
         match polled {
             Ok((version, marker)) => {
                 let recovered = std::mem::take(&mut self.failing);

@@ -164,8 +164,7 @@ impl Picker {
 
     pub fn move_by(&mut self, delta: isize) {
         if !self.visible.is_empty() {
-            let n = self.visible.len() as isize;
-            self.selected = (self.selected as isize + delta).clamp(0, n - 1) as usize;
+            self.selected = super::layout::step_clamped(self.selected, delta, self.visible.len());
         }
     }
 }

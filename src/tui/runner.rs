@@ -54,7 +54,7 @@ pub fn run(desk: &mut Desk, effect: Effect) -> Option<Action> {
             let how = if helpful { "helpful" } else { "not helpful" };
             Action::ArticleChanged(Box::new(a), format!("Article #{id} rated {how}"))
         }),
-        Effect::EditArticle { id, version } => edit_article(desk, id, version, crate::cli::editor::edit),
+        Effect::EditArticle { id, version } => edit_article(desk, id, version, crate::present::editor::edit),
         Effect::LoadDashboard => this_week(desk).map(|w| Action::DashboardLoaded(Box::new(w))),
         Effect::LoadTrend(week) => desk
             .trend(&TrendQuery { weeks: TREND_WEEKS, until: Some(week), school: None })

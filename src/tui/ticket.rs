@@ -4,18 +4,18 @@
 use super::action::{Action, Effect, TicketOp};
 use super::app::{edit_line, App, Overlay};
 use super::prompt::{PickItem, Picker, Prompt, PromptKind};
-use crate::domain::{CannedSolution, Status, Technician, Tier};
+use crate::domain::{CannedId, CannedSolution, Status, Technician, TicketId, Tier, Version};
 
 /// Choosing a canned solution for a ticket, with the reply it would send.
 pub struct CannedPicker {
     pub picker: Picker,
     pub solutions: Vec<CannedSolution>,
-    pub ticket_id: i64,
+    pub ticket_id: TicketId,
     pub version: i64,
     /// The ticket's category: its solutions are listed first.
     pub category: Option<String>,
     /// The rendered reply as (canned id, text), once loaded.
-    pub preview: Option<(i64, String)>,
+    pub preview: Option<(CannedId, String)>,
 }
 
 impl CannedPicker {
@@ -27,8 +27,8 @@ impl CannedPicker {
     /// Asks for the preview of the highlighted solution if it is not shown.
     pub(crate) fn preview_effect(&self) -> Vec<Effect> {
         match self.current() {
-            Some(c) if self.preview.as_ref().map(|p| p.0) != Some(c.id) => {
-                vec![Effect::RenderCanned { ticket_id: self.ticket_id, canned_id: c.id }]
+            Some(c) if self.preview.as_ref().map(|p| p.0) != Some(CannedId(c.id)) => {
+                vec![Effect::RenderCanned { ticket_id: self.ticket_id, canned_id: CannedId(c.id) }]
             }
             _ => Vec::new(),
         }
@@ -58,13 +58,11 @@ impl App {
             Action::Back => return self.leave_ticket(),
             Action::Up => self.ticket.scroll = self.ticket.scroll.saturating_sub(1),
             Action::Down => self.ticket.scroll = self.ticket.scroll.saturating_add(1),
-            Action::PageUp => self.ticket.scroll = self.ticket.scroll.saturating_sub(self.page() as u16),
-            Action::PageDown => self.ticket.scroll = self.ticket.scroll.saturating_add(self.page() as u16),
+            Action::PageUp => self.ticket.scroll = self.ticket.scroll.saturating_sub(self.page_cells()),
+            Action::PageDown => self.ticket.scroll = self.ticket.scroll.saturating_add(self.page_cells()),
             Action::Top => self.ticket.scroll = 0,
             Action::Bottom => self.ticket.scroll = u16::MAX,
-            Action::Scroll(n) => {
-                self.ticket.scroll = (self.ticket.scroll as i32 + n as i32).clamp(0, u16::MAX as i32) as u16
-            }
+            Action::Scroll(n) => self.ticket.scroll = self.ticket.scroll.saturating_add_signed(n),
             Action::Take => return self.take(&t),
             Action::Reopen if t.status == Status::Pending => return op(TicketOp::Resume),
             Action::Reopen => return op(TicketOp::Reopen),
@@ -77,7 +75,7 @@ impl App {
                 self.overlay = Overlay::Canned(Box::new(CannedPicker {
                     picker: Picker::new(format!("Canned solution for #{}", t.id), Vec::new()),
                     solutions: Vec::new(),
-                    ticket_id: t.id,
+                    ticket_id: TicketId(t.id),
                     version: t.version,
                     category: t.category.clone(),
                     preview: None,
@@ -109,8 +107,8 @@ impl App {
             Action::Assign => {
                 self.overlay = Overlay::Assign(
                     Picker::new(format!("Assign #{} to", t.id), tech_items(&self.techs)),
-                    t.id,
-                    t.version,
+                    TicketId(t.id),
+                    Version(t.version),
                 );
                 return vec![Effect::LoadTechs];
             }
@@ -216,7 +214,7 @@ impl App {
             return self.update_files(action);
         }
         if let Overlay::Canned(c) = &mut self.overlay {
-            let (id, version) = (c.ticket_id, c.version);
+            let (id, version) = (c.ticket_id.get(), c.version);
             let apply = |c: &CannedPicker, resolve: bool| match c.current() {
                 Some(s) => vec![Effect::Ticket {
                     id,
@@ -252,8 +250,8 @@ impl App {
             Action::Submit => {
                 if let Some(item) = picker.current() {
                     return vec![Effect::Ticket {
-                        id: *id,
-                        version: *version,
+                        id: id.get(),
+                        version: version.get(),
                         op: TicketOp::Assign(item.key.clone()),
                     }];
                 }

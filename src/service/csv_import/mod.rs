@@ -168,7 +168,9 @@ impl Rows<'_> {
     /// over, and its line count leaves them out: a row after a blank line
     /// was named by the line before it. Lines are counted here instead.
     fn line(&mut self, pos: Option<&csv::Position>) -> u64 {
-        let Some(mut byte) = pos.map(|p| p.byte() as usize).filter(|&b| b >= self.counted.0) else {
+        let Some(mut byte) =
+            pos.and_then(|p| usize::try_from(p.byte()).ok()).filter(|&b| b >= self.counted.0)
+        else {
             return 0;
         };
         let bytes = self.text.as_bytes();

@@ -42,7 +42,7 @@ impl DashboardView {
         };
         let schools: Vec<_> =
             d.week.schools.iter().filter(|s| s.figures.opened + s.figures.backlog > 0).collect();
-        let rows = schools.len() as u16 + 3;
+        let rows = crate::tui::layout::cells(schools.len()).saturating_add(3);
         let [head, table, charts] =
             Layout::vertical([Constraint::Length(1), Constraint::Length(rows), Constraint::Min(4)])
                 .areas(area);
@@ -97,7 +97,8 @@ impl DashboardView {
             .map(|n| n.to_string().len())
             .max()
             .unwrap_or(1)
-            .max(2) as u16;
+            .max(2);
+        let widest = super::super::layout::cells(widest);
         let legend = Line::from(vec![
             Span::styled(" ██", opened),
             Span::styled(" opened  ", th.dim()),
@@ -128,8 +129,8 @@ impl DashboardView {
         let th = &app.theme;
         let series: [(&str, Measure); 3] = [
             ("opened / week", |f| f.opened),
-            ("resolved at tier 1 %", |f| f.resolved_tier1_pct.unwrap_or(0.0).round() as u64),
-            ("first contact %", |f| f.first_contact_pct.unwrap_or(0.0).round() as u64),
+            ("resolved at tier 1 %", |f| percent(f.resolved_tier1_pct)),
+            ("first contact %", |f| percent(f.first_contact_pct)),
         ];
         let parts = Layout::vertical([Constraint::Ratio(1, 3); 3]).split(area);
         for ((label, value), part) in series.iter().zip(parts.iter()) {
@@ -142,4 +143,10 @@ impl DashboardView {
             frame.render_widget(Sparkline::default().block(block).data(&data).style(th.key()), *part);
         }
     }
+}
+
+/// A percentage as a whole sparkline value (none shows as 0).
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // clamped to 0..=100 first
+fn percent(p: Option<f64>) -> u64 {
+    p.unwrap_or(0.0).round().clamp(0.0, 100.0) as u64
 }

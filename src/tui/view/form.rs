@@ -5,6 +5,7 @@ use crate::search::SuggestionKind;
 use crate::text::safe;
 use crate::tui::app::App;
 use crate::tui::form::{Field, NewTicketForm};
+use crate::tui::layout::cells;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
@@ -29,8 +30,11 @@ impl NewTicketView {
                 Self::suggestions(frame, right, app, form);
             }
         } else {
-            let rows =
-                if form.suggestions.is_empty() { 0 } else { (form.suggestions.len() as u16 + 2).min(7) };
+            let rows = if form.suggestions.is_empty() {
+                0
+            } else {
+                cells(form.suggestions.len()).saturating_add(2).min(7)
+            };
             let [top, bottom] = Layout::vertical([Constraint::Min(10), Constraint::Length(rows)]).areas(area);
             Self::fields(frame, top, app, form);
             if rows > 0 {
@@ -44,7 +48,7 @@ impl NewTicketView {
         let new_requester = form.is_new_requester();
         let show_inline_matches =
             area.width == frame.area().width && !form.matches.is_empty() && form.focus == Field::Requester;
-        let match_rows = if show_inline_matches { form.matches.len().min(4) as u16 } else { 0 };
+        let match_rows = if show_inline_matches { cells(form.matches.len().min(4)) } else { 0 };
         let mut constraints = vec![Constraint::Length(3), Constraint::Length(match_rows)];
         if new_requester {
             constraints.push(Constraint::Length(3));
@@ -118,7 +122,7 @@ impl NewTicketView {
             };
             let style =
                 if i == form.suggestion_selected { th.selected() } else { ratatui::style::Style::new() };
-            let width = inner.width.saturating_sub(tag.chars().count() as u16 + 3) as usize;
+            let width = usize::from(inner.width.saturating_sub(cells(tag.chars().count()).saturating_add(3)));
             lines.push(Line::from(vec![
                 Span::styled(format!("{tag} "), th.key()),
                 Span::styled(crate::tui::view::fit(&s.title, width), style),

@@ -57,7 +57,7 @@ impl KbView {
 
     fn article(frame: &mut Frame<'_>, area: Rect, app: &App, a: &Article) {
         let lines = body_lines(app, a, area.width);
-        let max = lines.len().saturating_sub(area.height as usize) as u16;
+        let max = crate::tui::layout::cells(lines.len().saturating_sub(usize::from(area.height)));
         frame.render_widget(
             Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((app.kb.scroll.min(max), 0)),
             area,
@@ -99,7 +99,7 @@ fn body_lines(app: &App, a: &Article, width: u16) -> Vec<Line<'static>> {
         )),
         Line::from(""),
     ];
-    let text = crate::cli::markdown::render(&a.body, width.saturating_sub(1).max(20) as usize, false);
+    let text = crate::present::markdown::render(&a.body, width.saturating_sub(1).max(20) as usize, false);
     lines.extend(safe(&text, true).lines().map(|l| Line::from(l.replace('\t', "    "))));
     lines
 }

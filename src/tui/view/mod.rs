@@ -52,7 +52,7 @@ fn draw_title(frame: &mut Frame<'_>, area: Rect, app: &App) {
         Span::styled(screen, t.title()),
     ]);
     frame.render_widget(Paragraph::new(left), area);
-    let width = who.chars().count() as u16 + 1;
+    let width = layout::cells(who.chars().count()).saturating_add(1);
     if area.width > width + 20 {
         let right = Rect { x: area.x + area.width - width, width, ..area };
         frame.render_widget(Paragraph::new(Span::styled(who, t.dim())), right);
@@ -87,12 +87,12 @@ fn draw_hints(frame: &mut Frame<'_>, area: Rect, app: &App) {
 
 /// "5m", "3h", "2d": time since `t`.
 pub fn age(t: Timestamp, now: Timestamp) -> String {
-    crate::cli::output::age(t, now)
+    crate::present::format::age(t, now)
 }
 
 /// Cuts stored text to `width` characters, terminal-safe.
 pub fn fit(s: &str, width: usize) -> String {
-    crate::cli::output::fit(s, width)
+    crate::present::format::fit(s, width)
 }
 
 pub fn dim_line(text: &str, style: Style) -> Line<'static> {

@@ -14,7 +14,8 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
         Overlay::Help => help(frame, area, app),
         Overlay::Confirm(c) => {
             let th = &app.theme;
-            let width = (c.question.chars().count() as u16 + 4).clamp(30, area.width);
+            let width =
+                crate::tui::layout::cells(c.question.chars().count()).saturating_add(4).clamp(30, area.width);
             let box_area = centered(area, width, 3);
             frame.render_widget(Clear, box_area);
             let block = Block::bordered().border_style(th.at_risk());
@@ -118,7 +119,7 @@ fn canned(frame: &mut Frame<'_>, area: Rect, app: &App, c: &CannedPicker) {
     }
     frame.render_widget(Paragraph::new(lines), list);
     let text = match (&c.preview, c.current()) {
-        (Some((id, text)), Some(cur)) if *id == cur.id => safe(text, true),
+        (Some((id, text)), Some(cur)) if id.get() == cur.id => safe(text, true),
         (_, Some(_)) => "Rendering…".to_string(),
         (_, None) => "Nothing matches.".to_string(),
     };
@@ -137,12 +138,12 @@ fn help(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let th = &app.theme;
     let under = app.screen_mode();
     let bindings = keymap::bindings(under);
-    let height = (bindings.len() as u16 + 2).min(area.height);
+    let height = crate::tui::layout::cells(bindings.len()).saturating_add(2).min(area.height);
     let box_area = centered(area, 64, height);
     frame.render_widget(Clear, box_area);
     // When the keys do not fit, the box scrolls (↑/↓, PgUp/PgDn, wheel).
     let rows = height.saturating_sub(2) as usize;
-    let max_scroll = bindings.len().saturating_sub(rows) as u16;
+    let max_scroll = crate::tui::layout::cells(bindings.len().saturating_sub(rows));
     let scroll = app.help_scroll.min(max_scroll);
     let closes = if max_scroll > 0 {
         format!(" ↑↓ scroll ({}/{}) · Esc closes ", scroll as usize + rows, bindings.len())

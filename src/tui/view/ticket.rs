@@ -24,7 +24,7 @@ impl TicketView {
         let lines = timeline(app, d, body.width.saturating_sub(2));
         let height = body.height.saturating_sub(1) as usize;
         // Scroll is clamped here so "G" (scroll = max) lands on the last page.
-        let max_scroll = lines.len().saturating_sub(height) as u16;
+        let max_scroll = crate::tui::layout::cells(lines.len().saturating_sub(height));
         let scroll = app.ticket.scroll.min(max_scroll);
         let block = Block::new().borders(Borders::TOP).border_style(app.theme.border()).title(Span::styled(
             format!(" Timeline ({} event{}) ", d.events.len(), if d.events.len() == 1 { "" } else { "s" }),

@@ -1,10 +1,10 @@
 //! Markdown for a terminal, kept simple and safe: headings, lists, quotes,
 //! code blocks, tables as written, emphasis and inline code; paragraphs
-//! wrapped to the width. Every line goes through `output::safe` first, so
+//! wrapped to the width. Every line goes through `format::safe` first, so
 //! stored text can never drive the terminal; styling (bold, underline) is
 //! added afterwards, only when asked for.
 
-use super::output::safe;
+use super::format::safe;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct Style {
