@@ -455,7 +455,8 @@ fn weekly_csv(r: &WeeklyReport) -> Csv {
         rows.push((cells, total));
     }
     let mut csv = figures_csv(&["school", "name", "week", "from", "to"], rows);
-    // The portal's figures as `self_service:NAME` columns (zeros without a portal).
+    super::report_time::weekly_csv_columns(r, &mut csv);
+    // The portal's figures (last, as they were first added) as `self_service:NAME` columns (zeros without a portal).
     let empty = SelfService::default();
     csv.headers.extend(empty.counts().iter().map(|(k, _)| format!("self_service:{k}")));
     csv.headers.push("self_service:deflected_pct".into());
@@ -468,7 +469,6 @@ fn weekly_csv(r: &WeeklyReport) -> Csv {
         row.extend(s.counts().iter().map(|(_, n)| Cell::num(n)));
         row.push(Cell::Num(opt(s.deflected_pct)));
     }
-    super::report_time::weekly_csv_columns(r, &mut csv);
     csv
 }
 

@@ -156,6 +156,10 @@ struct Run<'p> {
     statuses: Vec<(String, Status)>,
     /// Where name-only requesters get their address.
     requester_domain: String,
+    /// Whether a requester cell may hold a name: a column headed as an
+    /// email address ("Email", "E-mail") must hold one, unless
+    /// `--requester-domain` says the names are expected.
+    names_allowed: bool,
 }
 
 /// The domain of placeholder addresses: `.invalid` is reserved (RFC 2606),
@@ -211,8 +215,18 @@ fn check(
     }
     let body = row.get(c.body).map(body_text).unwrap_or_default();
     let raw_requester = row.get(c.requester_email).unwrap_or("");
-    let (email, name_only) =
-        requester_address(raw_requester, &run.requester_domain).map_err(|e| fail(c.requester_email, &e))?;
+    let (email, name_only) = match requester_address(raw_requester, &run.requester_domain) {
+        Ok((_, true)) if !run.names_allowed => {
+            // The column says it holds addresses: a name there is a mistake
+            // in the file, not a GLPI-style export of names.
+            let e = domain::normalize_email(raw_requester).err().map(|e| e.to_string()).unwrap_or_default();
+            return Err(fail(
+                c.requester_email,
+                &format!("{e} (a column of names? pass --requester-domain DOMAIN to import them)"),
+            ));
+        }
+        other => other.map_err(|e| fail(c.requester_email, &e))?,
+    };
     let school = match row.get(c.school) {
         None => None,
         Some(s) => Some(d.school(s).cloned().ok_or_else(|| {
@@ -367,13 +381,21 @@ pub(super) fn import(
         }
     };
     let origin = opts.origin.as_str();
+    let cols = Cols::of(parsed);
+    let names_allowed = opts.requester_domain.is_some()
+        || cols
+            .requester_email
+            .at
+            .and_then(|i| parsed.header.get(i))
+            .is_some_and(|h| !h.to_lowercase().contains("mail"));
     let run = Run {
-        cols: Cols::of(parsed),
+        cols,
         header: &parsed.header,
         dates: reader,
         origin,
         statuses: values::parse_status_maps(&opts.status_maps)?,
         requester_domain,
+        names_allowed,
     };
     let mut d = Directory::load(cx)?;
     let mut next = rows::next_ticket_id(cx.tx)?;

@@ -138,6 +138,8 @@ fn help(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let th = &app.theme;
     let under = app.screen_mode();
     let bindings = keymap::bindings(under);
+    // The footer's hints (how to scroll and close) stay visible below the box.
+    let area = Rect { height: area.height.saturating_sub(1), ..area };
     let height = crate::tui::layout::cells(bindings.len()).saturating_add(2).min(area.height);
     let box_area = centered(area, 64, height);
     frame.render_widget(Clear, box_area);
