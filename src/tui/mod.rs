@@ -18,6 +18,7 @@ pub mod kb;
 pub mod keymap;
 pub mod layout;
 pub mod prompt;
+pub mod queue;
 pub mod runner;
 pub mod theme;
 pub mod ticket;
