@@ -311,3 +311,101 @@ fn internal_attachments_are_marked_and_listed_for_technicians() {
     let (code, _) = env.fail(&["ticket", "attach", &id.to_string(), "/nonexistent/file"]);
     assert_eq!(code, 2);
 }
+
+/// A text attachment in its own charset is kept as the bytes sent, not as
+/// mail-parser's UTF-8 reading of it: the file a teacher attached opens the
+/// same in the program that made it.
+#[test]
+fn text_attachments_in_other_charsets_are_saved_byte_identical() {
+    let env = Env::new().with_people();
+    let work = tempfile::tempdir().unwrap();
+    // windows-1252: 0x80 is the euro sign, 0xE9 é, 0xA3 £; CRLF line ends.
+    let cp1252 = b"item,price\r\ncaf\xe9 lunch,\xa3\x80 4.50\r\nr\xe9sum\xe9 = 2\r\n".to_vec();
+    // iso-8859-1: the same bytes mean other characters (0x80 is a control).
+    let latin1 = b"Sch\xfcler \xe9\xa3\x80\r\nZeile zwei\r\n\r\n".to_vec();
+    let utf8 = "Café £ € — naïve\r\nsecond line\r\n".as_bytes().to_vec();
+    // 8bit: no transfer encoding at all, the raw windows-1252 bytes on the wire.
+    let raw8 = b"Caf\xe9 \xa3\x80\r\nend\r\n".to_vec();
+    let mut raw = message(
+        "charsets@pc.stbedes",
+        "Price lists",
+        &[
+            text_part("Lists attached."),
+            qp_part("prices.csv", "text/csv; charset=windows-1252", &cp1252),
+            b64_part("schueler.txt", "text/plain; charset=iso-8859-1", &latin1),
+            qp_part("notes.txt", "text/plain; charset=utf-8", &utf8),
+            "Content-Type: text/plain; charset=windows-1252; name=\"raw.txt\"\r\n\
+             Content-Disposition: attachment; filename=\"raw.txt\"\r\n\
+             Content-Transfer-Encoding: 8bit\r\n\r\nRAW8"
+                .to_string(),
+        ],
+    );
+    // Splice in the 8bit bytes (not UTF-8, so not through a String).
+    let at = raw.windows(4).position(|w| w == b"RAW8").unwrap();
+    raw.splice(at..at + 4, raw8.iter().copied());
+    assert!(std::str::from_utf8(&raw).is_err(), "the message really carries non-UTF-8 bytes");
+
+    let r = ingest(&env, work.path(), "charsets.eml", &raw);
+    let id = r["ticket"].as_i64().unwrap();
+    let list = env.json(&["ticket", "attachments", &id.to_string()]);
+    let names: Vec<&str> = list.as_array().unwrap().iter().map(|a| a["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["prices.csv", "schueler.txt", "notes.txt", "raw.txt"]);
+    assert_eq!(list[0]["size"], cp1252.len());
+
+    same(save(&env, id, 1, &work.path().join("prices.csv")), &cp1252);
+    same(save(&env, id, 2, &work.path().join("schueler.txt")), &latin1);
+    same(save(&env, id, 3, &work.path().join("notes.txt")), &utf8);
+    same(save(&env, id, 4, &work.path().join("raw.txt")), &raw8);
+}
+
+/// A file a technician attached with `--internal` stays with the
+/// technicians: not in the mail the requester gets, not on the portal.
+#[test]
+fn internal_attachments_never_reach_the_requester_by_mail() {
+    let env = Env::new().with_people();
+    let id = env.ticket("Switch in B block down");
+    let work = tempfile::tempdir().unwrap();
+    let secret = work.path().join("switch-config.txt");
+    std::fs::write(&secret, b"vlan 20 password=hunter2-SECRET").unwrap();
+    env.run(&["ticket", "attach", &id.to_string(), secret.to_str().unwrap(), "--internal"]).success();
+    let public = work.path().join("steps.txt");
+    std::fs::write(&public, b"Restart the PC, then log in again.").unwrap();
+    env.run(&["ticket", "attach", &id.to_string(), public.to_str().unwrap()]).success();
+    env.run(&["ticket", "note", &id.to_string(), "--public", "We are on it; steps attached."]).success();
+
+    let outbox = work.path().join("outbox");
+    env.run(&["mail", "send", "--from", "it@trust.sch.uk", "--outbox-dir", outbox.to_str().unwrap()])
+        .success();
+    let mut sent = Vec::new();
+    for entry in walk(&outbox) {
+        sent.push(std::fs::read(entry).unwrap());
+    }
+    assert!(!sent.is_empty(), "the public reply was mailed");
+    for raw in &sent {
+        let text = String::from_utf8_lossy(raw);
+        assert!(!text.contains("switch-config"), "internal file named in mail:\n{text}");
+        let msg = mail_parser::MessageParser::default().parse(raw.as_slice()).unwrap();
+        for part in msg.attachments() {
+            use mail_parser::MimeHeaders;
+            assert_ne!(part.attachment_name(), Some("switch-config.txt"));
+            assert!(!String::from_utf8_lossy(part.contents()).contains("hunter2"));
+        }
+        let whole = msg.body_text(0).unwrap_or_default();
+        assert!(!whole.contains("hunter2") && !whole.contains("switch-config"), "{whole}");
+    }
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(rd) = std::fs::read_dir(dir) {
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(walk(&p));
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}

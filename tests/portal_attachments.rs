@@ -152,3 +152,53 @@ fn a_screenshot_from_the_request_form_is_kept_and_shown_only_to_its_requester() 
     assert_eq!(status, 303);
     assert_eq!(tickets(&env), before + 1);
 }
+
+/// A technician's internal file, attached before a public one (so it holds
+/// number 1), is nowhere the requester looks: not on My requests, not on the
+/// request's page, not downloadable by number, not in the mail they get.
+#[test]
+fn an_internal_attachment_never_reaches_the_requester() {
+    let (env, _) = fixture();
+    let server = Server::start(&env, &[]);
+    let mut ann = signed_in(&server, &env, "ann@stbedes.sch.uk");
+    let (status, head, _) = post_request(&mut ann, "Projector flickers", None);
+    assert_eq!(status, 303, "{head}");
+    let id: i64 =
+        head.split("/my/requests/").nth(1).unwrap().split_whitespace().next().unwrap().parse().unwrap();
+
+    let secret = env.dir.path().join("switch-config.txt");
+    std::fs::write(&secret, format!("{SECRET} vlan 20 password")).unwrap();
+    env.run(&["ticket", "attach", &id.to_string(), secret.to_str().unwrap(), "--internal"]).success();
+    let public = env.dir.path().join("steps.txt");
+    std::fs::write(&public, b"Turn the projector off and on again.").unwrap();
+    env.run(&["ticket", "attach", &id.to_string(), public.to_str().unwrap()]).success();
+    env.run(&["ticket", "note", &id.to_string(), "--public", "Steps attached."]).success();
+
+    for path in ["/my/requests".to_string(), format!("/my/requests/{id}")] {
+        let page = ann.get(&path);
+        assert_eq!(page.status, 200, "{path}");
+        assert!(
+            !page.body.contains("switch-config") && !page.body.contains(SECRET),
+            "{path} shows the internal file:\n{}",
+            page.body
+        );
+    }
+    // The public file is offered under its own number; the internal one's number is a 404.
+    let page = ann.get(&format!("/my/requests/{id}"));
+    assert!(
+        page.body.contains("steps.txt") && page.body.contains(&format!("/my/requests/{id}/attachments/2"))
+    );
+    assert!(!page.body.contains(&format!("/my/requests/{id}/attachments/1\"")), "{}", page.body);
+    let (status, _, body) = raw(&ann, "GET", &format!("/my/requests/{id}/attachments/1"), None, b"");
+    assert_eq!(status, 404);
+    assert!(!String::from_utf8_lossy(&body).contains(SECRET));
+    let (status, _, body) = raw(&ann, "GET", &format!("/my/requests/{id}/attachments/2"), None, b"");
+    assert_eq!((status, body.as_slice()), (200, &b"Turn the projector off and on again."[..]));
+
+    // The reply was mailed to Ann; the internal file is not in it.
+    let mails = send_mail(&env);
+    assert!(mails.iter().any(|m| m.contains("Steps attached.")), "the public reply was mailed");
+    for m in &mails {
+        assert!(!m.contains("switch-config") && !m.contains(SECRET), "{m}");
+    }
+}

@@ -586,6 +586,48 @@ fn link_merge_and_incident_keys_prompt_for_a_ticket_number() {
 }
 
 #[test]
+fn after_a_merge_the_screen_shows_the_target_not_the_stale_duplicate() {
+    let mut app = app();
+    let dup = open_first(&mut app);
+    press(&mut app, KeyCode::Char('M'));
+    type_text(&mut app, "3");
+    let fx = press_mod(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
+    assert_eq!(fx, [Effect::Ticket { id: dup, version: 3, op: TicketOp::Merge(3) }]);
+
+    // The service merged: the duplicate is closed, the target carries on.
+    let target = app.queue.items.iter().find(|i| i.ticket.id == 3).unwrap().ticket.clone();
+    let fx = app.update(Action::TicketMerged {
+        from: dup,
+        into: Box::new(target.clone()),
+        msg: format!("#{dup} merged into #3"),
+    });
+    assert!(matches!(app.overlay, Overlay::None), "the prompt closes");
+    assert_eq!((app.screen, app.ticket.id), (Screen::Ticket, 3), "the screen moves to the target");
+    assert!(app.ticket.detail.is_none(), "the duplicate's old timeline is not shown as the target's");
+    for want in [Effect::LeavePresence(dup), Effect::LoadTicket(3), Effect::Presence(3)] {
+        assert!(fx.contains(&want), "{want:?} missing from {fx:?}");
+    }
+    assert!(fx.iter().any(|e| matches!(e, Effect::LoadQueue(_))), "the queue drops the closed duplicate");
+    assert!(app.status.as_ref().is_some_and(|(m, err)| !err && m.contains("merged into #3")));
+
+    // A late load of the duplicate does not take the screen back.
+    let mut stale = app.queue.items[0].ticket.clone();
+    stale.status = Status::Closed;
+    let detail = TicketDetail { ticket: stale, events: vec![] };
+    app.update(Action::TicketLoaded(Box::new(LoadedTicket { detail, sla: None })));
+    assert!(app.ticket.detail.is_none());
+    let detail = TicketDetail { ticket: target, events: vec![] };
+    app.update(Action::TicketLoaded(Box::new(LoadedTicket { detail, sla: None })));
+    assert_eq!(app.ticket.detail.as_ref().map(|d| d.ticket.id), Some(3));
+
+    // Merged from elsewhere (the screen is on another ticket): only the queue reloads.
+    let other = app.queue.items[1].ticket.clone();
+    let fx = app.update(Action::TicketMerged { from: 2, into: Box::new(other), msg: "#2 merged".into() });
+    assert_eq!(app.ticket.id, 3);
+    assert!(fx.iter().all(|e| matches!(e, Effect::LoadQueue(_))), "{fx:?}");
+}
+
+#[test]
 fn the_files_key_lists_attachments_and_enter_opens_one() {
     let mut app = app();
     let id = open_first(&mut app);

@@ -10,4 +10,5 @@ pub mod maildir;
 pub mod multipart;
 pub mod parts;
 pub mod quote;
+pub mod transfer;
 pub mod transport;

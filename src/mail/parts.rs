@@ -1,10 +1,13 @@
 //! The content of an inbound message's attachments (inline images
-//! included), decoded from base64 or quoted-printable by mail-parser. Kept
-//! apart from `inbound` (which only records names and sizes) so reading a
-//! message stays cheap when nothing is kept.
+//! included): the part's own bytes with only the transfer encoding (base64,
+//! quoted-printable) undone — never mail-parser's charset conversion, so a
+//! windows-1252 text file is kept as the bytes that were sent. Kept apart
+//! from `inbound` (which only records names and sizes) so reading a message
+//! stays cheap when nothing is kept.
 
 use super::inbound::clean_line;
-use mail_parser::{MessageParser, MimeHeaders, PartType};
+use super::transfer;
+use mail_parser::{MessageParser, MessagePart, MimeHeaders, PartType};
 
 /// One attachment with its decoded bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,9 +48,29 @@ pub fn extract(raw: &[u8]) -> Vec<Part> {
                 .unwrap_or_else(|| part.content_id().is_some());
             let data = match &part.body {
                 PartType::Message(m) => m.raw_message().to_vec(),
-                _ => part.contents().to_vec(),
+                _ => as_sent(raw, part).unwrap_or_else(|| part.contents().to_vec()),
             };
             Part { name, content_type: clean_line(&content_type), inline, data }
         })
         .collect()
+}
+
+/// The part's body from the raw message with its transfer encoding undone.
+/// None when the offsets do not fit the message or the base64 is broken;
+/// the caller then keeps what mail-parser decoded (it recovers more).
+fn as_sent(raw: &[u8], part: &MessagePart<'_>) -> Option<Vec<u8>> {
+    let start = usize::try_from(part.raw_body_offset()).ok()?;
+    let end = usize::try_from(part.raw_end_offset()).ok()?;
+    let body = raw.get(start..end)?;
+    // The header itself, not `part.encoding`: mail-parser resets that to
+    // none when its own decoder gave up, and the bytes are still encoded.
+    let cte = part.content_transfer_encoding().map(str::trim).unwrap_or("");
+    if cte.eq_ignore_ascii_case("base64") {
+        transfer::base64(body)
+    } else if cte.eq_ignore_ascii_case("quoted-printable") {
+        Some(transfer::quoted_printable(body))
+    } else {
+        // 7bit, 8bit, binary (or none named): the bytes are the content.
+        Some(body.to_vec())
+    }
 }

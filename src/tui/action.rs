@@ -156,6 +156,12 @@ pub enum Action {
     Done(String),
     /// A ticket changed by an operation of ours.
     TicketChanged(Box<Ticket>, String),
+    /// Ticket `from` was merged (and closed): the target that carries on.
+    TicketMerged {
+        from: i64,
+        into: Box<Ticket>,
+        msg: String,
+    },
     /// A new ticket was logged.
     TicketCreated(Box<Ticket>),
     /// An operation failed: the message goes to the status line.

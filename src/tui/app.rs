@@ -460,6 +460,7 @@ impl App {
                 }
                 fx
             }
+            Action::TicketMerged { from, into, msg } => self.merged(from, into.id, msg),
             Action::TicketCreated(ticket) => {
                 self.info(format!(
                     "Logged #{} for {} at {}",

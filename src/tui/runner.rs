@@ -199,7 +199,11 @@ fn ticket_op(desk: &mut Desk, id: i64, version: i64, op: TicketOp) -> crate::Res
             (desk.ticket(id)?.ticket, format!("#{id} linked to #{other}"))
         }
         // The merged ticket closes: the screen moves to the one that carries on.
-        TicketOp::Merge(into) => (desk.merge(id, into, v, None)?, format!("#{id} merged into #{into}")),
+        TicketOp::Merge(into) => {
+            let target = desk.merge(id, into, v, None)?;
+            let msg = format!("#{id} merged into #{into} (closed; now showing #{into})");
+            return Ok(Action::TicketMerged { from: id, into: Box::new(target), msg });
+        }
         TicketOp::Parent(parent) => {
             desk.link_parent(id, parent)?;
             (desk.ticket(id)?.ticket, format!("#{id} is a caller of incident #{parent}"))

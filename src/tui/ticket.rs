@@ -2,7 +2,7 @@
 //! (reply, note, reasons) and the pickers (assign, canned solution).
 
 use super::action::{Action, Effect, TicketOp};
-use super::app::{edit_line, App, Overlay};
+use super::app::{edit_line, App, Overlay, Screen};
 use super::prompt::{PickItem, Picker, Prompt, PromptKind};
 use crate::domain::{CannedId, CannedSolution, Status, Technician, TicketId, Tier, Version};
 
@@ -207,6 +207,22 @@ impl App {
             _ => {}
         }
         Vec::new()
+    }
+
+    /// After `M` succeeded: the duplicate is closed and points at the
+    /// target, so the screen moves to the target (where the work goes on)
+    /// instead of showing the duplicate as it was before the merge.
+    pub(crate) fn merged(&mut self, from: i64, into: i64, msg: String) -> Vec<Effect> {
+        self.info(msg);
+        if let Overlay::Prompt(p) = &self.overlay {
+            self.drafts.remove(&(p.ticket_id, p.kind.draft_key()));
+        }
+        self.overlay = Overlay::None;
+        let mut fx = vec![Effect::LoadQueue(self.queue_filter())];
+        if self.screen == Screen::Ticket && self.ticket.id == from {
+            fx.extend(self.open_ticket(into));
+        }
+        fx
     }
 
     pub(crate) fn update_picker(&mut self, action: Action) -> Vec<Effect> {
