@@ -1,6 +1,7 @@
 //! Plain domain types and the rules that need no database.
 
 mod article;
+mod attachment;
 mod audit;
 mod canned;
 mod enums;
@@ -13,6 +14,7 @@ mod time;
 pub mod worktime;
 
 pub use article::*;
+pub use attachment::*;
 pub use audit::*;
 pub use canned::*;
 pub use enums::*;

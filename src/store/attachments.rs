@@ -4,7 +4,6 @@ use super::{from_secs, to_secs};
 use crate::domain::Timestamp;
 use crate::Result;
 use rusqlite::{named_params, Connection, OptionalExtension};
-use serde::Serialize;
 
 /// Keeps `data` once under its SHA-256 (an existing copy is reused).
 pub fn put_blob(conn: &Connection, sha256: &str, data: &[u8]) -> Result<()> {
@@ -51,26 +50,7 @@ pub fn insert(conn: &Connection, a: &NewAttachment<'_>) -> Result<i64> {
     Ok(conn.last_insert_rowid())
 }
 
-/// An attachment as listed: `n` counts a ticket's attachments from 1.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct AttachmentRow {
-    pub n: usize,
-    #[serde(skip)]
-    pub id: i64,
-    pub ticket: i64,
-    pub name: String,
-    pub content_type: String,
-    pub size: i64,
-    pub internal: bool,
-    pub inline: bool,
-    pub origin: String,
-    /// Why the content was not kept (None: it was).
-    pub refused: Option<String>,
-    pub sha256: Option<String>,
-    #[serde(skip)]
-    pub requester_id: Option<i64>,
-    pub at: Timestamp,
-}
+pub use crate::domain::AttachmentRow;
 
 /// A ticket's attachments in the order they came, numbered from 1.
 pub fn for_ticket(conn: &Connection, ticket_id: i64) -> Result<Vec<AttachmentRow>> {

@@ -145,7 +145,7 @@ pub enum Action {
     /// An article changed or was opened (its latest state).
     ArticleChanged(Box<Article>, String),
     /// Loaded: a ticket's attachments (for the files list).
-    AttachmentsLoaded(i64, Vec<crate::store::attachments::AttachmentRow>),
+    AttachmentsLoaded(i64, Vec<crate::domain::AttachmentRow>),
     /// Loaded: the technicians (for the assign picker).
     TechsLoaded(Vec<Technician>),
     /// Loaded: known requesters (for the new-ticket form), as (email, name).

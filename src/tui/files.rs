@@ -5,8 +5,8 @@
 use super::action::{Action, Effect};
 use super::app::{edit_line, App, Overlay};
 use super::prompt::{PickItem, Picker};
+use crate::domain::AttachmentRow;
 use crate::service::Desk;
-use crate::store::attachments::AttachmentRow;
 
 /// The list's rows: "N. name (type, size)", internal ones marked.
 pub fn items(rows: &[AttachmentRow]) -> Vec<PickItem> {
