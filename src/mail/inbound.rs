@@ -268,30 +268,38 @@ fn normalise_newlines(s: &str) -> String {
     s.replace("\r\n", "\n").replace('\r', "\n")
 }
 
+/// An attachment's content type (lower case, one clean line) and the name
+/// it is listed under: its own, a forwarded message's subject, or "unnamed".
+pub fn type_and_name(part: &mail_parser::MessagePart<'_>) -> (String, String) {
+    let content_type = part
+        .content_type()
+        .map(|ct| match ct.subtype() {
+            Some(sub) => format!("{}/{}", ct.ctype(), sub),
+            None => ct.ctype().to_string(),
+        })
+        .unwrap_or_else(|| "application/octet-stream".into())
+        .to_ascii_lowercase();
+    let name =
+        part.attachment_name().map(clean_line).filter(|n| !n.is_empty()).unwrap_or_else(|| {
+            match &part.body {
+                PartType::Message(m) => {
+                    format!("{}.eml", clean_line(m.subject().unwrap_or("forwarded message")))
+                }
+                _ => "unnamed".to_string(),
+            }
+        });
+    (clean_line(&content_type), name)
+}
+
 fn attachments(msg: &Message<'_>) -> Vec<Attachment> {
     msg.attachments()
         .map(|part| {
-            let content_type = part
-                .content_type()
-                .map(|ct| match ct.subtype() {
-                    Some(sub) => format!("{}/{}", ct.ctype(), sub),
-                    None => ct.ctype().to_string(),
-                })
-                .unwrap_or_else(|| "application/octet-stream".into())
-                .to_ascii_lowercase();
-            let name = part.attachment_name().map(clean_line).filter(|n| !n.is_empty()).unwrap_or_else(
-                || match &part.body {
-                    PartType::Message(m) => {
-                        format!("{}.eml", clean_line(m.subject().unwrap_or("forwarded message")))
-                    }
-                    _ => "unnamed".to_string(),
-                },
-            );
+            let (content_type, name) = type_and_name(part);
             let size = match &part.body {
                 PartType::Message(m) => m.raw_message().len(),
                 _ => part.contents().len(),
             };
-            Attachment { name, content_type: clean_line(&content_type), size }
+            Attachment { name, content_type, size }
         })
         .collect()
 }

@@ -5,7 +5,7 @@
 //! from `inbound` (which only records names and sizes) so reading a message
 //! stays cheap when nothing is kept.
 
-use super::inbound::clean_line;
+use super::inbound::type_and_name;
 use super::transfer;
 use mail_parser::{MessageParser, MessagePart, MimeHeaders, PartType};
 
@@ -26,22 +26,7 @@ pub fn extract(raw: &[u8]) -> Vec<Part> {
     };
     msg.attachments()
         .map(|part| {
-            let content_type = part
-                .content_type()
-                .map(|ct| match ct.subtype() {
-                    Some(sub) => format!("{}/{}", ct.ctype(), sub),
-                    None => ct.ctype().to_string(),
-                })
-                .unwrap_or_else(|| "application/octet-stream".into())
-                .to_ascii_lowercase();
-            let name = part.attachment_name().map(clean_line).filter(|n| !n.is_empty()).unwrap_or_else(
-                || match &part.body {
-                    PartType::Message(m) => {
-                        format!("{}.eml", clean_line(m.subject().unwrap_or("forwarded message")))
-                    }
-                    _ => "unnamed".to_string(),
-                },
-            );
+            let (content_type, name) = type_and_name(part);
             let inline = part
                 .content_disposition()
                 .map(|d| d.ctype().eq_ignore_ascii_case("inline"))
@@ -50,7 +35,7 @@ pub fn extract(raw: &[u8]) -> Vec<Part> {
                 PartType::Message(m) => m.raw_message().to_vec(),
                 _ => as_sent(raw, part).unwrap_or_else(|| part.contents().to_vec()),
             };
-            Part { name, content_type: clean_line(&content_type), inline, data }
+            Part { name, content_type, inline, data }
         })
         .collect()
 }

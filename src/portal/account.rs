@@ -242,12 +242,8 @@ pub async fn signin_use(
     path: Result<Path<String>, PathRejection>,
     body: Bytes,
 ) -> Response {
-    let f = form(&body);
-    if !app.csrf_ok(&v, &f) {
-        return app.forbidden(&v);
-    }
-    if !app.allow(Kind::Post, &[&v.ip.to_string()]) {
-        return app.too_many(&v);
+    if let Err(refused) = app.posted(&v, &body) {
+        return *refused;
     }
     let Some(token) = token_of(&path) else {
         return expired_link(&app, &v);
@@ -477,13 +473,10 @@ pub async fn rate_post(
     path: Result<Path<String>, PathRejection>,
     body: Bytes,
 ) -> Response {
-    let f = form(&body);
-    if !app.csrf_ok(&v, &f) {
-        return app.forbidden(&v);
-    }
-    if !app.allow(Kind::Post, &[&v.ip.to_string()]) {
-        return app.too_many(&v);
-    }
+    let f = match app.posted(&v, &body) {
+        Ok(f) => f,
+        Err(refused) => return *refused,
+    };
     let Some(token) = token_of(&path) else {
         return app.not_found(&v, None);
     };

@@ -182,6 +182,23 @@ impl App {
         keys.iter().all(|k| self.limiter.allow(kind, k))
     }
 
+    /// A form POST's fields once its CSRF token and the visitor's rate of
+    /// posts pass; otherwise the refusal page to answer with.
+    fn posted(
+        &self,
+        v: &Visitor,
+        body: &[u8],
+    ) -> std::result::Result<HashMap<String, String>, Box<Response>> {
+        let f = form(body);
+        if !self.csrf_ok(v, &f) {
+            return Err(Box::new(self.forbidden(v)));
+        }
+        if !self.allow(Kind::Post, &[&v.ip.to_string()]) {
+            return Err(Box::new(self.too_many(v)));
+        }
+        Ok(f)
+    }
+
     fn csrf_ok(&self, v: &Visitor, form: &HashMap<String, String>) -> bool {
         security::csrf_ok(&self.secret, Some(&v.csrf_cookie), form.get("csrf").map(String::as_str))
     }

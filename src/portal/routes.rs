@@ -2,7 +2,7 @@
 //! pages with "Did this solve it?", and the embedded static files.
 
 use super::security::Kind;
-use super::{form, page, pages, query, redirect, App, Visitor};
+use super::{page, pages, query, redirect, App, Visitor};
 use crate::service::portal::{Metric, MAX_RESULTS};
 use axum::body::Bytes;
 use axum::extract::rejection::PathRejection;
@@ -154,13 +154,10 @@ pub async fn answer(
     path: Result<Path<String>, PathRejection>,
     body: Bytes,
 ) -> Response {
-    let f = form(&body);
-    if !app.csrf_ok(&v, &f) {
-        return app.forbidden(&v);
-    }
-    if !app.allow(Kind::Post, &[&v.ip.to_string()]) {
-        return app.too_many(&v);
-    }
+    let f = match app.posted(&v, &body) {
+        Ok(f) => f,
+        Err(refused) => return *refused,
+    };
     let who = app.requester(&v).await.ok().flatten();
     let Some(id) = id_of(&path) else {
         return app.not_found(&v, who.as_ref());
