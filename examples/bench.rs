@@ -179,9 +179,9 @@ fn main() {
     ));
 
     // `ticket show` of a 50-event ticket.
-    let long: Vec<i64> = (0..scale.tickets)
+    let long: Vec<deskside::domain::TicketId> = (0..scale.tickets)
         .filter(|i| i % corpus::LONG_EVERY == corpus::LONG_OFFSET)
-        .map(|i| i as i64 + 1)
+        .map(|i| deskside::domain::TicketId(i as i64 + 1))
         .collect();
     let events = desk.ticket(long[0]).unwrap().events.len();
     let show = sample(200, |i| {

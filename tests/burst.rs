@@ -9,6 +9,7 @@
 
 mod common;
 use common::Env;
+use deskside::domain::TicketId;
 use deskside::service::burst::{detect, Candidate, Rule};
 use std::collections::BTreeSet;
 
@@ -101,7 +102,7 @@ const OUTAGES: &[&[(&str, &str)]] = &[
 
 const SCHOOLS: &[&str] = &["BEDE", "HILL", "OAK", "ELM", "ASH", "PINE", "MAPLE", "BIRCH"];
 
-fn generated_mix(seed: u64) -> (Vec<Candidate>, BTreeSet<i64>) {
+fn generated_mix(seed: u64) -> (Vec<Candidate>, BTreeSet<TicketId>) {
     let mut rng = Lcg(seed);
     let mut out = Vec::new();
     let mut truth = BTreeSet::new();
@@ -110,7 +111,7 @@ fn generated_mix(seed: u64) -> (Vec<Candidate>, BTreeSet<i64>) {
     for _ in 0..240 {
         let (subjects, bodies) = ORDINARY[(rng.next() as usize) % ORDINARY.len()];
         out.push(Candidate {
-            id: 0,
+            id: TicketId(0),
             school: rng.pick(SCHOOLS).to_string(),
             created_at: day + (rng.next() % (8 * 3600)) as i64,
             subject: rng.pick(subjects).to_string(),
@@ -126,7 +127,7 @@ fn generated_mix(seed: u64) -> (Vec<Candidate>, BTreeSet<i64>) {
         for _ in 0..n {
             let (s, b) = pool[(rng.next() as usize) % pool.len()];
             out.push(Candidate {
-                id: -1,
+                id: TicketId(-1),
                 school: school.to_string(),
                 created_at: start + (rng.next() % 600) as i64,
                 subject: s.to_string(),
@@ -135,10 +136,10 @@ fn generated_mix(seed: u64) -> (Vec<Candidate>, BTreeSet<i64>) {
         }
     }
     for (i, c) in out.iter_mut().enumerate() {
-        if c.id == -1 {
-            truth.insert(i as i64 + 1);
+        if c.id == TicketId(-1) {
+            truth.insert(TicketId(i as i64 + 1));
         }
-        c.id = i as i64 + 1;
+        c.id = TicketId(i as i64 + 1);
     }
     (out, truth)
 }
@@ -149,7 +150,8 @@ fn the_burst_rule_finds_outages_among_ordinary_traffic() {
     let (mut tp, mut fp, mut fn_) = (0usize, 0usize, 0usize);
     for seed in 1..=5u64 {
         let (tickets, truth) = generated_mix(seed);
-        let flagged: BTreeSet<i64> = detect(&tickets, &rule).iter().flat_map(|b| b.tickets.clone()).collect();
+        let flagged: BTreeSet<TicketId> =
+            detect(&tickets, &rule).iter().flat_map(|b| b.tickets.clone()).collect();
         tp += flagged.intersection(&truth).count();
         fp += flagged.difference(&truth).count();
         fn_ += truth.difference(&flagged).count();

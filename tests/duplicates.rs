@@ -36,7 +36,12 @@ fn demo() -> (tempfile::TempDir, Desk) {
 }
 
 /// (score, title) of the article covering the draft best.
-fn best_match(desk: &Desk, title: &str, text: &str, skip: Option<i64>) -> (f64, String) {
+fn best_match(
+    desk: &Desk,
+    title: &str,
+    text: &str,
+    skip: Option<deskside::domain::ArticleId>,
+) -> (f64, String) {
     let conn = desk.store().conn();
     let (terms, docs) = search::article_vocab(conn).unwrap();
     let vocab = Vocab::new(terms, docs);

@@ -124,7 +124,7 @@ fn check(text: &str, expected: &BTreeMap<i64, (String, String)>) -> i64 {
         }
     }
     let parsed = MessageParser::default().parse(text.as_bytes()).unwrap();
-    let ticket = deskside::mail::compose::find_token(parsed.subject().unwrap()).unwrap();
+    let ticket = deskside::mail::compose::find_token(parsed.subject().unwrap()).unwrap().get();
     let (email, name) = &expected[&ticket];
     let to: Vec<_> = parsed.to().unwrap().iter().collect();
     assert_eq!(to.len(), 1, "one recipient for #{ticket}:\n{head}");

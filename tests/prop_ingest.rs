@@ -197,7 +197,7 @@ proptest! {
                                    [report.message_id.as_deref().unwrap()], |r| r.get(0))
                         .optional()
                         .unwrap();
-                    prop_assert_eq!(on, Some(ticket));
+                    prop_assert_eq!(on, Some(ticket.get()));
                 }
                 Outcome::Ignored | Outcome::Failed => {
                     let kept: Vec<u8> = conn

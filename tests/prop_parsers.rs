@@ -68,7 +68,7 @@ proptest! {
         let values = PlaceholderValues {
             requester_first_name: "Rachel".into(),
             requester_name: "Rachel Hughes".into(),
-            ticket_id: 7,
+            ticket_id: deskside::domain::TicketId(7),
             ticket_subject: "Printer".into(),
             school_name: "St Bede's".into(),
             tech_name: "Jaya Patel".into(),

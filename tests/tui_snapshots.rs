@@ -11,6 +11,7 @@ mod common;
 use chrono::DateTime;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use deskside::clock::FixedClock;
+use deskside::domain::TicketId;
 use deskside::domain::{EventKind, TicketFilter};
 use deskside::service::{Desk, InitOptions};
 use deskside::tui::action::Effect;
@@ -80,7 +81,7 @@ impl Console {
     }
 
     /// Selects a ticket in the queue by id (scope "all", any status).
-    fn open(&mut self, id: i64) -> &mut Console {
+    fn open(&mut self, id: TicketId) -> &mut Console {
         let pos = self.app.queue.visible.iter().position(|&i| self.app.queue.items[i].ticket.id == id);
         let pos = pos.unwrap_or_else(|| panic!("ticket {id} not in the queue"));
         self.app.queue.selected = pos;
@@ -104,7 +105,7 @@ fn run(desk: &mut Desk, app: &mut App, fx: Vec<Effect>) {
 }
 
 /// A demo ticket whose timeline has an internal note and a hand-back.
-fn rich_ticket(desk: &Desk) -> i64 {
+fn rich_ticket(desk: &Desk) -> TicketId {
     let all = desk.tickets(&TicketFilter { include_done: true, ..TicketFilter::default() }).unwrap();
     all.iter()
         .map(|t| desk.ticket(t.id).unwrap())

@@ -9,8 +9,8 @@
 use chrono::{DateTime, Duration, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use deskside::domain::{
-    CannedId, Priority, QueueItem, SlaLevel, SlaState, Source, Status, Technician, Ticket, TicketDetail,
-    TicketId, Tier,
+    ArticleId, CannedId, Priority, QueueItem, SlaLevel, SlaState, Source, Status, Technician, Ticket,
+    TicketDetail, TicketId, Tier, Version,
 };
 use deskside::service::deflect::FirstContact;
 use deskside::tui::action::{Action, Effect, LoadedTicket, TicketOp};
@@ -28,7 +28,7 @@ fn tech(tier: Tier, lead: bool) -> Technician {
 
 fn ticket(id: i64, subject: &str, requester: &str) -> Ticket {
     Ticket {
-        id,
+        id: TicketId(id),
         subject: subject.into(),
         body: String::new(),
         status: Status::New,
@@ -48,7 +48,7 @@ fn ticket(id: i64, subject: &str, requester: &str) -> Ticket {
         closed_at: None,
         response_due_at: None,
         resolve_due_at: None,
-        version: 3,
+        version: Version(3),
         school_id: 1,
         requester_id: 1,
         assignee_id: None,
@@ -94,7 +94,7 @@ fn type_text(app: &mut App, text: &str) {
     }
 }
 
-fn open_first(app: &mut App) -> i64 {
+fn open_first(app: &mut App) -> TicketId {
     let fx = press(app, KeyCode::Enter);
     let id = match fx.as_slice() {
         [Effect::LoadTicket(id), Effect::Presence(p)] if p == id => *id,
@@ -122,10 +122,10 @@ fn slash_filters_the_queue_fuzzily_and_esc_clears_it() {
     let mut app = app();
     press(&mut app, KeyCode::Char('/'));
     type_text(&mut app, "rachel");
-    let ids: Vec<i64> = app.queue.visible.iter().map(|&i| app.queue.items[i].ticket.id).collect();
+    let ids: Vec<i64> = app.queue.visible.iter().map(|&i| app.queue.items[i].ticket.id.get()).collect();
     assert_eq!(ids, [1, 3], "urgency order kept among matches");
     type_text(&mut app, " wfi");
-    assert_eq!(app.selected_ticket().map(|t| t.id), Some(3), "typos are forgiven");
+    assert_eq!(app.selected_ticket().map(|t| t.id), Some(TicketId(3)), "typos are forgiven");
     press(&mut app, KeyCode::Enter);
     assert!(!app.queue.filtering, "Enter keeps the filter and returns the keys to the queue");
     assert_eq!(app.queue.visible.len(), 1);
@@ -159,7 +159,7 @@ fn breaching_shows_only_tickets_past_due() {
     app.update(Action::QueueLoaded(vec![late, risky]));
     press(&mut app, KeyCode::Char('b'));
     assert_eq!(app.queue.visible.len(), 1);
-    assert_eq!(app.selected_ticket().unwrap().id, 4);
+    assert_eq!(app.selected_ticket().unwrap().id, TicketId(4));
 }
 
 #[test]
@@ -178,14 +178,18 @@ fn vim_keys_arrows_and_clicks_move_the_selection() {
     app.update(Action::Click(1));
     assert_eq!(app.queue.selected, 1, "a click on the column header selects nothing");
     let fx = app.update(Action::Click(3));
-    assert_eq!(fx, [Effect::LoadTicket(2), Effect::Presence(2)], "clicking the selected row opens it");
+    assert_eq!(
+        fx,
+        [Effect::LoadTicket(TicketId(2)), Effect::Presence(TicketId(2))],
+        "clicking the selected row opens it"
+    );
 }
 
 #[test]
 fn take_from_the_queue_carries_the_version_seen() {
     let mut app = app();
     let fx = press(&mut app, KeyCode::Char('t'));
-    assert_eq!(fx, [Effect::Ticket { id: 1, version: 3, op: TicketOp::Take }]);
+    assert_eq!(fx, [Effect::Ticket { id: TicketId(1), version: Version(3), op: TicketOp::Take }]);
 }
 
 #[test]
@@ -199,7 +203,11 @@ fn an_internal_note_is_typed_and_sent_with_ctrl_s() {
     let fx = press_mod(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
     assert_eq!(
         fx,
-        [Effect::Ticket { id, version: 3, op: TicketOp::Note("Rollers worn; ordering a kit".into()) }]
+        [Effect::Ticket {
+            id,
+            version: Version(3),
+            op: TicketOp::Note("Rollers worn; ordering a kit".into())
+        }]
     );
     // A failure keeps the prompt and its text; success closes it.
     app.update(Action::Failed("ticket #1 was changed by ttwo".into()));
@@ -226,7 +234,7 @@ fn escalation_needs_a_reason_and_tab_picks_the_tier() {
         fx,
         [Effect::Ticket {
             id,
-            version: 3,
+            version: Version(3),
             op: TicketOp::Escalate(Tier::Three, "Needs a domain admin".into())
         }]
     );
@@ -254,7 +262,7 @@ fn assign_picks_a_technician_by_fuzzy_name() {
     ]));
     type_text(&mut app, "okaf");
     let fx = press(&mut app, KeyCode::Enter);
-    assert_eq!(fx, [Effect::Ticket { id, version: 3, op: TicketOp::Assign("mokafor".into()) }]);
+    assert_eq!(fx, [Effect::Ticket { id, version: Version(3), op: TicketOp::Assign("mokafor".into()) }]);
 }
 
 #[test]
@@ -277,9 +285,9 @@ fn the_new_ticket_form_logs_a_call() {
     assert_eq!(new.body, "Says offline");
     assert_eq!(new.priority, Some(Priority::High));
     let mut created = ticket(9, "Can't print", "Rachel");
-    created.id = 9;
+    created.id = TicketId(9);
     let fx = app.update(Action::TicketCreated(Box::new(created)));
-    assert_eq!(fx, [Effect::LoadTicket(9), Effect::Presence(9)]);
+    assert_eq!(fx, [Effect::LoadTicket(TicketId(9)), Effect::Presence(TicketId(9))]);
     assert_eq!(app.screen, Screen::Ticket);
 }
 
@@ -317,7 +325,7 @@ fn another_techs_change_reloads_what_is_visible() {
 
 fn canned(id: i64, title: &str) -> deskside::domain::CannedSolution {
     deskside::domain::CannedSolution {
-        id,
+        id: CannedId(id),
         title: title.into(),
         body: "Hi {{requester.first_name}}".into(),
         category: Some("printing".into()),
@@ -338,23 +346,31 @@ fn the_canned_picker_previews_then_sends_or_sends_and_resolves() {
         app.update(Action::CannedLoaded(vec![canned(10, "Paper jam cleared"), canned(11, "Toner replaced")]));
     assert_eq!(
         fx,
-        [Effect::RenderCanned { ticket_id: TicketId(id), canned_id: CannedId(10) }],
+        [Effect::RenderCanned { ticket_id: id, canned_id: CannedId(10) }],
         "the first one is previewed at once"
     );
     app.update(Action::CannedPreview(CannedId(10), "Hi Rachel".into()));
     type_text(&mut app, "toner");
     // Typing narrows the list and asks for the new highlight's preview.
     let Overlay::Canned(c) = &app.overlay else { panic!("picker closed") };
-    assert_eq!(c.current().map(|c| c.id), Some(11));
+    assert_eq!(c.current().map(|c| c.id), Some(CannedId(11)));
     let fx = press(&mut app, KeyCode::Enter);
     assert_eq!(
         fx,
-        [Effect::Ticket { id, version: 3, op: TicketOp::ApplyCanned { canned_id: 11, resolve: false } }]
+        [Effect::Ticket {
+            id,
+            version: Version(3),
+            op: TicketOp::ApplyCanned { canned_id: CannedId(11), resolve: false }
+        }]
     );
     let fx = press_mod(&mut app, KeyCode::Char('r'), KeyModifiers::CONTROL);
     assert_eq!(
         fx,
-        [Effect::Ticket { id, version: 3, op: TicketOp::ApplyCanned { canned_id: 11, resolve: true } }]
+        [Effect::Ticket {
+            id,
+            version: Version(3),
+            op: TicketOp::ApplyCanned { canned_id: CannedId(11), resolve: true }
+        }]
     );
 }
 
@@ -367,7 +383,11 @@ fn pending_asks_a_question_and_o_takes_it_off_hold() {
     let fx = press_mod(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
     assert_eq!(
         fx,
-        [Effect::Ticket { id, version: 3, op: TicketOp::Pending("Which room is the printer in?".into()) }]
+        [Effect::Ticket {
+            id,
+            version: Version(3),
+            op: TicketOp::Pending("Which room is the printer in?".into())
+        }]
     );
     let mut t = app.queue.items[0].ticket.clone();
     t.status = Status::Pending;
@@ -378,7 +398,7 @@ fn pending_asks_a_question_and_o_takes_it_off_hold() {
     app.overlay = deskside::tui::app::Overlay::None;
     assert_eq!(
         press(&mut app, KeyCode::Char('o')),
-        [Effect::Ticket { id, version: 3, op: TicketOp::Resume }]
+        [Effect::Ticket { id, version: Version(3), op: TicketOp::Resume }]
     );
 }
 
@@ -398,7 +418,7 @@ fn an_open_ticket_says_so_and_shows_who_else_has_it() {
 
 fn article(id: i64, title: &str, category: &str) -> deskside::domain::Article {
     deskside::domain::Article {
-        id,
+        id: ArticleId(id),
         title: title.into(),
         category: Some(category.into()),
         tags: vec![],
@@ -414,7 +434,7 @@ fn article(id: i64, title: &str, category: &str) -> deskside::domain::Article {
         published_at: None,
         source_ticket: None,
         updated_by: None,
-        version: 2,
+        version: Version(2),
         body: "## Fix\n1. Open the tray".into(),
     }
 }
@@ -437,16 +457,22 @@ fn the_knowledge_base_browses_searches_opens_and_publishes() {
     assert_eq!(fx, [Effect::LoadArticles { query: "wfix".into(), category: Some("network".into()) }]);
     // Results for an older search are dropped.
     app.update(Action::ArticlesLoaded("wfi".into(), vec![article(9, "Stale", "network")]));
-    assert!(app.kb.articles.iter().all(|a| a.id != 9));
+    assert!(app.kb.articles.iter().all(|a| a.id != ArticleId(9)));
     app.update(Action::ArticlesLoaded("wfix".into(), vec![article(2, "Join staff wifi", "network")]));
     press(&mut app, KeyCode::Enter);
-    assert_eq!(press(&mut app, KeyCode::Enter), [Effect::ViewArticle(2)]);
+    assert_eq!(press(&mut app, KeyCode::Enter), [Effect::ViewArticle(ArticleId(2))]);
     assert_eq!(
         press(&mut app, KeyCode::Char('P')),
-        [Effect::PublishArticle { id: 2, version: 2, force: false }]
+        [Effect::PublishArticle { id: ArticleId(2), version: Version(2), force: false }]
     );
-    assert_eq!(press(&mut app, KeyCode::Char('e')), [Effect::EditArticle { id: 2, version: 2 }]);
-    assert_eq!(press(&mut app, KeyCode::Char('+')), [Effect::RateArticle { id: 2, helpful: true }]);
+    assert_eq!(
+        press(&mut app, KeyCode::Char('e')),
+        [Effect::EditArticle { id: ArticleId(2), version: Version(2) }]
+    );
+    assert_eq!(
+        press(&mut app, KeyCode::Char('+')),
+        [Effect::RateArticle { id: ArticleId(2), helpful: true }]
+    );
     press(&mut app, KeyCode::Esc);
     assert!(app.kb.open.is_none());
     press(&mut app, KeyCode::Esc);
@@ -486,13 +512,16 @@ fn the_form_suggests_as_you_type_and_resolves_at_first_contact() {
     ));
     let fx = press_mod(&mut app, KeyCode::Char('r'), KeyModifiers::CONTROL);
     let [Effect::CreateResolved(_, with)] = &fx[..] else { panic!("an article resolves at once: {fx:?}") };
-    assert_eq!(*with, FirstContact::Article(1));
+    assert_eq!(*with, FirstContact::Article(ArticleId(1)));
     // A solved ticket's answer is another requester's reply: it opens in
     // an editable box (their name replaced) before anything is sent.
     press_mod(&mut app, KeyCode::Char('n'), KeyModifiers::CONTROL);
     let fx = press_mod(&mut app, KeyCode::Char('r'), KeyModifiers::CONTROL);
-    assert_eq!(fx, [Effect::LoadReuse { source: 76, requester_name: Some("Rachel Hughes".into()) }]);
-    app.update(Action::ReuseLoaded(76, "Hi Rachel,\nI cleared tray 2.".into()));
+    assert_eq!(
+        fx,
+        [Effect::LoadReuse { source: TicketId(76), requester_name: Some("Rachel Hughes".into()) }]
+    );
+    app.update(Action::ReuseLoaded(TicketId(76), "Hi Rachel,\nI cleared tray 2.".into()));
     let Overlay::Prompt(p) = &app.overlay else { panic!("the reply opens for editing") };
     assert_eq!(p.editor.lines().join("\n"), "Hi Rachel,\nI cleared tray 2.");
     press_mod(&mut app, KeyCode::Char('e'), KeyModifiers::CONTROL); // end of the first line
@@ -504,7 +533,7 @@ fn the_form_suggests_as_you_type_and_resolves_at_first_contact() {
     assert_eq!(
         *with,
         FirstContact::EditedReply {
-            source: 76,
+            source: TicketId(76),
             message: "Hi Rachel, Thanks for calling.\nI cleared tray 2.".into()
         }
     );
@@ -557,7 +586,7 @@ fn clicks_in_the_knowledge_base_select_and_open_articles() {
         assert_eq!(app.kb.selected, 1, "{size:?}: nor does one on the search bar");
         assert_eq!(
             app.update(Action::Click(3)),
-            [Effect::ViewArticle(2)],
+            [Effect::ViewArticle(ArticleId(2))],
             "{size:?}: a second click opens it"
         );
     }
@@ -565,14 +594,18 @@ fn clicks_in_the_knowledge_base_select_and_open_articles() {
 
 #[test]
 fn link_merge_and_incident_keys_prompt_for_a_ticket_number() {
-    for (key, want) in [('L', TicketOp::Link(7)), ('M', TicketOp::Merge(7)), ('P', TicketOp::Parent(7))] {
+    for (key, want) in [
+        ('L', TicketOp::Link(TicketId(7))),
+        ('M', TicketOp::Merge(TicketId(7))),
+        ('P', TicketOp::Parent(TicketId(7))),
+    ] {
         let mut app = app();
         let id = open_first(&mut app);
         press(&mut app, KeyCode::Char(key));
         assert!(matches!(app.overlay, Overlay::Prompt(_)), "{key}");
         type_text(&mut app, "#7");
         let fx = press_mod(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
-        assert_eq!(fx, [Effect::Ticket { id, version: 3, op: want }]);
+        assert_eq!(fx, [Effect::Ticket { id, version: Version(3), op: want }]);
     }
     // Not a number: said so, nothing sent, the prompt stays.
     let mut app = app();
@@ -592,19 +625,19 @@ fn after_a_merge_the_screen_shows_the_target_not_the_stale_duplicate() {
     press(&mut app, KeyCode::Char('M'));
     type_text(&mut app, "3");
     let fx = press_mod(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
-    assert_eq!(fx, [Effect::Ticket { id: dup, version: 3, op: TicketOp::Merge(3) }]);
+    assert_eq!(fx, [Effect::Ticket { id: dup, version: Version(3), op: TicketOp::Merge(TicketId(3)) }]);
 
     // The service merged: the duplicate is closed, the target carries on.
-    let target = app.queue.items.iter().find(|i| i.ticket.id == 3).unwrap().ticket.clone();
+    let target = app.queue.items.iter().find(|i| i.ticket.id == TicketId(3)).unwrap().ticket.clone();
     let fx = app.update(Action::TicketMerged {
         from: dup,
         into: Box::new(target.clone()),
         msg: format!("#{dup} merged into #3"),
     });
     assert!(matches!(app.overlay, Overlay::None), "the prompt closes");
-    assert_eq!((app.screen, app.ticket.id), (Screen::Ticket, 3), "the screen moves to the target");
+    assert_eq!((app.screen, app.ticket.id), (Screen::Ticket, TicketId(3)), "the screen moves to the target");
     assert!(app.ticket.detail.is_none(), "the duplicate's old timeline is not shown as the target's");
-    for want in [Effect::LeavePresence(dup), Effect::LoadTicket(3), Effect::Presence(3)] {
+    for want in [Effect::LeavePresence(dup), Effect::LoadTicket(TicketId(3)), Effect::Presence(TicketId(3))] {
         assert!(fx.contains(&want), "{want:?} missing from {fx:?}");
     }
     assert!(fx.iter().any(|e| matches!(e, Effect::LoadQueue(_))), "the queue drops the closed duplicate");
@@ -618,12 +651,16 @@ fn after_a_merge_the_screen_shows_the_target_not_the_stale_duplicate() {
     assert!(app.ticket.detail.is_none());
     let detail = TicketDetail { ticket: target, events: vec![] };
     app.update(Action::TicketLoaded(Box::new(LoadedTicket { detail, sla: None })));
-    assert_eq!(app.ticket.detail.as_ref().map(|d| d.ticket.id), Some(3));
+    assert_eq!(app.ticket.detail.as_ref().map(|d| d.ticket.id), Some(TicketId(3)));
 
     // Merged from elsewhere (the screen is on another ticket): only the queue reloads.
     let other = app.queue.items[1].ticket.clone();
-    let fx = app.update(Action::TicketMerged { from: 2, into: Box::new(other), msg: "#2 merged".into() });
-    assert_eq!(app.ticket.id, 3);
+    let fx = app.update(Action::TicketMerged {
+        from: TicketId(2),
+        into: Box::new(other),
+        msg: "#2 merged".into(),
+    });
+    assert_eq!(app.ticket.id, TicketId(3));
     assert!(fx.iter().all(|e| matches!(e, Effect::LoadQueue(_))), "{fx:?}");
 }
 
@@ -746,7 +783,10 @@ fn taking_someone_elses_ticket_asks_first_and_close_always_asks() {
     assert!(press(&mut app, KeyCode::Char('n')).is_empty());
     assert!(matches!(app.overlay, Overlay::None));
     press(&mut app, KeyCode::Char('t'));
-    assert_eq!(press(&mut app, KeyCode::Char('y')), [Effect::Ticket { id, version: 3, op: TicketOp::Take }]);
+    assert_eq!(
+        press(&mut app, KeyCode::Char('y')),
+        [Effect::Ticket { id, version: Version(3), op: TicketOp::Take }]
+    );
     // From the queue too.
     press(&mut app, KeyCode::Esc);
     app.queue.items[0].ticket.assignee = Some("jpatel".into());
@@ -758,7 +798,10 @@ fn taking_someone_elses_ticket_asks_first_and_close_always_asks() {
     assert!(press(&mut app, KeyCode::Char('x')).is_empty());
     let Overlay::Confirm(c) = &app.overlay else { panic!("x asks first") };
     assert!(c.question.contains("without resolving"), "{}", c.question);
-    assert_eq!(press(&mut app, KeyCode::Char('y')), [Effect::Ticket { id, version: 3, op: TicketOp::Close }]);
+    assert_eq!(
+        press(&mut app, KeyCode::Char('y')),
+        [Effect::Ticket { id, version: Version(3), op: TicketOp::Close }]
+    );
 }
 
 #[test]
@@ -771,7 +814,7 @@ fn a_ticket_taken_elsewhere_replaces_you_have_it() {
     load(&mut app, t.clone());
     assert_eq!(app.status.as_ref().unwrap().0, format!("You have #{id}"));
     t.assignee = Some("jpatel".into());
-    t.version = 4;
+    t.version = Version(4);
     load(&mut app, t);
     assert_eq!(app.status.as_ref().unwrap().0, format!("#{id} is now jpatel's"));
 }
@@ -784,7 +827,7 @@ fn a_reply_on_a_ticket_resolved_meanwhile_asks_before_sending() {
     type_text(&mut app, "Try again now");
     assert_eq!(
         ctrl(&mut app, 's'),
-        [Effect::Ticket { id, version: 3, op: TicketOp::Reply("Try again now".into()) }]
+        [Effect::Ticket { id, version: Version(3), op: TicketOp::Reply("Try again now".into()) }]
     );
     let fx = app.update(Action::ReplyConflict(
         id,
@@ -817,12 +860,16 @@ fn a_conflict_reloads_and_keeps_the_text_so_it_can_be_sent_again() {
     assert!(fx.contains(&Effect::LoadTicket(id)), "{fx:?}");
     assert!(app.status.as_ref().unwrap().1, "the conflict is shown as an error");
     let mut t = app.ticket.detail.as_ref().unwrap().ticket.clone();
-    t.version = 4;
+    t.version = Version(4);
     load(&mut app, t);
     let fx = ctrl(&mut app, 's');
     assert_eq!(
         fx,
-        [Effect::Ticket { id, version: 4, op: TicketOp::Escalate(Tier::Two, "Needs the MIS admin".into()) }],
+        [Effect::Ticket {
+            id,
+            version: Version(4),
+            op: TicketOp::Escalate(Tier::Two, "Needs the MIS admin".into())
+        }],
         "the second Ctrl-S writes against the reloaded version"
     );
 }
@@ -1027,13 +1074,20 @@ fn jump_to_a_ticket_by_number() {
     let mut app = app();
     press(&mut app, KeyCode::Char('#'));
     type_text(&mut app, "3x00");
-    assert_eq!(press(&mut app, KeyCode::Enter), [Effect::LoadTicket(300), Effect::Presence(300)]);
+    assert_eq!(
+        press(&mut app, KeyCode::Enter),
+        [Effect::LoadTicket(TicketId(300)), Effect::Presence(TicketId(300))]
+    );
     assert_eq!(app.screen, Screen::Ticket);
     press(&mut app, KeyCode::Char(':'));
     type_text(&mut app, "2");
     assert_eq!(
         press(&mut app, KeyCode::Enter),
-        [Effect::LeavePresence(300), Effect::LoadTicket(2), Effect::Presence(2)]
+        [
+            Effect::LeavePresence(TicketId(300)),
+            Effect::LoadTicket(TicketId(2)),
+            Effect::Presence(TicketId(2))
+        ]
     );
 }
 

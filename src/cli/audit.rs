@@ -3,6 +3,7 @@
 
 use super::output::{self, fit, time};
 use super::Invocation;
+use crate::domain::TicketId;
 use crate::domain::{AuditFilter, AuditRecord, AuditSource, Timestamp};
 use crate::{Error, Result};
 use chrono::{DateTime, Local, NaiveDate, TimeZone, Utc};
@@ -12,7 +13,7 @@ use clap::Args;
 pub struct AuditArgs {
     /// Only this ticket's timeline.
     #[arg(long, value_name = "ID")]
-    pub ticket: Option<i64>,
+    pub ticket: Option<TicketId>,
     /// Only changes on or after this date (YYYY-MM-DD, local time) or instant (RFC 3339).
     #[arg(long, value_name = "DATE", value_parser = parse_since)]
     pub since: Option<Timestamp>,

@@ -2,7 +2,8 @@
 
 use super::output::{self, fit, safe, time};
 use super::Invocation;
-use crate::domain::{CannedId, CannedSolution, TicketId, PLACEHOLDERS};
+use crate::domain::{ArticleId, Version};
+use crate::domain::{CannedSolution, TicketId, PLACEHOLDERS};
 use crate::service::canned::{CannedEdit, NewCanned};
 use crate::{Error, Result};
 use clap::{Args, Subcommand};
@@ -48,7 +49,7 @@ pub enum CannedCmd {
         category: Option<String>,
         /// A knowledge-base article it is based on.
         #[arg(long, value_name = "ARTICLE_ID")]
-        article: Option<i64>,
+        article: Option<ArticleId>,
     },
     /// Change a canned solution (tier 2/3 and leads).
     Edit {
@@ -63,7 +64,7 @@ pub enum CannedCmd {
         category: Option<String>,
         /// Linked article id (0 unlinks it).
         #[arg(long, value_name = "ARTICLE_ID")]
-        article: Option<i64>,
+        article: Option<ArticleId>,
     },
     /// List canned solutions.
     List {
@@ -75,11 +76,11 @@ pub enum CannedCmd {
         /// Id or title.
         canned: String,
         #[arg(long, value_name = "ID")]
-        ticket: Option<i64>,
+        ticket: Option<TicketId>,
     },
     /// Send a canned solution as a public reply on a ticket (anyone may).
     Apply {
-        ticket: i64,
+        ticket: TicketId,
         /// Id or title.
         canned: String,
         /// Resolve the ticket with it.
@@ -87,7 +88,7 @@ pub enum CannedCmd {
         resolve: bool,
         /// Refuse (exit 4) if the ticket changed since you saw this version.
         #[arg(long, value_name = "N")]
-        if_version: Option<i64>,
+        if_version: Option<Version>,
     },
 }
 
@@ -109,7 +110,7 @@ pub fn run(inv: &Invocation, cmd: CannedCmd) -> Result<()> {
                 title,
                 body: body.read()?,
                 category,
-                article_id: article.map(|a| (a != 0).then_some(a)),
+                article_id: article.map(|a| (a != ArticleId(0)).then_some(a)),
             };
             let c = desk.edit_canned(&canned, &change)?;
             if inv.json {
@@ -142,7 +143,7 @@ pub fn run(inv: &Invocation, cmd: CannedCmd) -> Result<()> {
         }
         CannedCmd::Show { canned, ticket } => {
             let c = desk.canned(&canned)?;
-            let preview = ticket.map(|t| desk.render_canned(TicketId(t), CannedId(c.id))).transpose()?;
+            let preview = ticket.map(|t| desk.render_canned(t, c.id)).transpose()?;
             if inv.json {
                 let mut v = serde_json::to_value(&c).map_err(|e| Error::runtime(e.to_string()))?;
                 if let Some(p) = &preview {
@@ -164,7 +165,7 @@ pub fn run(inv: &Invocation, cmd: CannedCmd) -> Result<()> {
     Ok(())
 }
 
-fn print_canned(c: &CannedSolution, preview: Option<&str>, ticket: Option<i64>) {
+fn print_canned(c: &CannedSolution, preview: Option<&str>, ticket: Option<TicketId>) {
     println!("#{}  {}", c.id, safe(&c.title, false));
     println!(
         "Category: {}   Article: {}   Uses: {}   Author: {}   Updated: {}",

@@ -3,6 +3,8 @@
 
 use super::output::{self, fit, safe};
 use super::shared::IfVersion;
+use crate::domain::TicketId;
+use crate::domain::Version;
 use crate::domain::{NewTicket, QueueItem};
 use crate::service::Desk;
 use crate::{Error, Result};
@@ -12,35 +14,35 @@ use std::path::PathBuf;
 #[derive(Debug, Args)]
 #[command(group = clap::ArgGroup::new("link_to").required(true).multiple(false))]
 pub struct LinkArgs {
-    pub id: i64,
+    pub id: TicketId,
     /// A related ticket (shown on both).
     #[arg(long, group = "link_to", value_name = "ID")]
-    pub to: Option<i64>,
+    pub to: Option<TicketId>,
     /// The major incident this caller's ticket belongs to.
     #[arg(long, group = "link_to", value_name = "ID")]
-    pub parent: Option<i64>,
+    pub parent: Option<TicketId>,
 }
 
 #[derive(Debug, Args)]
 pub struct MergeArgs {
     /// The duplicate: it closes, pointing at the target.
-    pub id: i64,
+    pub id: TicketId,
     /// The ticket that carries on.
     #[arg(long, value_name = "ID")]
-    pub into: i64,
+    pub into: TicketId,
     /// Refuse (exit 4) if the duplicate changed since you saw this version.
     #[command(flatten)]
     pub v: IfVersion,
     /// Refuse (exit 4) if the target changed since you saw this version.
     #[arg(long, value_name = "N")]
-    pub into_version: Option<i64>,
+    pub into_version: Option<Version>,
 }
 
 #[derive(Debug, Args)]
 pub struct IncidentArgs {
     /// The ticket that becomes the incident (or --new).
     #[arg(required_unless_present = "new", conflicts_with = "new")]
-    pub id: Option<i64>,
+    pub id: Option<TicketId>,
     /// Log a new ticket as the incident.
     #[arg(long, requires_all = ["subject", "requester"])]
     pub new: bool,
@@ -55,7 +57,7 @@ pub struct IncidentArgs {
 
 #[derive(Debug, Args)]
 pub struct AttachArgs {
-    pub id: i64,
+    pub id: TicketId,
     pub file: PathBuf,
     /// Technicians only: never shown to the requester.
     #[arg(long)]
@@ -66,7 +68,7 @@ pub struct AttachArgs {
 pub enum AttachmentCmd {
     /// Write attachment N (as listed, from 1) to a new file.
     Save {
-        id: i64,
+        id: TicketId,
         n: usize,
         /// Where to write it (default: its own name, here). Never replaced.
         #[arg(short = 'o', long = "output")]
@@ -122,7 +124,7 @@ pub fn incident(json: bool, desk: &mut Desk, a: IncidentArgs) -> Result<()> {
     Ok(())
 }
 
-pub fn broadcast(json: bool, desk: &mut Desk, id: i64, text: &str) -> Result<()> {
+pub fn broadcast(json: bool, desk: &mut Desk, id: TicketId, text: &str) -> Result<()> {
     let children = desk.broadcast(id, text)?;
     if json {
         return output::json(&serde_json::json!({ "ticket": id, "children": children }));
@@ -150,7 +152,7 @@ pub fn attach(json: bool, desk: &mut Desk, a: AttachArgs) -> Result<()> {
     Ok(())
 }
 
-pub fn list(json: bool, desk: &Desk, id: i64) -> Result<()> {
+pub fn list(json: bool, desk: &Desk, id: TicketId) -> Result<()> {
     let rows = desk.attachments(id)?;
     if json {
         return output::json(&rows);
@@ -215,7 +217,7 @@ pub fn attachment(json: bool, desk: &Desk, cmd: AttachmentCmd) -> Result<()> {
 }
 
 /// `ticket show --json`: links, incident callers and attachments.
-pub fn add_extras(desk: &Desk, id: i64, v: &mut serde_json::Value) -> Result<()> {
+pub fn add_extras(desk: &Desk, id: TicketId, v: &mut serde_json::Value) -> Result<()> {
     let to_json = |x: serde_json::Result<serde_json::Value>| x.map_err(|e| Error::runtime(e.to_string()));
     v["links"] = to_json(serde_json::to_value(desk.links(id)?))?;
     v["attachments"] = to_json(serde_json::to_value(desk.attachments(id)?))?;
@@ -224,7 +226,7 @@ pub fn add_extras(desk: &Desk, id: i64, v: &mut serde_json::Value) -> Result<()>
 }
 
 /// `ticket show`: links and attachments after the timeline.
-pub fn print_extras(desk: &Desk, id: i64) -> Result<()> {
+pub fn print_extras(desk: &Desk, id: TicketId) -> Result<()> {
     let links = desk.links(id)?;
     if !links.is_empty() {
         println!();
@@ -258,7 +260,7 @@ pub fn print_extras(desk: &Desk, id: i64) -> Result<()> {
 
 /// What the queue knows beyond the tickets: incidents' callers, bursts.
 pub struct QueueMarks {
-    pub callers: std::collections::HashMap<i64, usize>,
+    pub callers: std::collections::HashMap<TicketId, usize>,
     pub bursts: Vec<crate::service::burst::Burst>,
 }
 
@@ -270,7 +272,7 @@ pub fn fold_queue(desk: &Desk, items: Vec<QueueItem>) -> Result<(Vec<QueueItem>,
     Ok((items, QueueMarks { callers: view.callers, bursts: desk.bursts()? }))
 }
 
-fn burst_of(marks: &QueueMarks, id: i64) -> Option<&crate::service::burst::Burst> {
+fn burst_of(marks: &QueueMarks, id: TicketId) -> Option<&crate::service::burst::Burst> {
     marks.bursts.iter().find(|b| b.tickets.contains(&id))
 }
 
@@ -321,7 +323,7 @@ pub fn print_bursts(marks: &QueueMarks) {
     }
 }
 
-pub fn gather(json: bool, desk: &mut Desk, ids: &[i64]) -> Result<()> {
+pub fn gather(json: bool, desk: &mut Desk, ids: &[TicketId]) -> Result<()> {
     let parent = desk.gather(ids)?;
     if json {
         return output::json(
@@ -333,7 +335,7 @@ pub fn gather(json: bool, desk: &mut Desk, ids: &[i64]) -> Result<()> {
 }
 
 /// `mail ingest`: the tickets a run created that belong to a burst.
-pub fn burst_marks(desk: &Desk, created: &[i64]) -> Result<Vec<crate::service::burst::Burst>> {
+pub fn burst_marks(desk: &Desk, created: &[TicketId]) -> Result<Vec<crate::service::burst::Burst>> {
     if created.is_empty() {
         return Ok(Vec::new());
     }

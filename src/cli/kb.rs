@@ -8,6 +8,7 @@ use super::output::{self, fit, safe, time};
 use super::shared::{article_json, IfVersion};
 use super::suggest::{highlighted, styled_output, terminal_width};
 use super::Invocation;
+use crate::domain::ArticleId;
 use crate::domain::{Article, ArticleFilter, ArticleStatus, Audience};
 use crate::search::{round3, ArticleScope, SuggestContext};
 use crate::service::kb::{ArticleEdit, NewArticle};
@@ -34,7 +35,7 @@ pub enum KbCmd {
     Edit(EditArgs),
     /// Show an article rendered for the terminal (counts a view).
     Show {
-        id: i64,
+        id: ArticleId,
         /// Print the Markdown source as stored.
         #[arg(long)]
         raw: bool,
@@ -46,13 +47,13 @@ pub enum KbCmd {
     Search(SearchArgs),
     /// Publish a draft or archived article (tier 2/3 and leads).
     Publish {
-        id: i64,
+        id: ArticleId,
         #[command(flatten)]
         v: IfVersion,
     },
     /// Archive an article: it is no longer suggested or used to resolve.
     Archive {
-        id: i64,
+        id: ArticleId,
         #[command(flatten)]
         v: IfVersion,
     },
@@ -65,7 +66,7 @@ pub enum KbCmd {
     /// Say whether a published article helped.
     #[command(group = clap::ArgGroup::new("vote").required(true).multiple(false))]
     Rate {
-        id: i64,
+        id: ArticleId,
         #[arg(long, group = "vote")]
         helpful: bool,
         #[arg(long, group = "vote")]
@@ -104,7 +105,7 @@ pub struct AddArgs {
 
 #[derive(Debug, Args)]
 pub struct EditArgs {
-    pub id: i64,
+    pub id: ArticleId,
     #[arg(long)]
     pub title: Option<String>,
     #[command(flatten)]

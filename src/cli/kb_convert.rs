@@ -5,6 +5,8 @@ use super::output::{self, safe};
 use super::shared::article_json;
 use super::suggest::print_suggestions;
 use super::Invocation;
+use crate::domain::ArticleId;
+use crate::domain::TicketId;
 use crate::domain::{Audience, Status, Ticket};
 use crate::search::Suggestion;
 use crate::service::convert::ToArticle;
@@ -19,7 +21,7 @@ fn parse_audience(s: &str) -> Result<Audience, String> {
 
 #[derive(Debug, Args)]
 pub struct ToArticleArgs {
-    pub id: i64,
+    pub id: TicketId,
     /// The article's title (default: the ticket's subject).
     #[arg(long)]
     pub title: Option<String>,
@@ -47,7 +49,7 @@ pub struct Logged<'a> {
 
 /// What `ticket new` adds after "Logged #N": the first-contact resolution,
 /// or the answers that may already exist.
-pub fn print_logged(t: &Ticket, resolved_with: Option<i64>, suggestions: &[Suggestion]) {
+pub fn print_logged(t: &Ticket, resolved_with: Option<ArticleId>, suggestions: &[Suggestion]) {
     if let (Some(article), Status::Resolved) = (resolved_with, t.status) {
         println!("Resolved at first contact with article #{article}; the requester was sent its summary.");
         return;

@@ -3,6 +3,7 @@
 use super::output::{self, fit, safe, time};
 use super::Invocation;
 use crate::config::{self, MailConfig};
+use crate::domain::TicketId;
 use crate::mail::encode::Mailbox;
 use crate::mail::maildir;
 use crate::mail::transport::{Transport, DEFAULT_COMMAND};
@@ -206,7 +207,7 @@ fn ingest(inv: &Invocation, desk: &mut Desk, args: &IngestArgs) -> Result<()> {
         (None, None) => Err(Error::invalid("give a message FILE, - for stdin, or --maildir DIR")),
     };
     // An outage shows as a burst of similar new tickets from one school.
-    let created: Vec<i64> =
+    let created: Vec<TicketId> =
         reports.iter().filter(|r| r.outcome == Outcome::Created).filter_map(|r| r.ticket).collect();
     let bursts = super::incident::burst_marks(desk, &created)?;
     if inv.json {

@@ -3,6 +3,7 @@
 //! depend on this, not on each other.
 
 use crate::domain::Article;
+use crate::domain::Version;
 use crate::{Error, Result};
 use clap::Args;
 use serde_json::Value;
@@ -11,7 +12,7 @@ use serde_json::Value;
 pub struct IfVersion {
     /// Refuse (exit 4) if the ticket changed since you saw this version.
     #[arg(long, value_name = "N")]
-    pub if_version: Option<i64>,
+    pub if_version: Option<Version>,
 }
 
 /// An article as JSON; the body only where asked for (show, add, edit).

@@ -4,6 +4,7 @@ use super::directory::parse_tier;
 use super::output::{self, age, fit, safe, time};
 use super::shared::IfVersion;
 use super::Invocation;
+use crate::domain::{ArticleId, TicketId};
 use crate::domain::{
     EventKind, NewTicket, Priority, QueueItem, SlaState, Source, Status, Ticket, TicketDetail, TicketFilter,
     Tier,
@@ -43,10 +44,10 @@ pub enum TicketCmd {
     /// List tickets (active ones unless --status or --all).
     List(ListArgs),
     /// Show a ticket and its whole timeline.
-    Show { id: i64 },
+    Show { id: TicketId },
     /// Add a public reply or an internal note.
     Note {
-        id: i64,
+        id: TicketId,
         /// Technicians only: never shown to the requester.
         #[arg(long, conflicts_with = "public", required_unless_present = "public")]
         internal: bool,
@@ -69,18 +70,18 @@ pub enum TicketCmd {
     /// Attach a file to a ticket (--internal: technicians only).
     Attach(super::incident::AttachArgs),
     /// List a ticket's attachments, numbered from 1.
-    Attachments { id: i64 },
+    Attachments { id: TicketId },
     /// Gather tickets under one incident (the first, unless one already is).
     Gather {
         #[arg(required = true, num_args = 2..)]
-        ids: Vec<i64>,
+        ids: Vec<TicketId>,
     },
     /// Work with one attachment.
     #[command(subcommand)]
     Attachment(super::incident::AttachmentCmd),
     /// Assign a ticket to yourself.
     Take {
-        id: i64,
+        id: TicketId,
         #[command(flatten)]
         v: IfVersion,
         #[command(flatten)]
@@ -88,7 +89,7 @@ pub enum TicketCmd {
     },
     /// Assign a ticket to a technician.
     Assign {
-        id: i64,
+        id: TicketId,
         login: String,
         #[command(flatten)]
         v: IfVersion,
@@ -97,7 +98,7 @@ pub enum TicketCmd {
     },
     /// Move a ticket up a tier; the reason is kept as an internal note.
     Escalate {
-        id: i64,
+        id: TicketId,
         #[arg(long, value_parser = parse_tier)]
         to: Tier,
         #[arg(long)]
@@ -109,7 +110,7 @@ pub enum TicketCmd {
     },
     /// Hand a ticket down a tier with a note saying what to do (shift left).
     Handback {
-        id: i64,
+        id: TicketId,
         #[arg(long, value_parser = parse_tier)]
         to: Tier,
         #[arg(long)]
@@ -122,13 +123,13 @@ pub enum TicketCmd {
     /// Resolve a ticket: with a public message, the article that solved it, or a canned solution.
     #[command(group = clap::ArgGroup::new("how").required(true).multiple(false))]
     Resolve {
-        id: i64,
+        id: TicketId,
         /// The public reply telling the requester what was done.
         #[arg(long, group = "how")]
         message: Option<String>,
         /// The knowledge-base article that solved it (linked, its use counted).
         #[arg(long, group = "how", value_name = "ARTICLE_ID")]
-        article: Option<i64>,
+        article: Option<ArticleId>,
         /// A canned solution (id or title) sent as the resolving reply.
         #[arg(long, group = "how", value_name = "ID")]
         canned: Option<String>,
@@ -139,7 +140,7 @@ pub enum TicketCmd {
     },
     /// Wait on the requester: the SLA clocks stop until the ticket is opened again.
     Pending {
-        id: i64,
+        id: TicketId,
         /// A question for the requester (a public reply).
         #[arg(long)]
         message: Option<String>,
@@ -150,7 +151,7 @@ pub enum TicketCmd {
     },
     /// Back to work on a pending (or new) ticket: the requester answered; the SLA clocks restart.
     Open {
-        id: i64,
+        id: TicketId,
         #[command(flatten)]
         v: IfVersion,
         #[command(flatten)]
@@ -158,7 +159,7 @@ pub enum TicketCmd {
     },
     /// Reopen a resolved or closed ticket.
     Reopen {
-        id: i64,
+        id: TicketId,
         #[command(flatten)]
         v: IfVersion,
         #[command(flatten)]
@@ -166,7 +167,7 @@ pub enum TicketCmd {
     },
     /// Close a ticket.
     Close {
-        id: i64,
+        id: TicketId,
         #[command(flatten)]
         v: IfVersion,
         #[command(flatten)]
@@ -184,7 +185,7 @@ pub enum TicketCmd {
     /// Record what the requester said about a resolved or closed ticket: a score from
     /// 1 (very unhappy) to 5 (very happy); a new rating replaces the score, the timeline keeps both.
     Rate {
-        id: i64,
+        id: TicketId,
         /// 1 (very unhappy) to 5 (very happy).
         #[arg(long, value_parser = parse_score, allow_negative_numbers = true)]
         score: i64,
@@ -221,7 +222,7 @@ pub struct NewArgs {
     pub keep: bool,
     /// Resolve it at first contact with this published article (linked, its use counted).
     #[arg(long, value_name = "ARTICLE_ID")]
-    pub resolve_with: Option<i64>,
+    pub resolve_with: Option<ArticleId>,
 }
 
 #[derive(Debug, Args)]

@@ -5,6 +5,7 @@ use super::output::{self, safe};
 use super::ticket::TicketCmd;
 use super::Invocation;
 use crate::domain::worktime::{format_minutes, parse_minutes};
+use crate::domain::TicketId;
 use crate::service::time::{parse_when, TicketTime, TimeSpent};
 use crate::service::Desk;
 use crate::{Error, Result};
@@ -48,7 +49,7 @@ impl Spent {
 }
 
 /// The ticket and time a change carries.
-pub fn attached(cmd: &TicketCmd) -> Option<(i64, &Spent)> {
+pub fn attached(cmd: &TicketCmd) -> Option<(TicketId, &Spent)> {
     match cmd {
         TicketCmd::Note { id, spent, .. }
         | TicketCmd::Take { id, spent, .. }
@@ -66,7 +67,7 @@ pub fn attached(cmd: &TicketCmd) -> Option<(i64, &Spent)> {
 
 #[derive(Debug, Args)]
 pub struct TimeArgs {
-    pub id: i64,
+    pub id: TicketId,
     /// Minutes (40), or 1h10, 45m, 1:10; negative (-15) to correct. Without it: list the entries.
     #[arg(allow_hyphen_values = true)]
     pub minutes: Option<String>,

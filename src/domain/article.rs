@@ -1,6 +1,6 @@
 //! Knowledge-base articles and the rules about them.
 
-use super::{ArticleStatus, Audience, Technician, Tier, Timestamp};
+use super::{ArticleId, ArticleStatus, Audience, Technician, TicketId, Tier, Timestamp, Version};
 use crate::{Error, Result};
 use serde::Serialize;
 
@@ -11,7 +11,7 @@ pub const MAX_TAG: usize = 40;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Article {
-    pub id: i64,
+    pub id: ArticleId,
     pub title: String,
     pub category: Option<String>,
     pub tags: Vec<String>,
@@ -27,11 +27,11 @@ pub struct Article {
     pub updated_at: Timestamp,
     pub published_at: Option<Timestamp>,
     /// The ticket it was written from.
-    pub source_ticket: Option<i64>,
+    pub source_ticket: Option<TicketId>,
     /// Login of the technician who made the last change.
     pub updated_by: Option<String>,
     /// Optimistic-concurrency counter, as for tickets.
-    pub version: i64,
+    pub version: Version,
     /// Markdown.
     pub body: String,
 }

@@ -1,7 +1,7 @@
 //! A ticket's attachment as the faces list it (the content is fetched
 //! apart, through the service).
 
-use super::Timestamp;
+use super::{TicketId, Timestamp};
 use serde::Serialize;
 
 /// An attachment as listed: `n` counts a ticket's attachments from 1.
@@ -10,7 +10,7 @@ pub struct AttachmentRow {
     pub n: usize,
     #[serde(skip)]
     pub id: i64,
-    pub ticket: i64,
+    pub ticket: TicketId,
     pub name: String,
     pub content_type: String,
     pub size: i64,

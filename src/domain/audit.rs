@@ -2,6 +2,7 @@
 //! account) and when, from the ticket timelines and the audit log.
 
 use super::Timestamp;
+use crate::domain::TicketId;
 use serde::Serialize;
 
 /// Where a change was recorded.
@@ -20,7 +21,7 @@ pub struct AuditRecord {
     pub at: Timestamp,
     pub source: AuditSource,
     /// The ticket changed, for timeline events.
-    pub ticket: Option<i64>,
+    pub ticket: Option<TicketId>,
     /// The event kind (`note`, `status` ...) or the audit action (`add` ...).
     pub action: String,
     /// `ticket`, or what the audit row is about (`school`, `technician` ...).
@@ -41,7 +42,7 @@ pub struct AuditRecord {
 /// Which changes to list; all optional and combined with AND.
 #[derive(Debug, Clone, Default)]
 pub struct AuditFilter {
-    pub ticket: Option<i64>,
+    pub ticket: Option<TicketId>,
     /// Changes at or after this instant.
     pub since: Option<Timestamp>,
     /// Only the newest N (still listed oldest first).

@@ -1,7 +1,8 @@
 //! Canned solutions and their placeholders. Placeholders are checked when a
 //! solution is saved, so sending one can never fail on a typo.
 
-use super::Timestamp;
+use super::{ArticleId, CannedId, Timestamp};
+use crate::domain::TicketId;
 use serde::Serialize;
 
 /// Every placeholder a canned solution may use.
@@ -10,11 +11,11 @@ pub const PLACEHOLDERS: &[&str] =
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CannedSolution {
-    pub id: i64,
+    pub id: CannedId,
     pub title: String,
     pub body: String,
     pub category: Option<String>,
-    pub article_id: Option<i64>,
+    pub article_id: Option<ArticleId>,
     /// Login of the author.
     pub author: Option<String>,
     /// How many times it has been applied to a ticket.
@@ -28,7 +29,7 @@ pub struct CannedSolution {
 pub struct PlaceholderValues {
     pub requester_first_name: String,
     pub requester_name: String,
-    pub ticket_id: i64,
+    pub ticket_id: TicketId,
     pub ticket_subject: String,
     pub school_name: String,
     pub tech_name: String,
@@ -142,7 +143,7 @@ mod tests {
         PlaceholderValues {
             requester_first_name: "Rachel".into(),
             requester_name: "Rachel Hughes".into(),
-            ticket_id: 42,
+            ticket_id: TicketId(42),
             ticket_subject: "Printer {{tech.name}} jam".into(),
             school_name: "St Bede's".into(),
             tech_name: "Tam Two".into(),

@@ -8,7 +8,7 @@ use std::fmt;
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(transparent)]
         pub struct $name(pub i64);
 
@@ -16,6 +16,15 @@ macro_rules! id_type {
             /// The number, for layers that still take a bare `i64`.
             pub fn get(self) -> i64 {
                 self.0
+            }
+        }
+
+        /// Parsed as the bare number, so a command line's errors read as
+        /// they do for any number.
+        impl std::str::FromStr for $name {
+            type Err = std::num::ParseIntError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                s.parse().map($name)
             }
         }
 

@@ -2,6 +2,7 @@
 //! ticket's clocks.
 
 use super::{Priority, Timestamp};
+use crate::domain::TicketId;
 use serde::Serialize;
 
 /// Targets for one priority, in working minutes.
@@ -72,7 +73,7 @@ pub struct SlaTarget {
 /// The clocks of one ticket at one instant, for queues and the console.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SlaState {
-    pub ticket_id: i64,
+    pub ticket_id: TicketId,
     /// The worst level of the targets still running (`Met` when both are
     /// met in time, `Missed` when met but one late).
     pub level: SlaLevel,

@@ -1,6 +1,6 @@
 //! Tickets and their timeline.
 
-use super::{EventKind, Priority, Source, Status, Tier};
+use super::{EventKind, Priority, Source, Status, TicketId, Tier, Version};
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -10,7 +10,7 @@ pub type Timestamp = DateTime<Utc>;
 /// A ticket as the faces show it: codes and logins already resolved.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Ticket {
-    pub id: i64,
+    pub id: TicketId,
     pub subject: String,
     pub body: String,
     pub status: Status,
@@ -35,7 +35,7 @@ pub struct Ticket {
     pub response_due_at: Option<Timestamp>,
     pub resolve_due_at: Option<Timestamp>,
     /// Optimistic-concurrency counter: bumped by every change to the ticket.
-    pub version: i64,
+    pub version: Version,
     #[serde(skip)]
     pub school_id: i64,
     #[serde(skip)]
@@ -50,7 +50,7 @@ pub struct Ticket {
 /// thousands without reading their text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Clocks {
-    pub id: i64,
+    pub id: TicketId,
     pub school_id: i64,
     pub status: Status,
     pub priority: Priority,
@@ -124,7 +124,7 @@ pub enum TierMove {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Event {
     pub id: i64,
-    pub ticket_id: i64,
+    pub ticket_id: TicketId,
     pub at: Timestamp,
     pub kind: EventKind,
     /// Technician login, or None when the requester (or the system) did it.

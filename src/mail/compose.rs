@@ -3,6 +3,7 @@
 
 use super::encode::{header_text, id_list, is_plain_ascii, is_safe_msg_id, quoted_printable, Mailbox};
 use crate::domain::Timestamp;
+use crate::domain::{ArticleId, TicketId};
 use serde::{Deserialize, Serialize};
 
 /// An article that may solve a new ticket, offered in its acknowledgement
@@ -16,7 +17,7 @@ pub struct Suggestion {
     /// The article, when the link is made at sending time (older queued
     /// rows carry only a title and a link).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<ArticleId>,
 }
 
 /// A message ready to render.
@@ -37,25 +38,25 @@ pub struct Outgoing {
 }
 
 /// The token that ties mail to a ticket: `[#42]`.
-pub fn ticket_token(id: i64) -> String {
+pub fn ticket_token(id: TicketId) -> String {
     format!("[#{id}]")
 }
 
 /// The subject of mail about a ticket: `[#42] Printer jammed`, with `Re: `
 /// for replies.
-pub fn ticket_subject(id: i64, subject: &str, reply: bool) -> String {
+pub fn ticket_subject(id: TicketId, subject: &str, reply: bool) -> String {
     format!("{}{} {}", if reply { "Re: " } else { "" }, ticket_token(id), subject.trim())
 }
 
 /// Finds the ticket number of a `[#42]` token in a subject.
-pub fn find_token(subject: &str) -> Option<i64> {
+pub fn find_token(subject: &str) -> Option<TicketId> {
     let mut rest = subject;
     while let Some(pos) = rest.find("[#") {
         rest = &rest[pos + 2..];
         let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
         if !digits.is_empty() && rest[digits.len()..].starts_with(']') {
             if let Ok(id) = digits.parse::<i64>() {
-                return Some(id);
+                return Some(TicketId(id));
             }
         }
     }
@@ -111,13 +112,13 @@ pub fn render(m: &Outgoing) -> String {
 
 /// The Message-ID of an outbox message: unique per queued message, the
 /// same on every retry, in the sender's domain.
-pub fn message_id(ticket_id: i64, outbox_id: i64, queued_at: Timestamp, domain: &str) -> String {
+pub fn message_id(ticket_id: TicketId, outbox_id: i64, queued_at: Timestamp, domain: &str) -> String {
     format!("deskside.{ticket_id}.{outbox_id}.{}@{domain}", queued_at.timestamp())
 }
 
 /// The body of the acknowledgement of a new ticket.
 pub fn acknowledgement_body(
-    ticket_id: i64,
+    ticket_id: TicketId,
     subject: &str,
     first_name: &str,
     team: &str,
@@ -148,7 +149,7 @@ pub fn acknowledgement_body(
 
 /// The body of a public reply: the technician's text, then where it stands.
 pub fn reply_body(
-    ticket_id: i64,
+    ticket_id: TicketId,
     subject: &str,
     text: &str,
     tech_name: &str,
@@ -203,7 +204,7 @@ mod tests {
         let to = parsed.to().unwrap().first().unwrap();
         assert_eq!((to.name(), to.address()), (Some("Zoë Brontë"), Some("z.bronte@stbedes.sch.uk")));
         assert!(text.contains("\nAuto-Submitted: auto-replied\n"));
-        assert_eq!(find_token(parsed.subject().unwrap()), Some(7));
+        assert_eq!(find_token(parsed.subject().unwrap()), Some(TicketId(7)));
     }
 
     #[test]
@@ -215,8 +216,8 @@ mod tests {
 
     #[test]
     fn tokens_are_found_and_removed() {
-        assert_eq!(find_token("Re: [#42] Printer"), Some(42));
-        assert_eq!(find_token("[#] x [#abc] y [#9]"), Some(9));
+        assert_eq!(find_token("Re: [#42] Printer"), Some(TicketId(42)));
+        assert_eq!(find_token("[#] x [#abc] y [#9]"), Some(TicketId(9)));
         assert_eq!(find_token("#42 no brackets"), None);
         assert_eq!(remove_tokens("Re: [#42]  Printer [#42]"), "Re: Printer");
     }
@@ -224,7 +225,7 @@ mod tests {
     #[test]
     fn acknowledgement_lists_suggestions_only_when_given() {
         let plain = acknowledgement_body(
-            5,
+            TicketId(5),
             "Wifi down",
             "Rachel",
             "IT Support",
@@ -238,11 +239,11 @@ mod tests {
             Suggestion {
                 title: "Reconnect to eduroam".into(),
                 link: "https://help.x/kb/3".into(),
-                id: Some(3),
+                id: Some(ArticleId(3)),
             },
-            Suggestion { title: "Wifi passwords".into(), link: String::new(), id: Some(4) },
+            Suggestion { title: "Wifi passwords".into(), link: String::new(), id: Some(ArticleId(4)) },
         ];
-        let with = acknowledgement_body(5, "Wifi down", "Rachel", "IT Support", &s, "");
+        let with = acknowledgement_body(TicketId(5), "Wifi down", "Rachel", "IT Support", &s, "");
         assert!(with.contains("  2. Wifi passwords\n\nIf one"), "a title alone without a link: {with}");
         assert!(with.contains("1. Reconnect to eduroam\n     https://help.x/kb/3"), "{with}");
     }

@@ -4,6 +4,7 @@
 use super::routes::id_of;
 use super::security::{self, Kind};
 use super::{form, page, pages, query, redirect, App, Visitor};
+use crate::domain::TicketId;
 use crate::service::attachments::Upload;
 use crate::service::portal::Metric;
 use crate::service::portal_auth::{LinkOutcome, RequestDraft, Requester, SESSION_HOURS};
@@ -314,7 +315,7 @@ async fn show_ticket(
     app: &App,
     v: &Visitor,
     who: &Requester,
-    id: i64,
+    id: TicketId,
     error: Option<&str>,
     status: StatusCode,
 ) -> Response {
@@ -352,7 +353,8 @@ pub async fn attachment(
         Ok(w) => w,
         Err(res) => return res,
     };
-    let ids = path.ok().and_then(|Path((id, n))| Some((id.parse::<i64>().ok()?, n.parse::<usize>().ok()?)));
+    let ids =
+        path.ok().and_then(|Path((id, n))| Some((id.parse::<TicketId>().ok()?, n.parse::<usize>().ok()?)));
     let Some((id, n)) = ids else { return app.not_found(&v, Some(&who)) };
     let w = who.clone();
     match app.pool.run(move |desk| desk.portal_attachment(&w, id, n)).await {

@@ -3,6 +3,7 @@
 //! `PreEscaped` is an article body, rendered by the site's Markdown
 //! renderer, which escapes every character of stored text).
 
+use crate::domain::ArticleId;
 use crate::domain::{Article, Status, Timestamp};
 use crate::service::portal::PublicHit;
 use crate::service::portal_auth::RequestDraft;
@@ -80,7 +81,7 @@ fn hit_list(hits: &[PublicHit], q: &str, from: Option<&str>) -> Markup {
     }
 }
 
-fn article_href(id: i64, q: &str, from: Option<&str>) -> String {
+fn article_href(id: ArticleId, q: &str, from: Option<&str>) -> String {
     let mut s = form_urlencoded::Serializer::new(String::new());
     if !q.is_empty() {
         s.append_pair("q", q);

@@ -34,7 +34,7 @@ pub async fn home(State(app): State<Arc<App>>, Extension(v): Extension<Visitor>)
 }
 
 /// A numeric id from the path; anything else is simply not found.
-pub(super) fn id_of(p: &Result<Path<String>, PathRejection>) -> Option<i64> {
+pub(super) fn id_of<T: std::str::FromStr>(p: &Result<Path<String>, PathRejection>) -> Option<T> {
     match p {
         Ok(Path(s)) if !s.is_empty() && s.len() < 16 && s.bytes().all(|b| b.is_ascii_digit()) => {
             s.parse().ok()

@@ -8,6 +8,7 @@
 //! limited to the schools' domains.
 
 use super::{Ctx, Desk};
+use crate::domain::TicketId;
 use crate::domain::{self, SlaLevel, Status, Ticket, TicketFilter};
 use crate::mail::compose::ticket_subject;
 use crate::store::{directory as dir, mail_loop as rows, tickets as ticket_rows};
@@ -27,7 +28,7 @@ pub struct AlertReport {
     /// Notices queued by this run.
     pub queued: usize,
     /// (ticket, kind) alerts newly raised.
-    pub alerts: Vec<(i64, String)>,
+    pub alerts: Vec<(TicketId, String)>,
 }
 
 fn check_kind(kind: &str) -> Result<&str> {
@@ -223,7 +224,7 @@ impl Desk {
     /// not rated `after_days` days after its resolution (within two weeks;
     /// never to the triage school or when its acknowledgement was set
     /// aside: robots, strangers, demo data). Returns the tickets reminded.
-    pub fn survey_reminders(&mut self, after_days: i64) -> Result<Vec<i64>> {
+    pub fn survey_reminders(&mut self, after_days: i64) -> Result<Vec<TicketId>> {
         if !(1..=13).contains(&after_days) {
             return Err(Error::invalid(format!("invalid --after-days {after_days}: expected 1 to 13")));
         }

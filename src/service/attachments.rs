@@ -6,6 +6,7 @@
 
 use super::{Ctx, Desk};
 use crate::domain::EventKind;
+use crate::domain::TicketId;
 use crate::mail::inbound::sha256_hex;
 use crate::mail::parts;
 use crate::store::attachments::{self as rows, AttachmentRow, NewAttachment};
@@ -47,7 +48,7 @@ fn mb(bytes: usize) -> String {
 /// cap is recorded as refused and named in one internal note.
 pub fn keep_inbound(
     cx: &Ctx<'_>,
-    ticket_id: i64,
+    ticket_id: TicketId,
     message_id: &str,
     raw: &[u8],
     sender: &str,
@@ -173,7 +174,7 @@ pub fn sniff_image(data: &[u8]) -> Option<&'static str> {
 /// A technician attaches a file (internal: never shown to the requester).
 pub fn attach(
     cx: &Ctx<'_>,
-    ticket_id: i64,
+    ticket_id: TicketId,
     name: &str,
     data: &[u8],
     internal: bool,
@@ -228,7 +229,7 @@ pub fn attach(
 /// A requester's screenshot from the portal's request form.
 pub fn attach_from_portal(
     cx: &Ctx<'_>,
-    ticket_id: i64,
+    ticket_id: TicketId,
     name: &str,
     declared_type: &str,
     data: &[u8],
@@ -287,7 +288,7 @@ fn content(conn: &rusqlite::Connection, a: &AttachmentRow) -> Result<Vec<u8>> {
 }
 
 /// What a requester may see of a ticket: their non-internal, kept files.
-pub fn public_list(conn: &rusqlite::Connection, ticket_id: i64) -> Result<Vec<AttachmentRow>> {
+pub fn public_list(conn: &rusqlite::Connection, ticket_id: TicketId) -> Result<Vec<AttachmentRow>> {
     Ok(rows::for_ticket(conn, ticket_id)?
         .into_iter()
         .filter(|a| !a.internal && a.refused.is_none())
@@ -297,7 +298,7 @@ pub fn public_list(conn: &rusqlite::Connection, ticket_id: i64) -> Result<Vec<At
 /// One public attachment's row and bytes (None when internal, refused or absent).
 pub fn public_content(
     conn: &rusqlite::Connection,
-    ticket_id: i64,
+    ticket_id: TicketId,
     n: usize,
 ) -> Result<Option<(AttachmentRow, Vec<u8>)>> {
     match rows::for_ticket(conn, ticket_id)?
@@ -313,7 +314,7 @@ pub fn public_content(
 }
 
 impl Desk {
-    pub fn attachments(&self, ticket_id: i64) -> Result<Vec<AttachmentRow>> {
+    pub fn attachments(&self, ticket_id: TicketId) -> Result<Vec<AttachmentRow>> {
         self.read(|conn, _| {
             ticket_rows::get(conn, ticket_id)?;
             rows::for_ticket(conn, ticket_id)
@@ -321,7 +322,7 @@ impl Desk {
     }
 
     /// Attachment `n` (as listed, from 1) of a ticket, with its bytes.
-    pub fn attachment(&self, ticket_id: i64, n: usize) -> Result<(AttachmentRow, Vec<u8>)> {
+    pub fn attachment(&self, ticket_id: TicketId, n: usize) -> Result<(AttachmentRow, Vec<u8>)> {
         self.read(|conn, _| {
             ticket_rows::get(conn, ticket_id)?;
             let list = rows::for_ticket(conn, ticket_id)?;
@@ -335,7 +336,7 @@ impl Desk {
 
     /// Writes attachment `n` to `path`: a new private file, never over an
     /// existing one and never through a symbolic link.
-    pub fn save_attachment(&self, ticket_id: i64, n: usize, path: &Path) -> Result<AttachmentRow> {
+    pub fn save_attachment(&self, ticket_id: TicketId, n: usize, path: &Path) -> Result<AttachmentRow> {
         let (a, data) = self.attachment(ticket_id, n)?;
         let mut f = crate::safe_fs::create_private(path, crate::safe_fs::Beside(None)).map_err(|e| {
             if e.kind() == std::io::ErrorKind::AlreadyExists {
@@ -357,7 +358,7 @@ impl Desk {
 
     pub fn attach_file(
         &mut self,
-        ticket_id: i64,
+        ticket_id: TicketId,
         name: &str,
         data: &[u8],
         internal: bool,

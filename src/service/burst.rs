@@ -9,6 +9,7 @@
 //! with.
 
 use super::Desk;
+use crate::domain::TicketId;
 use crate::domain::{Status, TicketFilter, Timestamp};
 use crate::search::similar::{resemblance_weighted, Profile};
 use crate::search::synonyms::Synonyms;
@@ -43,7 +44,7 @@ impl Default for Rule {
 /// What the detector needs of a ticket.
 #[derive(Debug, Clone)]
 pub struct Candidate {
-    pub id: i64,
+    pub id: TicketId,
     pub school: String,
     /// Seconds since the epoch.
     pub created_at: i64,
@@ -55,7 +56,7 @@ pub struct Candidate {
 pub struct Burst {
     pub school: String,
     /// Oldest first: the first is the natural incident.
-    pub tickets: Vec<i64>,
+    pub tickets: Vec<TicketId>,
     pub subject: String,
 }
 
@@ -158,7 +159,7 @@ impl Desk {
 
     /// Gathers tickets under an incident: the first becomes it (unless one
     /// already is), the others its callers. One transaction.
-    pub fn gather(&mut self, ids: &[i64]) -> Result<i64> {
+    pub fn gather(&mut self, ids: &[TicketId]) -> Result<TicketId> {
         self.write(|cx| {
             let Some(&first) = ids.first() else {
                 return Err(crate::Error::invalid("gather needs at least two ticket ids"));

@@ -5,6 +5,8 @@
 
 use super::tickets::{self, load_for_change, require_can_work, Resolution, Visibility};
 use super::{Ctx, Desk};
+use crate::domain::ArticleId;
+use crate::domain::Version;
 use crate::domain::{self, CannedId, CannedSolution, EventKind, PlaceholderValues, Ticket, TicketId};
 use crate::store::{articles, canned as rows, directory as dir, tickets as ticket_rows};
 use crate::{Error, Result};
@@ -19,7 +21,7 @@ pub struct NewCanned {
     pub title: String,
     pub body: String,
     pub category: Option<String>,
-    pub article_id: Option<i64>,
+    pub article_id: Option<ArticleId>,
 }
 
 /// Changes to a canned solution; `None` leaves a field as it is.
@@ -30,7 +32,7 @@ pub struct CannedEdit {
     /// `Some("")` clears the category.
     pub category: Option<String>,
     /// `Some(None)` unlinks the article.
-    pub article_id: Option<Option<i64>>,
+    pub article_id: Option<Option<ArticleId>>,
 }
 
 fn require_author(cx: &Ctx<'_>, what: &str) -> Result<()> {
@@ -63,7 +65,7 @@ fn body(b: &str) -> Result<String> {
     Ok(b)
 }
 
-fn check_article(conn: &Connection, id: Option<i64>) -> Result<()> {
+fn check_article(conn: &Connection, id: Option<ArticleId>) -> Result<()> {
     match id {
         Some(id) if articles::title(conn, id)?.is_none() => {
             Err(Error::not_found(format!("article {id} not found (see `deskside kb list`)")))
@@ -72,7 +74,7 @@ fn check_article(conn: &Connection, id: Option<i64>) -> Result<()> {
     }
 }
 
-fn check_title_free(conn: &Connection, title: &str, except: Option<i64>) -> Result<()> {
+fn check_title_free(conn: &Connection, title: &str, except: Option<CannedId>) -> Result<()> {
     match rows::find_by_title(conn, title)? {
         Some(c) if Some(c.id) != except => {
             Err(Error::invalid(format!("a canned solution titled '{}' already exists (#{})", c.title, c.id)))
@@ -85,7 +87,7 @@ fn check_title_free(conn: &Connection, title: &str, except: Option<i64>) -> Resu
 pub fn find(conn: &Connection, reference: &str) -> Result<CannedSolution> {
     let r = reference.trim();
     let found = match r.trim_start_matches('#').parse::<i64>() {
-        Ok(id) => rows::find(conn, id)?,
+        Ok(id) => rows::find(conn, CannedId(id))?,
         Err(_) => rows::find_by_title(conn, r)?,
     };
     found.ok_or_else(|| {
@@ -164,10 +166,10 @@ pub fn render(
 /// counted as used.
 pub fn apply(
     cx: &mut Ctx<'_>,
-    ticket_id: i64,
+    ticket_id: TicketId,
     reference: &str,
     resolve: bool,
-    expected: Option<i64>,
+    expected: Option<Version>,
 ) -> Result<Ticket> {
     let canned = find(cx.tx, reference)?;
     let t = load_for_change(cx, ticket_id, expected)?;
@@ -218,10 +220,10 @@ impl Desk {
 
     pub fn apply_canned(
         &mut self,
-        ticket_id: i64,
+        ticket_id: TicketId,
         reference: &str,
         resolve: bool,
-        expected: Option<i64>,
+        expected: Option<Version>,
     ) -> Result<Ticket> {
         self.write(|cx| apply(cx, ticket_id, reference, resolve, expected))
     }
@@ -230,8 +232,8 @@ impl Desk {
     /// acting technician: the console's live preview.
     pub fn render_canned(&self, ticket_id: TicketId, canned_id: CannedId) -> Result<String> {
         self.read(|conn, me| {
-            let ticket = ticket_rows::get(conn, ticket_id.get())?;
-            let canned = rows::find(conn, canned_id.get())?
+            let ticket = ticket_rows::get(conn, ticket_id)?;
+            let canned = rows::find(conn, canned_id)?
                 .ok_or_else(|| Error::not_found(format!("canned solution {canned_id} not found")))?;
             render(conn, &ticket, &canned, &me.name)
         })

@@ -6,6 +6,7 @@
 use super::{calendars, Ctx, Desk};
 use crate::domain::recur::{period_at, Term};
 use crate::domain::worktime::amount_pence;
+use crate::domain::TicketId;
 use crate::domain::Timestamp;
 use crate::sla::Calendar;
 use crate::store::{directory as dir, sla as sla_rows, time as rows, to_secs};
@@ -182,7 +183,7 @@ pub fn parse_month(text: &str) -> Result<NaiveDate> {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Line {
     pub date: String,
-    pub ticket: i64,
+    pub ticket: TicketId,
     pub subject: String,
     pub tech: String,
     pub category: Option<String>,
@@ -204,7 +205,7 @@ pub struct TechTime {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TicketTotal {
-    pub ticket: i64,
+    pub ticket: TicketId,
     pub subject: String,
     pub category: Option<String>,
     pub planned: bool,
@@ -267,7 +268,7 @@ fn school_time(
         lines: Vec::new(),
     };
     let mut techs: BTreeMap<String, TechTime> = BTreeMap::new();
-    let mut tickets: BTreeMap<i64, TicketTotal> = BTreeMap::new();
+    let mut tickets: BTreeMap<TicketId, TicketTotal> = BTreeMap::new();
     for e in entries {
         let date = crate::store::from_secs(e.at).with_timezone(&tz).date_naive();
         // Each line is charged at the rate of the contract in force that day.

@@ -7,7 +7,9 @@
 use super::kb::{self, NewArticle};
 use super::suggest::{rank_articles, Cache};
 use super::{Ctx, Desk};
+use crate::domain::ArticleId;
 use crate::domain::{self, Article, ArticleStatus, Audience, EventKind, Status, MAX_TITLE};
+use crate::domain::{TicketId, Version};
 use crate::search::query::Query;
 use crate::search::similar::{containment, Profile, DUPLICATE_THRESHOLD};
 use crate::search::synonyms::Synonyms;
@@ -35,7 +37,7 @@ pub struct ToArticle {
 /// An existing article that looks like the same answer.
 #[derive(Debug, Clone)]
 pub struct Similar {
-    pub id: i64,
+    pub id: ArticleId,
     pub title: String,
     pub status: ArticleStatus,
     /// Share of the new draft the article already covers (0-1).
@@ -96,7 +98,7 @@ pub fn title_duplicates(
     cache: &Cache,
     title: &str,
     statuses: Vec<ArticleStatus>,
-    except: Option<i64>,
+    except: Option<ArticleId>,
 ) -> Result<Vec<Similar>> {
     let vocab = cache.vocab(conn)?;
     let q = Query::parse(title, &vocab, Synonyms::builtin(), true);
@@ -180,7 +182,7 @@ fn strip_pleasantries(reply: &str) -> String {
     lines[start..end].join("\n").trim().to_string()
 }
 
-pub fn to_article(cx: &mut Ctx<'_>, cache: &Cache, ticket_id: i64, opts: &ToArticle) -> Result<Article> {
+pub fn to_article(cx: &mut Ctx<'_>, cache: &Cache, ticket_id: TicketId, opts: &ToArticle) -> Result<Article> {
     if opts.publish {
         cx.me.require_publish("publish articles")?;
     }
@@ -307,8 +309,8 @@ impl Desk {
     /// in the refusal.
     pub fn publish_article_checked(
         &mut self,
-        id: i64,
-        expected: Option<i64>,
+        id: ArticleId,
+        expected: Option<Version>,
         force: bool,
         how_to_force: &str,
     ) -> Result<Article> {
@@ -329,7 +331,7 @@ impl Desk {
     }
 
     /// Turns a resolved or closed ticket into a draft (or published) article.
-    pub fn ticket_to_article(&mut self, ticket_id: i64, opts: &ToArticle) -> Result<Article> {
+    pub fn ticket_to_article(&mut self, ticket_id: TicketId, opts: &ToArticle) -> Result<Article> {
         let cache = self.search_cache();
         self.write(|cx| to_article(cx, &cache, ticket_id, opts))
     }

@@ -4,6 +4,7 @@
 use super::tickets::{self, Resolution};
 use super::{directory, Ctx, Desk};
 use crate::domain::{self, EventKind, NewTicket, Ticket};
+use crate::domain::{ArticleId, TicketId};
 use crate::search::{SuggestContext, Suggestion};
 use crate::store::directory as dir;
 use crate::{Error, Result};
@@ -28,7 +29,7 @@ fn context_for(conn: &Connection, new: &NewTicket) -> Result<SuggestContext> {
 /// Logs a ticket and resolves it at once with a published article: the
 /// article is linked, its use counted, and its summary sent as the public
 /// reply, all in the same transaction.
-pub fn create_resolved(cx: &mut Ctx<'_>, new: &NewTicket, article_id: i64) -> Result<Ticket> {
+pub fn create_resolved(cx: &mut Ctx<'_>, new: &NewTicket, article_id: ArticleId) -> Result<Ticket> {
     let t = tickets::create(cx, new)?;
     let how = Resolution { message: None, article_id: Some(article_id) };
     tickets::resolve(cx, t.id, &how, None)
@@ -41,7 +42,7 @@ impl Desk {
     pub fn log_ticket(
         &mut self,
         new: &NewTicket,
-        resolve_with: Option<i64>,
+        resolve_with: Option<ArticleId>,
     ) -> Result<(Ticket, Vec<Suggestion>)> {
         let ctx = self.read(|conn, _| context_for(conn, new))?;
         let text = format!("{}\n{}", new.subject, new.body);
@@ -58,12 +59,12 @@ impl Desk {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FirstContact {
     /// A published article: linked, its use counted, its summary sent.
-    Article(i64),
+    Article(ArticleId),
     /// A similar solved ticket: its resolving public reply is sent again.
-    SolvedTicket(i64),
+    SolvedTicket(TicketId),
     /// A similar solved ticket's answer as the technician edited it (see
     /// `Desk::reusable_reply`): the message sent is this text.
-    EditedReply { source: i64, message: String },
+    EditedReply { source: TicketId, message: String },
 }
 
 /// Another ticket's answer, ready to be edited for a new requester.
@@ -103,7 +104,7 @@ pub fn replace_names(text: &str, names: &[&str], with: &str) -> String {
 }
 
 /// The public reply that resolved a ticket (never an internal note).
-fn resolving_reply(conn: &Connection, id: i64) -> Result<String> {
+fn resolving_reply(conn: &Connection, id: TicketId) -> Result<String> {
     let t = crate::store::tickets::get(conn, id)?;
     if t.status.is_active() {
         return Err(Error::invalid(format!(
@@ -130,7 +131,7 @@ impl Desk {
     /// A solved ticket's public answer for a new requester: their name in
     /// place of the old requester's (or "there" when not known), and the
     /// solved ticket's category.
-    pub fn reusable_reply(&self, source: i64, for_name: Option<&str>) -> Result<ReusableReply> {
+    pub fn reusable_reply(&self, source: TicketId, for_name: Option<&str>) -> Result<ReusableReply> {
         self.read(|conn, _| {
             let t = crate::store::tickets::get(conn, source)?;
             let reply = resolving_reply(conn, source)?;

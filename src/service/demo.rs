@@ -8,6 +8,7 @@ use super::directory::{self, NewSchool};
 use super::tickets::{self, Resolution};
 use super::Ctx;
 use super::{calendars, canned};
+use crate::domain::ArticleId;
 use crate::domain::{NewTicket, Priority, Source, Technician, Tier, Timestamp};
 use crate::rng::Rng;
 use crate::store::{articles, directory as dir, kb};
@@ -280,7 +281,7 @@ fn generate_tickets(
     scenarios: &[Scenario],
     staff: &[Technician],
     requesters: &[crate::domain::Requester],
-    slugs: &HashMap<String, i64>,
+    slugs: &HashMap<String, ArticleId>,
 ) -> Result<()> {
     if scenarios.is_empty() || requesters.is_empty() {
         return Ok(());
@@ -388,7 +389,7 @@ fn generate_tickets(
         // About a third of requesters answer the satisfaction question by
         // the time the ticket closes. Their own generator, keyed on the
         // ticket, so the rest of the demo does not shift.
-        let mut answer = Rng(SEED ^ id.unsigned_abs());
+        let mut answer = Rng(SEED ^ id.get().unsigned_abs());
         if answer.chance(35) {
             let score = match answer.below(10) {
                 0 => 2,
@@ -456,7 +457,8 @@ canned = "CANNED_TITLE"
     fn scenarios_naming_a_canned_solution_resolve_by_applying_it() {
         let mut desk = demo_desk();
         let all = crate::domain::TicketFilter { include_done: true, ..Default::default() };
-        let before = desk.tickets(&all).unwrap().iter().map(|t| t.id).max().unwrap_or(0);
+        let before =
+            desk.tickets(&all).unwrap().iter().map(|t| t.id).max().unwrap_or(crate::domain::TicketId(0));
         let uses_before = desk.canned("Paper jam cleared").unwrap().uses;
         run_scenarios(&mut desk, &CANNED_SCENARIO.replace("CANNED_TITLE", "Paper jam cleared")).unwrap();
         let tickets = desk.tickets(&all).unwrap();

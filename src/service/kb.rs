@@ -4,10 +4,12 @@
 
 use super::{Ctx, Desk};
 use crate::domain::markdown::summary;
+use crate::domain::TicketId;
 use crate::domain::{
     self, article_body, normalize_category, normalize_tags, Article, ArticleFilter, ArticleStatus, Audience,
     MAX_TITLE,
 };
+use crate::domain::{ArticleId, Version};
 use crate::store::{articles, kb as rows};
 use crate::{Error, Result};
 
@@ -22,7 +24,7 @@ pub struct NewArticle {
     pub audience: Audience,
     /// Publish at once (tier 2/3 and leads); otherwise a draft.
     pub publish: bool,
-    pub source_ticket: Option<i64>,
+    pub source_ticket: Option<TicketId>,
 }
 
 /// Changes to an article; `None` leaves a field as it is.
@@ -52,7 +54,7 @@ pub fn add(cx: &mut Ctx<'_>, new: &NewArticle) -> Result<Article> {
 
 /// As `add`, under a given (free) id: a knowledge base read back from files
 /// (`kb import --markdown`) keeps its article numbers.
-pub fn add_at(cx: &mut Ctx<'_>, new: &NewArticle, id: Option<i64>) -> Result<Article> {
+pub fn add_at(cx: &mut Ctx<'_>, new: &NewArticle, id: Option<ArticleId>) -> Result<Article> {
     if new.publish {
         cx.me.require_publish("publish articles")?;
     }
@@ -84,7 +86,7 @@ pub fn add_at(cx: &mut Ctx<'_>, new: &NewArticle, id: Option<i64>) -> Result<Art
 }
 
 /// Loads an article for a change, refusing when the caller's copy is stale.
-pub fn load_for_change(cx: &Ctx<'_>, id: i64, expected_version: Option<i64>) -> Result<Article> {
+pub fn load_for_change(cx: &Ctx<'_>, id: ArticleId, expected_version: Option<Version>) -> Result<Article> {
     let a = rows::get(cx.tx, id)?;
     match expected_version {
         Some(v) if v != a.version => Err(conflict(cx, id)?),
@@ -92,7 +94,7 @@ pub fn load_for_change(cx: &Ctx<'_>, id: i64, expected_version: Option<i64>) -> 
     }
 }
 
-fn conflict(cx: &Ctx<'_>, id: i64) -> Result<Error> {
+fn conflict(cx: &Ctx<'_>, id: ArticleId) -> Result<Error> {
     let (who, when, version) = rows::last_change(cx.tx, id)?;
     let who = who.unwrap_or_else(|| "someone".into());
     Ok(Error::Conflict(format!(
@@ -110,7 +112,12 @@ fn save(cx: &Ctx<'_>, a: &Article) -> Result<Article> {
 
 /// Applies `edit`; returns the article and whether anything changed (an
 /// edit that changes nothing writes nothing).
-pub fn edit(cx: &mut Ctx<'_>, id: i64, edit: &ArticleEdit, expected: Option<i64>) -> Result<(Article, bool)> {
+pub fn edit(
+    cx: &mut Ctx<'_>,
+    id: ArticleId,
+    edit: &ArticleEdit,
+    expected: Option<Version>,
+) -> Result<(Article, bool)> {
     let mut a = load_for_change(cx, id, expected)?;
     if a.status != ArticleStatus::Draft {
         cx.me.require_publish(&format!("change {} article #{id}", a.status))?;
@@ -149,7 +156,7 @@ pub fn edit(cx: &mut Ctx<'_>, id: i64, edit: &ArticleEdit, expected: Option<i64>
     Ok((saved, true))
 }
 
-pub fn publish(cx: &mut Ctx<'_>, id: i64, expected: Option<i64>) -> Result<Article> {
+pub fn publish(cx: &mut Ctx<'_>, id: ArticleId, expected: Option<Version>) -> Result<Article> {
     cx.me.require_publish(&format!("publish article #{id}"))?;
     let mut a = load_for_change(cx, id, expected)?;
     if a.status == ArticleStatus::Published {
@@ -162,7 +169,7 @@ pub fn publish(cx: &mut Ctx<'_>, id: i64, expected: Option<i64>) -> Result<Artic
     Ok(saved)
 }
 
-pub fn archive(cx: &mut Ctx<'_>, id: i64, expected: Option<i64>) -> Result<Article> {
+pub fn archive(cx: &mut Ctx<'_>, id: ArticleId, expected: Option<Version>) -> Result<Article> {
     let mut a = load_for_change(cx, id, expected)?;
     match a.status {
         ArticleStatus::Archived => return Err(Error::invalid(format!("article #{id} is already archived"))),
@@ -176,13 +183,13 @@ pub fn archive(cx: &mut Ctx<'_>, id: i64, expected: Option<i64>) -> Result<Artic
 }
 
 /// Reads an article and counts the view.
-pub fn view(cx: &mut Ctx<'_>, id: i64) -> Result<Article> {
+pub fn view(cx: &mut Ctx<'_>, id: ArticleId) -> Result<Article> {
     rows::get(cx.tx, id)?;
     rows::add_view(cx.tx, id)?;
     rows::get(cx.tx, id)
 }
 
-pub fn rate(cx: &mut Ctx<'_>, id: i64, helpful: bool) -> Result<Article> {
+pub fn rate(cx: &mut Ctx<'_>, id: ArticleId, helpful: bool) -> Result<Article> {
     let a = rows::get(cx.tx, id)?;
     if a.status != ArticleStatus::Published {
         let what = if a.status == ArticleStatus::Draft { "a draft" } else { "archived" };
@@ -237,28 +244,28 @@ impl Desk {
 
     pub fn edit_article(
         &mut self,
-        id: i64,
+        id: ArticleId,
         e: &ArticleEdit,
-        expected: Option<i64>,
+        expected: Option<Version>,
     ) -> Result<(Article, bool)> {
         self.write(|cx| edit(cx, id, e, expected))
     }
 
-    pub fn publish_article(&mut self, id: i64, expected: Option<i64>) -> Result<Article> {
+    pub fn publish_article(&mut self, id: ArticleId, expected: Option<Version>) -> Result<Article> {
         self.write(|cx| publish(cx, id, expected))
     }
 
-    pub fn archive_article(&mut self, id: i64, expected: Option<i64>) -> Result<Article> {
+    pub fn archive_article(&mut self, id: ArticleId, expected: Option<Version>) -> Result<Article> {
         self.write(|cx| archive(cx, id, expected))
     }
 
     /// An article as it is, without counting a view (for editing).
-    pub fn article(&self, id: i64) -> Result<Article> {
+    pub fn article(&self, id: ArticleId) -> Result<Article> {
         self.read(|conn, _| rows::get(conn, id))
     }
 
     /// An article being read: counts the view.
-    pub fn view_article(&mut self, id: i64) -> Result<Article> {
+    pub fn view_article(&mut self, id: ArticleId) -> Result<Article> {
         self.write(|cx| view(cx, id))
     }
 
@@ -266,7 +273,7 @@ impl Desk {
         self.read(|conn, _| rows::list(conn, filter))
     }
 
-    pub fn rate_article(&mut self, id: i64, helpful: bool) -> Result<Article> {
+    pub fn rate_article(&mut self, id: ArticleId, helpful: bool) -> Result<Article> {
         self.write(|cx| rate(cx, id, helpful))
     }
 }

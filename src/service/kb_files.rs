@@ -8,6 +8,7 @@
 
 use super::demo::split_front_matter;
 use super::{calendars, kb, Ctx, Desk, DEFAULT_CALENDAR, DEFAULT_TZ};
+use crate::domain::ArticleId;
 use crate::domain::{
     self, article_body, normalize_category, normalize_tags, Article, ArticleFilter, ArticleStatus, Audience,
     MAX_TITLE, UNASSIGNED_SCHOOL,
@@ -46,7 +47,7 @@ pub struct ExportReport {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ArticleFile {
     pub file: String,
-    pub id: Option<i64>,
+    pub id: Option<ArticleId>,
     pub title: String,
     pub category: Option<String>,
     pub tags: Vec<String>,
@@ -58,7 +59,7 @@ pub struct ArticleFile {
 #[derive(Debug, Clone, Serialize)]
 pub struct Imported {
     pub file: String,
-    pub id: i64,
+    pub id: ArticleId,
     pub title: String,
     /// The fields that changed (for updates).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -207,7 +208,7 @@ pub fn parse_markdown(file: &str, text: &str) -> Result<ArticleFile> {
     }
     let id = match table.get("id") {
         None => None,
-        Some(toml::Value::Integer(n)) if *n > 0 => Some(*n),
+        Some(toml::Value::Integer(n)) if *n > 0 => Some(ArticleId(*n)),
         Some(_) => {
             return Err(Error::invalid(format!(
                 "{file}: `id` must be a whole number above 0 (leave it out for a new article)"
@@ -255,7 +256,7 @@ pub fn parse_markdown(file: &str, text: &str) -> Result<ArticleFile> {
 /// Reads every file, refusing the folder at the first bad one; two files
 /// claiming the same id are refused too (a copied file whose id was kept).
 pub fn parse_all(files: &[(String, String)]) -> Result<Vec<ArticleFile>> {
-    let mut seen: HashMap<i64, &str> = HashMap::new();
+    let mut seen: HashMap<ArticleId, &str> = HashMap::new();
     let mut out = Vec::with_capacity(files.len());
     for (name, text) in files {
         let parsed = parse_markdown(name, text)?;
@@ -272,16 +273,16 @@ pub fn parse_all(files: &[(String, String)]) -> Result<Vec<ArticleFile>> {
 }
 
 /// The id in a file's front matter, if it can be read at all.
-fn id_in(text: &str) -> Option<i64> {
+fn id_in(text: &str) -> Option<ArticleId> {
     let text = text.replace("\r\n", "\n");
     let (front, _) = split_front_matter(text.strip_prefix('\u{feff}').unwrap_or(&text))?;
-    front.parse::<toml::Table>().ok()?.get("id")?.as_integer()
+    front.parse::<toml::Table>().ok()?.get("id")?.as_integer().map(ArticleId)
 }
 
 /// Whether `text`, a file the last export wrote as `name`, holds an article
 /// this export writes under another name (its title changed): it was read
 /// back by `kb import`, so it may go even if it was edited since.
-fn renamed(name: &str, text: &[u8], written: &HashMap<i64, String>) -> bool {
+fn renamed(name: &str, text: &[u8], written: &HashMap<ArticleId, String>) -> bool {
     let text = String::from_utf8_lossy(text);
     id_in(&text).and_then(|id| written.get(&id)).is_some_and(|current| current != name)
 }
@@ -423,7 +424,8 @@ impl Desk {
             .iter()
             .map(|a| SiteFile { path: markdown_file_name(a), contents: to_markdown(a) })
             .collect();
-        let names: HashMap<i64, String> = articles.iter().map(|a| (a.id, markdown_file_name(a))).collect();
+        let names: HashMap<ArticleId, String> =
+            articles.iter().map(|a| (a.id, markdown_file_name(a))).collect();
         // DIR is the user's: written with their own rights (`safe_fs::as_user`).
         let report = crate::safe_fs::as_user(dir, self.store.path(), || {
             let tree = dir::prepare(dir)?;
@@ -460,7 +462,7 @@ mod tests {
     fn article() -> Article {
         let t = chrono::Utc.with_ymd_and_hms(2026, 11, 3, 9, 0, 0).unwrap();
         Article {
-            id: 7,
+            id: ArticleId(7),
             title: "Say \"hi\"\n+++ to the \\ printer".into(),
             category: Some("printing".into()),
             tags: vec!["printer".into(), "paper jam".into()],
@@ -476,7 +478,7 @@ mod tests {
             published_at: Some(t),
             source_ticket: None,
             updated_by: None,
-            version: 1,
+            version: crate::domain::Version(1),
             body: "## Fix\n\n+++\n\n1. Open it.\n".into(),
         }
     }
@@ -490,7 +492,7 @@ mod tests {
             "{text}"
         );
         let f = parse_markdown("07-x.md", &text).unwrap();
-        assert_eq!(f.id, Some(7));
+        assert_eq!(f.id, Some(ArticleId(7)));
         assert_eq!(f.title, a.title);
         assert_eq!((f.category, f.tags), (a.category, a.tags));
         assert_eq!((f.audience, f.status), (a.audience, a.status));

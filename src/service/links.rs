@@ -8,6 +8,7 @@
 use super::tickets::{self, load_for_change, require_can_work, save, set_status, Visibility};
 use super::{mail, Ctx, Desk};
 use crate::domain::{EventKind, NewTicket, Status, Ticket};
+use crate::domain::{TicketId, Version};
 use crate::store::{attachments, events, links as rows, tickets as ticket_rows};
 use crate::{Error, Result};
 use rusqlite::Connection;
@@ -28,7 +29,7 @@ pub fn follow_merges(conn: &Connection, t: Option<Ticket>) -> Result<Option<Tick
     Ok(Some(t))
 }
 
-fn distinct(a: i64, b: i64) -> Result<()> {
+fn distinct(a: TicketId, b: TicketId) -> Result<()> {
     if a == b {
         return Err(Error::invalid(format!("a ticket cannot be linked to itself (#{a})")));
     }
@@ -36,7 +37,7 @@ fn distinct(a: i64, b: i64) -> Result<()> {
 }
 
 /// `ticket link A --to B`: related, shown on both.
-pub fn link_related(cx: &mut Ctx<'_>, a: i64, b: i64) -> Result<()> {
+pub fn link_related(cx: &mut Ctx<'_>, a: TicketId, b: TicketId) -> Result<()> {
     distinct(a, b)?;
     let (ta, tb) = (ticket_rows::get(cx.tx, a)?, ticket_rows::get(cx.tx, b)?);
     if !rows::insert(cx.tx, "related", a.min(b), a.max(b), cx.now, cx.me.id)? {
@@ -51,7 +52,7 @@ pub fn link_related(cx: &mut Ctx<'_>, a: i64, b: i64) -> Result<()> {
 }
 
 /// Marks a ticket as a major incident (a parent for callers' tickets).
-pub fn make_incident(cx: &mut Ctx<'_>, id: i64) -> Result<Ticket> {
+pub fn make_incident(cx: &mut Ctx<'_>, id: TicketId) -> Result<Ticket> {
     let t = ticket_rows::get(cx.tx, id)?;
     if rows::parent_of(cx.tx, id)?.is_some() {
         return Err(Error::invalid(format!(
@@ -69,7 +70,7 @@ pub fn make_incident(cx: &mut Ctx<'_>, id: i64) -> Result<Ticket> {
 }
 
 /// `ticket link CHILD --parent ID`: a caller joins an incident.
-pub fn link_parent(cx: &mut Ctx<'_>, child: i64, parent: i64) -> Result<Ticket> {
+pub fn link_parent(cx: &mut Ctx<'_>, child: TicketId, parent: TicketId) -> Result<Ticket> {
     distinct(child, parent)?;
     let c = ticket_rows::get(cx.tx, child)?;
     let p = ticket_rows::get(cx.tx, parent)?;
@@ -108,10 +109,10 @@ pub fn link_parent(cx: &mut Ctx<'_>, child: i64, parent: i64) -> Result<Ticket> 
 /// changed since the versions given.
 pub fn merge(
     cx: &mut Ctx<'_>,
-    dup: i64,
-    target: i64,
-    dup_v: Option<i64>,
-    target_v: Option<i64>,
+    dup: TicketId,
+    target: TicketId,
+    dup_v: Option<Version>,
+    target_v: Option<Version>,
 ) -> Result<Ticket> {
     distinct(dup, target)?;
     let mut d = load_for_change(cx, dup, dup_v)?;
@@ -196,7 +197,7 @@ pub fn merge(
 
 /// A public reply on an incident that also goes to every caller, each on
 /// their own ticket's thread; one message per person.
-pub fn broadcast(cx: &mut Ctx<'_>, parent: i64, text: &str) -> Result<Vec<i64>> {
+pub fn broadcast(cx: &mut Ctx<'_>, parent: TicketId, text: &str) -> Result<Vec<TicketId>> {
     if !rows::is_incident(cx.tx, parent)? {
         return Err(Error::invalid(format!("ticket #{parent} is not an incident: --to-children needs one")));
     }
@@ -231,7 +232,7 @@ pub fn broadcast(cx: &mut Ctx<'_>, parent: i64, text: &str) -> Result<Vec<i64>> 
 /// with the same message. Each child's SLA clocks stop now (its own
 /// figures), and an Incident event before the resolution marks it as not a
 /// first-contact resolution (see report::timeline).
-pub fn resolve_children(cx: &mut Ctx<'_>, parent: i64, message: &str) -> Result<Vec<i64>> {
+pub fn resolve_children(cx: &mut Ctx<'_>, parent: TicketId, message: &str) -> Result<Vec<TicketId>> {
     if !rows::is_incident(cx.tx, parent)? {
         return Ok(Vec::new());
     }
@@ -263,8 +264,8 @@ pub fn resolve_children(cx: &mut Ctx<'_>, parent: i64, message: &str) -> Result<
 /// callers' own tickets folded under it.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct IncidentView {
-    pub callers: HashMap<i64, usize>,
-    pub children: BTreeSet<i64>,
+    pub callers: HashMap<TicketId, usize>,
+    pub children: BTreeSet<TicketId>,
 }
 
 pub fn incident_view(conn: &Connection) -> Result<IncidentView> {
@@ -275,15 +276,15 @@ pub fn incident_view(conn: &Connection) -> Result<IncidentView> {
 }
 
 impl Desk {
-    pub fn link_related(&mut self, a: i64, b: i64) -> Result<()> {
+    pub fn link_related(&mut self, a: TicketId, b: TicketId) -> Result<()> {
         self.write(|cx| link_related(cx, a, b))
     }
 
-    pub fn link_parent(&mut self, child: i64, parent: i64) -> Result<Ticket> {
+    pub fn link_parent(&mut self, child: TicketId, parent: TicketId) -> Result<Ticket> {
         self.write(|cx| link_parent(cx, child, parent))
     }
 
-    pub fn make_incident(&mut self, id: i64) -> Result<Ticket> {
+    pub fn make_incident(&mut self, id: TicketId) -> Result<Ticket> {
         self.write(|cx| make_incident(cx, id))
     }
 
@@ -297,19 +298,19 @@ impl Desk {
 
     pub fn merge(
         &mut self,
-        dup: i64,
-        target: i64,
-        dup_v: Option<i64>,
-        target_v: Option<i64>,
+        dup: TicketId,
+        target: TicketId,
+        dup_v: Option<Version>,
+        target_v: Option<Version>,
     ) -> Result<Ticket> {
         self.write(|cx| merge(cx, dup, target, dup_v, target_v))
     }
 
-    pub fn broadcast(&mut self, parent: i64, text: &str) -> Result<Vec<i64>> {
+    pub fn broadcast(&mut self, parent: TicketId, text: &str) -> Result<Vec<TicketId>> {
         self.write(|cx| broadcast(cx, parent, text))
     }
 
-    pub fn links(&self, id: i64) -> Result<Vec<rows::Link>> {
+    pub fn links(&self, id: TicketId) -> Result<Vec<rows::Link>> {
         self.read(|conn, _| {
             ticket_rows::get(conn, id)?;
             rows::of(conn, id)

@@ -39,6 +39,7 @@ pub mod transfer;
 pub mod weekly_mail;
 
 use crate::clock::Clock;
+use crate::domain::TicketId;
 use crate::domain::{EventKind, Technician, Timestamp};
 use crate::store::{self, directory as dir, events, OpenMode, Store};
 use crate::{Error, Result};
@@ -65,13 +66,19 @@ pub struct Ctx<'a> {
 
 impl Ctx<'_> {
     /// Appends a timeline event by the acting technician.
-    pub fn event(&self, ticket_id: i64, kind: EventKind, internal: bool, body: Option<&str>) -> Result<i64> {
+    pub fn event(
+        &self,
+        ticket_id: TicketId,
+        kind: EventKind,
+        internal: bool,
+        body: Option<&str>,
+    ) -> Result<i64> {
         self.event_change(ticket_id, kind, internal, body, None, None)
     }
 
     pub fn event_change(
         &self,
-        ticket_id: i64,
+        ticket_id: TicketId,
         kind: EventKind,
         internal: bool,
         body: Option<&str>,
@@ -151,7 +158,7 @@ pub struct Desk {
     /// as another login is then checked against `privilege::may_act_as`.
     standing: Option<crate::privilege::Standing>,
     /// Time to record with the next change on a ticket (`with_time`).
-    attach: Option<(i64, time::TimeSpent)>,
+    attach: Option<(TicketId, time::TimeSpent)>,
 }
 
 impl Desk {

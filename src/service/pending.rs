@@ -5,15 +5,16 @@
 use super::tickets::{load_for_change, require_can_work, save, set_status, text};
 use super::{Ctx, Desk};
 use crate::domain::{EventKind, Status, Ticket};
+use crate::domain::{TicketId, Version};
 use crate::{Error, Result};
 
 /// Puts a ticket on hold for the requester, optionally asking them a
 /// question (a public reply, which counts as the first response).
 pub fn set_pending(
     cx: &mut Ctx<'_>,
-    id: i64,
+    id: TicketId,
     question: Option<&str>,
-    expected: Option<i64>,
+    expected: Option<Version>,
 ) -> Result<Ticket> {
     let question = question.map(|q| text("message", q)).transpose()?;
     let mut t = load_for_change(cx, id, expected)?;
@@ -38,7 +39,7 @@ pub fn set_pending(
 }
 
 /// Back to work: the requester answered (or a new ticket is picked up).
-pub fn open(cx: &mut Ctx<'_>, id: i64, expected: Option<i64>) -> Result<Ticket> {
+pub fn open(cx: &mut Ctx<'_>, id: TicketId, expected: Option<Version>) -> Result<Ticket> {
     let mut t = load_for_change(cx, id, expected)?;
     require_can_work(cx, &t, "open")?;
     match t.status {
@@ -55,11 +56,16 @@ pub fn open(cx: &mut Ctx<'_>, id: i64, expected: Option<i64>) -> Result<Ticket> 
 }
 
 impl Desk {
-    pub fn set_pending(&mut self, id: i64, question: Option<&str>, expected: Option<i64>) -> Result<Ticket> {
+    pub fn set_pending(
+        &mut self,
+        id: TicketId,
+        question: Option<&str>,
+        expected: Option<Version>,
+    ) -> Result<Ticket> {
         self.write(|cx| set_pending(cx, id, question, expected))
     }
 
-    pub fn open_ticket(&mut self, id: i64, expected: Option<i64>) -> Result<Ticket> {
+    pub fn open_ticket(&mut self, id: TicketId, expected: Option<Version>) -> Result<Ticket> {
         self.write(|cx| open(cx, id, expected))
     }
 }

@@ -10,6 +10,7 @@
 //! public part of their timeline.
 
 use super::Desk;
+use crate::domain::ArticleId;
 use crate::domain::{self, Article, ArticleStatus, Audience, Timestamp};
 use crate::report::Week;
 use crate::search::rank::MIN_COVERAGE;
@@ -69,7 +70,7 @@ impl Metric {
 /// A published public article found for a requester.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PublicHit {
-    pub id: i64,
+    pub id: ArticleId,
     pub title: String,
     pub snippet: String,
     pub url: String,
@@ -222,7 +223,7 @@ impl Desk {
 
     /// A published public article for a requester, its view counted; None
     /// for anything else (missing, draft, archived, internal) alike.
-    pub fn portal_article(&mut self, id: i64, school: Option<&str>) -> Result<Option<Article>> {
+    pub fn portal_article(&mut self, id: ArticleId, school: Option<&str>) -> Result<Option<Article>> {
         self.write(|cx| {
             let Some(a) = kb_rows::find(cx.tx, id)?.filter(is_public) else {
                 return Ok(None);
@@ -238,7 +239,7 @@ impl Desk {
     /// article was opened from beside the request form).
     pub fn portal_answer(
         &mut self,
-        id: i64,
+        id: ArticleId,
         solved: bool,
         from_form: bool,
         school: Option<&str>,

@@ -8,6 +8,7 @@
 
 use super::portal::{count, random_hex, school_of_email, token_hash, Metric};
 use super::{tickets, Desk};
+use crate::domain::TicketId;
 use crate::domain::{self, NewTicket, Source};
 use crate::store::portal as rows;
 use crate::{Error, Result};
@@ -51,7 +52,7 @@ pub struct Session {
     pub token: String,
     pub email: String,
     /// The ticket logged from the waiting request, if there was one.
-    pub ticket: Option<i64>,
+    pub ticket: Option<TicketId>,
 }
 
 /// A signed-in requester.
@@ -193,7 +194,7 @@ impl Desk {
     }
 
     /// A signed-in requester logs a new request (their address is proved).
-    pub fn portal_submit(&mut self, who: &Requester, draft: &RequestDraft) -> Result<i64> {
+    pub fn portal_submit(&mut self, who: &Requester, draft: &RequestDraft) -> Result<TicketId> {
         self.portal_submit_with(who, draft, None)
     }
 
@@ -204,7 +205,7 @@ impl Desk {
         who: &Requester,
         draft: &RequestDraft,
         screenshot: Option<&crate::service::attachments::Upload>,
-    ) -> Result<i64> {
+    ) -> Result<TicketId> {
         let categories = self.portal_categories()?;
         let d = check_draft(draft, &categories)?;
         self.write(|cx| {

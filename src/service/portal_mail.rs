@@ -5,6 +5,7 @@
 use super::mail::send::{NotSent, SendSettings, Sent, MAX_ATTEMPTS};
 use super::portal_requests::rating_token;
 use super::Desk;
+use crate::domain::TicketId;
 use crate::mail::compose::{self, Outgoing};
 use crate::mail::encode::Mailbox;
 use crate::store::portal as rows;
@@ -37,7 +38,7 @@ pub fn signin_body(link: &str, subject: Option<&str>) -> String {
 
 /// Lines for a resolution mail: one link per answer, when the portal has a
 /// base URL and a secret (set when `deskside serve` first ran).
-pub fn rating_lines(conn: &Connection, ticket_id: i64, email: &str) -> Result<Option<String>> {
+pub fn rating_lines(conn: &Connection, ticket_id: TicketId, email: &str) -> Result<Option<String>> {
     let (Some(base), Some(secret)) = (rows::setting(conn, "base_url")?, rows::setting(conn, "secret")?)
     else {
         return Ok(None);
@@ -70,7 +71,7 @@ impl Desk {
                     self.write(|cx| rows::mark_mail_failed(cx.tx, m.id, "invalid recipient address", 0))?;
                 failed.push(NotSent {
                     id: m.id,
-                    ticket: 0,
+                    ticket: TicketId(0),
                     error: "invalid recipient address".into(),
                     status,
                 });
@@ -95,7 +96,7 @@ impl Desk {
                     rows::checkpoint(self.store().conn())?;
                     sent.push(Sent {
                         id: m.id,
-                        ticket: 0,
+                        ticket: TicketId(0),
                         kind: "signin".into(),
                         to: m.recipient.clone(),
                         message_id,
@@ -105,7 +106,7 @@ impl Desk {
                 Err(error) => {
                     let status =
                         self.write(|cx| rows::mark_mail_failed(cx.tx, m.id, &error, MAX_ATTEMPTS))?;
-                    failed.push(NotSent { id: m.id, ticket: 0, error, status });
+                    failed.push(NotSent { id: m.id, ticket: TicketId(0), error, status });
                 }
             }
         }

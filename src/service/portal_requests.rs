@@ -6,6 +6,7 @@
 use super::portal::{sign, verify};
 use super::portal_auth::Requester;
 use super::{rating, tickets, Ctx, Desk};
+use crate::domain::TicketId;
 use crate::domain::{EventKind, Status, Ticket, Timestamp};
 use crate::store::{events, portal as rows, reports, tickets as ticket_rows};
 use crate::{Error, Result};
@@ -13,7 +14,7 @@ use crate::{Error, Result};
 /// One line of a ticket in "My requests".
 #[derive(Debug, Clone, PartialEq)]
 pub struct MyTicket {
-    pub id: i64,
+    pub id: TicketId,
     pub subject: String,
     pub status: String,
     pub updated_at: Timestamp,
@@ -39,7 +40,7 @@ pub struct PublicEvent {
 /// A requester's view of their ticket.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PublicTicket {
-    pub id: i64,
+    pub id: TicketId,
     pub subject: String,
     pub body: String,
     pub status: Status,
@@ -53,7 +54,7 @@ pub struct PublicTicket {
 
 /// The ticket, when it is this requester's; None otherwise (missing or not
 /// theirs read alike).
-fn own_ticket(conn: &rusqlite::Connection, who: &Requester, id: i64) -> Result<Option<Ticket>> {
+fn own_ticket(conn: &rusqlite::Connection, who: &Requester, id: TicketId) -> Result<Option<Ticket>> {
     Ok(ticket_rows::find(conn, id)?.filter(|t| t.requester.eq_ignore_ascii_case(&who.email)))
 }
 
@@ -112,12 +113,12 @@ fn requester_reply(cx: &mut Ctx<'_>, mut t: Ticket, who: &Requester, text: &str)
 }
 
 /// The message a rating link signs: the ticket and its requester.
-fn rating_message(ticket_id: i64, email: &str) -> String {
+fn rating_message(ticket_id: TicketId, email: &str) -> String {
     format!("rate:{ticket_id}:{}", email.to_lowercase())
 }
 
 /// The token of a ticket's rating link: `ID.SIGNATURE`.
-pub fn rating_token(secret: &str, ticket_id: i64, email: &str) -> String {
+pub fn rating_token(secret: &str, ticket_id: TicketId, email: &str) -> String {
     format!("{ticket_id}.{}", sign(secret, &rating_message(ticket_id, email)))
 }
 
@@ -126,7 +127,7 @@ fn rated_ticket(conn: &rusqlite::Connection, secret: &str, token: &str) -> Resul
     let Some((id, sig)) = token.split_once('.') else {
         return Ok(None);
     };
-    let Ok(id) = id.parse::<i64>() else {
+    let Ok(id) = id.parse::<i64>().map(TicketId) else {
         return Ok(None);
     };
     let Some(t) = ticket_rows::find(conn, id)? else {
@@ -138,7 +139,7 @@ fn rated_ticket(conn: &rusqlite::Connection, secret: &str, token: &str) -> Resul
 /// What a rating page shows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RatingTarget {
-    pub ticket_id: i64,
+    pub ticket_id: TicketId,
     pub subject: String,
     pub status: Status,
     pub score: Option<i64>,
@@ -156,7 +157,7 @@ impl Desk {
     }
 
     /// One of the requester's tickets with its public timeline.
-    pub fn portal_ticket(&self, who: &Requester, id: i64) -> Result<Option<PublicTicket>> {
+    pub fn portal_ticket(&self, who: &Requester, id: TicketId) -> Result<Option<PublicTicket>> {
         self.read(|conn, _| {
             let Some(t) = own_ticket(conn, who, id)? else {
                 return Ok(None);
@@ -183,7 +184,7 @@ impl Desk {
     pub fn portal_attachment(
         &self,
         who: &Requester,
-        id: i64,
+        id: TicketId,
         n: usize,
     ) -> Result<Option<(String, String, Vec<u8>)>> {
         self.read(|conn, _| {
@@ -196,7 +197,7 @@ impl Desk {
     }
 
     /// A reply from the requester; false when the ticket is not theirs.
-    pub fn portal_reply(&mut self, who: &Requester, id: i64, text: &str) -> Result<bool> {
+    pub fn portal_reply(&mut self, who: &Requester, id: TicketId, text: &str) -> Result<bool> {
         let text = tickets::text("reply", text)?;
         self.write(|cx| {
             let Some(t) = own_ticket(cx.tx, who, id)? else {
@@ -214,7 +215,7 @@ impl Desk {
 
     /// "This is solved": the requester resolves their own ticket; false
     /// when it is not theirs.
-    pub fn portal_solved(&mut self, who: &Requester, id: i64) -> Result<bool> {
+    pub fn portal_solved(&mut self, who: &Requester, id: TicketId) -> Result<bool> {
         self.write(|cx| {
             let Some(mut t) = own_ticket(cx.tx, who, id)? else {
                 return Ok(false);

@@ -6,6 +6,7 @@
 //! Heartbeats are not changes: no timeline event, no audit row, no version.
 
 use super::Desk;
+use crate::domain::TicketId;
 use crate::store::{presence, tickets};
 use crate::Result;
 use chrono::Duration;
@@ -32,7 +33,7 @@ pub(crate) fn new_session() -> String {
 
 impl Desk {
     /// "I have this ticket open": records or refreshes this session's row.
-    pub fn presence_beat(&mut self, ticket_id: i64) -> Result<()> {
+    pub fn presence_beat(&mut self, ticket_id: TicketId) -> Result<()> {
         let session = self.session.clone();
         self.write(|cx| {
             tickets::get(cx.tx, ticket_id)?;
@@ -52,7 +53,7 @@ impl Desk {
     }
 
     /// "I closed this ticket": others stop seeing this session at once.
-    pub fn presence_leave(&mut self, ticket_id: i64) -> Result<()> {
+    pub fn presence_leave(&mut self, ticket_id: TicketId) -> Result<()> {
         let session = self.session.clone();
         self.store.write(|tx| presence::leave(tx, &session, Some(ticket_id)).map(|_| ()))
     }
@@ -65,7 +66,7 @@ impl Desk {
 
     /// (login, name) of the other technicians with the ticket open now, by
     /// login; yourself in another terminal does not count.
-    pub fn others_viewing(&self, ticket_id: i64) -> Result<Vec<(String, String)>> {
+    pub fn others_viewing(&self, ticket_id: TicketId) -> Result<Vec<(String, String)>> {
         let since = self.now() - TTL;
         self.read(|conn, me| presence::viewers(conn, ticket_id, since, me.id))
     }
@@ -133,18 +134,18 @@ mod tests {
         let (_dir, path) = setup();
         let mut toni = desk(&path, "tone", 0);
         let mut tam = desk(&path, "ttwo", 0);
-        assert!(tam.others_viewing(1).unwrap().is_empty());
-        toni.presence_beat(1).unwrap();
-        assert_eq!(tam.others_viewing(1).unwrap(), [("tone".to_string(), "Toni One".to_string())]);
-        assert!(toni.others_viewing(1).unwrap().is_empty(), "you are not 'someone else'");
-        at(&mut tam, 0).presence_beat(1).unwrap();
-        assert_eq!(names(toni.others_viewing(1).unwrap()), ["ttwo"]);
+        assert!(tam.others_viewing(TicketId(1)).unwrap().is_empty());
+        toni.presence_beat(TicketId(1)).unwrap();
+        assert_eq!(tam.others_viewing(TicketId(1)).unwrap(), [("tone".to_string(), "Toni One".to_string())]);
+        assert!(toni.others_viewing(TicketId(1)).unwrap().is_empty(), "you are not 'someone else'");
+        at(&mut tam, 0).presence_beat(TicketId(1)).unwrap();
+        assert_eq!(names(toni.others_viewing(TicketId(1)).unwrap()), ["ttwo"]);
         // Still there at the edge of the TTL, gone just after it.
-        assert_eq!(names(at(&mut tam, 10).others_viewing(1).unwrap()), ["tone"]);
-        assert!(at(&mut tam, 11).others_viewing(1).unwrap().is_empty());
+        assert_eq!(names(at(&mut tam, 10).others_viewing(TicketId(1)).unwrap()), ["tone"]);
+        assert!(at(&mut tam, 11).others_viewing(TicketId(1)).unwrap().is_empty());
         // A new heartbeat brings Toni back.
-        at(&mut toni, 11).presence_beat(1).unwrap();
-        assert_eq!(names(tam.others_viewing(1).unwrap()), ["tone"]);
+        at(&mut toni, 11).presence_beat(TicketId(1)).unwrap();
+        assert_eq!(names(tam.others_viewing(TicketId(1)).unwrap()), ["tone"]);
     }
 
     #[test]
@@ -154,28 +155,32 @@ mod tests {
         let mut toni_again = desk(&path, "tone", 5);
         let tam = desk(&path, "ttwo", 5);
         assert_ne!(toni.session(), toni_again.session());
-        toni.presence_beat(1).unwrap();
-        toni_again.presence_beat(1).unwrap();
-        assert_eq!(names(tam.others_viewing(1).unwrap()), ["tone"]);
-        toni.presence_leave(1).unwrap();
-        assert_eq!(names(tam.others_viewing(1).unwrap()), ["tone"], "the other terminal is still open");
+        toni.presence_beat(TicketId(1)).unwrap();
+        toni_again.presence_beat(TicketId(1)).unwrap();
+        assert_eq!(names(tam.others_viewing(TicketId(1)).unwrap()), ["tone"]);
+        toni.presence_leave(TicketId(1)).unwrap();
+        assert_eq!(
+            names(tam.others_viewing(TicketId(1)).unwrap()),
+            ["tone"],
+            "the other terminal is still open"
+        );
         toni_again.presence_leave_all().unwrap();
-        assert!(tam.others_viewing(1).unwrap().is_empty());
+        assert!(tam.others_viewing(TicketId(1)).unwrap().is_empty());
     }
 
     #[test]
     fn heartbeats_change_no_ticket_and_need_a_real_one() {
         let (_dir, path) = setup();
         let mut toni = desk(&path, "tone", 1);
-        let before = toni.ticket(1).unwrap();
+        let before = toni.ticket(TicketId(1)).unwrap();
         for s in 1..5 {
-            at(&mut toni, s).presence_beat(1).unwrap();
+            at(&mut toni, s).presence_beat(TicketId(1)).unwrap();
         }
-        let after = toni.ticket(1).unwrap();
+        let after = toni.ticket(TicketId(1)).unwrap();
         assert_eq!((after.ticket.version, after.events.len()), (before.ticket.version, before.events.len()));
-        let err = toni.presence_beat(99).unwrap_err();
+        let err = toni.presence_beat(TicketId(99)).unwrap_err();
         assert_eq!(err.exit_code(), 3, "{err}");
         let mut stranger = desk(&path, "nobody", 1);
-        assert_eq!(stranger.presence_beat(1).unwrap_err().exit_code(), 5);
+        assert_eq!(stranger.presence_beat(TicketId(1)).unwrap_err().exit_code(), 5);
     }
 }

@@ -3,6 +3,7 @@
 //! and appends a `rated` event, so the timeline keeps every one.
 
 use super::{Ctx, Desk};
+use crate::domain::TicketId;
 use crate::domain::{EventKind, Timestamp};
 use crate::store::{reports as rows, tickets as ticket_rows};
 use crate::{Error, Result};
@@ -12,7 +13,7 @@ pub const MAX_COMMENT: usize = 2_000;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Rating {
-    pub ticket_id: i64,
+    pub ticket_id: TicketId,
     /// 1 (very unhappy) to 5 (very happy).
     pub score: i64,
     /// The score this rating replaced.
@@ -33,7 +34,7 @@ pub fn check_score(score: i64) -> Result<i64> {
     }
 }
 
-pub fn rate(cx: &mut Ctx<'_>, id: i64, score: i64, comment: Option<&str>) -> Result<Rating> {
+pub fn rate(cx: &mut Ctx<'_>, id: TicketId, score: i64, comment: Option<&str>) -> Result<Rating> {
     let score = check_score(score)?;
     let comment = comment.map(str::trim).filter(|c| !c.is_empty());
     if let Some(c) = comment {
@@ -71,7 +72,7 @@ pub fn rate(cx: &mut Ctx<'_>, id: i64, score: i64, comment: Option<&str>) -> Res
 }
 
 impl Desk {
-    pub fn rate(&mut self, id: i64, score: i64, comment: Option<&str>) -> Result<Rating> {
+    pub fn rate(&mut self, id: TicketId, score: i64, comment: Option<&str>) -> Result<Rating> {
         self.write(|cx| rate(cx, id, score, comment))
     }
 }

@@ -8,6 +8,7 @@
 
 use super::{calendars, Ctx, Desk};
 use crate::domain::recur::{windows, Every, Term};
+use crate::domain::TicketId;
 use crate::domain::{EventKind, Tier, UNASSIGNED_SCHOOL};
 use crate::store::{directory as dir, schedule as rows, tickets as ticket_rows, time as time_rows, to_secs};
 use crate::{Error, Result};
@@ -129,7 +130,7 @@ pub struct Outcome {
     pub due: Option<String>,
     /// created or skipped
     pub outcome: String,
-    pub ticket: Option<i64>,
+    pub ticket: Option<TicketId>,
     pub reason: Option<String>,
 }
 
@@ -151,7 +152,7 @@ fn planned_requester(cx: &Ctx<'_>, school_id: i64, code: &str) -> Result<i64> {
     }
 }
 
-fn create_ticket(cx: &Ctx<'_>, s: &rows::ScheduleRow, school_id: i64, code: &str) -> Result<i64> {
+fn create_ticket(cx: &Ctx<'_>, s: &rows::ScheduleRow, school_id: i64, code: &str) -> Result<TicketId> {
     let requester = planned_requester(cx, school_id, code)?;
     let id = ticket_rows::insert(
         cx.tx,

@@ -3,6 +3,7 @@
 //! recorded once on the timeline.
 
 use super::{calendars, Ctx, Desk};
+use crate::domain::TicketId;
 use crate::domain::{
     Clocks, EventKind, QueueItem, SlaLevel, SlaPolicy, SlaState, SlaTarget, Status, Ticket, TicketFilter,
     Timestamp,
@@ -20,7 +21,7 @@ const AT_RISK_DIVISOR: i64 = 4;
 /// Sets a new ticket's due times from its priority's policy on its school's
 /// calendar. A calendar too sparse to reach the target leaves them unset:
 /// logging a ticket must never fail on SLA settings.
-pub fn start_clock(cx: &Ctx<'_>, id: i64) -> Result<()> {
+pub fn start_clock(cx: &Ctx<'_>, id: TicketId) -> Result<()> {
     let t = ticket_rows::get(cx.tx, id)?;
     let Some(policy) = rows::policy(cx.tx, t.priority)? else { return Ok(()) };
     let cal = calendars::for_school(cx.tx, t.school_id)?;
@@ -266,8 +267,8 @@ pub fn queue(
     if let Some(limit) = filter.limit {
         items.truncate(limit);
     }
-    let ids: Vec<i64> = items.iter().map(|(c, _)| c.id).collect();
-    let mut whole: HashMap<i64, Ticket> =
+    let ids: Vec<TicketId> = items.iter().map(|(c, _)| c.id).collect();
+    let mut whole: HashMap<TicketId, Ticket> =
         ticket_rows::by_ids(conn, &ids)?.into_iter().map(|t| (t.id, t)).collect();
     Ok(items
         .into_iter()
@@ -337,7 +338,7 @@ pub fn record_breaches_of(cx: &Ctx<'_>, t: &Ticket) -> Result<usize> {
 }
 
 /// Records every breach not yet recorded (or only ticket `only`'s).
-pub fn record_breaches(cx: &Ctx<'_>, only: Option<i64>) -> Result<usize> {
+pub fn record_breaches(cx: &Ctx<'_>, only: Option<TicketId>) -> Result<usize> {
     let mut n = 0;
     for id in rows::breach_candidates(cx.tx, cx.now, only)? {
         n += record_breaches_of(cx, &ticket_rows::get(cx.tx, id)?)?;
@@ -350,7 +351,7 @@ impl Desk {
     /// transaction of its own (`sla check` for cron; the CLI runs it before
     /// listing or showing tickets, the console on refresh). Does nothing on
     /// a read-only database or when nothing is due.
-    pub fn record_breaches(&mut self, only: Option<i64>) -> Result<usize> {
+    pub fn record_breaches(&mut self, only: Option<TicketId>) -> Result<usize> {
         if self.store().is_read_only() {
             return Ok(0);
         }

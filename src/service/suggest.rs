@@ -6,6 +6,7 @@
 
 use super::Desk;
 use crate::domain::{Article, ArticleStatus};
+use crate::domain::{ArticleId, TicketId, Version};
 use crate::search::matching::{
     coverage, FieldWords, BODY_FACTOR, CATEGORY_FACTOR, TAGS_FACTOR, TITLE_FACTOR,
 };
@@ -49,7 +50,7 @@ pub struct Cache {
 #[derive(Default)]
 struct CacheState {
     vocab: Option<(Generation, Rc<Vocab>)>,
-    articles: HashMap<(i64, i64), Rc<Prepared>>,
+    articles: HashMap<(ArticleId, Version), Rc<Prepared>>,
 }
 
 /// An article analysed for ranking and snippets.
@@ -136,8 +137,12 @@ fn check_context(conn: &Connection, ctx: &SuggestContext) -> Result<SuggestConte
 
 /// Candidate articles for `q`: every known group first; when that finds
 /// few, any group too.
-fn article_candidates(conn: &Connection, q: &Query, statuses: &[ArticleStatus]) -> Result<HashMap<i64, f64>> {
-    let mut found: HashMap<i64, f64> = HashMap::new();
+fn article_candidates(
+    conn: &Connection,
+    q: &Query,
+    statuses: &[ArticleStatus],
+) -> Result<HashMap<ArticleId, f64>> {
+    let mut found: HashMap<ArticleId, f64> = HashMap::new();
     if q.has_several_known() {
         if let Some(all) = q.fts_all(false) {
             found.extend(fts::article_candidates(conn, &all, statuses, ARTICLE_CANDIDATES)?);
@@ -165,7 +170,7 @@ pub(crate) fn rank_articles(
         return Ok(Vec::new());
     }
     let found = article_candidates(conn, q, &scope.statuses)?;
-    let ids: Vec<i64> = found.keys().copied().collect();
+    let ids: Vec<ArticleId> = found.keys().copied().collect();
     let articles: Vec<Article> = rows::by_ids(conn, &ids)?
         .into_iter()
         .filter(|a| scope.audience.is_none_or(|x| x == a.audience))
@@ -223,7 +228,7 @@ pub(crate) fn rank_articles(
 /// their text into words was a third of the ticket search.
 #[derive(Default)]
 pub(crate) struct TicketWords {
-    words: HashMap<(i64, i64), (FieldWords, FieldWords)>,
+    words: HashMap<(TicketId, Version), (FieldWords, FieldWords)>,
 }
 
 /// Solved tickets kept analysed.
@@ -250,7 +255,7 @@ fn rank_tickets(
     now: crate::domain::Timestamp,
     limit: usize,
 ) -> Result<Vec<Suggestion>> {
-    let mut ids: Vec<i64> = Vec::new();
+    let mut ids: Vec<TicketId> = Vec::new();
     if q.has_several_known() {
         if let Some(all) = q.fts_all(true) {
             ids = fts::ticket_candidates(conn, &all, TICKET_CANDIDATES)?;
@@ -290,7 +295,7 @@ fn rank_tickets(
                 });
             Ok(Suggestion {
                 kind: SuggestionKind::Ticket,
-                id: t.id,
+                id: t.id.get(),
                 title: t.subject,
                 snippet,
                 score,
@@ -370,7 +375,7 @@ fn suggest_with(
         .filter(|h| h.coverage >= MIN_COVERAGE)
         .map(|h| Suggestion {
             kind: SuggestionKind::Article,
-            id: h.article.id,
+            id: h.article.id.get(),
             title: h.article.title,
             snippet: h.snippet,
             score: h.score,

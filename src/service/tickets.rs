@@ -6,6 +6,7 @@ use super::{directory, mail, Ctx, Desk};
 use crate::domain::{
     self, EventKind, NewTicket, Priority, Source, Status, Ticket, TicketDetail, TicketFilter, Tier, TierMove,
 };
+use crate::domain::{ArticleId, TicketId, Version};
 use crate::store::{articles, directory as dir, events, tickets as rows};
 use crate::{Error, Result};
 
@@ -85,7 +86,7 @@ pub fn create(cx: &mut Ctx<'_>, new: &NewTicket) -> Result<Ticket> {
 }
 
 /// Loads a ticket for a change, refusing when the caller's copy is stale.
-pub fn load_for_change(cx: &Ctx<'_>, id: i64, expected_version: Option<i64>) -> Result<Ticket> {
+pub fn load_for_change(cx: &Ctx<'_>, id: TicketId, expected_version: Option<Version>) -> Result<Ticket> {
     let t = rows::get(cx.tx, id)?;
     match expected_version {
         Some(v) if v != t.version => Err(conflict(cx, id)?),
@@ -93,7 +94,7 @@ pub fn load_for_change(cx: &Ctx<'_>, id: i64, expected_version: Option<i64>) -> 
     }
 }
 
-fn conflict(cx: &Ctx<'_>, id: i64) -> Result<Error> {
+fn conflict(cx: &Ctx<'_>, id: TicketId) -> Result<Error> {
     let (who, when, version) = rows::last_change(cx.tx, id)?;
     let who = who.unwrap_or_else(|| "someone".into());
     Ok(Error::Conflict(format!(
@@ -153,7 +154,7 @@ pub(crate) fn text(field: &str, value: &str) -> Result<String> {
 
 /// A public reply or an internal note. Appending never conflicts: it does not
 /// need the caller's version. A first public reply counts as first response.
-pub fn add_note(cx: &mut Ctx<'_>, id: i64, body: &str, visibility: Visibility) -> Result<Ticket> {
+pub fn add_note(cx: &mut Ctx<'_>, id: TicketId, body: &str, visibility: Visibility) -> Result<Ticket> {
     let body = text(if visibility == Visibility::Public { "reply" } else { "note" }, body)?;
     let mut t = rows::get(cx.tx, id)?;
     match visibility {
@@ -177,7 +178,7 @@ pub fn add_note(cx: &mut Ctx<'_>, id: i64, body: &str, visibility: Visibility) -
 /// never conflicts with ordinary changes, but a ticket someone resolved or
 /// closed meanwhile is refused with a conflict: the requester was told it
 /// is done, so the technician decides whether to write anyway.
-pub fn reply_seen(cx: &mut Ctx<'_>, id: i64, body: &str, seen_version: i64) -> Result<Ticket> {
+pub fn reply_seen(cx: &mut Ctx<'_>, id: TicketId, body: &str, seen_version: Version) -> Result<Ticket> {
     let t = rows::get(cx.tx, id)?;
     if t.version != seen_version && !t.status.is_active() {
         let (who, _, _) = rows::last_change(cx.tx, id)?;
@@ -207,7 +208,7 @@ fn assign_to(cx: &Ctx<'_>, t: &mut Ticket, tech: &domain::Technician) -> Result<
     Ok(())
 }
 
-pub fn take(cx: &mut Ctx<'_>, id: i64, expected: Option<i64>) -> Result<Ticket> {
+pub fn take(cx: &mut Ctx<'_>, id: TicketId, expected: Option<Version>) -> Result<Ticket> {
     let mut t = load_for_change(cx, id, expected)?;
     require_can_work(cx, &t, "take")?;
     let me = cx.me.clone();
@@ -215,7 +216,7 @@ pub fn take(cx: &mut Ctx<'_>, id: i64, expected: Option<i64>) -> Result<Ticket> 
     save(cx, &t)
 }
 
-pub fn assign(cx: &mut Ctx<'_>, id: i64, login: &str, expected: Option<i64>) -> Result<Ticket> {
+pub fn assign(cx: &mut Ctx<'_>, id: TicketId, login: &str, expected: Option<Version>) -> Result<Ticket> {
     let mut t = load_for_change(cx, id, expected)?;
     require_can_work(cx, &t, "assign")?;
     let tech = dir::find_tech(cx.tx, login)?.ok_or_else(|| {
@@ -227,13 +228,25 @@ pub fn assign(cx: &mut Ctx<'_>, id: i64, login: &str, expected: Option<i64>) -> 
 
 /// Moves a ticket up a tier; the reason is kept as an internal note. The
 /// ticket leaves its assignee and waits in the higher tier's queue.
-pub fn escalate(cx: &mut Ctx<'_>, id: i64, to: Tier, reason: &str, expected: Option<i64>) -> Result<Ticket> {
+pub fn escalate(
+    cx: &mut Ctx<'_>,
+    id: TicketId,
+    to: Tier,
+    reason: &str,
+    expected: Option<Version>,
+) -> Result<Ticket> {
     let reason = text("reason", reason)?;
     move_tier(cx, id, TierMove::Escalate, to, &reason, expected)
 }
 
 /// Shift left: hands a ticket down a tier with a note saying what to do.
-pub fn handback(cx: &mut Ctx<'_>, id: i64, to: Tier, note: &str, expected: Option<i64>) -> Result<Ticket> {
+pub fn handback(
+    cx: &mut Ctx<'_>,
+    id: TicketId,
+    to: Tier,
+    note: &str,
+    expected: Option<Version>,
+) -> Result<Ticket> {
     let note = text("note", note)?;
     move_tier(cx, id, TierMove::HandBack, to, &note, expected)
 }
@@ -242,11 +255,11 @@ pub fn handback(cx: &mut Ctx<'_>, id: i64, to: Tier, note: &str, expected: Optio
 /// the old and new tier, and the ticket back in the new tier's queue.
 fn move_tier(
     cx: &mut Ctx<'_>,
-    id: i64,
+    id: TicketId,
     how: TierMove,
     to: Tier,
     note: &str,
-    expected: Option<i64>,
+    expected: Option<Version>,
 ) -> Result<Ticket> {
     let mut t = load_for_change(cx, id, expected)?;
     let (action, kind) = match how {
@@ -274,7 +287,7 @@ pub struct Resolution {
     /// The public reply telling the requester what was done.
     pub message: Option<String>,
     /// The article that solved it: linked and its use counted.
-    pub article_id: Option<i64>,
+    pub article_id: Option<ArticleId>,
 }
 
 impl Resolution {
@@ -283,7 +296,12 @@ impl Resolution {
     }
 }
 
-pub fn resolve(cx: &mut Ctx<'_>, id: i64, how: &Resolution, expected: Option<i64>) -> Result<Ticket> {
+pub fn resolve(
+    cx: &mut Ctx<'_>,
+    id: TicketId,
+    how: &Resolution,
+    expected: Option<Version>,
+) -> Result<Ticket> {
     let given = how.message.as_deref().map(|m| text("resolution message", m)).transpose()?;
     let mut t = load_for_change(cx, id, expected)?;
     require_can_work(cx, &t, "resolve")?;
@@ -313,7 +331,11 @@ pub fn resolve(cx: &mut Ctx<'_>, id: i64, how: &Resolution, expected: Option<i64
 
 /// Links a published article to a ticket and counts its use (once per
 /// ticket); returns the article.
-pub fn link_article(cx: &Ctx<'_>, ticket_id: i64, article_id: i64) -> Result<crate::domain::Article> {
+pub fn link_article(
+    cx: &Ctx<'_>,
+    ticket_id: TicketId,
+    article_id: ArticleId,
+) -> Result<crate::domain::Article> {
     let article = crate::store::kb::get(cx.tx, article_id)?;
     super::kb::require_usable(&article)?;
     let title = article.title.clone();
@@ -332,7 +354,7 @@ pub fn link_article(cx: &Ctx<'_>, ticket_id: i64, article_id: i64) -> Result<cra
     Ok(article)
 }
 
-pub fn reopen(cx: &mut Ctx<'_>, id: i64, expected: Option<i64>) -> Result<Ticket> {
+pub fn reopen(cx: &mut Ctx<'_>, id: TicketId, expected: Option<Version>) -> Result<Ticket> {
     let mut t = load_for_change(cx, id, expected)?;
     if t.status.is_active() {
         return Err(Error::invalid(format!("ticket #{id} is {} and is not resolved or closed", t.status)));
@@ -341,7 +363,7 @@ pub fn reopen(cx: &mut Ctx<'_>, id: i64, expected: Option<i64>) -> Result<Ticket
     save(cx, &t)
 }
 
-pub fn close(cx: &mut Ctx<'_>, id: i64, expected: Option<i64>) -> Result<Ticket> {
+pub fn close(cx: &mut Ctx<'_>, id: TicketId, expected: Option<Version>) -> Result<Ticket> {
     let mut t = load_for_change(cx, id, expected)?;
     require_can_work(cx, &t, "close")?;
     if t.status == Status::Closed {
@@ -356,7 +378,7 @@ impl Desk {
         self.write(|cx| create(cx, new))
     }
 
-    pub fn ticket(&self, id: i64) -> Result<TicketDetail> {
+    pub fn ticket(&self, id: TicketId) -> Result<TicketDetail> {
         self.read(|conn, _| {
             let ticket = rows::get(conn, id)?;
             let events = events::for_ticket(conn, id)?;
@@ -369,41 +391,53 @@ impl Desk {
         self.read(|conn, _| rows::list(conn, filter))
     }
 
-    pub fn add_note(&mut self, id: i64, body: &str, visibility: Visibility) -> Result<Ticket> {
+    pub fn add_note(&mut self, id: TicketId, body: &str, visibility: Visibility) -> Result<Ticket> {
         self.write(|cx| add_note(cx, id, body, visibility))
     }
 
     /// A public reply, refused when the ticket was resolved or closed since
     /// `seen_version` (see `tickets::reply_seen`).
-    pub fn reply_seen(&mut self, id: i64, body: &str, seen_version: i64) -> Result<Ticket> {
+    pub fn reply_seen(&mut self, id: TicketId, body: &str, seen_version: Version) -> Result<Ticket> {
         self.write(|cx| reply_seen(cx, id, body, seen_version))
     }
 
-    pub fn take(&mut self, id: i64, expected: Option<i64>) -> Result<Ticket> {
+    pub fn take(&mut self, id: TicketId, expected: Option<Version>) -> Result<Ticket> {
         self.write(|cx| take(cx, id, expected))
     }
 
-    pub fn assign(&mut self, id: i64, login: &str, expected: Option<i64>) -> Result<Ticket> {
+    pub fn assign(&mut self, id: TicketId, login: &str, expected: Option<Version>) -> Result<Ticket> {
         self.write(|cx| assign(cx, id, login, expected))
     }
 
-    pub fn escalate(&mut self, id: i64, to: Tier, reason: &str, expected: Option<i64>) -> Result<Ticket> {
+    pub fn escalate(
+        &mut self,
+        id: TicketId,
+        to: Tier,
+        reason: &str,
+        expected: Option<Version>,
+    ) -> Result<Ticket> {
         self.write(|cx| escalate(cx, id, to, reason, expected))
     }
 
-    pub fn handback(&mut self, id: i64, to: Tier, note: &str, expected: Option<i64>) -> Result<Ticket> {
+    pub fn handback(
+        &mut self,
+        id: TicketId,
+        to: Tier,
+        note: &str,
+        expected: Option<Version>,
+    ) -> Result<Ticket> {
         self.write(|cx| handback(cx, id, to, note, expected))
     }
 
-    pub fn resolve(&mut self, id: i64, how: &Resolution, expected: Option<i64>) -> Result<Ticket> {
+    pub fn resolve(&mut self, id: TicketId, how: &Resolution, expected: Option<Version>) -> Result<Ticket> {
         self.write(|cx| resolve(cx, id, how, expected))
     }
 
-    pub fn reopen(&mut self, id: i64, expected: Option<i64>) -> Result<Ticket> {
+    pub fn reopen(&mut self, id: TicketId, expected: Option<Version>) -> Result<Ticket> {
         self.write(|cx| reopen(cx, id, expected))
     }
 
-    pub fn close(&mut self, id: i64, expected: Option<i64>) -> Result<Ticket> {
+    pub fn close(&mut self, id: TicketId, expected: Option<Version>) -> Result<Ticket> {
         self.write(|cx| close(cx, id, expected))
     }
 }

@@ -5,6 +5,7 @@
 
 use super::{calendars, Ctx, Desk};
 use crate::domain::worktime::{format_minutes, MAX_ENTRY_MINUTES};
+use crate::domain::TicketId;
 use crate::domain::Timestamp;
 use crate::store::{from_secs, tickets as ticket_rows, time as rows, to_secs};
 use crate::{Error, Result};
@@ -48,7 +49,7 @@ pub fn parse_when(text: &str) -> Result<When> {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Entry {
     pub id: i64,
-    pub ticket: i64,
+    pub ticket: TicketId,
     pub tech: String,
     pub minutes: i64,
     pub billable: bool,
@@ -77,7 +78,7 @@ impl From<rows::EntryRow> for Entry {
 /// A ticket's time: its entries and what they add up to.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TicketTime {
-    pub ticket: i64,
+    pub ticket: TicketId,
     pub minutes: i64,
     pub billable_minutes: i64,
     pub non_billable_minutes: i64,
@@ -86,7 +87,7 @@ pub struct TicketTime {
     pub entries: Vec<Entry>,
 }
 
-pub fn ticket_time(conn: &rusqlite::Connection, ticket_id: i64) -> Result<TicketTime> {
+pub fn ticket_time(conn: &rusqlite::Connection, ticket_id: TicketId) -> Result<TicketTime> {
     ticket_rows::get(conn, ticket_id)?;
     let entries: Vec<Entry> = rows::for_ticket(conn, ticket_id)?.into_iter().map(Entry::from).collect();
     let sum = |f: &dyn Fn(&Entry) -> bool| entries.iter().filter(|e| f(e)).map(|e| e.minutes).sum::<i64>();
@@ -134,7 +135,7 @@ fn instant(cx: &Ctx<'_>, school_id: i64, when: Option<&When>) -> Result<i64> {
 
 /// Records `spent` on ticket `id` inside the caller's transaction; returns
 /// the entries written (two when replacing: the reversal and the new one).
-pub fn record(cx: &Ctx<'_>, id: i64, spent: &TimeSpent, event_id: Option<i64>) -> Result<Vec<i64>> {
+pub fn record(cx: &Ctx<'_>, id: TicketId, spent: &TimeSpent, event_id: Option<i64>) -> Result<Vec<i64>> {
     let ticket = ticket_rows::get(cx.tx, id)?;
     let school_id =
         rows::ticket_school(cx.tx, id)?.ok_or_else(|| Error::not_found(format!("ticket #{id} not found")))?;
@@ -233,12 +234,12 @@ pub fn record(cx: &Ctx<'_>, id: i64, spent: &TimeSpent, event_id: Option<i64>) -
 }
 
 /// The last timeline event this transaction wrote on ticket `id`, if any.
-fn event_just_written(cx: &Ctx<'_>, id: i64) -> Result<Option<i64>> {
+fn event_just_written(cx: &Ctx<'_>, id: TicketId) -> Result<Option<i64>> {
     rows::last_event_by(cx.tx, id, to_secs(cx.now), cx.me.id)
 }
 
 /// Called by `Desk::write` after a change with time attached succeeded.
-pub(super) fn record_attached(cx: &Ctx<'_>, id: i64, spent: &TimeSpent) -> Result<()> {
+pub(super) fn record_attached(cx: &Ctx<'_>, id: TicketId, spent: &TimeSpent) -> Result<()> {
     let event = event_just_written(cx, id)?;
     record(cx, id, spent, event).map(|_| ())
 }
@@ -246,20 +247,20 @@ pub(super) fn record_attached(cx: &Ctx<'_>, id: i64, spent: &TimeSpent) -> Resul
 impl Desk {
     /// Attaches time to the next change (`add_note`, `resolve`, `escalate` ...)
     /// on ticket `id`: written in its transaction, or not at all.
-    pub fn with_time(&mut self, id: i64, spent: Option<TimeSpent>) -> &mut Desk {
+    pub fn with_time(&mut self, id: TicketId, spent: Option<TimeSpent>) -> &mut Desk {
         self.attach = spent.map(|s| (id, s));
         self
     }
 
     /// `ticket time ID MINUTES`: time logged on its own.
-    pub fn log_time(&mut self, id: i64, spent: &TimeSpent) -> Result<TicketTime> {
+    pub fn log_time(&mut self, id: TicketId, spent: &TimeSpent) -> Result<TicketTime> {
         self.write(|cx| {
             record(cx, id, spent, None)?;
             ticket_time(cx.tx, id)
         })
     }
 
-    pub fn ticket_time(&self, id: i64) -> Result<TicketTime> {
+    pub fn ticket_time(&self, id: TicketId) -> Result<TicketTime> {
         self.read(|conn, _| ticket_time(conn, id))
     }
 }

@@ -9,6 +9,7 @@
 
 use super::{article_file, category_label, pages, safe_json, ARTICLES_DIR};
 use crate::domain::Article;
+use crate::domain::ArticleId;
 use crate::search::query::{Origin, MAX_FORMS, MAX_GROUPS, MAX_VARIANTS, MIN_COMPLETION, MIN_PREFIX};
 use crate::search::synonyms::{Synonyms, MAX_PHRASE};
 use crate::search::{matching, rank, tokenize, vocab};
@@ -18,7 +19,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// One article of the index.
 #[derive(Debug, Serialize)]
 struct Entry<'a> {
-    id: i64,
+    id: ArticleId,
     title: &'a str,
     url: String,
     category: Option<&'a str>,

@@ -14,6 +14,7 @@ mod index;
 pub mod inline;
 mod pages;
 
+use crate::domain::ArticleId;
 use crate::domain::{Article, ArticleStatus, Audience, SlaPolicy};
 use serde::Serialize;
 
@@ -123,7 +124,7 @@ pub fn article_file(a: &Article) -> String {
 }
 
 /// The id an article page's file name starts with (`12-...html`).
-pub fn id_of_file(name: &str) -> Option<i64> {
+pub fn id_of_file(name: &str) -> Option<ArticleId> {
     let (id, rest) = name.split_once('-')?;
     (rest.ends_with(".html") && !id.is_empty() && id.chars().all(|c| c.is_ascii_digit()))
         .then(|| id.parse().ok())
@@ -278,7 +279,7 @@ mod tests {
         assert_eq!(slug("!!!"), "article");
         let long = slug(&"word ".repeat(40));
         assert!(long.len() <= 60 && !long.ends_with('-'), "{long}");
-        assert_eq!(id_of_file("12-clearing.html"), Some(12));
+        assert_eq!(id_of_file("12-clearing.html"), Some(ArticleId(12)));
         assert_eq!(id_of_file("readme.html"), None);
         assert_eq!(id_of_file("12-x.md"), None);
     }

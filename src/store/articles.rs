@@ -2,6 +2,7 @@
 
 use super::to_secs;
 use crate::domain::Timestamp;
+use crate::domain::{ArticleId, CannedId, TicketId};
 use crate::Result;
 use rusqlite::{named_params, Connection};
 
@@ -12,17 +13,17 @@ pub struct NewArticle<'a> {
     pub tags: &'a str,
     pub status: &'a str,
     pub audience: &'a str,
-    pub source_ticket_id: Option<i64>,
+    pub source_ticket_id: Option<TicketId>,
     pub author_id: Option<i64>,
     pub now: Timestamp,
 }
 
-pub fn insert_article(conn: &Connection, a: &NewArticle<'_>) -> Result<i64> {
+pub fn insert_article(conn: &Connection, a: &NewArticle<'_>) -> Result<ArticleId> {
     insert_article_at(conn, None, a)
 }
 
 /// Inserts under a given id (None: the next one).
-pub fn insert_article_at(conn: &Connection, id: Option<i64>, a: &NewArticle<'_>) -> Result<i64> {
+pub fn insert_article_at(conn: &Connection, id: Option<ArticleId>, a: &NewArticle<'_>) -> Result<ArticleId> {
     conn.prepare_cached(
         "INSERT INTO articles (id, title, body, category, tags, status, audience, source_ticket_id,
                                author_id, created_at, updated_at, published_at)
@@ -34,19 +35,19 @@ pub fn insert_article_at(conn: &Connection, id: Option<i64>, a: &NewArticle<'_>)
         ":status": a.status, ":audience": a.audience, ":ticket": a.source_ticket_id,
         ":author": a.author_id, ":now": to_secs(a.now),
     })?;
-    Ok(conn.last_insert_rowid())
+    Ok(ArticleId(conn.last_insert_rowid()))
 }
 
 pub struct NewCanned<'a> {
     pub title: &'a str,
     pub body: &'a str,
     pub category: Option<&'a str>,
-    pub article_id: Option<i64>,
+    pub article_id: Option<ArticleId>,
     pub author_id: Option<i64>,
     pub now: Timestamp,
 }
 
-pub fn insert_canned(conn: &Connection, c: &NewCanned<'_>) -> Result<i64> {
+pub fn insert_canned(conn: &Connection, c: &NewCanned<'_>) -> Result<CannedId> {
     conn.prepare_cached(
         "INSERT INTO canned_solutions (title, body, category, article_id, author_id, created_at, updated_at)
          VALUES (:title, :body, :category, :article, :author, :now, :now)",
@@ -55,16 +56,21 @@ pub fn insert_canned(conn: &Connection, c: &NewCanned<'_>) -> Result<i64> {
         ":title": c.title, ":body": c.body, ":category": c.category, ":article": c.article_id,
         ":author": c.author_id, ":now": to_secs(c.now),
     })?;
-    Ok(conn.last_insert_rowid())
+    Ok(CannedId(conn.last_insert_rowid()))
 }
 
-pub fn title(conn: &Connection, id: i64) -> Result<Option<String>> {
+pub fn title(conn: &Connection, id: ArticleId) -> Result<Option<String>> {
     use rusqlite::OptionalExtension;
     Ok(conn.query_row("SELECT title FROM articles WHERE id = ?1", [id], |r| r.get(0)).optional()?)
 }
 
 /// Records that an article helped resolve a ticket and counts the use.
-pub fn link_to_ticket(conn: &Connection, ticket_id: i64, article_id: i64, now: Timestamp) -> Result<bool> {
+pub fn link_to_ticket(
+    conn: &Connection,
+    ticket_id: TicketId,
+    article_id: ArticleId,
+    now: Timestamp,
+) -> Result<bool> {
     let n = conn.execute(
         "INSERT OR IGNORE INTO ticket_articles (ticket_id, article_id, at) VALUES (?1, ?2, ?3)",
         rusqlite::params![ticket_id, article_id, to_secs(now)],
@@ -76,7 +82,12 @@ pub fn link_to_ticket(conn: &Connection, ticket_id: i64, article_id: i64, now: T
 }
 
 /// Records that a canned solution was applied to a ticket and counts the use.
-pub fn record_canned_use(conn: &Connection, ticket_id: i64, canned_id: i64, now: Timestamp) -> Result<()> {
+pub fn record_canned_use(
+    conn: &Connection,
+    ticket_id: TicketId,
+    canned_id: CannedId,
+    now: Timestamp,
+) -> Result<()> {
     conn.execute(
         "INSERT INTO ticket_canned (ticket_id, canned_id, at) VALUES (?1, ?2, ?3)",
         rusqlite::params![ticket_id, canned_id, to_secs(now)],

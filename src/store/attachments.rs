@@ -1,6 +1,7 @@
 //! Attachment rows and the content-addressed blobs behind them.
 
 use super::{from_secs, to_secs};
+use crate::domain::TicketId;
 use crate::domain::Timestamp;
 use crate::Result;
 use rusqlite::{named_params, Connection, OptionalExtension};
@@ -20,7 +21,7 @@ pub fn blob(conn: &Connection, sha256: &str) -> Result<Option<Vec<u8>>> {
 }
 
 pub struct NewAttachment<'a> {
-    pub ticket_id: i64,
+    pub ticket_id: TicketId,
     pub mail_id: Option<i64>,
     pub origin: &'a str,
     pub filename: &'a str,
@@ -53,7 +54,7 @@ pub fn insert(conn: &Connection, a: &NewAttachment<'_>) -> Result<i64> {
 pub use crate::domain::AttachmentRow;
 
 /// A ticket's attachments in the order they came, numbered from 1.
-pub fn for_ticket(conn: &Connection, ticket_id: i64) -> Result<Vec<AttachmentRow>> {
+pub fn for_ticket(conn: &Connection, ticket_id: TicketId) -> Result<Vec<AttachmentRow>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, filename, content_type, size, internal, inline, origin, refused, sha256, requester_id, at
            FROM attachments WHERE ticket_id = ?1 ORDER BY id",
@@ -84,7 +85,7 @@ pub fn for_ticket(conn: &Connection, ticket_id: i64) -> Result<Vec<AttachmentRow
 
 /// Copies a ticket's attachments onto another (a merge): the content is
 /// shared, not copied.
-pub fn copy_to(conn: &Connection, from: i64, to: i64, at: Timestamp) -> Result<usize> {
+pub fn copy_to(conn: &Connection, from: TicketId, to: TicketId, at: Timestamp) -> Result<usize> {
     Ok(conn.execute(
         "INSERT INTO attachments (ticket_id, mail_id, origin, filename, content_type, size, sha256,
                                   internal, inline, refused, requester_id, tech_id, at)

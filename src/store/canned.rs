@@ -1,6 +1,7 @@
 //! Canned solution rows (inserting and counting uses live in `articles`).
 
 use super::{from_secs, to_secs};
+use crate::domain::CannedId;
 use crate::domain::{CannedSolution, Timestamp};
 use crate::Result;
 use rusqlite::{named_params, Connection, OptionalExtension, Row};
@@ -23,7 +24,7 @@ fn row(r: &Row<'_>) -> rusqlite::Result<CannedSolution> {
     })
 }
 
-pub fn find(conn: &Connection, id: i64) -> Result<Option<CannedSolution>> {
+pub fn find(conn: &Connection, id: CannedId) -> Result<Option<CannedSolution>> {
     let sql = format!("{SELECT} WHERE c.id = ?1");
     Ok(conn.prepare_cached(&sql)?.query_row([id], row).optional()?)
 }

@@ -1,12 +1,13 @@
 //! The append-only ticket timeline.
 
 use super::{from_secs, to_secs};
+use crate::domain::TicketId;
 use crate::domain::{Event, EventKind, Timestamp};
 use crate::Result;
 use rusqlite::{named_params, Connection};
 
 pub struct NewEvent<'a> {
-    pub ticket_id: i64,
+    pub ticket_id: TicketId,
     pub at: Timestamp,
     pub kind: EventKind,
     pub tech_id: Option<i64>,
@@ -30,7 +31,7 @@ pub fn append(conn: &Connection, e: &NewEvent<'_>) -> Result<i64> {
     Ok(conn.last_insert_rowid())
 }
 
-pub fn for_ticket(conn: &Connection, ticket_id: i64) -> Result<Vec<Event>> {
+pub fn for_ticket(conn: &Connection, ticket_id: TicketId) -> Result<Vec<Event>> {
     let mut stmt = conn.prepare_cached(
         "SELECT e.id, e.ticket_id, e.at, e.kind, t.login, e.os_user, e.internal, e.body,
                 e.old_value, e.new_value

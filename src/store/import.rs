@@ -304,7 +304,7 @@ impl<'c> Staged<'c> {
             |i| {
                 let e = &events[i];
                 Ok([
-                    ToSqlOutput::from(e.ticket_id),
+                    ToSqlOutput::from(e.ticket_id.get()),
                     ToSqlOutput::from(to_secs(e.at)),
                     e.kind.as_str().to_sql()?,
                     int(e.tech_id),

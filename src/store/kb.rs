@@ -3,6 +3,7 @@
 
 use super::{from_opt_secs, from_secs, to_secs};
 use crate::domain::{Article, ArticleFilter, ArticleStatus, Timestamp};
+use crate::domain::{ArticleId, TicketId, Version};
 use crate::{Error, Result};
 use rusqlite::{named_params, params, Connection, OptionalExtension, Row};
 
@@ -53,17 +54,17 @@ fn row_to_article(r: &Row<'_>) -> rusqlite::Result<Article> {
     })
 }
 
-pub fn find(conn: &Connection, id: i64) -> Result<Option<Article>> {
+pub fn find(conn: &Connection, id: ArticleId) -> Result<Option<Article>> {
     let sql = format!("{SELECT} WHERE a.id = ?1");
     Ok(conn.prepare_cached(&sql)?.query_row([id], row_to_article).optional()?)
 }
 
-pub fn get(conn: &Connection, id: i64) -> Result<Article> {
+pub fn get(conn: &Connection, id: ArticleId) -> Result<Article> {
     find(conn, id)?.ok_or_else(|| Error::not_found(format!("article #{id} not found")))
 }
 
 /// Articles by id, in the order asked (unknown ids are skipped).
-pub fn by_ids(conn: &Connection, ids: &[i64]) -> Result<Vec<Article>> {
+pub fn by_ids(conn: &Connection, ids: &[ArticleId]) -> Result<Vec<Article>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -127,7 +128,7 @@ pub fn save(conn: &Connection, a: &Article, now: Timestamp, tech_id: i64) -> Res
 }
 
 /// Who last changed an article and when: for conflict messages.
-pub fn last_change(conn: &Connection, id: i64) -> Result<(Option<String>, Timestamp, i64)> {
+pub fn last_change(conn: &Connection, id: ArticleId) -> Result<(Option<String>, Timestamp, Version)> {
     Ok(conn.query_row(
         "SELECT COALESCE(u.login, au.login), a.updated_at, a.version FROM articles a
            LEFT JOIN technicians u ON u.id = a.updated_by
@@ -139,12 +140,12 @@ pub fn last_change(conn: &Connection, id: i64) -> Result<(Option<String>, Timest
 
 /// Counts a view. Counters do not bump the version: reading an article
 /// must not make someone else's edit conflict.
-pub fn add_view(conn: &Connection, id: i64) -> Result<()> {
+pub fn add_view(conn: &Connection, id: ArticleId) -> Result<()> {
     conn.execute("UPDATE articles SET views = views + 1 WHERE id = ?1", [id])?;
     Ok(())
 }
 
-pub fn add_vote(conn: &Connection, id: i64, helpful: bool) -> Result<()> {
+pub fn add_vote(conn: &Connection, id: ArticleId, helpful: bool) -> Result<()> {
     let sql = if helpful {
         "UPDATE articles SET helpful = helpful + 1 WHERE id = ?1"
     } else {
@@ -155,7 +156,13 @@ pub fn add_vote(conn: &Connection, id: i64, helpful: bool) -> Result<()> {
 }
 
 /// Sets the demo counters (views, uses, votes) of an article.
-pub fn set_counters(conn: &Connection, id: i64, views: i64, helpful: i64, not_helpful: i64) -> Result<()> {
+pub fn set_counters(
+    conn: &Connection,
+    id: ArticleId,
+    views: i64,
+    helpful: i64,
+    not_helpful: i64,
+) -> Result<()> {
     conn.execute(
         "UPDATE articles SET views = ?2, helpful = ?3, not_helpful = ?4 WHERE id = ?1",
         params![id, views, helpful, not_helpful],
@@ -164,7 +171,7 @@ pub fn set_counters(conn: &Connection, id: i64, views: i64, helpful: i64, not_he
 }
 
 /// The articles used to resolve a ticket.
-pub fn linked_to_ticket(conn: &Connection, ticket_id: i64) -> Result<Vec<Article>> {
+pub fn linked_to_ticket(conn: &Connection, ticket_id: TicketId) -> Result<Vec<Article>> {
     let sql = format!(
         "{SELECT} JOIN ticket_articles ta ON ta.article_id = a.id WHERE ta.ticket_id = ?1 ORDER BY ta.at, a.id"
     );

@@ -2,6 +2,7 @@
 //! participants.
 
 use super::to_secs;
+use crate::domain::TicketId;
 use crate::domain::Timestamp;
 use crate::Result;
 use rusqlite::{named_params, params, Connection, OptionalExtension};
@@ -13,10 +14,17 @@ pub struct Link {
     /// related, parent (the other ticket is this one's incident), child (the
     /// other ticket is a caller of this incident), merged_into, merged_from.
     pub relation: String,
-    pub ticket: i64,
+    pub ticket: TicketId,
 }
 
-pub fn insert(conn: &Connection, kind: &str, from: i64, to: i64, at: Timestamp, tech: i64) -> Result<bool> {
+pub fn insert(
+    conn: &Connection,
+    kind: &str,
+    from: TicketId,
+    to: TicketId,
+    at: Timestamp,
+    tech: i64,
+) -> Result<bool> {
     let n = conn.execute(
         "INSERT OR IGNORE INTO ticket_links (kind, from_id, to_id, at, tech_id) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![kind, from, to, to_secs(at), tech],
@@ -25,7 +33,7 @@ pub fn insert(conn: &Connection, kind: &str, from: i64, to: i64, at: Timestamp, 
 }
 
 /// Every link of `id`, both directions.
-pub fn of(conn: &Connection, id: i64) -> Result<Vec<Link>> {
+pub fn of(conn: &Connection, id: TicketId) -> Result<Vec<Link>> {
     let mut stmt = conn.prepare_cached(
         "SELECT CASE kind WHEN 'related' THEN 'related' WHEN 'parent' THEN 'parent' ELSE 'merged_into' END, to_id
            FROM ticket_links WHERE from_id = :id
@@ -40,7 +48,7 @@ pub fn of(conn: &Connection, id: i64) -> Result<Vec<Link>> {
 }
 
 /// The ticket `id` was merged into, if it was.
-pub fn merged_into(conn: &Connection, id: i64) -> Result<Option<i64>> {
+pub fn merged_into(conn: &Connection, id: TicketId) -> Result<Option<TicketId>> {
     Ok(conn
         .prepare_cached("SELECT to_id FROM ticket_links WHERE kind = 'merged' AND from_id = ?1")?
         .query_row([id], |r| r.get(0))
@@ -48,7 +56,7 @@ pub fn merged_into(conn: &Connection, id: i64) -> Result<Option<i64>> {
 }
 
 /// The incident `id` is a caller of.
-pub fn parent_of(conn: &Connection, id: i64) -> Result<Option<i64>> {
+pub fn parent_of(conn: &Connection, id: TicketId) -> Result<Option<TicketId>> {
     Ok(conn
         .prepare_cached("SELECT to_id FROM ticket_links WHERE kind = 'parent' AND from_id = ?1")?
         .query_row([id], |r| r.get(0))
@@ -56,7 +64,7 @@ pub fn parent_of(conn: &Connection, id: i64) -> Result<Option<i64>> {
 }
 
 /// The callers' tickets of incident `id`, oldest first.
-pub fn children(conn: &Connection, id: i64) -> Result<Vec<i64>> {
+pub fn children(conn: &Connection, id: TicketId) -> Result<Vec<TicketId>> {
     let mut stmt = conn.prepare_cached(
         "SELECT from_id FROM ticket_links WHERE kind = 'parent' AND to_id = ?1 ORDER BY from_id",
     )?;
@@ -64,7 +72,7 @@ pub fn children(conn: &Connection, id: i64) -> Result<Vec<i64>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-pub fn is_incident(conn: &Connection, id: i64) -> Result<bool> {
+pub fn is_incident(conn: &Connection, id: TicketId) -> Result<bool> {
     Ok(conn
         .prepare_cached("SELECT 1 FROM incidents WHERE ticket_id = ?1")?
         .query_row([id], |_| Ok(()))
@@ -72,7 +80,7 @@ pub fn is_incident(conn: &Connection, id: i64) -> Result<bool> {
         .is_some())
 }
 
-pub fn mark_incident(conn: &Connection, id: i64, at: Timestamp, tech: i64) -> Result<bool> {
+pub fn mark_incident(conn: &Connection, id: TicketId, at: Timestamp, tech: i64) -> Result<bool> {
     let n = conn.execute(
         "INSERT OR IGNORE INTO incidents (ticket_id, at, tech_id) VALUES (?1, ?2, ?3)",
         params![id, to_secs(at), tech],
@@ -82,7 +90,7 @@ pub fn mark_incident(conn: &Connection, id: i64, at: Timestamp, tech: i64) -> Re
 
 /// Incidents with their callers' counts, and every caller's ticket (so a
 /// queue can show an incident once).
-pub fn incident_counts(conn: &Connection) -> Result<Vec<(i64, usize)>> {
+pub fn incident_counts(conn: &Connection) -> Result<Vec<(TicketId, usize)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT i.ticket_id, (SELECT count(*) FROM ticket_links l WHERE l.kind = 'parent' AND l.to_id = i.ticket_id)
            FROM incidents i ORDER BY i.ticket_id",
@@ -91,13 +99,13 @@ pub fn incident_counts(conn: &Connection) -> Result<Vec<(i64, usize)>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-pub fn all_children(conn: &Connection) -> Result<Vec<i64>> {
+pub fn all_children(conn: &Connection) -> Result<Vec<TicketId>> {
     let mut stmt = conn.prepare_cached("SELECT from_id FROM ticket_links WHERE kind = 'parent'")?;
     let rows = stmt.query_map([], |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-pub fn add_participant(conn: &Connection, ticket: i64, requester: i64, at: Timestamp) -> Result<bool> {
+pub fn add_participant(conn: &Connection, ticket: TicketId, requester: i64, at: Timestamp) -> Result<bool> {
     let n = conn.execute(
         "INSERT OR IGNORE INTO ticket_participants (ticket_id, requester_id, at) VALUES (?1, ?2, ?3)",
         params![ticket, requester, to_secs(at)],
@@ -106,7 +114,7 @@ pub fn add_participant(conn: &Connection, ticket: i64, requester: i64, at: Times
 }
 
 /// Addresses of a ticket's participants (besides its requester).
-pub fn participants(conn: &Connection, ticket: i64) -> Result<Vec<String>> {
+pub fn participants(conn: &Connection, ticket: TicketId) -> Result<Vec<String>> {
     let mut stmt = conn.prepare_cached(
         "SELECT r.email FROM ticket_participants p JOIN requesters r ON r.id = p.requester_id
           WHERE p.ticket_id = ?1 ORDER BY r.email",
@@ -116,6 +124,6 @@ pub fn participants(conn: &Connection, ticket: i64) -> Result<Vec<String>> {
 }
 
 /// The requester id of a ticket.
-pub fn requester_of(conn: &Connection, ticket: i64) -> Result<i64> {
+pub fn requester_of(conn: &Connection, ticket: TicketId) -> Result<i64> {
     Ok(conn.query_row("SELECT requester_id FROM tickets WHERE id = ?1", [ticket], |r| r.get(0))?)
 }

@@ -2,6 +2,7 @@
 //! inbound mail, rejected inbound mail (kept whole) and the outbox.
 
 use super::{from_opt_secs, from_secs, to_secs};
+use crate::domain::TicketId;
 use crate::domain::Timestamp;
 use crate::Result;
 use rusqlite::{named_params, params, Connection, OptionalExtension};
@@ -25,7 +26,7 @@ impl Direction {
 
 pub struct NewMessage<'a> {
     pub message_id: &'a str,
-    pub ticket_id: i64,
+    pub ticket_id: TicketId,
     pub event_id: Option<i64>,
     pub direction: Direction,
     pub sender: &'a str,
@@ -51,7 +52,7 @@ pub fn insert_message(conn: &Connection, m: &NewMessage<'_>) -> Result<i64> {
 }
 
 /// The ticket a Message-ID already belongs to.
-pub fn ticket_of_message(conn: &Connection, message_id: &str) -> Result<Option<i64>> {
+pub fn ticket_of_message(conn: &Connection, message_id: &str) -> Result<Option<TicketId>> {
     Ok(conn
         .prepare_cached("SELECT ticket_id FROM mail_messages WHERE message_id = ?1")?
         .query_row([message_id], |r| r.get(0))
@@ -59,7 +60,7 @@ pub fn ticket_of_message(conn: &Connection, message_id: &str) -> Result<Option<i
 }
 
 /// The Message-IDs of a ticket's thread, oldest first.
-pub fn thread(conn: &Connection, ticket_id: i64) -> Result<Vec<String>> {
+pub fn thread(conn: &Connection, ticket_id: TicketId) -> Result<Vec<String>> {
     let mut stmt =
         conn.prepare_cached("SELECT message_id FROM mail_messages WHERE ticket_id = ?1 ORDER BY at, id")?;
     let rows = stmt.query_map([ticket_id], |r| r.get(0))?;
@@ -69,7 +70,7 @@ pub fn thread(conn: &Connection, ticket_id: i64) -> Result<Vec<String>> {
 pub fn insert_attachment(
     conn: &Connection,
     mail_id: i64,
-    ticket_id: i64,
+    ticket_id: TicketId,
     filename: &str,
     content_type: &str,
     size: i64,
@@ -91,7 +92,7 @@ pub struct AttachmentRow {
     pub message_id: String,
 }
 
-pub fn attachments(conn: &Connection, ticket_id: i64) -> Result<Vec<AttachmentRow>> {
+pub fn attachments(conn: &Connection, ticket_id: TicketId) -> Result<Vec<AttachmentRow>> {
     let mut stmt = conn.prepare_cached(
         "SELECT a.filename, a.content_type, a.size, m.message_id
            FROM mail_attachments a JOIN mail_messages m ON m.id = a.mail_id
@@ -188,7 +189,7 @@ pub fn reject_raw(conn: &Connection, id: i64) -> Result<Option<Vec<u8>>> {
 }
 
 pub struct NewOutgoing<'a> {
-    pub ticket_id: i64,
+    pub ticket_id: TicketId,
     pub event_id: Option<i64>,
     /// "ack" or "reply".
     pub kind: &'a str,
@@ -210,7 +211,7 @@ pub fn enqueue(conn: &Connection, o: &NewOutgoing<'_>) -> Result<i64> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct OutboxRow {
     pub id: i64,
-    pub ticket_id: i64,
+    pub ticket_id: TicketId,
     pub event_id: Option<i64>,
     pub kind: String,
     pub recipient: String,
@@ -297,7 +298,7 @@ pub fn set_aside(
     conn: &Connection,
     status: &str,
     reason: &str,
-    ticket_id: Option<i64>,
+    ticket_id: Option<TicketId>,
     before: Option<Timestamp>,
 ) -> Result<usize> {
     Ok(conn.execute(

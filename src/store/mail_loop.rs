@@ -2,6 +2,7 @@
 //! (`mail_notices`) and the weekly reports already queued.
 
 use super::{from_secs, to_secs};
+use crate::domain::TicketId;
 use crate::domain::Timestamp;
 use crate::Result;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -236,7 +237,7 @@ pub fn set_notify(conn: &Connection, tech_id: i64, kind: &str, on: bool) -> Resu
 /// Records an SLA alert; false when it was sent before.
 pub fn mark_alert(
     conn: &Connection,
-    ticket_id: i64,
+    ticket_id: TicketId,
     kind: &str,
     clock: &str,
     due: Timestamp,
@@ -253,7 +254,7 @@ pub fn mark_alert(
 /// Resolved tickets due a survey reminder: resolved between `from` and
 /// `to`, not rated, not reminded, not of the triage school, and whose
 /// acknowledgement was not set aside (robots, strangers, demo data).
-pub fn survey_due(conn: &Connection, from: Timestamp, to: Timestamp, triage: &str) -> Result<Vec<i64>> {
+pub fn survey_due(conn: &Connection, from: Timestamp, to: Timestamp, triage: &str) -> Result<Vec<TicketId>> {
     let mut stmt = conn.prepare_cached(
         "SELECT t.id FROM tickets t JOIN schools s ON s.id = t.school_id
           WHERE t.status IN ('resolved', 'closed') AND t.satisfaction IS NULL
@@ -268,7 +269,7 @@ pub fn survey_due(conn: &Connection, from: Timestamp, to: Timestamp, triage: &st
 }
 
 /// Marks a ticket reminded; false when it already was.
-pub fn mark_reminded(conn: &Connection, ticket_id: i64, now: Timestamp) -> Result<bool> {
+pub fn mark_reminded(conn: &Connection, ticket_id: TicketId, now: Timestamp) -> Result<bool> {
     let n = conn
         .prepare_cached(
             "INSERT INTO survey_reminders (ticket_id, at) VALUES (?1, ?2) ON CONFLICT DO NOTHING",

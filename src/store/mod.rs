@@ -477,8 +477,8 @@ pub fn describe_sqlite_error(e: &rusqlite::Error) -> String {
 /// Ids as one value for `IN (SELECT value FROM json_each(?))`: one cached
 /// statement serves any number of ids (an `IN (?, ?, ...)` list is a new
 /// statement to parse for every count).
-pub(crate) fn id_list(ids: &[i64]) -> String {
-    let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+pub(crate) fn id_list<T: std::fmt::Display>(ids: &[T]) -> String {
+    let list: Vec<String> = ids.iter().map(T::to_string).collect();
     format!("[{}]", list.join(","))
 }
 

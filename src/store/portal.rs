@@ -2,6 +2,7 @@
 //! sign-in mail queue and the deflection counters (migration 0011).
 
 use super::{from_secs, to_secs};
+use crate::domain::TicketId;
 use crate::domain::Timestamp;
 use crate::Result;
 use rusqlite::{named_params, params, Connection, OptionalExtension};
@@ -133,7 +134,10 @@ pub fn delete_session(conn: &Connection, id_hash: &str) -> Result<()> {
 }
 
 /// A requester's own tickets, newest first: (id, subject, status, updated).
-pub fn requester_tickets(conn: &Connection, email: &str) -> Result<Vec<(i64, String, String, Timestamp)>> {
+pub fn requester_tickets(
+    conn: &Connection,
+    email: &str,
+) -> Result<Vec<(TicketId, String, String, Timestamp)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT t.id, t.subject, t.status, t.updated_at
            FROM tickets t JOIN requesters r ON r.id = t.requester_id

@@ -2,13 +2,14 @@
 //! fresh by heartbeats.
 
 use super::to_secs;
+use crate::domain::TicketId;
 use crate::domain::Timestamp;
 use crate::Result;
 use rusqlite::{named_params, Connection};
 
 /// One session's heartbeat on a ticket.
 pub struct Beat<'a> {
-    pub ticket_id: i64,
+    pub ticket_id: TicketId,
     pub session: &'a str,
     pub tech_id: i64,
     pub os_user: &'a str,
@@ -32,7 +33,7 @@ pub fn beat(conn: &Connection, b: &Beat<'_>) -> Result<()> {
 }
 
 /// Removes a session's row for one ticket, or for every ticket.
-pub fn leave(conn: &Connection, session: &str, ticket_id: Option<i64>) -> Result<usize> {
+pub fn leave(conn: &Connection, session: &str, ticket_id: Option<TicketId>) -> Result<usize> {
     Ok(conn.execute(
         "DELETE FROM presence WHERE session = ?1 AND (?2 IS NULL OR ticket_id = ?2)",
         rusqlite::params![session, ticket_id],
@@ -48,7 +49,7 @@ pub fn forget_before(conn: &Connection, before: Timestamp) -> Result<usize> {
 /// on the ticket at or after `since`, by login.
 pub fn viewers(
     conn: &Connection,
-    ticket_id: i64,
+    ticket_id: TicketId,
     since: Timestamp,
     tech_id: i64,
 ) -> Result<Vec<(String, String)>> {
@@ -80,7 +81,14 @@ mod tests {
                VALUES ('t', 1, 1, 'normal', 'new', 1, 'phone', 0, 0);",
         )
         .unwrap();
-        let at = |s| Beat { ticket_id: 1, session: "x", tech_id: 1, os_user: "a", pid: 1, at: from_secs(s) };
+        let at = |s| Beat {
+            ticket_id: TicketId(1),
+            session: "x",
+            tech_id: 1,
+            os_user: "a",
+            pid: 1,
+            at: from_secs(s),
+        };
         beat(c, &at(100)).unwrap();
         beat(c, &Beat { session: "y", ..at(200) }).unwrap();
         // Refreshing a session updates its row rather than adding one.
@@ -90,7 +98,7 @@ mod tests {
         };
         assert_eq!(n(c), 2);
         assert_eq!(forget_before(c, from_secs(160)).unwrap(), 1);
-        assert_eq!(viewers(c, 1, from_secs(0), 99).unwrap(), [("a".to_string(), "A".to_string())]);
+        assert_eq!(viewers(c, TicketId(1), from_secs(0), 99).unwrap(), [("a".to_string(), "A".to_string())]);
         assert_eq!(leave(c, "y", None).unwrap(), 1);
         assert_eq!(n(c), 0);
     }

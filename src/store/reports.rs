@@ -3,6 +3,8 @@
 //! indexed ranges. Also the ticket's satisfaction rating.
 
 use super::to_secs;
+use crate::domain::TicketId;
+use crate::domain::Version;
 use crate::domain::{EventKind, Technician, Tier, Timestamp};
 use crate::report::facts::{EventFact, Happening, TechAction, TicketFacts};
 use crate::Result;
@@ -166,7 +168,7 @@ pub fn articles_written(conn: &Connection, from: i64, to: i64) -> Result<Vec<Tec
 }
 
 /// A ticket's satisfaction score and comment, if it exists.
-pub fn satisfaction(conn: &Connection, id: i64) -> Result<Option<(Option<i64>, Option<String>)>> {
+pub fn satisfaction(conn: &Connection, id: TicketId) -> Result<Option<(Option<i64>, Option<String>)>> {
     Ok(conn
         .prepare_cached("SELECT satisfaction, satisfaction_note FROM tickets WHERE id = ?1")?
         .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -177,8 +179,8 @@ pub fn satisfaction(conn: &Connection, id: i64) -> Result<Option<(Option<i64>, O
 /// change. False when the ticket changed since `version` was read.
 pub fn set_satisfaction(
     conn: &Connection,
-    id: i64,
-    version: i64,
+    id: TicketId,
+    version: Version,
     score: i64,
     note: Option<&str>,
     now: Timestamp,

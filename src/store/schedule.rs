@@ -1,5 +1,6 @@
 //! Recurring work: schedules and the occurrences already dealt with (migration 0014).
 
+use crate::domain::TicketId;
 use crate::Result;
 use rusqlite::{named_params, params, Connection, OptionalExtension};
 
@@ -92,7 +93,7 @@ pub struct Run<'a> {
     pub occurrence: &'a str,
     pub due_date: Option<&'a str>,
     pub outcome: &'a str,
-    pub ticket_id: Option<i64>,
+    pub ticket_id: Option<TicketId>,
     pub reason: Option<&'a str>,
     pub at: i64,
 }
@@ -106,7 +107,7 @@ pub fn insert_run(conn: &Connection, r: &Run<'_>) -> Result<()> {
     Ok(())
 }
 
-pub fn mark_planned(conn: &Connection, ticket_id: i64) -> Result<()> {
+pub fn mark_planned(conn: &Connection, ticket_id: TicketId) -> Result<()> {
     conn.execute("UPDATE tickets SET planned = 1 WHERE id = ?1", [ticket_id])?;
     Ok(())
 }

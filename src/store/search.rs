@@ -2,6 +2,9 @@
 //! come only from `search::query`, which quotes every token.
 
 use super::from_opt_secs;
+use crate::domain::ArticleId;
+use crate::domain::TicketId;
+use crate::domain::Version;
 use crate::domain::{ArticleStatus, Timestamp};
 use crate::search::COLUMN_WEIGHTS;
 use crate::Result;
@@ -30,7 +33,7 @@ pub fn article_candidates(
     expr: &str,
     statuses: &[ArticleStatus],
     limit: usize,
-) -> Result<Vec<(i64, f64)>> {
+) -> Result<Vec<(ArticleId, f64)>> {
     let sql = format!(
         "SELECT f.rowid, -bm25(articles_fts, {:.1}, {:.1}, {:.1}, {:.1}) AS score
            FROM articles_fts f JOIN articles a ON a.id = f.rowid
@@ -51,7 +54,7 @@ pub fn article_candidates(
 /// Newest first and without bm25: ranking every match of a common word
 /// over a million tickets is what costs (FACTS.md); recent fixes are the
 /// likeliest to still apply, and the candidates are re-ranked in Rust.
-pub fn ticket_candidates(conn: &Connection, expr: &str, limit: usize) -> Result<Vec<i64>> {
+pub fn ticket_candidates(conn: &Connection, expr: &str, limit: usize) -> Result<Vec<TicketId>> {
     let mut stmt = conn.prepare_cached(
         "SELECT t.id FROM tickets_fts f JOIN tickets t ON t.id = f.rowid
           WHERE tickets_fts MATCH ?1 AND t.status IN ('resolved', 'closed')
@@ -64,8 +67,8 @@ pub fn ticket_candidates(conn: &Connection, expr: &str, limit: usize) -> Result<
 /// What ranking and showing a solved ticket needs.
 #[derive(Debug, Clone)]
 pub struct TicketHit {
-    pub id: i64,
-    pub version: i64,
+    pub id: TicketId,
+    pub version: Version,
     pub subject: String,
     pub body: String,
     pub status: String,
@@ -74,7 +77,7 @@ pub struct TicketHit {
     pub resolved_at: Option<Timestamp>,
 }
 
-pub fn ticket_hits(conn: &Connection, ids: &[i64]) -> Result<Vec<TicketHit>> {
+pub fn ticket_hits(conn: &Connection, ids: &[TicketId]) -> Result<Vec<TicketHit>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -100,7 +103,7 @@ pub fn ticket_hits(conn: &Connection, ids: &[i64]) -> Result<Vec<TicketHit>> {
 /// The public reply that resolved a ticket (the last public reply before
 /// its last change to resolved; for a ticket closed without resolving, its
 /// last public reply). Internal notes are never returned.
-pub fn resolution(conn: &Connection, ticket_id: i64) -> Result<Option<String>> {
+pub fn resolution(conn: &Connection, ticket_id: TicketId) -> Result<Option<String>> {
     Ok(conn
         .prepare_cached(
             "SELECT body FROM events
@@ -114,7 +117,11 @@ pub fn resolution(conn: &Connection, ticket_id: i64) -> Result<Option<String>> {
 }
 
 /// How often each article solved tickets of the school `code`.
-pub fn school_uses(conn: &Connection, code: &str, article_ids: &[i64]) -> Result<HashMap<i64, i64>> {
+pub fn school_uses(
+    conn: &Connection,
+    code: &str,
+    article_ids: &[ArticleId],
+) -> Result<HashMap<ArticleId, i64>> {
     if article_ids.is_empty() {
         return Ok(HashMap::new());
     }

@@ -1,6 +1,7 @@
 //! Calendars, closures, SLA policies, due times and breach records.
 
 use super::to_secs;
+use crate::domain::TicketId;
 use crate::domain::{Priority, SlaPolicy, Timestamp};
 use crate::{Error, Result};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -157,7 +158,7 @@ pub fn set_policy(conn: &Connection, p: &SlaPolicy) -> Result<()> {
 /// Sets a new ticket's due times (part of creating it: no version bump).
 pub fn set_due(
     conn: &Connection,
-    id: i64,
+    id: TicketId,
     response: Option<Timestamp>,
     resolve: Option<Timestamp>,
 ) -> Result<()> {
@@ -170,14 +171,14 @@ pub fn set_due(
 pub const RESPONSE_BREACH: i64 = 1;
 pub const RESOLVE_BREACH: i64 = 2;
 
-pub fn breach_bits(conn: &Connection, id: i64) -> Result<i64> {
+pub fn breach_bits(conn: &Connection, id: TicketId) -> Result<i64> {
     Ok(conn
         .prepare_cached("SELECT breach_recorded FROM tickets WHERE id = ?1")?
         .query_row([id], |r| r.get(0))?)
 }
 
 /// Marks a breach as recorded; false when another process got there first.
-pub fn mark_breach(conn: &Connection, id: i64, bit: i64) -> Result<bool> {
+pub fn mark_breach(conn: &Connection, id: TicketId, bit: i64) -> Result<bool> {
     let n = conn
         .prepare_cached(
             "UPDATE tickets SET breach_recorded = breach_recorded | ?2 WHERE id = ?1 AND (breach_recorded & ?2) = 0",
@@ -188,7 +189,7 @@ pub fn mark_breach(conn: &Connection, id: i64, bit: i64) -> Result<bool> {
 
 /// Active tickets that may have a breach not yet recorded at `now`: the
 /// caller decides (pending tickets' clocks stopped earlier).
-pub fn breach_candidates(conn: &Connection, now: Timestamp, only: Option<i64>) -> Result<Vec<i64>> {
+pub fn breach_candidates(conn: &Connection, now: Timestamp, only: Option<TicketId>) -> Result<Vec<TicketId>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id FROM tickets
           WHERE status IN ('new', 'open', 'pending') AND (?2 IS NULL OR id = ?2)

@@ -2,6 +2,7 @@
 
 use super::{from_opt_secs, from_secs, to_secs};
 use crate::domain::{Clocks, Ticket, TicketFilter, Timestamp};
+use crate::domain::{TicketId, Version};
 use crate::{Error, Result};
 use rusqlite::{named_params, params, Connection, OptionalExtension, Row};
 
@@ -55,12 +56,12 @@ fn row_to_ticket(r: &Row<'_>) -> rusqlite::Result<Ticket> {
     })
 }
 
-pub fn find(conn: &Connection, id: i64) -> Result<Option<Ticket>> {
+pub fn find(conn: &Connection, id: TicketId) -> Result<Option<Ticket>> {
     let sql = format!("{SELECT} WHERE t.id = ?1");
     Ok(conn.prepare_cached(&sql)?.query_row([id], row_to_ticket).optional()?)
 }
 
-pub fn get(conn: &Connection, id: i64) -> Result<Ticket> {
+pub fn get(conn: &Connection, id: TicketId) -> Result<Ticket> {
     find(conn, id)?.ok_or_else(|| Error::not_found(format!("ticket #{id} not found")))
 }
 
@@ -80,7 +81,7 @@ pub struct NewRow<'a> {
     pub tech_id: i64,
 }
 
-pub fn insert(conn: &Connection, row: &NewRow<'_>) -> Result<i64> {
+pub fn insert(conn: &Connection, row: &NewRow<'_>) -> Result<TicketId> {
     conn.prepare_cached(
         "INSERT INTO tickets (subject, body, requester_id, school_id, category, priority, status,
                               tier, assignee_id, source, created_at, updated_at, updated_by)
@@ -93,7 +94,7 @@ pub fn insert(conn: &Connection, row: &NewRow<'_>) -> Result<i64> {
         ":status": row.status, ":tier": row.tier, ":assignee": row.assignee_id,
         ":source": row.source, ":now": to_secs(row.now), ":tech": row.tech_id,
     })?;
-    Ok(conn.last_insert_rowid())
+    Ok(TicketId(conn.last_insert_rowid()))
 }
 
 /// Writes every mutable field of `t` if nobody changed the row since
@@ -174,7 +175,7 @@ pub fn list(conn: &Connection, f: &TicketFilter) -> Result<Vec<Ticket>> {
 
 /// The tickets with these ids (in no particular order; missing ids are
 /// left out).
-pub fn by_ids(conn: &Connection, ids: &[i64]) -> Result<Vec<Ticket>> {
+pub fn by_ids(conn: &Connection, ids: &[TicketId]) -> Result<Vec<Ticket>> {
     let sql = format!("{SELECT} WHERE t.id IN (SELECT value FROM json_each(?1))");
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map([super::id_list(ids)], row_to_ticket)?;
@@ -217,7 +218,7 @@ pub fn clocks(conn: &Connection, f: &TicketFilter) -> Result<Vec<Clocks>> {
 }
 
 /// Who last changed a ticket and when: for conflict messages.
-pub fn last_change(conn: &Connection, id: i64) -> Result<(Option<String>, Timestamp, i64)> {
+pub fn last_change(conn: &Connection, id: TicketId) -> Result<(Option<String>, Timestamp, Version)> {
     Ok(conn.query_row(
         "SELECT u.login, t.updated_at, t.version FROM tickets t
            LEFT JOIN technicians u ON u.id = t.updated_by WHERE t.id = ?1",

@@ -1,10 +1,11 @@
 //! Time entries, contracts and term dates (migration 0014).
 
+use crate::domain::TicketId;
 use crate::Result;
 use rusqlite::{named_params, params, Connection, OptionalExtension};
 
 pub struct NewEntry<'a> {
-    pub ticket_id: i64,
+    pub ticket_id: TicketId,
     pub tech_id: i64,
     pub minutes: i64,
     pub billable: bool,
@@ -35,7 +36,7 @@ pub fn insert(conn: &Connection, e: &NewEntry<'_>) -> Result<i64> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct EntryRow {
     pub id: i64,
-    pub ticket_id: i64,
+    pub ticket_id: TicketId,
     pub tech_id: i64,
     pub login: String,
     pub tier: i64,
@@ -81,7 +82,7 @@ fn entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<EntryRow> {
     })
 }
 
-pub fn for_ticket(conn: &Connection, ticket_id: i64) -> Result<Vec<EntryRow>> {
+pub fn for_ticket(conn: &Connection, ticket_id: TicketId) -> Result<Vec<EntryRow>> {
     let mut stmt = conn.prepare_cached(&format!("{ENTRY_SELECT} WHERE e.ticket_id = ?1 ORDER BY e.id"))?;
     let rows = stmt.query_map([ticket_id], entry)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -182,12 +183,12 @@ pub fn term_overlaps(conn: &Connection, calendar_id: i64, start: &str, end: &str
 }
 
 /// The school a ticket belongs to (its id).
-pub fn ticket_school(conn: &Connection, ticket_id: i64) -> Result<Option<i64>> {
+pub fn ticket_school(conn: &Connection, ticket_id: TicketId) -> Result<Option<i64>> {
     Ok(conn.query_row("SELECT school_id FROM tickets WHERE id = ?1", [ticket_id], |r| r.get(0)).optional()?)
 }
 
 /// The last timeline event on a ticket written at `at` by `tech_id`.
-pub fn last_event_by(conn: &Connection, ticket_id: i64, at: i64, tech_id: i64) -> Result<Option<i64>> {
+pub fn last_event_by(conn: &Connection, ticket_id: TicketId, at: i64, tech_id: i64) -> Result<Option<i64>> {
     Ok(conn.query_row(
         "SELECT max(id) FROM events WHERE ticket_id = ?1 AND at = ?2 AND tech_id = ?3",
         params![ticket_id, at, tech_id],

@@ -7,6 +7,7 @@ use crate::domain::{
     Article, CannedId, CannedSolution, NewTicket, QueueItem, SlaState, Technician, Ticket, TicketDetail,
     TicketFilter, TicketId, Tier, Timestamp,
 };
+use crate::domain::{ArticleId, Version};
 use crate::search::Suggestion;
 use crate::service::deflect::FirstContact;
 use crossterm::event::KeyEvent;
@@ -145,7 +146,7 @@ pub enum Action {
     /// An article changed or was opened (its latest state).
     ArticleChanged(Box<Article>, String),
     /// Loaded: a ticket's attachments (for the files list).
-    AttachmentsLoaded(i64, Vec<crate::domain::AttachmentRow>),
+    AttachmentsLoaded(TicketId, Vec<crate::domain::AttachmentRow>),
     /// Loaded: the technicians (for the assign picker).
     TechsLoaded(Vec<Technician>),
     /// Loaded: known requesters (for the new-ticket form), as (email, name).
@@ -158,7 +159,7 @@ pub enum Action {
     TicketChanged(Box<Ticket>, String),
     /// Ticket `from` was merged (and closed): the target that carries on.
     TicketMerged {
-        from: i64,
+        from: TicketId,
         into: Box<Ticket>,
         msg: String,
     },
@@ -168,16 +169,16 @@ pub enum Action {
     Failed(String),
     /// A change to ticket (id) was refused because someone else changed it
     /// first: reload it, keep what was typed.
-    Conflict(i64, String),
+    Conflict(TicketId, String),
     /// A public reply (text) was refused because the ticket (id) was
     /// resolved or closed meanwhile (the message says by whom).
-    ReplyConflict(i64, String, String),
+    ReplyConflict(TicketId, String, String),
     /// A solved ticket's (id) answer, ready to edit for the new requester.
-    ReuseLoaded(i64, String),
+    ReuseLoaded(TicketId, String),
     /// Another technician committed something: reload what is visible.
     ExternalChange,
     /// Who else has the ticket (id) open, as (login, name).
-    Viewers(i64, Vec<(String, String)>),
+    Viewers(TicketId, Vec<(String, String)>),
     /// The terminal was resized to (columns, rows).
     Resize(u16, u16),
     /// Time passed: ages and SLA clocks move on.
@@ -220,31 +221,31 @@ pub enum TicketOp {
     /// The requester answered: off hold, the clock runs again.
     Resume,
     ApplyCanned {
-        canned_id: i64,
+        canned_id: CannedId,
         resolve: bool,
     },
     Reopen,
     Close,
     /// Link to another ticket (related).
-    Link(i64),
+    Link(TicketId),
     /// Merge this duplicate into another ticket.
-    Merge(i64),
+    Merge(TicketId),
     /// Attach this caller's ticket to an incident.
-    Parent(i64),
+    Parent(TicketId),
 }
 
 /// Work for the loop: everything that touches the database.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     LoadQueue(TicketFilter),
-    LoadTicket(i64),
+    LoadTicket(TicketId),
     LoadTechs,
     /// Gather the burst this ticket is in under one incident.
-    GatherBurst(i64),
+    GatherBurst(TicketId),
     /// A ticket's attachments, for the files list.
-    LoadAttachments(i64),
+    LoadAttachments(TicketId),
     /// Open attachment N of the ticket with the system's opener.
-    OpenAttachment(i64, usize),
+    OpenAttachment(TicketId, usize),
     LoadRequesters,
     LoadSchools,
     LoadCanned,
@@ -253,12 +254,12 @@ pub enum Effect {
         canned_id: CannedId,
     },
     /// "I have this ticket open" (and who else has).
-    Presence(i64),
+    Presence(TicketId),
     /// "I closed this ticket".
-    LeavePresence(i64),
+    LeavePresence(TicketId),
     Ticket {
-        id: i64,
-        version: i64,
+        id: TicketId,
+        version: Version,
         op: TicketOp,
     },
     CreateTicket(NewTicket),
@@ -272,28 +273,28 @@ pub enum Effect {
         category: Option<String>,
     },
     /// Open an article (counts a view).
-    ViewArticle(i64),
+    ViewArticle(ArticleId),
     /// Edit an article in $EDITOR: the loop suspends the terminal for it.
     EditArticle {
-        id: i64,
-        version: i64,
+        id: ArticleId,
+        version: Version,
     },
     /// Publish (the bool: even if it looks like a published article).
     PublishArticle {
-        id: i64,
-        version: i64,
+        id: ArticleId,
+        version: Version,
         force: bool,
     },
     RateArticle {
-        id: i64,
+        id: ArticleId,
         helpful: bool,
     },
     /// Draft an article from a resolved ticket (the bool: even if it looks
     /// like an existing article).
-    ToArticle(i64, bool),
+    ToArticle(TicketId, bool),
     /// A solved ticket's answer, reworded for the named requester.
     LoadReuse {
-        source: i64,
+        source: TicketId,
         requester_name: Option<String>,
     },
     /// This week's report, for the dashboard (its trend follows).

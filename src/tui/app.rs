@@ -88,7 +88,7 @@ pub struct QueueState {
 }
 
 pub struct TicketState {
-    pub id: i64,
+    pub id: TicketId,
     pub detail: Option<TicketDetail>,
     pub sla: Option<SlaState>,
     pub scroll: u16,
@@ -97,7 +97,7 @@ pub struct TicketState {
 }
 
 impl TicketState {
-    fn new(id: i64) -> TicketState {
+    fn new(id: TicketId) -> TicketState {
         TicketState { id, detail: None, sla: None, scroll: 0, viewers: Vec::new() }
     }
 }
@@ -114,7 +114,7 @@ pub enum Overlay {
     /// Send a canned solution on the ticket.
     Canned(Box<CannedPicker>),
     /// The ticket's (id) attachments; Enter opens one.
-    Files(Picker, i64),
+    Files(Picker, TicketId),
     /// A yes/no question (take someone else's ticket, close, discard ...).
     Confirm(Box<super::confirm::Confirm>),
     /// Typing a ticket number to jump to.
@@ -151,9 +151,9 @@ pub struct App {
     pub help_scroll: u16,
     /// Unsent text of reply, note ... boxes, per ticket and kind of box:
     /// offered again when the same box is opened.
-    pub drafts: std::collections::HashMap<(i64, &'static str), String>,
+    pub drafts: std::collections::HashMap<(TicketId, &'static str), String>,
     /// The ticket whose article was refused as a duplicate: F writes it anyway.
-    pub force_article: Option<i64>,
+    pub force_article: Option<TicketId>,
     pub quit: bool,
 }
 
@@ -178,7 +178,7 @@ impl App {
                 breaching: false,
                 loaded: false,
             },
-            ticket: TicketState::new(0),
+            ticket: TicketState::new(TicketId(0)),
             form: None,
             kb: KbState::default(),
             dashboard: None,
@@ -348,7 +348,7 @@ impl App {
                 let under_prompt = matches!(&self.overlay, Overlay::Prompt(p) if p.ticket_id == id);
                 if under_prompt {
                     let op = super::action::TicketOp::ReplyAnyway(text);
-                    let version = self.ticket.detail.as_ref().map(|d| d.ticket.version).unwrap_or(0);
+                    let version = self.ticket.detail.as_ref().map(|d| d.ticket.version).unwrap_or(Version(0));
                     self.ask(
                         format!("{msg} — send the reply anyway? y/n"),
                         super::confirm::OnYes::Effects(vec![Effect::Ticket { id, version, op }]),
@@ -560,7 +560,7 @@ impl App {
         isize::try_from(layout::list_rows(self.size).max(1)).unwrap_or(isize::MAX)
     }
 
-    pub(crate) fn open_ticket(&mut self, id: i64) -> Vec<Effect> {
+    pub(crate) fn open_ticket(&mut self, id: TicketId) -> Vec<Effect> {
         let mut fx = Vec::new();
         if self.ticket.id != id {
             if self.screen == Screen::Ticket {

@@ -6,6 +6,7 @@ use super::action::{Action, Effect};
 use super::app::{edit_line, App, Overlay};
 use super::prompt::{PickItem, Picker};
 use crate::domain::AttachmentRow;
+use crate::domain::TicketId;
 use crate::service::Desk;
 
 /// The list's rows: "N. name (type, size)", internal ones marked.
@@ -33,7 +34,7 @@ pub fn has_display() -> bool {
 
 /// Saves attachment `n` of ticket `id` privately under a fresh directory
 /// in the temp dir and hands it to `xdg-open`.
-pub fn open(desk: &Desk, id: i64, n: usize) -> crate::Result<String> {
+pub fn open(desk: &Desk, id: TicketId, n: usize) -> crate::Result<String> {
     if !has_display() {
         return Ok(format!(
             "No display to open it on: save it with `deskside ticket attachment save {id} {n} -o FILE`"
@@ -64,7 +65,7 @@ pub fn open(desk: &Desk, id: i64, n: usize) -> crate::Result<String> {
 use std::os::unix::fs::DirBuilderExt;
 
 impl App {
-    pub(crate) fn open_files(&mut self, id: i64) -> Vec<Effect> {
+    pub(crate) fn open_files(&mut self, id: TicketId) -> Vec<Effect> {
         self.overlay = Overlay::Files(Picker::new(format!("Files of #{id}"), Vec::new()), id);
         vec![Effect::LoadAttachments(id)]
     }

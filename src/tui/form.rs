@@ -6,6 +6,8 @@ use super::action::{Action, Effect};
 use super::app::Screen;
 use super::layout::step_wrapped;
 use super::prompt::fuzzy_rank;
+use crate::domain::TicketId;
+use crate::domain::{ArticleId, Version};
 use crate::domain::{NewTicket, Priority, Source};
 use crate::search::{Suggestion, SuggestionKind};
 use crate::service::deflect::FirstContact;
@@ -283,14 +285,14 @@ impl super::app::App {
 
     /// A solved ticket's answer arrived: edit it in a reply box before the
     /// call is logged resolved with it.
-    pub(crate) fn reuse_loaded(&mut self, source: i64, text: String) {
+    pub(crate) fn reuse_loaded(&mut self, source: TicketId, text: String) {
         if self.screen != Screen::NewTicket || self.form.is_none() {
             return;
         }
         let mut p = super::prompt::Prompt::new(
             super::prompt::PromptKind::FirstContact(source),
-            0,
-            0,
+            TicketId(0),
+            Version(0),
             crate::domain::Tier::One,
         );
         p.editor.insert_str(text);
@@ -299,7 +301,7 @@ impl super::app::App {
     }
 
     /// Ctrl-S in the reply box of a call: log it resolved with that text.
-    pub(crate) fn send_first_contact(&mut self, source: i64, message: String) -> Vec<Effect> {
+    pub(crate) fn send_first_contact(&mut self, source: TicketId, message: String) -> Vec<Effect> {
         let Some(form) = &self.form else { return Vec::new() };
         vec![Effect::CreateResolved(form.to_new_ticket(), FirstContact::EditedReply { source, message })]
     }
@@ -329,12 +331,18 @@ impl super::app::App {
                 };
                 return match s.kind {
                     SuggestionKind::Article => {
-                        vec![Effect::CreateResolved(form.to_new_ticket(), FirstContact::Article(s.id))]
+                        vec![Effect::CreateResolved(
+                            form.to_new_ticket(),
+                            FirstContact::Article(ArticleId(s.id)),
+                        )]
                     }
                     // Another requester's reply is never sent word for word:
                     // it opens in a reply box, their name replaced.
                     SuggestionKind::Ticket => {
-                        vec![Effect::LoadReuse { source: s.id, requester_name: form.requester_name() }]
+                        vec![Effect::LoadReuse {
+                            source: TicketId(s.id),
+                            requester_name: form.requester_name(),
+                        }]
                     }
                 };
             }

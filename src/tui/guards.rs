@@ -6,7 +6,7 @@
 use super::action::{Effect, TicketOp};
 use super::app::{App, Overlay};
 use super::confirm::OnYes;
-use crate::domain::{Ticket, TicketId, Version};
+use crate::domain::Ticket;
 
 impl App {
     /// A technician's name as shown in questions: their first name when
@@ -51,8 +51,8 @@ impl App {
         fn bump(o: &mut Overlay, t: &Ticket) {
             match o {
                 Overlay::Prompt(p) if p.ticket_id == t.id => p.version = t.version,
-                Overlay::Canned(c) if c.ticket_id == TicketId(t.id) => c.version = t.version,
-                Overlay::Assign(_, id, version) if *id == TicketId(t.id) => *version = Version(t.version),
+                Overlay::Canned(c) if c.ticket_id == t.id => c.version = t.version,
+                Overlay::Assign(_, id, version) if *id == t.id => *version = t.version,
                 Overlay::Confirm(c) => bump(&mut c.under, t),
                 _ => {}
             }

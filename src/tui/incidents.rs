@@ -6,6 +6,7 @@
 use super::action::{Action, Effect};
 use super::app::App;
 use crate::domain::QueueItem;
+use crate::domain::TicketId;
 use crate::service::Desk;
 
 /// The queue as the console shows it.
@@ -27,7 +28,7 @@ pub fn fold(desk: &Desk, items: Vec<QueueItem>) -> crate::Result<Vec<QueueItem>>
 }
 
 /// Gathers the burst that ticket `id` belongs to under one incident.
-pub fn gather(desk: &mut Desk, id: i64) -> crate::Result<Action> {
+pub fn gather(desk: &mut Desk, id: TicketId) -> crate::Result<Action> {
     let burst = desk.bursts()?.into_iter().find(|b| b.tickets.contains(&id)).ok_or_else(|| {
         crate::Error::invalid(format!("#{id} is not part of a burst of similar new tickets"))
     })?;

@@ -2,6 +2,7 @@
 
 use super::action::{Action, Effect};
 use super::app::{App, Overlay};
+use crate::domain::TicketId;
 
 impl App {
     pub(crate) fn start_jump(&mut self) -> Vec<Effect> {
@@ -23,7 +24,7 @@ impl App {
                 }
             }
             Action::Submit => {
-                let number = typed.parse::<i64>().ok().filter(|n| *n > 0);
+                let number = typed.parse::<i64>().ok().filter(|n| *n > 0).map(TicketId);
                 self.overlay = Overlay::None;
                 match number {
                     Some(id) => return self.open_ticket(id),

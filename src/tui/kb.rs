@@ -4,6 +4,7 @@
 use super::action::{Action, Effect};
 use super::app::{edit_line, App, Screen};
 use crate::domain::Article;
+use crate::domain::ArticleId;
 
 #[derive(Default)]
 pub struct KbState {
@@ -20,7 +21,7 @@ pub struct KbState {
     pub loaded: bool,
     /// The article whose publishing was asked for: F publishes it anyway
     /// after a duplicate warning.
-    pub force_publish: Option<i64>,
+    pub force_publish: Option<ArticleId>,
 }
 
 impl KbState {

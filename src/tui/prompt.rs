@@ -1,7 +1,9 @@
 //! Modal input over a ticket: a text prompt (reply, note, reason ...) and a
 //! fuzzy picker (assign to a technician).
 
+use crate::domain::TicketId;
 use crate::domain::Tier;
+use crate::domain::Version;
 use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;
 use ratatui_textarea::TextArea;
@@ -21,11 +23,11 @@ pub enum PromptKind {
     Parent,
     /// The reply that resolves the call being logged, from the answer that
     /// solved this other ticket (edited before it is sent).
-    FirstContact(i64),
+    FirstContact(TicketId),
 }
 
 impl PromptKind {
-    pub fn title(self, ticket_id: i64) -> String {
+    pub fn title(self, ticket_id: TicketId) -> String {
         match self {
             PromptKind::Reply => format!("Public reply on #{ticket_id} (the requester sees this)"),
             PromptKind::Note => format!("Internal note on #{ticket_id} (technicians only)"),
@@ -84,15 +86,15 @@ impl PromptKind {
 
 pub struct Prompt {
     pub kind: PromptKind,
-    pub ticket_id: i64,
-    pub version: i64,
+    pub ticket_id: TicketId,
+    pub version: Version,
     /// The ticket's tier, to bound tier changes with Tab.
     pub ticket_tier: Tier,
     pub editor: TextArea<'static>,
 }
 
 impl Prompt {
-    pub fn new(kind: PromptKind, ticket_id: i64, version: i64, ticket_tier: Tier) -> Prompt {
+    pub fn new(kind: PromptKind, ticket_id: TicketId, version: Version, ticket_tier: Tier) -> Prompt {
         let mut editor = TextArea::default();
         editor.set_cursor_line_style(ratatui::style::Style::new());
         // Replies are prose: long lines wrap at word boundaries on screen
@@ -210,12 +212,12 @@ mod tests {
 
     #[test]
     fn tier_cycles_only_among_valid_targets() {
-        let mut p = Prompt::new(PromptKind::Escalate(Tier::Two), 1, 1, Tier::One);
+        let mut p = Prompt::new(PromptKind::Escalate(Tier::Two), TicketId(1), Version(1), Tier::One);
         p.cycle_tier();
         assert_eq!(p.kind, PromptKind::Escalate(Tier::Three));
         p.cycle_tier();
         assert_eq!(p.kind, PromptKind::Escalate(Tier::Two));
-        let mut h = Prompt::new(PromptKind::Handback(Tier::Two), 1, 1, Tier::Three);
+        let mut h = Prompt::new(PromptKind::Handback(Tier::Two), TicketId(1), Version(1), Tier::Three);
         h.cycle_tier();
         assert_eq!(h.kind, PromptKind::Handback(Tier::One));
     }

@@ -3,6 +3,7 @@
 
 use super::action::{Action, Effect, LoadedTicket, TicketOp};
 use crate::domain::{Article, ArticleFilter, ArticleStatus, QueueItem, TicketFilter};
+use crate::domain::{ArticleId, TicketId, Version};
 use crate::report::Week;
 use crate::search::{ArticleScope, SuggestContext};
 use crate::service::convert::ToArticle;
@@ -132,8 +133,8 @@ const ARTICLE_LIMIT: usize = 500;
 /// around this); an unchanged body writes nothing.
 pub fn edit_article(
     desk: &mut Desk,
-    id: i64,
-    version: i64,
+    id: ArticleId,
+    version: Version,
     editor: impl FnOnce(&str) -> crate::Result<String>,
 ) -> crate::Result<Action> {
     let article = desk.article(id)?;
@@ -157,7 +158,7 @@ fn load_queue(desk: &Desk, filter: &TicketFilter) -> crate::Result<Vec<QueueItem
     Ok(tickets.into_iter().zip(states).map(|(ticket, sla)| QueueItem { ticket, sla }).collect())
 }
 
-fn ticket_op(desk: &mut Desk, id: i64, version: i64, op: TicketOp) -> crate::Result<Action> {
+fn ticket_op(desk: &mut Desk, id: TicketId, version: Version, op: TicketOp) -> crate::Result<Action> {
     let v = Some(version);
     let (ticket, msg) = match op {
         TicketOp::Take => (desk.take(id, v)?, format!("You have #{id}")),

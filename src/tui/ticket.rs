@@ -11,7 +11,7 @@ pub struct CannedPicker {
     pub picker: Picker,
     pub solutions: Vec<CannedSolution>,
     pub ticket_id: TicketId,
-    pub version: i64,
+    pub version: Version,
     /// The ticket's category: its solutions are listed first.
     pub category: Option<String>,
     /// The rendered reply as (canned id, text), once loaded.
@@ -20,15 +20,15 @@ pub struct CannedPicker {
 
 impl CannedPicker {
     pub fn current(&self) -> Option<&CannedSolution> {
-        let key = self.picker.current()?.key.parse::<i64>().ok()?;
+        let key = self.picker.current()?.key.parse::<CannedId>().ok()?;
         self.solutions.iter().find(|c| c.id == key)
     }
 
     /// Asks for the preview of the highlighted solution if it is not shown.
     pub(crate) fn preview_effect(&self) -> Vec<Effect> {
         match self.current() {
-            Some(c) if self.preview.as_ref().map(|p| p.0) != Some(CannedId(c.id)) => {
-                vec![Effect::RenderCanned { ticket_id: self.ticket_id, canned_id: CannedId(c.id) }]
+            Some(c) if self.preview.as_ref().map(|p| p.0) != Some(c.id) => {
+                vec![Effect::RenderCanned { ticket_id: self.ticket_id, canned_id: c.id }]
             }
             _ => Vec::new(),
         }
@@ -75,7 +75,7 @@ impl App {
                 self.overlay = Overlay::Canned(Box::new(CannedPicker {
                     picker: Picker::new(format!("Canned solution for #{}", t.id), Vec::new()),
                     solutions: Vec::new(),
-                    ticket_id: TicketId(t.id),
+                    ticket_id: t.id,
                     version: t.version,
                     category: t.category.clone(),
                     preview: None,
@@ -107,8 +107,8 @@ impl App {
             Action::Assign => {
                 self.overlay = Overlay::Assign(
                     Picker::new(format!("Assign #{} to", t.id), tech_items(&self.techs)),
-                    TicketId(t.id),
-                    Version(t.version),
+                    t.id,
+                    t.version,
                 );
                 return vec![Effect::LoadTechs];
             }
@@ -179,7 +179,9 @@ impl App {
                     );
                     return Vec::new();
                 }
-                let number = || text.trim().trim_start_matches('#').parse::<i64>().ok().filter(|n| *n > 0);
+                let number = || {
+                    text.trim().trim_start_matches('#').parse::<i64>().ok().filter(|n| *n > 0).map(TicketId)
+                };
                 let op = match p.kind {
                     PromptKind::FirstContact(_) => return Vec::new(),
                     PromptKind::Link | PromptKind::Merge | PromptKind::Parent => {
@@ -212,7 +214,7 @@ impl App {
     /// After `M` succeeded: the duplicate is closed and points at the
     /// target, so the screen moves to the target (where the work goes on)
     /// instead of showing the duplicate as it was before the merge.
-    pub(crate) fn merged(&mut self, from: i64, into: i64, msg: String) -> Vec<Effect> {
+    pub(crate) fn merged(&mut self, from: TicketId, into: TicketId, msg: String) -> Vec<Effect> {
         self.info(msg);
         if let Overlay::Prompt(p) = &self.overlay {
             self.drafts.remove(&(p.ticket_id, p.kind.draft_key()));
@@ -230,7 +232,7 @@ impl App {
             return self.update_files(action);
         }
         if let Overlay::Canned(c) = &mut self.overlay {
-            let (id, version) = (c.ticket_id.get(), c.version);
+            let (id, version) = (c.ticket_id, c.version);
             let apply = |c: &CannedPicker, resolve: bool| match c.current() {
                 Some(s) => vec![Effect::Ticket {
                     id,
@@ -266,8 +268,8 @@ impl App {
             Action::Submit => {
                 if let Some(item) = picker.current() {
                     return vec![Effect::Ticket {
-                        id: id.get(),
-                        version: version.get(),
+                        id: *id,
+                        version: *version,
                         op: TicketOp::Assign(item.key.clone()),
                     }];
                 }

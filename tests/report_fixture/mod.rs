@@ -18,6 +18,7 @@
 
 use chrono::{DateTime, Utc};
 use deskside::clock::FixedClock;
+use deskside::domain::{ArticleId, TicketId};
 use deskside::domain::{NewTicket, Priority, Source, Tier};
 use deskside::service::calendars::NewClosure;
 use deskside::service::canned::NewCanned;
@@ -54,17 +55,17 @@ pub const SECRETS: &[&str] = &[
 pub const HOSTILE_CATEGORY: &str = "=sum(a1)|<b>hw</b>";
 
 pub struct Ids {
-    pub t1: i64,
-    pub t2: i64,
-    pub t3: i64,
-    pub t4: i64,
-    pub t5: i64,
-    pub t6: i64,
-    pub t7: i64,
-    pub h1: i64,
-    pub h2: i64,
-    pub o1: i64,
-    pub o2: i64,
+    pub t1: TicketId,
+    pub t2: TicketId,
+    pub t3: TicketId,
+    pub t4: TicketId,
+    pub t5: TicketId,
+    pub t6: TicketId,
+    pub t7: TicketId,
+    pub h1: TicketId,
+    pub h2: TicketId,
+    pub o1: TicketId,
+    pub o2: TicketId,
 }
 
 fn at(s: &str) -> DateTime<Utc> {
@@ -85,7 +86,7 @@ fn ticket(
     source: Source,
     priority: Priority,
     keep: bool,
-) -> i64 {
+) -> TicketId {
     let new = NewTicket {
         subject: "SUBJECT-MARKER it does not work for Zebedee".into(),
         body: "BODY-MARKER Quockerwodger says it broke".into(),
@@ -99,7 +100,7 @@ fn ticket(
     desk.create_ticket(&new).unwrap().id
 }
 
-fn article(desk: &mut Desk, title: &str, source_ticket: Option<i64>) -> i64 {
+fn article(desk: &mut Desk, title: &str, source_ticket: Option<TicketId>) -> ArticleId {
     desk.write(|cx| {
         insert_article(
             cx.tx,

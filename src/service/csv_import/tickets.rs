@@ -7,6 +7,7 @@ use super::dates::DateReader;
 use super::origin::Keyed;
 use super::CsvOptions;
 use super::{body_text, category, clip, dates, values, Col, DateCols, Given, Outcome, Parsed, Row, Techs};
+use crate::domain::TicketId;
 use crate::domain::{self, EventKind, Priority, Requester, School, Source, Status, Tier, Timestamp};
 use crate::mail::inbound::clean_line;
 use crate::service::tickets::MAX_SUBJECT;
@@ -331,7 +332,7 @@ fn stage(cx: &Ctx<'_>, staged: &rows::Staged<'_>, first_id: i64, batch: &[Checke
     for (i, t) in batch.iter().enumerate() {
         let id = first_id + i as i64;
         let e = |at, kind, internal, body, old_value, new_value| NewEvent {
-            ticket_id: id,
+            ticket_id: TicketId(id),
             at,
             kind,
             tech_id: Some(cx.me.id),

@@ -7,6 +7,7 @@
 //! tests/relevance/ack_labelled.toml (see tests/ack_relevance.rs), where a
 //! wrong article counts against it and none is better than a wrong one.
 
+use crate::domain::ArticleId;
 use crate::domain::{ArticleStatus, Audience, Ticket, Timestamp};
 use crate::mail::compose::Suggestion;
 use crate::search::query::Query;
@@ -104,7 +105,7 @@ pub fn article_link(
     conn: &Connection,
     base_url: Option<&str>,
     site_url: Option<&str>,
-    id: i64,
+    id: ArticleId,
 ) -> Result<Option<String>> {
     if let Some(b) = base_url {
         return Ok(Some(format!("{}/articles/{id}", b.trim_end_matches('/'))));

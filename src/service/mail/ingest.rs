@@ -2,6 +2,7 @@
 //! ticket's timeline, or a kept reject (unreadable, bounce, auto-reply) —
 //! never nothing. Each message is one transaction.
 
+use crate::domain::TicketId;
 use crate::domain::{self, EventKind, NewTicket, Source, Status, Ticket};
 use crate::mail::compose::{find_token, remove_tokens};
 use crate::mail::inbound::{self, Inbound};
@@ -34,7 +35,7 @@ pub enum Outcome {
 pub struct IngestReport {
     pub origin: String,
     pub outcome: Outcome,
-    pub ticket: Option<i64>,
+    pub ticket: Option<TicketId>,
     pub message_id: Option<String>,
     pub sender: Option<String>,
     pub subject: Option<String>,
@@ -182,7 +183,7 @@ fn apply(
     origin: &str,
     raw: &[u8],
 ) -> Result<IngestReport> {
-    let report = |outcome, ticket: i64| IngestReport {
+    let report = |outcome, ticket: TicketId| IngestReport {
         origin: origin.to_string(),
         outcome,
         ticket: Some(ticket),
@@ -267,8 +268,8 @@ fn create_ticket(
     msg: &Inbound,
     email: &str,
     name: Option<&str>,
-    follows: Option<i64>,
-) -> Result<Option<i64>> {
+    follows: Option<TicketId>,
+) -> Result<Option<TicketId>> {
     // A forward's quoted part is the point of it; elsewhere history is noise.
     let text = if is_forward(&msg.subject) { String::new() } else { trim_reply(&msg.text) };
     let text = if text.is_empty() { tidy(&msg.text.lines().collect::<Vec<_>>()) } else { text };
@@ -325,7 +326,7 @@ fn create_ticket(
     Ok(Some(ticket.id))
 }
 
-fn record(cx: &Ctx<'_>, ticket_id: i64, event_id: i64, msg: &Inbound, email: &str) -> Result<()> {
+fn record(cx: &Ctx<'_>, ticket_id: TicketId, event_id: i64, msg: &Inbound, email: &str) -> Result<()> {
     let mail_id = rows::insert_message(
         cx.tx,
         &rows::NewMessage {
@@ -341,7 +342,7 @@ fn record(cx: &Ctx<'_>, ticket_id: i64, event_id: i64, msg: &Inbound, email: &st
     attachments(cx, mail_id, ticket_id, msg)
 }
 
-fn attachments(cx: &Ctx<'_>, mail_id: i64, ticket_id: i64, msg: &Inbound) -> Result<()> {
+fn attachments(cx: &Ctx<'_>, mail_id: i64, ticket_id: TicketId, msg: &Inbound) -> Result<()> {
     for a in &msg.attachments {
         rows::insert_attachment(cx.tx, mail_id, ticket_id, &a.name, &a.content_type, a.size as i64)?;
     }

@@ -3,6 +3,7 @@
 //! exactly like the ticket outbox (at-least-once, one Message-ID).
 
 use super::send::{NotSent, SendSettings, Sent, MAX_AGE_DAYS, MAX_ATTEMPTS};
+use crate::domain::TicketId;
 use crate::mail::compose::{self, Outgoing};
 use crate::mail::encode::Mailbox;
 use crate::mail::multipart::render_alternative;
@@ -73,7 +74,7 @@ impl Desk {
                 Err(e) => {
                     let error = e.to_string();
                     let status = self.write(|cx| rows::notice_failed(cx.tx, n.id, &error, 0))?;
-                    failed.push(NotSent { id: n.id, ticket: 0, error, status });
+                    failed.push(NotSent { id: n.id, ticket: TicketId(0), error, status });
                     continue;
                 }
             };
@@ -82,7 +83,7 @@ impl Desk {
                     self.write(|cx| rows::notice_sent(cx.tx, n.id, &message_id, cx.now))?;
                     sent.push(Sent {
                         id: n.id,
-                        ticket: 0,
+                        ticket: TicketId(0),
                         kind: n.kind.clone(),
                         to: n.recipient.clone(),
                         message_id,
@@ -91,7 +92,7 @@ impl Desk {
                 }
                 Err(error) => {
                     let status = self.write(|cx| rows::notice_failed(cx.tx, n.id, &error, MAX_ATTEMPTS))?;
-                    failed.push(NotSent { id: n.id, ticket: 0, error, status });
+                    failed.push(NotSent { id: n.id, ticket: TicketId(0), error, status });
                 }
             }
         }

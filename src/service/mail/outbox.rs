@@ -7,6 +7,7 @@
 //! (from cron, every minute or so) renders and delivers the queue and
 //! retries failures; each message keeps one Message-ID across retries.
 
+use crate::domain::TicketId;
 use crate::domain::{Ticket, Timestamp};
 use crate::mail::compose::Suggestion;
 use crate::service::Ctx;
@@ -72,7 +73,7 @@ pub fn queue_reply_to(cx: &Ctx<'_>, ticket: &Ticket, event_id: i64, recipient: &
 }
 
 /// Sets every queued message (of one ticket, when given) aside unsent.
-pub fn discard_queued(cx: &Ctx<'_>, ticket_id: Option<i64>, reason: &str) -> Result<usize> {
+pub fn discard_queued(cx: &Ctx<'_>, ticket_id: Option<TicketId>, reason: &str) -> Result<usize> {
     rows::set_aside(cx.tx, "discarded", reason, ticket_id, None)
 }
 

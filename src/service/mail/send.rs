@@ -4,6 +4,7 @@
 //! transaction, then marked sent together with its Message-ID (which
 //! threads the requester's answer back to the ticket).
 
+use crate::domain::TicketId;
 use crate::domain::{EventKind, Status};
 use crate::mail::compose::{self, Outgoing, Suggestion};
 use crate::mail::encode::{is_safe_msg_id, Mailbox};
@@ -44,7 +45,7 @@ impl SendSettings {
 #[derive(Debug, Clone, Serialize)]
 pub struct Sent {
     pub id: i64,
-    pub ticket: i64,
+    pub ticket: TicketId,
     pub kind: String,
     pub to: String,
     pub message_id: String,
@@ -55,7 +56,7 @@ pub struct Sent {
 #[derive(Debug, Clone, Serialize)]
 pub struct NotSent {
     pub id: i64,
-    pub ticket: i64,
+    pub ticket: TicketId,
     pub error: String,
     /// "queued" (will be retried), "failed" (given up) or "discarded".
     pub status: String,

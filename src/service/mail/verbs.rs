@@ -5,6 +5,7 @@
 //! new text counts (the caller passes it with quoted history removed); a
 //! longer reply that merely contains "fixed" is an ordinary reply.
 
+use crate::domain::TicketId;
 use crate::domain::{EventKind, Status, Ticket};
 use crate::service::portal::{count, Metric};
 use crate::service::{rating, tickets, Ctx};
@@ -144,7 +145,7 @@ pub fn act(cx: &mut Ctx<'_>, t: &Ticket, text: &str, email: &str) -> Result<Opti
 }
 
 /// The requester's words on the timeline (public, no technician).
-fn requester_event(cx: &Ctx<'_>, ticket_id: i64, text: &str, email: &str) -> Result<i64> {
+fn requester_event(cx: &Ctx<'_>, ticket_id: TicketId, text: &str, email: &str) -> Result<i64> {
     events::append(
         cx.tx,
         &events::NewEvent {

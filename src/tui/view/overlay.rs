@@ -119,7 +119,7 @@ fn canned(frame: &mut Frame<'_>, area: Rect, app: &App, c: &CannedPicker) {
     }
     frame.render_widget(Paragraph::new(lines), list);
     let text = match (&c.preview, c.current()) {
-        (Some((id, text)), Some(cur)) if id.get() == cur.id => safe(text, true),
+        (Some((id, text)), Some(cur)) if *id == cur.id => safe(text, true),
         (_, Some(_)) => "Rendering…".to_string(),
         (_, None) => "Nothing matches.".to_string(),
     };
