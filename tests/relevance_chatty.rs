@@ -18,10 +18,14 @@ use std::collections::HashMap;
 use std::path::Path;
 
 const QUERIES: &str = include_str!("relevance/chatty.toml");
-/// Floors for hit@3 over the chatty set, as measured before tuning
-/// (suggest 28/54, search 42/54).
-const SUGGEST_FLOOR: usize = 28;
-const SEARCH_FLOOR: usize = 42;
+/// Floors for hit@3 over the chatty set. Before this work: suggest 28/54,
+/// search 42/54; with chatter left out, partial answers offered and vowel
+/// slips corrected: suggest 39/54, search 42/54. The floors sit three
+/// questions below, so a change of wording elsewhere passes but losing a
+/// real behaviour (the coverage filter emptying chatty questions again)
+/// fails.
+const SUGGEST_FLOOR: usize = 36;
+const SEARCH_FLOOR: usize = 39;
 
 #[derive(Deserialize)]
 struct Cases {
@@ -83,6 +87,14 @@ fn chatty_questions_over_a_knowledge_base_we_did_not_write() {
         }
     }
     let ctx = SuggestContext::default();
+    if std::env::var("CHATTY_DUMP").is_ok() {
+        for c in &cases {
+            println!("{} -> {:?}", c.query, c.expect);
+            for h in desk.search_articles(&c.query, &ArticleScope::default(), &ctx, 5).unwrap() {
+                println!("    {:.3} cov {:.2}  {}", h.score, h.coverage, h.article.title);
+            }
+        }
+    }
     let suggest = score(&cases, &ids, |q| {
         let list = desk.suggest(q, &ctx, 3).unwrap();
         list.iter().filter(|s| s.kind == SuggestionKind::Article).map(|s| s.id).collect()
@@ -104,4 +116,38 @@ fn chatty_questions_over_a_knowledge_base_we_did_not_write() {
     }
     assert!(suggest.hits >= SUGGEST_FLOOR, "suggest hit@3 fell:\n{}", suggest.misses.join("\n"));
     assert!(search.hits >= SEARCH_FLOOR, "kb search hit@3 fell:\n{}", search.misses.join("\n"));
+}
+
+/// The issue's own examples, over the demo knowledge base.
+#[test]
+fn the_chatty_questions_of_the_issue() {
+    let (_dir, desk) = desk(true);
+    let ctx = SuggestContext::default();
+    let suggested = |q: &str| -> Vec<String> {
+        let list = desk.suggest(q, &ctx, 8).unwrap();
+        list.iter().filter(|s| s.kind == SuggestionKind::Article).map(|s| s.title.clone()).collect()
+    };
+    let searched = |q: &str| -> Vec<String> {
+        let hits = desk.search_articles(q, &ArticleScope::default(), &ctx, 8).unwrap();
+        hits.into_iter().map(|h| h.article.title).collect()
+    };
+
+    // Chatty wording no longer fails the coverage filter, and the typo is
+    // the app's name, not "authenticate".
+    let q = "got a new phone and now the authenticater code thing doesnt work so i cant log in";
+    let (s, k) = (suggested(q), searched(q));
+    assert!(k[0].contains("Authenticator"), "{k:?}");
+    assert_eq!(s.first(), k.first(), "suggest keeps what kb search ranks first: {s:?}");
+
+    // A room number changes nothing.
+    let twelve = suggested("wifi keeps dropping in room 12");
+    assert!(!twelve.is_empty());
+    assert_eq!(twelve, suggested("wifi keeps dropping in room 13"));
+    assert_eq!(twelve, suggested("wifi keeps dropping"));
+
+    // Places and times do not empty the list; the answer is among the first.
+    let projector = suggested("projecter not workin in the hall");
+    assert!(projector.iter().take(3).any(|t| t.contains("Projector")), "{projector:?}");
+    let slow = suggested("taking ages to log in every morning");
+    assert!(slow.iter().take(3).any(|t| t.contains("Slow logon")), "{slow:?}");
 }
