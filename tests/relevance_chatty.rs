@@ -19,13 +19,13 @@ use std::path::Path;
 
 const QUERIES: &str = include_str!("relevance/chatty.toml");
 /// Floors for hit@3 over the chatty set. Before this work: suggest 28/54,
-/// search 42/54; with chatter left out, partial answers offered and vowel
-/// slips corrected: suggest 39/54, search 42/54. The floors sit three
-/// questions below, so a change of wording elsewhere passes but losing a
-/// real behaviour (the coverage filter emptying chatty questions again)
-/// fails.
-const SUGGEST_FLOOR: usize = 36;
-const SEARCH_FLOOR: usize = 39;
+/// search 42/54; with chatter left out, partial answers offered, vowel
+/// slips corrected and a few everyday names added to the synonyms:
+/// suggest 42/54, search 44/54. The floors sit three questions below, so a
+/// change of wording elsewhere passes but losing a real behaviour (the
+/// coverage filter emptying chatty questions again) fails.
+const SUGGEST_FLOOR: usize = 39;
+const SEARCH_FLOOR: usize = 41;
 
 #[derive(Deserialize)]
 struct Cases {

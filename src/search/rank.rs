@@ -25,8 +25,9 @@ pub const MIN_COVERAGE: f64 = 0.34;
 /// ("got a new phone and now the authenticator code thing doesnt work so i
 /// cant log in") spreads its weight over many words no article has, so the
 /// right answer covers a small share of it, and an empty list helps nobody.
-/// It must answer at least this share of the question...
-pub const PARTIAL_COVERAGE: f64 = 0.15;
+/// It must answer some of the question (a match on unknown words alone
+/// counts for nothing)...
+pub const PARTIAL_COVERAGE: f64 = 0.05;
 /// ...and score at least this share of the best article's score.
 pub const PARTIAL_SHARE: f64 = 0.8;
 
@@ -134,7 +135,7 @@ mod tests {
         assert!(offered(0.2, 0.9, 0.9), "the best answer there is, though partial");
         assert!(offered(0.2, 0.75, 0.9), "close to the best");
         assert!(!offered(0.2, 0.5, 0.9), "a partial answer well behind the best");
-        assert!(!offered(0.1, 0.9, 0.9), "too little of the question");
+        assert!(!offered(0.02, 0.9, 0.9), "too little of the question");
     }
 
     #[test]
