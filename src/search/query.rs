@@ -261,7 +261,8 @@ impl Query {
                 }
             }
             let w = &raw[i];
-            if !is_stopword(w) && !(skip_chatter && is_chatter(w)) {
+            let said_nothing = is_stopword(w) || (skip_chatter && is_chatter(w));
+            if !said_nothing {
                 groups.push(word_group(w, is_last(i + 1), vocab, syn));
             }
             i += 1;
