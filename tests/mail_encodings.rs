@@ -58,4 +58,8 @@ fn a_body_labelled_utf8_that_is_latin1_is_read_as_windows_1252() {
     assert_eq!(t["body"], "Los altavoces del aula española no funcionan; ya probé otro cable.");
     let text = format!("{t}");
     assert!(!text.contains('\u{FFFD}'), "{text}");
+    // HTML only: read as Windows-1252 before it becomes text.
+    let t = ticket_from(&env, "utf8-label-latin1-html");
+    assert_eq!(t["requester_name"], "Zoë Lefèvre");
+    assert_eq!(t["body"], "L'imprimante du département affiche « bourrage ».");
 }

@@ -42,10 +42,12 @@ fn emls(dir: &str) -> Vec<PathBuf> {
     files
 }
 
-/// Before this change (commit 78a0b57), on the same 155 messages: 18 made
-/// a ticket and 1 failed (exit 1); on all 629 of sisimai's `maildir/bsd`,
-/// the same 18 and 1 (the sample keeps every one of them).
-const BEFORE: (usize, usize) = (18, 1);
+/// Measured before this change (commit 78a0b57) on the same 158 messages:
+/// 18 made a ticket (one of them the person's) and 4 failed with exit 1
+/// (`From: <>`, and the 3 with old Mac CR-only line ends, unreadable). On
+/// all 629 of sisimai's `maildir/bsd` it was the same 18 and 1: the sample
+/// keeps every one of them.
+const BEFORE: (usize, usize) = (18, 4);
 
 /// The one message of the corpus a person wrote: a forwarded bounce with a
 /// line of their own, which is a request for help (docs/mail.md).
@@ -55,7 +57,7 @@ const PEOPLE_IN_THE_CORPUS: &[&str] = &["lhost-sendmail-14.eml"];
 fn robots_from_the_sisimai_corpus_make_no_ticket() {
     let mut desk = desk();
     let files = emls("tests/mail/sisimai");
-    assert!(files.len() >= 150, "the corpus sample is missing: {} files", files.len());
+    assert!(files.len() >= 158, "the corpus sample is missing: {} files", files.len());
     let (mut tickets, mut failed) = (Vec::new(), Vec::new());
     for path in &files {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();

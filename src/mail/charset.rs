@@ -9,6 +9,16 @@
 use encoding_rs::WINDOWS_1252;
 use std::borrow::Cow;
 
+/// The bytes a parser can read: line ends of old Macs (CR alone, as
+/// sisimai's corpus keeps some) become LF, and leading blank lines go.
+pub fn readable(raw: &[u8]) -> Cow<'_, [u8]> {
+    if raw.contains(&b'\r') && !raw.contains(&b'\n') {
+        let lf: Vec<u8> = raw.iter().map(|&b| if b == b'\r' { b'\n' } else { b }).collect();
+        return Cow::Owned(skip_blank_lines(&lf).to_vec());
+    }
+    Cow::Borrowed(skip_blank_lines(raw))
+}
+
 /// The message without leading lines that are empty or only white space
 /// (left by scripts and some fetchers): a parser takes the first empty
 /// line as the end of the headers and would find none.
@@ -74,6 +84,8 @@ mod tests {
         assert_eq!(skip_blank_lines(b"From: a@b\n\n \n"), b"From: a@b\n\n \n");
         assert_eq!(skip_blank_lines(b"  \n \n"), b"");
         assert_eq!(skip_blank_lines(b"   "), b"   ", "no line end: left for the reader to refuse");
+        assert_eq!(&*readable(b"\rFrom: a@b\rSubject: x\r\rbody\r"), b"From: a@b\nSubject: x\n\nbody\n");
+        assert_eq!(&*readable(b"From: a@b\r\n\r\nx\ry"), b"From: a@b\r\n\r\nx\ry", "CRLF is kept");
     }
 
     #[test]

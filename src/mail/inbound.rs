@@ -81,7 +81,8 @@ pub fn read(raw: &[u8]) -> Result<Inbound, String> {
     }
     // Header lines in raw 8-bit Latin-1 are read as such; the body's
     // offsets move with them, so everything below reads `buf`.
-    let buf = charset::headers_as_utf8(charset::skip_blank_lines(raw));
+    let readable = charset::readable(raw);
+    let buf = charset::headers_as_utf8(&readable);
     let msg = MessageParser::default()
         .parse(buf.as_ref())
         .ok_or_else(|| "not an email message: no headers could be read".to_string())?;

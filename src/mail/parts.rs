@@ -21,8 +21,9 @@ pub struct Part {
 
 /// The attachments of a raw message, in the order `inbound::read` lists them.
 pub fn extract(raw: &[u8]) -> Vec<Part> {
-    // As `inbound::read` skips them: the offsets below are into `raw`.
-    let raw = super::charset::skip_blank_lines(raw);
+    // Read as `inbound::read` reads it: the offsets below are into `raw`.
+    let readable = super::charset::readable(raw);
+    let raw = readable.as_ref();
     let Some(msg) = MessageParser::default().parse(raw) else {
         return Vec::new();
     };

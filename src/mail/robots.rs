@@ -71,7 +71,7 @@ fn report(msg: &Message<'_>) -> Option<Automated> {
 /// `From: <>` or `Return-Path: <>`: the null sender, which RFC 5321 keeps
 /// for delivery notices and other mail that must never be answered.
 fn null_sender(msg: &Message<'_>) -> Option<Automated> {
-    if msg.header_raw("From").is_some_and(|v| v.trim().ends_with("<>") || v.trim().is_empty()) {
+    if msg.header_raw("From").is_some_and(|v| v.trim().ends_with("<>")) {
         return Some(Automated::Bounce("null sender (From: <>)".into()));
     }
     if msg.header_raw("Return-Path").is_some_and(|v| v.trim() == "<>") {
@@ -88,7 +88,7 @@ fn local_part(from: &str) -> &str {
 fn daemon(from: Option<&str>) -> Option<Automated> {
     let from = from?;
     let local = local_part(from).replace(['-', '_', '.'], "");
-    ["mailerdaemon", "postmaster", "maildaemon", "mailadmin"]
+    ["mailerdaemon", "postmaster", "maildaemon"]
         .contains(&local.as_str())
         .then(|| Automated::Bounce(format!("bounce from {from}")))
 }
