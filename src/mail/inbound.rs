@@ -147,17 +147,25 @@ fn ids(value: &HeaderValue<'_>) -> Vec<String> {
 /// Sender, then Reply-To. The name is that mailbox's own display name (never
 /// a group's name or text around another address), as one clean line.
 /// Without any valid address, the first address seen (so the rejection
-/// names it), or None.
+/// names it), or None. A no-reply sender with a person in Reply-To (a
+/// school website's form) is that person's message: answers reach them.
 fn sender(msg: &Message<'_>) -> Option<(String, Option<String>)> {
     let from = valid_mailboxes(msg.from());
     let sender = valid_mailboxes(msg.sender());
+    let reply_to = valid_mailboxes(msg.reply_to());
     let chosen = match from.len() {
         0 => None,
         1 => from.first(),
         // RFC 5322: a message from several authors names its sender in Sender.
         _ => sender.first().or(from.first()),
     };
-    if let Some(found) = chosen.or(sender.first()).or(valid_mailboxes(msg.reply_to()).first()) {
+    let person = reply_to.iter().find(|(e, _)| !robots::is_no_reply_address(e));
+    if let (Some((e, _)), Some(person)) = (chosen, person) {
+        if robots::is_no_reply_address(e) {
+            return Some(person.clone());
+        }
+    }
+    if let Some(found) = chosen.or(sender.first()).or(reply_to.first()) {
         return Some(found.clone());
     }
     [msg.from(), msg.sender(), msg.reply_to()]

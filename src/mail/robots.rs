@@ -137,30 +137,24 @@ fn list_admin(msg: &Message<'_>, from: Option<&str>) -> Option<Automated> {
         .then(|| Automated::Notice(format!("mailing-list administration notice from {from}")))
 }
 
-fn is_no_reply(local: &str) -> bool {
-    let squashed = local.replace(['-', '_', '.'], "");
+/// An address nobody reads: noreply@, do-not-reply@, no_reply-alerts@ ...
+pub fn is_no_reply_address(email: &str) -> bool {
+    let squashed = local_part(email).replace(['-', '_', '.'], "");
     ["noreply", "donotreply", "donotrespond", "noresponse"].iter().any(|p| squashed.starts_with(p))
 }
 
-/// Notification services: a no-reply address (nobody can answer it, so a
-/// ticket could never be answered either), unless it names a person to
-/// answer in Reply-To — a web form relaying a parent's or teacher's
-/// message; and cloud notification headers.
+/// Notification services: cloud notification headers, and a no-reply
+/// address (nobody can answer it, so a ticket could never be answered
+/// either). `from` is the chosen sender: a no-reply From with a person in
+/// Reply-To (a web form relaying a teacher's request) has that person as
+/// its sender, so only robots with nobody to answer are caught here.
 fn notification(msg: &Message<'_>, from: Option<&str>) -> Option<Automated> {
     if has_header(msg, "x-amz-sns-message-id") {
         return Some(Automated::Notice("cloud notification (Amazon SNS)".into()));
     }
     let from = from?;
-    if !is_no_reply(local_part(from)) {
-        return None;
-    }
-    let person_to_answer = msg
-        .reply_to()
-        .into_iter()
-        .flat_map(|a| a.iter())
-        .filter_map(|a| a.address())
-        .any(|a| !is_no_reply(local_part(a)) && !a.eq_ignore_ascii_case(from));
-    (!person_to_answer).then(|| Automated::Notice(format!("notification from a no-reply address ({from})")))
+    is_no_reply_address(from)
+        .then(|| Automated::Notice(format!("notification from a no-reply address ({from})")))
 }
 
 /// Auto-reply subjects as Outlook, Exchange, Gmail, Apple Mail and others
@@ -292,10 +286,9 @@ mod tests {
     }
 
     #[test]
-    fn no_reply_senders_unless_they_name_a_person_to_answer() {
-        let raw = "From: noreply@school.example\nSubject: Form\nReply-To: kim@school.example\n\nx\n";
-        let msg = MessageParser::default().parse(raw.as_bytes()).unwrap();
-        assert_eq!(classify(&msg, Some("noreply@school.example"), "Form"), None);
+    fn no_reply_senders_are_notices() {
+        assert!(is_no_reply_address("no_reply-alerts@cloud.example"));
+        assert!(!is_no_reply_address("nora.reply@school.example"));
         let raw = "From: no-reply@cloud.example\nSubject: Alarm\n\nx\n";
         let msg = MessageParser::default().parse(raw.as_bytes()).unwrap();
         let got = classify(&msg, Some("no-reply@cloud.example"), "Alarm");
