@@ -98,7 +98,9 @@ fn serve(mut stream: std::net::TcpStream, state: &Mutex<Behaviour>) {
             Err(_) => (404, "{}".to_string()),
         }
     } else if ["Tickets", "Locations", "RequestTypes", "Clients", "Techs"].contains(&resource) {
-        let all: Vec<Value> = serde_json::from_str(&std::fs::read_to_string(fixture(&format!("{resource}.json"))).unwrap()).unwrap();
+        let all: Vec<Value> =
+            serde_json::from_str(&std::fs::read_to_string(fixture(&format!("{resource}.json"))).unwrap())
+                .unwrap();
         let page: usize = get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
         let limit: usize = get("limit").and_then(|p| p.parse().ok()).unwrap_or(25);
         let slice: Vec<&Value> = all.iter().skip((page - 1) * limit).take(limit).collect();
@@ -129,7 +131,16 @@ fn desk() -> (Env, PathBuf) {
 }
 
 fn whd<'a>(server: &'a Server, key: &'a Path, extra: &[&'a str]) -> Vec<&'a str> {
-    let mut args = vec!["import", "whd", "--url", &server.url, "--api-key-file", key.to_str().unwrap(), "--page-size", "2"];
+    let mut args = vec![
+        "import",
+        "whd",
+        "--url",
+        &server.url,
+        "--api-key-file",
+        key.to_str().unwrap(),
+        "--page-size",
+        "2",
+    ];
     args.extend_from_slice(extra);
     args
 }
@@ -145,7 +156,11 @@ fn count(env: &Env, sql: &str) -> i64 {
 /// The deskside ticket WHD ticket `n` became.
 fn ticket_of(env: &Env, n: i64) -> i64 {
     db(env)
-        .query_row("SELECT ticket_id FROM imported_rows WHERE origin = 'whd' AND row_key = ?1", [format!("id:{n}")], |r| r.get(0))
+        .query_row(
+            "SELECT ticket_id FROM imported_rows WHERE origin = 'whd' AND row_key = ?1",
+            [format!("id:{n}")],
+            |r| r.get(0),
+        )
         .unwrap()
 }
 
@@ -173,11 +188,21 @@ fn the_api_is_read_page_by_page_and_mapped() {
     // Every list was paged with WHD's own parameters, and the key went as apiKey.
     let seen = server.seen();
     for page in 1..=3 {
-        assert!(seen.iter().any(|s| s.starts_with("/helpdesk/WebObjects/Helpdesk.woa/ra/Tickets?")
-            && query(s.split_once('?').unwrap().1).contains(&("page".into(), page.to_string()))), "{seen:?}");
+        assert!(
+            seen.iter().any(|s| s.starts_with("/helpdesk/WebObjects/Helpdesk.woa/ra/Tickets?")
+                && query(s.split_once('?').unwrap().1).contains(&("page".into(), page.to_string()))),
+            "{seen:?}"
+        );
     }
-    assert!(seen.iter().any(|s| s.starts_with("/helpdesk/WebObjects/Helpdesk.woa/ra/Clients?") && s.contains("page=2")), "{seen:?}");
-    assert!(seen.iter().all(|s| query(s.split_once('?').unwrap_or(("", "")).1).contains(&("limit".into(), "2".into())) || s.contains("/Tickets/")));
+    assert!(
+        seen.iter()
+            .any(|s| s.starts_with("/helpdesk/WebObjects/Helpdesk.woa/ra/Clients?") && s.contains("page=2")),
+        "{seen:?}"
+    );
+    assert!(seen
+        .iter()
+        .all(|s| query(s.split_once('?').unwrap_or(("", "")).1).contains(&("limit".into(), "2".into()))
+            || s.contains("/Tickets/")));
 
     // 1001: St Bede's, Hardware / Printer, Toni One, closed, high; timeline as WHD had it.
     let t = env.json(&["ticket", "show", &ticket_of(&env, 1001).to_string()]);
@@ -193,7 +218,10 @@ fn the_api_is_read_page_by_page_and_mapped() {
     let events: Vec<(String, bool, Option<i64>, String)> = {
         let conn = db(&env);
         let mut stmt = conn.prepare("SELECT kind, internal, tech_id, coalesce(body, '') FROM events WHERE ticket_id = ?1 ORDER BY at, id").unwrap();
-        stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))).unwrap().map(|r| r.unwrap()).collect()
+        stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect()
     };
     let secret = events.iter().find(|e| e.3.contains("Pr1nt3r!")).expect("the hidden note was imported");
     assert_eq!((secret.0.as_str(), secret.1), ("note", true), "hidden from the client: internal");
@@ -205,7 +233,11 @@ fn the_api_is_read_page_by_page_and_mapped() {
 
     // 1005's note does not say whether it is hidden: it stays internal.
     let unsaid: bool = db(&env)
-        .query_row("SELECT internal FROM events WHERE ticket_id = ?1 AND body LIKE '%HR to confirm%'", [ticket_of(&env, 1005)], |r| r.get(0))
+        .query_row(
+            "SELECT internal FROM events WHERE ticket_id = ?1 AND body LIKE '%HR to confirm%'",
+            [ticket_of(&env, 1005)],
+            |r| r.get(0),
+        )
         .unwrap();
     assert!(unsaid);
     // 1002 was Pat Gone's (no such technician here): unassigned, not a new account.
@@ -217,12 +249,16 @@ fn the_api_is_read_page_by_page_and_mapped() {
     // Acknowledged is open; the District Office client went by their address (triage).
     let t4 = env.json(&["ticket", "show", &ticket_of(&env, 1004).to_string()]);
     let t4 = if t4["ticket"].is_object() { &t4["ticket"] } else { &t4 };
-    assert_eq!((t4["status"].as_str(), t4["priority"].as_str(), t4["school"].as_str()), (Some("open"), Some("urgent"), Some("HILL")));
+    assert_eq!(
+        (t4["status"].as_str(), t4["priority"].as_str(), t4["school"].as_str()),
+        (Some("open"), Some("urgent"), Some("HILL"))
+    );
 
     // Nobody is mailed, and no hidden note is anywhere a requester looks.
     assert_eq!(count(&env, "SELECT count(*) FROM mail_outbox"), 0);
-    let portal = env.cmd().args(["--json", "export", "json"]).output().unwrap();
-    assert!(portal.status.success());
+    let leaked = "SELECT count(*) FROM events WHERE internal = 0
+                  AND (body LIKE '%Pr1nt3r%' OR body LIKE '%PO 4471%' OR body LIKE '%HR to confirm%')";
+    assert_eq!(count(&env, leaked), 0, "a hidden note became public");
 
     // Again: everything is skipped, nothing fetched but the lists, nothing written.
     let dump = env.dump();
@@ -242,7 +278,12 @@ fn a_refused_key_writes_nothing_and_never_shows_the_key() {
     assert!(err.contains("refused the API key") && err.contains("401"), "{err}");
     assert!(!err.contains(wrong), "the key leaked: {err}");
     // From the environment, with --json: the error is JSON, still without the key.
-    let out = env.cmd().env("WHD_API_KEY", wrong).args(["--json", "import", "whd", "--url", &server.url]).output().unwrap();
+    let out = env
+        .cmd()
+        .env("WHD_API_KEY", wrong)
+        .args(["--json", "import", "whd", "--url", &server.url])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(text.contains("\"error\"") && !text.contains(wrong), "{text}");
@@ -272,7 +313,10 @@ fn a_run_that_fails_half_way_is_resumed_without_duplicates() {
     let (env, key) = desk();
     let (code, err) = env.fail(&whd(&server, &key, &[]));
     assert_eq!(code, 1, "{err}");
-    assert!(err.contains("ticket 1004") && err.contains("HTTP 500") && err.contains("run the same command again"), "{err}");
+    assert!(
+        err.contains("ticket 1004") && err.contains("HTTP 500") && err.contains("run the same command again"),
+        "{err}"
+    );
     assert!(!err.contains(KEY));
     // Page 1 (1001, 1002) was committed; page 2 (1003, 1004) not at all.
     assert_eq!(count(&env, "SELECT count(*) FROM imported_rows WHERE origin = 'whd'"), 2);
@@ -284,7 +328,10 @@ fn a_run_that_fails_half_way_is_resumed_without_duplicates() {
     assert_eq!((out["imported"].as_i64(), out["skipped"].as_i64()), (Some(3), Some(2)), "{out}");
     assert_eq!(out["whd_ids"], serde_json::json!([1003, 1004, 1005]));
     let resumed = &server.seen()[fetched_before..];
-    assert!(!resumed.iter().any(|s| s.contains("/Tickets/1001") || s.contains("/Tickets/1002")), "refetched: {resumed:?}");
+    assert!(
+        !resumed.iter().any(|s| s.contains("/Tickets/1001") || s.contains("/Tickets/1002")),
+        "refetched: {resumed:?}"
+    );
     assert_eq!(count(&env, "SELECT count(*) FROM tickets"), 5);
     assert_eq!(count(&env, "SELECT count(DISTINCT row_key) FROM imported_rows WHERE origin = 'whd'"), 5);
     assert_eq!(count(&env, "SELECT count(*) FROM events WHERE body LIKE 'Imported from Web Help Desk%'"), 5);
@@ -301,8 +348,14 @@ fn a_ticket_report_csv_is_imported_once() {
     assert_eq!(out["unmatched_locations"], serde_json::json!(["District Office"]));
     let t = env.json(&["ticket", "show", &ticket_of(&env, 2001).to_string()]);
     let t = if t["ticket"].is_object() { &t["ticket"] } else { &t };
-    assert_eq!((t["school"].as_str(), t["status"].as_str(), t["assignee"].as_str()), (Some("BEDE"), Some("closed"), Some("tone")));
-    assert_eq!(t["created_at"], "2026-10-28T09:15:00Z", "month first, read in the default calendar's zone (London, GMT then)");
+    assert_eq!(
+        (t["school"].as_str(), t["status"].as_str(), t["assignee"].as_str()),
+        (Some("BEDE"), Some("closed"), Some("tone"))
+    );
+    assert_eq!(
+        t["created_at"], "2026-10-28T09:15:00Z",
+        "month first, read in the default calendar's zone (London, GMT then)"
+    );
     assert_eq!(t["category"], "hardware / printer");
     // A client without an address gets one that can never be mailed.
     assert_eq!(count(&env, "SELECT count(*) FROM requesters WHERE email = 'maya.finch@unknown.invalid'"), 1);

@@ -62,9 +62,9 @@ fn since(raw: &str) -> Result<crate::domain::Timestamp> {
             return Ok(t.and_utc());
         }
     }
-    chrono::DateTime::parse_from_rfc3339(raw)
-        .map(|t| t.with_timezone(&chrono::Utc))
-        .map_err(|_| Error::invalid(format!("invalid --since '{raw}': expected YYYY-MM-DD or an RFC 3339 instant")))
+    chrono::DateTime::parse_from_rfc3339(raw).map(|t| t.with_timezone(&chrono::Utc)).map_err(|_| {
+        Error::invalid(format!("invalid --since '{raw}': expected YYYY-MM-DD or an RFC 3339 instant"))
+    })
 }
 
 /// The key from --api-key-file, else --api-key / WHD_API_KEY. Messages
@@ -77,7 +77,10 @@ fn api_key(args: &WhdArgs) -> Result<String> {
             .map_err(|_| Error::invalid(format!("--api-key-file {}: not a text file", file.display())))?;
         let key = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("").to_string();
         if key.is_empty() {
-            return Err(Error::invalid(format!("--api-key-file {} is empty: expected the API key on its first line", file.display())));
+            return Err(Error::invalid(format!(
+                "--api-key-file {} is empty: expected the API key on its first line",
+                file.display()
+            )));
         }
         return Ok(key);
     }
@@ -137,10 +140,16 @@ fn print(inv: &Invocation, s: &WhdSummary) -> Result<()> {
         println!("  left out {} ticket(s) last updated before --since", s.older);
     }
     for t in &s.unmatched_techs {
-        println!("  unmatched tech (tickets left unassigned; add with `deskside tech add`): {}", output::safe(t, false));
+        println!(
+            "  unmatched tech (tickets left unassigned; add with `deskside tech add`): {}",
+            output::safe(t, false)
+        );
     }
     for l in &s.unmatched_locations {
-        println!("  unmatched location (school taken from the requester; or --location \"NAME=CODE\"): {}", output::safe(l, false));
+        println!(
+            "  unmatched location (school taken from the requester; or --location \"NAME=CODE\"): {}",
+            output::safe(l, false)
+        );
     }
     Ok(())
 }

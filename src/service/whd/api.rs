@@ -89,7 +89,10 @@ impl Api {
         q.append_pair("apiKey", &self.key);
         let url = format!("{}/{resource}?{}", self.base, q.finish());
         let fail = |reason: String| {
-            Error::runtime(format!("Web Help Desk: {what}: {}; nothing more was imported", self.redact(&reason)))
+            Error::runtime(format!(
+                "Web Help Desk: {what}: {}; nothing more was imported",
+                self.redact(&reason)
+            ))
         };
         let mut resp = self.agent.get(&url).header("Accept", "application/json").call().map_err(|e| {
             fail(match e {
@@ -126,16 +129,12 @@ impl Api {
             404 => return Err(fail("not found (HTTP 404): is --url the Web Help Desk address?".to_string())),
             _ => return Err(fail(format!("the server answered HTTP {status}"))),
         }
-        let text = resp
-            .body_mut()
-            .with_config()
-            .limit(MAX_BODY)
-            .read_to_string()
-            .map_err(|e| match e {
-                ureq::Error::Timeout(_) => fail("no answer in time (timed out; see --timeout)".to_string()),
-                other => fail(format!("could not read the answer ({})", kind_of(&other))),
-            })?;
-        serde_json::from_str(&text).map_err(|e| fail(format!("the answer is not what the WHD API guide describes: {e}")))
+        let text = resp.body_mut().with_config().limit(MAX_BODY).read_to_string().map_err(|e| match e {
+            ureq::Error::Timeout(_) => fail("no answer in time (timed out; see --timeout)".to_string()),
+            other => fail(format!("could not read the answer ({})", kind_of(&other))),
+        })?;
+        serde_json::from_str(&text)
+            .map_err(|e| fail(format!("the answer is not what the WHD API guide describes: {e}")))
     }
 
     /// Every page of a list resource (`Locations`, `Techs` ...).
@@ -153,7 +152,12 @@ impl Api {
         }
     }
 
-    fn page<T: DeserializeOwned>(&self, resource: &str, page: u32, extra: &[(&str, String)]) -> Result<Vec<T>> {
+    fn page<T: DeserializeOwned>(
+        &self,
+        resource: &str,
+        page: u32,
+        extra: &[(&str, String)],
+    ) -> Result<Vec<T>> {
         let mut query = vec![("page", page.to_string()), ("limit", self.page_size.to_string())];
         query.extend(extra.iter().cloned());
         self.get(&format!("{resource} page {page}"), resource, &query)
@@ -215,7 +219,10 @@ mod tests {
     #[test]
     fn the_key_never_appears_in_a_message() {
         let api = Api::new("http://127.0.0.1:9", "s3cr3tKEY", Duration::from_millis(200), 10).unwrap();
-        assert_eq!(api.redact("GET /ra/Tickets?apiKey=s3cr3tKEY failed"), "GET /ra/Tickets?apiKey=[API key] failed");
+        assert_eq!(
+            api.redact("GET /ra/Tickets?apiKey=s3cr3tKEY failed"),
+            "GET /ra/Tickets?apiKey=[API key] failed"
+        );
         let err = api.locations().unwrap_err().to_string();
         assert!(err.contains("Locations page 1") && !err.contains("s3cr3tKEY"), "{err}");
         assert!(Api::new("http://h", "two words", Duration::from_secs(1), 10).is_err());

@@ -50,7 +50,10 @@ pub struct WhdOptions {
 pub enum WhdSource<'a> {
     Api(&'a Api),
     /// A ticket report's text, and `--date-format` if given.
-    Csv { text: &'a str, date_format: Option<&'a str> },
+    Csv {
+        text: &'a str,
+        date_format: Option<&'a str>,
+    },
 }
 
 /// WHD's reference records by id (from the API; empty for a CSV report,
@@ -117,7 +120,11 @@ impl WhdSummary {
 fn directory(api: &Api) -> Result<WhdDirectory> {
     Ok(WhdDirectory {
         locations: api.locations()?.into_iter().filter_map(|l| Some((l.id, l.location_name?))).collect(),
-        request_types: api.request_types()?.into_iter().filter_map(|r| Some((r.id, r.name()?.to_string()))).collect(),
+        request_types: api
+            .request_types()?
+            .into_iter()
+            .filter_map(|r| Some((r.id, r.name()?.to_string())))
+            .collect(),
         clients: api.clients()?.into_iter().filter_map(|c| Some((c.id?, c))).collect(),
         techs: api.techs()?.into_iter().filter_map(|t| Some((t.id?, t))).collect(),
     })
@@ -140,10 +147,14 @@ impl Desk {
             if me.lead {
                 Ok(())
             } else {
-                Err(Error::permission(format!("only a lead may import from Web Help Desk ({} is not a lead)", me.login)))
+                Err(Error::permission(format!(
+                    "only a lead may import from Web Help Desk ({} is not a lead)",
+                    me.login
+                )))
             }
         })?;
-        let mut summary = WhdSummary { origin: opts.origin.clone(), dry_run: opts.dry_run, ..WhdSummary::default() };
+        let mut summary =
+            WhdSummary { origin: opts.origin.clone(), dry_run: opts.dry_run, ..WhdSummary::default() };
         let mut unmatched = Unmatched::default();
         // Checked before anything is fetched: a bad option costs no requests.
         let now = self.clock.now();
@@ -168,7 +179,13 @@ impl Desk {
         }
     }
 
-    fn import_whd_api(&mut self, api: &Api, opts: &WhdOptions, summary: &mut WhdSummary, unmatched: &mut Unmatched) -> Result<()> {
+    fn import_whd_api(
+        &mut self,
+        api: &Api,
+        opts: &WhdOptions,
+        summary: &mut WhdSummary,
+        unmatched: &mut Unmatched,
+    ) -> Result<()> {
         let whd = directory(api)?;
         let mut page = 1u32;
         loop {
@@ -202,7 +219,10 @@ impl Desk {
         summary: &mut WhdSummary,
         unmatched: &mut Unmatched,
     ) -> Result<()> {
-        let tz = self.read(|conn, _| rows::default_tz(conn))?.and_then(|t| t.parse().ok()).unwrap_or(chrono_tz::Europe::London);
+        let tz = self
+            .read(|conn, _| rows::default_tz(conn))?
+            .and_then(|t| t.parse().ok())
+            .unwrap_or(chrono_tz::Europe::London);
         let all = report::read(text, tz, date_format)?;
         let mut seen = HashSet::new();
         if let Some(t) = all.iter().find(|t| !seen.insert(t.id)) {
@@ -332,8 +352,10 @@ fn write(cx: &mut Ctx<'_>, planned: &[Planned], origin: &str, b: &mut Batch) -> 
         })
         .collect();
     staged.tickets(first_id, &tickets)?;
-    let origin_notes: Vec<String> =
-        planned.iter().map(|p| format!("Imported from Web Help Desk ({origin}): ticket {} there.", p.whd_id)).collect();
+    let origin_notes: Vec<String> = planned
+        .iter()
+        .map(|p| format!("Imported from Web Help Desk ({origin}): ticket {} there.", p.whd_id))
+        .collect();
     let mut events = Vec::new();
     for (i, p) in planned.iter().enumerate() {
         let id = first_id + i as i64;
@@ -371,7 +393,8 @@ fn write(cx: &mut Ctx<'_>, planned: &[Planned], origin: &str, b: &mut Batch) -> 
     }
     staged.events(&events)?;
     let keys: Vec<String> = planned.iter().map(|p| format!("id:{}", p.whd_id)).collect();
-    let origins: Vec<(&str, i64)> = keys.iter().enumerate().map(|(i, k)| (k.as_str(), first_id + i as i64)).collect();
+    let origins: Vec<(&str, i64)> =
+        keys.iter().enumerate().map(|(i, k)| (k.as_str(), first_id + i as i64)).collect();
     staged.origins(&origins)?;
     staged.finish(origin)?;
     b.ids = (0..planned.len()).map(|i| first_id + i as i64).collect();

@@ -82,7 +82,12 @@ impl Tech {
     /// How the summary names an unmatched tech (never a key or a password).
     pub fn label(&self) -> String {
         let name = self.display_name.clone().unwrap_or_else(|| {
-            [self.first_name.as_deref(), self.last_name.as_deref()].iter().flatten().copied().collect::<Vec<_>>().join(" ")
+            [self.first_name.as_deref(), self.last_name.as_deref()]
+                .iter()
+                .flatten()
+                .copied()
+                .collect::<Vec<_>>()
+                .join(" ")
         });
         match (&self.email, name.trim().is_empty()) {
             (Some(e), false) => format!("{} <{e}>", name.trim()),
@@ -144,7 +149,8 @@ pub struct Note {
 impl Note {
     /// A client's own note (it came from the requester).
     pub fn from_client(&self) -> bool {
-        self.kind.as_deref().is_some_and(|k| k.eq_ignore_ascii_case("ClientNote")) || self.is_tech_note == Some(false)
+        self.kind.as_deref().is_some_and(|k| k.eq_ignore_ascii_case("ClientNote"))
+            || self.is_tech_note == Some(false)
     }
 
     /// Who wrote it, from "2 weeks ago <strong>Joe Admin</strong> said".

@@ -49,7 +49,9 @@ impl Here {
             })?;
             let code = code.trim();
             if !schools.iter().any(|s| s.code.eq_ignore_ascii_case(code)) {
-                return Err(Error::not_found(format!("invalid --location '{m}': no school with code {code} (see `deskside school list`)")));
+                return Err(Error::not_found(format!(
+                    "invalid --location '{m}': no school with code {code} (see `deskside school list`)"
+                )));
             }
             location_maps.insert(name.trim().to_lowercase(), code.to_string());
         }
@@ -79,13 +81,23 @@ impl Here {
     fn tech(&self, t: &Tech) -> Option<&Technician> {
         let email = t.email.as_deref().map(str::trim).filter(|e| !e.is_empty());
         let logins = [t.username.as_deref(), email, email.and_then(|e| e.split('@').next())];
-        let full = [t.first_name.as_deref(), t.last_name.as_deref()].iter().flatten().copied().collect::<Vec<_>>().join(" ");
+        let full = [t.first_name.as_deref(), t.last_name.as_deref()]
+            .iter()
+            .flatten()
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" ");
         let names = [t.display_name.as_deref(), Some(full.as_str())];
         self.techs
             .iter()
             .find(|me| logins.iter().flatten().any(|l| me.login.eq_ignore_ascii_case(l.trim())))
             .or_else(|| {
-                self.techs.iter().find(|me| names.iter().flatten().any(|n| !n.trim().is_empty() && me.name.eq_ignore_ascii_case(n.trim())))
+                self.techs.iter().find(|me| {
+                    names
+                        .iter()
+                        .flatten()
+                        .any(|n| !n.trim().is_empty() && me.name.eq_ignore_ascii_case(n.trim()))
+                })
             })
     }
 }
@@ -167,10 +179,20 @@ fn slug(name: &str) -> String {
         .collect();
     let s: String = s.join(".").chars().take(64).collect();
     let s = s.trim_end_matches('.');
-    if s.is_empty() { "requester".into() } else { s.to_string() }
+    if s.is_empty() {
+        "requester".into()
+    } else {
+        s.to_string()
+    }
 }
 
-fn requester(conn: &Connection, here: &Here, whd: &WhdDirectory, t: &Ticket, school: Option<&School>) -> Result<Who> {
+fn requester(
+    conn: &Connection,
+    here: &Here,
+    whd: &WhdDirectory,
+    t: &Ticket,
+    school: Option<&School>,
+) -> Result<Who> {
     let embedded = t.client_reporter.clone().unwrap_or_default();
     let id = embedded.id.or(t.client_id);
     let listed = id.and_then(|i| whd.clients.get(&i));
@@ -183,19 +205,23 @@ fn requester(conn: &Connection, here: &Here, whd: &WhdDirectory, t: &Ticket, sch
         Some(Ok(e)) => e,
         _ => {
             let base = if name.is_empty() { c.username.clone().unwrap_or_default() } else { name.clone() };
-            let base = if base.trim().is_empty() { format!("whd.client.{}", id.unwrap_or(t.id)) } else { base };
+            let base =
+                if base.trim().is_empty() { format!("whd.client.{}", id.unwrap_or(t.id)) } else { base };
             domain::normalize_email(&format!("{}@{PLACEHOLDER_DOMAIN}", slug(&base)))?
         }
     };
     if let Some(r) = dir::find_requester(conn, &email)? {
         return Ok(Who::Known(r));
     }
-    let name = if name.is_empty() { email.split('@').next().unwrap_or("requester").to_string() } else { name };
+    let name =
+        if name.is_empty() { email.split('@').next().unwrap_or("requester").to_string() } else { name };
     let school = match school {
         Some(s) => s.code.clone(),
         None => {
             // The client's own location, then the address's domain.
-            let own = c.location.as_ref().and_then(|l| l.location_name.clone().or_else(|| l.id.and_then(|i| whd.locations.get(&i).cloned())));
+            let own = c.location.as_ref().and_then(|l| {
+                l.location_name.clone().or_else(|| l.id.and_then(|i| whd.locations.get(&i).cloned()))
+            });
             match own.as_deref().and_then(|n| here.school_for_location(n)) {
                 Some(s) => s.code.clone(),
                 None => school_for_email(conn, &email)?,
@@ -211,7 +237,9 @@ fn note(t: &Ticket, n: &Note, created: Timestamp, now: Timestamp) -> Result<Opti
     if text.is_empty() {
         return Ok(None);
     }
-    let at = instant(t.id, "note date", n.date_utc.as_deref().or(n.date.as_deref()))?.unwrap_or(created).clamp(created, now.max(created));
+    let at = instant(t.id, "note date", n.date_utc.as_deref().or(n.date.as_deref()))?
+        .unwrap_or(created)
+        .clamp(created, now.max(created));
     let from_client = n.from_client();
     // Only a tech note that says it is visible is public: one that does not say stays internal.
     let internal = !from_client && n.is_hidden != Some(false);
@@ -223,16 +251,32 @@ fn note(t: &Ticket, n: &Note, created: Timestamp, now: Timestamp) -> Result<Opti
 }
 
 /// Maps one ticket; what could not be matched is added to `unmatched`.
-pub fn plan(conn: &Connection, here: &Here, whd: &WhdDirectory, t: &Ticket, unmatched: &mut Unmatched) -> Result<Planned> {
+pub fn plan(
+    conn: &Connection,
+    here: &Here,
+    whd: &WhdDirectory,
+    t: &Ticket,
+    unmatched: &mut Unmatched,
+) -> Result<Planned> {
     let subject = clip(&clean_line(t.subject.as_deref().unwrap_or("")), MAX_SUBJECT);
     let body = t.detail.as_deref().map(body_text).unwrap_or_default();
-    let subject = if subject.is_empty() { clip(&clean_line(body.lines().next().unwrap_or("")), MAX_SUBJECT) } else { subject };
+    let subject = if subject.is_empty() {
+        clip(&clean_line(body.lines().next().unwrap_or("")), MAX_SUBJECT)
+    } else {
+        subject
+    };
     if subject.is_empty() {
         return Err(fail(t.id, "has neither a subject nor a request detail"));
     }
-    let location = t.location.as_ref().and_then(|l| {
-        l.location_name.clone().or_else(|| l.id.or(t.location_id).and_then(|i| whd.locations.get(&i).cloned()))
-    }).or_else(|| t.location_id.and_then(|i| whd.locations.get(&i).cloned()));
+    let location = t
+        .location
+        .as_ref()
+        .and_then(|l| {
+            l.location_name
+                .clone()
+                .or_else(|| l.id.or(t.location_id).and_then(|i| whd.locations.get(&i).cloned()))
+        })
+        .or_else(|| t.location_id.and_then(|i| whd.locations.get(&i).cloned()));
     let school = match location.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
         Some(name) => {
             let s = here.school_for_location(name);
@@ -246,10 +290,16 @@ pub fn plan(conn: &Connection, here: &Here, whd: &WhdDirectory, t: &Ticket, unma
     let who = requester(conn, here, whd, t, school)?;
     let school_id = match school {
         Some(s) => s.id,
-        None => here.school_by_code(who.school_code()).map(|s| s.id).ok_or_else(|| Error::not_found(format!("school {} not found", who.school_code())))?,
+        None => here
+            .school_by_code(who.school_code())
+            .map(|s| s.id)
+            .ok_or_else(|| Error::not_found(format!("school {} not found", who.school_code())))?,
     };
     let category = t.problemtype.as_ref().and_then(|p| {
-        p.detail_display_name.clone().or_else(|| p.problem_type_name.clone()).or_else(|| p.id.and_then(|i| whd.request_types.get(&i).cloned()))
+        p.detail_display_name
+            .clone()
+            .or_else(|| p.problem_type_name.clone())
+            .or_else(|| p.id.and_then(|i| whd.request_types.get(&i).cloned()))
     });
     let category = category.map(|c| clip(&clean_line(&c).to_lowercase(), 40)).filter(|c| !c.is_empty());
     let status = match t.statustype.as_ref().and_then(|s| s.status_type_name.as_deref()) {
@@ -282,9 +332,11 @@ pub fn plan(conn: &Connection, here: &Here, whd: &WhdDirectory, t: &Ticket, unma
     };
     let now = here.now;
     let updated_raw = instant(t.id, "lastUpdated", t.last_updated.as_deref())?;
-    let created = instant(t.id, "reportDateUtc", t.report_date_utc.as_deref())?.or(updated_raw).unwrap_or(now).min(now);
+    let created =
+        instant(t.id, "reportDateUtc", t.report_date_utc.as_deref())?.or(updated_raw).unwrap_or(now).min(now);
     let updated = updated_raw.unwrap_or(created).clamp(created, now.max(created));
-    let close = instant(t.id, "closeDateUtc", t.close_date_utc.as_deref())?.map(|c| c.clamp(created, now.max(created)));
+    let close = instant(t.id, "closeDateUtc", t.close_date_utc.as_deref())?
+        .map(|c| c.clamp(created, now.max(created)));
     let (resolved, closed) = match status {
         Status::Resolved => (Some(close.unwrap_or(updated)), None),
         Status::Closed => (Some(close.unwrap_or(updated)), Some(close.unwrap_or(updated))),
@@ -295,7 +347,22 @@ pub fn plan(conn: &Connection, here: &Here, whd: &WhdDirectory, t: &Ticket, unma
         notes.extend(note(t, n, created, now)?);
     }
     notes.sort_by_key(|n| n.at);
-    Ok(Planned { whd_id: t.id, subject, body, who, school_id, category, priority, status, assignee, created, updated, resolved, closed, notes })
+    Ok(Planned {
+        whd_id: t.id,
+        subject,
+        body,
+        who,
+        school_id,
+        category,
+        priority,
+        status,
+        assignee,
+        created,
+        updated,
+        resolved,
+        closed,
+        notes,
+    })
 }
 
 #[cfg(test)]

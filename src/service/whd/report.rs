@@ -37,9 +37,13 @@ fn key(header: &str) -> String {
 pub fn read(text: &str, tz: Tz, date_format: Option<&str>) -> Result<Vec<Ticket>> {
     let delimiter = {
         let first = text.lines().next().unwrap_or("");
-        [b',', b';', b'\t'].into_iter().max_by_key(|d| first.bytes().filter(|b| b == d).count()).unwrap_or(b',')
+        [b',', b';', b'\t']
+            .into_iter()
+            .max_by_key(|d| first.bytes().filter(|b| b == d).count())
+            .unwrap_or(b',')
     };
-    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(text.as_bytes());
+    let mut reader =
+        csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(text.as_bytes());
     let header: Vec<String> = reader
         .headers()
         .map_err(|e| Error::invalid(format!("line 1: cannot read the header: {e}; nothing was imported")))?
@@ -48,7 +52,12 @@ pub fn read(text: &str, tz: Tz, date_format: Option<&str>) -> Result<Vec<Ticket>
         .collect();
     let mut at: Vec<(&str, usize)> = Vec::new();
     for (field, names) in COLUMNS {
-        let found: Vec<usize> = header.iter().enumerate().filter(|(_, h)| names.contains(&key(h).as_str())).map(|(i, _)| i).collect();
+        let found: Vec<usize> = header
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| names.contains(&key(h).as_str()))
+            .map(|(i, _)| i)
+            .collect();
         // A column another field already took (e.g. "Client" and "Client Email") stays with it.
         if let Some(&i) = found.iter().find(|i| !at.iter().any(|(_, j)| j == *i)) {
             at.push((field, i));
@@ -80,7 +89,10 @@ pub fn read(text: &str, tz: Tz, date_format: Option<&str>) -> Result<Vec<Ticket>
             rows.iter().flat_map(|(line, r)| {
                 let header = &header;
                 date_cols.iter().filter_map(move |&c| {
-                    r.get(c).map(str::trim).filter(|v| !v.is_empty()).map(|v| (*line, header[c].as_str(), v.to_string()))
+                    r.get(c)
+                        .map(str::trim)
+                        .filter(|v| !v.is_empty())
+                        .map(|v| (*line, header[c].as_str(), v.to_string()))
                 })
             }),
         )?,
@@ -98,7 +110,9 @@ pub fn read(text: &str, tz: Tz, date_format: Option<&str>) -> Result<Vec<Ticket>
             .parse()
             .map_err(|_| fail("id", format!("'{id}' is not a Web Help Desk ticket number")))?;
         let date = |field: &str| -> Result<Option<String>> {
-            cell(field).map(|v| reader.read(v).map(|t| t.to_rfc3339()).map_err(|e| fail(field, e))).transpose()
+            cell(field)
+                .map(|v| reader.read(v).map(|t| t.to_rfc3339()).map_err(|e| fail(field, e)))
+                .transpose()
         };
         let named = |field: &str| cell(field).map(|v| v.to_string());
         let client_name = named("client_name");
@@ -114,10 +128,19 @@ pub fn read(text: &str, tz: Tz, date_format: Option<&str>) -> Result<Vec<Ticket>
             last_updated: date("updated")?,
             close_date_utc: date("closed")?,
             location: named("location").map(|n| Ref { location_name: Some(n), ..Ref::default() }),
-            client_reporter: Some(Client { email: named("client_email"), first_name: first, last_name: last, ..Client::default() }),
-            client_tech: (cell("tech").is_some() || cell("tech_email").is_some())
-                .then(|| Tech { display_name: named("tech"), email: named("tech_email"), ..Tech::default() }),
-            problemtype: named("request_type").map(|n| Ref { detail_display_name: Some(n), ..Ref::default() }),
+            client_reporter: Some(Client {
+                email: named("client_email"),
+                first_name: first,
+                last_name: last,
+                ..Client::default()
+            }),
+            client_tech: (cell("tech").is_some() || cell("tech_email").is_some()).then(|| Tech {
+                display_name: named("tech"),
+                email: named("tech_email"),
+                ..Tech::default()
+            }),
+            problemtype: named("request_type")
+                .map(|n| Ref { detail_display_name: Some(n), ..Ref::default() }),
             statustype: named("status").map(|n| Ref { status_type_name: Some(n), ..Ref::default() }),
             prioritytype: named("priority").map(|n| Ref { priority_type_name: Some(n), ..Ref::default() }),
             ..Ticket::default()
