@@ -31,6 +31,8 @@ struct Behaviour {
     fail_ticket: Option<i64>,
     /// Wait this long before answering anything.
     delay: Option<Duration>,
+    /// Answer every list request with its first page (a server that does not page).
+    ignore_paging: bool,
     /// Every request line's path and query, in order.
     seen: Vec<String>,
 }
@@ -77,10 +79,10 @@ fn serve(mut stream: std::net::TcpStream, state: &Mutex<Behaviour>) {
         }
     }
     let target = first.split_whitespace().nth(1).unwrap_or("/").to_string();
-    let (fail_ticket, delay) = {
+    let (fail_ticket, delay, ignore_paging) = {
         let mut s = state.lock().unwrap();
         s.seen.push(target.clone());
-        (s.fail_ticket, s.delay)
+        (s.fail_ticket, s.delay, s.ignore_paging)
     };
     if let Some(d) = delay {
         std::thread::sleep(d);
@@ -101,7 +103,8 @@ fn serve(mut stream: std::net::TcpStream, state: &Mutex<Behaviour>) {
         let all: Vec<Value> =
             serde_json::from_str(&std::fs::read_to_string(fixture(&format!("{resource}.json"))).unwrap())
                 .unwrap();
-        let page: usize = get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
+        let page: usize =
+            if ignore_paging { 1 } else { get("page").and_then(|p| p.parse().ok()).unwrap_or(1) };
         let limit: usize = get("limit").and_then(|p| p.parse().ok()).unwrap_or(25);
         let slice: Vec<&Value> = all.iter().skip((page - 1) * limit).take(limit).collect();
         (200, serde_json::to_string(&slice).unwrap())
@@ -388,5 +391,17 @@ fn bad_options_are_refused_before_any_request() {
     let (code, err) = env.fail_as("tone", &whd(&server, &key, &[]));
     assert_eq!(code, 5, "{err}");
     assert!(server.seen().is_empty(), "{:?}", server.seen());
+    assert_eq!(env.dump(), before);
+}
+
+#[test]
+fn a_server_that_does_not_page_is_refused_not_read_forever() {
+    let server = Server::start();
+    server.state.lock().unwrap().ignore_paging = true;
+    let (env, key) = desk();
+    let before = env.dump();
+    let (code, err) = env.fail(&whd(&server, &key, &[]));
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("Locations page 2 is the same as page 1"), "{err}");
     assert_eq!(env.dump(), before);
 }

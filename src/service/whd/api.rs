@@ -141,14 +141,23 @@ impl Api {
     fn all<T: DeserializeOwned>(&self, resource: &str) -> Result<Vec<T>> {
         let mut out = Vec::new();
         let mut page = 1u32;
+        let mut last: Vec<serde_json::Value> = Vec::new();
         loop {
-            let got: Vec<T> = self.page(resource, page, &[])?;
+            let got: Vec<serde_json::Value> = self.page(resource, page, &[])?;
+            same_page_again(resource, page, &last, &got)?;
             let n = got.len();
-            out.extend(got);
+            for v in &got {
+                out.push(serde_json::from_value(v.clone()).map_err(|e| {
+                    Error::runtime(format!(
+                        "Web Help Desk: {resource} page {page}: the answer is not what the WHD API guide describes: {e}; nothing more was imported"
+                    ))
+                })?);
+            }
             if n < self.page_size as usize {
                 return Ok(out);
             }
-            page += 1;
+            last = got;
+            page = page.checked_add(1).ok_or_else(|| Error::runtime("too many pages"))?;
         }
     }
 
@@ -189,6 +198,18 @@ impl Api {
     pub fn page_size(&self) -> usize {
         self.page_size as usize
     }
+}
+
+/// A server that ignores `page` answers the first page again and again:
+/// refused rather than read forever.
+pub fn same_page_again<T: PartialEq>(resource: &str, page: u32, last: &[T], got: &[T]) -> Result<()> {
+    if page > 1 && !got.is_empty() && got == last {
+        return Err(Error::runtime(format!(
+            "Web Help Desk: {resource} page {page} is the same as page {}: the server does not page (`page`, `limit`); nothing more was imported",
+            page - 1
+        )));
+    }
+    Ok(())
 }
 
 /// A library error named by its kind only (its text may hold the URL).

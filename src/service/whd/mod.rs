@@ -188,8 +188,12 @@ impl Desk {
     ) -> Result<()> {
         let whd = directory(api)?;
         let mut page = 1u32;
+        let mut last: Vec<i64> = Vec::new();
         loop {
             let refs = api.tickets_page(page, &opts.qualifier)?;
+            let ids: Vec<i64> = refs.iter().map(|r| r.id).collect();
+            api::same_page_again("Tickets", page, &last, &ids)?;
+            last = ids;
             summary.pages += 1;
             let before = self.read(|conn, _| rows::imported_rows(conn, "tickets", &opts.origin))?;
             let mut tickets = Vec::new();
