@@ -24,6 +24,7 @@ mod suggest;
 mod ticket;
 mod time;
 mod transfer;
+mod whd;
 
 use crate::clock::{parse_instant, Clock, FixedClock, SystemClock};
 use crate::config::{self, DbSource};

@@ -37,6 +37,7 @@ pub mod tickets;
 pub mod time;
 pub mod transfer;
 pub mod weekly_mail;
+pub mod whd;
 
 use crate::clock::Clock;
 use crate::domain::{EventKind, Technician, Timestamp};
