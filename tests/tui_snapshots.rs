@@ -83,7 +83,7 @@ impl Console {
     fn open(&mut self, id: i64) -> &mut Console {
         let pos = self.app.queue.visible.iter().position(|&i| self.app.queue.items[i].ticket.id == id);
         let pos = pos.unwrap_or_else(|| panic!("ticket {id} not in the queue"));
-        self.app.queue.selected = pos;
+        self.app.queue.cursor.select(pos);
         self.key(KeyCode::Enter)
     }
 

@@ -167,16 +167,16 @@ fn vim_keys_arrows_and_clicks_move_the_selection() {
     let mut app = app();
     press(&mut app, KeyCode::Char('j'));
     press(&mut app, KeyCode::Down);
-    assert_eq!(app.queue.selected, 2);
+    assert_eq!(app.queue.cursor.index(), 2);
     press(&mut app, KeyCode::Down);
-    assert_eq!(app.queue.selected, 2, "stops at the end");
+    assert_eq!(app.queue.cursor.index(), 2, "stops at the end");
     press(&mut app, KeyCode::Char('g'));
-    assert_eq!(app.queue.selected, 0);
+    assert_eq!(app.queue.cursor.index(), 0);
     // Terminal row 3 is the second ticket: below the title bar and the header.
     app.update(Action::Click(3));
-    assert_eq!(app.queue.selected, 1);
+    assert_eq!(app.queue.cursor.index(), 1);
     app.update(Action::Click(1));
-    assert_eq!(app.queue.selected, 1, "a click on the column header selects nothing");
+    assert_eq!(app.queue.cursor.index(), 1, "a click on the column header selects nothing");
     let fx = app.update(Action::Click(3));
     assert_eq!(fx, [Effect::LoadTicket(2), Effect::Presence(2)], "clicking the selected row opens it");
 }
@@ -550,11 +550,11 @@ fn clicks_in_the_knowledge_base_select_and_open_articles() {
         app.update(Action::ArticlesLoaded(String::new(), list));
         // Terminal row 2 is the first article: below the title and search bars.
         assert!(app.update(Action::Click(3)).is_empty());
-        assert_eq!(app.kb.selected, 1, "{size:?}");
+        assert_eq!(app.kb.cursor.index(), 1, "{size:?}");
         app.update(Action::Click(9));
-        assert_eq!(app.kb.selected, 1, "{size:?}: a click below the last article selects nothing");
+        assert_eq!(app.kb.cursor.index(), 1, "{size:?}: a click below the last article selects nothing");
         app.update(Action::Click(1));
-        assert_eq!(app.kb.selected, 1, "{size:?}: nor does one on the search bar");
+        assert_eq!(app.kb.cursor.index(), 1, "{size:?}: nor does one on the search bar");
         assert_eq!(
             app.update(Action::Click(3)),
             [Effect::ViewArticle(2)],

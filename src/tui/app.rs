@@ -77,7 +77,8 @@ pub struct QueueState {
     pub items: Vec<QueueItem>,
     /// Indices into `items` after the fuzzy and breaching filters.
     pub visible: Vec<usize>,
-    pub selected: usize,
+    /// The highlighted row of `visible`.
+    pub cursor: super::cursor::ListCursor,
     pub filter: String,
     pub filtering: bool,
     pub scope: Scope,
@@ -169,7 +170,7 @@ impl App {
             queue: QueueState {
                 items: Vec::new(),
                 visible: Vec::new(),
-                selected: 0,
+                cursor: super::cursor::ListCursor::new(),
                 filter: String::new(),
                 filtering: false,
                 scope,
@@ -271,7 +272,7 @@ impl App {
     }
 
     pub fn selected_ticket(&self) -> Option<&Ticket> {
-        self.queue.visible.get(self.queue.selected).map(|&i| &self.queue.items[i].ticket)
+        self.queue.visible.get(self.queue.cursor.index()).map(|&i| &self.queue.items[i].ticket)
     }
 
     pub(crate) fn info(&mut self, msg: impl Into<String>) {
@@ -326,7 +327,7 @@ impl App {
                 if let Some(pos) =
                     keep.and_then(|id| self.queue.visible.iter().position(|&i| items[i].ticket.id == id))
                 {
-                    self.queue.selected = pos;
+                    self.queue.cursor.select(pos);
                 }
                 Vec::new()
             }
@@ -580,7 +581,7 @@ impl App {
     }
 
     pub(crate) fn reload_queue(&mut self) -> Vec<Effect> {
-        self.queue.selected = 0;
+        self.queue.cursor.first();
         vec![Effect::LoadQueue(self.queue_filter())]
     }
 }

@@ -9,6 +9,7 @@
 pub mod action;
 pub mod app;
 pub mod confirm;
+pub mod cursor;
 pub mod files;
 pub mod form;
 pub mod guards;

@@ -76,8 +76,9 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
             if picker.items.is_empty() {
                 lines.push(Line::from(Span::styled("Loading…", th.dim())));
             }
-            for (n, &i) in picker.visible.iter().enumerate().take(inner.height.saturating_sub(1) as usize) {
-                let style = if n == picker.selected { th.selected() } else { ratatui::style::Style::new() };
+            let rows = inner.height.saturating_sub(1) as usize;
+            for (n, &i) in picker.visible.iter().enumerate().skip(picker.cursor.offset(rows)).take(rows) {
+                let style = if picker.cursor.is(n) { th.selected() } else { ratatui::style::Style::new() };
                 lines.push(Line::from(Span::styled(safe(&picker.items[i].label, false), style)));
             }
             frame.render_widget(Paragraph::new(lines), inner);
@@ -112,9 +113,9 @@ fn canned(frame: &mut Frame<'_>, area: Rect, app: &App, c: &CannedPicker) {
         lines.push(Line::from(Span::styled("Loading…", th.dim())));
     }
     let rows = list.height.saturating_sub(1) as usize;
-    let offset = crate::tui::layout::list_offset(c.picker.selected, rows);
+    let offset = c.picker.cursor.offset(rows);
     for (n, &i) in c.picker.visible.iter().enumerate().skip(offset).take(rows) {
-        let style = if n == c.picker.selected { th.selected() } else { ratatui::style::Style::new() };
+        let style = if c.picker.cursor.is(n) { th.selected() } else { ratatui::style::Style::new() };
         lines.push(Line::from(Span::styled(safe(&c.picker.items[i].label, false), style)));
     }
     frame.render_widget(Paragraph::new(lines), list);
