@@ -216,7 +216,7 @@ fn an_article_is_edited_in_the_editor_with_the_terminal_handed_over() {
     t.wait_for("Clearing a paper jam", 5);
     t.keys(&["Enter", "Enter"]);
     t.wait_for("Article #1", 5);
-    t.keys(&["e"]);
+    t.keys(&["E"]);
     t.wait_for("Article #1 saved", 5);
     // The console is back and drawn, with the edit in the article.
     t.wait_for("Checked in the e2e test.", 5);

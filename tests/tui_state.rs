@@ -142,12 +142,13 @@ fn scope_school_and_status_filters_reload_the_queue() {
     assert!(matches!(&fx[..], [Effect::LoadQueue(f)] if f.tier.is_none() && f.assignee.is_none()));
     let fx = press(&mut app, KeyCode::Char('m'));
     assert!(matches!(&fx[..], [Effect::LoadQueue(f)] if f.assignee.as_deref() == Some("tone")));
-    let fx = press(&mut app, KeyCode::Char('s'));
+    // Issue 19: `s` is resolve everywhere, `f` files: the school is `S`, the status view `v`.
+    let fx = press(&mut app, KeyCode::Char('S'));
     assert!(matches!(&fx[..], [Effect::LoadQueue(f)] if f.school.as_deref() == Some("BEDE")));
-    press(&mut app, KeyCode::Char('s'));
-    let fx = press(&mut app, KeyCode::Char('s'));
+    press(&mut app, KeyCode::Char('S'));
+    let fx = press(&mut app, KeyCode::Char('S'));
     assert!(matches!(&fx[..], [Effect::LoadQueue(f)] if f.school.is_none()), "wraps back to all schools");
-    let fx = press(&mut app, KeyCode::Char('f'));
+    let fx = press(&mut app, KeyCode::Char('v'));
     assert!(matches!(&fx[..], [Effect::LoadQueue(f)] if f.statuses == [Status::New]));
 }
 
@@ -445,7 +446,8 @@ fn the_knowledge_base_browses_searches_opens_and_publishes() {
         press(&mut app, KeyCode::Char('P')),
         [Effect::PublishArticle { id: 2, version: 2, force: false }]
     );
-    assert_eq!(press(&mut app, KeyCode::Char('e')), [Effect::EditArticle { id: 2, version: 2 }]);
+    // Issue 19: `e` is escalate everywhere; editing an article is `E`.
+    assert_eq!(press(&mut app, KeyCode::Char('E')), [Effect::EditArticle { id: 2, version: 2 }]);
     assert_eq!(press(&mut app, KeyCode::Char('+')), [Effect::RateArticle { id: 2, helpful: true }]);
     press(&mut app, KeyCode::Esc);
     assert!(app.kb.open.is_none());
@@ -535,7 +537,9 @@ fn the_dashboard_loads_on_opening_and_on_r_only() {
         app.update(Action::ExternalChange).iter().all(|e| *e != Effect::LoadDashboard),
         "not on others' saves"
     );
-    assert_eq!(press(&mut app, KeyCode::Char('r')), [Effect::LoadDashboard]);
+    // Issue 19: `r` is reply everywhere; refresh is Ctrl-L (or F5) on every screen.
+    assert_eq!(press_mod(&mut app, KeyCode::Char('l'), KeyModifiers::CONTROL), [Effect::LoadDashboard]);
+    assert_eq!(press(&mut app, KeyCode::F(5)), [Effect::LoadDashboard]);
     press(&mut app, KeyCode::Esc);
     assert_eq!(app.screen, Screen::Queue);
 }

@@ -120,6 +120,14 @@ pub enum Overlay {
     Confirm(Box<super::confirm::Confirm>),
     /// Typing a ticket number to jump to.
     Jump(String),
+    /// The command palette (`:`).
+    Palette(Box<super::palette::Palette>),
+    /// A suggested answer in full, as (title, text) and how far scrolled.
+    Preview {
+        title: String,
+        text: String,
+        scroll: u16,
+    },
 }
 
 pub struct App {
@@ -222,6 +230,8 @@ impl App {
             Overlay::Help => Mode::Help,
             Overlay::Confirm(_) => Mode::Confirm,
             Overlay::Jump(_) => Mode::Jump,
+            Overlay::Palette(_) => Mode::Palette,
+            Overlay::Preview { .. } => Mode::Preview,
             Overlay::Prompt(_) => Mode::Prompt,
             Overlay::Assign(..) | Overlay::Canned(_) | Overlay::Files(..) => Mode::Picker,
             Overlay::None => self.screen_mode(),
@@ -235,6 +245,12 @@ impl App {
             (Action::Cycle, Overlay::Prompt(p)) => p.kind.has_tier(),
             (Action::ForceToArticle, _) => self.force_article.is_some_and(|id| id == self.ticket.id),
             (Action::ForcePublish, _) => self.kb.force_publish.is_some(),
+            // Sending or linking an article needs the ticket it was opened from.
+            (Action::Reply | Action::Resolve | Action::LinkTo, _)
+                if matches!(self.screen_mode(), Mode::Kb | Mode::Article) =>
+            {
+                self.kb_ticket().is_some()
+            }
             _ => true,
         }
     }
@@ -358,6 +374,14 @@ impl App {
                     self.error(msg);
                 }
                 vec![Effect::LoadTicket(id)]
+            }
+            Action::PreviewLoaded(title, text) => {
+                self.overlay = Overlay::Preview { title, text, scroll: 0 };
+                Vec::new()
+            }
+            Action::ArticleComposed(answer) => {
+                self.article_composed(*answer);
+                Vec::new()
             }
             Action::ReuseLoaded(source, text) => {
                 self.reuse_loaded(source, text);
@@ -501,6 +525,8 @@ impl App {
                 }
                 Mode::Confirm => self.update_confirm(other),
                 Mode::Jump => self.update_jump(other),
+                Mode::Palette => self.update_palette(other),
+                Mode::Preview => self.update_preview(other),
                 Mode::Prompt => self.update_prompt(other),
                 Mode::Picker => self.update_picker(other),
                 Mode::QueueFilter => self.update_filter(other),
@@ -517,6 +543,7 @@ impl App {
                     }
                     Action::KnowledgeBase => self.start_kb(),
                     Action::Jump => self.start_jump(),
+                    Action::Palette => self.start_palette(),
                     _ => Vec::new(),
                 },
             },

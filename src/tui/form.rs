@@ -322,6 +322,7 @@ impl super::app::App {
             Action::NextField => form.next_field(true),
             Action::PrevField => form.next_field(false),
             Action::Submit => return vec![Effect::CreateTicket(form.to_new_ticket())],
+            Action::Preview => return self.preview_suggestion(),
             Action::NextSuggestion => form.move_suggestion(1),
             Action::PrevSuggestion => form.move_suggestion(-1),
             Action::ResolveWithSuggestion => {

@@ -145,8 +145,10 @@ impl App {
             | Action::ForcePublish
             | Action::RateHelpful
             | Action::RateUnhelpful => return self.article_action(&action),
+            Action::Reply | Action::Resolve | Action::LinkTo => return self.article_to_ticket(&action),
             Action::Back => self.screen = self.kb_return,
             Action::Jump => return self.start_jump(),
+            Action::Palette => return self.start_palette(),
             _ => {}
         }
         Vec::new()
@@ -185,7 +187,10 @@ impl App {
             | Action::ForcePublish
             | Action::RateHelpful
             | Action::RateUnhelpful => return self.article_action(&action),
+            Action::Reply | Action::Resolve | Action::LinkTo => return self.article_to_ticket(&action),
             Action::Back => self.kb.open = None,
+            Action::Jump => return self.start_jump(),
+            Action::Palette => return self.start_palette(),
             _ => {}
         }
         Vec::new()

@@ -89,6 +89,9 @@ pub struct Prompt {
     /// The ticket's tier, to bound tier changes with Tab.
     pub ticket_tier: Tier,
     pub editor: TextArea<'static>,
+    /// The knowledge-base article this text comes from, and how it is
+    /// sent: Ctrl-S sends it and links the article to the ticket.
+    pub article: Option<(i64, crate::service::kb_answer::SendAs)>,
 }
 
 impl Prompt {
@@ -98,7 +101,7 @@ impl Prompt {
         // Replies are prose: long lines wrap at word boundaries on screen
         // (the text itself keeps the lines the technician typed).
         editor.set_wrap_mode(ratatui_textarea::WrapMode::WordOrGlyph);
-        Prompt { kind, ticket_id, version, ticket_tier, editor }
+        Prompt { kind, ticket_id, version, ticket_tier, editor, article: None }
     }
 
     pub fn text(&self) -> String {

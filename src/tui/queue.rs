@@ -106,6 +106,7 @@ impl App {
                 }
             }
             Action::Jump => return self.start_jump(),
+            Action::Palette => return self.start_palette(),
             Action::NewTicket => return self.start_form(),
             Action::KnowledgeBase => return self.start_kb(),
             Action::Dashboard => {

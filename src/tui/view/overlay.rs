@@ -55,12 +55,14 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
             editor.set_block(
                 Block::bordered()
                     .border_style(style)
-                    .title(Span::styled(format!(" {} ", p.kind.title(p.ticket_id)), style))
+                    .title(Span::styled(format!(" {} ", prompt_title(p)), style))
                     .title_bottom(Span::styled(hint, th.dim())),
             );
             frame.render_widget(&editor, box_area);
         }
         Overlay::Canned(c) => canned(frame, area, app, c),
+        Overlay::Palette(p) => super::palette::palette(frame, area, app, p),
+        Overlay::Preview { title, text, scroll } => super::palette::preview(frame, area, app, title, text, *scroll),
         Overlay::Assign(picker, ..) | Overlay::Files(picker, _) => {
             let th = &app.theme;
             let box_area = centered(area, 60, 14);
@@ -83,6 +85,14 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
             }
             frame.render_widget(Paragraph::new(lines), inner);
         }
+    }
+}
+
+/// The box's title; an article's text says it is linked when sent.
+fn prompt_title(p: &crate::tui::prompt::Prompt) -> String {
+    match p.article {
+        Some((id, _)) => format!("{} · KB#{id}, linked on send", p.kind.title(p.ticket_id)),
+        None => p.kind.title(p.ticket_id),
     }
 }
 
@@ -164,7 +174,7 @@ fn help(frame: &mut Frame<'_>, area: Rect, app: &App) {
     frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), box_area);
 }
 
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
+pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let [v] = Layout::vertical([Constraint::Length(height.min(area.height))]).flex(Flex::Center).areas(area);
     let [h] = Layout::horizontal([Constraint::Length(width.min(area.width))]).flex(Flex::Center).areas(v);
     h
