@@ -569,7 +569,8 @@ fn clicks_in_the_knowledge_base_select_and_open_articles() {
 
 #[test]
 fn link_merge_and_incident_keys_prompt_for_a_ticket_number() {
-    for (key, want) in [('L', TicketOp::Link(7)), ('M', TicketOp::Merge(7)), ('P', TicketOp::Parent(7))] {
+    // Issue 19: `P` is publish everywhere; the major incident is `I` (as on the queue).
+    for (key, want) in [('L', TicketOp::Link(7)), ('M', TicketOp::Merge(7)), ('I', TicketOp::Parent(7))] {
         let mut app = app();
         let id = open_first(&mut app);
         press(&mut app, KeyCode::Char(key));

@@ -289,7 +289,8 @@ pub fn run(inv: &Invocation, cmd: KbCmd) -> Result<()> {
             print_hits(&hits);
         }
         KbCmd::Publish { id, force, v } => {
-            let a = desk.publish_article_checked(id, v.if_version, force, "pass --force to publish it anyway")?;
+            let a =
+                desk.publish_article_checked(id, v.if_version, force, "pass --force to publish it anyway")?;
             if inv.json {
                 return output::json(&article_json(&a, false)?);
             }

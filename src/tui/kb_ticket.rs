@@ -42,7 +42,9 @@ impl App {
         };
         match action {
             Action::Reply => vec![Effect::ComposeArticle { ticket_id, article_id, how: SendAs::Reply }],
-            Action::Resolve => vec![Effect::ComposeArticle { ticket_id, article_id, how: SendAs::Resolution }],
+            Action::Resolve => {
+                vec![Effect::ComposeArticle { ticket_id, article_id, how: SendAs::Resolution }]
+            }
             Action::LinkTo => {
                 vec![Effect::Ticket { id: ticket_id, version, op: TicketOp::LinkArticle(article_id) }]
             }
@@ -63,7 +65,7 @@ impl App {
         let mut p = Prompt::new(kind, t.id, t.version, t.tier);
         p.article = Some((a.article_id, a.how));
         p.editor.insert_str(&a.text);
-        p.editor.move_cursor(ratatui_textarea::CursorMove::Top);
+        p.editor.move_cursor(ratatui_textarea::CursorMove::Jump(0, 0));
         self.screen = Screen::Ticket;
         self.overlay = Overlay::Prompt(Box::new(p));
     }

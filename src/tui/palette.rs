@@ -113,7 +113,8 @@ impl App {
                 greyed: self.greyed(b),
             })
             .collect();
-        let mut p = Palette { entries, filter: String::new(), visible: Vec::new(), cursor: ListCursor::new() };
+        let mut p =
+            Palette { entries, filter: String::new(), visible: Vec::new(), cursor: ListCursor::new() };
         p.refilter();
         self.overlay = Overlay::Palette(Box::new(p));
         Vec::new()

@@ -57,10 +57,17 @@ pub fn run(desk: &mut Desk, effect: Effect) -> Option<Action> {
         Effect::EditArticle { id, version } => edit_article(desk, id, version, crate::present::editor::edit),
         Effect::ComposeArticle { ticket_id, article_id, how } => {
             desk.article_message(article_id).map(|text| {
-                Action::ArticleComposed(Box::new(super::action::ArticleAnswer { ticket_id, article_id, how, text }))
+                Action::ArticleComposed(Box::new(super::action::ArticleAnswer {
+                    ticket_id,
+                    article_id,
+                    how,
+                    text,
+                }))
             })
         }
-        Effect::PreviewSuggestion { suggestion, requester_name } => preview(desk, &suggestion, requester_name),
+        Effect::PreviewSuggestion { suggestion, requester_name } => {
+            preview(desk, &suggestion, requester_name)
+        }
         Effect::LoadDashboard => this_week(desk).map(|w| Action::DashboardLoaded(Box::new(w))),
         Effect::LoadTrend(week) => desk
             .trend(&TrendQuery { weeks: TREND_WEEKS, until: Some(week), school: None })

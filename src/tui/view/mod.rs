@@ -67,24 +67,21 @@ fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {
     frame.render_widget(Paragraph::new(Span::styled(format!(" {text} "), style)), area);
 }
 
-/// The most useful keys of the current mode, as many as fit: what can be
-/// done first, in the table's order, then (if room is left) what may not
-/// be done here, greyed and struck through (`App::greyed`).
+/// The most useful keys of the current mode, in the table's order, as
+/// many as fit; what may not be done here (`App::greyed`: tier rules, the
+/// ticket's status) stays in its place, greyed and struck through, so the
+/// daily keys never move.
 fn draw_hints(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let t = &app.theme;
     let mut spans = Vec::new();
     let mut used = 0usize;
-    let shown: Vec<_> = keymap::bindings(app.mode()).into_iter().filter(|b| app.applies(b)).collect();
-    let (can, cannot): (Vec<_>, Vec<_>) = shown.into_iter().partition(|b| app.greyed(b).is_none());
     let greyed = t.dim().add_modifier(ratatui::style::Modifier::CROSSED_OUT);
-    for (b, grey) in can.into_iter().map(|b| (b, false)).chain(cannot.into_iter().map(|b| (b, true))) {
+    for b in keymap::bindings(app.mode()).into_iter().filter(|b| app.applies(b)) {
+        let grey = app.greyed(b).is_some();
         let help = b.help.split(['(', ':']).next().unwrap_or(b.help).trim();
         let key = b.shown.split(' ').next().unwrap_or(b.shown);
         let len = key.chars().count() + help.chars().count() + 3;
         if used + len > area.width as usize {
-            if grey {
-                continue;
-            }
             break;
         }
         used += len;

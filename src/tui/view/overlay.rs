@@ -62,7 +62,9 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
         }
         Overlay::Canned(c) => canned(frame, area, app, c),
         Overlay::Palette(p) => super::palette::palette(frame, area, app, p),
-        Overlay::Preview { title, text, scroll } => super::palette::preview(frame, area, app, title, text, *scroll),
+        Overlay::Preview { title, text, scroll } => {
+            super::palette::preview(frame, area, app, title, text, *scroll)
+        }
         Overlay::Assign(picker, ..) | Overlay::Files(picker, _) => {
             let th = &app.theme;
             let box_area = centered(area, 60, 14);

@@ -19,8 +19,7 @@ pub fn palette(frame: &mut Frame<'_>, area: Rect, app: &App, p: &Palette) {
         .title_bottom(Span::styled(" type to filter or a ticket number · Enter run · Esc close ", th.dim()));
     let inner = block.inner(box_area);
     frame.render_widget(block, box_area);
-    let mut lines =
-        vec![Line::from(vec![Span::styled(": ", th.key()), Span::raw(safe(&p.filter, false))])];
+    let mut lines = vec![Line::from(vec![Span::styled(": ", th.key()), Span::raw(safe(&p.filter, false))])];
     if let Some(id) = p.number() {
         lines.push(Line::from(Span::styled(format!("Enter opens ticket #{id}"), th.selected())));
     } else if p.visible.is_empty() {
