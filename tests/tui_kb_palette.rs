@@ -261,7 +261,7 @@ fn send_and_link_keys_mean_nothing_in_a_knowledge_base_opened_from_the_queue() {
         assert!(press(&mut app, KeyCode::Char(c)).is_empty(), "{c} without a ticket");
     }
     let f = footer(&app);
-    assert!(!f.contains("reply with the article"), "not offered without a ticket: {f:?}");
+    assert!(!f.contains("reply with it"), "not offered without a ticket: {f:?}");
 }
 
 #[test]
@@ -387,7 +387,10 @@ fn footers_fit_at_80_columns_on_every_screen() {
     press(&mut app, KeyCode::Char('K'));
     app.update(Action::ArticlesLoaded("Printer jammed".into(), vec![article(5, "Paper jam")]));
     let f = footer(&app);
-    assert!(f.contains("r reply with the article") && f.contains("s resolve with the article"), "{f:?}");
+    assert!(
+        f.contains("r reply with it") && f.contains("s resolve with it") && f.contains("L link it"),
+        "the send keys fit at 80 columns: {f:?}"
+    );
     press(&mut app, KeyCode::Char(':'));
     check(&app);
 }

@@ -191,9 +191,19 @@ pub static PICKER: &[Binding] = &[
 /// Sending and linking an article: only when the knowledge base was
 /// opened from a ticket (`App::applies`).
 static SEND_ARTICLE: [Binding; 3] = [
-    b(&[C('r')], "r", "reply with the article (from a ticket; edit, then Ctrl-S)", Action::Reply),
-    b(&[C('s')], "s", "resolve with the article (from a ticket; edit, then Ctrl-S)", Action::Resolve),
-    b(&[C('L')], "L", "link the article to the ticket (from a ticket: solved by)", Action::LinkTo),
+    b(
+        &[C('r')],
+        "r",
+        "reply with it: the article to the requester (from a ticket; edit, then Ctrl-S)",
+        Action::Reply,
+    ),
+    b(
+        &[C('s')],
+        "s",
+        "resolve with it: the article as the resolution (from a ticket; edit, then Ctrl-S)",
+        Action::Resolve,
+    ),
+    b(&[C('L')], "L", "link it to the ticket, without sending (from a ticket: solved by)", Action::LinkTo),
 ];
 
 pub static KB: &[Binding] = &[
