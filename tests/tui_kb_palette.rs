@@ -388,7 +388,9 @@ fn footers_fit_at_80_columns_on_every_screen() {
     app.update(Action::ArticlesLoaded("Printer jammed".into(), vec![article(5, "Paper jam")]));
     let f = footer(&app);
     assert!(
-        f.contains("r reply with it") && f.contains("s resolve with it") && f.contains("L link it"),
+        f.contains("r reply with it")
+            && f.contains("s resolve with it")
+            && f.contains("L link to the ticket"),
         "the send keys fit at 80 columns: {f:?}"
     );
     press(&mut app, KeyCode::Char(':'));

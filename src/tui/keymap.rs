@@ -203,7 +203,7 @@ static SEND_ARTICLE: [Binding; 3] = [
         "resolve with it: the article as the resolution (from a ticket; edit, then Ctrl-S)",
         Action::Resolve,
     ),
-    b(&[C('L')], "L", "link it to the ticket, without sending (from a ticket: solved by)", Action::LinkTo),
+    b(&[C('L')], "L", "link to the ticket, without sending (from a ticket: solved by)", Action::LinkTo),
 ];
 
 pub static KB: &[Binding] = &[
