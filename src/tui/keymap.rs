@@ -1,5 +1,9 @@
-//! Keys to actions, per mode, as data: the help overlay is generated from
-//! the same tables, so it always tells the truth.
+//! Keys to actions, per mode, as data: the help overlay, the footers and
+//! the command palette are generated from the same tables, so they always
+//! tell the truth. A key means the same on every screen (`r` reply, `s`
+//! resolve, `e` escalate, `E` edit, `P` publish, `I` incident, `S` school,
+//! `v` status view, `Ctrl-L` refresh, `:` palette, `#` jump); a test
+//! (tests/tui_kb_palette.rs) holds the tables to that.
 
 use super::action::Action;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
