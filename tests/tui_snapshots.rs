@@ -83,7 +83,7 @@ impl Console {
     fn open(&mut self, id: i64) -> &mut Console {
         let pos = self.app.queue.visible.iter().position(|&i| self.app.queue.items[i].ticket.id == id);
         let pos = pos.unwrap_or_else(|| panic!("ticket {id} not in the queue"));
-        self.app.queue.selected = pos;
+        self.app.queue.cursor.select(pos);
         self.key(KeyCode::Enter)
     }
 
@@ -286,4 +286,52 @@ fn the_dashboard_shows_this_week_while_the_trend_is_counted() {
     assert!(c.app.update(trend).is_empty());
     let screen = text(&c);
     assert!(screen.contains("opened / week") && !screen.contains("Counting"), "{screen}");
+}
+
+/// Issue 19: the knowledge base opened from a ticket (its subject
+/// searched), with the keys that send or link the article.
+#[test]
+fn knowledge_base_from_a_ticket() {
+    for size in SIZES {
+        let mut c = Console::new(size, true);
+        let id = rich_ticket(&c.desk);
+        c.open(id).key(KeyCode::Char('/')).text("paper jam").key(KeyCode::Enter);
+        snap("kb_from_ticket", &c);
+    }
+}
+
+/// Issue 19: `r` on an article from a ticket: its public text in the reply
+/// box, to edit before Ctrl-S sends it and links it.
+#[test]
+fn an_article_in_the_reply_box() {
+    for size in SIZES {
+        let mut c = Console::new(size, true);
+        let id = rich_ticket(&c.desk);
+        c.open(id).key(KeyCode::Char('/')).text("paper jam").key(KeyCode::Enter).key(KeyCode::Char('r'));
+        snap("article_reply", &c);
+    }
+}
+
+/// Issue 19: the command palette on a ticket, narrowed by typing.
+#[test]
+fn command_palette() {
+    for size in SIZES {
+        let mut c = Console::new(size, true);
+        let id = rich_ticket(&c.desk);
+        c.open(id).key(KeyCode::Char(':'));
+        snap("palette_ticket", &c);
+        c.text("art");
+        snap("palette_ticket_filtered", &c);
+    }
+}
+
+/// Issue 19: a suggested answer previewed in full from the new-ticket form.
+#[test]
+fn a_suggestion_previewed_in_full() {
+    for size in SIZES {
+        let mut c = Console::new(size, true);
+        c.key(KeyCode::Char('n')).text("hughes").key(KeyCode::Tab).text("pritner jamed in staff room");
+        c.key_mod(KeyCode::Char('o'), KeyModifiers::CONTROL);
+        snap("suggestion_preview", &c);
+    }
 }

@@ -142,12 +142,13 @@ fn scope_school_and_status_filters_reload_the_queue() {
     assert!(matches!(&fx[..], [Effect::LoadQueue(f)] if f.tier.is_none() && f.assignee.is_none()));
     let fx = press(&mut app, KeyCode::Char('m'));
     assert!(matches!(&fx[..], [Effect::LoadQueue(f)] if f.assignee.as_deref() == Some("tone")));
-    let fx = press(&mut app, KeyCode::Char('s'));
+    // Issue 19: `s` is resolve everywhere, `f` files: the school is `S`, the status view `v`.
+    let fx = press(&mut app, KeyCode::Char('S'));
     assert!(matches!(&fx[..], [Effect::LoadQueue(f)] if f.school.as_deref() == Some("BEDE")));
-    press(&mut app, KeyCode::Char('s'));
-    let fx = press(&mut app, KeyCode::Char('s'));
+    press(&mut app, KeyCode::Char('S'));
+    let fx = press(&mut app, KeyCode::Char('S'));
     assert!(matches!(&fx[..], [Effect::LoadQueue(f)] if f.school.is_none()), "wraps back to all schools");
-    let fx = press(&mut app, KeyCode::Char('f'));
+    let fx = press(&mut app, KeyCode::Char('v'));
     assert!(matches!(&fx[..], [Effect::LoadQueue(f)] if f.statuses == [Status::New]));
 }
 
@@ -167,16 +168,16 @@ fn vim_keys_arrows_and_clicks_move_the_selection() {
     let mut app = app();
     press(&mut app, KeyCode::Char('j'));
     press(&mut app, KeyCode::Down);
-    assert_eq!(app.queue.selected, 2);
+    assert_eq!(app.queue.cursor.index(), 2);
     press(&mut app, KeyCode::Down);
-    assert_eq!(app.queue.selected, 2, "stops at the end");
+    assert_eq!(app.queue.cursor.index(), 2, "stops at the end");
     press(&mut app, KeyCode::Char('g'));
-    assert_eq!(app.queue.selected, 0);
+    assert_eq!(app.queue.cursor.index(), 0);
     // Terminal row 3 is the second ticket: below the title bar and the header.
     app.update(Action::Click(3));
-    assert_eq!(app.queue.selected, 1);
+    assert_eq!(app.queue.cursor.index(), 1);
     app.update(Action::Click(1));
-    assert_eq!(app.queue.selected, 1, "a click on the column header selects nothing");
+    assert_eq!(app.queue.cursor.index(), 1, "a click on the column header selects nothing");
     let fx = app.update(Action::Click(3));
     assert_eq!(fx, [Effect::LoadTicket(2), Effect::Presence(2)], "clicking the selected row opens it");
 }
@@ -445,7 +446,8 @@ fn the_knowledge_base_browses_searches_opens_and_publishes() {
         press(&mut app, KeyCode::Char('P')),
         [Effect::PublishArticle { id: 2, version: 2, force: false }]
     );
-    assert_eq!(press(&mut app, KeyCode::Char('e')), [Effect::EditArticle { id: 2, version: 2 }]);
+    // Issue 19: `e` is escalate everywhere; editing an article is `E`.
+    assert_eq!(press(&mut app, KeyCode::Char('E')), [Effect::EditArticle { id: 2, version: 2 }]);
     assert_eq!(press(&mut app, KeyCode::Char('+')), [Effect::RateArticle { id: 2, helpful: true }]);
     press(&mut app, KeyCode::Esc);
     assert!(app.kb.open.is_none());
@@ -535,7 +537,9 @@ fn the_dashboard_loads_on_opening_and_on_r_only() {
         app.update(Action::ExternalChange).iter().all(|e| *e != Effect::LoadDashboard),
         "not on others' saves"
     );
-    assert_eq!(press(&mut app, KeyCode::Char('r')), [Effect::LoadDashboard]);
+    // Issue 19: `r` is reply everywhere; refresh is Ctrl-L (or F5) on every screen.
+    assert_eq!(press_mod(&mut app, KeyCode::Char('l'), KeyModifiers::CONTROL), [Effect::LoadDashboard]);
+    assert_eq!(press(&mut app, KeyCode::F(5)), [Effect::LoadDashboard]);
     press(&mut app, KeyCode::Esc);
     assert_eq!(app.screen, Screen::Queue);
 }
@@ -550,11 +554,11 @@ fn clicks_in_the_knowledge_base_select_and_open_articles() {
         app.update(Action::ArticlesLoaded(String::new(), list));
         // Terminal row 2 is the first article: below the title and search bars.
         assert!(app.update(Action::Click(3)).is_empty());
-        assert_eq!(app.kb.selected, 1, "{size:?}");
+        assert_eq!(app.kb.cursor.index(), 1, "{size:?}");
         app.update(Action::Click(9));
-        assert_eq!(app.kb.selected, 1, "{size:?}: a click below the last article selects nothing");
+        assert_eq!(app.kb.cursor.index(), 1, "{size:?}: a click below the last article selects nothing");
         app.update(Action::Click(1));
-        assert_eq!(app.kb.selected, 1, "{size:?}: nor does one on the search bar");
+        assert_eq!(app.kb.cursor.index(), 1, "{size:?}: nor does one on the search bar");
         assert_eq!(
             app.update(Action::Click(3)),
             [Effect::ViewArticle(2)],
@@ -565,7 +569,8 @@ fn clicks_in_the_knowledge_base_select_and_open_articles() {
 
 #[test]
 fn link_merge_and_incident_keys_prompt_for_a_ticket_number() {
-    for (key, want) in [('L', TicketOp::Link(7)), ('M', TicketOp::Merge(7)), ('P', TicketOp::Parent(7))] {
+    // Issue 19: `P` is publish everywhere; the major incident is `I` (as on the queue).
+    for (key, want) in [('L', TicketOp::Link(7)), ('M', TicketOp::Merge(7)), ('I', TicketOp::Parent(7))] {
         let mut app = app();
         let id = open_first(&mut app);
         press(&mut app, KeyCode::Char(key));

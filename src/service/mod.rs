@@ -17,6 +17,7 @@ pub mod demo;
 pub mod directory;
 pub mod doctor;
 pub mod kb;
+pub mod kb_answer;
 pub mod kb_files;
 pub mod links;
 pub mod mail;

@@ -75,6 +75,16 @@ pub fn link_to_ticket(conn: &Connection, ticket_id: i64, article_id: i64, now: T
     Ok(n == 1)
 }
 
+/// Whether the article is already linked to the ticket.
+pub fn is_linked(conn: &Connection, ticket_id: i64, article_id: i64) -> Result<bool> {
+    let n: i64 = conn.query_row(
+        "SELECT COUNT(*) FROM ticket_articles WHERE ticket_id = ?1 AND article_id = ?2",
+        rusqlite::params![ticket_id, article_id],
+        |r| r.get(0),
+    )?;
+    Ok(n > 0)
+}
+
 /// Records that a canned solution was applied to a ticket and counts the use.
 pub fn record_canned_use(conn: &Connection, ticket_id: i64, canned_id: i64, now: Timestamp) -> Result<()> {
     conn.execute(

@@ -9,6 +9,7 @@ use crate::domain::{
 };
 use crate::search::Suggestion;
 use crate::service::deflect::FirstContact;
+pub use crate::service::kb_answer::SendAs;
 use crossterm::event::KeyEvent;
 
 #[derive(Debug, Clone)]
@@ -90,8 +91,13 @@ pub enum Action {
     ForceToArticle,
     /// Answer yes to the question on screen.
     Yes,
-    /// Jump to a ticket by number (`#300` or `:300`).
+    /// Jump to a ticket by number (`#300`).
     Jump,
+    /// The command palette: every action of the screen with its key,
+    /// filtered by typing; a number opens that ticket (`:300`).
+    Palette,
+    /// Show the highlighted suggested answer in full.
+    Preview,
     /// Knowledge base: next category (all, then each category).
     CycleCategory,
     /// Knowledge base: edit the article in $EDITOR.
@@ -174,6 +180,11 @@ pub enum Action {
     ReplyConflict(i64, String, String),
     /// A solved ticket's (id) answer, ready to edit for the new requester.
     ReuseLoaded(i64, String),
+    /// A suggested answer in full, as (title, text), for the preview.
+    PreviewLoaded(String, String),
+    /// An article's requester-facing text, ready to edit before it is sent
+    /// on the ticket.
+    ArticleComposed(Box<ArticleAnswer>),
     /// Another technician committed something: reload what is visible.
     ExternalChange,
     /// Who else has the ticket (id) open, as (login, name).
@@ -193,6 +204,16 @@ pub struct DashboardData {
     /// Oldest first, ending with this week; None while it is counted (it
     /// reads weeks of history, so this week's table is shown first).
     pub trend: Option<Vec<crate::report::WeekFigures>>,
+}
+
+/// An article about to be sent on a ticket, as reply or resolution.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArticleAnswer {
+    pub ticket_id: i64,
+    pub article_id: i64,
+    pub how: SendAs,
+    /// Its public text (and link); the technician edits it before sending.
+    pub text: String,
 }
 
 /// A ticket as the ticket screen shows it.
@@ -231,6 +252,14 @@ pub enum TicketOp {
     Merge(i64),
     /// Attach this caller's ticket to an incident.
     Parent(i64),
+    /// An article's text as reply or resolution; the article is linked.
+    SendArticle {
+        article: i64,
+        text: String,
+        how: SendAs,
+    },
+    /// Link an article to the ticket (it solved it) without sending it.
+    LinkArticle(i64),
 }
 
 /// Work for the loop: everything that touches the database.
@@ -294,6 +323,19 @@ pub enum Effect {
     /// A solved ticket's answer, reworded for the named requester.
     LoadReuse {
         source: i64,
+        requester_name: Option<String>,
+    },
+    /// An article's requester-facing text, to edit before sending it on
+    /// the ticket.
+    ComposeArticle {
+        ticket_id: i64,
+        article_id: i64,
+        how: SendAs,
+    },
+    /// A suggested answer in full: an article, or a solved ticket's reply
+    /// reworded for the named requester.
+    PreviewSuggestion {
+        suggestion: Suggestion,
         requester_name: Option<String>,
     },
     /// This week's report, for the dashboard (its trend follows).

@@ -77,7 +77,8 @@ pub struct QueueState {
     pub items: Vec<QueueItem>,
     /// Indices into `items` after the fuzzy and breaching filters.
     pub visible: Vec<usize>,
-    pub selected: usize,
+    /// The highlighted row of `visible`.
+    pub cursor: super::cursor::ListCursor,
     pub filter: String,
     pub filtering: bool,
     pub scope: Scope,
@@ -119,6 +120,14 @@ pub enum Overlay {
     Confirm(Box<super::confirm::Confirm>),
     /// Typing a ticket number to jump to.
     Jump(String),
+    /// The command palette (`:`).
+    Palette(Box<super::palette::Palette>),
+    /// A suggested answer in full, as (title, text) and how far scrolled.
+    Preview {
+        title: String,
+        text: String,
+        scroll: u16,
+    },
 }
 
 pub struct App {
@@ -169,7 +178,7 @@ impl App {
             queue: QueueState {
                 items: Vec::new(),
                 visible: Vec::new(),
-                selected: 0,
+                cursor: super::cursor::ListCursor::new(),
                 filter: String::new(),
                 filtering: false,
                 scope,
@@ -221,6 +230,8 @@ impl App {
             Overlay::Help => Mode::Help,
             Overlay::Confirm(_) => Mode::Confirm,
             Overlay::Jump(_) => Mode::Jump,
+            Overlay::Palette(_) => Mode::Palette,
+            Overlay::Preview { .. } => Mode::Preview,
             Overlay::Prompt(_) => Mode::Prompt,
             Overlay::Assign(..) | Overlay::Canned(_) | Overlay::Files(..) => Mode::Picker,
             Overlay::None => self.screen_mode(),
@@ -234,6 +245,12 @@ impl App {
             (Action::Cycle, Overlay::Prompt(p)) => p.kind.has_tier(),
             (Action::ForceToArticle, _) => self.force_article.is_some_and(|id| id == self.ticket.id),
             (Action::ForcePublish, _) => self.kb.force_publish.is_some(),
+            // Sending or linking an article needs the ticket it was opened from.
+            (Action::Reply | Action::Resolve | Action::LinkTo, _)
+                if matches!(self.screen_mode(), Mode::Kb | Mode::Article) =>
+            {
+                self.kb_ticket().is_some()
+            }
             _ => true,
         }
     }
@@ -271,7 +288,7 @@ impl App {
     }
 
     pub fn selected_ticket(&self) -> Option<&Ticket> {
-        self.queue.visible.get(self.queue.selected).map(|&i| &self.queue.items[i].ticket)
+        self.queue.visible.get(self.queue.cursor.index()).map(|&i| &self.queue.items[i].ticket)
     }
 
     pub(crate) fn info(&mut self, msg: impl Into<String>) {
@@ -326,7 +343,7 @@ impl App {
                 if let Some(pos) =
                     keep.and_then(|id| self.queue.visible.iter().position(|&i| items[i].ticket.id == id))
                 {
-                    self.queue.selected = pos;
+                    self.queue.cursor.select(pos);
                 }
                 Vec::new()
             }
@@ -357,6 +374,14 @@ impl App {
                     self.error(msg);
                 }
                 vec![Effect::LoadTicket(id)]
+            }
+            Action::PreviewLoaded(title, text) => {
+                self.overlay = Overlay::Preview { title, text, scroll: 0 };
+                Vec::new()
+            }
+            Action::ArticleComposed(answer) => {
+                self.article_composed(*answer);
+                Vec::new()
             }
             Action::ReuseLoaded(source, text) => {
                 self.reuse_loaded(source, text);
@@ -500,6 +525,8 @@ impl App {
                 }
                 Mode::Confirm => self.update_confirm(other),
                 Mode::Jump => self.update_jump(other),
+                Mode::Palette => self.update_palette(other),
+                Mode::Preview => self.update_preview(other),
                 Mode::Prompt => self.update_prompt(other),
                 Mode::Picker => self.update_picker(other),
                 Mode::QueueFilter => self.update_filter(other),
@@ -516,6 +543,7 @@ impl App {
                     }
                     Action::KnowledgeBase => self.start_kb(),
                     Action::Jump => self.start_jump(),
+                    Action::Palette => self.start_palette(),
                     _ => Vec::new(),
                 },
             },
@@ -580,7 +608,7 @@ impl App {
     }
 
     pub(crate) fn reload_queue(&mut self) -> Vec<Effect> {
-        self.queue.selected = 0;
+        self.queue.cursor.first();
         vec![Effect::LoadQueue(self.queue_filter())]
     }
 }

@@ -61,10 +61,12 @@ pub struct NewTicketForm {
     pub people: Vec<(String, String)>,
     /// Indices into `people` matching the requester field, best first.
     pub matches: Vec<usize>,
-    pub match_selected: usize,
+    /// The highlighted match (Up/Down in the requester field).
+    pub match_cursor: super::cursor::ListCursor,
     /// Answers that may already exist for what is typed, best first.
     pub suggestions: Vec<Suggestion>,
-    pub suggestion_selected: usize,
+    /// The highlighted answer (Ctrl-N / Ctrl-P).
+    pub suggestion_cursor: super::cursor::ListCursor,
     /// The text the suggestions were asked for (see `suggest_key`).
     pub suggested_for: String,
 }
@@ -98,9 +100,9 @@ impl NewTicketForm {
             source: Source::Phone,
             people,
             matches: Vec::new(),
-            match_selected: 0,
+            match_cursor: super::cursor::ListCursor::wrapping(),
             suggestions: Vec::new(),
-            suggestion_selected: 0,
+            suggestion_cursor: super::cursor::ListCursor::wrapping(),
             suggested_for: String::new(),
         }
     }
@@ -115,6 +117,7 @@ impl NewTicketForm {
         self.suggested_for = key;
         if new.subject.is_empty() && new.body.is_empty() {
             self.suggestions.clear();
+            self.suggestion_cursor.reset(0);
             return Vec::new();
         }
         vec![Effect::Suggest(new)]
@@ -124,17 +127,17 @@ impl NewTicketForm {
     /// (the technician typed on) are dropped.
     pub fn suggestions_loaded(&mut self, key: &str, suggestions: Vec<Suggestion>) {
         if key == self.suggested_for {
+            self.suggestion_cursor.reset(suggestions.len());
             self.suggestions = suggestions;
-            self.suggestion_selected = 0;
         }
     }
 
     pub fn selected_suggestion(&self) -> Option<&Suggestion> {
-        self.suggestions.get(self.suggestion_selected)
+        self.suggestions.get(self.suggestion_cursor.index())
     }
 
     fn move_suggestion(&mut self, delta: isize) {
-        self.suggestion_selected = step_wrapped(self.suggestion_selected, delta, self.suggestions.len());
+        self.suggestion_cursor.move_by(delta);
     }
 
     pub fn set_people(&mut self, people: Vec<(String, String)>) {
@@ -200,12 +203,12 @@ impl NewTicketForm {
             m.truncate(6);
             m
         };
-        self.match_selected = 0;
+        self.match_cursor.reset(self.matches.len());
     }
 
     /// Fills the requester field with the highlighted match.
     pub fn accept_match(&mut self) -> bool {
-        let Some(&i) = self.matches.get(self.match_selected) else { return false };
+        let Some(&i) = self.matches.get(self.match_cursor.index()) else { return false };
         let email = self.people[i].0.clone();
         if self.requester_text() == email {
             return false;
@@ -213,13 +216,12 @@ impl NewTicketForm {
         self.requester = line_editor("type a name or email");
         self.requester.insert_str(&email);
         self.matches.clear();
+        self.match_cursor.reset(0);
         true
     }
 
     pub fn move_match(&mut self, delta: isize) {
-        if !self.matches.is_empty() {
-            self.match_selected = step_wrapped(self.match_selected, delta, self.matches.len());
-        }
+        self.match_cursor.move_by(delta);
     }
 
     fn visible_fields(&self) -> Vec<Field> {
@@ -320,6 +322,7 @@ impl super::app::App {
             Action::NextField => form.next_field(true),
             Action::PrevField => form.next_field(false),
             Action::Submit => return vec![Effect::CreateTicket(form.to_new_ticket())],
+            Action::Preview => return self.preview_suggestion(),
             Action::NextSuggestion => form.move_suggestion(1),
             Action::PrevSuggestion => form.move_suggestion(-1),
             Action::ResolveWithSuggestion => {

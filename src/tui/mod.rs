@@ -9,14 +9,17 @@
 pub mod action;
 pub mod app;
 pub mod confirm;
+pub mod cursor;
 pub mod files;
 pub mod form;
 pub mod guards;
 pub mod incidents;
 pub mod jump;
 pub mod kb;
+pub mod kb_ticket;
 pub mod keymap;
 pub mod layout;
+pub mod palette;
 pub mod prompt;
 pub mod queue;
 pub mod runner;

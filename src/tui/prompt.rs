@@ -89,6 +89,9 @@ pub struct Prompt {
     /// The ticket's tier, to bound tier changes with Tab.
     pub ticket_tier: Tier,
     pub editor: TextArea<'static>,
+    /// The knowledge-base article this text comes from, and how it is
+    /// sent: Ctrl-S sends it and links the article to the ticket.
+    pub article: Option<(i64, crate::service::kb_answer::SendAs)>,
 }
 
 impl Prompt {
@@ -98,7 +101,7 @@ impl Prompt {
         // Replies are prose: long lines wrap at word boundaries on screen
         // (the text itself keeps the lines the technician typed).
         editor.set_wrap_mode(ratatui_textarea::WrapMode::WordOrGlyph);
-        Prompt { kind, ticket_id, version, ticket_tier, editor }
+        Prompt { kind, ticket_id, version, ticket_tier, editor, article: None }
     }
 
     pub fn text(&self) -> String {
@@ -142,30 +145,34 @@ pub struct Picker {
     pub filter: String,
     /// Indices into `items` that match `filter`, best first.
     pub visible: Vec<usize>,
-    pub selected: usize,
+    /// The highlighted row of `visible`.
+    pub cursor: super::cursor::ListCursor,
 }
 
 impl Picker {
     pub fn new(title: impl Into<String>, items: Vec<PickItem>) -> Picker {
-        let mut p =
-            Picker { title: title.into(), items, filter: String::new(), visible: Vec::new(), selected: 0 };
+        let mut p = Picker {
+            title: title.into(),
+            items,
+            filter: String::new(),
+            visible: Vec::new(),
+            cursor: super::cursor::ListCursor::new(),
+        };
         p.refilter();
         p
     }
 
     pub fn refilter(&mut self) {
         self.visible = fuzzy_rank(&self.filter, self.items.iter().map(|i| i.label.as_str()));
-        self.selected = 0;
+        self.cursor.reset(self.visible.len());
     }
 
     pub fn current(&self) -> Option<&PickItem> {
-        self.visible.get(self.selected).map(|&i| &self.items[i])
+        self.visible.get(self.cursor.index()).map(|&i| &self.items[i])
     }
 
     pub fn move_by(&mut self, delta: isize) {
-        if !self.visible.is_empty() {
-            self.selected = super::layout::step_clamped(self.selected, delta, self.visible.len());
-        }
+        self.cursor.move_by(delta);
     }
 }
 

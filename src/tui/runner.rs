@@ -55,6 +55,19 @@ pub fn run(desk: &mut Desk, effect: Effect) -> Option<Action> {
             Action::ArticleChanged(Box::new(a), format!("Article #{id} rated {how}"))
         }),
         Effect::EditArticle { id, version } => edit_article(desk, id, version, crate::present::editor::edit),
+        Effect::ComposeArticle { ticket_id, article_id, how } => {
+            desk.article_message(article_id).map(|text| {
+                Action::ArticleComposed(Box::new(super::action::ArticleAnswer {
+                    ticket_id,
+                    article_id,
+                    how,
+                    text,
+                }))
+            })
+        }
+        Effect::PreviewSuggestion { suggestion, requester_name } => {
+            preview(desk, &suggestion, requester_name)
+        }
         Effect::LoadDashboard => this_week(desk).map(|w| Action::DashboardLoaded(Box::new(w))),
         Effect::LoadTrend(week) => desk
             .trend(&TrendQuery { weeks: TREND_WEEKS, until: Some(week), school: None })
@@ -95,6 +108,28 @@ pub fn run(desk: &mut Desk, effect: Effect) -> Option<Action> {
         }
     };
     Some(result.unwrap_or_else(|e| Action::Failed(e.to_string())))
+}
+
+/// A suggested answer in full: an article's whole text (a technician may
+/// read an internal one), or the solved ticket's reply as it would be
+/// offered to this requester (their name replaced).
+fn preview(
+    desk: &Desk,
+    s: &crate::search::Suggestion,
+    requester_name: Option<String>,
+) -> crate::Result<Action> {
+    use crate::search::SuggestionKind;
+    match s.kind {
+        SuggestionKind::Article => {
+            let a = desk.article(s.id)?;
+            let title = format!("KB#{} {} ({}, {})", a.id, a.title, a.status, a.audience);
+            Ok(Action::PreviewLoaded(title, a.body))
+        }
+        SuggestionKind::Ticket => {
+            let r = desk.reusable_reply(s.id, requester_name.as_deref())?;
+            Ok(Action::PreviewLoaded(format!("Answer that solved #{}: {}", s.id, s.title), r.text))
+        }
+    }
 }
 
 /// Weeks of trend on the dashboard (this one included).
@@ -203,6 +238,23 @@ fn ticket_op(desk: &mut Desk, id: i64, version: i64, op: TicketOp) -> crate::Res
             let target = desk.merge(id, into, v, None)?;
             let msg = format!("#{id} merged into #{into} (closed; now showing #{into})");
             return Ok(Action::TicketMerged { from: id, into: Box::new(target), msg });
+        }
+        TicketOp::SendArticle { article, text, how } => {
+            let t = desk.send_article(id, article, &text, how, version)?;
+            let what = match how {
+                super::action::SendAs::Reply => "sent as the reply on",
+                super::action::SendAs::Resolution => "sent; resolved",
+            };
+            (t, format!("Article #{article} {what} #{id} (linked)"))
+        }
+        TicketOp::LinkArticle(article) => {
+            let new = desk.link_article(id, article)?;
+            let msg = if new {
+                format!("Article #{article} linked to #{id}")
+            } else {
+                format!("Article #{article} was already linked to #{id}")
+            };
+            (desk.ticket(id)?.ticket, msg)
         }
         TicketOp::Parent(parent) => {
             desk.link_parent(id, parent)?;

@@ -41,6 +41,7 @@ impl App {
             return match action {
                 Action::Back => self.leave_ticket(),
                 Action::Jump => self.start_jump(),
+                Action::Palette => self.start_palette(),
                 Action::KnowledgeBase => self.start_kb(),
                 _ => Vec::new(),
             };
@@ -83,8 +84,10 @@ impl App {
                 return vec![Effect::LoadCanned];
             }
             Action::Close => return self.close(&t),
-            Action::KnowledgeBase => return self.start_kb(),
+            Action::KnowledgeBase => return self.start_kb_for_ticket(false),
+            Action::StartFilter => return self.start_kb_for_ticket(true),
             Action::Jump => return self.start_jump(),
+            Action::Palette => return self.start_palette(),
             Action::Reply => self.overlay = prompt(PromptKind::Reply),
             Action::Note => self.overlay = prompt(PromptKind::Note),
             Action::Resolve => self.overlay = prompt(PromptKind::Resolve),
@@ -162,6 +165,11 @@ impl App {
                 }
                 if let PromptKind::FirstContact(source) = p.kind {
                     return self.send_first_contact(source, text);
+                }
+                // An article's text: sent as edited, and the article linked.
+                if let Some((article, how)) = p.article {
+                    let op = TicketOp::SendArticle { article, text, how };
+                    return vec![Effect::Ticket { id: p.ticket_id, version: p.version, op }];
                 }
                 // The ticket on screen is already done (reloaded after
                 // someone resolved it): the requester was told so; ask.

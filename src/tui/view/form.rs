@@ -121,7 +121,7 @@ impl NewTicketView {
                 SuggestionKind::Ticket => format!("solved #{}", s.id),
             };
             let style =
-                if i == form.suggestion_selected { th.selected() } else { ratatui::style::Style::new() };
+                if form.suggestion_cursor.is(i) { th.selected() } else { ratatui::style::Style::new() };
             let width = usize::from(inner.width.saturating_sub(cells(tag.chars().count()).saturating_add(3)));
             lines.push(Line::from(vec![
                 Span::styled(format!("{tag} "), th.key()),
@@ -163,7 +163,7 @@ impl NewTicketView {
 
 fn match_line(app: &App, form: &NewTicketForm, n: usize, idx: usize) -> Line<'static> {
     let (email, name) = &form.people[idx];
-    let style = if n == form.match_selected { app.theme.selected() } else { ratatui::style::Style::new() };
+    let style = if form.match_cursor.is(n) { app.theme.selected() } else { ratatui::style::Style::new() };
     Line::from(Span::styled(format!(" {} <{}>", safe(name, false), safe(email, false)), style))
 }
 

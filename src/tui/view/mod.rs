@@ -5,6 +5,7 @@ mod dashboard;
 mod form;
 mod kb;
 mod overlay;
+mod palette;
 mod queue;
 mod ticket;
 
@@ -66,12 +67,17 @@ fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {
     frame.render_widget(Paragraph::new(Span::styled(format!(" {text} "), style)), area);
 }
 
-/// The most useful keys of the current mode, as many as fit.
+/// The most useful keys of the current mode, in the table's order, as
+/// many as fit; what may not be done here (`App::greyed`: tier rules, the
+/// ticket's status) stays in its place, greyed and struck through, so the
+/// daily keys never move.
 fn draw_hints(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let t = &app.theme;
     let mut spans = Vec::new();
     let mut used = 0usize;
+    let greyed = t.dim().add_modifier(ratatui::style::Modifier::CROSSED_OUT);
     for b in keymap::bindings(app.mode()).into_iter().filter(|b| app.applies(b)) {
+        let grey = app.greyed(b).is_some();
         let help = b.help.split(['(', ':']).next().unwrap_or(b.help).trim();
         let key = b.shown.split(' ').next().unwrap_or(b.shown);
         let len = key.chars().count() + help.chars().count() + 3;
@@ -79,8 +85,9 @@ fn draw_hints(frame: &mut Frame<'_>, area: Rect, app: &App) {
             break;
         }
         used += len;
-        spans.push(Span::styled(key.to_string(), t.key()));
-        spans.push(Span::styled(format!(" {help}  "), t.dim()));
+        spans.push(Span::styled(key.to_string(), if grey { greyed } else { t.key() }));
+        spans.push(Span::styled(format!(" {help}"), if grey { greyed } else { t.dim() }));
+        spans.push(Span::raw("  "));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

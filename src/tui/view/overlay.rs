@@ -55,12 +55,16 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
             editor.set_block(
                 Block::bordered()
                     .border_style(style)
-                    .title(Span::styled(format!(" {} ", p.kind.title(p.ticket_id)), style))
+                    .title(Span::styled(format!(" {} ", prompt_title(p)), style))
                     .title_bottom(Span::styled(hint, th.dim())),
             );
             frame.render_widget(&editor, box_area);
         }
         Overlay::Canned(c) => canned(frame, area, app, c),
+        Overlay::Palette(p) => super::palette::palette(frame, area, app, p),
+        Overlay::Preview { title, text, scroll } => {
+            super::palette::preview(frame, area, app, title, text, *scroll)
+        }
         Overlay::Assign(picker, ..) | Overlay::Files(picker, _) => {
             let th = &app.theme;
             let box_area = centered(area, 60, 14);
@@ -76,12 +80,21 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
             if picker.items.is_empty() {
                 lines.push(Line::from(Span::styled("Loading…", th.dim())));
             }
-            for (n, &i) in picker.visible.iter().enumerate().take(inner.height.saturating_sub(1) as usize) {
-                let style = if n == picker.selected { th.selected() } else { ratatui::style::Style::new() };
+            let rows = inner.height.saturating_sub(1) as usize;
+            for (n, &i) in picker.visible.iter().enumerate().skip(picker.cursor.offset(rows)).take(rows) {
+                let style = if picker.cursor.is(n) { th.selected() } else { ratatui::style::Style::new() };
                 lines.push(Line::from(Span::styled(safe(&picker.items[i].label, false), style)));
             }
             frame.render_widget(Paragraph::new(lines), inner);
         }
+    }
+}
+
+/// The box's title; an article's text says it is linked when sent.
+fn prompt_title(p: &crate::tui::prompt::Prompt) -> String {
+    match p.article {
+        Some((id, _)) => format!("{} · KB#{id}, linked on send", p.kind.title(p.ticket_id)),
+        None => p.kind.title(p.ticket_id),
     }
 }
 
@@ -112,9 +125,9 @@ fn canned(frame: &mut Frame<'_>, area: Rect, app: &App, c: &CannedPicker) {
         lines.push(Line::from(Span::styled("Loading…", th.dim())));
     }
     let rows = list.height.saturating_sub(1) as usize;
-    let offset = crate::tui::layout::list_offset(c.picker.selected, rows);
+    let offset = c.picker.cursor.offset(rows);
     for (n, &i) in c.picker.visible.iter().enumerate().skip(offset).take(rows) {
-        let style = if n == c.picker.selected { th.selected() } else { ratatui::style::Style::new() };
+        let style = if c.picker.cursor.is(n) { th.selected() } else { ratatui::style::Style::new() };
         lines.push(Line::from(Span::styled(safe(&c.picker.items[i].label, false), style)));
     }
     frame.render_widget(Paragraph::new(lines), list);
@@ -163,7 +176,7 @@ fn help(frame: &mut Frame<'_>, area: Rect, app: &App) {
     frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), box_area);
 }
 
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
+pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let [v] = Layout::vertical([Constraint::Length(height.min(area.height))]).flex(Flex::Center).areas(area);
     let [h] = Layout::horizontal([Constraint::Length(width.min(area.width))]).flex(Flex::Center).areas(v);
     h

@@ -17,7 +17,7 @@ impl QueueView {
         let t = &app.theme;
         let q = &app.queue;
         let rows = layout::list_rows(app.size);
-        let offset = layout::list_offset(q.selected, rows);
+        let offset = q.cursor.offset(rows);
         let wide = area.width >= 110;
         let header_cells = ["ID", "SCHOOL", "REQUESTER", "SUBJECT", "PRI", "T", "ASSIGNEE", "AGE", "SLA"];
         let widths: Vec<Constraint> = if wide {
@@ -54,7 +54,7 @@ impl QueueView {
             .map(|(pos, &i)| {
                 let tk = &q.items[i];
                 let row = Row::new(cells(tk, app, wide));
-                if pos == q.selected {
+                if q.cursor.is(pos) {
                     row.style(t.selected())
                 } else {
                     row
