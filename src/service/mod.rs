@@ -33,6 +33,7 @@ pub mod schedule;
 pub mod settings;
 pub mod sla;
 pub mod suggest;
+pub mod terms;
 pub mod tickets;
 pub mod time;
 pub mod transfer;
