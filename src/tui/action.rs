@@ -215,6 +215,10 @@ pub enum TicketOp {
     Escalate(Tier, String),
     Handback(Tier, String),
     Resolve(String),
+    /// Resolve with the time spent, written in the same transaction.
+    ResolveWithTime(String, crate::service::time::TimeSpent),
+    /// Time spent logged on its own (`ticket time`), on leaving the ticket.
+    LogTime(crate::service::time::TimeSpent),
     /// A question to the requester; the SLA clock stops.
     Pending(String),
     /// The requester answered: off hold, the clock runs again.

@@ -119,6 +119,8 @@ pub enum Overlay {
     Confirm(Box<super::confirm::Confirm>),
     /// Typing a ticket number to jump to.
     Jump(String),
+    /// Time spent on the ticket (resolving it, or leaving it after a while).
+    Time(Box<super::timeask::TimeAsk>),
 }
 
 pub struct App {
@@ -154,6 +156,8 @@ pub struct App {
     pub drafts: std::collections::HashMap<(i64, &'static str), String>,
     /// The ticket whose article was refused as a duplicate: F writes it anyway.
     pub force_article: Option<i64>,
+    /// When to ask for time spent, and how long the open ticket has been on screen.
+    pub time: super::timeask::TimeState,
     pub quit: bool,
 }
 
@@ -193,6 +197,7 @@ impl App {
             help_scroll: 0,
             drafts: std::collections::HashMap::new(),
             force_article: None,
+            time: super::timeask::TimeState::default(),
             quit: false,
         }
     }
@@ -221,6 +226,7 @@ impl App {
             Overlay::Help => Mode::Help,
             Overlay::Confirm(_) => Mode::Confirm,
             Overlay::Jump(_) => Mode::Jump,
+            Overlay::Time(_) => Mode::Time,
             Overlay::Prompt(_) => Mode::Prompt,
             Overlay::Assign(..) | Overlay::Canned(_) | Overlay::Files(..) => Mode::Picker,
             Overlay::None => self.screen_mode(),
@@ -450,6 +456,7 @@ impl App {
             }
             Action::TicketChanged(ticket, msg) => {
                 self.info(msg);
+                self.time_logged(&ticket);
                 if let Overlay::Prompt(p) = &self.overlay {
                     self.drafts.remove(&(p.ticket_id, p.kind.draft_key()));
                 }
@@ -500,6 +507,7 @@ impl App {
                 }
                 Mode::Confirm => self.update_confirm(other),
                 Mode::Jump => self.update_jump(other),
+                Mode::Time => self.update_time(other),
                 Mode::Prompt => self.update_prompt(other),
                 Mode::Picker => self.update_picker(other),
                 Mode::QueueFilter => self.update_filter(other),
@@ -567,6 +575,9 @@ impl App {
                 fx.push(Effect::LeavePresence(self.ticket.id));
             }
             self.ticket = TicketState::new(id);
+            self.time_opened();
+        } else if self.screen != Screen::Ticket {
+            self.time_opened();
         }
         self.screen = Screen::Ticket;
         fx.extend([Effect::LoadTicket(id), Effect::Presence(id)]);

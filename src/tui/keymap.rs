@@ -20,6 +20,8 @@ pub enum Mode {
     Help,
     Confirm,
     Jump,
+    /// The time-spent box (digits are text).
+    Time,
 }
 
 /// A key as written in a binding.
@@ -158,6 +160,12 @@ pub static JUMP: &[Binding] = &[
     b(&[X(Esc), Ctrl('c')], "Esc", "cancel", Action::Back),
 ];
 
+pub static TIME: &[Binding] = &[
+    b(&[X(Enter)], "Enter", "log the time shown (the suggestion unless you typed one)", Action::Submit),
+    b(&[X(Tab)], "Tab", "billable / not billable", Action::Cycle),
+    b(&[X(Esc), Ctrl('c')], "Esc", "skip (or back, when time is required); 0 Enter skips too", Action::Back),
+];
+
 pub static PICKER: &[Binding] = &[
     b(&[X(Enter)], "Enter", "choose (a canned reply is sent)", Action::Submit),
     b(&[Ctrl('r')], "Ctrl-R", "send and resolve (canned replies)", Action::SubmitResolve),
@@ -235,6 +243,7 @@ pub fn bindings(mode: Mode) -> Vec<&'static Binding> {
         Mode::Help => HELP,
         Mode::Confirm => CONFIRM,
         Mode::Jump => JUMP,
+        Mode::Time => TIME,
     };
     let mut all: Vec<&'static Binding> = specific.iter().collect();
     if matches!(mode, Mode::Queue | Mode::Ticket | Mode::Kb | Mode::Article) {
@@ -247,7 +256,13 @@ pub fn bindings(mode: Mode) -> Vec<&'static Binding> {
 fn takes_text(mode: Mode) -> bool {
     matches!(
         mode,
-        Mode::QueueFilter | Mode::KbSearch | Mode::NewTicket | Mode::Prompt | Mode::Picker | Mode::Jump
+        Mode::QueueFilter
+            | Mode::KbSearch
+            | Mode::NewTicket
+            | Mode::Prompt
+            | Mode::Picker
+            | Mode::Jump
+            | Mode::Time
     )
 }
 
@@ -301,6 +316,7 @@ mod tests {
             Mode::Dashboard,
             Mode::Confirm,
             Mode::Jump,
+            Mode::Time,
             Mode::Help,
         ] {
             let mut seen = Vec::new();

@@ -22,6 +22,7 @@ pub mod queue;
 pub mod runner;
 pub mod theme;
 pub mod ticket;
+pub mod timeask;
 pub mod view;
 
 use crate::service::Desk;
@@ -47,6 +48,8 @@ pub fn run(mut desk: Desk) -> Result<()> {
     }
     // An unknown login is refused before the screen is taken over.
     let me = desk.me()?;
+    // When to ask for time spent: read once, as the console starts.
+    let rules = desk.time_rules()?;
     let mut terminal = ratatui::init();
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture);
     let hook = std::panic::take_hook();
@@ -56,6 +59,7 @@ pub fn run(mut desk: Desk) -> Result<()> {
     }));
     let size = terminal.size().map(|s| (s.width, s.height)).unwrap_or((80, 24));
     let mut app = App::new(me, desk.now(), theme::Theme::from_env(), size);
+    app.time.rules = rules;
     let result = event_loop(&mut terminal, &mut desk, &mut app);
     restore_terminal();
     let _ = desk.presence_leave_all();

@@ -55,7 +55,7 @@ impl App {
             Overlay::Prompt(Box::new(p))
         };
         match action {
-            Action::Back => return self.leave_ticket(),
+            Action::Back => return self.leave_or_ask_time(),
             Action::Up => self.ticket.scroll = self.ticket.scroll.saturating_sub(1),
             Action::Down => self.ticket.scroll = self.ticket.scroll.saturating_add(1),
             Action::PageUp => self.ticket.scroll = self.ticket.scroll.saturating_sub(self.page_cells()),
@@ -178,6 +178,11 @@ impl App {
                         super::confirm::OnYes::Effects(vec![Effect::Ticket { id, version, op }]),
                     );
                     return Vec::new();
+                }
+                // Resolving asks for the time spent first (it rides along).
+                if p.kind == PromptKind::Resolve {
+                    let (id, version, tier) = (p.ticket_id, p.version, p.ticket_tier);
+                    return self.ask_time_to_resolve(id, text, version, tier);
                 }
                 let number = || text.trim().trim_start_matches('#').parse::<i64>().ok().filter(|n| *n > 0);
                 let op = match p.kind {
