@@ -48,7 +48,7 @@ pub fn run(mut desk: Desk) -> Result<()> {
     }
     // An unknown login is refused before the screen is taken over.
     let me = desk.me()?;
-    // When to ask for time spent: read once, as the console starts.
+    // When to ask for time spent (read again when someone else commits).
     let rules = desk.time_rules()?;
     let mut terminal = ratatui::init();
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture);
@@ -112,6 +112,10 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, desk: &mut Desk, app: &mu
             last_poll = Instant::now();
             pending.extend(app.update(Action::Tick(desk.now())));
             if let Some(action) = watch.check(desk) {
+                // A lead may have changed when time is asked for.
+                if let Ok(rules) = desk.time_rules() {
+                    app.time.rules = rules;
+                }
                 pending.extend(app.update(action));
             }
         }
