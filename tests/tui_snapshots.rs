@@ -329,6 +329,14 @@ fn resolve_with_time_is_one_change() {
     assert!(c.desk.ticket(other).unwrap().ticket.status.is_active());
     assert_eq!(c.desk.ticket_time(other).unwrap().entries.len(), 0);
     assert!(c.app.drafts.contains_key(&(other, "resolve")), "the message is kept");
+    // A canned solution that resolves carries its time the same way.
+    let canned = c.desk.canned_list(None).unwrap()[0].id;
+    let version = c.desk.ticket(other).unwrap().ticket.version;
+    let spent = deskside::service::time::TimeSpent { minutes: 7, ..Default::default() };
+    let op = deskside::tui::action::TicketOp::ApplyCannedWithTime { canned_id: canned, spent };
+    run(&mut c.desk, &mut c.app, vec![Effect::Ticket { id: other, version, op }]);
+    assert!(!c.desk.ticket(other).unwrap().ticket.status.is_active());
+    assert_eq!(c.desk.ticket_time(other).unwrap().minutes, 7);
 }
 
 /// The dashboard with time logged on reactive and planned work.

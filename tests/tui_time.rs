@@ -261,3 +261,42 @@ fn a_long_stay_suggests_a_working_day_at_most() {
     let Overlay::Time(ask) = &app.overlay else { panic!("asked") };
     assert_eq!(ask.suggested, deskside::tui::timeask::MAX_SUGGESTED_MINUTES);
 }
+
+#[test]
+fn a_canned_solution_that_resolves_asks_too() {
+    let canned = deskside::domain::CannedSolution {
+        id: 11,
+        title: "Toner replaced".into(),
+        body: "Hi".into(),
+        category: None,
+        article_id: None,
+        author: None,
+        uses: 0,
+        created_at: now(),
+        updated_at: now(),
+    };
+    for rules in [TimeRules::default(), TimeRules { required: true, ask_after_minutes: 10 }] {
+        let mut app = console(rules);
+        later(&mut app, 6);
+        press(&mut app, KeyCode::Char('c'));
+        app.update(Action::CannedLoaded(vec![canned.clone()]));
+        let ctrl_r = KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL);
+        assert!(app.update(keymap::resolve(ctrl_r, app.mode()).unwrap()).is_empty());
+        assert!(matches!(app.overlay, Overlay::Time(_)));
+        if rules.required {
+            // No skipping: nothing is sent, the picker closes with the reason.
+            assert!(press(&mut app, KeyCode::Esc).is_empty());
+            assert!(app.status.as_ref().is_some_and(|(m, _)| m.contains("time.required")));
+            continue;
+        }
+        let fx = press(&mut app, KeyCode::Enter);
+        assert_eq!(
+            fx,
+            [Effect::Ticket {
+                id: 5,
+                version: 3,
+                op: TicketOp::ApplyCannedWithTime { canned_id: 11, spent: spent(7, true) }
+            }]
+        );
+    }
+}

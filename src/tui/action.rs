@@ -227,6 +227,11 @@ pub enum TicketOp {
         canned_id: i64,
         resolve: bool,
     },
+    /// A canned solution that resolves, with the time spent (one change).
+    ApplyCannedWithTime {
+        canned_id: i64,
+        spent: crate::service::time::TimeSpent,
+    },
     Reopen,
     Close,
     /// Link to another ticket (related).

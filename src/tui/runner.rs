@@ -204,6 +204,11 @@ fn ticket_op(desk: &mut Desk, id: i64, version: i64, op: TicketOp) -> crate::Res
             let what = if resolve { "applied; resolved" } else { "sent" };
             (t, format!("Canned solution {what} on #{id}"))
         }
+        TicketOp::ApplyCannedWithTime { canned_id, spent } => {
+            let minutes = crate::domain::worktime::format_minutes(spent.minutes);
+            let t = desk.with_time(id, Some(spent)).apply_canned(id, &canned_id.to_string(), true, v)?;
+            (t, format!("Canned solution applied; resolved; {minutes} logged on #{id}"))
+        }
         TicketOp::Reopen => (desk.reopen(id, v)?, format!("#{id} reopened")),
         TicketOp::Close => (desk.close(id, v)?, format!("#{id} closed")),
         TicketOp::Link(other) => {

@@ -258,7 +258,11 @@ impl App {
                     c.preview_effect()
                 }
                 Action::Submit => apply(c, false),
-                Action::SubmitResolve => apply(c, true),
+                // Resolving asks for the time spent first (it rides along).
+                Action::SubmitResolve => match c.current().map(|s| s.id) {
+                    Some(canned_id) => self.ask_time_to_apply_canned(id, canned_id, version),
+                    None => Vec::new(),
+                },
                 _ => Vec::new(),
             };
         }

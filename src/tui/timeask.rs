@@ -32,6 +32,8 @@ pub struct TimeState {
 pub enum After {
     /// Resolve with this message.
     Resolve { message: String, version: i64, tier: Tier },
+    /// Send this canned solution and resolve (Ctrl-R in the canned picker).
+    Canned { canned_id: i64, version: i64 },
     /// Leave the ticket for the queue.
     Leave,
 }
@@ -52,7 +54,9 @@ pub struct TimeAsk {
 impl TimeAsk {
     pub fn title(&self) -> String {
         match self.after {
-            After::Resolve { .. } => format!("Time spent on #{} (resolving)", self.ticket_id),
+            After::Resolve { .. } | After::Canned { .. } => {
+                format!("Time spent on #{} (resolving)", self.ticket_id)
+            }
             After::Leave => format!("Time spent on #{} (leaving it)", self.ticket_id),
         }
     }
@@ -61,7 +65,9 @@ impl TimeAsk {
     pub fn hint(&self) -> &'static str {
         match (self.required, &self.after) {
             (false, _) => " Enter log · Tab billable · Esc/0 skip ",
-            (true, After::Resolve { .. }) => " Enter log · Tab billable · Esc back (time required) ",
+            (true, After::Resolve { .. } | After::Canned { .. }) => {
+                " Enter log · Tab billable · Esc back (time required) "
+            }
             (true, After::Leave) => " Enter log · Tab billable · Esc stay (time required) ",
         }
     }
@@ -103,6 +109,12 @@ impl App {
     ) -> Vec<Effect> {
         self.drafts.insert((id, PromptKind::Resolve.draft_key()), message.clone());
         self.overlay = self.time_ask(id, After::Resolve { message, version, tier });
+        Vec::new()
+    }
+
+    /// Sending a canned solution that resolves: the time is asked first.
+    pub(crate) fn ask_time_to_apply_canned(&mut self, id: i64, canned_id: i64, version: i64) -> Vec<Effect> {
+        self.overlay = self.time_ask(id, After::Canned { canned_id, version });
         Vec::new()
     }
 
@@ -187,6 +199,14 @@ impl App {
                         self.time.resolving = Some(id);
                         vec![Effect::Ticket { id, version, op: TicketOp::ResolveWithTime(message, spent) }]
                     }
+                    After::Canned { canned_id, version } => {
+                        self.time.resolving = Some(id);
+                        vec![Effect::Ticket {
+                            id,
+                            version,
+                            op: TicketOp::ApplyCannedWithTime { canned_id, spent },
+                        }]
+                    }
                     After::Leave => {
                         self.time.opened_at = None;
                         let mut fx = vec![Effect::Ticket { id, version: 0, op: TicketOp::LogTime(spent) }];
@@ -207,6 +227,18 @@ impl App {
                 self.overlay = Overlay::None;
                 self.time.resolving = Some(id);
                 vec![Effect::Ticket { id, version, op: TicketOp::Resolve(message) }]
+            }
+            (false, After::Canned { canned_id, version }) => {
+                self.overlay = Overlay::None;
+                self.time.resolving = Some(id);
+                vec![Effect::Ticket { id, version, op: TicketOp::ApplyCanned { canned_id, resolve: true } }]
+            }
+            (true, After::Canned { .. }) => {
+                self.overlay = Overlay::None;
+                self.error(
+                    "Time is required on this desk (setting time.required): not resolved; c picks again",
+                );
+                Vec::new()
             }
             (false, After::Leave) => {
                 self.overlay = Overlay::None;
