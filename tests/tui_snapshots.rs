@@ -335,3 +335,87 @@ fn a_suggestion_previewed_in_full() {
         snap("suggestion_preview", &c);
     }
 }
+
+/// Resolving asks for the time spent, suggesting the time on screen.
+#[test]
+fn time_prompt_on_resolve() {
+    for size in SIZES {
+        let mut c = Console::new(size, true);
+        let id = rich_ticket(&c.desk);
+        c.open(id);
+        c.app.update(deskside::tui::action::Action::Tick(c.app.now + chrono::Duration::minutes(24)));
+        c.key(KeyCode::Char('s'))
+            .text("Cleared the print queue")
+            .key_mod(KeyCode::Char('s'), KeyModifiers::CONTROL);
+        snap("time_prompt", &c);
+    }
+}
+
+/// The resolve and its time are one change: the entry points at the
+/// resolution event, and is the same kind of entry `ticket time` writes.
+#[test]
+fn resolve_with_time_is_one_change() {
+    let mut c = Console::new((80, 24), true);
+    let id = rich_ticket(&c.desk);
+    c.open(id);
+    c.app.update(deskside::tui::action::Action::Tick(c.app.now + chrono::Duration::minutes(9)));
+    c.key(KeyCode::Char('s')).text("Fixed").key_mod(KeyCode::Char('s'), KeyModifiers::CONTROL);
+    c.text("12").key(KeyCode::Tab).key(KeyCode::Enter);
+    let d = c.desk.ticket(id).unwrap();
+    assert_eq!(d.ticket.status, deskside::domain::Status::Resolved);
+    let time = c.desk.ticket_time(id).unwrap();
+    assert_eq!((time.minutes, time.non_billable_minutes, time.entries.len()), (12, 12, 1));
+    assert!(c.app.drafts.is_empty(), "the resolve message was sent");
+    // A resolve that is refused writes no time either.
+    let other = rich_ticket(&c.desk);
+    c.key(KeyCode::Esc);
+    c.open(other);
+    // Someone else changes it meanwhile: the resolve carries the version seen.
+    c.desk.add_note(other, "meanwhile", deskside::service::tickets::Visibility::Internal).unwrap();
+    c.key(KeyCode::Char('s')).text("Fixed too").key_mod(KeyCode::Char('s'), KeyModifiers::CONTROL);
+    c.text("30").key(KeyCode::Enter);
+    assert!(c.desk.ticket(other).unwrap().ticket.status.is_active());
+    assert_eq!(c.desk.ticket_time(other).unwrap().entries.len(), 0);
+    assert!(c.app.drafts.contains_key(&(other, "resolve")), "the message is kept");
+    // A canned solution that resolves carries its time the same way.
+    let canned = c.desk.canned_list(None).unwrap()[0].id;
+    let version = c.desk.ticket(other).unwrap().ticket.version;
+    let spent = deskside::service::time::TimeSpent { minutes: 7, ..Default::default() };
+    let op = deskside::tui::action::TicketOp::ApplyCannedWithTime { canned_id: canned, spent };
+    run(&mut c.desk, &mut c.app, vec![Effect::Ticket { id: other, version, op }]);
+    assert!(!c.desk.ticket(other).unwrap().ticket.status.is_active());
+    assert_eq!(c.desk.ticket_time(other).unwrap().minutes, 7);
+}
+
+/// The dashboard with time logged on reactive and planned work.
+#[test]
+fn dashboard_with_time_on_reactive_and_planned_work() {
+    use deskside::service::schedule::NewSchedule;
+    use deskside::service::time::TimeSpent;
+    for size in SIZES {
+        let mut c = Console::new(size, true);
+        c.desk
+            .add_schedule(&NewSchedule {
+                name: "backups".into(),
+                school: Some("BEDE".into()),
+                every: "Mon".into(),
+                subject: "Check the backups".into(),
+                body: String::new(),
+                tier: None,
+                assign: None,
+                category: None,
+                from: chrono::NaiveDate::from_ymd_opt(2026, 11, 23),
+            })
+            .unwrap();
+        let made = c.desk.run_schedules().unwrap();
+        let planned = made.iter().find_map(|o| o.ticket).expect("Monday's check is made");
+        let reactive = rich_ticket(&c.desk);
+        for (id, minutes) in [(planned, 90), (reactive, 30)] {
+            c.desk.log_time(id, &TimeSpent { minutes, ..TimeSpent::default() }).unwrap();
+        }
+        c.key(KeyCode::Char('D'));
+        let screen = format!("{:?}", c.render().backend());
+        assert!(screen.contains("T3 30m/1h30"), "{screen}");
+        snap("dashboard_time", &c);
+    }
+}

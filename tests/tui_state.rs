@@ -352,7 +352,10 @@ fn the_canned_picker_previews_then_sends_or_sends_and_resolves() {
         fx,
         [Effect::Ticket { id, version: 3, op: TicketOp::ApplyCanned { canned_id: 11, resolve: false } }]
     );
+    // Send and resolve asks for the time spent first (issue 21); Esc skips it.
     let fx = press_mod(&mut app, KeyCode::Char('r'), KeyModifiers::CONTROL);
+    assert!(fx.is_empty() && matches!(app.overlay, Overlay::Time(_)), "{fx:?}");
+    let fx = press(&mut app, KeyCode::Esc);
     assert_eq!(
         fx,
         [Effect::Ticket { id, version: 3, op: TicketOp::ApplyCanned { canned_id: 11, resolve: true } }]

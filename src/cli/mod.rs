@@ -21,6 +21,7 @@ mod settings;
 mod shared;
 mod sla;
 mod suggest;
+mod terms;
 mod ticket;
 mod time;
 mod transfer;

@@ -34,6 +34,7 @@ pub mod schedule;
 pub mod settings;
 pub mod sla;
 pub mod suggest;
+pub mod terms;
 pub mod tickets;
 pub mod time;
 pub mod transfer;

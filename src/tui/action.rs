@@ -236,6 +236,10 @@ pub enum TicketOp {
     Escalate(Tier, String),
     Handback(Tier, String),
     Resolve(String),
+    /// Resolve with the time spent, written in the same transaction.
+    ResolveWithTime(String, crate::service::time::TimeSpent),
+    /// Time spent logged on its own (`ticket time`), on leaving the ticket.
+    LogTime(crate::service::time::TimeSpent),
     /// A question to the requester; the SLA clock stops.
     Pending(String),
     /// The requester answered: off hold, the clock runs again.
@@ -243,6 +247,11 @@ pub enum TicketOp {
     ApplyCanned {
         canned_id: i64,
         resolve: bool,
+    },
+    /// A canned solution that resolves, with the time spent (one change).
+    ApplyCannedWithTime {
+        canned_id: i64,
+        spent: crate::service::time::TimeSpent,
     },
     Reopen,
     Close,

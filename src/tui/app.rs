@@ -128,6 +128,8 @@ pub enum Overlay {
         text: String,
         scroll: u16,
     },
+    /// Time spent on the ticket (resolving it, or leaving it after a while).
+    Time(Box<super::timeask::TimeAsk>),
 }
 
 pub struct App {
@@ -163,6 +165,8 @@ pub struct App {
     pub drafts: std::collections::HashMap<(i64, &'static str), String>,
     /// The ticket whose article was refused as a duplicate: F writes it anyway.
     pub force_article: Option<i64>,
+    /// When to ask for time spent, and how long the open ticket has been on screen.
+    pub time: super::timeask::TimeState,
     pub quit: bool,
 }
 
@@ -202,6 +206,7 @@ impl App {
             help_scroll: 0,
             drafts: std::collections::HashMap::new(),
             force_article: None,
+            time: super::timeask::TimeState::default(),
             quit: false,
         }
     }
@@ -232,6 +237,7 @@ impl App {
             Overlay::Jump(_) => Mode::Jump,
             Overlay::Palette(_) => Mode::Palette,
             Overlay::Preview { .. } => Mode::Preview,
+            Overlay::Time(_) => Mode::Time,
             Overlay::Prompt(_) => Mode::Prompt,
             Overlay::Assign(..) | Overlay::Canned(_) | Overlay::Files(..) => Mode::Picker,
             Overlay::None => self.screen_mode(),
@@ -475,6 +481,7 @@ impl App {
             }
             Action::TicketChanged(ticket, msg) => {
                 self.info(msg);
+                self.time_logged(&ticket);
                 if let Overlay::Prompt(p) = &self.overlay {
                     self.drafts.remove(&(p.ticket_id, p.kind.draft_key()));
                 }
@@ -527,6 +534,7 @@ impl App {
                 Mode::Jump => self.update_jump(other),
                 Mode::Palette => self.update_palette(other),
                 Mode::Preview => self.update_preview(other),
+                Mode::Time => self.update_time(other),
                 Mode::Prompt => self.update_prompt(other),
                 Mode::Picker => self.update_picker(other),
                 Mode::QueueFilter => self.update_filter(other),
@@ -595,6 +603,9 @@ impl App {
                 fx.push(Effect::LeavePresence(self.ticket.id));
             }
             self.ticket = TicketState::new(id);
+            self.time_opened();
+        } else if self.screen != Screen::Ticket {
+            self.time_opened();
         }
         self.screen = Screen::Ticket;
         fx.extend([Effect::LoadTicket(id), Effect::Presence(id)]);

@@ -26,6 +26,8 @@ pub enum Mode {
     Jump,
     Palette,
     Preview,
+    /// The time-spent box (digits are text).
+    Time,
 }
 
 /// A key as written in a binding.
@@ -183,6 +185,12 @@ pub static PREVIEW: &[Binding] = &[
     b(&[X(PageDown)], "PgDn", "page down", Action::PageDown),
 ];
 
+pub static TIME: &[Binding] = &[
+    b(&[X(Enter)], "Enter", "log the time shown (the suggestion unless you typed one)", Action::Submit),
+    b(&[X(Tab)], "Tab", "billable / not billable", Action::Cycle),
+    b(&[X(Esc), Ctrl('c')], "Esc", "skip (or back, when time is required); 0 Enter skips too", Action::Back),
+];
+
 pub static PICKER: &[Binding] = &[
     b(&[X(Enter)], "Enter", "choose (a canned reply is sent)", Action::Submit),
     b(&[Ctrl('r')], "Ctrl-R", "send and resolve (canned replies)", Action::SubmitResolve),
@@ -284,6 +292,7 @@ pub fn bindings(mode: Mode) -> Vec<&'static Binding> {
         Mode::Jump => JUMP,
         Mode::Palette => PALETTE,
         Mode::Preview => PREVIEW,
+        Mode::Time => TIME,
     };
     let mut all: Vec<&'static Binding> = Vec::new();
     // The daily keys of a knowledge base opened from a ticket come first,
@@ -309,6 +318,7 @@ fn takes_text(mode: Mode) -> bool {
             | Mode::Picker
             | Mode::Jump
             | Mode::Palette
+            | Mode::Time
     )
 }
 
@@ -362,6 +372,7 @@ mod tests {
             Mode::Dashboard,
             Mode::Confirm,
             Mode::Jump,
+            Mode::Time,
             Mode::Help,
             Mode::Palette,
             Mode::Preview,

@@ -25,6 +25,7 @@ pub mod queue;
 pub mod runner;
 pub mod theme;
 pub mod ticket;
+pub mod timeask;
 pub mod view;
 
 use crate::service::Desk;
@@ -50,6 +51,8 @@ pub fn run(mut desk: Desk) -> Result<()> {
     }
     // An unknown login is refused before the screen is taken over.
     let me = desk.me()?;
+    // When to ask for time spent (read again when someone else commits).
+    let rules = desk.time_rules()?;
     let mut terminal = ratatui::init();
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture);
     let hook = std::panic::take_hook();
@@ -59,6 +62,7 @@ pub fn run(mut desk: Desk) -> Result<()> {
     }));
     let size = terminal.size().map(|s| (s.width, s.height)).unwrap_or((80, 24));
     let mut app = App::new(me, desk.now(), theme::Theme::from_env(), size);
+    app.time.rules = rules;
     let result = event_loop(&mut terminal, &mut desk, &mut app);
     restore_terminal();
     let _ = desk.presence_leave_all();
@@ -111,6 +115,10 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, desk: &mut Desk, app: &mu
             last_poll = Instant::now();
             pending.extend(app.update(Action::Tick(desk.now())));
             if let Some(action) = watch.check(desk) {
+                // A lead may have changed when time is asked for.
+                if let Ok(rules) = desk.time_rules() {
+                    app.time.rules = rules;
+                }
                 pending.extend(app.update(action));
             }
         }

@@ -218,6 +218,18 @@ fn ticket_op(desk: &mut Desk, id: i64, version: i64, op: TicketOp) -> crate::Res
         TicketOp::Resolve(message) => {
             (desk.resolve(id, &Resolution::message(message), v)?, format!("#{id} resolved"))
         }
+        // The same calls as `ticket resolve --minutes` and `ticket time`:
+        // with a resolution, the entry is written in its transaction.
+        TicketOp::ResolveWithTime(message, spent) => {
+            let minutes = crate::domain::worktime::format_minutes(spent.minutes);
+            let t = desk.with_time(id, Some(spent)).resolve(id, &Resolution::message(message), v)?;
+            (t, format!("#{id} resolved; {minutes} logged"))
+        }
+        TicketOp::LogTime(spent) => {
+            let minutes = crate::domain::worktime::format_minutes(spent.minutes);
+            desk.log_time(id, &spent)?;
+            (desk.ticket(id)?.ticket, format!("{minutes} logged on #{id}"))
+        }
         TicketOp::Pending(question) => {
             (desk.set_pending(id, Some(&question), v)?, format!("#{id} is waiting on the requester"))
         }
@@ -226,6 +238,11 @@ fn ticket_op(desk: &mut Desk, id: i64, version: i64, op: TicketOp) -> crate::Res
             let t = desk.apply_canned(id, &canned_id.to_string(), resolve, v)?;
             let what = if resolve { "applied; resolved" } else { "sent" };
             (t, format!("Canned solution {what} on #{id}"))
+        }
+        TicketOp::ApplyCannedWithTime { canned_id, spent } => {
+            let minutes = crate::domain::worktime::format_minutes(spent.minutes);
+            let t = desk.with_time(id, Some(spent)).apply_canned(id, &canned_id.to_string(), true, v)?;
+            (t, format!("Canned solution applied; resolved; {minutes} logged on #{id}"))
         }
         TicketOp::Reopen => (desk.reopen(id, v)?, format!("#{id} reopened")),
         TicketOp::Close => (desk.close(id, v)?, format!("#{id} closed")),

@@ -56,7 +56,7 @@ impl App {
             Overlay::Prompt(Box::new(p))
         };
         match action {
-            Action::Back => return self.leave_ticket(),
+            Action::Back => return self.leave_or_ask_time(),
             Action::Up => self.ticket.scroll = self.ticket.scroll.saturating_sub(1),
             Action::Down => self.ticket.scroll = self.ticket.scroll.saturating_add(1),
             Action::PageUp => self.ticket.scroll = self.ticket.scroll.saturating_sub(self.page_cells()),
@@ -187,6 +187,11 @@ impl App {
                     );
                     return Vec::new();
                 }
+                // Resolving asks for the time spent first (it rides along).
+                if p.kind == PromptKind::Resolve {
+                    let (id, version, tier) = (p.ticket_id, p.version, p.ticket_tier);
+                    return self.ask_time_to_resolve(id, text, version, tier);
+                }
                 let number = || text.trim().trim_start_matches('#').parse::<i64>().ok().filter(|n| *n > 0);
                 let op = match p.kind {
                     PromptKind::FirstContact(_) => return Vec::new(),
@@ -261,7 +266,11 @@ impl App {
                     c.preview_effect()
                 }
                 Action::Submit => apply(c, false),
-                Action::SubmitResolve => apply(c, true),
+                // Resolving asks for the time spent first (it rides along).
+                Action::SubmitResolve => match c.current().map(|s| s.id) {
+                    Some(canned_id) => self.ask_time_to_apply_canned(id, canned_id, version),
+                    None => Vec::new(),
+                },
                 _ => Vec::new(),
             };
         }

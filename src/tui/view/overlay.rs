@@ -35,6 +35,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
             let line = Line::from(vec![Span::styled(" #", th.key()), Span::raw(typed.clone())]);
             frame.render_widget(Paragraph::new(line).block(block), box_area);
         }
+        Overlay::Time(ask) => time(frame, area, app, ask),
         Overlay::Prompt(p) => {
             let box_area = centered(area, 76, 12);
             frame.render_widget(Clear, box_area);
@@ -180,4 +181,27 @@ pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let [v] = Layout::vertical([Constraint::Length(height.min(area.height))]).flex(Flex::Center).areas(area);
     let [h] = Layout::horizontal([Constraint::Length(width.min(area.width))]).flex(Flex::Center).areas(v);
     h
+}
+
+/// The time-spent box: minutes (the suggestion until something is typed)
+/// and whether they are billable.
+fn time(frame: &mut Frame<'_>, area: Rect, app: &App, ask: &crate::tui::timeask::TimeAsk) {
+    let th = &app.theme;
+    let width = crate::tui::layout::cells(ask.hint().chars().count()).saturating_add(2).clamp(40, area.width);
+    let box_area = centered(area, width, 5);
+    frame.render_widget(Clear, box_area);
+    let block = Block::bordered()
+        .border_style(th.focus_border())
+        .title(Span::styled(format!(" {} ", ask.title()), th.title()))
+        .title_bottom(Span::styled(ask.hint(), th.dim()));
+    let mark = if ask.billable { "[x]" } else { "[ ]" };
+    let lines = vec![
+        Line::from(vec![
+            Span::styled(" Minutes: ", th.key()),
+            Span::raw(crate::tui::timeask::shown_minutes(ask)),
+        ]),
+        Line::from(vec![Span::styled(format!(" {mark} billable"), th.dim())]),
+        Line::from(Span::styled(" type 25, 1h10 or 1:10 to change it", th.dim())),
+    ];
+    frame.render_widget(Paragraph::new(lines).block(block), box_area);
 }
