@@ -8,6 +8,7 @@ pub mod attachments;
 pub mod audit;
 pub mod burst;
 pub mod calendars;
+pub mod callers;
 pub mod canned;
 pub mod contracts;
 pub mod convert;

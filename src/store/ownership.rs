@@ -1,5 +1,6 @@
 //! Who a ticket belongs to as work moves between tiers: the technician a
-//! hand-back returns to, and the queue notices ("2 handed back to you").
+//! hand-back returns to, the queue notices ("2 handed back to you"), and a
+//! caller's own tickets (to join, not duplicate).
 
 use crate::Result;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -42,5 +43,25 @@ pub fn new_urgent(conn: &Connection, tier: i64) -> Result<Vec<i64>> {
           ORDER BY id",
     )?;
     let rows = stmt.query_map([tier], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A caller's tickets by email: active ones newest first, then those done
+/// (resolved or closed) since `since`, newest first; at most `limit`.
+pub fn caller_tickets(
+    conn: &Connection,
+    email: &str,
+    since: crate::domain::Timestamp,
+    limit: usize,
+) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT t.id FROM tickets t JOIN requesters r ON r.id = t.requester_id
+          WHERE r.email = ?1 COLLATE NOCASE
+            AND (t.status IN ('new', 'open', 'pending') OR t.updated_at >= ?2)
+          ORDER BY t.status IN ('new', 'open', 'pending') DESC, t.created_at DESC, t.id DESC
+          LIMIT ?3",
+    )?;
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let rows = stmt.query_map(params![email, super::to_secs(since), limit], |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

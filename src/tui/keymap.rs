@@ -80,6 +80,7 @@ pub static QUEUE: &[Binding] = &[
     b(&[C('D')], "D", "dashboard: this week per school", Action::Dashboard),
     b(&[C('r'), Ctrl('r')], "r", "refresh", Action::Refresh),
     b(&[C('?'), X(F(1))], "?", "help", Action::ToggleHelp),
+    b(&[C('u')], "u", "undo the last close, take or publish (a few seconds)", Action::Undo),
     b(&[C('q'), Ctrl('c')], "q", "quit", Action::Quit),
 ];
 
@@ -109,6 +110,7 @@ pub static TICKET: &[Binding] = &[
     b(&[C('f')], "f", "files: list the attachments, Enter opens one", Action::Files),
     b(&[C('n')], "n", "new ticket", Action::NewTicket),
     b(&[Ctrl('r')], "Ctrl-R", "refresh", Action::Refresh),
+    b(&[C('u')], "u", "undo the last close, take or publish (a few seconds)", Action::Undo),
     b(&[X(Esc), C('q'), X(Left)], "Esc q", "back to the queue", Action::Back),
     b(&[Ctrl('c')], "Ctrl-C", "quit", Action::Quit),
 ];
@@ -137,6 +139,8 @@ pub static NEW_TICKET: &[Binding] = &[
     b(&[X(F(1))], "F1", "help", Action::ToggleHelp),
     b(&[Ctrl('n')], "Ctrl-N", "next suggested answer", Action::NextSuggestion),
     b(&[Ctrl('p')], "Ctrl-P", "previous suggested answer", Action::PrevSuggestion),
+    b(&[Ctrl('o')], "Ctrl-O", "join: a note on the caller's highlighted ticket, not a duplicate", Action::OpenCallerTicket),
+    b(&[Ctrl('t')], "Ctrl-T", "next of the caller's tickets", Action::NextCallerTicket),
     b(&[X(BackTab)], "Shift-Tab", "previous field", Action::PrevField),
     b(&[Ctrl('c')], "Ctrl-C", "quit (asks if typed)", Action::Quit),
 ];
@@ -174,6 +178,7 @@ pub static KB: &[Binding] = &[
     b(&[C('e')], "e", "edit in $EDITOR", Action::EditArticle),
     b(&[C('P')], "P", "publish (checks for a published twin)", Action::Publish),
     b(&[C('F')], "F", "publish anyway (after a duplicate warning)", Action::ForcePublish),
+    b(&[C('u')], "u", "undo the publish (a few seconds)", Action::Undo),
     b(&[C('+')], "+", "helpful", Action::RateHelpful),
     b(&[C('-')], "-", "not helpful", Action::RateUnhelpful),
     b(&[C('#'), C(':')], "#", "jump to a ticket by number", Action::Jump),
@@ -194,6 +199,7 @@ pub static ARTICLE: &[Binding] = &[
     b(&[C('e')], "e", "edit in $EDITOR", Action::EditArticle),
     b(&[C('P')], "P", "publish (checks for a published twin)", Action::Publish),
     b(&[C('F')], "F", "publish anyway (after a duplicate warning)", Action::ForcePublish),
+    b(&[C('u')], "u", "undo the publish (a few seconds)", Action::Undo),
     b(&[C('+')], "+", "helpful", Action::RateHelpful),
     b(&[C('-')], "-", "not helpful", Action::RateUnhelpful),
     b(&[X(Esc), C('q'), X(Left)], "Esc q", "back to the list", Action::Back),

@@ -11,6 +11,7 @@ use crate::service::reports::{ReportQuery, TrendQuery};
 use crate::service::sla::QueueOptions;
 use crate::service::tickets::{Resolution, Visibility};
 use crate::service::Desk;
+use super::undo::{Undo, UndoOp};
 
 /// Carries out `effect`; returns what happened, if the app needs to know.
 pub fn run(desk: &mut Desk, effect: Effect) -> Option<Action> {
@@ -49,7 +50,11 @@ pub fn run(desk: &mut Desk, effect: Effect) -> Option<Action> {
         }
         Effect::PublishArticle { id, version, force } => desk
             .publish_article_checked(id, Some(version), force, "press F to publish it anyway")
-            .map(|a| Action::ArticleChanged(Box::new(a), format!("Article #{id} published"))),
+            .map(|a| {
+                let undo = Undo::new(UndoOp::Publish { id, version: a.version });
+                let changed = Action::ArticleChanged(Box::new(a), format!("Article #{id} published"));
+                Action::Undoable(Box::new(undo), Box::new(changed))
+            }),
         Effect::RateArticle { id, helpful } => desk.rate_article(id, helpful).map(|a| {
             let how = if helpful { "helpful" } else { "not helpful" };
             Action::ArticleChanged(Box::new(a), format!("Article #{id} rated {how}"))
@@ -79,13 +84,33 @@ pub fn run(desk: &mut Desk, effect: Effect) -> Option<Action> {
                 TicketOp::Reply(text) => Some(text.clone()),
                 _ => None,
             };
+            let undoable = matches!(op, TicketOp::Take | TicketOp::Close).then(|| op.clone());
             return Some(match (ticket_op(desk, id, version, op), reply) {
+                (Ok(Action::TicketChanged(t, msg)), _) if undoable.is_some() => {
+                    let version = t.version;
+                    let op = match undoable {
+                        Some(TicketOp::Take) => UndoOp::Take { id, version },
+                        _ => UndoOp::Close { id, version },
+                    };
+                    Action::Undoable(Box::new(Undo::new(op)), Box::new(Action::TicketChanged(t, msg)))
+                }
                 (Ok(action), _) => action,
                 (Err(crate::Error::Conflict(msg)), Some(text)) => Action::ReplyConflict(id, text, msg),
                 (Err(crate::Error::Conflict(msg)), None) => Action::Conflict(id, msg),
                 (Err(e), _) => Action::Failed(e.to_string()),
             });
         }
+        Effect::SaveDraft { ticket, kind, text } => {
+            let ticket = (ticket != 0).then_some(ticket);
+            return desk.save_draft(ticket, kind, &text).err().map(|e| Action::Failed(format!("draft not saved: {e}")));
+        }
+        Effect::LoadDrafts => desk.drafts().map(Action::DraftsLoaded),
+        Effect::LoadNotices => desk.queue_notices().map(Action::NoticesLoaded),
+        Effect::LoadCaller(email) => desk.caller_tickets(&email).map(|t| Action::CallerLoaded(email, t)),
+        Effect::FillCanned { ticket_id, canned_id, answers, resolve } => desk
+            .render_canned_with(ticket_id, canned_id, &answers)
+            .map(|text| Action::CannedFilled(canned_id, resolve, text)),
+        Effect::Undo(op) => undo(desk, op),
         Effect::Presence(id) => {
             desk.presence_beat(id).and_then(|()| desk.others_viewing(id)).map(|who| Action::Viewers(id, who))
         }
@@ -95,6 +120,26 @@ pub fn run(desk: &mut Desk, effect: Effect) -> Option<Action> {
         }
     };
     Some(result.unwrap_or_else(|e| Action::Failed(e.to_string())))
+}
+
+/// The reverse of a close, take or publish, against the version it left.
+fn undo(desk: &mut Desk, op: UndoOp) -> crate::Result<Action> {
+    Ok(match op {
+        UndoOp::Close { id, version } => {
+            let t = desk.undo_close(id, version)?;
+            let msg = format!("Undone: #{id} is {} again", t.status);
+            Action::TicketChanged(Box::new(t), msg)
+        }
+        UndoOp::Take { id, version } => {
+            let t = desk.undo_take(id, version)?;
+            let msg = format!("Undone: #{id} is {}'s again", t.assignee.as_deref().unwrap_or("nobody"));
+            Action::TicketChanged(Box::new(t), msg)
+        }
+        UndoOp::Publish { id, version } => {
+            let a = desk.unpublish_article(id, version)?;
+            Action::ArticleChanged(Box::new(a), format!("Undone: article #{id} is a draft again"))
+        }
+    })
 }
 
 /// Weeks of trend on the dashboard (this one included).
@@ -203,6 +248,11 @@ fn ticket_op(desk: &mut Desk, id: i64, version: i64, op: TicketOp) -> crate::Res
             let target = desk.merge(id, into, v, None)?;
             let msg = format!("#{id} merged into #{into} (closed; now showing #{into})");
             return Ok(Action::TicketMerged { from: id, into: Box::new(target), msg });
+        }
+        TicketOp::SendCanned { canned_id, text, resolve } => {
+            let t = desk.apply_canned_edited(id, canned_id, &text, resolve, v)?;
+            let what = if resolve { "sent; resolved" } else { "sent" };
+            (t, format!("Canned solution {what} on #{id}"))
         }
         TicketOp::Parent(parent) => {
             desk.link_parent(id, parent)?;

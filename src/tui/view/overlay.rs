@@ -47,7 +47,9 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
             );
             let style = if internal { th.internal_text() } else { th.focus_border() };
             let mut editor = p.editor.clone();
-            let hint = if p.kind.has_tier() {
+            let hint = if p.kind == crate::tui::prompt::PromptKind::Ask {
+                " Enter next · Esc cancel "
+            } else if p.kind.has_tier() {
                 " Ctrl-S send · Tab tier · Esc close, draft kept "
             } else {
                 " Ctrl-S send · Esc close, draft kept "
@@ -55,7 +57,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
             editor.set_block(
                 Block::bordered()
                     .border_style(style)
-                    .title(Span::styled(format!(" {} ", p.kind.title(p.ticket_id)), style))
+                    .title(Span::styled(format!(" {} ", p.title()), style))
                     .title_bottom(Span::styled(hint, th.dim())),
             );
             frame.render_widget(&editor, box_area);
