@@ -224,7 +224,7 @@ impl App {
 
     /// What the console needs first.
     pub fn start(&self) -> Vec<Effect> {
-        vec![Effect::LoadQueue(self.queue_filter()), Effect::LoadSchools, Effect::LoadDrafts]
+        vec![Effect::LoadQueue(self.queue_filter()), Effect::LoadSchools]
     }
 
     /// Which key table applies now.
@@ -357,10 +357,15 @@ impl App {
             }
             Action::QueueLoaded(items) => {
                 let keep = self.selected_ticket().map(|t| t.id);
+                // The first queue is on screen: then what is kept from before.
+                let notices = if self.queue.loaded {
+                    vec![Effect::LoadNotices]
+                } else {
+                    vec![Effect::LoadNotices, Effect::LoadDrafts]
+                };
                 self.queue.items = items;
                 self.queue.loaded = true;
                 self.refilter();
-                let notices = vec![Effect::LoadNotices];
                 let items = &self.queue.items;
                 if let Some(pos) =
                     keep.and_then(|id| self.queue.visible.iter().position(|&i| items[i].ticket.id == id))
