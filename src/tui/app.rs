@@ -378,7 +378,7 @@ impl App {
                 let LoadedTicket { detail, sla } = *loaded;
                 self.refresh_versions(&detail.ticket);
                 if detail.ticket.id == self.ticket.id {
-                    if self.ticket.detail.is_none() && self.status.is_none() {
+                    if self.ticket.detail.is_none() {
                         self.offer_drafts(detail.ticket.id);
                     }
                     self.notice_taken(&detail.ticket);

@@ -269,6 +269,9 @@ impl App {
                     self.overlay = Overlay::None;
                     self.info("Draft kept: the same key opens it again");
                 }
+                // Saved at once: Esc or Ctrl-C may be the last key before
+                // the session drops.
+                return self.sync_drafts();
             }
             Action::Cycle => p.cycle_tier(),
             Action::Input(key) => {
