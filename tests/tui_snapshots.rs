@@ -287,3 +287,45 @@ fn the_dashboard_shows_this_week_while_the_trend_is_counted() {
     let screen = text(&c);
     assert!(screen.contains("opened / week") && !screen.contains("Counting"), "{screen}");
 }
+
+/// Issue 19: a ticket handed back to the technician who escalated it is
+/// marked in their queue, and the queue's notice line says so.
+#[test]
+fn queue_with_a_hand_back_notice() {
+    for size in SIZES {
+        let mut c = Console::new(size, true);
+        let new = deskside::domain::NewTicket {
+            subject: "Staff laptop cannot see the shared drive".into(),
+            requester: "r.hughes@stbedes.sch.uk".into(),
+            priority: Some(deskside::domain::Priority::Urgent),
+            ..deskside::domain::NewTicket::default()
+        };
+        let id = c.desk.create_ticket(&new).unwrap().id;
+        let t = c.desk.take(id, None).unwrap();
+        let t = c.desk.escalate(id, deskside::domain::Tier::Two, "Needs drive rights", Some(t.version)).unwrap();
+        c.desk.handback(id, deskside::domain::Tier::One, "Rights fixed: confirm with Rachel", Some(t.version)).unwrap();
+        c.key(KeyCode::Char('r'));
+        c.app.status = None;
+        snap("queue_handed_back", &c);
+    }
+}
+
+/// Issue 19: a canned reply's `{{ask:…}}` fill-in, asked before the text
+/// opens for editing.
+#[test]
+fn canned_fill_in_prompt() {
+    for size in SIZES {
+        let mut c = Console::new(size, true);
+        let new = deskside::service::canned::NewCanned {
+            title: "Installed for you".into(),
+            body: "Hi {{requester.first_name}}, {{ask:software name}} is now on {{ask:room}}.".into(),
+            ..deskside::service::canned::NewCanned::default()
+        };
+        c.desk.add_canned(&new).unwrap();
+        let id = rich_ticket(&c.desk);
+        c.open(id).key(KeyCode::Char('c')).text("installed for you").key(KeyCode::Enter).text("Scratch");
+        snap("canned_fill_in", &c);
+        c.key(KeyCode::Enter).text("IT2").key(KeyCode::Enter);
+        snap("canned_edit", &c);
+    }
+}

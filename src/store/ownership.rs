@@ -28,7 +28,9 @@ pub fn handed_back_to(conn: &Connection, tech_id: i64) -> Result<Vec<i64>> {
             AND EXISTS (
                 SELECT 1 FROM events h WHERE h.ticket_id = t.id AND h.kind = 'handed_back'
                    AND NOT EXISTS (SELECT 1 FROM events m
-                                    WHERE m.ticket_id = t.id AND m.id > h.id AND m.tech_id = ?1))
+                                    WHERE m.ticket_id = t.id AND m.id > h.id AND m.tech_id = ?1
+                                      -- the assignment the hand-back itself made
+                                      AND NOT (m.kind = 'assigned' AND m.at = h.at)))
           ORDER BY t.id",
     )?;
     let rows = stmt.query_map([tech_id], |r| r.get(0))?;
