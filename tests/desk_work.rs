@@ -81,7 +81,8 @@ fn drafts_are_never_exported_and_go_with_an_erased_requester_or_purged_ticket() 
     // Retention: a closed ticket whose text is purged loses its drafts.
     env.run(&["ticket", "close", &other.to_string()]).success();
     let conn = rusqlite::Connection::open(&env.db).unwrap();
-    conn.execute("UPDATE tickets SET closed_at = closed_at - 5 * 366 * 86400 WHERE id = ?1", [other]).unwrap();
+    conn.execute("UPDATE tickets SET closed_at = closed_at - 5 * 366 * 86400 WHERE id = ?1", [other])
+        .unwrap();
     env.run(&["purge"]).success();
     assert!(tone.drafts().unwrap().is_empty(), "purged with the ticket's text");
 }
@@ -97,7 +98,11 @@ fn undo_close_restores_the_status_with_its_own_event_and_checks_the_version() {
     assert_eq!((back.status, back.closed_at), (Status::Open, None));
     let d = env.json(&["ticket", "show", &id.to_string()]);
     let last = d["events"].as_array().unwrap().last().unwrap().clone();
-    assert_eq!((last["kind"].as_str(), last["old_value"].as_str()), (Some("status"), Some("closed")), "{last}");
+    assert_eq!(
+        (last["kind"].as_str(), last["old_value"].as_str()),
+        (Some("status"), Some("closed")),
+        "{last}"
+    );
     assert_eq!((last["new_value"].as_str(), last["body"].as_str()), (Some("open"), Some("undo")));
     let audit = env.json(&["audit"]);
     assert!(audit.to_string().contains("undo"), "{audit}");
@@ -158,8 +163,17 @@ fn a_hand_back_returns_to_the_escalator_and_the_resolver_becomes_assignee() {
     let tone = desk(&env, "tone");
     let notices = tone.queue_notices().unwrap();
     assert_eq!(notices.handed_back, [id.parse::<i64>().unwrap()]);
-    env.run(&["ticket", "new", "--subject", "Server down", "--requester", "b.khan@hillside.sch.uk", "--priority", "urgent"])
-        .success();
+    env.run(&[
+        "ticket",
+        "new",
+        "--subject",
+        "Server down",
+        "--requester",
+        "b.khan@hillside.sch.uk",
+        "--priority",
+        "urgent",
+    ])
+    .success();
     let notices = tone.queue_notices().unwrap();
     assert_eq!(notices.line().as_deref(), Some("1 handed back to you · 1 new urgent"));
     // Once tone works on it, it is no longer news.
@@ -169,7 +183,8 @@ fn a_hand_back_returns_to_the_escalator_and_the_resolver_becomes_assignee() {
     let t = env.json_as("ttwo", &["ticket", "resolve", &id, "--message", "Drive mapped"]);
     assert_eq!(t["assignee"], "ttwo");
     let d = env.json(&["ticket", "show", &id]);
-    let kinds: Vec<&str> = d["events"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    let kinds: Vec<&str> =
+        d["events"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
     assert_eq!(kinds[kinds.len() - 2..], ["status", "assigned"], "{kinds:?}");
 }
 
@@ -184,7 +199,8 @@ fn canned_fill_ins_are_asked_and_an_edited_canned_reply_is_counted() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("asks for 'software name'"), "{err}");
     let mut tone = desk(&env, "tone");
-    let answers = vec![("software name".to_string(), "Scratch".to_string()), ("room".to_string(), "IT2".to_string())];
+    let answers =
+        vec![("software name".to_string(), "Scratch".to_string()), ("room".to_string(), "IT2".to_string())];
     let text = tone.render_canned_with(TicketId(id), CannedId(cid), &answers).unwrap();
     assert_eq!(text, "Hi Rachel, Scratch is installed in IT2.");
     let t = tone.apply_canned_edited(id, cid, &format!("{text} Shout if not."), true, None).unwrap();
@@ -204,7 +220,8 @@ fn a_callers_tickets_list_the_open_ones_first() {
     let c = env.ticket("Wifi slow");
     env.json(&["ticket", "new", "--subject", "Other", "--requester", "b.khan@hillside.sch.uk"]);
     let tone = desk(&env, "tone");
-    let ids: Vec<i64> = tone.caller_tickets("R.Hughes@stbedes.sch.uk").unwrap().iter().map(|t| t.id).collect();
+    let ids: Vec<i64> =
+        tone.caller_tickets("R.Hughes@stbedes.sch.uk").unwrap().iter().map(|t| t.id).collect();
     assert_eq!(ids, [c, b, a]);
     assert!(tone.caller_tickets("not an email").is_err());
 }

@@ -85,7 +85,8 @@ fn a_half_typed_phone_ticket_survives_a_killed_console() {
     t.wait_for("is back", 5);
     t.keys(&["C-s"]);
     let screen = t.wait_for("Logged #", 5);
-    let new_id = screen.split("Logged #").nth(1).and_then(|s| s.split_whitespace().next()).unwrap().to_string();
+    let new_id =
+        screen.split("Logged #").nth(1).and_then(|s| s.split_whitespace().next()).unwrap().to_string();
     assert_eq!(env.json(&["ticket", "show", &new_id])["subject"], "Smartboard pen not working");
 }
 

@@ -302,8 +302,11 @@ fn queue_with_a_hand_back_notice() {
         };
         let id = c.desk.create_ticket(&new).unwrap().id;
         let t = c.desk.take(id, None).unwrap();
-        let t = c.desk.escalate(id, deskside::domain::Tier::Two, "Needs drive rights", Some(t.version)).unwrap();
-        c.desk.handback(id, deskside::domain::Tier::One, "Rights fixed: confirm with Rachel", Some(t.version)).unwrap();
+        let t =
+            c.desk.escalate(id, deskside::domain::Tier::Two, "Needs drive rights", Some(t.version)).unwrap();
+        c.desk
+            .handback(id, deskside::domain::Tier::One, "Rights fixed: confirm with Rachel", Some(t.version))
+            .unwrap();
         c.key(KeyCode::Char('r'));
         c.app.status = None;
         snap("queue_handed_back", &c);

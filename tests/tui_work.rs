@@ -57,9 +57,17 @@ fn ticket(id: i64, subject: &str) -> Ticket {
 }
 
 fn app() -> App {
-    let me = Technician { id: 7, login: "tone".into(), name: "Toni One".into(), tier: Tier::One, lead: false };
+    let me =
+        Technician { id: 7, login: "tone".into(), name: "Toni One".into(), tier: Tier::One, lead: false };
     let mut app = App::new(me, now(), Theme { color: true }, (80, 24));
-    let sla = |id| SlaState { ticket_id: id, level: SlaLevel::Ok, left_secs: None, due: None, response: None, resolve: None };
+    let sla = |id| SlaState {
+        ticket_id: id,
+        level: SlaLevel::Ok,
+        left_secs: None,
+        due: None,
+        response: None,
+        resolve: None,
+    };
     let fx = app.update(Action::QueueLoaded(vec![
         QueueItem { ticket: ticket(1, "Printer jammed"), sla: sla(1) },
         QueueItem { ticket: ticket(2, "Projector no signal"), sla: sla(2) },
@@ -90,7 +98,10 @@ fn type_text(app: &mut App, text: &str) {
 }
 
 fn load(app: &mut App, t: Ticket) {
-    app.update(Action::TicketLoaded(Box::new(LoadedTicket { detail: TicketDetail { ticket: t, events: vec![] }, sla: None })));
+    app.update(Action::TicketLoaded(Box::new(LoadedTicket {
+        detail: TicketDetail { ticket: t, events: vec![] },
+        sla: None,
+    })));
 }
 
 fn open(app: &mut App, id: i64) {
@@ -124,7 +135,8 @@ fn a_reply_is_saved_as_it_is_typed_once_per_tick_and_dropped_when_sent() {
     assert_eq!(fx[0], save(1, "reply", "Please restart the laptop!"), "{fx:?}");
     assert!(matches!(app.overlay, Overlay::Prompt(_)), "the box stays open after a conflict");
     ctrl(&mut app, 's');
-    let fx = app.update(Action::TicketChanged(Box::new(ticket(1, "Printer jammed")), "Reply sent on #1".into()));
+    let fx =
+        app.update(Action::TicketChanged(Box::new(ticket(1, "Printer jammed")), "Reply sent on #1".into()));
     assert_eq!(fx[0], save(1, "reply", ""), "a sent reply's draft is removed: {fx:?}");
     assert!(app.drafts.is_empty());
 }
@@ -181,7 +193,10 @@ fn a_half_typed_phone_ticket_is_kept_and_comes_back_with_n() {
     let fx = tick(&mut app, 1);
     let [Effect::SaveDraft { ticket: 0, kind: "new-ticket", text }] = &fx[..] else { panic!("{fx:?}") };
     let v: serde_json::Value = serde_json::from_str(text).unwrap();
-    assert_eq!((v["requester"].as_str(), v["subject"].as_str()), (Some("r.hughes@stbedes.sch.uk"), Some("Printer jammed")));
+    assert_eq!(
+        (v["requester"].as_str(), v["subject"].as_str()),
+        (Some("r.hughes@stbedes.sch.uk"), Some("Printer jammed"))
+    );
     // A new console (after a kill) is given the draft and `n` restores it.
     let mut again = self::app();
     again.update(Action::DraftsLoaded(vec![Draft {
@@ -192,7 +207,10 @@ fn a_half_typed_phone_ticket_is_kept_and_comes_back_with_n() {
     }]));
     press(&mut again, KeyCode::Char('n'));
     let form = again.form.as_ref().unwrap();
-    assert_eq!((form.requester_text(), form.subject_text()), ("r.hughes@stbedes.sch.uk".into(), "Printer jammed".into()));
+    assert_eq!(
+        (form.requester_text(), form.subject_text()),
+        ("r.hughes@stbedes.sch.uk".into(), "Printer jammed".into())
+    );
     assert!(again.status.as_ref().unwrap().0.contains("is back"));
     // Discarding it removes the draft.
     press(&mut again, KeyCode::Esc);
@@ -208,7 +226,10 @@ fn close_can_be_undone_for_five_seconds_and_then_not() {
     closed.status = Status::Closed;
     closed.version = 5;
     let undo = Undo::new(UndoOp::Close { id: 1, version: 5 });
-    app.update(Action::Undoable(Box::new(undo), Box::new(Action::TicketChanged(Box::new(closed), "#1 closed".into()))));
+    app.update(Action::Undoable(
+        Box::new(undo),
+        Box::new(Action::TicketChanged(Box::new(closed), "#1 closed".into())),
+    ));
     assert_eq!(app.status.as_ref().unwrap().0, "Closed #1 — u to undo (5s)");
     tick(&mut app, 2);
     assert_eq!(app.status.as_ref().unwrap().0, "Closed #1 — u to undo (3s)");
@@ -267,8 +288,12 @@ fn canned_fill_ins_are_asked_in_turn_then_the_text_opens_to_edit() {
     assert!(p.title().starts_with("room? (2 of 2"), "{}", p.title());
     type_text(&mut app, "IT2");
     let fx = press(&mut app, KeyCode::Enter);
-    let answers = vec![("software name".to_string(), "Scratch".to_string()), ("room".to_string(), "IT2".to_string())];
-    assert_eq!(fx, [Effect::FillCanned { ticket_id: TicketId(1), canned_id: CannedId(11), answers, resolve: false }]);
+    let answers =
+        vec![("software name".to_string(), "Scratch".to_string()), ("room".to_string(), "IT2".to_string())];
+    assert_eq!(
+        fx,
+        [Effect::FillCanned { ticket_id: TicketId(1), canned_id: CannedId(11), answers, resolve: false }]
+    );
     app.update(Action::CannedFilled(CannedId(11), false, "Scratch is on IT2's PCs".into()));
     let Overlay::Prompt(p) = &app.overlay else { panic!("the reply box") };
     assert_eq!((p.kind, p.text()), (PromptKind::Canned(11, false), "Scratch is on IT2's PCs".to_string()));
@@ -276,7 +301,14 @@ fn canned_fill_ins_are_asked_in_turn_then_the_text_opens_to_edit() {
     type_text(&mut app, " now");
     let fx = ctrl(&mut app, 's');
     let text = "Scratch is on IT2's PCs now".to_string();
-    assert_eq!(fx, [Effect::Ticket { id: 1, version: 3, op: TicketOp::SendCanned { canned_id: 11, text, resolve: false } }]);
+    assert_eq!(
+        fx,
+        [Effect::Ticket {
+            id: 1,
+            version: 3,
+            op: TicketOp::SendCanned { canned_id: 11, text, resolve: false }
+        }]
+    );
     // Esc in a fill-in sends nothing.
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Char('c'));
@@ -297,9 +329,15 @@ fn picking_a_known_caller_shows_their_tickets_and_ctrl_o_joins_one() {
     assert!(ctrl(&mut app, 'o').is_empty(), "nothing to join before the tickets arrive");
     let mut done = ticket(5, "Old printer issue");
     done.status = Status::Resolved;
-    app.update(Action::CallerLoaded("r.hughes@stbedes.sch.uk".into(), vec![ticket(2, "Projector no signal"), done]));
+    app.update(Action::CallerLoaded(
+        "r.hughes@stbedes.sch.uk".into(),
+        vec![ticket(2, "Projector no signal"), done],
+    ));
     type_text(&mut app, "Projector still dead");
-    assert!(matches!(&tick(&mut app, 1)[..], [Effect::SaveDraft { ticket: 0, .. }]), "the call is kept meanwhile");
+    assert!(
+        matches!(&tick(&mut app, 1)[..], [Effect::SaveDraft { ticket: 0, .. }]),
+        "the call is kept meanwhile"
+    );
     ctrl(&mut app, 't');
     ctrl(&mut app, 't');
     assert_eq!(app.form.as_ref().unwrap().selected_caller_ticket().map(|t| t.id), Some(2), "Ctrl-T wraps");

@@ -34,7 +34,14 @@ pub(crate) fn resolver_takes(cx: &Ctx<'_>, t: &mut Ticket) -> Result<()> {
     let old = t.assignee.clone();
     t.assignee_id = Some(cx.me.id);
     t.assignee = Some(cx.me.login.clone());
-    cx.event_change(t.id, EventKind::Assigned, false, Some("resolved by"), old.as_deref(), Some(&cx.me.login))?;
+    cx.event_change(
+        t.id,
+        EventKind::Assigned,
+        false,
+        Some("resolved by"),
+        old.as_deref(),
+        Some(&cx.me.login),
+    )?;
     Ok(())
 }
 

@@ -134,7 +134,10 @@ impl App {
         if tickets + usize::from(form) > 0 && self.status.is_none() {
             let mut parts = Vec::new();
             if tickets > 0 {
-                parts.push(format!("{tickets} unsent draft{} on tickets", if tickets == 1 { "" } else { "s" }));
+                parts.push(format!(
+                    "{tickets} unsent draft{} on tickets",
+                    if tickets == 1 { "" } else { "s" }
+                ));
             }
             if form {
                 parts.push("a phone ticket half logged (n brings it back)".to_string());

@@ -66,10 +66,8 @@ impl App {
         let old = self.ticket.detail.as_ref().map(|d| d.ticket.assignee.clone());
         // "You have #N", or the same with its undo countdown after it.
         let mine = format!("You have #{}", new.id);
-        let mine_said = self
-            .status
-            .as_ref()
-            .is_some_and(|(m, _)| *m == mine || m.starts_with(&format!("{mine} —")));
+        let mine_said =
+            self.status.as_ref().is_some_and(|(m, _)| *m == mine || m.starts_with(&format!("{mine} —")));
         let now_other = new.assignee.as_deref().is_some_and(|a| a != self.me.login);
         let was_mine = old.as_ref().is_some_and(|a| a.as_deref() == Some(self.me.login.as_str()));
         if now_other && (mine_said || was_mine) {

@@ -139,7 +139,12 @@ pub static NEW_TICKET: &[Binding] = &[
     b(&[X(F(1))], "F1", "help", Action::ToggleHelp),
     b(&[Ctrl('n')], "Ctrl-N", "next suggested answer", Action::NextSuggestion),
     b(&[Ctrl('p')], "Ctrl-P", "previous suggested answer", Action::PrevSuggestion),
-    b(&[Ctrl('o')], "Ctrl-O", "join: a note on the caller's highlighted ticket, not a duplicate", Action::OpenCallerTicket),
+    b(
+        &[Ctrl('o')],
+        "Ctrl-O",
+        "join: a note on the caller's highlighted ticket, not a duplicate",
+        Action::OpenCallerTicket,
+    ),
     b(&[Ctrl('t')], "Ctrl-T", "next of the caller's tickets", Action::NextCallerTicket),
     b(&[X(BackTab)], "Shift-Tab", "previous field", Action::PrevField),
     b(&[Ctrl('c')], "Ctrl-C", "quit (asks if typed)", Action::Quit),

@@ -49,7 +49,9 @@ impl PromptKind {
             PromptKind::FirstContact(source) => {
                 format!("Reply resolving this call, from solved #{source}: edit, then Ctrl-S logs it")
             }
-            PromptKind::Canned(_, false) => format!("Canned reply on #{ticket_id}: edit, then Ctrl-S sends it"),
+            PromptKind::Canned(_, false) => {
+                format!("Canned reply on #{ticket_id}: edit, then Ctrl-S sends it")
+            }
             PromptKind::Canned(_, true) => {
                 format!("Canned reply resolving #{ticket_id}: edit, then Ctrl-S sends and resolves")
             }

@@ -2,6 +2,7 @@
 //! an `Action` for `App::update`.
 
 use super::action::{Action, Effect, LoadedTicket, TicketOp};
+use super::undo::{Undo, UndoOp};
 use crate::domain::{Article, ArticleFilter, ArticleStatus, QueueItem, TicketFilter};
 use crate::report::Week;
 use crate::search::{ArticleScope, SuggestContext};
@@ -11,7 +12,6 @@ use crate::service::reports::{ReportQuery, TrendQuery};
 use crate::service::sla::QueueOptions;
 use crate::service::tickets::{Resolution, Visibility};
 use crate::service::Desk;
-use super::undo::{Undo, UndoOp};
 
 /// Carries out `effect`; returns what happened, if the app needs to know.
 pub fn run(desk: &mut Desk, effect: Effect) -> Option<Action> {
@@ -48,13 +48,13 @@ pub fn run(desk: &mut Desk, effect: Effect) -> Option<Action> {
         Effect::ViewArticle(id) => {
             desk.view_article(id).map(|a| Action::ArticleChanged(Box::new(a), String::new()))
         }
-        Effect::PublishArticle { id, version, force } => desk
-            .publish_article_checked(id, Some(version), force, "press F to publish it anyway")
-            .map(|a| {
+        Effect::PublishArticle { id, version, force } => {
+            desk.publish_article_checked(id, Some(version), force, "press F to publish it anyway").map(|a| {
                 let undo = Undo::new(UndoOp::Publish { id, version: a.version });
                 let changed = Action::ArticleChanged(Box::new(a), format!("Article #{id} published"));
                 Action::Undoable(Box::new(undo), Box::new(changed))
-            }),
+            })
+        }
         Effect::RateArticle { id, helpful } => desk.rate_article(id, helpful).map(|a| {
             let how = if helpful { "helpful" } else { "not helpful" };
             Action::ArticleChanged(Box::new(a), format!("Article #{id} rated {how}"))
@@ -102,7 +102,10 @@ pub fn run(desk: &mut Desk, effect: Effect) -> Option<Action> {
         }
         Effect::SaveDraft { ticket, kind, text } => {
             let ticket = (ticket != 0).then_some(ticket);
-            return desk.save_draft(ticket, kind, &text).err().map(|e| Action::Failed(format!("draft not saved: {e}")));
+            return desk
+                .save_draft(ticket, kind, &text)
+                .err()
+                .map(|e| Action::Failed(format!("draft not saved: {e}")));
         }
         Effect::LoadDrafts => desk.drafts().map(Action::DraftsLoaded),
         Effect::LoadNotices => desk.queue_notices().map(Action::NoticesLoaded),

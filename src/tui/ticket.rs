@@ -103,7 +103,8 @@ impl App {
     /// The filled canned text arrived: edit it before it is sent.
     pub(crate) fn canned_filled(&mut self, canned_id: CannedId, resolve: bool, text: String) {
         let Some(fill) = self.canned_fill.take().filter(|f| f.canned_id == canned_id.get()) else { return };
-        let mut p = Prompt::new(PromptKind::Canned(fill.canned_id, resolve), fill.ticket_id, fill.version, fill.tier);
+        let mut p =
+            Prompt::new(PromptKind::Canned(fill.canned_id, resolve), fill.ticket_id, fill.version, fill.tier);
         p.editor.insert_str(text);
         p.editor.move_cursor(ratatui_textarea::CursorMove::Top);
         self.overlay = Overlay::Prompt(Box::new(p));
@@ -306,7 +307,9 @@ impl App {
                 let number = || text.trim().trim_start_matches('#').parse::<i64>().ok().filter(|n| *n > 0);
                 let op = match p.kind {
                     PromptKind::FirstContact(_) | PromptKind::Ask => return Vec::new(),
-                    PromptKind::Canned(canned_id, resolve) => TicketOp::SendCanned { canned_id, text, resolve },
+                    PromptKind::Canned(canned_id, resolve) => {
+                        TicketOp::SendCanned { canned_id, text, resolve }
+                    }
                     PromptKind::Link | PromptKind::Merge | PromptKind::Parent => {
                         let Some(other) = number() else {
                             self.error(format!("'{}' is not a ticket number", text.trim()));

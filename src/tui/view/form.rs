@@ -167,7 +167,8 @@ impl NewTicketView {
             .skip(skip)
             .take(rows)
             .map(|(i, t)| {
-                let style = if i == form.caller_selected { th.selected() } else { ratatui::style::Style::new() };
+                let style =
+                    if i == form.caller_selected { th.selected() } else { ratatui::style::Style::new() };
                 let status = if t.status.is_active() { th.key() } else { th.dim() };
                 let tag = format!("#{} {} ", t.id, t.status);
                 let width = usize::from(inner.width).saturating_sub(tag.chars().count() + 1);

@@ -63,7 +63,10 @@ fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let Some((msg, is_error)) = &app.status else {
         // With nothing else to say, the queue says what came to you.
         if let (Screen::Queue, Some(notice)) = (app.screen, app.notices.line()) {
-            frame.render_widget(Paragraph::new(Span::styled(format!(" {notice} "), app.theme.at_risk())), area);
+            frame.render_widget(
+                Paragraph::new(Span::styled(format!(" {notice} "), app.theme.at_risk())),
+                area,
+            );
         }
         return;
     };
