@@ -44,6 +44,7 @@ impl App {
                         self.overlay = Overlay::None;
                         self.form = None;
                         self.drafts.remove(&super::drafts::FORM_KEY);
+                        self.drafts.remove(&(0, "first-contact"));
                         self.screen = self.form_return;
                         self.info("New ticket discarded");
                         self.sync_drafts()
