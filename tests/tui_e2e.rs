@@ -59,7 +59,10 @@ fn a_technicians_morning_in_the_console() {
     t.text("filter cleaned");
     t.wait_for("Projector filter cleaned", 5);
     t.wait_for("Kind regards", 5);
+    // Picking opens the filled text to edit (issue 19); Ctrl-S sends it.
     t.keys(&["Enter"]);
+    t.wait_for("edit, then Ctrl-S sends it", 5);
+    t.keys(&["C-s"]);
     t.wait_for("Canned solution sent", 5);
     t.keys(&["Escape"]);
     t.wait_for("Enter open", 5);

@@ -331,7 +331,7 @@ fn a_suggestion_previewed_in_full() {
     for size in SIZES {
         let mut c = Console::new(size, true);
         c.key(KeyCode::Char('n')).text("hughes").key(KeyCode::Tab).text("pritner jamed in staff room");
-        c.key_mod(KeyCode::Char('o'), KeyModifiers::CONTROL);
+        c.key_mod(KeyCode::Char('e'), KeyModifiers::CONTROL);
         snap("suggestion_preview", &c);
     }
 }
@@ -381,7 +381,12 @@ fn resolve_with_time_is_one_change() {
     let canned = c.desk.canned_list(None).unwrap()[0].id;
     let version = c.desk.ticket(other).unwrap().ticket.version;
     let spent = deskside::service::time::TimeSpent { minutes: 7, ..Default::default() };
-    let op = deskside::tui::action::TicketOp::ApplyCannedWithTime { canned_id: canned, spent };
+    let op = deskside::tui::action::TicketOp::SendCanned {
+        canned_id: canned,
+        text: "Cleared the queue".into(),
+        resolve: true,
+        spent: Some(spent),
+    };
     run(&mut c.desk, &mut c.app, vec![Effect::Ticket { id: other, version, op }]);
     assert!(!c.desk.ticket(other).unwrap().ticket.status.is_active());
     assert_eq!(c.desk.ticket_time(other).unwrap().minutes, 7);
@@ -417,5 +422,50 @@ fn dashboard_with_time_on_reactive_and_planned_work() {
         let screen = format!("{:?}", c.render().backend());
         assert!(screen.contains("T3 30m/1h30"), "{screen}");
         snap("dashboard_time", &c);
+    }
+}
+
+/// Issue 19: a ticket handed back to the technician who escalated it is
+/// marked in their queue, and the queue's notice line says so.
+#[test]
+fn queue_with_a_hand_back_notice() {
+    for size in SIZES {
+        let mut c = Console::new(size, true);
+        let new = deskside::domain::NewTicket {
+            subject: "Staff laptop cannot see the shared drive".into(),
+            requester: "r.hughes@stbedes.sch.uk".into(),
+            priority: Some(deskside::domain::Priority::Urgent),
+            ..deskside::domain::NewTicket::default()
+        };
+        let id = c.desk.create_ticket(&new).unwrap().id;
+        let t = c.desk.take(id, None).unwrap();
+        let t =
+            c.desk.escalate(id, deskside::domain::Tier::Two, "Needs drive rights", Some(t.version)).unwrap();
+        c.desk
+            .handback(id, deskside::domain::Tier::One, "Rights fixed: confirm with Rachel", Some(t.version))
+            .unwrap();
+        c.key_mod(KeyCode::Char('l'), KeyModifiers::CONTROL);
+        c.app.status = None;
+        snap("queue_handed_back", &c);
+    }
+}
+
+/// Issue 19: a canned reply's `{{ask:…}}` fill-in, asked before the text
+/// opens for editing.
+#[test]
+fn canned_fill_in_prompt() {
+    for size in SIZES {
+        let mut c = Console::new(size, true);
+        let new = deskside::service::canned::NewCanned {
+            title: "Installed for you".into(),
+            body: "Hi {{requester.first_name}}, {{ask:software name}} is now on {{ask:room}}.".into(),
+            ..deskside::service::canned::NewCanned::default()
+        };
+        c.desk.add_canned(&new).unwrap();
+        let id = rich_ticket(&c.desk);
+        c.open(id).key(KeyCode::Char('c')).text("installed for you").key(KeyCode::Enter).text("Scratch");
+        snap("canned_fill_in", &c);
+        c.key(KeyCode::Enter).text("IT2").key(KeyCode::Enter);
+        snap("canned_edit", &c);
     }
 }

@@ -347,18 +347,46 @@ fn the_canned_picker_previews_then_sends_or_sends_and_resolves() {
     // Typing narrows the list and asks for the new highlight's preview.
     let Overlay::Canned(c) = &app.overlay else { panic!("picker closed") };
     assert_eq!(c.current().map(|c| c.id), Some(11));
+    // Issue 19: picking fills the solution in and opens it to edit; Ctrl-S sends the edited text.
     let fx = press(&mut app, KeyCode::Enter);
+    let fill = |resolve| Effect::FillCanned {
+        ticket_id: TicketId(id),
+        canned_id: CannedId(11),
+        answers: Vec::new(),
+        resolve,
+    };
+    assert_eq!(fx, [fill(false)]);
+    app.update(Action::CannedFilled(CannedId(11), false, "Hi Rachel".into()));
+    type_text(&mut app, ", toner is on its way");
+    let fx = press_mod(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
+    let text = "Hi Rachel, toner is on its way".to_string();
     assert_eq!(
         fx,
-        [Effect::Ticket { id, version: 3, op: TicketOp::ApplyCanned { canned_id: 11, resolve: false } }]
+        [Effect::Ticket {
+            id,
+            version: 3,
+            op: TicketOp::SendCanned { canned_id: 11, text, resolve: false, spent: None }
+        }]
     );
-    // Send and resolve asks for the time spent first (issue 21); Esc skips it.
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('c'));
+    app.update(Action::CannedLoaded(vec![canned(10, "Paper jam cleared"), canned(11, "Toner replaced")]));
+    type_text(&mut app, "toner");
     let fx = press_mod(&mut app, KeyCode::Char('r'), KeyModifiers::CONTROL);
+    assert_eq!(fx, [fill(true)]);
+    // Send and resolve asks for the time spent first (issue 21); Esc skips it.
+    app.update(Action::CannedFilled(CannedId(11), true, "Hi Rachel".into()));
+    let fx = press_mod(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
     assert!(fx.is_empty() && matches!(app.overlay, Overlay::Time(_)), "{fx:?}");
     let fx = press(&mut app, KeyCode::Esc);
+    let text = "Hi Rachel".to_string();
     assert_eq!(
         fx,
-        [Effect::Ticket { id, version: 3, op: TicketOp::ApplyCanned { canned_id: 11, resolve: true } }]
+        [Effect::Ticket {
+            id,
+            version: 3,
+            op: TicketOp::SendCanned { canned_id: 11, text, resolve: true, spent: None }
+        }]
     );
 }
 

@@ -11,7 +11,7 @@
 use chrono::{DateTime, Duration, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use deskside::domain::{
-    Priority, QueueItem, SlaLevel, SlaState, Source, Status, Technician, Ticket, TicketDetail, Tier,
+    CannedId, Priority, QueueItem, SlaLevel, SlaState, Source, Status, Technician, Ticket, TicketDetail, Tier,
 };
 use deskside::service::settings::TimeRules;
 use deskside::service::time::TimeSpent;
@@ -280,23 +280,29 @@ fn a_canned_solution_that_resolves_asks_too() {
         later(&mut app, 6);
         press(&mut app, KeyCode::Char('c'));
         app.update(Action::CannedLoaded(vec![canned.clone()]));
+        // Ctrl-R fills the solution in and opens it to edit (issue 19);
+        // Ctrl-S in that box asks for the time before anything is sent.
         let ctrl_r = KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL);
-        assert!(app.update(keymap::resolve(ctrl_r, app.mode()).unwrap()).is_empty());
+        assert!(!app.update(keymap::resolve(ctrl_r, app.mode()).unwrap()).is_empty());
+        app.update(Action::CannedFilled(CannedId(11), true, "Hi".into()));
+        let ctrl_s = KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL);
+        assert!(app.update(keymap::resolve(ctrl_s, app.mode()).unwrap()).is_empty());
         assert!(matches!(app.overlay, Overlay::Time(_)));
         if rules.required {
-            // No skipping: nothing is sent, the picker closes with the reason.
+            // No skipping: nothing is sent; back to the edit box, text kept.
             assert!(press(&mut app, KeyCode::Esc).is_empty());
             assert!(app.status.as_ref().is_some_and(|(m, _)| m.contains("time.required")));
+            let Overlay::Prompt(p) = &app.overlay else { panic!("back to the edit box") };
+            assert_eq!(p.text(), "Hi");
             continue;
         }
         let fx = press(&mut app, KeyCode::Enter);
-        assert_eq!(
-            fx,
-            [Effect::Ticket {
-                id: 5,
-                version: 3,
-                op: TicketOp::ApplyCannedWithTime { canned_id: 11, spent: spent(7, true) }
-            }]
-        );
+        let op = TicketOp::SendCanned {
+            canned_id: 11,
+            text: "Hi".into(),
+            resolve: true,
+            spent: Some(spent(7, true)),
+        };
+        assert_eq!(fx, [Effect::Ticket { id: 5, version: 3, op }]);
     }
 }

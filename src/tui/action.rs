@@ -195,6 +195,24 @@ pub enum Action {
     Tick(Timestamp),
     /// A few seconds of real time passed: say which ticket is open.
     Heartbeat,
+    /// Undo the last close, take or publish while its window is open.
+    Undo,
+    /// An operation that can be undone for a few seconds, then its outcome.
+    Undoable(Box<super::undo::Undo>, Box<Action>),
+    /// Loaded: the technician's saved drafts (from an earlier session too).
+    DraftsLoaded(Vec<crate::service::drafts::Draft>),
+    /// Loaded: the queue's notices (handed back to me, new urgent).
+    NoticesLoaded(crate::service::ownership::Notices),
+    /// Loaded: the picked caller's (email) open and recent tickets.
+    CallerLoaded(String, Vec<Ticket>),
+    /// A canned solution (id) filled in on the ticket, ready to edit (the
+    /// bool: it resolves the ticket when sent).
+    CannedFilled(CannedId, bool, String),
+    /// New-ticket form: the next of the caller's tickets.
+    NextCallerTicket,
+    /// New-ticket form: add a note to the caller's highlighted ticket
+    /// instead of logging a duplicate.
+    OpenCallerTicket,
 }
 
 /// What the dashboard shows: this week so far, and the weeks before it.
@@ -248,11 +266,6 @@ pub enum TicketOp {
         canned_id: i64,
         resolve: bool,
     },
-    /// A canned solution that resolves, with the time spent (one change).
-    ApplyCannedWithTime {
-        canned_id: i64,
-        spent: crate::service::time::TimeSpent,
-    },
     Reopen,
     Close,
     /// Link to another ticket (related).
@@ -269,6 +282,14 @@ pub enum TicketOp {
     },
     /// Link an article to the ticket (it solved it) without sending it.
     LinkArticle(i64),
+    /// A canned solution as the technician edited it (after its fill-ins);
+    /// one that resolves carries the time asked for, in the same change.
+    SendCanned {
+        canned_id: i64,
+        text: String,
+        resolve: bool,
+        spent: Option<crate::service::time::TimeSpent>,
+    },
 }
 
 /// Work for the loop: everything that touches the database.
@@ -351,4 +372,25 @@ pub enum Effect {
     LoadDashboard,
     /// The dashboard's trend, up to and including the week.
     LoadTrend(crate::report::Week),
+    /// Save a draft (ticket 0: none, a phone ticket being logged); empty
+    /// text removes it.
+    SaveDraft {
+        ticket: i64,
+        kind: &'static str,
+        text: String,
+    },
+    LoadDrafts,
+    /// The queue's notices for the technician.
+    LoadNotices,
+    /// A known requester's (email) open and recent tickets.
+    LoadCaller(String),
+    /// A canned solution with the answers to its `{{ask:…}}` fill-ins.
+    FillCanned {
+        ticket_id: TicketId,
+        canned_id: CannedId,
+        answers: Vec<(String, String)>,
+        resolve: bool,
+    },
+    /// Reverse a close, take or publish (version-checked by the service).
+    Undo(super::undo::UndoOp),
 }

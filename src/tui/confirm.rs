@@ -43,13 +43,15 @@ impl App {
                     OnYes::DiscardForm => {
                         self.overlay = Overlay::None;
                         self.form = None;
+                        self.drafts.remove(&super::drafts::FORM_KEY);
+                        self.drafts.remove(&(0, "first-contact"));
                         self.screen = self.form_return;
                         self.info("New ticket discarded");
-                        Vec::new()
+                        self.sync_drafts()
                     }
                     OnYes::Quit => {
                         self.quit = true;
-                        Vec::new()
+                        self.sync_drafts()
                     }
                 }
             }

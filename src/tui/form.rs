@@ -69,6 +69,11 @@ pub struct NewTicketForm {
     pub suggestion_cursor: super::cursor::ListCursor,
     /// The text the suggestions were asked for (see `suggest_key`).
     pub suggested_for: String,
+    /// The picked requester's open and recent tickets (caller context).
+    pub caller: Vec<crate::domain::Ticket>,
+    pub caller_selected: usize,
+    /// The known requester the caller tickets are (being) loaded for.
+    pub caller_for: String,
 }
 
 /// What suggestions are searched for: the subject and the details.
@@ -104,7 +109,41 @@ impl NewTicketForm {
             suggestions: Vec::new(),
             suggestion_cursor: super::cursor::ListCursor::wrapping(),
             suggested_for: String::new(),
+            caller: Vec::new(),
+            caller_selected: 0,
+            caller_for: String::new(),
         }
+    }
+
+    /// Loads the caller's tickets when the requester field names someone
+    /// known (and not the one already shown); clears them otherwise.
+    pub fn caller_effect(&mut self) -> Vec<Effect> {
+        let email = self.requester_text().to_lowercase();
+        let known = self.people.iter().any(|(e, _)| e.to_lowercase() == email);
+        if !known {
+            self.caller.clear();
+            self.caller_for.clear();
+            return Vec::new();
+        }
+        if email == self.caller_for {
+            return Vec::new();
+        }
+        self.caller.clear();
+        self.caller_selected = 0;
+        self.caller_for = email.clone();
+        vec![Effect::LoadCaller(email)]
+    }
+
+    /// The caller's tickets arrived (dropped if the requester changed).
+    pub fn caller_loaded(&mut self, email: &str, tickets: Vec<crate::domain::Ticket>) {
+        if email == self.caller_for {
+            self.caller = tickets;
+            self.caller_selected = 0;
+        }
+    }
+
+    pub fn selected_caller_ticket(&self) -> Option<&crate::domain::Ticket> {
+        self.caller.get(self.caller_selected)
     }
 
     /// A search for the current text, unless it was already asked for.
@@ -280,7 +319,41 @@ impl super::app::App {
         self.form_return = super::confirm::return_screen(self.screen);
         self.screen = Screen::NewTicket;
         self.form = Some(NewTicketForm::new(self.people.clone().unwrap_or_default()));
-        vec![Effect::LoadRequesters]
+        self.restore_form_draft();
+        let mut fx = vec![Effect::LoadRequesters];
+        if let Some(form) = &mut self.form {
+            fx.extend(form.caller_effect());
+        }
+        fx
+    }
+
+    /// Ctrl-O: the caller is chasing a ticket they already have: open it
+    /// with a note box holding what was typed, instead of a duplicate.
+    fn join_caller_ticket(&mut self) -> Vec<Effect> {
+        let Some(form) = &self.form else { return Vec::new() };
+        let Some(t) = form.selected_caller_ticket().cloned() else {
+            self.error("no ticket of this caller to join: pick a known requester first");
+            return Vec::new();
+        };
+        let typed: Vec<String> =
+            [form.subject_text(), form.body_text()].into_iter().filter(|x| !x.is_empty()).collect();
+        let note = if typed.is_empty() {
+            format!("{} called again about this.", t.requester_name)
+        } else {
+            format!("{} called again ({}): {}", t.requester_name, form.source, typed.join(" — "))
+        };
+        self.form = None;
+        self.drafts.remove(&super::drafts::FORM_KEY);
+        let mut fx = self.open_ticket(t.id);
+        let mut p = super::prompt::Prompt::new(super::prompt::PromptKind::Note, t.id, t.version, t.tier);
+        if let Some(draft) = self.drafts.get(&(t.id, "note")) {
+            p.editor.insert_str(format!("{draft}\n"));
+        }
+        p.editor.insert_str(note);
+        self.overlay = super::app::Overlay::Prompt(Box::new(p));
+        self.info(format!("Joined #{}: Ctrl-S adds the note, Esc keeps it as a draft", t.id));
+        fx.extend(self.sync_drafts());
+        fx
     }
 
     /// A solved ticket's answer arrived: edit it in a reply box before the
@@ -319,7 +392,14 @@ impl super::app::App {
                 self.form = None;
                 self.screen = self.form_return;
             }
-            Action::NextField => form.next_field(true),
+            Action::NextField => {
+                form.next_field(true);
+                return form.caller_effect();
+            }
+            Action::NextCallerTicket => {
+                form.caller_selected = step_wrapped(form.caller_selected, 1, form.caller.len());
+            }
+            Action::OpenCallerTicket => return self.join_caller_ticket(),
             Action::PrevField => form.next_field(false),
             Action::Submit => return vec![Effect::CreateTicket(form.to_new_ticket())],
             Action::Preview => return self.preview_suggestion(),
@@ -360,10 +440,14 @@ impl super::app::App {
                     form.body.input(key);
                     return form.suggest_effect();
                 }
-                (_, KeyCode::Enter) => form.next_field(true),
+                (_, KeyCode::Enter) => {
+                    form.next_field(true);
+                    return form.caller_effect();
+                }
                 (Field::Requester, _) => {
                     form.requester.input(key);
                     form.refresh_matches();
+                    return form.caller_effect();
                 }
                 _ => {
                     if let Some(editor) = form.editor_mut() {

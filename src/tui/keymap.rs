@@ -89,6 +89,7 @@ pub static QUEUE: &[Binding] = &[
     b(&[C('D')], "D", "dashboard: this week per school", Action::Dashboard),
     b(&[Ctrl('l'), X(F(5))], "Ctrl-L", "refresh", Action::Refresh),
     b(&[C('?'), X(F(1))], "?", "help", Action::ToggleHelp),
+    b(&[C('u')], "u", "undo the last close, take or publish (a few seconds)", Action::Undo),
     b(&[C('q'), Ctrl('c')], "q", "quit", Action::Quit),
 ];
 
@@ -120,6 +121,7 @@ pub static TICKET: &[Binding] = &[
     b(&[C('f')], "f", "files: list the attachments, Enter opens one", Action::Files),
     b(&[C('n')], "n", "new ticket", Action::NewTicket),
     b(&[Ctrl('l'), X(F(5))], "Ctrl-L", "refresh", Action::Refresh),
+    b(&[C('u')], "u", "undo the last close, take or publish (a few seconds)", Action::Undo),
     b(&[X(Esc), C('q'), X(Left)], "Esc q", "back to the queue", Action::Back),
     b(&[Ctrl('c')], "Ctrl-C", "quit", Action::Quit),
 ];
@@ -146,9 +148,16 @@ pub static NEW_TICKET: &[Binding] = &[
     b(&[X(Tab)], "Tab", "next: the next field (accepts the highlighted requester)", Action::NextField),
     b(&[X(Esc)], "Esc", "cancel (asks if typed)", Action::Back),
     b(&[X(F(1))], "F1", "help", Action::ToggleHelp),
-    b(&[Ctrl('o')], "Ctrl-O", "preview: the highlighted answer in full", Action::Preview),
+    b(&[Ctrl('e')], "Ctrl-E", "expand: the highlighted answer in full", Action::Preview),
     b(&[Ctrl('n')], "Ctrl-N", "next suggested answer", Action::NextSuggestion),
     b(&[Ctrl('p')], "Ctrl-P", "previous suggested answer", Action::PrevSuggestion),
+    b(
+        &[Ctrl('o')],
+        "Ctrl-O",
+        "join: a note on the caller's highlighted ticket, not a duplicate",
+        Action::OpenCallerTicket,
+    ),
+    b(&[Ctrl('t')], "Ctrl-T", "next of the caller's tickets", Action::NextCallerTicket),
     b(&[X(BackTab)], "Shift-Tab", "previous field", Action::PrevField),
     b(&[Ctrl('c')], "Ctrl-C", "quit (asks if typed)", Action::Quit),
 ];
@@ -178,7 +187,7 @@ pub static PALETTE: &[Binding] = &[
 ];
 
 pub static PREVIEW: &[Binding] = &[
-    b(&[X(Esc), C('q'), Ctrl('o')], "Esc", "close the preview", Action::Back),
+    b(&[X(Esc), C('q'), Ctrl('e')], "Esc", "close the preview", Action::Back),
     b(&[X(Up), C('k')], "↑ k", "scroll up", Action::Up),
     b(&[X(Down), C('j')], "↓ j", "scroll down", Action::Down),
     b(&[X(PageUp)], "PgUp", "page up", Action::PageUp),
@@ -225,6 +234,7 @@ pub static KB: &[Binding] = &[
     b(&[C('E')], "E", "edit in $EDITOR", Action::EditArticle),
     b(&[C('P')], "P", "publish (checks for a published twin)", Action::Publish),
     b(&[C('F')], "F", "publish anyway (after a duplicate warning)", Action::ForcePublish),
+    b(&[C('u')], "u", "undo the publish (a few seconds)", Action::Undo),
     b(&[C('+')], "+", "helpful", Action::RateHelpful),
     b(&[C('-')], "-", "not helpful", Action::RateUnhelpful),
     b(&[C(':')], ":", "command palette: every action here; a number jumps to that ticket", Action::Palette),
@@ -246,6 +256,7 @@ pub static ARTICLE: &[Binding] = &[
     b(&[C('E')], "E", "edit in $EDITOR", Action::EditArticle),
     b(&[C('P')], "P", "publish (checks for a published twin)", Action::Publish),
     b(&[C('F')], "F", "publish anyway (after a duplicate warning)", Action::ForcePublish),
+    b(&[C('u')], "u", "undo the publish (a few seconds)", Action::Undo),
     b(&[C('+')], "+", "helpful", Action::RateHelpful),
     b(&[C('-')], "-", "not helpful", Action::RateUnhelpful),
     b(&[X(Esc), C('q'), X(Left)], "Esc q", "back to the list", Action::Back),

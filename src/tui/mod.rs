@@ -10,6 +10,7 @@ pub mod action;
 pub mod app;
 pub mod confirm;
 pub mod cursor;
+pub mod drafts;
 pub mod files;
 pub mod form;
 pub mod guards;
@@ -26,6 +27,7 @@ pub mod runner;
 pub mod theme;
 pub mod ticket;
 pub mod timeask;
+pub mod undo;
 pub mod view;
 
 use crate::service::Desk;
@@ -84,7 +86,17 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, desk: &mut Desk, app: &mu
         // Draw before loading anything: the first frame never waits on a query.
         terminal.draw(|f| view::draw(f, app)).map_err(io)?;
         if app.quit {
-            return Ok(());
+            // What was typed is saved before the console goes.
+            let mut lost = None;
+            for effect in pending.drain(..).filter(|e| matches!(e, Effect::SaveDraft { .. })) {
+                if let Some(Action::Failed(msg)) = runner::run(desk, effect) {
+                    lost = Some(msg);
+                }
+            }
+            return match lost {
+                Some(msg) => Err(Error::runtime(format!("a draft could not be saved: {msg}"))),
+                None => Ok(()),
+            };
         }
         if let Some(effect) = pending.pop_front() {
             // Only the latest search matters while someone is typing.

@@ -149,7 +149,7 @@ impl App {
         Vec::new()
     }
 
-    /// Ctrl-O in the form: the highlighted suggested answer in full.
+    /// Ctrl-E in the form: the highlighted suggested answer in full.
     pub(crate) fn preview_suggestion(&mut self) -> Vec<Effect> {
         let Some(form) = &self.form else { return Vec::new() };
         let Some(s) = form.selected_suggestion() else {

@@ -2,6 +2,7 @@
 //! an `Action` for `App::update`.
 
 use super::action::{Action, Effect, LoadedTicket, TicketOp};
+use super::undo::{Undo, UndoOp};
 use crate::domain::{Article, ArticleFilter, ArticleStatus, QueueItem, TicketFilter};
 use crate::report::Week;
 use crate::search::{ArticleScope, SuggestContext};
@@ -47,9 +48,13 @@ pub fn run(desk: &mut Desk, effect: Effect) -> Option<Action> {
         Effect::ViewArticle(id) => {
             desk.view_article(id).map(|a| Action::ArticleChanged(Box::new(a), String::new()))
         }
-        Effect::PublishArticle { id, version, force } => desk
-            .publish_article_checked(id, Some(version), force, "press F to publish it anyway")
-            .map(|a| Action::ArticleChanged(Box::new(a), format!("Article #{id} published"))),
+        Effect::PublishArticle { id, version, force } => {
+            desk.publish_article_checked(id, Some(version), force, "press F to publish it anyway").map(|a| {
+                let undo = Undo::new(UndoOp::Publish { id, version: a.version });
+                let changed = Action::ArticleChanged(Box::new(a), format!("Article #{id} published"));
+                Action::Undoable(Box::new(undo), Box::new(changed))
+            })
+        }
         Effect::RateArticle { id, helpful } => desk.rate_article(id, helpful).map(|a| {
             let how = if helpful { "helpful" } else { "not helpful" };
             Action::ArticleChanged(Box::new(a), format!("Article #{id} rated {how}"))
@@ -92,13 +97,36 @@ pub fn run(desk: &mut Desk, effect: Effect) -> Option<Action> {
                 TicketOp::Reply(text) => Some(text.clone()),
                 _ => None,
             };
+            let undoable = matches!(op, TicketOp::Take | TicketOp::Close).then(|| op.clone());
             return Some(match (ticket_op(desk, id, version, op), reply) {
+                (Ok(Action::TicketChanged(t, msg)), _) if undoable.is_some() => {
+                    let version = t.version;
+                    let op = match undoable {
+                        Some(TicketOp::Take) => UndoOp::Take { id, version },
+                        _ => UndoOp::Close { id, version },
+                    };
+                    Action::Undoable(Box::new(Undo::new(op)), Box::new(Action::TicketChanged(t, msg)))
+                }
                 (Ok(action), _) => action,
                 (Err(crate::Error::Conflict(msg)), Some(text)) => Action::ReplyConflict(id, text, msg),
                 (Err(crate::Error::Conflict(msg)), None) => Action::Conflict(id, msg),
                 (Err(e), _) => Action::Failed(e.to_string()),
             });
         }
+        Effect::SaveDraft { ticket, kind, text } => {
+            let ticket = (ticket != 0).then_some(ticket);
+            return desk
+                .save_draft(ticket, kind, &text)
+                .err()
+                .map(|e| Action::Failed(format!("draft not saved: {e}")));
+        }
+        Effect::LoadDrafts => desk.drafts().map(Action::DraftsLoaded),
+        Effect::LoadNotices => desk.queue_notices().map(Action::NoticesLoaded),
+        Effect::LoadCaller(email) => desk.caller_tickets(&email).map(|t| Action::CallerLoaded(email, t)),
+        Effect::FillCanned { ticket_id, canned_id, answers, resolve } => desk
+            .render_canned_with(ticket_id, canned_id, &answers)
+            .map(|text| Action::CannedFilled(canned_id, resolve, text)),
+        Effect::Undo(op) => undo(desk, op),
         Effect::Presence(id) => {
             desk.presence_beat(id).and_then(|()| desk.others_viewing(id)).map(|who| Action::Viewers(id, who))
         }
@@ -130,6 +158,26 @@ fn preview(
             Ok(Action::PreviewLoaded(format!("Answer that solved #{}: {}", s.id, s.title), r.text))
         }
     }
+}
+
+/// The reverse of a close, take or publish, against the version it left.
+fn undo(desk: &mut Desk, op: UndoOp) -> crate::Result<Action> {
+    Ok(match op {
+        UndoOp::Close { id, version } => {
+            let t = desk.undo_close(id, version)?;
+            let msg = format!("Undone: #{id} is {} again", t.status);
+            Action::TicketChanged(Box::new(t), msg)
+        }
+        UndoOp::Take { id, version } => {
+            let t = desk.undo_take(id, version)?;
+            let msg = format!("Undone: #{id} is {}'s again", t.assignee.as_deref().unwrap_or("nobody"));
+            Action::TicketChanged(Box::new(t), msg)
+        }
+        UndoOp::Publish { id, version } => {
+            let a = desk.unpublish_article(id, version)?;
+            Action::ArticleChanged(Box::new(a), format!("Undone: article #{id} is a draft again"))
+        }
+    })
 }
 
 /// Weeks of trend on the dashboard (this one included).
@@ -239,11 +287,6 @@ fn ticket_op(desk: &mut Desk, id: i64, version: i64, op: TicketOp) -> crate::Res
             let what = if resolve { "applied; resolved" } else { "sent" };
             (t, format!("Canned solution {what} on #{id}"))
         }
-        TicketOp::ApplyCannedWithTime { canned_id, spent } => {
-            let minutes = crate::domain::worktime::format_minutes(spent.minutes);
-            let t = desk.with_time(id, Some(spent)).apply_canned(id, &canned_id.to_string(), true, v)?;
-            (t, format!("Canned solution applied; resolved; {minutes} logged on #{id}"))
-        }
         TicketOp::Reopen => (desk.reopen(id, v)?, format!("#{id} reopened")),
         TicketOp::Close => (desk.close(id, v)?, format!("#{id} closed")),
         TicketOp::Link(other) => {
@@ -272,6 +315,14 @@ fn ticket_op(desk: &mut Desk, id: i64, version: i64, op: TicketOp) -> crate::Res
                 format!("Article #{article} was already linked to #{id}")
             };
             (desk.ticket(id)?.ticket, msg)
+        }
+        TicketOp::SendCanned { canned_id, text, resolve, spent } => {
+            // A resolve carries the time asked for (issue 21), in the same change.
+            let logged = spent.as_ref().map(|s| crate::domain::worktime::format_minutes(s.minutes));
+            let t = desk.with_time(id, spent).apply_canned_edited(id, canned_id, &text, resolve, v)?;
+            let what = if resolve { "sent; resolved" } else { "sent" };
+            let time = logged.map(|m| format!("; {m} logged")).unwrap_or_default();
+            (t, format!("Canned solution {what} on #{id}{time}"))
         }
         TicketOp::Parent(parent) => {
             desk.link_parent(id, parent)?;

@@ -32,8 +32,9 @@ pub struct TimeState {
 pub enum After {
     /// Resolve with this message.
     Resolve { message: String, version: i64, tier: Tier },
-    /// Send this canned solution and resolve (Ctrl-R in the canned picker).
-    Canned { canned_id: i64, version: i64 },
+    /// Send this canned solution, as edited, and resolve (Ctrl-R in the
+    /// canned picker, then Ctrl-S in its edit box).
+    Canned { canned_id: i64, text: String, version: i64, tier: Tier },
     /// Leave the ticket for the queue.
     Leave,
 }
@@ -113,8 +114,15 @@ impl App {
     }
 
     /// Sending a canned solution that resolves: the time is asked first.
-    pub(crate) fn ask_time_to_apply_canned(&mut self, id: i64, canned_id: i64, version: i64) -> Vec<Effect> {
-        self.overlay = self.time_ask(id, After::Canned { canned_id, version });
+    pub(crate) fn ask_time_to_send_canned(
+        &mut self,
+        id: i64,
+        canned_id: i64,
+        text: String,
+        version: i64,
+        tier: Tier,
+    ) -> Vec<Effect> {
+        self.overlay = self.time_ask(id, After::Canned { canned_id, text, version, tier });
         Vec::new()
     }
 
@@ -199,13 +207,10 @@ impl App {
                         self.time.resolving = Some(id);
                         vec![Effect::Ticket { id, version, op: TicketOp::ResolveWithTime(message, spent) }]
                     }
-                    After::Canned { canned_id, version } => {
+                    After::Canned { canned_id, text, version, .. } => {
                         self.time.resolving = Some(id);
-                        vec![Effect::Ticket {
-                            id,
-                            version,
-                            op: TicketOp::ApplyCannedWithTime { canned_id, spent },
-                        }]
+                        let op = TicketOp::SendCanned { canned_id, text, resolve: true, spent: Some(spent) };
+                        vec![Effect::Ticket { id, version, op }]
                     }
                     After::Leave => {
                         self.time.opened_at = None;
@@ -228,16 +233,18 @@ impl App {
                 self.time.resolving = Some(id);
                 vec![Effect::Ticket { id, version, op: TicketOp::Resolve(message) }]
             }
-            (false, After::Canned { canned_id, version }) => {
+            (false, After::Canned { canned_id, text, version, .. }) => {
                 self.overlay = Overlay::None;
                 self.time.resolving = Some(id);
-                vec![Effect::Ticket { id, version, op: TicketOp::ApplyCanned { canned_id, resolve: true } }]
+                let op = TicketOp::SendCanned { canned_id, text, resolve: true, spent: None };
+                vec![Effect::Ticket { id, version, op }]
             }
-            (true, After::Canned { .. }) => {
-                self.overlay = Overlay::None;
-                self.error(
-                    "Time is required on this desk (setting time.required): not resolved; c picks again",
-                );
+            // Required: back to the canned reply's edit box, as edited.
+            (true, After::Canned { canned_id, text, version, tier }) => {
+                let mut p = Prompt::new(PromptKind::Canned(canned_id, true), id, version, tier);
+                p.editor.insert_str(&text);
+                self.overlay = Overlay::Prompt(Box::new(p));
+                self.error("Time is required on this desk (setting time.required): not resolved yet");
                 Vec::new()
             }
             (false, After::Leave) => {

@@ -61,7 +61,16 @@ fn draw_title(frame: &mut Frame<'_>, area: Rect, app: &App) {
 }
 
 fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {
-    let Some((msg, is_error)) = &app.status else { return };
+    let Some((msg, is_error)) = &app.status else {
+        // With nothing else to say, the queue says what came to you.
+        if let (Screen::Queue, Some(notice)) = (app.screen, app.notices.line()) {
+            frame.render_widget(
+                Paragraph::new(Span::styled(format!(" {notice} "), app.theme.at_risk())),
+                area,
+            );
+        }
+        return;
+    };
     let style = if *is_error { app.theme.error() } else { app.theme.ok() };
     let text = crate::text::safe(msg, false);
     frame.render_widget(Paragraph::new(Span::styled(format!(" {text} "), style)), area);

@@ -48,7 +48,9 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
             );
             let style = if internal { th.internal_text() } else { th.focus_border() };
             let mut editor = p.editor.clone();
-            let hint = if p.kind.has_tier() {
+            let hint = if p.kind == crate::tui::prompt::PromptKind::Ask {
+                " Enter next · Esc cancel "
+            } else if p.kind.has_tier() {
                 " Ctrl-S send · Tab tier · Esc close, draft kept "
             } else {
                 " Ctrl-S send · Esc close, draft kept "
@@ -56,7 +58,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
             editor.set_block(
                 Block::bordered()
                     .border_style(style)
-                    .title(Span::styled(format!(" {} ", prompt_title(p)), style))
+                    .title(Span::styled(format!(" {} ", p.title()), style))
                     .title_bottom(Span::styled(hint, th.dim())),
             );
             frame.render_widget(&editor, box_area);
@@ -92,13 +94,6 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
 }
 
 /// The box's title; an article's text says it is linked when sent.
-fn prompt_title(p: &crate::tui::prompt::Prompt) -> String {
-    match p.article {
-        Some((id, _)) => format!("{} · KB#{id}, linked on send", p.kind.title(p.ticket_id)),
-        None => p.kind.title(p.ticket_id),
-    }
-}
-
 /// The canned-solution picker: the list narrows as you type; the reply it
 /// would send on this ticket is previewed beside it (below it when narrow).
 fn canned(frame: &mut Frame<'_>, area: Rect, app: &App, c: &CannedPicker) {
