@@ -103,6 +103,8 @@ fn every_change_names_the_technician_the_os_account_and_the_time() {
             ("note", "tone", me, "2026-11-23T09:20:00Z"),
             ("reply", "lead", me, "2026-11-24T10:00:00Z"),
             ("status", "lead", me, "2026-11-24T10:00:00Z"),
+            // Issue 19: whoever resolves a ticket becomes its assignee.
+            ("assigned", "lead", me, "2026-11-24T10:00:00Z"),
             // The first response came a day after its 4 working hours: the
             // breach is recorded by the system, in the resolving command.
             ("sla_breached", "-", me, "2026-11-24T10:00:00Z"),
@@ -128,17 +130,17 @@ fn every_change_names_the_technician_the_os_account_and_the_time() {
 
     // Filters: one ticket, a start date, the newest N (still oldest first).
     let mine = env.json(&["audit", "--ticket", &id]);
-    assert_eq!(records(&mine).len(), 7);
+    assert_eq!(records(&mine).len(), 8);
     assert!(records(&mine).iter().all(|r| r["ticket"] == t["id"]));
     let today = env.json(&["audit", "--since", "2026-11-24"]);
     assert_eq!(
         who(&today).iter().map(|w| w.0.as_str()).collect::<Vec<_>>(),
-        ["reply", "status", "sla_breached"]
+        ["reply", "status", "assigned", "sla_breached"]
     );
     let since = env.json(&["audit", "--since", "2026-11-23T09:10:00Z"]);
-    assert_eq!(records(&since).len(), 6);
+    assert_eq!(records(&since).len(), 7);
     let last3 = env.json(&["audit", "--limit", "3"]);
-    assert_eq!(who(&last3), who(&all)[8..].to_vec());
+    assert_eq!(who(&last3), who(&all)[9..].to_vec());
 
     // The table names the same people.
     let out = env.run(&["audit", "--ticket", &id]).success().get_output().stdout.clone();

@@ -132,7 +132,8 @@ fn a_canned_solution_can_resolve_the_ticket() {
     let d = show(&env, &b);
     let kinds: Vec<&str> =
         d["events"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
-    assert_eq!(kinds, ["created", "reply", "status", "canned"]);
+    // Issue 19: the resolver becomes the assignee, after the resolution.
+    assert_eq!(kinds, ["created", "reply", "status", "assigned", "canned"]);
     assert!(d["events"][1]["body"].as_str().unwrap().starts_with("Hi Rachel,"));
     assert_eq!(env.json(&["canned", "show", "1"])["uses"], 2);
     let (code, err) = env.fail(&["ticket", "resolve", &b, "--canned", "1", "--message", "x"]);

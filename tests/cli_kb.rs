@@ -347,3 +347,28 @@ fn a_version_1_database_is_indexed_when_it_is_upgraded() {
     let v: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
     assert_eq!(v, deskside::store::SCHEMA_VERSION);
 }
+
+/// Issue 19: `kb publish` checks the title with the knowledge base's own
+/// search (as the console's `P` does) and publishes a look-alike only
+/// with --force.
+#[test]
+fn publishing_a_look_alike_of_a_published_article_needs_force() {
+    let env = Env::demo();
+    let draft = env.json(&[
+        "kb",
+        "add",
+        "--title",
+        "won't join SchoolStaff wifi",
+        "--body",
+        "Forget the network and join again.",
+    ]);
+    let before = dump(&env.db);
+    let (code, err) = env.fail(&["kb", "publish", &id(&draft)]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("Connecting to the SchoolStaff Wi-Fi") && err.contains("--force"), "{err}");
+    assert_eq!(dump(&env.db), before, "a refused publish changes nothing");
+    assert_eq!(env.json(&["kb", "publish", &id(&draft), "--force"])["status"], "published");
+    // An article unlike any other publishes without --force.
+    let other = env.json(&["kb", "add", "--title", "Zebracorn adapter firmware", "--body", "Update it."]);
+    assert_eq!(env.json(&["kb", "publish", &id(&other)])["status"], "published");
+}

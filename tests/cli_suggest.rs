@@ -197,7 +197,8 @@ fn a_ticket_can_be_resolved_at_first_contact_with_an_article() {
     let detail = env.json(&["ticket", "show", &t["id"].to_string()]);
     let events = detail["events"].as_array().unwrap();
     let kinds: Vec<&str> = events.iter().map(|e| e["kind"].as_str().unwrap()).collect();
-    assert_eq!(kinds, ["created", "article", "reply", "status"]);
+    // Issue 19: the technician who resolved the call becomes its assignee.
+    assert_eq!(kinds, ["created", "article", "reply", "status", "assigned"]);
     let reply = events[2]["body"].as_str().unwrap();
     assert!(reply.contains("Clearing a paper jam on the copier"), "{reply}");
     assert!(reply.contains("Open only the cover the screen names."), "a summary of the fix: {reply}");

@@ -282,8 +282,10 @@ fn tier_rules_are_enforced_with_exit_code_5() {
         &["ticket", "handback", &id, "--to", "1", "--note", "Permissions fixed; confirm with Rachel"],
     );
     assert_eq!(t["tier"], 1);
+    // Issue 19: the hand-back returns the ticket to the technician who escalated it.
+    assert_eq!(t["assignee"], "tone");
     // Leads may do anything.
-    env.run(&["ticket", "assign", &id, "tone"]).success();
+    env.run(&["ticket", "assign", &id, "ttwo"]).success();
     let d = env.json(&["ticket", "show", &id]);
     let esc = d["events"].as_array().unwrap().iter().find(|e| e["kind"] == "escalated").unwrap();
     assert_eq!(

@@ -226,3 +226,46 @@ fn schedules_across_holidays_a_clock_change_and_a_week_off() {
         env.fail(&["schedule", "add", "x", "--school", "BEDE", "--every", "fortnightly", "--subject", "s"]);
     assert!(code == 2 && err.contains("--every"), "{err}");
 }
+
+#[test]
+fn trend_splits_each_tiers_time_between_reactive_and_planned_work() {
+    let env = Env::new().with_people();
+    env.cmd()
+        .env("DESKSIDE_NOW", "2026-11-09T10:00:00Z")
+        .args(["schedule", "add", "backups", "--school", "BEDE", "--every", "Mon", "--subject", "Backups"])
+        .assert()
+        .success();
+    let made = at(&env, "2026-11-16T09:00:00Z", &["schedule", "run"]);
+    let made = made.as_array().unwrap().iter().find(|o| o["outcome"] == "created").unwrap();
+    let planned = made["ticket"].as_i64().unwrap().to_string();
+    let reactive = env.ticket("Printer jammed").to_string();
+    let log = |who: &str, id: &str, minutes: &str| {
+        env.cmd()
+            .env("DESKSIDE_NOW", "2026-11-20T16:00:00Z")
+            .env("DESKSIDE_USER", who)
+            .args(["ticket", "time", id, minutes, "--at", "2026-11-17"])
+            .assert()
+            .success();
+    };
+    log("ttwo", &planned, "60");
+    log("ttwo", &reactive, "30");
+    log("tone", &reactive, "20");
+    let t = at(&env, "2026-11-24T10:00:00Z", &["report", "trend", "--weeks", "2", "--week", "2026-W47"]);
+    let w = &t[1];
+    assert_eq!(w["minutes_by_tier"], serde_json::json!({"1": 20, "2": 90, "3": 0}));
+    assert_eq!(w["planned_minutes_by_tier"], serde_json::json!({"1": 0, "2": 60, "3": 0}));
+    assert_eq!(w["reactive_minutes_by_tier"], serde_json::json!({"1": 20, "2": 30, "3": 0}));
+    assert_eq!(w["senior_planned_pct"].as_f64(), Some(66.7));
+    assert_eq!(t[0]["senior_planned_pct"], Value::Null, "no senior time that week");
+    // The table shows the same split, reactive / planned per tier.
+    let o = env
+        .cmd()
+        .env("DESKSIDE_NOW", "2026-11-24T10:00:00Z")
+        .args(["report", "trend", "--weeks", "2", "--week", "2026-W47"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("SENIOR PLANNED") && text.contains("67%"), "{text}");
+    let row = text.lines().find(|l| l.contains("67%")).unwrap();
+    assert!(row.contains("20m / 0m") && row.contains("30m / 1h"), "{row}");
+}

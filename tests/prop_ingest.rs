@@ -123,8 +123,26 @@ fn plausible() -> impl Strategy<Value = Vec<u8>> {
         })
 }
 
+/// Blank or white-space lines first, then headers with raw 8-bit bytes
+/// (Latin-1 and worse) and an 8-bit body under a UTF-8 label.
+fn eight_bit() -> impl Strategy<Value = Vec<u8>> {
+    (
+        prop::collection::vec(prop_oneof![Just(&b"\n"[..]), Just(&b" \t\r\n"[..]), Just(&b"  "[..])], 0..3),
+        prop::collection::vec(any::<u8>(), 0..40),
+        prop::collection::vec(any::<u8>(), 0..200),
+    )
+        .prop_map(|(blank, subject, body)| {
+            let mut out: Vec<u8> = blank.concat();
+            out.extend_from_slice(b"From: R\xe9n\xe9e <r.d@stbedes.sch.uk>\nSubject: ");
+            out.extend(subject);
+            out.extend_from_slice(b"\nContent-Type: text/plain; charset=utf-8\n\n");
+            out.extend(body);
+            out
+        })
+}
+
 fn input() -> impl Strategy<Value = Vec<u8>> {
-    prop_oneof![prop::collection::vec(any::<u8>(), 0..600), mangled(), headerish(), plausible()]
+    prop_oneof![prop::collection::vec(any::<u8>(), 0..600), mangled(), headerish(), plausible(), eight_bit()]
 }
 
 /// A cell value: usually one of `good`, now and then one of `bad`.

@@ -72,6 +72,7 @@ proptest! {
             ticket_subject: "Printer".into(),
             school_name: "St Bede's".into(),
             tech_name: "Jaya Patel".into(),
+            answers: Vec::new(),
         };
         match check_placeholders("body", &text) {
             // Accepted text renders with no placeholder left behind.

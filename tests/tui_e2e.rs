@@ -59,7 +59,10 @@ fn a_technicians_morning_in_the_console() {
     t.text("filter cleaned");
     t.wait_for("Projector filter cleaned", 5);
     t.wait_for("Kind regards", 5);
+    // Picking opens the filled text to edit (issue 19); Ctrl-S sends it.
     t.keys(&["Enter"]);
+    t.wait_for("edit, then Ctrl-S sends it", 5);
+    t.keys(&["C-s"]);
     t.wait_for("Canned solution sent", 5);
     t.keys(&["Escape"]);
     t.wait_for("Enter open", 5);
@@ -216,7 +219,7 @@ fn an_article_is_edited_in_the_editor_with_the_terminal_handed_over() {
     t.wait_for("Clearing a paper jam", 5);
     t.keys(&["Enter", "Enter"]);
     t.wait_for("Article #1", 5);
-    t.keys(&["e"]);
+    t.keys(&["E"]);
     t.wait_for("Article #1 saved", 5);
     // The console is back and drawn, with the edit in the article.
     t.wait_for("Checked in the e2e test.", 5);
@@ -313,4 +316,45 @@ fn a_reply_survives_a_conflict_and_esc() {
     let d = env.json(&["ticket", "show", &id]);
     let reply = d["events"].as_array().unwrap().iter().rev().find(|e| e["kind"] == "reply").unwrap().clone();
     assert_eq!(reply["body"], "Please restart the laptop and try again");
+}
+
+/// Issue 19: from a ticket, search the knowledge base, send an article as
+/// the reply (edited first), and find it sent and linked.
+#[test]
+fn an_article_is_sent_as_the_reply_from_a_ticket() {
+    let env = demo_env();
+    let id = env
+        .json(&["ticket", "list"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["status"] == "open")
+        .map(|t| t["id"].as_i64().unwrap())
+        .expect("the demo has an open ticket");
+    let t = console(&env, (120, 40));
+    t.wait_for("Enter open", 10);
+    t.keys(&["#"]).text(&id.to_string());
+    t.keys(&["Enter"]);
+    t.wait_for(&format!("Ticket #{id}"), 5);
+    t.wait_for("Timeline", 5);
+    t.keys(&["/"]).text("paper jam");
+    t.wait_for("Clearing a paper jam", 5);
+    t.keys(&["Enter"]);
+    t.wait_for("r reply with it", 5);
+    t.keys(&["r"]);
+    t.wait_for("KB#1, linked on send", 5);
+    t.text("Hi there, this should sort it: ");
+    t.keys(&["C-s"]);
+    t.wait_for(&format!("Article #1 sent as the reply on #{id}"), 5);
+    t.wait_for(&format!("Ticket #{id}"), 5);
+
+    let d = env.json(&["ticket", "show", &id.to_string()]);
+    let events = d["events"].as_array().unwrap();
+    let reply = events.iter().rev().find(|e| e["kind"] == "reply").expect("a reply was sent");
+    let body = reply["body"].as_str().unwrap();
+    assert!(body.starts_with("Hi there, this should sort it: Clearing a paper jam"), "{body}");
+    assert!(body.contains("Kyocera"), "the article's text: {body}");
+    assert_eq!(reply["internal"], false);
+    assert!(events.iter().any(|e| e["kind"] == "article" && e["new_value"] == "1"), "linked: {d}");
+    assert_eq!(d["status"], "open", "a reply leaves it open");
 }

@@ -84,7 +84,7 @@ impl Console {
     fn open(&mut self, id: TicketId) -> &mut Console {
         let pos = self.app.queue.visible.iter().position(|&i| self.app.queue.items[i].ticket.id == id);
         let pos = pos.unwrap_or_else(|| panic!("ticket {id} not in the queue"));
-        self.app.queue.selected = pos;
+        self.app.queue.cursor.select(pos);
         self.key(KeyCode::Enter)
     }
 
@@ -287,4 +287,186 @@ fn the_dashboard_shows_this_week_while_the_trend_is_counted() {
     assert!(c.app.update(trend).is_empty());
     let screen = text(&c);
     assert!(screen.contains("opened / week") && !screen.contains("Counting"), "{screen}");
+}
+
+/// Issue 19: the knowledge base opened from a ticket (its subject
+/// searched), with the keys that send or link the article.
+#[test]
+fn knowledge_base_from_a_ticket() {
+    for size in SIZES {
+        let mut c = Console::new(size, true);
+        let id = rich_ticket(&c.desk);
+        c.open(id).key(KeyCode::Char('/')).text("paper jam").key(KeyCode::Enter);
+        snap("kb_from_ticket", &c);
+    }
+}
+
+/// Issue 19: `r` on an article from a ticket: its public text in the reply
+/// box, to edit before Ctrl-S sends it and links it.
+#[test]
+fn an_article_in_the_reply_box() {
+    for size in SIZES {
+        let mut c = Console::new(size, true);
+        let id = rich_ticket(&c.desk);
+        c.open(id).key(KeyCode::Char('/')).text("paper jam").key(KeyCode::Enter).key(KeyCode::Char('r'));
+        snap("article_reply", &c);
+    }
+}
+
+/// Issue 19: the command palette on a ticket, narrowed by typing.
+#[test]
+fn command_palette() {
+    for size in SIZES {
+        let mut c = Console::new(size, true);
+        let id = rich_ticket(&c.desk);
+        c.open(id).key(KeyCode::Char(':'));
+        snap("palette_ticket", &c);
+        c.text("art");
+        snap("palette_ticket_filtered", &c);
+    }
+}
+
+/// Issue 19: a suggested answer previewed in full from the new-ticket form.
+#[test]
+fn a_suggestion_previewed_in_full() {
+    for size in SIZES {
+        let mut c = Console::new(size, true);
+        c.key(KeyCode::Char('n')).text("hughes").key(KeyCode::Tab).text("pritner jamed in staff room");
+        c.key_mod(KeyCode::Char('e'), KeyModifiers::CONTROL);
+        snap("suggestion_preview", &c);
+    }
+}
+
+/// Resolving asks for the time spent, suggesting the time on screen.
+#[test]
+fn time_prompt_on_resolve() {
+    for size in SIZES {
+        let mut c = Console::new(size, true);
+        let id = rich_ticket(&c.desk);
+        c.open(id);
+        c.app.update(deskside::tui::action::Action::Tick(c.app.now + chrono::Duration::minutes(24)));
+        c.key(KeyCode::Char('s'))
+            .text("Cleared the print queue")
+            .key_mod(KeyCode::Char('s'), KeyModifiers::CONTROL);
+        snap("time_prompt", &c);
+    }
+}
+
+/// The resolve and its time are one change: the entry points at the
+/// resolution event, and is the same kind of entry `ticket time` writes.
+#[test]
+fn resolve_with_time_is_one_change() {
+    let mut c = Console::new((80, 24), true);
+    let id = rich_ticket(&c.desk);
+    c.open(id);
+    c.app.update(deskside::tui::action::Action::Tick(c.app.now + chrono::Duration::minutes(9)));
+    c.key(KeyCode::Char('s')).text("Fixed").key_mod(KeyCode::Char('s'), KeyModifiers::CONTROL);
+    c.text("12").key(KeyCode::Tab).key(KeyCode::Enter);
+    let d = c.desk.ticket(id).unwrap();
+    assert_eq!(d.ticket.status, deskside::domain::Status::Resolved);
+    let time = c.desk.ticket_time(id).unwrap();
+    assert_eq!((time.minutes, time.non_billable_minutes, time.entries.len()), (12, 12, 1));
+    assert!(c.app.drafts.is_empty(), "the resolve message was sent");
+    // A resolve that is refused writes no time either.
+    let other = rich_ticket(&c.desk);
+    c.key(KeyCode::Esc);
+    c.open(other);
+    // Someone else changes it meanwhile: the resolve carries the version seen.
+    c.desk.add_note(other, "meanwhile", deskside::service::tickets::Visibility::Internal).unwrap();
+    c.key(KeyCode::Char('s')).text("Fixed too").key_mod(KeyCode::Char('s'), KeyModifiers::CONTROL);
+    c.text("30").key(KeyCode::Enter);
+    assert!(c.desk.ticket(other).unwrap().ticket.status.is_active());
+    assert_eq!(c.desk.ticket_time(other).unwrap().entries.len(), 0);
+    assert!(c.app.drafts.contains_key(&(other, "resolve")), "the message is kept");
+    // A canned solution that resolves carries its time the same way.
+    let canned = c.desk.canned_list(None).unwrap()[0].id;
+    let version = c.desk.ticket(other).unwrap().ticket.version;
+    let spent = deskside::service::time::TimeSpent { minutes: 7, ..Default::default() };
+    let op = deskside::tui::action::TicketOp::SendCanned {
+        canned_id: canned,
+        text: "Cleared the queue".into(),
+        resolve: true,
+        spent: Some(spent),
+    };
+    run(&mut c.desk, &mut c.app, vec![Effect::Ticket { id: other, version, op }]);
+    assert!(!c.desk.ticket(other).unwrap().ticket.status.is_active());
+    assert_eq!(c.desk.ticket_time(other).unwrap().minutes, 7);
+}
+
+/// The dashboard with time logged on reactive and planned work.
+#[test]
+fn dashboard_with_time_on_reactive_and_planned_work() {
+    use deskside::service::schedule::NewSchedule;
+    use deskside::service::time::TimeSpent;
+    for size in SIZES {
+        let mut c = Console::new(size, true);
+        c.desk
+            .add_schedule(&NewSchedule {
+                name: "backups".into(),
+                school: Some("BEDE".into()),
+                every: "Mon".into(),
+                subject: "Check the backups".into(),
+                body: String::new(),
+                tier: None,
+                assign: None,
+                category: None,
+                from: chrono::NaiveDate::from_ymd_opt(2026, 11, 23),
+            })
+            .unwrap();
+        let made = c.desk.run_schedules().unwrap();
+        let planned = made.iter().find_map(|o| o.ticket).expect("Monday's check is made");
+        let reactive = rich_ticket(&c.desk);
+        for (id, minutes) in [(planned, 90), (reactive, 30)] {
+            c.desk.log_time(id, &TimeSpent { minutes, ..TimeSpent::default() }).unwrap();
+        }
+        c.key(KeyCode::Char('D'));
+        let screen = format!("{:?}", c.render().backend());
+        assert!(screen.contains("T3 30m/1h30"), "{screen}");
+        snap("dashboard_time", &c);
+    }
+}
+
+/// Issue 19: a ticket handed back to the technician who escalated it is
+/// marked in their queue, and the queue's notice line says so.
+#[test]
+fn queue_with_a_hand_back_notice() {
+    for size in SIZES {
+        let mut c = Console::new(size, true);
+        let new = deskside::domain::NewTicket {
+            subject: "Staff laptop cannot see the shared drive".into(),
+            requester: "r.hughes@stbedes.sch.uk".into(),
+            priority: Some(deskside::domain::Priority::Urgent),
+            ..deskside::domain::NewTicket::default()
+        };
+        let id = c.desk.create_ticket(&new).unwrap().id;
+        let t = c.desk.take(id, None).unwrap();
+        let t =
+            c.desk.escalate(id, deskside::domain::Tier::Two, "Needs drive rights", Some(t.version)).unwrap();
+        c.desk
+            .handback(id, deskside::domain::Tier::One, "Rights fixed: confirm with Rachel", Some(t.version))
+            .unwrap();
+        c.key_mod(KeyCode::Char('l'), KeyModifiers::CONTROL);
+        c.app.status = None;
+        snap("queue_handed_back", &c);
+    }
+}
+
+/// Issue 19: a canned reply's `{{ask:…}}` fill-in, asked before the text
+/// opens for editing.
+#[test]
+fn canned_fill_in_prompt() {
+    for size in SIZES {
+        let mut c = Console::new(size, true);
+        let new = deskside::service::canned::NewCanned {
+            title: "Installed for you".into(),
+            body: "Hi {{requester.first_name}}, {{ask:software name}} is now on {{ask:room}}.".into(),
+            ..deskside::service::canned::NewCanned::default()
+        };
+        c.desk.add_canned(&new).unwrap();
+        let id = rich_ticket(&c.desk);
+        c.open(id).key(KeyCode::Char('c')).text("installed for you").key(KeyCode::Enter).text("Scratch");
+        snap("canned_fill_in", &c);
+        c.key(KeyCode::Enter).text("IT2").key(KeyCode::Enter);
+        snap("canned_edit", &c);
+    }
 }

@@ -142,12 +142,13 @@ fn scope_school_and_status_filters_reload_the_queue() {
     assert!(matches!(&fx[..], [Effect::LoadQueue(f)] if f.tier.is_none() && f.assignee.is_none()));
     let fx = press(&mut app, KeyCode::Char('m'));
     assert!(matches!(&fx[..], [Effect::LoadQueue(f)] if f.assignee.as_deref() == Some("tone")));
-    let fx = press(&mut app, KeyCode::Char('s'));
+    // Issue 19: `s` is resolve everywhere, `f` files: the school is `S`, the status view `v`.
+    let fx = press(&mut app, KeyCode::Char('S'));
     assert!(matches!(&fx[..], [Effect::LoadQueue(f)] if f.school.as_deref() == Some("BEDE")));
-    press(&mut app, KeyCode::Char('s'));
-    let fx = press(&mut app, KeyCode::Char('s'));
+    press(&mut app, KeyCode::Char('S'));
+    let fx = press(&mut app, KeyCode::Char('S'));
     assert!(matches!(&fx[..], [Effect::LoadQueue(f)] if f.school.is_none()), "wraps back to all schools");
-    let fx = press(&mut app, KeyCode::Char('f'));
+    let fx = press(&mut app, KeyCode::Char('v'));
     assert!(matches!(&fx[..], [Effect::LoadQueue(f)] if f.statuses == [Status::New]));
 }
 
@@ -167,16 +168,16 @@ fn vim_keys_arrows_and_clicks_move_the_selection() {
     let mut app = app();
     press(&mut app, KeyCode::Char('j'));
     press(&mut app, KeyCode::Down);
-    assert_eq!(app.queue.selected, 2);
+    assert_eq!(app.queue.cursor.index(), 2);
     press(&mut app, KeyCode::Down);
-    assert_eq!(app.queue.selected, 2, "stops at the end");
+    assert_eq!(app.queue.cursor.index(), 2, "stops at the end");
     press(&mut app, KeyCode::Char('g'));
-    assert_eq!(app.queue.selected, 0);
+    assert_eq!(app.queue.cursor.index(), 0);
     // Terminal row 3 is the second ticket: below the title bar and the header.
     app.update(Action::Click(3));
-    assert_eq!(app.queue.selected, 1);
+    assert_eq!(app.queue.cursor.index(), 1);
     app.update(Action::Click(1));
-    assert_eq!(app.queue.selected, 1, "a click on the column header selects nothing");
+    assert_eq!(app.queue.cursor.index(), 1, "a click on the column header selects nothing");
     let fx = app.update(Action::Click(3));
     assert_eq!(
         fx,
@@ -354,22 +355,41 @@ fn the_canned_picker_previews_then_sends_or_sends_and_resolves() {
     // Typing narrows the list and asks for the new highlight's preview.
     let Overlay::Canned(c) = &app.overlay else { panic!("picker closed") };
     assert_eq!(c.current().map(|c| c.id), Some(CannedId(11)));
+    // Issue 19: picking fills the solution in and opens it to edit; Ctrl-S sends the edited text.
     let fx = press(&mut app, KeyCode::Enter);
+    let fill =
+        |resolve| Effect::FillCanned { ticket_id: id, canned_id: CannedId(11), answers: Vec::new(), resolve };
+    assert_eq!(fx, [fill(false)]);
+    app.update(Action::CannedFilled(CannedId(11), false, "Hi Rachel".into()));
+    type_text(&mut app, ", toner is on its way");
+    let fx = press_mod(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
+    let text = "Hi Rachel, toner is on its way".to_string();
     assert_eq!(
         fx,
         [Effect::Ticket {
             id,
             version: Version(3),
-            op: TicketOp::ApplyCanned { canned_id: CannedId(11), resolve: false }
+            op: TicketOp::SendCanned { canned_id: CannedId(11), text, resolve: false, spent: None }
         }]
     );
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('c'));
+    app.update(Action::CannedLoaded(vec![canned(10, "Paper jam cleared"), canned(11, "Toner replaced")]));
+    type_text(&mut app, "toner");
     let fx = press_mod(&mut app, KeyCode::Char('r'), KeyModifiers::CONTROL);
+    assert_eq!(fx, [fill(true)]);
+    // Send and resolve asks for the time spent first (issue 21); Esc skips it.
+    app.update(Action::CannedFilled(CannedId(11), true, "Hi Rachel".into()));
+    let fx = press_mod(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
+    assert!(fx.is_empty() && matches!(app.overlay, Overlay::Time(_)), "{fx:?}");
+    let fx = press(&mut app, KeyCode::Esc);
+    let text = "Hi Rachel".to_string();
     assert_eq!(
         fx,
         [Effect::Ticket {
             id,
             version: Version(3),
-            op: TicketOp::ApplyCanned { canned_id: CannedId(11), resolve: true }
+            op: TicketOp::SendCanned { canned_id: CannedId(11), text, resolve: true, spent: None }
         }]
     );
 }
@@ -473,6 +493,15 @@ fn the_knowledge_base_browses_searches_opens_and_publishes() {
         press(&mut app, KeyCode::Char('+')),
         [Effect::RateArticle { id: ArticleId(2), helpful: true }]
     );
+    // Issue 19: `e` is escalate everywhere; editing an article is `E`.
+    assert_eq!(
+        press(&mut app, KeyCode::Char('E')),
+        [Effect::EditArticle { id: ArticleId(2), version: Version(2) }]
+    );
+    assert_eq!(
+        press(&mut app, KeyCode::Char('+')),
+        [Effect::RateArticle { id: ArticleId(2), helpful: true }]
+    );
     press(&mut app, KeyCode::Esc);
     assert!(app.kb.open.is_none());
     press(&mut app, KeyCode::Esc);
@@ -564,7 +593,9 @@ fn the_dashboard_loads_on_opening_and_on_r_only() {
         app.update(Action::ExternalChange).iter().all(|e| *e != Effect::LoadDashboard),
         "not on others' saves"
     );
-    assert_eq!(press(&mut app, KeyCode::Char('r')), [Effect::LoadDashboard]);
+    // Issue 19: `r` is reply everywhere; refresh is Ctrl-L (or F5) on every screen.
+    assert_eq!(press_mod(&mut app, KeyCode::Char('l'), KeyModifiers::CONTROL), [Effect::LoadDashboard]);
+    assert_eq!(press(&mut app, KeyCode::F(5)), [Effect::LoadDashboard]);
     press(&mut app, KeyCode::Esc);
     assert_eq!(app.screen, Screen::Queue);
 }
@@ -579,11 +610,11 @@ fn clicks_in_the_knowledge_base_select_and_open_articles() {
         app.update(Action::ArticlesLoaded(String::new(), list));
         // Terminal row 2 is the first article: below the title and search bars.
         assert!(app.update(Action::Click(3)).is_empty());
-        assert_eq!(app.kb.selected, 1, "{size:?}");
+        assert_eq!(app.kb.cursor.index(), 1, "{size:?}");
         app.update(Action::Click(9));
-        assert_eq!(app.kb.selected, 1, "{size:?}: a click below the last article selects nothing");
+        assert_eq!(app.kb.cursor.index(), 1, "{size:?}: a click below the last article selects nothing");
         app.update(Action::Click(1));
-        assert_eq!(app.kb.selected, 1, "{size:?}: nor does one on the search bar");
+        assert_eq!(app.kb.cursor.index(), 1, "{size:?}: nor does one on the search bar");
         assert_eq!(
             app.update(Action::Click(3)),
             [Effect::ViewArticle(ArticleId(2))],
@@ -594,10 +625,11 @@ fn clicks_in_the_knowledge_base_select_and_open_articles() {
 
 #[test]
 fn link_merge_and_incident_keys_prompt_for_a_ticket_number() {
+    // Issue 19: `P` is publish everywhere; the major incident is `I` (as on the queue).
     for (key, want) in [
         ('L', TicketOp::Link(TicketId(7))),
         ('M', TicketOp::Merge(TicketId(7))),
-        ('P', TicketOp::Parent(TicketId(7))),
+        ('I', TicketOp::Parent(TicketId(7))),
     ] {
         let mut app = app();
         let id = open_first(&mut app);

@@ -63,6 +63,9 @@ pub enum SchoolCmd {
     /// The school's contract: hours bought per month, term or year, and its balance.
     #[command(subcommand)]
     Contract(super::time::ContractCmd),
+    /// Term dates: what "term" means for schedules and termly contracts.
+    #[command(subcommand)]
+    Terms(super::terms::TermsCmd),
 }
 
 #[derive(Debug, Subcommand)]
@@ -122,6 +125,10 @@ pub fn school(inv: &Invocation, cmd: SchoolCmd) -> Result<()> {
     let mut desk = inv.open()?;
     match cmd {
         SchoolCmd::Contract(cmd) => super::time::contract(inv, &mut desk, cmd)?,
+        SchoolCmd::Terms(cmd) => {
+            drop(desk);
+            return super::terms::run(inv, cmd);
+        }
         SchoolCmd::Add { name, code, domains, calendar } => {
             let s = desk.add_school(&NewSchool { name, code, domains, calendar })?;
             if inv.json {

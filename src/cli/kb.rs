@@ -45,9 +45,14 @@ pub enum KbCmd {
     /// Search articles: forgiving of typos and other words for the same thing
     /// (published unless --status or --all).
     Search(SearchArgs),
-    /// Publish a draft or archived article (tier 2/3 and leads).
+    /// Publish a draft or archived article (tier 2/3 and leads). Refused
+    /// when its title matches a published article (the knowledge base's own
+    /// search) unless --force.
     Publish {
         id: ArticleId,
+        /// Publish even though it looks like a published article.
+        #[arg(long)]
+        force: bool,
         #[command(flatten)]
         v: IfVersion,
     },
@@ -284,8 +289,9 @@ pub fn run(inv: &Invocation, cmd: KbCmd) -> Result<()> {
             }
             print_hits(&hits);
         }
-        KbCmd::Publish { id, v } => {
-            let a = desk.publish_article(id, v.if_version)?;
+        KbCmd::Publish { id, force, v } => {
+            let a =
+                desk.publish_article_checked(id, v.if_version, force, "pass --force to publish it anyway")?;
             if inv.json {
                 return output::json(&article_json(&a, false)?);
             }

@@ -21,9 +21,11 @@ mod settings;
 mod shared;
 mod sla;
 mod suggest;
+mod terms;
 mod ticket;
 mod time;
 mod transfer;
+mod whd;
 
 use crate::clock::{parse_instant, Clock, FixedClock, SystemClock};
 use crate::config::{self, DbSource};

@@ -404,6 +404,10 @@ fn figure_columns(f: &Figures) -> Vec<(&'static str, String)> {
         ("minutes_tier1", f.minutes_by_tier.get("1").copied().unwrap_or(0).to_string()),
         ("minutes_tier2", f.minutes_by_tier.get("2").copied().unwrap_or(0).to_string()),
         ("minutes_tier3", f.minutes_by_tier.get("3").copied().unwrap_or(0).to_string()),
+        ("planned_minutes_tier1", f.planned_minutes_by_tier.get("1").copied().unwrap_or(0).to_string()),
+        ("planned_minutes_tier2", f.planned_minutes_by_tier.get("2").copied().unwrap_or(0).to_string()),
+        ("planned_minutes_tier3", f.planned_minutes_by_tier.get("3").copied().unwrap_or(0).to_string()),
+        ("senior_planned_pct", f.senior_planned_pct.map(|p| p.to_string()).unwrap_or_default()),
     ]
 }
 

@@ -221,9 +221,17 @@ pub fn shift_section(rows: &[(Cell, &crate::report::Figures)]) -> Option<Section
     }) {
         return None;
     }
-    let tier = |f: &crate::report::Figures, t: &str| mins(f.minutes_by_tier.get(t).copied().unwrap_or(0));
+    let get = |m: &std::collections::BTreeMap<String, i64>, t: &str| m.get(t).copied().unwrap_or(0);
+    // "reactive / planned" for one tier's minutes.
+    let tier = |f: &crate::report::Figures, t: &str| {
+        Cell::num(format!(
+            "{} / {}",
+            format_minutes(get(&f.reactive_minutes_by_tier, t)),
+            format_minutes(get(&f.planned_minutes_by_tier, t))
+        ))
+    };
     Some(Section {
-        title: "Reactive and planned work, time by tier".into(),
+        title: "Reactive and planned work, time by tier (reactive / planned)".into(),
         headers: vec![
             "WEEK",
             "REACTIVE LOGGED",
@@ -232,6 +240,7 @@ pub fn shift_section(rows: &[(Cell, &crate::report::Figures)]) -> Option<Section
             "TIER 1 TIME",
             "TIER 2 TIME",
             "TIER 3 TIME",
+            "SENIOR PLANNED",
         ],
         rows: rows
             .iter()
@@ -244,6 +253,7 @@ pub fn shift_section(rows: &[(Cell, &crate::report::Figures)]) -> Option<Section
                     tier(f, "1"),
                     tier(f, "2"),
                     tier(f, "3"),
+                    Cell::num(f.senior_planned_pct.map(|p| format!("{p:.0}%")).unwrap_or_else(|| "-".into())),
                 ]
             })
             .collect(),

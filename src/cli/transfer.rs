@@ -32,6 +32,8 @@ pub enum ImportCmd {
     Json { file: PathBuf },
     /// Tickets or articles from another helpdesk's CSV export (see docs/import.md).
     Csv(CsvArgs),
+    /// Tickets from SolarWinds Web Help Desk: its REST API or a ticket report CSV (see docs/import.md).
+    Whd(super::whd::WhdArgs),
 }
 
 #[derive(Debug, Args)]
@@ -125,6 +127,7 @@ pub fn import(inv: &Invocation, cmd: ImportCmd) -> Result<()> {
             };
             print_summary(inv, "Imported", &summary)
         }
+        ImportCmd::Whd(args) => super::whd::run(inv, args),
         ImportCmd::Csv(args) => {
             let raw = read_all(&args.file)?;
             let origin = match args.origin {

@@ -33,10 +33,22 @@ pub struct PlaceholderValues {
     pub ticket_subject: String,
     pub school_name: String,
     pub tech_name: String,
+    /// Answers to `{{ask:label}}` fill-ins, as (label, answer).
+    pub answers: Vec<(String, String)>,
 }
+
+/// The prefix of a fill-in the technician is asked for when the solution
+/// is picked: `{{ask:software name}}`.
+pub const ASK: &str = "ask:";
+/// The longest label of an `{{ask:…}}` fill-in.
+pub const MAX_ASK: usize = 60;
 
 impl PlaceholderValues {
     fn get(&self, name: &str) -> Option<String> {
+        if let Some(label) = name.strip_prefix(ASK) {
+            let label = label.trim();
+            return self.answers.iter().find(|(l, _)| l == label).map(|(_, a)| a.clone());
+        }
         Some(match name {
             "requester.first_name" => self.requester_first_name.clone(),
             "requester.name" => self.requester_name.clone(),
@@ -88,7 +100,14 @@ fn pieces<'a>(field: &str, text: &'a str) -> crate::Result<Vec<Piece<'a>>> {
             return Err(err(format!("placeholder '{}' is not closed: expected {{{{name}}}}", cut(source))));
         }
         let name = inner.trim();
-        if !PLACEHOLDERS.contains(&name) {
+        let ask = name.strip_prefix(ASK).map(str::trim);
+        if let Some(label) = ask {
+            if label.is_empty() || label.chars().count() > MAX_ASK {
+                return Err(err(format!(
+                    "fill-in {source} needs a label of 1 to {MAX_ASK} characters: {{{{ask:software name}}}}"
+                )));
+            }
+        } else if !PLACEHOLDERS.contains(&name) {
             return Err(err(format!("unknown placeholder {source}: expected one of {}", known())));
         }
         out.push(Piece::Field(name, source));
@@ -119,6 +138,21 @@ pub fn check_placeholders(field: &str, text: &str) -> crate::Result<()> {
     pieces(field, text).map(|_| ())
 }
 
+/// The labels of the `{{ask:…}}` fill-ins, in order of first use, once each.
+pub fn asks(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for p in pieces("body", text).unwrap_or_default() {
+        if let Piece::Field(name, _) = p {
+            if let Some(label) = name.strip_prefix(ASK).map(|l| l.trim().to_string()) {
+                if !out.contains(&label) {
+                    out.push(label);
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Fills in the placeholders. Values are not expanded again, so a subject
 /// containing `{{...}}` is shown as typed.
 pub fn render(text: &str, values: &PlaceholderValues) -> String {
@@ -147,7 +181,18 @@ mod tests {
             ticket_subject: "Printer {{tech.name}} jam".into(),
             school_name: "St Bede's".into(),
             tech_name: "Tam Two".into(),
+            answers: vec![("software name".into(), "SIMS".into())],
         }
+    }
+
+    #[test]
+    fn ask_fill_ins_are_listed_once_and_filled_from_the_answers() {
+        let body = "Reinstall {{ask:software name}} on {{ ask: room }}; {{ask:software name}} again.";
+        check_placeholders("body", body).unwrap();
+        assert_eq!(asks(body), ["software name", "room"]);
+        assert_eq!(render(body, &values()), "Reinstall SIMS on {{ ask: room }}; SIMS again.");
+        assert!(check_placeholders("body", "{{ask:}}").unwrap_err().to_string().contains("needs a label"));
+        assert!(asks("no fill-ins {{tech.name}}").is_empty());
     }
 
     #[test]

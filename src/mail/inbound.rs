@@ -3,9 +3,11 @@
 //! charset come out as UTF-8; HTML-only bodies become plain text. No
 //! database here: the service decides what the message becomes.
 
+use super::charset;
 use super::encode::is_safe_msg_id;
 use super::html::html_to_text;
-use mail_parser::{Address, HeaderValue, Message, MessageParser, MimeHeaders, PartType};
+use super::robots;
+use mail_parser::{Address, HeaderValue, Message, MessageParser, MessagePart, MimeHeaders, PartType};
 use sha2::{Digest, Sha256};
 
 /// Messages larger than this are kept as failed rather than parsed.
@@ -18,12 +20,15 @@ pub enum Automated {
     Bounce(String),
     /// An out-of-office or other automatic reply: never answered.
     AutoReply(String),
+    /// A notice no person wrote: an abuse report, a mailing list's admin
+    /// notice, a cloud service's notification, a no-reply sender.
+    Notice(String),
 }
 
 impl Automated {
     pub fn reason(&self) -> &str {
         match self {
-            Automated::Bounce(r) | Automated::AutoReply(r) => r,
+            Automated::Bounce(r) | Automated::AutoReply(r) | Automated::Notice(r) => r,
         }
     }
 }
@@ -74,15 +79,19 @@ pub fn read(raw: &[u8]) -> Result<Inbound, String> {
     if raw.iter().all(|b| b.is_ascii_whitespace()) {
         return Err("empty input: no message".into());
     }
+    // Header lines in raw 8-bit Latin-1 are read as such; the body's
+    // offsets move with them, so everything below reads `buf`.
+    let readable = charset::readable(raw);
+    let buf = charset::headers_as_utf8(&readable);
     let msg = MessageParser::default()
-        .parse(raw)
+        .parse(buf.as_ref())
         .ok_or_else(|| "not an email message: no headers could be read".to_string())?;
     if msg.headers().is_empty() {
         return Err("not an email message: no headers could be read".into());
     }
     let from = sender(&msg);
     let subject = clean_line(msg.subject().unwrap_or(""));
-    let automated = automated(&msg, from.as_ref().map(|(e, _)| e.as_str()), &subject);
+    let automated = robots::classify(&msg, from.as_ref().map(|(e, _)| e.as_str()), &subject);
     // A Message-ID goes back out in In-Reply-To and References: one that
     // could break out of its angle brackets is treated as missing.
     let message_id = match msg.message_id().map(clean_id).filter(|id| is_safe_msg_id(id)) {
@@ -97,10 +106,10 @@ pub fn read(raw: &[u8]) -> Result<Inbound, String> {
         message_id,
         from,
         subject,
-        text: body_text(&msg),
+        text: body_text(&msg, &buf),
         thread,
         attachments: attachments(&msg),
-        no_reply: automated.is_none() && is_bulk(&msg),
+        no_reply: automated.is_none() && robots::is_bulk(&msg),
         automated,
     })
 }
@@ -138,17 +147,25 @@ fn ids(value: &HeaderValue<'_>) -> Vec<String> {
 /// Sender, then Reply-To. The name is that mailbox's own display name (never
 /// a group's name or text around another address), as one clean line.
 /// Without any valid address, the first address seen (so the rejection
-/// names it), or None.
+/// names it), or None. A no-reply sender with a person in Reply-To (a
+/// school website's form) is that person's message: answers reach them.
 fn sender(msg: &Message<'_>) -> Option<(String, Option<String>)> {
     let from = valid_mailboxes(msg.from());
     let sender = valid_mailboxes(msg.sender());
+    let reply_to = valid_mailboxes(msg.reply_to());
     let chosen = match from.len() {
         0 => None,
         1 => from.first(),
         // RFC 5322: a message from several authors names its sender in Sender.
         _ => sender.first().or(from.first()),
     };
-    if let Some(found) = chosen.or(sender.first()).or(valid_mailboxes(msg.reply_to()).first()) {
+    let person = reply_to.iter().find(|(e, _)| !robots::is_no_reply_address(e));
+    if let (Some((e, _)), Some(person)) = (chosen, person) {
+        if robots::is_no_reply_address(e) {
+            return Some(person.clone());
+        }
+    }
+    if let Some(found) = chosen.or(sender.first()).or(reply_to.first()) {
         return Some(found.clone());
     }
     [msg.from(), msg.sender(), msg.reply_to()]
@@ -170,79 +187,16 @@ fn valid_mailboxes(addr: Option<&Address<'_>>) -> Vec<(String, Option<String>)> 
         .collect()
 }
 
-fn header_text(msg: &Message<'_>, name: &str) -> Option<String> {
-    msg.header_raw(name).map(|v| v.trim().to_ascii_lowercase())
-}
-
-/// Bounces and automatic replies, by the signs mail systems give them.
-fn automated(msg: &Message<'_>, from: Option<&str>, subject: &str) -> Option<Automated> {
-    let root_type = msg.root_part().content_type();
-    if let Some(ct) = root_type {
-        let sub = ct.subtype().unwrap_or("").to_ascii_lowercase();
-        if ct.ctype().eq_ignore_ascii_case("multipart") && sub == "report" {
-            let kind = ct.attribute("report-type").unwrap_or("").to_ascii_lowercase();
-            return Some(if kind.contains("disposition") {
-                Automated::AutoReply("read receipt (disposition notification)".into())
-            } else {
-                Automated::Bounce(format!("delivery status notification (multipart/report; {kind})"))
-            });
-        }
-    }
-    if let Some(local) = from.and_then(|f| f.split('@').next()) {
-        if ["mailer-daemon", "postmaster", "mail-daemon"].contains(&local) {
-            return Some(Automated::Bounce(format!("bounce from {}", from.unwrap_or(local))));
-        }
-    }
-    if msg.header_raw("Return-Path").is_some_and(|v| v.trim() == "<>") && from.is_none() {
-        return Some(Automated::Bounce("bounce (empty Return-Path and no sender)".into()));
-    }
-    if let Some(v) = header_text(msg, "Auto-Submitted") {
-        if v.starts_with("auto-replied") {
-            return Some(Automated::AutoReply(format!("automatic reply (Auto-Submitted: {v})")));
-        }
-    }
-    for h in ["X-Autoreply", "X-Autorespond", "X-Auto-Reply"] {
-        if msg.header_raw(h).is_some() {
-            return Some(Automated::AutoReply(format!("automatic reply ({h} header)")));
-        }
-    }
-    if header_text(msg, "Precedence").is_some_and(|v| v == "auto_reply") {
-        return Some(Automated::AutoReply("automatic reply (Precedence: auto_reply)".into()));
-    }
-    let lower = subject.to_lowercase();
-    let ooo = ["automatic reply:", "auto-reply:", "autoreply:", "out of office", "out of the office"];
-    if ooo.iter().any(|p| lower.starts_with(p)) {
-        return Some(Automated::AutoReply(format!("out-of-office reply ({subject})")));
-    }
-    let bounce_subjects = [
-        "undeliverable:",
-        "undelivered mail",
-        "delivery status notification",
-        "mail delivery failed",
-        "returned mail:",
-    ];
-    if bounce_subjects.iter().any(|p| lower.starts_with(p)) {
-        return Some(Automated::Bounce(format!("bounce ({subject})")));
-    }
-    None
-}
-
-/// Machine-generated or bulk mail that must never get an automatic answer.
-fn is_bulk(msg: &Message<'_>) -> bool {
-    header_text(msg, "Auto-Submitted").is_some_and(|v| !v.is_empty() && v != "no")
-        || header_text(msg, "Precedence").is_some_and(|v| ["bulk", "junk", "list"].contains(&v.as_str()))
-        || msg.header_raw("List-Id").is_some()
-}
-
 /// The readable body: the text parts (HTML ones converted), joined. A plain
-/// alternative that is empty falls back to the HTML one.
-fn body_text(msg: &Message<'_>) -> String {
+/// alternative that is empty falls back to the HTML one. `buf` is what
+/// `msg` was parsed from.
+fn body_text(msg: &Message<'_>, buf: &[u8]) -> String {
     let mut parts = Vec::new();
     for &id in &msg.text_body {
         if let Some(part) = msg.parts.get(id as usize) {
             match &part.body {
-                PartType::Text(t) => parts.push(t.to_string()),
-                PartType::Html(h) => parts.push(html_to_text(h)),
+                PartType::Text(t) => parts.push(as_written(buf, part, t)),
+                PartType::Html(h) => parts.push(html_to_text(&as_written(buf, part, h))),
                 _ => {}
             }
         }
@@ -253,7 +207,7 @@ fn body_text(msg: &Message<'_>) -> String {
             .html_body
             .iter()
             .filter_map(|&id| match &msg.parts.get(id as usize)?.body {
-                PartType::Html(h) => Some(html_to_text(h)),
+                PartType::Html(h) => Some(html_to_text(&as_written(buf, msg.parts.get(id as usize)?, h))),
                 _ => None,
             })
             .collect();
@@ -262,6 +216,25 @@ fn body_text(msg: &Message<'_>) -> String {
         }
     }
     normalise_newlines(&text)
+}
+
+/// A text part as its writer meant it: mail-parser's UTF-8 reading of a
+/// part labelled UTF-8 (or ASCII, or nothing) turns Latin-1 accents into
+/// replacement characters; when the part's own bytes are not valid UTF-8
+/// they are read as Windows-1252 instead. Other labels were honoured.
+fn as_written(buf: &[u8], part: &MessagePart<'_>, decoded: &str) -> String {
+    if !decoded.contains('\u{FFFD}') {
+        return decoded.to_string();
+    }
+    let label = part.content_type().and_then(|ct| ct.attribute("charset")).unwrap_or("");
+    let label = label.trim().to_ascii_lowercase();
+    if !matches!(label.as_str(), "" | "utf-8" | "utf8" | "us-ascii" | "ascii") {
+        return decoded.to_string();
+    }
+    match super::parts::as_sent(buf, part) {
+        Some(bytes) if std::str::from_utf8(&bytes).is_err() => charset::text(&bytes).into_owned(),
+        _ => decoded.to_string(),
+    }
 }
 
 fn normalise_newlines(s: &str) -> String {

@@ -21,6 +21,9 @@ pub struct Part {
 
 /// The attachments of a raw message, in the order `inbound::read` lists them.
 pub fn extract(raw: &[u8]) -> Vec<Part> {
+    // Read as `inbound::read` reads it: the offsets below are into `raw`.
+    let readable = super::charset::readable(raw);
+    let raw = readable.as_ref();
     let Some(msg) = MessageParser::default().parse(raw) else {
         return Vec::new();
     };
@@ -43,7 +46,7 @@ pub fn extract(raw: &[u8]) -> Vec<Part> {
 /// The part's body from the raw message with its transfer encoding undone.
 /// None when the offsets do not fit the message or the base64 is broken;
 /// the caller then keeps what mail-parser decoded (it recovers more).
-fn as_sent(raw: &[u8], part: &MessagePart<'_>) -> Option<Vec<u8>> {
+pub(super) fn as_sent(raw: &[u8], part: &MessagePart<'_>) -> Option<Vec<u8>> {
     let start = usize::try_from(part.raw_body_offset()).ok()?;
     let end = usize::try_from(part.raw_end_offset()).ok()?;
     let body = raw.get(start..end)?;

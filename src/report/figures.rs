@@ -52,6 +52,8 @@ pub struct Tally {
     pub planned_resolved: u64,
     /// Minutes logged in the week by the technician's tier ("1", "2", "3").
     pub minutes_by_tier: BTreeMap<String, i64>,
+    /// Of those, the minutes on planned work.
+    pub planned_minutes_by_tier: BTreeMap<String, i64>,
 }
 
 impl Tally {
@@ -86,6 +88,9 @@ impl Tally {
         for (k, v) in &o.minutes_by_tier {
             *self.minutes_by_tier.entry(k.clone()).or_default() += v;
         }
+        for (k, v) in &o.planned_minutes_by_tier {
+            *self.planned_minutes_by_tier.entry(k.clone()).or_default() += v;
+        }
     }
 
     pub fn figures(&self) -> Figures {
@@ -96,6 +101,15 @@ impl Tally {
         let ratings = self.scores.len() as u64;
         let satisfied = self.scores.iter().filter(|&&s| s >= 4).count() as u64;
         let sum: u64 = self.scores.iter().map(|&s| u64::from(s)).sum();
+        let tiers = |m: &BTreeMap<String, i64>| -> BTreeMap<String, i64> {
+            ["1", "2", "3"].iter().map(|k| (k.to_string(), m.get(*k).copied().unwrap_or(0))).collect()
+        };
+        let (all, planned) = (tiers(&self.minutes_by_tier), tiers(&self.planned_minutes_by_tier));
+        let at = |m: &BTreeMap<String, i64>, k: &str| m.get(k).copied().unwrap_or(0);
+        let reactive: BTreeMap<String, i64> =
+            all.iter().map(|(k, v)| (k.clone(), v - at(&planned, k))).collect();
+        // Senior (tier 2 and 3) time on planned work: the shift-left goal.
+        let senior = |m: &BTreeMap<String, i64>| u64::try_from(at(m, "2") + at(m, "3")).unwrap_or(0);
         let mut by_source: BTreeMap<String, u64> = SOURCES.iter().map(|s| (s.to_string(), 0)).collect();
         for (k, v) in &self.by_source {
             *by_source.entry(k.clone()).or_default() += v;
@@ -135,10 +149,10 @@ impl Tally {
             by_source,
             planned_opened: self.planned_opened,
             planned_resolved: self.planned_resolved,
-            minutes_by_tier: ["1", "2", "3"]
-                .iter()
-                .map(|k| (k.to_string(), self.minutes_by_tier.get(*k).copied().unwrap_or(0)))
-                .collect(),
+            senior_planned_pct: pct(senior(&planned), senior(&all)),
+            minutes_by_tier: all,
+            planned_minutes_by_tier: planned,
+            reactive_minutes_by_tier: reactive,
         }
     }
 }
@@ -200,6 +214,12 @@ pub struct Figures {
     pub planned_resolved: u64,
     /// Minutes logged in the week (time entries) by the technician's tier.
     pub minutes_by_tier: BTreeMap<String, i64>,
+    /// The same split: on reactive tickets, and on planned work.
+    pub reactive_minutes_by_tier: BTreeMap<String, i64>,
+    pub planned_minutes_by_tier: BTreeMap<String, i64>,
+    /// Share of tier 2 and 3 minutes spent on planned work (null without
+    /// any): rising as senior time moves from tickets to projects.
+    pub senior_planned_pct: Option<f64>,
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! snippets in Rust. Pure logic: the SQL is in `store::search`, the
 //! orchestration in `service::suggest`.
 
+pub mod chatter;
 pub mod matching;
 pub mod query;
 pub mod rank;

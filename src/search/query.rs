@@ -4,6 +4,7 @@
 //! from our own tokens, every one quoted, so quotes, `*`, `NEAR(`, `-`,
 //! AND/OR/NOT, unicode and emoji in the input can never become syntax.
 
+use super::chatter::is_chatter;
 use super::synonyms::{Synonyms, MAX_PHRASE};
 use super::tokenize::{is_stopword, stem, words};
 use super::vocab::Vocab;
@@ -230,6 +231,9 @@ impl Query {
     /// half-typed when `as_you_type` is set.
     pub fn parse(text: &str, vocab: &Vocab, syn: &Synonyms, as_you_type: bool) -> Query {
         let raw = words(text);
+        // Chatter ("room 12", "every morning") is left out when something
+        // else was asked: see `chatter`.
+        let skip_chatter = raw.iter().any(|w| !is_stopword(w) && !is_chatter(w));
         let mut groups = Vec::new();
         let mut i = 0;
         while i < raw.len() && groups.len() < MAX_GROUPS {
@@ -257,7 +261,8 @@ impl Query {
                 }
             }
             let w = &raw[i];
-            if !is_stopword(w) {
+            let said_nothing = is_stopword(w) || (skip_chatter && is_chatter(w));
+            if !said_nothing {
                 groups.push(word_group(w, is_last(i + 1), vocab, syn));
             }
             i += 1;
@@ -545,6 +550,19 @@ mod tests {
         let all = q.fts_all(false).unwrap();
         assert!(!all.contains("xqzvw"), "{all}");
         assert!(q.fts_any(false).unwrap().contains("\"xqzvw\""));
+    }
+
+    #[test]
+    fn chatter_is_left_out_unless_it_is_all_there_is() {
+        let q = parse("wifi keeps dropping in room 12 every morning since");
+        let typed: Vec<&str> = q.groups.iter().map(|g| g.typed.as_str()).collect();
+        assert_eq!(typed, ["wifi", "dropping", "since"]);
+        let q = parse("room 12");
+        let typed: Vec<&str> = q.groups.iter().map(|g| g.typed.as_str()).collect();
+        assert_eq!(typed, ["room", "12"], "nothing else was asked");
+        let q = parse("error 1603 in room 12");
+        let typed: Vec<&str> = q.groups.iter().map(|g| g.typed.as_str()).collect();
+        assert_eq!(typed, ["error", "1603"], "a long number may be an error code");
     }
 
     #[test]

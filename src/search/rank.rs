@@ -20,6 +20,23 @@ const TICKET_FACTOR: f64 = 0.85;
 /// as suggestions (searching the knowledge base shows them all).
 pub const MIN_COVERAGE: f64 = 0.34;
 
+/// Below `MIN_COVERAGE`, an article is still offered when it is the best
+/// answer the knowledge base has, or close to it: a long, chatty question
+/// ("got a new phone and now the authenticator code thing doesnt work so i
+/// cant log in") spreads its weight over many words no article has, so the
+/// right answer covers a small share of it, and an empty list helps nobody.
+/// It must answer some of the question (a match on unknown words alone
+/// counts for nothing)...
+pub const PARTIAL_COVERAGE: f64 = 0.05;
+/// ...and score at least this share of the best article's score.
+pub const PARTIAL_SHARE: f64 = 0.8;
+
+/// Whether an article is offered as a suggestion, given the best article
+/// score of the same search.
+pub fn offered(coverage: f64, score: f64, best_score: f64) -> bool {
+    coverage >= MIN_COVERAGE || (coverage >= PARTIAL_COVERAGE && score >= PARTIAL_SHARE * best_score)
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct ArticleSignals {
     /// 0..1, from `matching::coverage`.
@@ -110,6 +127,15 @@ mod tests {
         let liked = ArticleSignals { helpful: 9, ..plain };
         let s = article_scores(&[disliked, liked]);
         assert!(s[1] > s[0], "{s:?}");
+    }
+
+    #[test]
+    fn partial_answers_are_offered_only_near_the_best() {
+        assert!(offered(0.5, 0.1, 0.9), "a good share of the question is always offered");
+        assert!(offered(0.2, 0.9, 0.9), "the best answer there is, though partial");
+        assert!(offered(0.2, 0.75, 0.9), "close to the best");
+        assert!(!offered(0.2, 0.5, 0.9), "a partial answer well behind the best");
+        assert!(!offered(0.02, 0.9, 0.9), "too little of the question");
     }
 
     #[test]

@@ -148,7 +148,15 @@ impl Vocab {
                 }
             }
         }
-        best.sort_by(|a, b| b.1.cmp(&a.1).then(a.2.cmp(b.2)));
+        // Among words as close, those that differ from the typed one only
+        // in vowels come first: an unstressed vowel is the commonest
+        // misspelling ("authenticater" is "authenticator", not
+        // "authenticate"; "seperate", "projecter").
+        let skeleton = consonants(word);
+        best.sort_by(|a, b| {
+            let same = |t: &str| consonants(t) == skeleton;
+            same(b.2).cmp(&same(a.2)).then(b.1.cmp(&a.1)).then(a.2.cmp(b.2))
+        });
         best.into_iter().take(max).map(|(_, _, t)| t.to_string()).collect()
     }
 
@@ -182,6 +190,11 @@ impl Vocab {
         let start = self.terms.partition_point(|(t, _)| t.as_str() < first.as_str());
         self.terms[start..].iter().take_while(move |(t, _)| t.starts_with(first.as_str()))
     }
+}
+
+/// A word without its vowels: "authenticator" -> "thntctr".
+fn consonants(word: &str) -> String {
+    word.chars().filter(|c| !matches!(c, 'a' | 'e' | 'i' | 'o' | 'u')).collect()
 }
 
 fn char_prefix(s: &str, chars: usize) -> Option<&str> {
@@ -269,6 +282,14 @@ mod tests {
         assert_eq!(v.corrections("scaner", 2), ["scanner"]);
         assert!(v.corrections("xyzzyq", 2).is_empty());
         assert!(v.corrections("thw", 2).is_empty(), "short words are left alone");
+    }
+
+    #[test]
+    fn a_vowel_slip_beats_a_more_common_word_as_close() {
+        let words = [("authenticate", 30), ("authenticated", 20), ("authenticator", 4)];
+        let v = Vocab::new(words.iter().map(|(w, n)| (w.to_string(), *n)).collect(), 57);
+        assert_eq!(v.corrections("authenticater", 1), ["authenticator"]);
+        assert_eq!(v.corrections("authenticater", 3)[1..], ["authenticate", "authenticated"]);
     }
 
     #[test]

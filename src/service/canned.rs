@@ -146,6 +146,7 @@ pub fn render(
     ticket: &Ticket,
     canned: &CannedSolution,
     tech_name: &str,
+    answers: &[(String, String)],
 ) -> Result<String> {
     let school =
         dir::find_school(conn, &ticket.school)?.map(|s| s.name).unwrap_or_else(|| ticket.school.clone());
@@ -156,6 +157,7 @@ pub fn render(
         ticket_subject: ticket.subject.clone(),
         school_name: school,
         tech_name: tech_name.to_string(),
+        answers: answers.to_vec(),
     };
     Ok(domain::render(&canned.body, &values))
 }
@@ -180,7 +182,50 @@ pub fn apply(
             t.status
         )));
     }
-    let message = render(cx.tx, &t, &canned, &cx.me.name.clone())?;
+    let asked = domain::asks(&canned.body);
+    if let Some(label) = asked.first() {
+        return Err(Error::invalid(format!(
+            "canned solution '{}' asks for '{label}': pick it in the console, which asks, or write the reply yourself",
+            canned.title
+        )));
+    }
+    let message = render(cx.tx, &t, &canned, &cx.me.name.clone(), &[])?;
+    send(cx, &t, &canned, message, resolve, expected)
+}
+
+/// Sends a canned solution as the technician edited it (the console fills
+/// the `{{ask:…}}` fill-ins and opens the text for editing first): counted
+/// and recorded like `apply`.
+pub fn apply_edited(
+    cx: &mut Ctx<'_>,
+    ticket_id: TicketId,
+    canned_id: CannedId,
+    message: &str,
+    resolve: bool,
+    expected: Option<Version>,
+) -> Result<Ticket> {
+    let canned = find(cx.tx, &canned_id.to_string())?;
+    let message = tickets::text("reply", message)?;
+    let t = load_for_change(cx, ticket_id, expected)?;
+    require_can_work(cx, &t, "reply to")?;
+    if !t.status.is_active() {
+        return Err(Error::invalid(format!(
+            "ticket #{ticket_id} is {}: reopen it before sending a canned solution",
+            t.status
+        )));
+    }
+    send(cx, &t, &canned, message, resolve, expected)
+}
+
+fn send(
+    cx: &mut Ctx<'_>,
+    t: &Ticket,
+    canned: &CannedSolution,
+    message: String,
+    resolve: bool,
+    expected: Option<Version>,
+) -> Result<Ticket> {
+    let ticket_id = t.id;
     let updated = if resolve {
         let how = Resolution { message: Some(message), article_id: canned.article_id };
         tickets::resolve(cx, ticket_id, &how, expected)?
@@ -235,7 +280,35 @@ impl Desk {
             let ticket = ticket_rows::get(conn, ticket_id)?;
             let canned = rows::find(conn, canned_id)?
                 .ok_or_else(|| Error::not_found(format!("canned solution {canned_id} not found")))?;
-            render(conn, &ticket, &canned, &me.name)
+            render(conn, &ticket, &canned, &me.name, &[])
         })
+    }
+
+    /// The canned solution on the ticket with the `{{ask:…}}` fill-ins
+    /// answered: the text the console opens for editing before it is sent.
+    pub fn render_canned_with(
+        &self,
+        ticket_id: TicketId,
+        canned_id: CannedId,
+        answers: &[(String, String)],
+    ) -> Result<String> {
+        self.read(|conn, me| {
+            let ticket = ticket_rows::get(conn, ticket_id)?;
+            let canned = rows::find(conn, canned_id)?
+                .ok_or_else(|| Error::not_found(format!("canned solution {canned_id} not found")))?;
+            render(conn, &ticket, &canned, &me.name, answers)
+        })
+    }
+
+    /// Sends a canned solution as edited (see `canned::apply_edited`).
+    pub fn apply_canned_edited(
+        &mut self,
+        ticket_id: TicketId,
+        canned_id: CannedId,
+        message: &str,
+        resolve: bool,
+        expected: Option<Version>,
+    ) -> Result<Ticket> {
+        self.write(|cx| apply_edited(cx, ticket_id, canned_id, message, resolve, expected))
     }
 }

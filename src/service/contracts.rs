@@ -371,14 +371,20 @@ pub struct Spent {
     pub billable: i64,
     /// By the technician's (current) tier, "1" to "3".
     pub by_tier: BTreeMap<String, i64>,
+    /// Of those, on planned work.
+    pub planned_by_tier: BTreeMap<String, i64>,
 }
 
 pub fn time_by_tier(conn: &Connection, school_id: i64, lo: i64, hi: i64) -> Result<Spent> {
-    let mut out = Spent { minutes: 0, billable: 0, by_tier: BTreeMap::new() };
+    let mut out =
+        Spent { minutes: 0, billable: 0, by_tier: BTreeMap::new(), planned_by_tier: BTreeMap::new() };
     for e in rows::between(conn, lo, hi, Some(school_id))? {
         out.minutes += e.minutes;
         out.billable += if e.billable { e.minutes } else { 0 };
         *out.by_tier.entry(e.tier.to_string()).or_default() += e.minutes;
+        if e.planned {
+            *out.planned_by_tier.entry(e.tier.to_string()).or_default() += e.minutes;
+        }
     }
     Ok(out)
 }

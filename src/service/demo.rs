@@ -355,7 +355,10 @@ fn generate_tickets(
                 at_time!(step(&mut rng, 60, 1440), worker);
                 tickets::handback(cx, id, Tier::One, note, None)?;
                 at_time!(step(&mut rng, 10, 120), holder);
-                tickets::take(cx, id, None)?;
+                // A hand-back returns to whoever escalated; anyone else takes it.
+                if crate::store::tickets::get(cx.tx, id)?.assignee_id != Some(cx.me.id) {
+                    tickets::take(cx, id, None)?;
+                }
                 worker = holder.clone();
             }
         }

@@ -169,6 +169,21 @@ pub fn publish(cx: &mut Ctx<'_>, id: ArticleId, expected: Option<Version>) -> Re
     Ok(saved)
 }
 
+/// Undo of a publish (the console's `u`): the article, still as the
+/// publish left it (`expected`), goes back to draft and off the portal.
+pub fn unpublish(cx: &mut Ctx<'_>, id: ArticleId, expected: Version) -> Result<Article> {
+    cx.me.require_publish(&format!("unpublish article #{id}"))?;
+    let mut a = load_for_change(cx, id, Some(expected))?;
+    if a.status != ArticleStatus::Published {
+        return Err(Error::invalid(format!("cannot undo the publish of article #{id}: it is {}", a.status)));
+    }
+    a.status = ArticleStatus::Draft;
+    a.published_at = None;
+    let saved = save(cx, &a)?;
+    cx.audit("unpublish", "article", &id.to_string(), Some(&saved.title))?;
+    Ok(saved)
+}
+
 pub fn archive(cx: &mut Ctx<'_>, id: ArticleId, expected: Option<Version>) -> Result<Article> {
     let mut a = load_for_change(cx, id, expected)?;
     match a.status {
@@ -253,6 +268,10 @@ impl Desk {
 
     pub fn publish_article(&mut self, id: ArticleId, expected: Option<Version>) -> Result<Article> {
         self.write(|cx| publish(cx, id, expected))
+    }
+
+    pub fn unpublish_article(&mut self, id: ArticleId, expected: Version) -> Result<Article> {
+        self.write(|cx| unpublish(cx, id, expected))
     }
 
     pub fn archive_article(&mut self, id: ArticleId, expected: Option<Version>) -> Result<Article> {

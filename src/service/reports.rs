@@ -147,6 +147,7 @@ pub fn weekly(conn: &Connection, q: &ReportQuery, now: Timestamp) -> Result<Week
         let mut tally = engine.tally(s, lo, hi);
         let time = super::contracts::time_by_tier(conn, s.id, lo, hi)?;
         tally.minutes_by_tier = time.by_tier.clone();
+        tally.planned_minutes_by_tier = time.planned_by_tier.clone();
         total.add(&tally);
         let last_day = crate::store::from_secs((hi - 1).min(to_secs(now)));
         schools.push(SchoolFigures {
@@ -215,7 +216,9 @@ pub fn trend(conn: &Connection, q: &TrendQuery, now: Timestamp) -> Result<Vec<We
         let mut total = Tally::default();
         for (s, (school, &(lo, hi))) in scope.schools.iter().zip(windows).enumerate() {
             let mut tally = engine.tally_of(school, lo, hi, &by_week[s][n]);
-            tally.minutes_by_tier = super::contracts::time_by_tier(conn, school.id, lo, hi)?.by_tier;
+            let time = super::contracts::time_by_tier(conn, school.id, lo, hi)?;
+            tally.minutes_by_tier = time.by_tier;
+            tally.planned_minutes_by_tier = time.planned_by_tier;
             total.add(&tally);
         }
         let end = windows.iter().map(|w| w.1).max().unwrap_or(span.1);

@@ -1,5 +1,6 @@
 //! Team settings a lead may change (the desk_settings table): attachment
-//! caps and the outage (burst) rule. A key with no row has its default.
+//! caps, the outage (burst) rule and when the console asks for time. A key
+//! with no row has its default.
 
 use super::Desk;
 use crate::store::attachments as rows;
@@ -17,7 +18,35 @@ pub const KNOWN: &[(&str, &str, &str)] = &[
         "0.25",
         "how alike (0 to 1) two tickets must be to count as the same problem",
     ),
+    (
+        TIME_REQUIRED_KEY,
+        "false",
+        "console: time must be logged when resolving or leaving a ticket after a while (true/false)",
+    ),
+    (
+        TIME_ASK_AFTER_KEY,
+        "10",
+        "console: minutes a ticket is open on screen before leaving it asks for time (0: never)",
+    ),
 ];
+
+pub const TIME_REQUIRED_KEY: &str = "time.required";
+pub const TIME_ASK_AFTER_KEY: &str = "time.ask_after";
+
+/// When the console asks for time spent (issue 21): always on resolving,
+/// and on leaving a ticket that was open for `ask_after_minutes` (0: never);
+/// `required` takes away the skip.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeRules {
+    pub required: bool,
+    pub ask_after_minutes: i64,
+}
+
+impl Default for TimeRules {
+    fn default() -> TimeRules {
+        TimeRules { required: false, ask_after_minutes: 10 }
+    }
+}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Setting {
@@ -29,6 +58,21 @@ pub struct Setting {
 
 fn validate(key: &str, value: &str) -> Result<String> {
     let v = value.trim();
+    if key == TIME_REQUIRED_KEY {
+        return match v.to_ascii_lowercase().as_str() {
+            "true" | "yes" | "on" | "1" => Ok("true".into()),
+            "false" | "no" | "off" | "0" => Ok("false".into()),
+            _ => Err(Error::invalid(format!("invalid value '{value}' for {key}: expected true or false"))),
+        };
+    }
+    if key == TIME_ASK_AFTER_KEY {
+        return match v.parse::<u64>() {
+            Ok(n) if n <= 1440 => Ok(n.to_string()),
+            _ => Err(Error::invalid(format!(
+                "invalid value '{value}' for {key}: expected minutes from 0 (never) to 1440"
+            ))),
+        };
+    }
     if key == super::burst::SIMILARITY_KEY {
         return match v.parse::<f64>() {
             Ok(x) if (0.0..=1.0).contains(&x) => Ok(x.to_string()),
@@ -59,6 +103,20 @@ impl Desk {
                     })
                 })
                 .collect()
+        })
+    }
+
+    /// The console's time rules; a stored value that no longer reads (edited
+    /// by hand) falls back to the default rather than locking the console.
+    pub fn time_rules(&self) -> Result<TimeRules> {
+        self.read(|conn, _| {
+            let d = TimeRules::default();
+            let required = rows::setting(conn, TIME_REQUIRED_KEY)?.map_or(d.required, |v| v == "true");
+            let ask_after_minutes = rows::setting(conn, TIME_ASK_AFTER_KEY)?
+                .and_then(|v| v.parse::<i64>().ok())
+                .filter(|n| (0..=1440).contains(n))
+                .unwrap_or(d.ask_after_minutes);
+            Ok(TimeRules { required, ask_after_minutes })
         })
     }
 

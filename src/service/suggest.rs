@@ -370,9 +370,11 @@ fn suggest_with(
         }
     };
     let (articles, tickets) = (articles?, tickets?);
+    // Best first: a partial answer is offered when it is (near) the best.
+    let best = articles.first().map_or(0.0, |h| h.score);
     let mut out: Vec<Suggestion> = articles
         .into_iter()
-        .filter(|h| h.coverage >= MIN_COVERAGE)
+        .filter(|h| rank::offered(h.coverage, h.score, best))
         .map(|h| Suggestion {
             kind: SuggestionKind::Article,
             id: h.article.id.get(),

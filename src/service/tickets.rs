@@ -273,6 +273,9 @@ fn move_tier(
     t.tier = to;
     t.assignee_id = None;
     t.assignee = None;
+    if how == TierMove::HandBack {
+        super::ownership::return_to_escalator(cx, &mut t, to)?;
+    }
     let saved = save(cx, &t)?;
     if how == TierMove::HandBack {
         super::alerts::on_handback(cx, &saved, event)?;
@@ -323,6 +326,7 @@ pub fn resolve(
     mail::outbox::queue_reply(cx, &t, event)?;
     t.first_response_at.get_or_insert(cx.now);
     set_status(cx, &mut t, Status::Resolved)?;
+    super::ownership::resolver_takes(cx, &mut t)?;
     let saved = save(cx, &t)?;
     // A major incident's callers are resolved with it, by the same message.
     super::links::resolve_children(cx, id, &message)?;

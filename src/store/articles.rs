@@ -81,6 +81,16 @@ pub fn link_to_ticket(
     Ok(n == 1)
 }
 
+/// Whether the article is already linked to the ticket.
+pub fn is_linked(conn: &Connection, ticket_id: TicketId, article_id: ArticleId) -> Result<bool> {
+    let n: i64 = conn.query_row(
+        "SELECT COUNT(*) FROM ticket_articles WHERE ticket_id = ?1 AND article_id = ?2",
+        rusqlite::params![ticket_id, article_id],
+        |r| r.get(0),
+    )?;
+    Ok(n > 0)
+}
+
 /// Records that a canned solution was applied to a ticket and counts the use.
 pub fn record_canned_use(
     conn: &Connection,

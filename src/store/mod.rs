@@ -9,6 +9,7 @@ pub mod backup;
 pub mod canned;
 pub mod chain;
 pub mod directory;
+pub mod drafts;
 pub mod events;
 pub mod files;
 pub mod health;
@@ -19,6 +20,7 @@ pub mod links;
 pub mod mail;
 pub mod mail_loop;
 pub mod migrate;
+pub mod ownership;
 pub mod portal;
 pub mod presence;
 pub mod privacy;
@@ -54,6 +56,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0013_msp.sql"),
     include_str!("migrations/0014_incidents.sql"),
     include_str!("migrations/0015_real_input.sql"),
+    include_str!("migrations/0016_drafts.sql"),
 ];
 
 /// The schema version whose upgrade chains the existing audit rows.

@@ -24,6 +24,8 @@ pub struct Erased {
     pub rejects: usize,
     pub outbox: usize,
     pub audit_rows: usize,
+    /// Technicians' unsent console drafts on their tickets or naming them.
+    pub drafts: usize,
     /// Articles written from the person's tickets: technicians' work, left
     /// alone, listed for a lead to review.
     pub articles_to_review: Vec<i64>,
@@ -192,6 +194,7 @@ pub fn erase_requester(conn: &Connection, id: i64, email: &str, name: &str) -> R
         "UPDATE requesters SET name = :n, email = :te WHERE id = :rid",
         named_params! { ":rid": id, ":n": ERASED_NAME, ":te": tomb_email },
     )?;
+    out.drafts = super::drafts::delete_for_requester(conn, id, email, name)?;
     forget_deleted_text(conn)?;
     Ok(out)
 }
@@ -275,6 +278,7 @@ pub fn purge_closed_text(conn: &Connection, cutoff: i64) -> Result<usize> {
         p,
     )?;
     super::attachments::purge_tickets(conn, TOMBSTONE)?;
+    super::drafts::delete_for_purged(conn)?;
     let n = conn.execute(
         "UPDATE tickets SET
             subject = :t,

@@ -173,6 +173,45 @@ pub fn insert_term(conn: &Connection, calendar_id: i64, start: &str, end: &str, 
     Ok(conn.last_insert_rowid())
 }
 
+/// A stored term with its id and calendar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TermRow {
+    pub id: i64,
+    pub calendar_id: i64,
+    pub start: String,
+    pub end: String,
+    pub label: String,
+}
+
+fn term_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TermRow> {
+    Ok(TermRow { id: r.get(0)?, calendar_id: r.get(1)?, start: r.get(2)?, end: r.get(3)?, label: r.get(4)? })
+}
+
+/// Every term, or one calendar's, by calendar then date.
+pub fn term_rows(conn: &Connection, calendar_id: Option<i64>) -> Result<Vec<TermRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, calendar_id, start_date, end_date, label FROM terms
+          WHERE ?1 IS NULL OR calendar_id = ?1 ORDER BY calendar_id, start_date, id",
+    )?;
+    let rows = stmt.query_map([calendar_id], term_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn find_term(conn: &Connection, id: i64) -> Result<Option<TermRow>> {
+    Ok(conn
+        .query_row(
+            "SELECT id, calendar_id, start_date, end_date, label FROM terms WHERE id = ?1",
+            [id],
+            term_row,
+        )
+        .optional()?)
+}
+
+pub fn delete_term(conn: &Connection, id: i64) -> Result<()> {
+    conn.execute("DELETE FROM terms WHERE id = ?1", [id])?;
+    Ok(())
+}
+
 /// Whether a term of the calendar overlaps `[start, end]`.
 pub fn term_overlaps(conn: &Connection, calendar_id: i64, start: &str, end: &str) -> Result<bool> {
     Ok(conn.query_row(

@@ -62,6 +62,10 @@ pub const NOT_EXPORTED: &[(&str, &str)] = &[
     ("portal_sessions", "signed-in browsers: sessions end within hours"),
     ("portal_mail", "sign-in links waiting to be mailed: live credentials, expired within the hour"),
     (
+        "drafts",
+        "technicians' unsent console typing: personal scratch, internal, of no use in another database",
+    ),
+    (
         "mail_notices",
         "reports, alerts and reminders waiting to be mailed: expired within days, sent to this database's contacts",
     ),

@@ -10,6 +10,7 @@ use crate::domain::{
 use crate::domain::{ArticleId, Version};
 use crate::search::Suggestion;
 use crate::service::deflect::FirstContact;
+pub use crate::service::kb_answer::SendAs;
 use crossterm::event::KeyEvent;
 
 #[derive(Debug, Clone)]
@@ -91,8 +92,13 @@ pub enum Action {
     ForceToArticle,
     /// Answer yes to the question on screen.
     Yes,
-    /// Jump to a ticket by number (`#300` or `:300`).
+    /// Jump to a ticket by number (`#300`).
     Jump,
+    /// The command palette: every action of the screen with its key,
+    /// filtered by typing; a number opens that ticket (`:300`).
+    Palette,
+    /// Show the highlighted suggested answer in full.
+    Preview,
     /// Knowledge base: next category (all, then each category).
     CycleCategory,
     /// Knowledge base: edit the article in $EDITOR.
@@ -175,6 +181,11 @@ pub enum Action {
     ReplyConflict(TicketId, String, String),
     /// A solved ticket's (id) answer, ready to edit for the new requester.
     ReuseLoaded(TicketId, String),
+    /// A suggested answer in full, as (title, text), for the preview.
+    PreviewLoaded(String, String),
+    /// An article's requester-facing text, ready to edit before it is sent
+    /// on the ticket.
+    ArticleComposed(Box<ArticleAnswer>),
     /// Another technician committed something: reload what is visible.
     ExternalChange,
     /// Who else has the ticket (id) open, as (login, name).
@@ -185,6 +196,24 @@ pub enum Action {
     Tick(Timestamp),
     /// A few seconds of real time passed: say which ticket is open.
     Heartbeat,
+    /// Undo the last close, take or publish while its window is open.
+    Undo,
+    /// An operation that can be undone for a few seconds, then its outcome.
+    Undoable(Box<super::undo::Undo>, Box<Action>),
+    /// Loaded: the technician's saved drafts (from an earlier session too).
+    DraftsLoaded(Vec<crate::service::drafts::Draft>),
+    /// Loaded: the queue's notices (handed back to me, new urgent).
+    NoticesLoaded(crate::service::ownership::Notices),
+    /// Loaded: the picked caller's (email) open and recent tickets.
+    CallerLoaded(String, Vec<Ticket>),
+    /// A canned solution (id) filled in on the ticket, ready to edit (the
+    /// bool: it resolves the ticket when sent).
+    CannedFilled(CannedId, bool, String),
+    /// New-ticket form: the next of the caller's tickets.
+    NextCallerTicket,
+    /// New-ticket form: add a note to the caller's highlighted ticket
+    /// instead of logging a duplicate.
+    OpenCallerTicket,
 }
 
 /// What the dashboard shows: this week so far, and the weeks before it.
@@ -194,6 +223,16 @@ pub struct DashboardData {
     /// Oldest first, ending with this week; None while it is counted (it
     /// reads weeks of history, so this week's table is shown first).
     pub trend: Option<Vec<crate::report::WeekFigures>>,
+}
+
+/// An article about to be sent on a ticket, as reply or resolution.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArticleAnswer {
+    pub ticket_id: TicketId,
+    pub article_id: ArticleId,
+    pub how: SendAs,
+    /// Its public text (and link); the technician edits it before sending.
+    pub text: String,
 }
 
 /// A ticket as the ticket screen shows it.
@@ -216,6 +255,10 @@ pub enum TicketOp {
     Escalate(Tier, String),
     Handback(Tier, String),
     Resolve(String),
+    /// Resolve with the time spent, written in the same transaction.
+    ResolveWithTime(String, crate::service::time::TimeSpent),
+    /// Time spent logged on its own (`ticket time`), on leaving the ticket.
+    LogTime(crate::service::time::TimeSpent),
     /// A question to the requester; the SLA clock stops.
     Pending(String),
     /// The requester answered: off hold, the clock runs again.
@@ -232,6 +275,22 @@ pub enum TicketOp {
     Merge(TicketId),
     /// Attach this caller's ticket to an incident.
     Parent(TicketId),
+    /// An article's text as reply or resolution; the article is linked.
+    SendArticle {
+        article: ArticleId,
+        text: String,
+        how: SendAs,
+    },
+    /// Link an article to the ticket (it solved it) without sending it.
+    LinkArticle(ArticleId),
+    /// A canned solution as the technician edited it (after its fill-ins);
+    /// one that resolves carries the time asked for, in the same change.
+    SendCanned {
+        canned_id: CannedId,
+        text: String,
+        resolve: bool,
+        spent: Option<crate::service::time::TimeSpent>,
+    },
 }
 
 /// Work for the loop: everything that touches the database.
@@ -297,8 +356,42 @@ pub enum Effect {
         source: TicketId,
         requester_name: Option<String>,
     },
+    /// An article's requester-facing text, to edit before sending it on
+    /// the ticket.
+    ComposeArticle {
+        ticket_id: TicketId,
+        article_id: ArticleId,
+        how: SendAs,
+    },
+    /// A suggested answer in full: an article, or a solved ticket's reply
+    /// reworded for the named requester.
+    PreviewSuggestion {
+        suggestion: Suggestion,
+        requester_name: Option<String>,
+    },
     /// This week's report, for the dashboard (its trend follows).
     LoadDashboard,
     /// The dashboard's trend, up to and including the week.
     LoadTrend(crate::report::Week),
+    /// Save a draft (ticket 0: none, a phone ticket being logged); empty
+    /// text removes it.
+    SaveDraft {
+        ticket: TicketId,
+        kind: &'static str,
+        text: String,
+    },
+    LoadDrafts,
+    /// The queue's notices for the technician.
+    LoadNotices,
+    /// A known requester's (email) open and recent tickets.
+    LoadCaller(String),
+    /// A canned solution with the answers to its `{{ask:…}}` fill-ins.
+    FillCanned {
+        ticket_id: TicketId,
+        canned_id: CannedId,
+        answers: Vec<(String, String)>,
+        resolve: bool,
+    },
+    /// Reverse a close, take or publish (version-checked by the service).
+    Undo(super::undo::UndoOp),
 }

@@ -77,7 +77,8 @@ pub struct QueueState {
     pub items: Vec<QueueItem>,
     /// Indices into `items` after the fuzzy and breaching filters.
     pub visible: Vec<usize>,
-    pub selected: usize,
+    /// The highlighted row of `visible`.
+    pub cursor: super::cursor::ListCursor,
     pub filter: String,
     pub filtering: bool,
     pub scope: Scope,
@@ -119,6 +120,16 @@ pub enum Overlay {
     Confirm(Box<super::confirm::Confirm>),
     /// Typing a ticket number to jump to.
     Jump(String),
+    /// The command palette (`:`).
+    Palette(Box<super::palette::Palette>),
+    /// A suggested answer in full, as (title, text) and how far scrolled.
+    Preview {
+        title: String,
+        text: String,
+        scroll: u16,
+    },
+    /// Time spent on the ticket (resolving it, or leaving it after a while).
+    Time(Box<super::timeask::TimeAsk>),
 }
 
 pub struct App {
@@ -152,8 +163,18 @@ pub struct App {
     /// Unsent text of reply, note ... boxes, per ticket and kind of box:
     /// offered again when the same box is opened.
     pub drafts: std::collections::HashMap<(TicketId, &'static str), String>,
+    /// The drafts as last saved to the database (see `drafts::sync_drafts`).
+    pub saved_drafts: std::collections::HashMap<(TicketId, &'static str), String>,
+    /// The last close, take or publish, while it can be undone.
+    pub undo: Option<super::undo::Undo>,
+    /// What the queue announces (handed back to me, new urgent).
+    pub notices: crate::service::ownership::Notices,
+    /// A canned solution being picked whose fill-ins are being asked.
+    pub canned_fill: Option<super::ticket::CannedFill>,
     /// The ticket whose article was refused as a duplicate: F writes it anyway.
     pub force_article: Option<TicketId>,
+    /// When to ask for time spent, and how long the open ticket has been on screen.
+    pub time: super::timeask::TimeState,
     pub quit: bool,
 }
 
@@ -169,7 +190,7 @@ impl App {
             queue: QueueState {
                 items: Vec::new(),
                 visible: Vec::new(),
-                selected: 0,
+                cursor: super::cursor::ListCursor::new(),
                 filter: String::new(),
                 filtering: false,
                 scope,
@@ -192,7 +213,12 @@ impl App {
             kb_return: Screen::Queue,
             help_scroll: 0,
             drafts: std::collections::HashMap::new(),
+            saved_drafts: std::collections::HashMap::new(),
+            undo: None,
+            notices: crate::service::ownership::Notices::default(),
+            canned_fill: None,
             force_article: None,
+            time: super::timeask::TimeState::default(),
             quit: false,
         }
     }
@@ -221,6 +247,9 @@ impl App {
             Overlay::Help => Mode::Help,
             Overlay::Confirm(_) => Mode::Confirm,
             Overlay::Jump(_) => Mode::Jump,
+            Overlay::Palette(_) => Mode::Palette,
+            Overlay::Preview { .. } => Mode::Preview,
+            Overlay::Time(_) => Mode::Time,
             Overlay::Prompt(_) => Mode::Prompt,
             Overlay::Assign(..) | Overlay::Canned(_) | Overlay::Files(..) => Mode::Picker,
             Overlay::None => self.screen_mode(),
@@ -234,6 +263,16 @@ impl App {
             (Action::Cycle, Overlay::Prompt(p)) => p.kind.has_tier(),
             (Action::ForceToArticle, _) => self.force_article.is_some_and(|id| id == self.ticket.id),
             (Action::ForcePublish, _) => self.kb.force_publish.is_some(),
+            // Sending or linking an article needs the ticket it was opened from.
+            (Action::Reply | Action::Resolve | Action::LinkTo, _)
+                if matches!(self.screen_mode(), Mode::Kb | Mode::Article) =>
+            {
+                self.kb_ticket().is_some()
+            }
+            (Action::Undo, _) => self.undo.is_some(),
+            (Action::OpenCallerTicket | Action::NextCallerTicket, _) => {
+                self.form.as_ref().is_some_and(|f| !f.caller.is_empty())
+            }
             _ => true,
         }
     }
@@ -271,7 +310,7 @@ impl App {
     }
 
     pub fn selected_ticket(&self) -> Option<&Ticket> {
-        self.queue.visible.get(self.queue.selected).map(|&i| &self.queue.items[i].ticket)
+        self.queue.visible.get(self.queue.cursor.index()).map(|&i| &self.queue.items[i].ticket)
     }
 
     pub(crate) fn info(&mut self, msg: impl Into<String>) {
@@ -307,6 +346,28 @@ impl App {
             Action::Tick(now) => {
                 self.now = now;
                 self.refilter();
+                self.tick_undo();
+                // Drafts are saved on the tick: at most every half second.
+                self.sync_drafts()
+            }
+            Action::Undo => self.undo_last(),
+            Action::Undoable(undo, outcome) => self.undoable(*undo, *outcome),
+            Action::DraftsLoaded(rows) => {
+                self.drafts_loaded(rows);
+                Vec::new()
+            }
+            Action::NoticesLoaded(notices) => {
+                self.notices = notices;
+                Vec::new()
+            }
+            Action::CallerLoaded(email, tickets) => {
+                if let Some(form) = &mut self.form {
+                    form.caller_loaded(&email, tickets);
+                }
+                Vec::new()
+            }
+            Action::CannedFilled(id, resolve, text) => {
+                self.canned_filled(id, resolve, text);
                 Vec::new()
             }
             Action::Heartbeat if self.screen == Screen::Ticket => vec![Effect::Presence(self.ticket.id)],
@@ -319,6 +380,12 @@ impl App {
             }
             Action::QueueLoaded(items) => {
                 let keep = self.selected_ticket().map(|t| t.id);
+                // The first queue is on screen: then what is kept from before.
+                let notices = if self.queue.loaded {
+                    vec![Effect::LoadNotices]
+                } else {
+                    vec![Effect::LoadNotices, Effect::LoadDrafts]
+                };
                 self.queue.items = items;
                 self.queue.loaded = true;
                 self.refilter();
@@ -326,14 +393,17 @@ impl App {
                 if let Some(pos) =
                     keep.and_then(|id| self.queue.visible.iter().position(|&i| items[i].ticket.id == id))
                 {
-                    self.queue.selected = pos;
+                    self.queue.cursor.select(pos);
                 }
-                Vec::new()
+                notices
             }
             Action::TicketLoaded(loaded) => {
                 let LoadedTicket { detail, sla } = *loaded;
                 self.refresh_versions(&detail.ticket);
                 if detail.ticket.id == self.ticket.id {
+                    if self.ticket.detail.is_none() {
+                        self.offer_drafts(detail.ticket.id);
+                    }
                     self.notice_taken(&detail.ticket);
                     self.ticket.detail = Some(detail);
                     self.ticket.sla = sla;
@@ -342,7 +412,9 @@ impl App {
             }
             Action::Conflict(id, msg) => {
                 self.error(format!("{msg} — reloaded; what you typed is kept: send it again"));
-                vec![Effect::LoadTicket(id), Effect::LoadQueue(self.queue_filter())]
+                let mut fx = self.sync_drafts();
+                fx.extend([Effect::LoadTicket(id), Effect::LoadQueue(self.queue_filter())]);
+                fx
             }
             Action::ReplyConflict(id, text, msg) => {
                 let under_prompt = matches!(&self.overlay, Overlay::Prompt(p) if p.ticket_id == id);
@@ -356,7 +428,17 @@ impl App {
                 } else {
                     self.error(msg);
                 }
-                vec![Effect::LoadTicket(id)]
+                let mut fx = self.sync_drafts();
+                fx.push(Effect::LoadTicket(id));
+                fx
+            }
+            Action::PreviewLoaded(title, text) => {
+                self.overlay = Overlay::Preview { title, text, scroll: 0 };
+                Vec::new()
+            }
+            Action::ArticleComposed(answer) => {
+                self.article_composed(*answer);
+                Vec::new()
             }
             Action::ReuseLoaded(source, text) => {
                 self.reuse_loaded(source, text);
@@ -450,11 +532,13 @@ impl App {
             }
             Action::TicketChanged(ticket, msg) => {
                 self.info(msg);
+                self.time_logged(&ticket);
                 if let Overlay::Prompt(p) = &self.overlay {
                     self.drafts.remove(&(p.ticket_id, p.kind.draft_key()));
                 }
                 self.overlay = Overlay::None;
-                let mut fx = vec![Effect::LoadQueue(self.queue_filter())];
+                let mut fx = self.sync_drafts();
+                fx.push(Effect::LoadQueue(self.queue_filter()));
                 if self.screen == Screen::Ticket && self.ticket.id == ticket.id {
                     fx.push(Effect::LoadTicket(ticket.id));
                 }
@@ -467,7 +551,11 @@ impl App {
                     ticket.id, ticket.requester_name, ticket.school
                 ));
                 self.form = None;
-                self.open_ticket(ticket.id)
+                self.drafts.remove(&super::drafts::FORM_KEY);
+                self.drafts.remove(&(TicketId(0), "first-contact"));
+                let mut fx = self.sync_drafts();
+                fx.extend(self.open_ticket(ticket.id));
+                fx
             }
             // The dashboard reads weeks of history: only on opening and on
             // an explicit refresh, never because someone else saved.
@@ -500,6 +588,9 @@ impl App {
                 }
                 Mode::Confirm => self.update_confirm(other),
                 Mode::Jump => self.update_jump(other),
+                Mode::Palette => self.update_palette(other),
+                Mode::Preview => self.update_preview(other),
+                Mode::Time => self.update_time(other),
                 Mode::Prompt => self.update_prompt(other),
                 Mode::Picker => self.update_picker(other),
                 Mode::QueueFilter => self.update_filter(other),
@@ -516,6 +607,7 @@ impl App {
                     }
                     Action::KnowledgeBase => self.start_kb(),
                     Action::Jump => self.start_jump(),
+                    Action::Palette => self.start_palette(),
                     _ => Vec::new(),
                 },
             },
@@ -527,10 +619,11 @@ impl App {
     /// asks first.
     fn quit_safely(&mut self) -> Vec<Effect> {
         if matches!(self.overlay, Overlay::Prompt(_)) {
-            let fx = self.update_prompt(Action::Back);
+            let mut fx = self.update_prompt(Action::Back);
             if !self.drafts.is_empty() {
                 self.info("Draft kept (Ctrl-C again to quit)");
             }
+            fx.extend(self.sync_drafts());
             return fx;
         }
         if matches!(self.overlay, Overlay::Confirm(_)) {
@@ -538,18 +631,22 @@ impl App {
         }
         let typing = self.screen == Screen::NewTicket && self.form.as_ref().is_some_and(|f| f.has_text());
         let drafts = self.drafts.len();
+        // Drafts are saved either way; the question is whether to stop now.
         if typing {
-            self.ask("Quit and discard the ticket being typed? y/n".into(), super::confirm::OnYes::Quit);
+            self.ask(
+                "Quit? The ticket being typed is kept as a draft (n brings it back) y/n".into(),
+                super::confirm::OnYes::Quit,
+            );
         } else if drafts > 0 && !matches!(self.overlay, Overlay::Confirm(_)) {
             let s = if drafts == 1 { "" } else { "s" };
             self.ask(
-                format!("{drafts} unsent draft{s} — quit and lose them? y/n"),
+                format!("{drafts} unsent draft{s} (kept for next time) — quit? y/n"),
                 super::confirm::OnYes::Quit,
             );
         } else {
             self.quit = true;
         }
-        Vec::new()
+        self.sync_drafts()
     }
 
     pub(crate) fn page_cells(&self) -> u16 {
@@ -567,6 +664,9 @@ impl App {
                 fx.push(Effect::LeavePresence(self.ticket.id));
             }
             self.ticket = TicketState::new(id);
+            self.time_opened();
+        } else if self.screen != Screen::Ticket {
+            self.time_opened();
         }
         self.screen = Screen::Ticket;
         fx.extend([Effect::LoadTicket(id), Effect::Presence(id)]);
@@ -580,7 +680,7 @@ impl App {
     }
 
     pub(crate) fn reload_queue(&mut self) -> Vec<Effect> {
-        self.queue.selected = 0;
+        self.queue.cursor.first();
         vec![Effect::LoadQueue(self.queue_filter())]
     }
 }

@@ -4,6 +4,7 @@
 
 use super::action::{Action, Effect};
 use super::app::{App, Overlay, Screen};
+use crate::domain::TicketId;
 
 /// What "yes" does.
 pub enum OnYes {
@@ -43,13 +44,15 @@ impl App {
                     OnYes::DiscardForm => {
                         self.overlay = Overlay::None;
                         self.form = None;
+                        self.drafts.remove(&super::drafts::FORM_KEY);
+                        self.drafts.remove(&(TicketId(0), "first-contact"));
                         self.screen = self.form_return;
                         self.info("New ticket discarded");
-                        Vec::new()
+                        self.sync_drafts()
                     }
                     OnYes::Quit => {
                         self.quit = true;
-                        Vec::new()
+                        self.sync_drafts()
                     }
                 }
             }

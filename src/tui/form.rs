@@ -63,12 +63,19 @@ pub struct NewTicketForm {
     pub people: Vec<(String, String)>,
     /// Indices into `people` matching the requester field, best first.
     pub matches: Vec<usize>,
-    pub match_selected: usize,
+    /// The highlighted match (Up/Down in the requester field).
+    pub match_cursor: super::cursor::ListCursor,
     /// Answers that may already exist for what is typed, best first.
     pub suggestions: Vec<Suggestion>,
-    pub suggestion_selected: usize,
+    /// The highlighted answer (Ctrl-N / Ctrl-P).
+    pub suggestion_cursor: super::cursor::ListCursor,
     /// The text the suggestions were asked for (see `suggest_key`).
     pub suggested_for: String,
+    /// The picked requester's open and recent tickets (caller context).
+    pub caller: Vec<crate::domain::Ticket>,
+    pub caller_selected: usize,
+    /// The known requester the caller tickets are (being) loaded for.
+    pub caller_for: String,
 }
 
 /// What suggestions are searched for: the subject and the details.
@@ -100,11 +107,45 @@ impl NewTicketForm {
             source: Source::Phone,
             people,
             matches: Vec::new(),
-            match_selected: 0,
+            match_cursor: super::cursor::ListCursor::wrapping(),
             suggestions: Vec::new(),
-            suggestion_selected: 0,
+            suggestion_cursor: super::cursor::ListCursor::wrapping(),
             suggested_for: String::new(),
+            caller: Vec::new(),
+            caller_selected: 0,
+            caller_for: String::new(),
         }
+    }
+
+    /// Loads the caller's tickets when the requester field names someone
+    /// known (and not the one already shown); clears them otherwise.
+    pub fn caller_effect(&mut self) -> Vec<Effect> {
+        let email = self.requester_text().to_lowercase();
+        let known = self.people.iter().any(|(e, _)| e.to_lowercase() == email);
+        if !known {
+            self.caller.clear();
+            self.caller_for.clear();
+            return Vec::new();
+        }
+        if email == self.caller_for {
+            return Vec::new();
+        }
+        self.caller.clear();
+        self.caller_selected = 0;
+        self.caller_for = email.clone();
+        vec![Effect::LoadCaller(email)]
+    }
+
+    /// The caller's tickets arrived (dropped if the requester changed).
+    pub fn caller_loaded(&mut self, email: &str, tickets: Vec<crate::domain::Ticket>) {
+        if email == self.caller_for {
+            self.caller = tickets;
+            self.caller_selected = 0;
+        }
+    }
+
+    pub fn selected_caller_ticket(&self) -> Option<&crate::domain::Ticket> {
+        self.caller.get(self.caller_selected)
     }
 
     /// A search for the current text, unless it was already asked for.
@@ -117,6 +158,7 @@ impl NewTicketForm {
         self.suggested_for = key;
         if new.subject.is_empty() && new.body.is_empty() {
             self.suggestions.clear();
+            self.suggestion_cursor.reset(0);
             return Vec::new();
         }
         vec![Effect::Suggest(new)]
@@ -126,17 +168,17 @@ impl NewTicketForm {
     /// (the technician typed on) are dropped.
     pub fn suggestions_loaded(&mut self, key: &str, suggestions: Vec<Suggestion>) {
         if key == self.suggested_for {
+            self.suggestion_cursor.reset(suggestions.len());
             self.suggestions = suggestions;
-            self.suggestion_selected = 0;
         }
     }
 
     pub fn selected_suggestion(&self) -> Option<&Suggestion> {
-        self.suggestions.get(self.suggestion_selected)
+        self.suggestions.get(self.suggestion_cursor.index())
     }
 
     fn move_suggestion(&mut self, delta: isize) {
-        self.suggestion_selected = step_wrapped(self.suggestion_selected, delta, self.suggestions.len());
+        self.suggestion_cursor.move_by(delta);
     }
 
     pub fn set_people(&mut self, people: Vec<(String, String)>) {
@@ -202,12 +244,12 @@ impl NewTicketForm {
             m.truncate(6);
             m
         };
-        self.match_selected = 0;
+        self.match_cursor.reset(self.matches.len());
     }
 
     /// Fills the requester field with the highlighted match.
     pub fn accept_match(&mut self) -> bool {
-        let Some(&i) = self.matches.get(self.match_selected) else { return false };
+        let Some(&i) = self.matches.get(self.match_cursor.index()) else { return false };
         let email = self.people[i].0.clone();
         if self.requester_text() == email {
             return false;
@@ -215,13 +257,12 @@ impl NewTicketForm {
         self.requester = line_editor("type a name or email");
         self.requester.insert_str(&email);
         self.matches.clear();
+        self.match_cursor.reset(0);
         true
     }
 
     pub fn move_match(&mut self, delta: isize) {
-        if !self.matches.is_empty() {
-            self.match_selected = step_wrapped(self.match_selected, delta, self.matches.len());
-        }
+        self.match_cursor.move_by(delta);
     }
 
     fn visible_fields(&self) -> Vec<Field> {
@@ -280,7 +321,41 @@ impl super::app::App {
         self.form_return = super::confirm::return_screen(self.screen);
         self.screen = Screen::NewTicket;
         self.form = Some(NewTicketForm::new(self.people.clone().unwrap_or_default()));
-        vec![Effect::LoadRequesters]
+        self.restore_form_draft();
+        let mut fx = vec![Effect::LoadRequesters];
+        if let Some(form) = &mut self.form {
+            fx.extend(form.caller_effect());
+        }
+        fx
+    }
+
+    /// Ctrl-O: the caller is chasing a ticket they already have: open it
+    /// with a note box holding what was typed, instead of a duplicate.
+    fn join_caller_ticket(&mut self) -> Vec<Effect> {
+        let Some(form) = &self.form else { return Vec::new() };
+        let Some(t) = form.selected_caller_ticket().cloned() else {
+            self.error("no ticket of this caller to join: pick a known requester first");
+            return Vec::new();
+        };
+        let typed: Vec<String> =
+            [form.subject_text(), form.body_text()].into_iter().filter(|x| !x.is_empty()).collect();
+        let note = if typed.is_empty() {
+            format!("{} called again about this.", t.requester_name)
+        } else {
+            format!("{} called again ({}): {}", t.requester_name, form.source, typed.join(" — "))
+        };
+        self.form = None;
+        self.drafts.remove(&super::drafts::FORM_KEY);
+        let mut fx = self.open_ticket(t.id);
+        let mut p = super::prompt::Prompt::new(super::prompt::PromptKind::Note, t.id, t.version, t.tier);
+        if let Some(draft) = self.drafts.get(&(t.id, "note")) {
+            p.editor.insert_str(format!("{draft}\n"));
+        }
+        p.editor.insert_str(note);
+        self.overlay = super::app::Overlay::Prompt(Box::new(p));
+        self.info(format!("Joined #{}: Ctrl-S adds the note, Esc keeps it as a draft", t.id));
+        fx.extend(self.sync_drafts());
+        fx
     }
 
     /// A solved ticket's answer arrived: edit it in a reply box before the
@@ -319,9 +394,17 @@ impl super::app::App {
                 self.form = None;
                 self.screen = self.form_return;
             }
-            Action::NextField => form.next_field(true),
+            Action::NextField => {
+                form.next_field(true);
+                return form.caller_effect();
+            }
+            Action::NextCallerTicket => {
+                form.caller_selected = step_wrapped(form.caller_selected, 1, form.caller.len());
+            }
+            Action::OpenCallerTicket => return self.join_caller_ticket(),
             Action::PrevField => form.next_field(false),
             Action::Submit => return vec![Effect::CreateTicket(form.to_new_ticket())],
+            Action::Preview => return self.preview_suggestion(),
             Action::NextSuggestion => form.move_suggestion(1),
             Action::PrevSuggestion => form.move_suggestion(-1),
             Action::ResolveWithSuggestion => {
@@ -365,10 +448,14 @@ impl super::app::App {
                     form.body.input(key);
                     return form.suggest_effect();
                 }
-                (_, KeyCode::Enter) => form.next_field(true),
+                (_, KeyCode::Enter) => {
+                    form.next_field(true);
+                    return form.caller_effect();
+                }
                 (Field::Requester, _) => {
                     form.requester.input(key);
                     form.refresh_matches();
+                    return form.caller_effect();
                 }
                 _ => {
                     if let Some(editor) = form.editor_mut() {

@@ -64,7 +64,10 @@ impl App {
     /// "You have #N".
     pub(crate) fn notice_taken(&mut self, new: &Ticket) {
         let old = self.ticket.detail.as_ref().map(|d| d.ticket.assignee.clone());
-        let mine_said = self.status.as_ref().is_some_and(|(m, _)| *m == format!("You have #{}", new.id));
+        // "You have #N", or the same with its undo countdown after it.
+        let mine = format!("You have #{}", new.id);
+        let mine_said =
+            self.status.as_ref().is_some_and(|(m, _)| *m == mine || m.starts_with(&format!("{mine} —")));
         let now_other = new.assignee.as_deref().is_some_and(|a| a != self.me.login);
         let was_mine = old.as_ref().is_some_and(|a| a.as_deref() == Some(self.me.login.as_str()));
         if now_other && (mine_said || was_mine) {

@@ -9,7 +9,8 @@ use crate::domain::ArticleId;
 #[derive(Default)]
 pub struct KbState {
     pub articles: Vec<Article>,
-    pub selected: usize,
+    /// The highlighted article of `articles`.
+    pub cursor: super::cursor::ListCursor,
     pub query: String,
     pub searching: bool,
     pub category: Option<String>,
@@ -26,7 +27,7 @@ pub struct KbState {
 
 impl KbState {
     pub fn current(&self) -> Option<&Article> {
-        self.open.as_ref().or_else(|| self.articles.get(self.selected))
+        self.open.as_ref().or_else(|| self.articles.get(self.cursor.index()))
     }
 
     fn load(&self) -> Vec<Effect> {
@@ -34,10 +35,7 @@ impl KbState {
     }
 
     fn move_by(&mut self, delta: isize) {
-        let n = self.articles.len();
-        if n > 0 {
-            self.selected = crate::tui::layout::step_clamped(self.selected, delta, n);
-        }
+        self.cursor.move_by(delta);
     }
 }
 
@@ -66,9 +64,9 @@ impl App {
             cats.dedup();
             self.kb.categories = cats;
         }
+        self.kb.cursor.set_len(articles.len());
         self.kb.articles = articles;
         self.kb.loaded = true;
-        self.kb.selected = self.kb.selected.min(self.kb.articles.len().saturating_sub(1));
     }
 
     /// The latest state of an article replaces the old one everywhere.
@@ -110,23 +108,21 @@ impl App {
             Action::Down => self.kb.move_by(1),
             Action::PageUp => self.kb.move_by(-self.page()),
             Action::PageDown => self.kb.move_by(self.page()),
-            Action::Top => self.kb.selected = 0,
-            Action::Bottom => self.kb.selected = self.kb.articles.len().saturating_sub(1),
+            Action::Top => self.kb.cursor.first(),
+            Action::Bottom => self.kb.cursor.last(),
             Action::Scroll(n) => self.kb.move_by(n as isize),
             Action::Click(y) => {
                 let Some((row, rows)) = crate::tui::layout::kb_row_at(y, self.size) else {
                     return Vec::new();
                 };
-                let target = crate::tui::layout::list_offset(self.kb.selected, rows) + row as usize;
-                if target == self.kb.selected {
+                let target = self.kb.cursor.offset(rows) + row as usize;
+                if self.kb.cursor.is(target) {
                     return self.update_kb(Action::Open);
                 }
-                if target < self.kb.articles.len() {
-                    self.kb.selected = target;
-                }
+                self.kb.cursor.select(target);
             }
             Action::Open => {
-                if let Some(a) = self.kb.articles.get(self.kb.selected) {
+                if let Some(a) = self.kb.articles.get(self.kb.cursor.index()) {
                     let id = a.id;
                     self.kb.open = Some(a.clone());
                     self.kb.scroll = 0;
@@ -142,7 +138,7 @@ impl App {
                         i.and_then(|i| self.kb.categories.get(i + 1)).cloned()
                     }
                 };
-                self.kb.selected = 0;
+                self.kb.cursor.first();
                 return self.kb.load();
             }
             Action::EditArticle
@@ -150,8 +146,10 @@ impl App {
             | Action::ForcePublish
             | Action::RateHelpful
             | Action::RateUnhelpful => return self.article_action(&action),
+            Action::Reply | Action::Resolve | Action::LinkTo => return self.article_to_ticket(&action),
             Action::Back => self.screen = self.kb_return,
             Action::Jump => return self.start_jump(),
+            Action::Palette => return self.start_palette(),
             _ => {}
         }
         Vec::new()
@@ -168,7 +166,7 @@ impl App {
             Action::Up => self.kb.move_by(-1),
             Action::Down => self.kb.move_by(1),
             Action::Input(key) if edit_line(&mut self.kb.query, key) => {
-                self.kb.selected = 0;
+                self.kb.cursor.first();
                 return self.kb.load();
             }
             _ => {}
@@ -190,7 +188,10 @@ impl App {
             | Action::ForcePublish
             | Action::RateHelpful
             | Action::RateUnhelpful => return self.article_action(&action),
+            Action::Reply | Action::Resolve | Action::LinkTo => return self.article_to_ticket(&action),
             Action::Back => self.kb.open = None,
+            Action::Jump => return self.start_jump(),
+            Action::Palette => return self.start_palette(),
             _ => {}
         }
         Vec::new()

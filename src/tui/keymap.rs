@@ -1,5 +1,9 @@
-//! Keys to actions, per mode, as data: the help overlay is generated from
-//! the same tables, so it always tells the truth.
+//! Keys to actions, per mode, as data: the help overlay, the footers and
+//! the command palette are generated from the same tables, so they always
+//! tell the truth. A key means the same on every screen (`r` reply, `s`
+//! resolve, `e` escalate, `E` edit, `P` publish, `I` incident, `S` school,
+//! `v` status view, `Ctrl-L` refresh, `:` palette, `#` jump); a test
+//! (tests/tui_kb_palette.rs) holds the tables to that.
 
 use super::action::Action;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
@@ -20,6 +24,10 @@ pub enum Mode {
     Help,
     Confirm,
     Jump,
+    Palette,
+    Preview,
+    /// The time-spent box (digits are text).
+    Time,
 }
 
 /// A key as written in a binding.
@@ -70,16 +78,18 @@ pub static QUEUE: &[Binding] = &[
     b(&[C('n')], "n", "new ticket (phone call)", Action::NewTicket),
     b(&[C('t')], "t", "take the selected ticket", Action::Take),
     b(&[C('/')], "/", "filter as you type (fuzzy)", Action::StartFilter),
-    b(&[C('#'), C(':')], "#", "jump to a ticket by number", Action::Jump),
+    b(&[C(':')], ":", "command palette: every action here; a number jumps to that ticket", Action::Palette),
+    b(&[C('#')], "#", "jump to a ticket by number", Action::Jump),
     b(&[C('m')], "m", "scope: mine / my tier / all", Action::CycleScope),
-    b(&[C('s')], "s", "next school", Action::CycleSchool),
-    b(&[C('f')], "f", "status: active / new / open / pending / resolved / all", Action::CycleStatus),
+    b(&[C('S')], "S", "next school", Action::CycleSchool),
+    b(&[C('v')], "v", "view: active / new / open / pending / resolved / all", Action::CycleStatus),
     b(&[C('b')], "b", "only breaching tickets", Action::ToggleBreaching),
-    b(&[C('I')], "I", "gather a flagged outage under one incident", Action::Gather),
+    b(&[C('I')], "I", "incident: gather a flagged outage under one", Action::Gather),
     b(&[C('K')], "K", "knowledge base", Action::KnowledgeBase),
     b(&[C('D')], "D", "dashboard: this week per school", Action::Dashboard),
-    b(&[C('r'), Ctrl('r')], "r", "refresh", Action::Refresh),
+    b(&[Ctrl('l'), X(F(5))], "Ctrl-L", "refresh", Action::Refresh),
     b(&[C('?'), X(F(1))], "?", "help", Action::ToggleHelp),
+    b(&[C('u')], "u", "undo the last close, take or publish (a few seconds)", Action::Undo),
     b(&[C('q'), Ctrl('c')], "q", "quit", Action::Quit),
 ];
 
@@ -101,14 +111,17 @@ pub static TICKET: &[Binding] = &[
     b(&[C('x')], "x", "close (asks first)", Action::Close),
     b(&[C('A')], "A", "turn into a draft article", Action::ToArticle),
     b(&[C('F')], "F", "write the article anyway (after a duplicate warning)", Action::ForceToArticle),
-    b(&[C('K')], "K", "knowledge base", Action::KnowledgeBase),
-    b(&[C('#'), C(':')], "#", "jump to a ticket by number", Action::Jump),
+    b(&[C('K')], "K", "knowledge base: articles for this ticket, to send or link", Action::KnowledgeBase),
+    b(&[C('/')], "/", "search the knowledge base for this ticket", Action::StartFilter),
+    b(&[C(':')], ":", "command palette: every action here; a number jumps to that ticket", Action::Palette),
+    b(&[C('#')], "#", "jump to a ticket by number", Action::Jump),
     b(&[C('L')], "L", "link to a related ticket (number)", Action::LinkTo),
     b(&[C('M')], "M", "merge this duplicate into a ticket (number)", Action::MergeInto),
-    b(&[C('P')], "P", "attach to a major incident as a caller (number)", Action::JoinIncident),
+    b(&[C('I')], "I", "incident: attach as a caller (number)", Action::JoinIncident),
     b(&[C('f')], "f", "files: list the attachments, Enter opens one", Action::Files),
     b(&[C('n')], "n", "new ticket", Action::NewTicket),
-    b(&[Ctrl('r')], "Ctrl-R", "refresh", Action::Refresh),
+    b(&[Ctrl('l'), X(F(5))], "Ctrl-L", "refresh", Action::Refresh),
+    b(&[C('u')], "u", "undo the last close, take or publish (a few seconds)", Action::Undo),
     b(&[X(Esc), C('q'), X(Left)], "Esc q", "back to the queue", Action::Back),
     b(&[Ctrl('c')], "Ctrl-C", "quit", Action::Quit),
 ];
@@ -135,8 +148,16 @@ pub static NEW_TICKET: &[Binding] = &[
     b(&[X(Tab)], "Tab", "next: the next field (accepts the highlighted requester)", Action::NextField),
     b(&[X(Esc)], "Esc", "cancel (asks if typed)", Action::Back),
     b(&[X(F(1))], "F1", "help", Action::ToggleHelp),
+    b(&[Ctrl('e')], "Ctrl-E", "expand: the highlighted answer in full", Action::Preview),
     b(&[Ctrl('n')], "Ctrl-N", "next suggested answer", Action::NextSuggestion),
     b(&[Ctrl('p')], "Ctrl-P", "previous suggested answer", Action::PrevSuggestion),
+    b(
+        &[Ctrl('o')],
+        "Ctrl-O",
+        "join: a note on the caller's highlighted ticket, not a duplicate",
+        Action::OpenCallerTicket,
+    ),
+    b(&[Ctrl('t')], "Ctrl-T", "next of the caller's tickets", Action::NextCallerTicket),
     b(&[X(BackTab)], "Shift-Tab", "previous field", Action::PrevField),
     b(&[Ctrl('c')], "Ctrl-C", "quit (asks if typed)", Action::Quit),
 ];
@@ -158,6 +179,27 @@ pub static JUMP: &[Binding] = &[
     b(&[X(Esc), Ctrl('c')], "Esc", "cancel", Action::Back),
 ];
 
+pub static PALETTE: &[Binding] = &[
+    b(&[X(Enter)], "Enter", "run the highlighted action (or open ticket N)", Action::Submit),
+    b(&[X(Up), Ctrl('p')], "↑", "previous", Action::Up),
+    b(&[X(Down), Ctrl('n')], "↓", "next", Action::Down),
+    b(&[X(Esc), Ctrl('c')], "Esc", "close", Action::Back),
+];
+
+pub static PREVIEW: &[Binding] = &[
+    b(&[X(Esc), C('q'), Ctrl('e')], "Esc", "close the preview", Action::Back),
+    b(&[X(Up), C('k')], "↑ k", "scroll up", Action::Up),
+    b(&[X(Down), C('j')], "↓ j", "scroll down", Action::Down),
+    b(&[X(PageUp)], "PgUp", "page up", Action::PageUp),
+    b(&[X(PageDown)], "PgDn", "page down", Action::PageDown),
+];
+
+pub static TIME: &[Binding] = &[
+    b(&[X(Enter)], "Enter", "log the time shown (the suggestion unless you typed one)", Action::Submit),
+    b(&[X(Tab)], "Tab", "billable / not billable", Action::Cycle),
+    b(&[X(Esc), Ctrl('c')], "Esc", "skip (or back, when time is required); 0 Enter skips too", Action::Back),
+];
+
 pub static PICKER: &[Binding] = &[
     b(&[X(Enter)], "Enter", "choose (a canned reply is sent)", Action::Submit),
     b(&[Ctrl('r')], "Ctrl-R", "send and resolve (canned replies)", Action::SubmitResolve),
@@ -167,16 +209,36 @@ pub static PICKER: &[Binding] = &[
     b(&[Ctrl('c')], "Ctrl-C", "quit", Action::Quit),
 ];
 
+/// Sending and linking an article: only when the knowledge base was
+/// opened from a ticket (`App::applies`).
+static SEND_ARTICLE: [Binding; 3] = [
+    b(
+        &[C('r')],
+        "r",
+        "reply with it: the article to the requester (from a ticket; edit, then Ctrl-S)",
+        Action::Reply,
+    ),
+    b(
+        &[C('s')],
+        "s",
+        "resolve with it: the article as the resolution (from a ticket; edit, then Ctrl-S)",
+        Action::Resolve,
+    ),
+    b(&[C('L')], "L", "link to the ticket, without sending (from a ticket: solved by)", Action::LinkTo),
+];
+
 pub static KB: &[Binding] = &[
     b(&[X(Enter), C('l'), X(Right)], "Enter", "read the article", Action::Open),
     b(&[C('/')], "/", "search as you type", Action::StartFilter),
     b(&[X(Tab)], "Tab", "next category", Action::CycleCategory),
-    b(&[C('e')], "e", "edit in $EDITOR", Action::EditArticle),
+    b(&[C('E')], "E", "edit in $EDITOR", Action::EditArticle),
     b(&[C('P')], "P", "publish (checks for a published twin)", Action::Publish),
     b(&[C('F')], "F", "publish anyway (after a duplicate warning)", Action::ForcePublish),
+    b(&[C('u')], "u", "undo the publish (a few seconds)", Action::Undo),
     b(&[C('+')], "+", "helpful", Action::RateHelpful),
     b(&[C('-')], "-", "not helpful", Action::RateUnhelpful),
-    b(&[C('#'), C(':')], "#", "jump to a ticket by number", Action::Jump),
+    b(&[C(':')], ":", "command palette: every action here; a number jumps to that ticket", Action::Palette),
+    b(&[C('#')], "#", "jump to a ticket by number", Action::Jump),
     b(&[X(Esc), C('q')], "Esc q", "back", Action::Back),
     b(&[C('?'), X(F(1))], "?", "help", Action::ToggleHelp),
     b(&[Ctrl('c')], "Ctrl-C", "quit", Action::Quit),
@@ -191,22 +253,26 @@ pub static KB_SEARCH: &[Binding] = &[
 ];
 
 pub static ARTICLE: &[Binding] = &[
-    b(&[C('e')], "e", "edit in $EDITOR", Action::EditArticle),
+    b(&[C('E')], "E", "edit in $EDITOR", Action::EditArticle),
     b(&[C('P')], "P", "publish (checks for a published twin)", Action::Publish),
     b(&[C('F')], "F", "publish anyway (after a duplicate warning)", Action::ForcePublish),
+    b(&[C('u')], "u", "undo the publish (a few seconds)", Action::Undo),
     b(&[C('+')], "+", "helpful", Action::RateHelpful),
     b(&[C('-')], "-", "not helpful", Action::RateUnhelpful),
     b(&[X(Esc), C('q'), X(Left)], "Esc q", "back to the list", Action::Back),
+    b(&[C(':')], ":", "command palette: every action here; a number jumps to that ticket", Action::Palette),
+    b(&[C('#')], "#", "jump to a ticket by number", Action::Jump),
     b(&[C('?'), X(F(1))], "?", "help", Action::ToggleHelp),
     b(&[Ctrl('c')], "Ctrl-C", "quit", Action::Quit),
 ];
 
 pub static DASHBOARD: &[Binding] = &[
-    b(&[C('r'), Ctrl('r')], "r", "refresh the figures", Action::Refresh),
+    b(&[Ctrl('l'), X(F(5))], "Ctrl-L", "refresh the figures", Action::Refresh),
     b(&[X(Esc), C('q')], "Esc q", "back to the queue", Action::Back),
     b(&[C('?'), X(F(1))], "?", "help", Action::ToggleHelp),
     b(&[C('K')], "K", "knowledge base", Action::KnowledgeBase),
-    b(&[C('#'), C(':')], "#", "jump to a ticket by number", Action::Jump),
+    b(&[C(':')], ":", "command palette: every action here; a number jumps to that ticket", Action::Palette),
+    b(&[C('#')], "#", "jump to a ticket by number", Action::Jump),
     b(&[Ctrl('c')], "Ctrl-C", "quit", Action::Quit),
 ];
 
@@ -235,8 +301,17 @@ pub fn bindings(mode: Mode) -> Vec<&'static Binding> {
         Mode::Help => HELP,
         Mode::Confirm => CONFIRM,
         Mode::Jump => JUMP,
+        Mode::Palette => PALETTE,
+        Mode::Preview => PREVIEW,
+        Mode::Time => TIME,
     };
-    let mut all: Vec<&'static Binding> = specific.iter().collect();
+    let mut all: Vec<&'static Binding> = Vec::new();
+    // The daily keys of a knowledge base opened from a ticket come first,
+    // so the footer shows them.
+    if matches!(mode, Mode::Kb | Mode::Article) {
+        all.extend(SEND_ARTICLE.iter());
+    }
+    all.extend(specific.iter());
     if matches!(mode, Mode::Queue | Mode::Ticket | Mode::Kb | Mode::Article) {
         all.extend(MOVE.iter());
     }
@@ -247,7 +322,14 @@ pub fn bindings(mode: Mode) -> Vec<&'static Binding> {
 fn takes_text(mode: Mode) -> bool {
     matches!(
         mode,
-        Mode::QueueFilter | Mode::KbSearch | Mode::NewTicket | Mode::Prompt | Mode::Picker | Mode::Jump
+        Mode::QueueFilter
+            | Mode::KbSearch
+            | Mode::NewTicket
+            | Mode::Prompt
+            | Mode::Picker
+            | Mode::Jump
+            | Mode::Palette
+            | Mode::Time
     )
 }
 
@@ -301,7 +383,10 @@ mod tests {
             Mode::Dashboard,
             Mode::Confirm,
             Mode::Jump,
+            Mode::Time,
             Mode::Help,
+            Mode::Palette,
+            Mode::Preview,
         ] {
             let mut seen = Vec::new();
             for b in bindings(mode) {

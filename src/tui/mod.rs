@@ -9,19 +9,25 @@
 pub mod action;
 pub mod app;
 pub mod confirm;
+pub mod cursor;
+pub mod drafts;
 pub mod files;
 pub mod form;
 pub mod guards;
 pub mod incidents;
 pub mod jump;
 pub mod kb;
+pub mod kb_ticket;
 pub mod keymap;
 pub mod layout;
+pub mod palette;
 pub mod prompt;
 pub mod queue;
 pub mod runner;
 pub mod theme;
 pub mod ticket;
+pub mod timeask;
+pub mod undo;
 pub mod view;
 
 use crate::service::Desk;
@@ -47,6 +53,8 @@ pub fn run(mut desk: Desk) -> Result<()> {
     }
     // An unknown login is refused before the screen is taken over.
     let me = desk.me()?;
+    // When to ask for time spent (read again when someone else commits).
+    let rules = desk.time_rules()?;
     let mut terminal = ratatui::init();
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture);
     let hook = std::panic::take_hook();
@@ -56,6 +64,7 @@ pub fn run(mut desk: Desk) -> Result<()> {
     }));
     let size = terminal.size().map(|s| (s.width, s.height)).unwrap_or((80, 24));
     let mut app = App::new(me, desk.now(), theme::Theme::from_env(), size);
+    app.time.rules = rules;
     let result = event_loop(&mut terminal, &mut desk, &mut app);
     restore_terminal();
     let _ = desk.presence_leave_all();
@@ -77,7 +86,17 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, desk: &mut Desk, app: &mu
         // Draw before loading anything: the first frame never waits on a query.
         terminal.draw(|f| view::draw(f, app)).map_err(io)?;
         if app.quit {
-            return Ok(());
+            // What was typed is saved before the console goes.
+            let mut lost = None;
+            for effect in pending.drain(..).filter(|e| matches!(e, Effect::SaveDraft { .. })) {
+                if let Some(Action::Failed(msg)) = runner::run(desk, effect) {
+                    lost = Some(msg);
+                }
+            }
+            return match lost {
+                Some(msg) => Err(Error::runtime(format!("a draft could not be saved: {msg}"))),
+                None => Ok(()),
+            };
         }
         if let Some(effect) = pending.pop_front() {
             // Only the latest search matters while someone is typing.
@@ -108,6 +127,10 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, desk: &mut Desk, app: &mu
             last_poll = Instant::now();
             pending.extend(app.update(Action::Tick(desk.now())));
             if let Some(action) = watch.check(desk) {
+                // A lead may have changed when time is asked for.
+                if let Ok(rules) = desk.time_rules() {
+                    app.time.rules = rules;
+                }
                 pending.extend(app.update(action));
             }
         }

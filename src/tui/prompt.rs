@@ -4,6 +4,7 @@
 use crate::domain::TicketId;
 use crate::domain::Tier;
 use crate::domain::Version;
+use crate::domain::{ArticleId, CannedId};
 use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;
 use ratatui_textarea::TextArea;
@@ -24,6 +25,12 @@ pub enum PromptKind {
     /// The reply that resolves the call being logged, from the answer that
     /// solved this other ticket (edited before it is sent).
     FirstContact(TicketId),
+    /// A canned solution (id), filled in, edited before it is sent (the
+    /// bool: sending resolves the ticket).
+    Canned(CannedId, bool),
+    /// One `{{ask:…}}` fill-in of the canned solution being picked (its
+    /// label is the prompt's title).
+    Ask,
 }
 
 impl PromptKind {
@@ -45,6 +52,13 @@ impl PromptKind {
             PromptKind::FirstContact(source) => {
                 format!("Reply resolving this call, from solved #{source}: edit, then Ctrl-S logs it")
             }
+            PromptKind::Canned(_, false) => {
+                format!("Canned reply on #{ticket_id}: edit, then Ctrl-S sends it")
+            }
+            PromptKind::Canned(_, true) => {
+                format!("Canned reply resolving #{ticket_id}: edit, then Ctrl-S sends and resolves")
+            }
+            PromptKind::Ask => "Fill in for the canned reply (Enter)".to_string(),
         }
     }
 
@@ -61,7 +75,31 @@ impl PromptKind {
             PromptKind::Link => "link",
             PromptKind::Merge => "merge",
             PromptKind::Parent => "parent",
+            // An edited canned reply comes back as the reply (or resolve) box.
+            PromptKind::Canned(_, false) => "reply",
+            PromptKind::Canned(_, true) => "resolve",
+            PromptKind::Ask => "ask",
         }
+    }
+
+    /// Every draft key, for drafts read back from the database.
+    pub const DRAFT_KEYS: [&'static str; 10] = [
+        "reply",
+        "note",
+        "escalate",
+        "handback",
+        "resolve",
+        "pending",
+        "first-contact",
+        "link",
+        "merge",
+        "parent",
+    ];
+
+    /// Whether this box's text is kept as a draft (a fill-in is a word,
+    /// asked again when the solution is picked again).
+    pub fn keeps_draft(self) -> bool {
+        self != PromptKind::Ask
     }
 
     /// Whether the box has a target tier that Tab changes.
@@ -79,7 +117,8 @@ impl PromptKind {
             PromptKind::Resolve => "resolution message",
             PromptKind::Pending => "question",
             PromptKind::Link | PromptKind::Merge | PromptKind::Parent => "ticket number",
-            PromptKind::FirstContact(_) => "reply",
+            PromptKind::FirstContact(_) | PromptKind::Canned(..) => "reply",
+            PromptKind::Ask => "answer",
         }
     }
 }
@@ -91,6 +130,11 @@ pub struct Prompt {
     /// The ticket's tier, to bound tier changes with Tab.
     pub ticket_tier: Tier,
     pub editor: TextArea<'static>,
+    /// The knowledge-base article this text comes from, and how it is
+    /// sent: Ctrl-S sends it and links the article to the ticket.
+    pub article: Option<(ArticleId, crate::service::kb_answer::SendAs)>,
+    /// A title of its own (a fill-in's label), instead of the kind's.
+    pub label: Option<String>,
 }
 
 impl Prompt {
@@ -100,7 +144,20 @@ impl Prompt {
         // Replies are prose: long lines wrap at word boundaries on screen
         // (the text itself keeps the lines the technician typed).
         editor.set_wrap_mode(ratatui_textarea::WrapMode::WordOrGlyph);
-        Prompt { kind, ticket_id, version, ticket_tier, editor }
+        Prompt { kind, ticket_id, version, ticket_tier, editor, article: None, label: None }
+    }
+
+    /// The box's title: a fill-in's own label, or the kind's; an article's
+    /// text says which article goes with it.
+    pub fn title(&self) -> String {
+        let title = match &self.label {
+            Some(l) => l.clone(),
+            None => self.kind.title(self.ticket_id),
+        };
+        match self.article {
+            Some((id, _)) => format!("{title} · KB#{id}, linked on send"),
+            None => title,
+        }
     }
 
     pub fn text(&self) -> String {
@@ -144,30 +201,34 @@ pub struct Picker {
     pub filter: String,
     /// Indices into `items` that match `filter`, best first.
     pub visible: Vec<usize>,
-    pub selected: usize,
+    /// The highlighted row of `visible`.
+    pub cursor: super::cursor::ListCursor,
 }
 
 impl Picker {
     pub fn new(title: impl Into<String>, items: Vec<PickItem>) -> Picker {
-        let mut p =
-            Picker { title: title.into(), items, filter: String::new(), visible: Vec::new(), selected: 0 };
+        let mut p = Picker {
+            title: title.into(),
+            items,
+            filter: String::new(),
+            visible: Vec::new(),
+            cursor: super::cursor::ListCursor::new(),
+        };
         p.refilter();
         p
     }
 
     pub fn refilter(&mut self) {
         self.visible = fuzzy_rank(&self.filter, self.items.iter().map(|i| i.label.as_str()));
-        self.selected = 0;
+        self.cursor.reset(self.visible.len());
     }
 
     pub fn current(&self) -> Option<&PickItem> {
-        self.visible.get(self.selected).map(|&i| &self.items[i])
+        self.visible.get(self.cursor.index()).map(|&i| &self.items[i])
     }
 
     pub fn move_by(&mut self, delta: isize) {
-        if !self.visible.is_empty() {
-            self.selected = super::layout::step_clamped(self.selected, delta, self.visible.len());
-        }
+        self.cursor.move_by(delta);
     }
 }
 

@@ -41,15 +41,11 @@ impl App {
     }
 
     pub(crate) fn clamp_selection(&mut self) {
-        let n = self.queue.visible.len();
-        self.queue.selected = self.queue.selected.min(n.saturating_sub(1));
+        self.queue.cursor.set_len(self.queue.visible.len());
     }
 
     pub(crate) fn move_selection(&mut self, delta: isize) {
-        let n = self.queue.visible.len();
-        if n > 0 {
-            self.queue.selected = layout::step_clamped(self.queue.selected, delta, n);
-        }
+        self.queue.cursor.move_by(delta);
     }
 
     /// A page as a scroll distance in rows.
@@ -59,19 +55,16 @@ impl App {
             Action::Down => self.move_selection(1),
             Action::PageUp => self.move_selection(-self.page()),
             Action::PageDown => self.move_selection(self.page()),
-            Action::Top => self.queue.selected = 0,
-            Action::Bottom => self.queue.selected = self.queue.visible.len().saturating_sub(1),
+            Action::Top => self.queue.cursor.first(),
+            Action::Bottom => self.queue.cursor.last(),
             Action::Scroll(n) => self.move_selection(n as isize),
             Action::Click(y) => {
                 let Some(row) = layout::row_at(y, self.size) else { return Vec::new() };
-                let offset = layout::list_offset(self.queue.selected, layout::list_rows(self.size));
-                let target = offset + row as usize;
-                if target < self.queue.visible.len() {
-                    if target == self.queue.selected {
-                        return self.update_queue(Action::Open);
-                    }
-                    self.queue.selected = target;
+                let target = self.queue.cursor.offset(layout::list_rows(self.size)) + row as usize;
+                if self.queue.cursor.is(target) {
+                    return self.update_queue(Action::Open);
                 }
+                self.queue.cursor.select(target);
             }
             Action::Open => {
                 if let Some(id) = self.selected_ticket().map(|t| t.id) {
@@ -113,6 +106,7 @@ impl App {
                 }
             }
             Action::Jump => return self.start_jump(),
+            Action::Palette => return self.start_palette(),
             Action::NewTicket => return self.start_form(),
             Action::KnowledgeBase => return self.start_kb(),
             Action::Dashboard => {
@@ -139,7 +133,7 @@ impl App {
             Action::Up => self.move_selection(-1),
             Action::Down => self.move_selection(1),
             Action::Input(key) if edit_line(&mut self.queue.filter, key) => {
-                self.queue.selected = 0;
+                self.queue.cursor.first();
                 self.refilter();
             }
             _ => {}

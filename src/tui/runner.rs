@@ -2,6 +2,7 @@
 //! an `Action` for `App::update`.
 
 use super::action::{Action, Effect, LoadedTicket, TicketOp};
+use super::undo::{Undo, UndoOp};
 use crate::domain::{Article, ArticleFilter, ArticleStatus, QueueItem, TicketFilter};
 use crate::domain::{ArticleId, TicketId, Version};
 use crate::report::Week;
@@ -48,14 +49,31 @@ pub fn run(desk: &mut Desk, effect: Effect) -> Option<Action> {
         Effect::ViewArticle(id) => {
             desk.view_article(id).map(|a| Action::ArticleChanged(Box::new(a), String::new()))
         }
-        Effect::PublishArticle { id, version, force } => desk
-            .publish_article_checked(id, Some(version), force, "press F to publish it anyway")
-            .map(|a| Action::ArticleChanged(Box::new(a), format!("Article #{id} published"))),
+        Effect::PublishArticle { id, version, force } => {
+            desk.publish_article_checked(id, Some(version), force, "press F to publish it anyway").map(|a| {
+                let undo = Undo::new(UndoOp::Publish { id, version: a.version });
+                let changed = Action::ArticleChanged(Box::new(a), format!("Article #{id} published"));
+                Action::Undoable(Box::new(undo), Box::new(changed))
+            })
+        }
         Effect::RateArticle { id, helpful } => desk.rate_article(id, helpful).map(|a| {
             let how = if helpful { "helpful" } else { "not helpful" };
             Action::ArticleChanged(Box::new(a), format!("Article #{id} rated {how}"))
         }),
         Effect::EditArticle { id, version } => edit_article(desk, id, version, crate::present::editor::edit),
+        Effect::ComposeArticle { ticket_id, article_id, how } => {
+            desk.article_message(article_id).map(|text| {
+                Action::ArticleComposed(Box::new(super::action::ArticleAnswer {
+                    ticket_id,
+                    article_id,
+                    how,
+                    text,
+                }))
+            })
+        }
+        Effect::PreviewSuggestion { suggestion, requester_name } => {
+            preview(desk, &suggestion, requester_name)
+        }
         Effect::LoadDashboard => this_week(desk).map(|w| Action::DashboardLoaded(Box::new(w))),
         Effect::LoadTrend(week) => desk
             .trend(&TrendQuery { weeks: TREND_WEEKS, until: Some(week), school: None })
@@ -80,13 +98,36 @@ pub fn run(desk: &mut Desk, effect: Effect) -> Option<Action> {
                 TicketOp::Reply(text) => Some(text.clone()),
                 _ => None,
             };
+            let undoable = matches!(op, TicketOp::Take | TicketOp::Close).then(|| op.clone());
             return Some(match (ticket_op(desk, id, version, op), reply) {
+                (Ok(Action::TicketChanged(t, msg)), _) if undoable.is_some() => {
+                    let version = t.version;
+                    let op = match undoable {
+                        Some(TicketOp::Take) => UndoOp::Take { id, version },
+                        _ => UndoOp::Close { id, version },
+                    };
+                    Action::Undoable(Box::new(Undo::new(op)), Box::new(Action::TicketChanged(t, msg)))
+                }
                 (Ok(action), _) => action,
                 (Err(crate::Error::Conflict(msg)), Some(text)) => Action::ReplyConflict(id, text, msg),
                 (Err(crate::Error::Conflict(msg)), None) => Action::Conflict(id, msg),
                 (Err(e), _) => Action::Failed(e.to_string()),
             });
         }
+        Effect::SaveDraft { ticket, kind, text } => {
+            let ticket = (ticket != TicketId(0)).then_some(ticket);
+            return desk
+                .save_draft(ticket, kind, &text)
+                .err()
+                .map(|e| Action::Failed(format!("draft not saved: {e}")));
+        }
+        Effect::LoadDrafts => desk.drafts().map(Action::DraftsLoaded),
+        Effect::LoadNotices => desk.queue_notices().map(Action::NoticesLoaded),
+        Effect::LoadCaller(email) => desk.caller_tickets(&email).map(|t| Action::CallerLoaded(email, t)),
+        Effect::FillCanned { ticket_id, canned_id, answers, resolve } => desk
+            .render_canned_with(ticket_id, canned_id, &answers)
+            .map(|text| Action::CannedFilled(canned_id, resolve, text)),
+        Effect::Undo(op) => undo(desk, op),
         Effect::Presence(id) => {
             desk.presence_beat(id).and_then(|()| desk.others_viewing(id)).map(|who| Action::Viewers(id, who))
         }
@@ -96,6 +137,48 @@ pub fn run(desk: &mut Desk, effect: Effect) -> Option<Action> {
         }
     };
     Some(result.unwrap_or_else(|e| Action::Failed(e.to_string())))
+}
+
+/// A suggested answer in full: an article's whole text (a technician may
+/// read an internal one), or the solved ticket's reply as it would be
+/// offered to this requester (their name replaced).
+fn preview(
+    desk: &Desk,
+    s: &crate::search::Suggestion,
+    requester_name: Option<String>,
+) -> crate::Result<Action> {
+    use crate::search::SuggestionKind;
+    match s.kind {
+        SuggestionKind::Article => {
+            let a = desk.article(ArticleId(s.id))?;
+            let title = format!("KB#{} {} ({}, {})", a.id, a.title, a.status, a.audience);
+            Ok(Action::PreviewLoaded(title, a.body))
+        }
+        SuggestionKind::Ticket => {
+            let r = desk.reusable_reply(TicketId(s.id), requester_name.as_deref())?;
+            Ok(Action::PreviewLoaded(format!("Answer that solved #{}: {}", s.id, s.title), r.text))
+        }
+    }
+}
+
+/// The reverse of a close, take or publish, against the version it left.
+fn undo(desk: &mut Desk, op: UndoOp) -> crate::Result<Action> {
+    Ok(match op {
+        UndoOp::Close { id, version } => {
+            let t = desk.undo_close(id, version)?;
+            let msg = format!("Undone: #{id} is {} again", t.status);
+            Action::TicketChanged(Box::new(t), msg)
+        }
+        UndoOp::Take { id, version } => {
+            let t = desk.undo_take(id, version)?;
+            let msg = format!("Undone: #{id} is {}'s again", t.assignee.as_deref().unwrap_or("nobody"));
+            Action::TicketChanged(Box::new(t), msg)
+        }
+        UndoOp::Publish { id, version } => {
+            let a = desk.unpublish_article(id, version)?;
+            Action::ArticleChanged(Box::new(a), format!("Undone: article #{id} is a draft again"))
+        }
+    })
 }
 
 /// Weeks of trend on the dashboard (this one included).
@@ -184,6 +267,18 @@ fn ticket_op(desk: &mut Desk, id: TicketId, version: Version, op: TicketOp) -> c
         TicketOp::Resolve(message) => {
             (desk.resolve(id, &Resolution::message(message), v)?, format!("#{id} resolved"))
         }
+        // The same calls as `ticket resolve --minutes` and `ticket time`:
+        // with a resolution, the entry is written in its transaction.
+        TicketOp::ResolveWithTime(message, spent) => {
+            let minutes = crate::domain::worktime::format_minutes(spent.minutes);
+            let t = desk.with_time(id, Some(spent)).resolve(id, &Resolution::message(message), v)?;
+            (t, format!("#{id} resolved; {minutes} logged"))
+        }
+        TicketOp::LogTime(spent) => {
+            let minutes = crate::domain::worktime::format_minutes(spent.minutes);
+            desk.log_time(id, &spent)?;
+            (desk.ticket(id)?.ticket, format!("{minutes} logged on #{id}"))
+        }
         TicketOp::Pending(question) => {
             (desk.set_pending(id, Some(&question), v)?, format!("#{id} is waiting on the requester"))
         }
@@ -204,6 +299,31 @@ fn ticket_op(desk: &mut Desk, id: TicketId, version: Version, op: TicketOp) -> c
             let target = desk.merge(id, into, v, None)?;
             let msg = format!("#{id} merged into #{into} (closed; now showing #{into})");
             return Ok(Action::TicketMerged { from: id, into: Box::new(target), msg });
+        }
+        TicketOp::SendArticle { article, text, how } => {
+            let t = desk.send_article(id, article, &text, how, version)?;
+            let what = match how {
+                super::action::SendAs::Reply => "sent as the reply on",
+                super::action::SendAs::Resolution => "sent; resolved",
+            };
+            (t, format!("Article #{article} {what} #{id} (linked)"))
+        }
+        TicketOp::LinkArticle(article) => {
+            let new = desk.link_article(id, article)?;
+            let msg = if new {
+                format!("Article #{article} linked to #{id}")
+            } else {
+                format!("Article #{article} was already linked to #{id}")
+            };
+            (desk.ticket(id)?.ticket, msg)
+        }
+        TicketOp::SendCanned { canned_id, text, resolve, spent } => {
+            // A resolve carries the time asked for (issue 21), in the same change.
+            let logged = spent.as_ref().map(|s| crate::domain::worktime::format_minutes(s.minutes));
+            let t = desk.with_time(id, spent).apply_canned_edited(id, canned_id, &text, resolve, v)?;
+            let what = if resolve { "sent; resolved" } else { "sent" };
+            let time = logged.map(|m| format!("; {m} logged")).unwrap_or_default();
+            (t, format!("Canned solution {what} on #{id}{time}"))
         }
         TicketOp::Parent(parent) => {
             desk.link_parent(id, parent)?;

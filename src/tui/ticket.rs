@@ -35,12 +35,112 @@ impl CannedPicker {
     }
 }
 
+/// A canned solution picked for a ticket, its `{{ask:…}}` fill-ins being
+/// answered one by one before the filled text opens for editing.
+#[derive(Debug, Clone)]
+pub struct CannedFill {
+    pub ticket_id: TicketId,
+    pub version: Version,
+    pub tier: Tier,
+    pub canned_id: CannedId,
+    pub title: String,
+    pub resolve: bool,
+    /// The fill-ins' labels, in order.
+    pub labels: Vec<String>,
+    /// The answers given so far, as (label, answer).
+    pub answers: Vec<(String, String)>,
+}
+
+impl CannedFill {
+    /// The box for the next unanswered fill-in, or None when all are in.
+    fn next_prompt(&self) -> Option<Overlay> {
+        let label = self.labels.get(self.answers.len())?;
+        let mut p = Prompt::new(PromptKind::Ask, self.ticket_id, self.version, self.tier);
+        let n = self.labels.len();
+        let at = self.answers.len() + 1;
+        p.label = Some(format!("{label}? ({at} of {n}, for \"{}\")", self.title));
+        Some(Overlay::Prompt(Box::new(p)))
+    }
+
+    fn fill_effect(&self) -> Effect {
+        Effect::FillCanned {
+            ticket_id: self.ticket_id,
+            canned_id: self.canned_id,
+            answers: self.answers.clone(),
+            resolve: self.resolve,
+        }
+    }
+}
+
 impl App {
+    /// Enter (or Ctrl-R) on a canned solution: its fill-ins are asked in
+    /// turn, then the filled text opens in a reply box to edit.
+    fn pick_canned(&mut self, resolve: bool) -> Vec<Effect> {
+        let Overlay::Canned(c) = &self.overlay else { return Vec::new() };
+        let Some(solution) = c.current() else { return Vec::new() };
+        let tier = self.ticket.detail.as_ref().map_or(Tier::One, |d| d.ticket.tier);
+        let fill = CannedFill {
+            ticket_id: c.ticket_id,
+            version: c.version,
+            tier,
+            canned_id: solution.id,
+            title: solution.title.clone(),
+            resolve,
+            labels: crate::domain::asks(&solution.body),
+            answers: Vec::new(),
+        };
+        let fx = match fill.next_prompt() {
+            Some(ask) => {
+                self.overlay = ask;
+                Vec::new()
+            }
+            None => vec![fill.fill_effect()],
+        };
+        self.canned_fill = Some(fill);
+        fx
+    }
+
+    /// The filled canned text arrived: edit it before it is sent.
+    pub(crate) fn canned_filled(&mut self, canned_id: CannedId, resolve: bool, text: String) {
+        let Some(fill) = self.canned_fill.take().filter(|f| f.canned_id == canned_id) else { return };
+        let mut p =
+            Prompt::new(PromptKind::Canned(fill.canned_id, resolve), fill.ticket_id, fill.version, fill.tier);
+        p.editor.insert_str(text);
+        p.editor.move_cursor(ratatui_textarea::CursorMove::Top);
+        self.overlay = Overlay::Prompt(Box::new(p));
+    }
+
+    /// Enter in a fill-in box: the answer, then the next box or the text.
+    fn answer_fill_in(&mut self, answer: String) -> Vec<Effect> {
+        if answer.is_empty() {
+            self.error("type an answer, or Esc to cancel the canned reply");
+            return Vec::new();
+        }
+        let Some(fill) = &mut self.canned_fill else {
+            self.overlay = Overlay::None;
+            return Vec::new();
+        };
+        if let Some(label) = fill.labels.get(fill.answers.len()).cloned() {
+            fill.answers.push((label, answer));
+        }
+        match fill.next_prompt() {
+            Some(next) => {
+                self.overlay = next;
+                Vec::new()
+            }
+            None => {
+                self.overlay = Overlay::None;
+                vec![fill.fill_effect()]
+            }
+        }
+    }
+
     pub(crate) fn update_ticket(&mut self, action: Action) -> Vec<Effect> {
         let Some(t) = self.ticket.detail.as_ref().map(|d| d.ticket.clone()) else {
             return match action {
                 Action::Back => self.leave_ticket(),
                 Action::Jump => self.start_jump(),
+                Action::Palette => self.start_palette(),
                 Action::KnowledgeBase => self.start_kb(),
                 _ => Vec::new(),
             };
@@ -55,7 +155,7 @@ impl App {
             Overlay::Prompt(Box::new(p))
         };
         match action {
-            Action::Back => return self.leave_ticket(),
+            Action::Back => return self.leave_or_ask_time(),
             Action::Up => self.ticket.scroll = self.ticket.scroll.saturating_sub(1),
             Action::Down => self.ticket.scroll = self.ticket.scroll.saturating_add(1),
             Action::PageUp => self.ticket.scroll = self.ticket.scroll.saturating_sub(self.page_cells()),
@@ -83,8 +183,10 @@ impl App {
                 return vec![Effect::LoadCanned];
             }
             Action::Close => return self.close(&t),
-            Action::KnowledgeBase => return self.start_kb(),
+            Action::KnowledgeBase => return self.start_kb_for_ticket(false),
+            Action::StartFilter => return self.start_kb_for_ticket(true),
             Action::Jump => return self.start_jump(),
+            Action::Palette => return self.start_palette(),
             Action::Reply => self.overlay = prompt(PromptKind::Reply),
             Action::Note => self.overlay = prompt(PromptKind::Note),
             Action::Resolve => self.overlay = prompt(PromptKind::Resolve),
@@ -130,6 +232,29 @@ impl App {
 
     pub(crate) fn update_prompt(&mut self, action: Action) -> Vec<Effect> {
         let Overlay::Prompt(p) = &mut self.overlay else { return Vec::new() };
+        if p.kind == PromptKind::Ask {
+            return match action {
+                Action::Submit => {
+                    let answer = p.text();
+                    self.answer_fill_in(answer)
+                }
+                Action::Input(key) if key.code == crossterm::event::KeyCode::Enter => {
+                    let answer = p.text();
+                    self.answer_fill_in(answer)
+                }
+                Action::Input(key) => {
+                    p.editor.input(key);
+                    Vec::new()
+                }
+                Action::Back => {
+                    self.canned_fill = None;
+                    self.overlay = Overlay::None;
+                    self.info("Canned reply not sent");
+                    Vec::new()
+                }
+                _ => Vec::new(),
+            };
+        }
         match action {
             // Closing the box keeps what was typed as a draft of this box
             // on this ticket: the same key brings it back.
@@ -148,6 +273,9 @@ impl App {
                     self.overlay = Overlay::None;
                     self.info("Draft kept: the same key opens it again");
                 }
+                // Saved at once: Esc or Ctrl-C may be the last key before
+                // the session drops.
+                return self.sync_drafts();
             }
             Action::Cycle => p.cycle_tier(),
             Action::Input(key) => {
@@ -162,6 +290,11 @@ impl App {
                 }
                 if let PromptKind::FirstContact(source) = p.kind {
                     return self.send_first_contact(source, text);
+                }
+                // An article's text: sent as edited, and the article linked.
+                if let Some((article, how)) = p.article {
+                    let op = TicketOp::SendArticle { article, text, how };
+                    return vec![Effect::Ticket { id: p.ticket_id, version: p.version, op }];
                 }
                 // The ticket on screen is already done (reloaded after
                 // someone resolved it): the requester was told so; ask.
@@ -179,11 +312,24 @@ impl App {
                     );
                     return Vec::new();
                 }
+                // Resolving asks for the time spent first (it rides along).
+                if p.kind == PromptKind::Resolve {
+                    let (id, version, tier) = (p.ticket_id, p.version, p.ticket_tier);
+                    return self.ask_time_to_resolve(id, text, version, tier);
+                }
                 let number = || {
                     text.trim().trim_start_matches('#').parse::<i64>().ok().filter(|n| *n > 0).map(TicketId)
                 };
                 let op = match p.kind {
-                    PromptKind::FirstContact(_) => return Vec::new(),
+                    PromptKind::FirstContact(_) | PromptKind::Ask => return Vec::new(),
+                    // Resolving asks for the time spent first (it rides along).
+                    PromptKind::Canned(canned_id, true) => {
+                        let (id, version, tier) = (p.ticket_id, p.version, p.ticket_tier);
+                        return self.ask_time_to_send_canned(id, canned_id, text, version, tier);
+                    }
+                    PromptKind::Canned(canned_id, false) => {
+                        TicketOp::SendCanned { canned_id, text, resolve: false, spent: None }
+                    }
                     PromptKind::Link | PromptKind::Merge | PromptKind::Parent => {
                         let Some(other) = number() else {
                             self.error(format!("'{}' is not a ticket number", text.trim()));
@@ -232,15 +378,6 @@ impl App {
             return self.update_files(action);
         }
         if let Overlay::Canned(c) = &mut self.overlay {
-            let (id, version) = (c.ticket_id, c.version);
-            let apply = |c: &CannedPicker, resolve: bool| match c.current() {
-                Some(s) => vec![Effect::Ticket {
-                    id,
-                    version,
-                    op: TicketOp::ApplyCanned { canned_id: s.id, resolve },
-                }],
-                None => Vec::new(),
-            };
             return match action {
                 Action::Back => {
                     self.overlay = Overlay::None;
@@ -254,8 +391,8 @@ impl App {
                     c.picker.refilter();
                     c.preview_effect()
                 }
-                Action::Submit => apply(c, false),
-                Action::SubmitResolve => apply(c, true),
+                Action::Submit => self.pick_canned(false),
+                Action::SubmitResolve => self.pick_canned(true),
                 _ => Vec::new(),
             };
         }

@@ -69,7 +69,7 @@ pub struct CsvSummary {
 
 /// Decodes the file: UTF-8 (a BOM is dropped; borrowed, not copied), else
 /// Windows-1252 (what Excel on a school PC writes).
-fn decode(bytes: &[u8]) -> (Cow<'_, str>, &'static str) {
+pub(crate) fn decode(bytes: &[u8]) -> (Cow<'_, str>, &'static str) {
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(s) => (Cow::Borrowed(s), "utf-8"),
@@ -246,7 +246,7 @@ fn contains_ignore_case(hay: &str, needle: &str) -> bool {
 }
 
 /// Cell text that may be HTML (Freshdesk descriptions are).
-fn body_text(raw: &str) -> String {
+pub(crate) fn body_text(raw: &str) -> String {
     let looks_html =
         ["<p", "<br", "<div", "</", "<ul", "<table"].iter().any(|t| contains_ignore_case(raw, t));
     let text = if looks_html { html_to_text(raw) } else { raw.replace("\r\n", "\n").replace('\r', "\n") };

@@ -1,6 +1,7 @@
 //! The dashboard: this week so far per school (a table and a bar chart of
-//! tickets opened against resolved) and the trend of the figures that show
-//! whether work is moving left.
+//! tickets opened against resolved), this week's time per tier on reactive
+//! and planned work, and the trend of the figures that show whether work
+//! (and senior time) is moving left.
 
 use crate::report::{Figures, WeekFigures};
 use crate::tui::app::App;
@@ -43,9 +44,13 @@ impl DashboardView {
         let schools: Vec<_> =
             d.week.schools.iter().filter(|s| s.figures.opened + s.figures.backlog > 0).collect();
         let rows = crate::tui::layout::cells(schools.len()).saturating_add(3);
-        let [head, table, charts] =
-            Layout::vertical([Constraint::Length(1), Constraint::Length(rows), Constraint::Min(4)])
-                .areas(area);
+        let [head, table, time, charts] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(rows),
+            Constraint::Length(1),
+            Constraint::Min(4),
+        ])
+        .areas(area);
         let so_far = if d.week.complete { "" } else { " (so far)" };
         let title = format!("Week {}{so_far} · {} schools with tickets", d.week.week, schools.len());
         frame.render_widget(Paragraph::new(Span::styled(title, th.title())), head);
@@ -70,6 +75,9 @@ impl DashboardView {
         ])
         .style(th.header());
         frame.render_widget(Table::new(body, widths).header(header).column_spacing(1), table);
+        if let Some(total) = &d.week.total {
+            frame.render_widget(Paragraph::new(time_line(app, total)), time);
+        }
 
         let [bars, trend] =
             Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(charts);
@@ -127,12 +135,14 @@ impl DashboardView {
     /// One sparkline per shift-left figure, oldest week on the left.
     fn trend(frame: &mut Frame<'_>, area: Rect, app: &App, weeks: &[WeekFigures]) {
         let th = &app.theme;
-        let series: [(&str, Measure); 3] = [
+        let series: [(&str, Measure); 5] = [
             ("opened / week", |f| f.opened),
+            ("planned / week", |f| f.planned_opened),
             ("resolved at tier 1 %", |f| percent(f.resolved_tier1_pct)),
             ("first contact %", |f| percent(f.first_contact_pct)),
+            ("tier 2-3 time planned %", |f| percent(f.senior_planned_pct)),
         ];
-        let parts = Layout::vertical([Constraint::Ratio(1, 3); 3]).split(area);
+        let parts = Layout::vertical([Constraint::Ratio(1, 5); 5]).split(area);
         for ((label, value), part) in series.iter().zip(parts.iter()) {
             let data: Vec<u64> = weeks.iter().map(|w| value(&w.figures)).collect();
             let last = data.last().copied().unwrap_or(0);
@@ -143,6 +153,24 @@ impl DashboardView {
             frame.render_widget(Sparkline::default().block(block).data(&data).style(th.key()), *part);
         }
     }
+}
+
+/// This week's time per tier, reactive / planned: where senior time goes.
+fn time_line(app: &App, f: &Figures) -> Line<'static> {
+    use crate::domain::worktime::format_minutes;
+    let th = &app.theme;
+    let at = |m: &std::collections::BTreeMap<String, i64>, t: &str| m.get(t).copied().unwrap_or(0);
+    let mut spans = vec![Span::styled("Time reactive/planned", th.title())];
+    for t in ["1", "2", "3"] {
+        spans.push(Span::styled(format!("  T{t} "), th.dim()));
+        spans.push(Span::raw(format!(
+            "{}/{}",
+            format_minutes(at(&f.reactive_minutes_by_tier, t)),
+            format_minutes(at(&f.planned_minutes_by_tier, t))
+        )));
+    }
+    spans.push(Span::styled(format!("  planned work: {} new", f.planned_opened), th.dim()));
+    Line::from(spans)
 }
 
 /// A percentage as a whole sparkline value (none shows as 0).

@@ -21,10 +21,14 @@ impl NewTicketView {
             let [left, right] =
                 Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(area);
             Self::fields(frame, left, app, form);
-            if form.focus == Field::Requester || form.suggestions.is_empty() {
+            if form.focus == Field::Requester || form.suggestions.is_empty() || !form.caller.is_empty() {
                 let [top, bottom] =
                     Layout::vertical([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(right);
-                Self::matches(frame, top, app, form);
+                if form.caller.is_empty() || !form.matches.is_empty() {
+                    Self::matches(frame, top, app, form);
+                } else {
+                    Self::caller(frame, top, app, form);
+                }
                 Self::suggestions(frame, bottom, app, form);
             } else {
                 Self::suggestions(frame, right, app, form);
@@ -35,8 +39,17 @@ impl NewTicketView {
             } else {
                 cells(form.suggestions.len()).saturating_add(2).min(7)
             };
-            let [top, bottom] = Layout::vertical([Constraint::Min(10), Constraint::Length(rows)]).areas(area);
+            let caller_rows = if form.caller.is_empty() { 0 } else { cells(form.caller.len().min(3)) + 1 };
+            let [top, middle, bottom] = Layout::vertical([
+                Constraint::Min(10),
+                Constraint::Length(caller_rows),
+                Constraint::Length(rows),
+            ])
+            .areas(area);
             Self::fields(frame, top, app, form);
+            if caller_rows > 0 {
+                Self::caller(frame, middle, app, form);
+            }
             if rows > 0 {
                 Self::suggestions(frame, bottom, app, form);
             }
@@ -121,7 +134,7 @@ impl NewTicketView {
                 SuggestionKind::Ticket => format!("solved #{}", s.id),
             };
             let style =
-                if i == form.suggestion_selected { th.selected() } else { ratatui::style::Style::new() };
+                if form.suggestion_cursor.is(i) { th.selected() } else { ratatui::style::Style::new() };
             let width = usize::from(inner.width.saturating_sub(cells(tag.chars().count()).saturating_add(3)));
             lines.push(Line::from(vec![
                 Span::styled(format!("{tag} "), th.key()),
@@ -132,6 +145,39 @@ impl NewTicketView {
                 lines.push(Line::from(Span::styled(format!("  {snippet}"), th.dim())));
             }
         }
+        frame.render_widget(Paragraph::new(lines), inner);
+    }
+
+    /// The caller's open and recent tickets: a chasing call joins one
+    /// (Ctrl-O) instead of becoming a duplicate.
+    fn caller(frame: &mut Frame<'_>, area: Rect, app: &App, form: &NewTicketForm) {
+        let th = &app.theme;
+        let block = Block::new()
+            .borders(Borders::LEFT | Borders::TOP)
+            .border_style(th.border())
+            .title(Span::styled(" Their tickets · Ctrl-O join · Ctrl-T next ", th.dim()));
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let rows = usize::from(inner.height).max(1);
+        let skip = form.caller_selected.saturating_sub(rows - 1);
+        let lines: Vec<Line> = form
+            .caller
+            .iter()
+            .enumerate()
+            .skip(skip)
+            .take(rows)
+            .map(|(i, t)| {
+                let style =
+                    if i == form.caller_selected { th.selected() } else { ratatui::style::Style::new() };
+                let status = if t.status.is_active() { th.key() } else { th.dim() };
+                let tag = format!("#{} {} ", t.id, t.status);
+                let width = usize::from(inner.width).saturating_sub(tag.chars().count() + 1);
+                Line::from(vec![
+                    Span::styled(tag, status),
+                    Span::styled(crate::tui::view::fit(&t.subject, width), style),
+                ])
+            })
+            .collect();
         frame.render_widget(Paragraph::new(lines), inner);
     }
 
@@ -163,7 +209,7 @@ impl NewTicketView {
 
 fn match_line(app: &App, form: &NewTicketForm, n: usize, idx: usize) -> Line<'static> {
     let (email, name) = &form.people[idx];
-    let style = if n == form.match_selected { app.theme.selected() } else { ratatui::style::Style::new() };
+    let style = if form.match_cursor.is(n) { app.theme.selected() } else { ratatui::style::Style::new() };
     Line::from(Span::styled(format!(" {} <{}>", safe(name, false), safe(email, false)), style))
 }
 

@@ -28,7 +28,7 @@ impl KbView {
         spans.push(Span::styled(format!("   {cat} · {} articles", app.kb.articles.len()), th.dim()));
         frame.render_widget(Paragraph::new(Line::from(spans)), bar);
         let rows = list.height as usize;
-        let offset = crate::tui::layout::list_offset(app.kb.selected, rows);
+        let offset = app.kb.cursor.offset(rows);
         let mut lines = Vec::new();
         if !app.kb.loaded {
             lines.push(Line::from(Span::styled("Loading…", th.dim())));
@@ -36,7 +36,7 @@ impl KbView {
             lines.push(Line::from(Span::styled("No article matches. Esc clears the search.", th.dim())));
         }
         for (i, a) in app.kb.articles.iter().enumerate().skip(offset).take(rows) {
-            let style = if i == app.kb.selected { th.selected() } else { ratatui::style::Style::new() };
+            let style = if app.kb.cursor.is(i) { th.selected() } else { ratatui::style::Style::new() };
             let width = list.width.saturating_sub(10) as usize;
             lines.push(Line::from(vec![
                 Span::styled(format!("{:<3}", marks(a)), th.dim()),
@@ -44,7 +44,7 @@ impl KbView {
             ]));
         }
         frame.render_widget(Paragraph::new(lines), list);
-        if let Some(a) = app.kb.articles.get(app.kb.selected) {
+        if let Some(a) = app.kb.articles.get(app.kb.cursor.index()) {
             let block = Block::new().borders(Borders::LEFT | Borders::TOP).border_style(th.border());
             let inner = block.inner(preview);
             frame.render_widget(block, preview);

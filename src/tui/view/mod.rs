@@ -5,6 +5,7 @@ mod dashboard;
 mod form;
 mod kb;
 mod overlay;
+mod palette;
 mod queue;
 mod ticket;
 
@@ -60,18 +61,32 @@ fn draw_title(frame: &mut Frame<'_>, area: Rect, app: &App) {
 }
 
 fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {
-    let Some((msg, is_error)) = &app.status else { return };
+    let Some((msg, is_error)) = &app.status else {
+        // With nothing else to say, the queue says what came to you.
+        if let (Screen::Queue, Some(notice)) = (app.screen, app.notices.line()) {
+            frame.render_widget(
+                Paragraph::new(Span::styled(format!(" {notice} "), app.theme.at_risk())),
+                area,
+            );
+        }
+        return;
+    };
     let style = if *is_error { app.theme.error() } else { app.theme.ok() };
     let text = crate::text::safe(msg, false);
     frame.render_widget(Paragraph::new(Span::styled(format!(" {text} "), style)), area);
 }
 
-/// The most useful keys of the current mode, as many as fit.
+/// The most useful keys of the current mode, in the table's order, as
+/// many as fit; what may not be done here (`App::greyed`: tier rules, the
+/// ticket's status) stays in its place, greyed and struck through, so the
+/// daily keys never move.
 fn draw_hints(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let t = &app.theme;
     let mut spans = Vec::new();
     let mut used = 0usize;
+    let greyed = t.dim().add_modifier(ratatui::style::Modifier::CROSSED_OUT);
     for b in keymap::bindings(app.mode()).into_iter().filter(|b| app.applies(b)) {
+        let grey = app.greyed(b).is_some();
         let help = b.help.split(['(', ':']).next().unwrap_or(b.help).trim();
         let key = b.shown.split(' ').next().unwrap_or(b.shown);
         let len = key.chars().count() + help.chars().count() + 3;
@@ -79,8 +94,9 @@ fn draw_hints(frame: &mut Frame<'_>, area: Rect, app: &App) {
             break;
         }
         used += len;
-        spans.push(Span::styled(key.to_string(), t.key()));
-        spans.push(Span::styled(format!(" {help}  "), t.dim()));
+        spans.push(Span::styled(key.to_string(), if grey { greyed } else { t.key() }));
+        spans.push(Span::styled(format!(" {help}"), if grey { greyed } else { t.dim() }));
+        spans.push(Span::raw("  "));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

@@ -35,6 +35,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
             let line = Line::from(vec![Span::styled(" #", th.key()), Span::raw(typed.clone())]);
             frame.render_widget(Paragraph::new(line).block(block), box_area);
         }
+        Overlay::Time(ask) => time(frame, area, app, ask),
         Overlay::Prompt(p) => {
             let box_area = centered(area, 76, 12);
             frame.render_widget(Clear, box_area);
@@ -47,7 +48,9 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
             );
             let style = if internal { th.internal_text() } else { th.focus_border() };
             let mut editor = p.editor.clone();
-            let hint = if p.kind.has_tier() {
+            let hint = if p.kind == crate::tui::prompt::PromptKind::Ask {
+                " Enter next · Esc cancel "
+            } else if p.kind.has_tier() {
                 " Ctrl-S send · Tab tier · Esc close, draft kept "
             } else {
                 " Ctrl-S send · Esc close, draft kept "
@@ -55,12 +58,16 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
             editor.set_block(
                 Block::bordered()
                     .border_style(style)
-                    .title(Span::styled(format!(" {} ", p.kind.title(p.ticket_id)), style))
+                    .title(Span::styled(format!(" {} ", p.title()), style))
                     .title_bottom(Span::styled(hint, th.dim())),
             );
             frame.render_widget(&editor, box_area);
         }
         Overlay::Canned(c) => canned(frame, area, app, c),
+        Overlay::Palette(p) => super::palette::palette(frame, area, app, p),
+        Overlay::Preview { title, text, scroll } => {
+            super::palette::preview(frame, area, app, title, text, *scroll)
+        }
         Overlay::Assign(picker, ..) | Overlay::Files(picker, _) => {
             let th = &app.theme;
             let box_area = centered(area, 60, 14);
@@ -76,8 +83,9 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
             if picker.items.is_empty() {
                 lines.push(Line::from(Span::styled("Loading…", th.dim())));
             }
-            for (n, &i) in picker.visible.iter().enumerate().take(inner.height.saturating_sub(1) as usize) {
-                let style = if n == picker.selected { th.selected() } else { ratatui::style::Style::new() };
+            let rows = inner.height.saturating_sub(1) as usize;
+            for (n, &i) in picker.visible.iter().enumerate().skip(picker.cursor.offset(rows)).take(rows) {
+                let style = if picker.cursor.is(n) { th.selected() } else { ratatui::style::Style::new() };
                 lines.push(Line::from(Span::styled(safe(&picker.items[i].label, false), style)));
             }
             frame.render_widget(Paragraph::new(lines), inner);
@@ -85,6 +93,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
     }
 }
 
+/// The box's title; an article's text says it is linked when sent.
 /// The canned-solution picker: the list narrows as you type; the reply it
 /// would send on this ticket is previewed beside it (below it when narrow).
 fn canned(frame: &mut Frame<'_>, area: Rect, app: &App, c: &CannedPicker) {
@@ -112,9 +121,9 @@ fn canned(frame: &mut Frame<'_>, area: Rect, app: &App, c: &CannedPicker) {
         lines.push(Line::from(Span::styled("Loading…", th.dim())));
     }
     let rows = list.height.saturating_sub(1) as usize;
-    let offset = crate::tui::layout::list_offset(c.picker.selected, rows);
+    let offset = c.picker.cursor.offset(rows);
     for (n, &i) in c.picker.visible.iter().enumerate().skip(offset).take(rows) {
-        let style = if n == c.picker.selected { th.selected() } else { ratatui::style::Style::new() };
+        let style = if c.picker.cursor.is(n) { th.selected() } else { ratatui::style::Style::new() };
         lines.push(Line::from(Span::styled(safe(&c.picker.items[i].label, false), style)));
     }
     frame.render_widget(Paragraph::new(lines), list);
@@ -163,8 +172,31 @@ fn help(frame: &mut Frame<'_>, area: Rect, app: &App) {
     frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), box_area);
 }
 
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
+pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let [v] = Layout::vertical([Constraint::Length(height.min(area.height))]).flex(Flex::Center).areas(area);
     let [h] = Layout::horizontal([Constraint::Length(width.min(area.width))]).flex(Flex::Center).areas(v);
     h
+}
+
+/// The time-spent box: minutes (the suggestion until something is typed)
+/// and whether they are billable.
+fn time(frame: &mut Frame<'_>, area: Rect, app: &App, ask: &crate::tui::timeask::TimeAsk) {
+    let th = &app.theme;
+    let width = crate::tui::layout::cells(ask.hint().chars().count()).saturating_add(2).clamp(40, area.width);
+    let box_area = centered(area, width, 5);
+    frame.render_widget(Clear, box_area);
+    let block = Block::bordered()
+        .border_style(th.focus_border())
+        .title(Span::styled(format!(" {} ", ask.title()), th.title()))
+        .title_bottom(Span::styled(ask.hint(), th.dim()));
+    let mark = if ask.billable { "[x]" } else { "[ ]" };
+    let lines = vec![
+        Line::from(vec![
+            Span::styled(" Minutes: ", th.key()),
+            Span::raw(crate::tui::timeask::shown_minutes(ask)),
+        ]),
+        Line::from(vec![Span::styled(format!(" {mark} billable"), th.dim())]),
+        Line::from(Span::styled(" type 25, 1h10 or 1:10 to change it", th.dim())),
+    ];
+    frame.render_widget(Paragraph::new(lines).block(block), box_area);
 }

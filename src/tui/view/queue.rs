@@ -17,7 +17,7 @@ impl QueueView {
         let t = &app.theme;
         let q = &app.queue;
         let rows = layout::list_rows(app.size);
-        let offset = layout::list_offset(q.selected, rows);
+        let offset = q.cursor.offset(rows);
         let wide = area.width >= 110;
         let header_cells = ["ID", "SCHOOL", "REQUESTER", "SUBJECT", "PRI", "T", "ASSIGNEE", "AGE", "SLA"];
         let widths: Vec<Constraint> = if wide {
@@ -54,7 +54,7 @@ impl QueueView {
             .map(|(pos, &i)| {
                 let tk = &q.items[i];
                 let row = Row::new(cells(tk, app, wide));
-                if pos == q.selected {
+                if q.cursor.is(pos) {
                     row.style(t.selected())
                 } else {
                     row
@@ -162,7 +162,13 @@ fn cells(item: &QueueItem, app: &App, wide: bool) -> Vec<Cell<'static>> {
     let mut cells = vec![Cell::from(format!("#{}", tk.id)), Cell::from(tk.school.clone())];
     cells.push(Cell::from(fit(&tk.requester_name, if wide { 22 } else { 10 })));
     let subject_width = if wide { 60 } else { 40 };
-    let new_marker = if tk.status == crate::domain::Status::New { "● " } else { "" };
+    let new_marker = if app.notices.handed_back.contains(&tk.id) {
+        "↩ handed back · "
+    } else if tk.status == crate::domain::Status::New {
+        "● "
+    } else {
+        ""
+    };
     cells.push(Cell::from(format!("{new_marker}{}", fit(&tk.subject, subject_width))));
     cells.push(priority_cell(tk.priority, app));
     cells.push(Cell::from(tk.tier.to_string()));
