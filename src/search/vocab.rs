@@ -120,7 +120,9 @@ impl Vocab {
     /// as one edit, so "pritner" finds "printer"). Only the best distance is
     /// kept; ties go to the more common word. Short words are never
     /// corrected: too many real words are one letter apart. Candidates share
-    /// the first letter (typos there are rare), which keeps the scan cheap.
+    /// the first letter (other typos there are rare), which keeps the scan
+    /// cheap, or begin with the first two letters swapped back ("poen" ->
+    /// "open", "ajmmed" -> "jammed": fast typists swap those as often as any).
     pub fn corrections(&self, word: &str, max: usize) -> Vec<String> {
         let len = word.chars().count();
         let limit = match len {
@@ -130,7 +132,8 @@ impl Vocab {
         };
         let mut best: Vec<(usize, u32, &str)> = Vec::new();
         let mut best_d = limit + 1;
-        for (term, df) in self.same_initial(word) {
+        let swapped = swapped_start(word);
+        for (term, df) in self.same_initial(word).chain(swapped.iter().flat_map(|p| self.with_prefix(p))) {
             let tlen = term.chars().count();
             if tlen.abs_diff(len) > best_d.min(limit) || tlen < 3 {
                 continue;
@@ -160,7 +163,8 @@ impl Vocab {
             return Vec::new();
         }
         let mut found: Vec<(u32, String)> = Vec::new();
-        for (term, df) in self.same_initial(prefix) {
+        let swapped = swapped_start(prefix);
+        for (term, df) in self.same_initial(prefix).chain(swapped.iter().flat_map(|p| self.with_prefix(p))) {
             // A letter missed (the commonest slip) or one mistyped.
             for cut in [len + 1, len] {
                 let Some(p) = char_prefix(term, cut) else { continue };
@@ -181,6 +185,40 @@ impl Vocab {
         let first: String = word.chars().take(1).collect();
         let start = self.terms.partition_point(|(t, _)| t.as_str() < first.as_str());
         self.terms[start..].iter().take_while(move |(t, _)| t.starts_with(first.as_str()))
+    }
+}
+
+/// Terms with their article counts as "term<TAB>count" lines, the form a
+/// vocabulary is saved in between processes (FTS5 tokens hold no whitespace).
+pub fn to_lines(terms: &[(String, u32)]) -> String {
+    let mut out = String::with_capacity(terms.len() * 12);
+    for (t, n) in terms {
+        out.push_str(t);
+        out.push('\t');
+        out.push_str(&n.to_string());
+        out.push('\n');
+    }
+    out
+}
+
+/// Reads `to_lines` back; None when any line is not of that form (the saved
+/// copy is then rebuilt rather than trusted).
+pub fn from_lines(text: &str) -> Option<Vec<(String, u32)>> {
+    text.lines()
+        .map(|l| {
+            let (t, n) = l.split_once('\t')?;
+            Some((t.to_string(), n.parse().ok()?))
+        })
+        .collect()
+}
+
+/// The first two letters of `word` swapped ("poen" -> "op"); None for a
+/// word with fewer than two letters or two equal ones.
+fn swapped_start(word: &str) -> Option<String> {
+    let mut c = word.chars();
+    match (c.next(), c.next()) {
+        (Some(a), Some(b)) if a != b => Some([b, a].iter().collect()),
+        _ => None,
     }
 }
 
@@ -301,6 +339,30 @@ mod tests {
         assert_eq!(v.forms("jam", 10), ["jam", "jammed", "jamming", "jams"]);
         assert_eq!(v.forms("print", 10), ["print", "printer", "printers", "printing", "prints"]);
         assert!(v.forms("zzz", 10).is_empty());
+    }
+
+    #[test]
+    fn a_swap_of_the_first_two_letters_is_one_edit() {
+        let v = Vocab::new(
+            [("open", 9), ("pen", 2), ("jammed", 4), ("jam", 3)]
+                .iter()
+                .map(|(w, n)| (w.to_string(), *n))
+                .collect(),
+            10,
+        );
+        assert_eq!(v.corrections("poen", 2), ["open", "pen"], "the commoner word first");
+        assert_eq!(v.corrections("ajmmed", 2), ["jammed"]);
+        assert_eq!(v.prefix_corrections("ajmm", 1), ["jamm"]);
+        assert!(v.corrections("eopn", 2).is_empty(), "other first letters are still not guessed");
+    }
+
+    #[test]
+    fn saved_lines_read_back() {
+        let terms = vec![("jam".to_string(), 3), ("printer".to_string(), 12)];
+        assert_eq!(from_lines(&to_lines(&terms)), Some(terms));
+        assert_eq!(from_lines(""), Some(vec![]));
+        assert_eq!(from_lines("jam\tx\n"), None, "a damaged copy is rebuilt, not trusted");
+        assert_eq!(from_lines("jam 3\n"), None);
     }
 
     #[test]
