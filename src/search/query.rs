@@ -502,9 +502,10 @@ fn mend_hops(mut raw: Vec<String>, vocab: &Vocab, as_you_type: bool) -> Vec<Stri
             tries.push((a[..a.len() - last.len_utf8()].to_string(), format!("{last}{b}")));
         }
         let mended = tries.into_iter().find(|(x, y)| {
+            let only_stopwords = is_stopword(x) && is_stopword(y);
             !x.is_empty()
                 && !y.is_empty()
-                && !(is_stopword(x) && is_stopword(y))
+                && !only_stopwords
                 && reads_as_word(x, vocab, false)
                 && reads_as_word(y, vocab, typing)
         });
