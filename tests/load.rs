@@ -336,10 +336,14 @@ fn eight_processes_lose_nothing_and_refuse_stale_writes_by_name() {
             current = new;
         }
         assert_eq!(current, status, "ticket #{id}: status timeline ends elsewhere");
+        // Takes and assigns; the desk's own moves (the resolver becomes the
+        // assignee, a hand-back returns to the escalator) say so in the body.
         let assigned: i64 = c
-            .query_row("SELECT count(*) FROM events WHERE ticket_id = ?1 AND kind = 'assigned'", [id], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT count(*) FROM events WHERE ticket_id = ?1 AND kind = 'assigned' AND body IS NULL",
+                [id],
+                |r| r.get(0),
+            )
             .unwrap();
         let accepted = logs.iter().flat_map(|l| &l.assignments).filter(|t| **t == id).count() as i64;
         assert_eq!(assigned, accepted, "ticket #{id}: assignments");

@@ -486,7 +486,7 @@ fn the_knowledge_base_browses_searches_opens_and_publishes() {
         [Effect::PublishArticle { id: ArticleId(2), version: Version(2), force: false }]
     );
     assert_eq!(
-        press(&mut app, KeyCode::Char('e')),
+        press(&mut app, KeyCode::Char('E')),
         [Effect::EditArticle { id: ArticleId(2), version: Version(2) }]
     );
     assert_eq!(

@@ -167,13 +167,28 @@
       var first = chars(word)[0] || "";
       return withPrefix(first);
     }
+    /* The first two letters swapped back ("poen" -> "op"), or null. */
+    function swappedStart(word) {
+      var c = chars(word);
+      if (c.length < 2 || c[0] === c[1]) { return null; }
+      return c[1] + c[0];
+    }
+    /* Terms a typo may stand for: the same first letter, or the first two
+       letters swapped. */
+    function candidates(word) {
+      var s = swappedStart(word);
+      return s === null ? sameInitial(word) : sameInitial(word).concat(withPrefix(s));
+    }
+    function consonants(word) {
+      return chars(word).filter(function (c) { return "aeiou".indexOf(c) < 0; }).join("");
+    }
     function corrections(word, max) {
       var n = len(word);
       if (n <= 3) { return []; }
       var limit = n <= 5 ? 1 : 2;
       var best = [];
       var bestD = limit + 1;
-      sameInitial(word).forEach(function (i) {
+      candidates(word).forEach(function (i) {
         var term = terms[i];
         var tl = len(term);
         if (Math.abs(tl - n) > Math.min(bestD, limit) || tl < 3) { return; }
@@ -182,14 +197,19 @@
         if (d < bestD) { bestD = d; best = []; }
         if (d === bestD) { best.push({ t: term, df: dfs[i] }); }
       });
-      best.sort(byDfThenWord);
+      /* Words that differ only in vowels first (see vocab.rs). */
+      var skeleton = consonants(word);
+      best.sort(function (a, b) {
+        var sa = consonants(a.t) === skeleton, sb = consonants(b.t) === skeleton;
+        return (sa === sb ? 0 : sa ? -1 : 1) || byDfThenWord(a, b);
+      });
       return best.slice(0, max).map(function (b) { return b.t; });
     }
     function prefixCorrections(prefix, max) {
       var n = len(prefix);
       if (n < 4) { return []; }
       var found = [];
-      sameInitial(prefix).forEach(function (i) {
+      candidates(prefix).forEach(function (i) {
         var tc = chars(terms[i]);
         [n + 1, n].forEach(function (cut) {
           if (tc.length < cut) { return; }

@@ -230,7 +230,7 @@ impl Query {
     /// Builds the query for `text`. The last word is treated as possibly
     /// half-typed when `as_you_type` is set.
     pub fn parse(text: &str, vocab: &Vocab, syn: &Synonyms, as_you_type: bool) -> Query {
-        let raw = words(text);
+        let raw = mend_hops(words(text), vocab, as_you_type);
         // Chatter ("room 12", "every morning") is left out when something
         // else was asked: see `chatter`.
         let skip_chatter = raw.iter().any(|w| !is_stopword(w) && !is_chatter(w));
@@ -263,7 +263,11 @@ impl Query {
             let w = &raw[i];
             let said_nothing = is_stopword(w) || (skip_chatter && is_chatter(w));
             if !said_nothing {
-                groups.push(word_group(w, is_last(i + 1), vocab, syn));
+                let mut g = word_group(w, is_last(i + 1), vocab, syn);
+                if is_last(i + 1) && i > 0 && w.chars().count() < MIN_PREFIX {
+                    complete_short(&mut g, w, vocab);
+                }
+                groups.push(g);
             }
             i += 1;
         }
@@ -460,6 +464,63 @@ fn word_group(w: &str, last: bool, vocab: &Vocab, syn: &Synonyms) -> Group {
     g
 }
 
+/// Known words a two-letter word being typed after others may become.
+const SHORT_COMPLETIONS: usize = 4;
+
+/// A word cut at two letters after other words ("wifi very sl"): too short
+/// to match as a prefix (it would rank most of the index), so it stands for
+/// the most common known words it begins, matched as they are: the few in
+/// at least half as many articles as the commonest (two letters say little,
+/// and a rare "sleeve" matching as well as "slow" pulled the wrong articles up).
+fn complete_short(g: &mut Group, w: &str, vocab: &Vocab) {
+    let mut found: Vec<&(String, u32)> = vocab.with_prefix(w).filter(|(t, n)| *n > 0 && t != w).collect();
+    found.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let top = found.first().map(|(_, n)| *n).unwrap_or(0);
+    for (t, _) in found.into_iter().take_while(|(_, n)| *n * 2 >= top).take(SHORT_COMPLETIONS) {
+        g.push(Variant::word(t, false, Origin::Stem));
+        g.known = true;
+    }
+}
+
+/// Whether `w` reads as a word: known to the index, a stopword, or (the
+/// word being typed, however short yet) the start of a known word.
+fn reads_as_word(w: &str, vocab: &Vocab, typing: bool) -> bool {
+    is_stopword(w) || vocab.contains(w) || (typing && vocab.has_prefix(w))
+}
+
+/// A letter that hopped over a space ("won' topen", "printe rjammed", both
+/// fast typists' slips): where one of two neighbouring words reads as no
+/// word and moving one letter across the space between them makes both
+/// read as words, they are taken that way. Nothing else is re-split.
+fn mend_hops(mut raw: Vec<String>, vocab: &Vocab, as_you_type: bool) -> Vec<String> {
+    for i in 0..raw.len().saturating_sub(1) {
+        let typing = as_you_type && i + 2 == raw.len();
+        let (a, b) = (&raw[i], &raw[i + 1]);
+        if reads_as_word(a, vocab, false) && reads_as_word(b, vocab, typing) {
+            continue;
+        }
+        let mut tries = Vec::with_capacity(2);
+        if let Some(first) = b.chars().next() {
+            tries.push((format!("{a}{first}"), b[first.len_utf8()..].to_string()));
+        }
+        if let Some(last) = a.chars().last() {
+            tries.push((a[..a.len() - last.len_utf8()].to_string(), format!("{last}{b}")));
+        }
+        let mended = tries.into_iter().find(|(x, y)| {
+            let only_stopwords = is_stopword(x) && is_stopword(y);
+            !x.is_empty()
+                && !y.is_empty()
+                && !only_stopwords
+                && reads_as_word(x, vocab, false)
+                && reads_as_word(y, vocab, typing)
+        });
+        if let Some((x, y)) = mended {
+            (raw[i], raw[i + 1]) = (x, y);
+        }
+    }
+    raw
+}
+
 /// "wifi" -> ("wi", "fi") when the index only knows the parts as a phrase.
 fn split_compound(w: &str, vocab: &Vocab) -> Option<(String, String)> {
     let chars: Vec<char> = w.chars().collect();
@@ -540,6 +601,49 @@ mod tests {
         let q = parse("pa");
         assert_eq!(alternatives(&q, 0), ["\"pa\""], "two letters are not expanded");
         assert!(parse("the and of").is_empty());
+    }
+
+    fn typed(q: &Query) -> Vec<&str> {
+        q.groups.iter().map(|g| g.typed.as_str()).collect()
+    }
+
+    #[test]
+    fn a_letter_that_hopped_over_the_space_is_put_back() {
+        let vocab = Vocab::new(
+            ["open", "printer", "jammed", "ssl", "slow", "tray", "in"]
+                .iter()
+                .map(|w| (w.to_string(), 3))
+                .collect(),
+            57,
+        );
+        let parse = |t: &str| Query::parse(t, &vocab, Synonyms::builtin(), true);
+        assert_eq!(typed(&parse("won' topen")), ["open"], "won't open");
+        assert_eq!(typed(&parse("printe rjammed")), ["printer", "jammed"]);
+        assert_eq!(typed(&parse("int ray")), ["tray"], "in tray");
+        assert_eq!(typed(&parse("printer is sl")), ["printer", "sl"], "a word being typed did not hop");
+        assert_eq!(typed(&parse("printer xqzvw")), ["printer", "xqzvw"], "unknown words stay as typed");
+    }
+
+    #[test]
+    fn two_letters_after_other_words_stand_for_common_words_they_begin() {
+        let vocab = Vocab::new(
+            [("wifi", 9), ("slow", 7), ("slot", 4), ("sleeve", 1)]
+                .iter()
+                .map(|(w, n)| (w.to_string(), *n))
+                .collect(),
+            57,
+        );
+        let q = Query::parse("wifi very sl", &vocab, Synonyms::builtin(), true);
+        assert_eq!(typed(&q), ["wifi", "sl"]);
+        let alts = alternatives(&q, 1);
+        assert!(q.groups[1].known, "{alts:?}");
+        assert!(alts.contains(&"\"slow\"".to_string()) && alts.contains(&"\"slot\"".to_string()), "{alts:?}");
+        assert!(!alts.iter().any(|a| a.contains("sleeve")), "a rare word is no likely ending: {alts:?}");
+        assert!(!alts.iter().any(|a| a.contains('*')), "no prefix scan for two letters: {alts:?}");
+        let alone = Query::parse("sl", &vocab, Synonyms::builtin(), true);
+        assert_eq!(alternatives(&alone, 0), ["\"sl\""], "nothing typed before: left alone");
+        let done = Query::parse("wifi very sl", &vocab, Synonyms::builtin(), false);
+        assert_eq!(alternatives(&done, 1), ["\"sl\""], "a finished text's short word is a word");
     }
 
     #[test]

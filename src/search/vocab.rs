@@ -15,7 +15,11 @@ pub struct Vocab {
 
 impl Vocab {
     pub fn new(mut terms: Vec<(String, u32)>, docs: u32) -> Vocab {
-        terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        // A saved vocabulary comes sorted: checking costs less than sorting
+        // (sorting was a tenth of a one-shot `deskside suggest`).
+        if !terms.is_sorted_by(|a, b| a.0 <= b.0) {
+            terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        }
         terms.dedup_by(|b, a| {
             if a.0 == b.0 {
                 a.1 = a.1.max(b.1);
@@ -30,10 +34,23 @@ impl Vocab {
     /// Adds words (synonyms) that may not occur in any article yet, with a
     /// document frequency of 0.
     pub fn with_extra<'a>(self, extra: impl Iterator<Item = &'a str>) -> Vocab {
-        let docs = self.docs;
-        let mut terms = self.terms;
-        terms.extend(extra.map(|w| (w.to_string(), 0)));
-        Vocab::new(terms, docs)
+        let mut extra: Vec<(String, u32)> =
+            extra.filter(|w| !self.contains(w)).map(|w| (w.to_string(), 0)).collect();
+        extra.sort_unstable();
+        extra.dedup();
+        // Both sorted and without common words: merged, not sorted again.
+        let mut terms = Vec::with_capacity(self.terms.len() + extra.len());
+        let (mut a, mut b) = (self.terms.into_iter().peekable(), extra.into_iter().peekable());
+        loop {
+            let take_a = match (a.peek(), b.peek()) {
+                (Some(x), Some(y)) => x.0 < y.0,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => break,
+            };
+            terms.extend(if take_a { a.next() } else { b.next() });
+        }
+        Vocab { terms, docs: self.docs }
     }
 
     pub fn len(&self) -> usize {
@@ -120,7 +137,9 @@ impl Vocab {
     /// as one edit, so "pritner" finds "printer"). Only the best distance is
     /// kept; ties go to the more common word. Short words are never
     /// corrected: too many real words are one letter apart. Candidates share
-    /// the first letter (typos there are rare), which keeps the scan cheap.
+    /// the first letter (other typos there are rare), which keeps the scan
+    /// cheap, or begin with the first two letters swapped back ("poen" ->
+    /// "open", "ajmmed" -> "jammed": fast typists swap those as often as any).
     pub fn corrections(&self, word: &str, max: usize) -> Vec<String> {
         let len = word.chars().count();
         let limit = match len {
@@ -130,7 +149,8 @@ impl Vocab {
         };
         let mut best: Vec<(usize, u32, &str)> = Vec::new();
         let mut best_d = limit + 1;
-        for (term, df) in self.same_initial(word) {
+        let swapped = swapped_start(word);
+        for (term, df) in self.same_initial(word).chain(swapped.iter().flat_map(|p| self.with_prefix(p))) {
             let tlen = term.chars().count();
             if tlen.abs_diff(len) > best_d.min(limit) || tlen < 3 {
                 continue;
@@ -168,7 +188,8 @@ impl Vocab {
             return Vec::new();
         }
         let mut found: Vec<(u32, String)> = Vec::new();
-        for (term, df) in self.same_initial(prefix) {
+        let swapped = swapped_start(prefix);
+        for (term, df) in self.same_initial(prefix).chain(swapped.iter().flat_map(|p| self.with_prefix(p))) {
             // A letter missed (the commonest slip) or one mistyped.
             for cut in [len + 1, len] {
                 let Some(p) = char_prefix(term, cut) else { continue };
@@ -195,6 +216,40 @@ impl Vocab {
 /// A word without its vowels: "authenticator" -> "thntctr".
 fn consonants(word: &str) -> String {
     word.chars().filter(|c| !matches!(c, 'a' | 'e' | 'i' | 'o' | 'u')).collect()
+}
+
+/// Terms with their article counts as "term<TAB>count" lines, the form a
+/// vocabulary is saved in between processes (FTS5 tokens hold no whitespace).
+pub fn to_lines(terms: &[(String, u32)]) -> String {
+    let mut out = String::with_capacity(terms.len() * 12);
+    for (t, n) in terms {
+        out.push_str(t);
+        out.push('\t');
+        out.push_str(&n.to_string());
+        out.push('\n');
+    }
+    out
+}
+
+/// Reads `to_lines` back; None when any line is not of that form (the saved
+/// copy is then rebuilt rather than trusted).
+pub fn from_lines(text: &str) -> Option<Vec<(String, u32)>> {
+    text.lines()
+        .map(|l| {
+            let (t, n) = l.split_once('\t')?;
+            Some((t.to_string(), n.parse().ok()?))
+        })
+        .collect()
+}
+
+/// The first two letters of `word` swapped ("poen" -> "op"); None for a
+/// word with fewer than two letters or two equal ones.
+fn swapped_start(word: &str) -> Option<String> {
+    let mut c = word.chars();
+    match (c.next(), c.next()) {
+        (Some(a), Some(b)) if a != b => Some([b, a].iter().collect()),
+        _ => None,
+    }
 }
 
 fn char_prefix(s: &str, chars: usize) -> Option<&str> {
@@ -322,6 +377,30 @@ mod tests {
         assert_eq!(v.forms("jam", 10), ["jam", "jammed", "jamming", "jams"]);
         assert_eq!(v.forms("print", 10), ["print", "printer", "printers", "printing", "prints"]);
         assert!(v.forms("zzz", 10).is_empty());
+    }
+
+    #[test]
+    fn a_swap_of_the_first_two_letters_is_one_edit() {
+        let v = Vocab::new(
+            [("open", 9), ("pen", 2), ("jammed", 4), ("jam", 3)]
+                .iter()
+                .map(|(w, n)| (w.to_string(), *n))
+                .collect(),
+            10,
+        );
+        assert_eq!(v.corrections("poen", 2), ["open", "pen"], "the commoner word first");
+        assert_eq!(v.corrections("ajmmed", 2), ["jammed"]);
+        assert_eq!(v.prefix_corrections("ajmm", 1), ["jamm"]);
+        assert!(v.corrections("eopn", 2).is_empty(), "other first letters are still not guessed");
+    }
+
+    #[test]
+    fn saved_lines_read_back() {
+        let terms = vec![("jam".to_string(), 3), ("printer".to_string(), 12)];
+        assert_eq!(from_lines(&to_lines(&terms)), Some(terms));
+        assert_eq!(from_lines(""), Some(vec![]));
+        assert_eq!(from_lines("jam\tx\n"), None, "a damaged copy is rebuilt, not trusted");
+        assert_eq!(from_lines("jam 3\n"), None);
     }
 
     #[test]

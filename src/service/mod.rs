@@ -245,6 +245,14 @@ impl Desk {
             if let Some((id, spent)) = &attach {
                 time::record_attached(&cx, *id, spent)?;
             }
+            // A vocabulary built for this change's search is saved with it
+            // (and rolled back with it), so the next `mail ingest` loads it.
+            let mut saved = Ok(());
+            cx.search.save_vocab(|save| {
+                saved = save(tx);
+                saved.is_ok()
+            });
+            saved?;
             Ok(value)
         })
     }

@@ -50,6 +50,9 @@ pub struct Cache {
 #[derive(Default)]
 struct CacheState {
     vocab: Option<(Generation, Rc<Vocab>)>,
+    /// A vocabulary built here and not yet saved for the next process:
+    /// (generation, articles, `vocab::to_lines`).
+    unsaved: Option<(Generation, u32, String)>,
     articles: HashMap<(ArticleId, Version), Rc<Prepared>>,
 }
 
@@ -83,10 +86,33 @@ impl Cache {
                 return Ok(v.clone());
             }
         }
-        let (terms, docs) = fts::article_vocab(conn)?;
+        // Walking the whole article index for its vocabulary was most of a
+        // one-shot command's time (~55 ms at 20,000 articles), so the last
+        // process to build it saves it (migration 0020) and others load it.
+        let saved = fts::saved_vocab(conn, generation)?
+            .and_then(|(text, docs)| crate::search::vocab::from_lines(&text).map(|t| (t, docs)));
+        let (terms, docs) = match saved {
+            Some(found) => found,
+            None => {
+                let (terms, docs) = fts::article_vocab(conn)?;
+                let text = crate::search::vocab::to_lines(&terms);
+                self.inner.borrow_mut().unsaved = Some((generation, docs, text));
+                (terms, docs)
+            }
+        };
         let vocab = Rc::new(Vocab::new(terms, docs).with_extra(Synonyms::builtin().words()));
         self.inner.borrow_mut().vocab = Some((generation, vocab.clone()));
         Ok(vocab)
+    }
+
+    /// Saves a vocabulary built by this cache for the next process (once);
+    /// `write` runs the statement (see `Store::try_cache_write`, or the
+    /// caller's own transaction). Returns whether it was saved.
+    pub(crate) fn save_vocab(&self, write: impl FnOnce(&dyn Fn(&Connection) -> Result<()>) -> bool) -> bool {
+        let Some((generation, docs, text)) = self.inner.borrow_mut().unsaved.take() else {
+            return false;
+        };
+        write(&|conn: &Connection| fts::save_vocab(conn, generation, docs, &text))
     }
 
     fn prepared(&self, a: &Article) -> Rc<Prepared> {
@@ -432,6 +458,13 @@ impl Desk {
             side.open(self.store());
             suggest_with(conn, &mut side, &self.search_cache, text, &ctx, now, limit, as_you_type)
         })
+        .inspect(|_| self.save_search_vocab())
+    }
+
+    /// Saves a vocabulary this process built, for the next one; skipped
+    /// (and built again next time) while another process writes.
+    fn save_search_vocab(&self) {
+        self.search_cache.save_vocab(|save| self.store().try_cache_write(|conn| save(conn)));
     }
 
     /// Knowledge-base search over the articles in `scope`.
@@ -449,6 +482,7 @@ impl Desk {
             let q = Query::parse(text, &vocab, Synonyms::builtin(), true);
             rank_articles(conn, &self.search_cache, &q, scope, &ctx, limit)
         })
+        .inspect(|_| self.save_search_vocab())
     }
 }
 

@@ -57,6 +57,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0014_incidents.sql"),
     include_str!("migrations/0015_real_input.sql"),
     include_str!("migrations/0016_drafts.sql"),
+    include_str!("migrations/0017_search_vocab.sql"),
 ];
 
 /// The schema version whose upgrade chains the existing audit rows.
@@ -295,6 +296,20 @@ impl Store {
 
     fn contextual(&self, e: rusqlite::Error) -> Error {
         open_error(&self.path, &e)
+    }
+
+    /// Runs one statement of a cache write (never a record of work) in its
+    /// own transaction without waiting: when another process is writing,
+    /// or the file is read-only, it is skipped and false returned.
+    pub fn try_cache_write(&self, f: impl FnOnce(&Connection) -> Result<()>) -> bool {
+        if self.read_only || self.conn.busy_timeout(Duration::ZERO).is_err() {
+            return false;
+        }
+        let done = f(&self.conn).is_ok();
+        // Restoring the timeout cannot fail where setting it just worked;
+        // if it did, later writes would still retry (see `write`).
+        let _ = self.conn.busy_timeout(BUSY_TIMEOUT);
+        done
     }
 
     /// Changes whenever another connection commits: the console polls it.

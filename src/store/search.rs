@@ -20,6 +20,27 @@ pub fn article_vocab(conn: &Connection) -> Result<(Vec<(String, u32)>, u32)> {
     Ok((terms, docs))
 }
 
+/// The vocabulary saved at `generation` (see migration 0020), as
+/// (lines "term<TAB>articles", number of articles); None when none is saved
+/// or it was built at another generation.
+pub fn saved_vocab(conn: &Connection, generation: i64) -> Result<Option<(String, u32)>> {
+    Ok(conn
+        .prepare_cached("SELECT terms, docs FROM search_vocab WHERE id = 1 AND generation = ?1")?
+        .query_row([generation], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
+}
+
+/// Saves the vocabulary built at `generation`, unless the articles changed
+/// since (then it is already stale and the next reader rebuilds it).
+pub fn save_vocab(conn: &Connection, generation: i64, docs: u32, terms: &str) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO search_vocab (id, generation, docs, terms)
+         SELECT 1, ?1, ?2, ?3 WHERE (SELECT generation FROM search_generation WHERE id = 1) = ?1",
+    )?
+    .execute(params![generation, docs, terms])?;
+    Ok(())
+}
+
 fn status_list(statuses: &[ArticleStatus]) -> String {
     // From the enum, never from user text.
     statuses.iter().map(|s| format!("'{}'", s.as_str())).collect::<Vec<_>>().join(", ")

@@ -228,9 +228,15 @@ pub fn ticket_school(conn: &Connection, ticket_id: TicketId) -> Result<Option<i6
 
 /// The last timeline event on a ticket written at `at` by `tech_id`.
 pub fn last_event_by(conn: &Connection, ticket_id: TicketId, at: i64, tech_id: i64) -> Result<Option<i64>> {
-    Ok(conn.query_row(
-        "SELECT max(id) FROM events WHERE ticket_id = ?1 AND at = ?2 AND tech_id = ?3",
-        params![ticket_id, at, tech_id],
-        |r| r.get(0),
-    )?)
+    // The change itself, not the assignment that may follow it (the
+    // resolver becomes the assignee): an assignment only when that was
+    // the change.
+    Ok(conn
+        .query_row(
+            "SELECT id FROM events WHERE ticket_id = ?1 AND at = ?2 AND tech_id = ?3
+              ORDER BY kind = 'assigned', id DESC LIMIT 1",
+            params![ticket_id, at, tech_id],
+            |r| r.get(0),
+        )
+        .optional()?)
 }

@@ -54,6 +54,7 @@ pub const EXPORTED: &[&str] = &[
 pub const NOT_EXPORTED: &[(&str, &str)] = &[
     ("presence", "who has which ticket open right now: meaningless in another database"),
     ("search_generation", "a cache-invalidation counter kept by triggers"),
+    ("search_vocab", "the article vocabulary saved for search: rebuilt from the articles when stale or missing"),
     (
         "portal_settings",
         "the portal's signing secret: a copy would let anyone forge rating links and CSRF tokens",
