@@ -53,6 +53,9 @@ fn resolving_in_the_console_logs_the_time_in_the_same_change() {
 
     // Not required: Esc resolves without time.
     env.run(&["settings", "set", "time.required", "false"]).success();
+    // The console hears another technician's change at its next poll (every
+    // half second); give it a few before the next resolve.
+    std::thread::sleep(std::time::Duration::from_secs(2));
     t.keys(&["#"]).text(&second.to_string()).keys(&["Enter"]);
     t.wait_for(&format!("Ticket #{second}"), 5);
     t.keys(&["s"]).text("Sorted");

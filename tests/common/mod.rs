@@ -159,11 +159,14 @@ pub fn dump(db: &Path) -> String {
     dump_conn(&conn)
 }
 
-/// Every row of every table of an open database (in-memory ones too).
+/// Every row of every table of an open database (in-memory ones too),
+/// except `search_vocab`: a copy of the article vocabulary saved for the next
+/// process, which any read may refresh (it is derived, not data).
 pub fn dump_conn(conn: &rusqlite::Connection) -> String {
     let tables: Vec<String> = conn
         .prepare(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+                AND name <> 'search_vocab' ORDER BY name",
         )
         .unwrap()
         .query_map([], |r| r.get(0))
