@@ -158,33 +158,44 @@ fn main() {
         .find_map(|l| l.strip_prefix("peak_kb "))
         .and_then(|v| v.trim().parse().ok())
         .unwrap_or(u64::MAX);
-    rows.push(row("console peak resident memory", format!("{:.1} MB", kb as f64 / 1024.0), "-".into(), "-", None));
+    rows.push(row(
+        "console peak resident memory",
+        format!("{:.1} MB", kb as f64 / 1024.0),
+        "-".into(),
+        "-",
+        None,
+    ));
 
     if !has("--no-process") {
-    // The fixed cost of one command, as a whole process.
-    let bin = benchkit::process::deskside_bin();
-    let f = benchkit::process::measure(&bin, &db, scale.seed);
-    let floor = f.tech_list.p50 + f.in_process.p50;
-    let r = f.suggest_process.p50 / floor;
-    rows.push(row(
-        &format!("`deskside suggest` whole process, {} runs x {PASSES} (p50 / p99)", f.runs),
-        f.suggest_process.show(),
-        format!(
-            "tech list {:.1} + in-process {:.1} ms ({})",
-            f.tech_list.p50,
-            f.in_process.p50,
-            ratio(r)
-        ),
-        "p50 <= 2x",
-        Some(r <= 2.0),
-    ));
+        // The fixed cost of one command, as a whole process.
+        let bin = benchkit::process::deskside_bin();
+        let f = benchkit::process::measure(&bin, &db, scale.seed);
+        let floor = f.tech_list.p50 + f.in_process.p50;
+        let r = f.suggest_process.p50 / floor;
+        rows.push(row(
+            &format!("`deskside suggest` whole process, {} runs x {PASSES} (p50 / p99)", f.runs),
+            f.suggest_process.show(),
+            format!(
+                "tech list {:.1} + in-process {:.1} ms ({})",
+                f.tech_list.p50,
+                f.in_process.p50,
+                ratio(r)
+            ),
+            "p50 <= 2x",
+            Some(r <= 2.0),
+        ));
     }
 
     if !has("--no-load") {
         let bin = benchkit::process::deskside_bin();
         let l = benchkit::load::measure(&bin, &db, scale.seed);
         rows.push(row(
-            &format!("/api/suggest, {} clients, {} answered, {} refused", benchkit::load::CLIENTS, l.requests, l.refused),
+            &format!(
+                "/api/suggest, {} clients, {} answered, {} refused",
+                benchkit::load::CLIENTS,
+                l.requests,
+                l.refused
+            ),
             format!("{:.0} req/s, {}", l.rps, l.api.show()),
             format!("in-process {} ({})", l.api_floor.show(), ratio(l.api.p99 / l.api_floor.p99.max(1e-6))),
             "-",
@@ -201,7 +212,11 @@ fn main() {
         rows.push(row(
             "keystroke to frame under that load (p50 / p99)",
             l.keystroke.show(),
-            format!("quiet {} ({})", l.keystroke_quiet.show(), ratio(l.keystroke.p99 / l.keystroke_quiet.p99.max(1e-6))),
+            format!(
+                "quiet {} ({})",
+                l.keystroke_quiet.show(),
+                ratio(l.keystroke.p99 / l.keystroke_quiet.p99.max(1e-6))
+            ),
             "-",
             None,
         ));
@@ -225,7 +240,8 @@ fn main() {
     }
 
     if !has("--no-import") {
-        let m = import_bench::measure(corpus::arg(&args, "--import", scale.tickets), scale.schools, scale.seed);
+        let m =
+            import_bench::measure(corpus::arg(&args, "--import", scale.tickets), scale.schools, scale.seed);
         let (secs, floor) = (m.import.as_secs_f64(), m.floor.as_secs_f64());
         let r = secs / floor.max(1e-9);
         rows.push(row(

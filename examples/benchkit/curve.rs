@@ -12,13 +12,14 @@ use crate::corpus::{self, Scale};
 
 /// The scales of the curve: `--curve-scales 100000,1000000,10000000` (the default).
 fn scales(args: &[String]) -> Vec<usize> {
-    args.iter()
-        .position(|a| a == "--curve-scales")
-        .and_then(|i| args.get(i + 1))
-        .map_or_else(
-            || vec![100_000, 1_000_000, 10_000_000],
-            |v| v.split(',').map(|n| n.trim().replace('_', "").parse().expect("--curve-scales takes numbers")).collect(),
-        )
+    args.iter().position(|a| a == "--curve-scales").and_then(|i| args.get(i + 1)).map_or_else(
+        || vec![100_000, 1_000_000, 10_000_000],
+        |v| {
+            v.split(',')
+                .map(|n| n.trim().replace('_', "").parse().expect("--curve-scales takes numbers"))
+                .collect()
+        },
+    )
 }
 
 fn at(base: &Scale, tickets: usize) -> Scale {
@@ -64,8 +65,10 @@ pub fn run(args: &[String], base: &Scale, measured: Warm, detail: bool) -> Vec<R
             print!("  {:>22}", format!("{f:.2} ({fl:.2})"));
         }
         let growth: Vec<f64> = runs.windows(2).map(|p| get(&p[1].1).0 / get(&p[0].1).0.max(1e-6)).collect();
-        let week: Vec<f64> =
-            runs.windows(2).map(|p| p[1].1.week_tickets as f64 / (p[0].1.week_tickets as f64).max(1.0)).collect();
+        let week: Vec<f64> = runs
+            .windows(2)
+            .map(|p| p[1].1.week_tickets as f64 / (p[0].1.week_tickets as f64).max(1.0))
+            .collect();
         for g in &growth {
             print!("  {:>9.2}x", g);
         }
@@ -84,7 +87,10 @@ pub fn run(args: &[String], base: &Scale, measured: Warm, detail: bool) -> Vec<R
             rows.push(row(
                 &format!("scale curve: {name}, growth over the week's tickets' growth"),
                 format!("{over:.2}x"),
-                format!("week's tickets x{}", week.iter().map(|w| format!("{w:.1}")).collect::<Vec<_>>().join(", x")),
+                format!(
+                    "week's tickets x{}",
+                    week.iter().map(|w| format!("{w:.1}")).collect::<Vec<_>>().join(", x")
+                ),
                 "<= 1.5x",
                 Some(over <= 1.5),
             ));

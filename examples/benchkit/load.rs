@@ -166,7 +166,12 @@ pub fn measure(bin: &Path, corpus_db: &Path, seed: u64) -> Load {
     let queries = corpus::queries(200, seed);
     let paths: Vec<String> = queries
         .iter()
-        .map(|q| format!("/api/suggest?{}", form_urlencoded::Serializer::new(String::new()).append_pair("q", q).finish()))
+        .map(|q| {
+            format!(
+                "/api/suggest?{}",
+                form_urlencoded::Serializer::new(String::new()).append_pair("q", q).finish()
+            )
+        })
         .collect();
 
     // The floor: the same queries through portal_search in-process.

@@ -57,7 +57,10 @@ impl Stat {
             v.sort_by(f64::total_cmp);
             v.get(v.len() / 2).copied().unwrap_or(0.0)
         };
-        Stat { p50: mid(passes.iter().map(|s| s.p50).collect()), p99: mid(passes.iter().map(|s| s.p99).collect()) }
+        Stat {
+            p50: mid(passes.iter().map(|s| s.p50).collect()),
+            p99: mid(passes.iter().map(|s| s.p99).collect()),
+        }
     }
 
     pub fn show(&self) -> String {

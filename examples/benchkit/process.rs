@@ -67,5 +67,10 @@ pub fn measure(bin: &Path, db: &Path, seed: u64) -> Fixed {
             std::hint::black_box(desk.suggest(&queries[i % queries.len()], &ctx, 10).unwrap());
         })));
     }
-    Fixed { suggest_process: Stat::median(&a), tech_list: Stat::median(&b), in_process: Stat::median(&c), runs }
+    Fixed {
+        suggest_process: Stat::median(&a),
+        tech_list: Stat::median(&b),
+        in_process: Stat::median(&c),
+        runs,
+    }
 }

@@ -125,7 +125,9 @@ pub fn bare_queue(conn: &Connection, f: &TicketFilter) -> usize {
 
 /// The floor of `ticket show`: the ticket's row and its timeline's rows.
 pub fn bare_show(conn: &Connection, id: i64) {
-    for sql in ["SELECT * FROM tickets WHERE id = ?1", "SELECT * FROM events WHERE ticket_id = ?1 ORDER BY id"] {
+    for sql in
+        ["SELECT * FROM tickets WHERE id = ?1", "SELECT * FROM events WHERE ticket_id = ?1 ORDER BY id"]
+    {
         let mut stmt = conn.prepare_cached(sql).unwrap();
         let n = stmt.column_count();
         let mut rows = stmt.query([id]).unwrap();
@@ -228,8 +230,11 @@ pub fn run(db: &Path, scale: &corpus::Scale, detail: bool) -> Warm {
             eprintln!("  slow suggest {:>7.2} ms  {:?}", ms(*d), queries[*i]);
         }
     }
-    let naive =
-        Stat::median(&(0..PASSES).map(|_| Stat::of(&sample(queries.len(), |i| naive_tickets(&conn, &queries[i])))).collect::<Vec<_>>());
+    let naive = Stat::median(
+        &(0..PASSES)
+            .map(|_| Stat::of(&sample(queries.len(), |i| naive_tickets(&conn, &queries[i]))))
+            .collect::<Vec<_>>(),
+    );
 
     let (keystroke, keys) = keystrokes(db, &queries);
     let (weekly, weekly_schools, week_tickets) = weekly(&desk, &conn);
@@ -250,7 +255,8 @@ pub fn keystrokes(db: &Path, queries: &[String]) -> (Pair, usize) {
     settle(&mut fdesk, &mut app, fx);
     app.update(Action::NextField); // to the subject (no requester needed to search)
     for q in queries.iter().take(20) {
-        floor_desk.suggest(q, &SuggestContext::default(), FORM_SUGGESTIONS).unwrap(); // warm its cache too
+        floor_desk.suggest(q, &SuggestContext::default(), FORM_SUGGESTIONS).unwrap();
+        // warm its cache too
     }
     let mut figs = Vec::new();
     let mut floors = Vec::new();
@@ -294,7 +300,11 @@ fn weekly(desk: &Desk, conn: &Connection) -> (Pair, usize, i64) {
     let (from, to) = report.week.window(chrono_tz::Europe::London);
     let (from, to) = (from.timestamp(), to.timestamp());
     let week_tickets: i64 = conn
-        .query_row("SELECT count(*) FROM tickets WHERE created_at >= ?1 AND created_at < ?2", [from, to], |r| r.get(0))
+        .query_row(
+            "SELECT count(*) FROM tickets WHERE created_at >= ?1 AND created_at < ?2",
+            [from, to],
+            |r| r.get(0),
+        )
         .unwrap();
     let pair = Pair::measure(
         || {

@@ -270,7 +270,6 @@ fn fresh(path: &Path, schools: usize) -> Desk {
     desk
 }
 
-
 /// The floor: the import's stored rows copied from `staged` (attached,
 /// already parsed) into a fresh database, indexes and triggers of the
 /// receiving tables set aside and built after the load, the tickets'
@@ -296,8 +295,10 @@ fn floor(path: &Path, staged: &Path, schools: usize) -> Duration {
     let t = Instant::now();
     conn.execute_batch("BEGIN IMMEDIATE").unwrap();
     for (name, _) in &objects {
-        conn.execute_batch(&format!("DROP INDEX IF EXISTS main.\"{name}\"; DROP TRIGGER IF EXISTS main.\"{name}\";"))
-            .unwrap();
+        conn.execute_batch(&format!(
+            "DROP INDEX IF EXISTS main.\"{name}\"; DROP TRIGGER IF EXISTS main.\"{name}\";"
+        ))
+        .unwrap();
     }
     for table in tables {
         conn.execute_batch(&format!("INSERT INTO main.{table} SELECT * FROM staged.{table} ORDER BY rowid"))
