@@ -124,6 +124,7 @@ fn main() {
     let scale = corpus::Scale::from_args(&args);
     let db = corpus::cached(&scale);
     let mut rows = Vec::new();
+    let mut shown = 0;
 
     // The console's first frame from an open of the file (page cache warm).
     let mut first = Vec::new();
@@ -149,6 +150,7 @@ fn main() {
 
     let w = warm::run(&db, &scale, detail);
     warm_rows(&w, &mut rows);
+    benchkit::progress(&rows, &mut shown);
 
     // Peak resident memory of the console's work, in a fresh process.
     let exe = std::env::current_exe().unwrap();
@@ -186,6 +188,7 @@ fn main() {
         ));
     }
 
+    benchkit::progress(&rows, &mut shown);
     if !has("--no-load") {
         let bin = benchkit::process::deskside_bin();
         let l = benchkit::load::measure(&bin, &db, scale.seed);
@@ -222,6 +225,7 @@ fn main() {
         ));
     }
 
+    benchkit::progress(&rows, &mut shown);
     if !has("--no-cold") {
         match benchkit::cold::measure(&db, scale.seed) {
             Some(c) => {
@@ -239,6 +243,7 @@ fn main() {
         }
     }
 
+    benchkit::progress(&rows, &mut shown);
     if !has("--no-import") {
         let m =
             import_bench::measure(corpus::arg(&args, "--import", scale.tickets), scale.schools, scale.seed);
@@ -253,6 +258,7 @@ fn main() {
         ));
     }
 
+    benchkit::progress(&rows, &mut shown);
     let title = format!(
         "deskside benchmark: {} schools, {} tickets, {} articles; p50/p99 = median of {PASSES} passes",
         scale.schools, scale.tickets, scale.articles

@@ -131,3 +131,12 @@ pub fn verdict(rows: &[Row]) -> String {
     let judged: Vec<bool> = rows.iter().filter_map(|r| r.met).collect();
     format!("targets met: {}/{}", judged.iter().filter(|m| **m).count(), judged.len())
 }
+
+/// Prints the rows not printed yet, as they are measured (stderr), so a
+/// run stopped part-way still leaves what it measured.
+pub fn progress(rows: &[Row], shown: &mut usize) {
+    for r in &rows[*shown..] {
+        eprintln!("# {} | {} | {} | {}", r.what, r.figure, r.floor, r.target);
+    }
+    *shown = rows.len();
+}
