@@ -78,7 +78,7 @@ pub fn run(args: &[String], base: &Scale, measured: Warm, detail: bool) -> Vec<R
             rows.push(row(
                 &format!("scale curve: {name}, worst growth per 10x"),
                 format!("{worst:.2}x"),
-                format!("{}", growth.iter().map(|g| format!("{g:.2}x")).collect::<Vec<_>>().join(", ")),
+                growth.iter().map(|g| format!("{g:.2}x")).collect::<Vec<_>>().join(", "),
                 "<= 1.5x",
                 Some(worst <= 1.5),
             ));

@@ -120,6 +120,9 @@ pub fn requester_of(conn: &Connection, ticket: i64) -> Result<i64> {
     Ok(conn.query_row("SELECT requester_id FROM tickets WHERE id = ?1", [ticket], |r| r.get(0))?)
 }
 
+/// (id, school code, created_at, subject, body).
+pub type RecentTicket = (i64, String, i64, String, String);
+
 /// New and open tickets created at or after `since` (seconds) and not
 /// merged into another, as (id, school code, created_at, subject, body):
 /// the candidates of burst detection. Found through the creation-time
@@ -127,7 +130,7 @@ pub fn requester_of(conn: &Connection, ticket: i64) -> Result<i64> {
 /// the database (the queue computes bursts on every load; listing every
 /// new and open ticket whole and checking each for a merge took most of a
 /// queue load at a million tickets).
-pub fn recent_active(conn: &Connection, since: i64) -> Result<Vec<(i64, String, i64, String, String)>> {
+pub fn recent_active(conn: &Connection, since: i64) -> Result<Vec<RecentTicket>> {
     let mut stmt = conn.prepare_cached(
         "SELECT t.id, s.code, t.created_at, t.subject, t.body
            FROM tickets t INDEXED BY tickets_created JOIN schools s ON s.id = t.school_id
