@@ -37,7 +37,8 @@ pub fn run(args: &[String], base: &Scale, measured: Warm, detail: bool) -> Vec<R
             .unwrap_or_else(|| "generation time not recorded".into());
         let size = std::fs::metadata(&db).map(|m| m.len() as f64 / 1e9).unwrap_or(0.0);
         println!("scale {n}: {} ({size:.2} GB now; {made})", db.display());
-        let w = match measured.take().filter(|_| n == base.tickets) {
+        // The base scale was measured for the main table already.
+        let w = match if n == base.tickets { measured.take() } else { None } {
             Some(w) => w,
             None => warm::run(&db, &scale, detail),
         };

@@ -301,8 +301,9 @@ fn floor(path: &Path, staged: &Path, schools: usize) -> Duration {
         .unwrap();
     }
     for table in tables {
-        conn.execute_batch(&format!("INSERT INTO main.{table} SELECT * FROM staged.{table} ORDER BY rowid"))
-            .unwrap();
+        // imported_rows has no rowid (WITHOUT ROWID): its key orders it.
+        let order = if table == "imported_rows" { "" } else { " ORDER BY rowid" };
+        conn.execute_batch(&format!("INSERT INTO main.{table} SELECT * FROM staged.{table}{order}")).unwrap();
     }
     for (_, sql) in &objects {
         conn.execute_batch(sql).unwrap();
