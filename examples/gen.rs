@@ -1,6 +1,7 @@
 //! Writes a deterministic benchmark corpus.
 //!
 //!     cargo run --release --example gen -- PATH [--schools N] [--tickets N] [--articles N] [--seed N]
+//!     cargo run --release --example gen -- --cached [--tickets N] ...   (into the benchmark's cache)
 // An example, not the product: it may unwrap, expect, panic and cast freely.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_lossless)]
@@ -13,6 +14,13 @@ use std::time::Instant;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    // `gen --cached --tickets N`: the benchmark's cached corpus for that
+    // scale (e.g. the 10M one for --scale-curve, started ahead of time).
+    if args.iter().any(|a| a == "--cached") {
+        let db = corpus::cached(&corpus::Scale::from_args(&args));
+        println!("{}", db.display());
+        return;
+    }
     let Some(path) = args.first().filter(|a| !a.starts_with("--")) else {
         eprintln!("usage: gen PATH [--schools N] [--tickets N] [--articles N] [--seed N]");
         std::process::exit(2);

@@ -53,6 +53,15 @@ pub fn corpus_now() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-11-24T10:00:00Z").unwrap().to_utc()
 }
 
+/// How long the cached corpus took to generate (seconds) and its size
+/// (bytes) when generated, from the note `cached` keeps beside it.
+#[allow(dead_code)] // the benchmarks', not the generator's
+pub fn generation(db: &Path) -> Option<(f64, u64)> {
+    let note = std::fs::read_to_string(db.with_extension("gen")).ok()?;
+    let mut it = note.split_whitespace();
+    Some((it.next()?.parse().ok()?, it.next()?.parse().ok()?))
+}
+
 /// Realistic things staff type when logging a call: vocabulary phrases,
 /// some with a typo, some half-typed. Deterministic for a seed.
 #[allow(dead_code)] // the benchmark's, not the generator's
@@ -84,35 +93,58 @@ pub fn queries(n: usize, seed: u64) -> Vec<String> {
         .collect()
 }
 
-/// The corpus for `scale`, generated once into target/bench/ and reused;
-/// the file name carries the schema version, so a new migration regenerates it.
-#[allow(dead_code)] // the benchmarks', not the generator's
 /// Bumped whenever what `generate` writes changes, so a cached corpus of an
 /// older shape is never measured.
 const CORPUS_FORMAT: u32 = 2;
 
+/// Where generated corpora and import files are kept between runs: outside
+/// the repository (a 10M-ticket corpus is gigabytes) and outside /tmp (it
+/// takes long enough to generate to be worth keeping). `DESKSIDE_BENCHDATA`
+/// overrides it.
+pub fn data_dir() -> std::path::PathBuf {
+    let dir = std::env::var_os("DESKSIDE_BENCHDATA")
+        .map_or_else(|| std::path::PathBuf::from("/work/benchdata"), std::path::PathBuf::from);
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("create {}: {e}", dir.display()));
+    dir
+}
+
+/// The file name of the corpus for `scale`. The schema version is not in
+/// it: opening a cached corpus applies any newer migration, as an upgrade
+/// does at a school, so a new index does not cost a regeneration.
+pub fn file_name(scale: &Scale) -> String {
+    format!(
+        "corpus-c{CORPUS_FORMAT}-s{}-t{}-a{}-{}.db",
+        scale.schools, scale.tickets, scale.articles, scale.seed
+    )
+}
+
+/// The corpus for `scale`, generated once into `data_dir()` and reused.
+/// Generated under a temporary name and renamed when complete, so a run
+/// killed half-way never leaves a half corpus to be measured.
+#[allow(dead_code)] // the benchmarks', not the generator's
 pub fn cached(scale: &Scale) -> std::path::PathBuf {
-    let dir = std::path::PathBuf::from("target/bench");
-    std::fs::create_dir_all(&dir).expect("create target/bench");
-    let db = dir.join(format!(
-        "corpus-v{}-c{CORPUS_FORMAT}-s{}-t{}-a{}-{}.db",
-        deskside::store::SCHEMA_VERSION,
-        scale.schools,
-        scale.tickets,
-        scale.articles,
-        scale.seed
-    ));
+    let db = data_dir().join(file_name(scale));
     if !db.exists() {
+        let tmp = db.with_extension("partial");
+        let _ = std::fs::remove_file(&tmp);
         let t = std::time::Instant::now();
-        let made = generate(&db, scale).expect("generate the corpus");
+        let made = generate(&tmp, scale).expect("generate the corpus");
+        let secs = t.elapsed().as_secs_f64();
+        std::fs::rename(&tmp, &db).expect("keep the corpus");
+        let size = std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0);
+        // Kept beside it: the scale curve reports what the corpus cost to make.
+        std::fs::write(db.with_extension("gen"), format!("{secs:.1} {size}\n")).expect("write the .gen note");
         eprintln!(
-            "generated {} ({} schools, {} requesters) in {:.1}s",
+            "generated {} ({} schools, {} requesters, {:.2} GB) in {:.1}s",
             db.display(),
             made.schools.len(),
             made.requesters.len(),
-            t.elapsed().as_secs_f64()
+            size as f64 / 1e9,
+            secs
         );
     }
+    // Bring it to this build's schema once, outside any timing.
+    drop(Desk::open(&db, Box::new(FixedClock(corpus_now())), "lead", "bench").expect("open the corpus"));
     db
 }
 
@@ -126,7 +158,11 @@ pub fn generate(path: &Path, scale: &Scale) -> Result<Corpus, Box<dyn std::error
     let desk = Desk::init(path, &InitOptions::default(), Box::new(FixedClock(now)), "lead", "bench")?;
     drop(desk);
     let mut conn = Connection::open(path)?;
-    conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF;")?;
+    // No journal while loading a fresh file: a WAL would hold a copy of
+    // every page written (the whole 10M-ticket corpus twice on disk until
+    // the checkpoint), and a load killed half-way is thrown away anyway
+    // (`cached` renames the file into place only when it is complete).
+    conn.execute_batch("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -1000000;")?;
     let tx = conn.transaction()?;
     // Bulk load without per-row trigger work: keep the triggers' SQL, drop
     // them, insert, put them back and rebuild every FTS5 index once.
@@ -249,7 +285,7 @@ pub fn generate(path: &Path, scale: &Scale) -> Result<Corpus, Box<dyn std::error
         tx.execute_batch(&format!("INSERT INTO \"{name}\"(\"{name}\") VALUES ('rebuild')"))?;
     }
     tx.commit()?;
-    conn.execute_batch("PRAGMA synchronous = NORMAL; ANALYZE; PRAGMA wal_checkpoint(TRUNCATE);")?;
+    conn.execute_batch("ANALYZE; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")?;
     Ok(Corpus { requesters: emails, schools })
 }
 

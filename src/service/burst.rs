@@ -9,11 +9,10 @@
 //! with.
 
 use super::Desk;
-use crate::domain::TicketId;
-use crate::domain::{Status, TicketFilter, Timestamp};
+use crate::domain::{TicketId, Timestamp};
 use crate::search::similar::{resemblance_weighted, Profile};
 use crate::search::synonyms::Synonyms;
-use crate::store::{attachments as settings_rows, links, tickets as rows};
+use crate::store::{attachments as settings_rows, links};
 use crate::Result;
 use serde::Serialize;
 
@@ -133,20 +132,11 @@ pub fn rule(conn: &rusqlite::Connection) -> Result<Rule> {
 pub fn current(conn: &rusqlite::Connection, now: Timestamp) -> Result<Vec<Burst>> {
     let rule = rule(conn)?;
     let since = now.timestamp() - LOOKBACK_HOURS * 3600;
-    let filter = TicketFilter { statuses: vec![Status::New, Status::Open], ..TicketFilter::default() };
     let view = super::links::incident_view(conn)?;
-    let candidates: Vec<Candidate> = rows::list(conn, &filter)?
+    let candidates: Vec<Candidate> = links::recent_active(conn, since)?
         .into_iter()
-        .filter(|t| t.created_at.timestamp() >= since)
-        .filter(|t| !view.children.contains(&t.id) && !view.callers.contains_key(&t.id))
-        .filter(|t| links::merged_into(conn, t.id).ok().flatten().is_none())
-        .map(|t| Candidate {
-            id: t.id,
-            school: t.school.clone(),
-            created_at: t.created_at.timestamp(),
-            subject: t.subject.clone(),
-            body: t.body.clone(),
-        })
+        .filter(|(id, ..)| !view.children.contains(id) && !view.callers.contains_key(id))
+        .map(|(id, school, created_at, subject, body)| Candidate { id, school, created_at, subject, body })
         .collect();
     Ok(detect(&candidates, &rule))
 }

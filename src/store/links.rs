@@ -127,3 +127,24 @@ pub fn participants(conn: &Connection, ticket: TicketId) -> Result<Vec<String>> 
 pub fn requester_of(conn: &Connection, ticket: TicketId) -> Result<i64> {
     Ok(conn.query_row("SELECT requester_id FROM tickets WHERE id = ?1", [ticket], |r| r.get(0))?)
 }
+
+/// (id, school code, created_at, subject, body).
+pub type RecentTicket = (TicketId, String, i64, String, String);
+
+/// New and open tickets created at or after `since` (seconds) and not
+/// merged into another, as (id, school code, created_at, subject, body):
+/// the candidates of burst detection. Found through the creation-time
+/// index, so the cost follows the day's tickets, not every open ticket in
+/// the database (the queue computes bursts on every load; listing every
+/// new and open ticket whole and checking each for a merge took most of a
+/// queue load at a million tickets).
+pub fn recent_active(conn: &Connection, since: i64) -> Result<Vec<RecentTicket>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT t.id, s.code, t.created_at, t.subject, t.body
+           FROM tickets t INDEXED BY tickets_created JOIN schools s ON s.id = t.school_id
+          WHERE t.created_at >= ?1 AND t.status IN ('new', 'open')
+            AND NOT EXISTS (SELECT 1 FROM ticket_links l WHERE l.kind = 'merged' AND l.from_id = t.id)",
+    )?;
+    let rows = stmt.query_map([since], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
