@@ -1,7 +1,7 @@
 //! Benchmarks at the scale of a large multi-academy trust.
 //!
 //!     cargo run --release --example bench -- [--scale-curve [--curve-scales 100000,1000000,10000000]] [--tickets N] [--articles M]
-//!         [--schools S] [--import N] [--no-import] [--no-load] [--no-cold] [--detail]
+//!         [--schools S] [--import N] [--no-import] [--no-load] [--no-cold] [--no-peers] [--detail]
 //!
 //! Prints one table, each figure beside its floor measured in the same run
 //! and judged as a ratio to it (the machine is shared: absolute times move
@@ -17,6 +17,10 @@
 mod benchkit;
 mod corpus;
 mod import_bench;
+// The typo-tolerant peers (Tantivy, PostgreSQL where it runs); its
+// whole-process measure is benchkit::process's job here.
+#[allow(dead_code)]
+mod peers;
 
 use benchkit::warm::{self, draw, open, settle, Warm};
 use benchkit::{ms, pct, row, Row, PASSES};
@@ -256,6 +260,33 @@ fn main() {
             "<= 1.5x",
             Some(r <= 1.5),
         ));
+    }
+
+    // Peers side by side on the same corpus and queries (issue 22.5):
+    // typo recall at least the peer's, article search within 3x of it.
+    if !has("--no-peers") {
+        let peers = peers::compare(&db, 200, scale.seed);
+        peers::print(&peers, detail);
+        let find = |name: &str| peers.iter().find(|p| p.engine.starts_with(name));
+        if let (Some(ours), Some(peer)) = (find("deskside article search"), find("Tantivy")) {
+            let typo = |p: &peers::PeerRow| p.swapped.0 + p.half.0;
+            let of = ours.swapped.1 + ours.half.1;
+            rows.push(row(
+                "typo recall beside Tantivy (swapped + half-typed)",
+                format!("{} of {of}", typo(ours)),
+                format!("Tantivy {} of {of}", typo(peer)),
+                ">= peer",
+                Some(typo(ours) >= typo(peer)),
+            ));
+            let r = ours.p50.as_secs_f64() / peer.p50.as_secs_f64().max(1e-9);
+            rows.push(row(
+                "article search p50 beside Tantivy",
+                format!("{:.2} ms", ours.p50.as_secs_f64() * 1000.0),
+                format!("Tantivy {:.2} ms ({})", peer.p50.as_secs_f64() * 1000.0, ratio(r)),
+                "<= 3x",
+                Some(r <= 3.0),
+            ));
+        }
     }
 
     benchkit::progress(&rows, &mut shown);
