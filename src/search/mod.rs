@@ -7,6 +7,7 @@ pub mod chatter;
 pub mod matching;
 pub mod query;
 pub mod rank;
+mod repair;
 pub mod similar;
 pub mod snippet;
 pub mod synonyms;
