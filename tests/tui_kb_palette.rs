@@ -7,11 +7,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_lossless)]
 
+mod console_fixture;
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use deskside::domain::{
-    Article, ArticleId, ArticleStatus, Audience, Priority, QueueItem, SlaLevel, SlaState, Source, Status,
-    Technician, Ticket, TicketDetail, TicketId, Tier, Version,
+    Article, ArticleId, ArticleStatus, Audience, QueueItem, SlaLevel, SlaState, Status, Technician, Ticket,
+    TicketDetail, TicketId, Tier, Version,
 };
 use deskside::search::{Suggestion, SuggestionKind};
 use deskside::tui::action::{Action, ArticleAnswer, Effect, LoadedTicket, SendAs, TicketOp};
@@ -29,31 +30,10 @@ fn tech(tier: Tier) -> Technician {
 
 fn ticket(id: i64, subject: &str) -> Ticket {
     Ticket {
-        id: TicketId(id),
-        subject: subject.into(),
-        body: String::new(),
         status: Status::Open,
-        priority: Priority::Normal,
-        tier: Tier::One,
-        category: None,
-        source: Source::Phone,
-        school: "BEDE".into(),
-        requester: "rachel@stbedes.sch.uk".into(),
-        requester_name: "Rachel".into(),
-        assignee: None,
         created_at: now(),
-        updated_at: now(),
-        updated_by: None,
-        first_response_at: None,
-        resolved_at: None,
-        closed_at: None,
-        response_due_at: None,
-        resolve_due_at: None,
         version: Version(4),
-        school_id: 1,
-        requester_id: 1,
-        assignee_id: None,
-        pending_since: None,
+        ..console_fixture::ticket(id, subject, "Rachel", "rachel@stbedes.sch.uk", now())
     }
 }
 

@@ -6,11 +6,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_lossless)]
 
+mod console_fixture;
 use chrono::{DateTime, Duration, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use deskside::domain::{
-    ArticleId, CannedId, Priority, QueueItem, SlaLevel, SlaState, Source, Status, Technician, Ticket,
-    TicketDetail, TicketId, Tier, Version,
+    ArticleId, CannedId, Priority, QueueItem, SlaLevel, SlaState, Status, Technician, Ticket, TicketDetail,
+    TicketId, Tier, Version,
 };
 use deskside::service::deflect::FirstContact;
 use deskside::tui::action::{Action, Effect, LoadedTicket, TicketOp};
@@ -27,33 +28,8 @@ fn tech(tier: Tier, lead: bool) -> Technician {
 }
 
 fn ticket(id: i64, subject: &str, requester: &str) -> Ticket {
-    Ticket {
-        id: TicketId(id),
-        subject: subject.into(),
-        body: String::new(),
-        status: Status::New,
-        priority: Priority::Normal,
-        tier: Tier::One,
-        category: None,
-        source: Source::Phone,
-        school: "BEDE".into(),
-        requester: format!("{}@stbedes.sch.uk", requester.to_lowercase()),
-        requester_name: requester.into(),
-        assignee: None,
-        created_at: now() - Duration::hours(2),
-        updated_at: now(),
-        updated_by: None,
-        first_response_at: None,
-        resolved_at: None,
-        closed_at: None,
-        response_due_at: None,
-        resolve_due_at: None,
-        version: Version(3),
-        school_id: 1,
-        requester_id: 1,
-        assignee_id: None,
-        pending_since: None,
-    }
+    let email = format!("{}@stbedes.sch.uk", requester.to_lowercase());
+    console_fixture::ticket(id, subject, requester, &email, now())
 }
 
 fn item(t: Ticket, level: SlaLevel) -> QueueItem {

@@ -8,11 +8,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_lossless)]
 
+mod console_fixture;
 use chrono::{DateTime, Duration, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use deskside::domain::{
-    CannedId, Priority, QueueItem, SlaLevel, SlaState, Source, Status, Technician, Ticket, TicketDetail,
-    TicketId, Tier, Version,
+    CannedId, QueueItem, SlaLevel, SlaState, Status, Technician, Ticket, TicketDetail, TicketId, Tier,
+    Version,
 };
 use deskside::service::settings::TimeRules;
 use deskside::service::time::TimeSpent;
@@ -27,31 +28,8 @@ fn now() -> DateTime<Utc> {
 
 fn ticket(id: i64) -> Ticket {
     Ticket {
-        id: TicketId(id),
-        subject: "Printer jammed".into(),
-        body: String::new(),
         status: Status::Open,
-        priority: Priority::Normal,
-        tier: Tier::One,
-        category: None,
-        source: Source::Phone,
-        school: "BEDE".into(),
-        requester: "rachel@stbedes.sch.uk".into(),
-        requester_name: "Rachel".into(),
-        assignee: None,
-        created_at: now() - Duration::hours(2),
-        updated_at: now(),
-        updated_by: None,
-        first_response_at: None,
-        resolved_at: None,
-        closed_at: None,
-        response_due_at: None,
-        resolve_due_at: None,
-        version: Version(3),
-        school_id: 1,
-        requester_id: 1,
-        assignee_id: None,
-        pending_since: None,
+        ..console_fixture::ticket(id, "Printer jammed", "Rachel", "rachel@stbedes.sch.uk", now())
     }
 }
 
