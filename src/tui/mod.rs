@@ -8,22 +8,24 @@
 
 pub mod action;
 pub mod app;
+pub mod canned;
 pub mod confirm;
 pub mod cursor;
+pub mod dashboard;
 pub mod drafts;
 pub mod files;
 pub mod form;
 pub mod guards;
 pub mod incidents;
-pub mod jump;
 pub mod kb;
-pub mod kb_ticket;
 pub mod keymap;
 pub mod layout;
+pub mod overlay;
 pub mod palette;
 pub mod prompt;
 pub mod queue;
 pub mod runner;
+pub mod screen;
 pub mod theme;
 pub mod ticket;
 pub mod timeask;
