@@ -375,7 +375,7 @@ impl NewTicketForm {
                     .into(),
                 }
             }
-            Action::Input(key) => self.input(key).into(),
+            Action::Input(key) => self.input(key),
             _ => Outcome::none(),
         }
     }

@@ -10,7 +10,7 @@ use super::confirm::OnYes;
 use super::drafts::DraftKey;
 use super::layout;
 use super::overlay::Overlay;
-use crate::domain::{Technician, Ticket, TicketId, Timestamp};
+use crate::domain::{Technician, Ticket, TicketId};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::HashMap;
 
@@ -24,10 +24,10 @@ pub enum Screen {
 }
 
 /// What a screen may read but not change: who is at the keyboard, the
-/// time, the terminal and the desk's lists.
+/// terminal, the desk's lists and the unsent drafts. (Time matters only
+/// to the router: the time box and undo live there.)
 pub struct Ctx<'a> {
     pub me: &'a Technician,
-    pub now: Timestamp,
     pub size: (u16, u16),
     pub techs: &'a [Technician],
     pub schools: &'a [String],
@@ -85,8 +85,7 @@ pub enum Nav {
         ticket: Box<Ticket>,
         note: String,
     },
-    /// A message on the status line.
-    Info(String),
+    /// An error on the status line (nothing else changes).
     Error(String),
 }
 

@@ -6,6 +6,7 @@ use super::{App, Overlay};
 use crate::domain::TicketId;
 use crate::tui::action::{Action, Effect, TicketOp};
 use crate::tui::confirm::{Confirm, OnYes};
+use crate::tui::prompt::Picker;
 use crate::tui::screen::edit_line;
 
 impl App {
@@ -81,15 +82,14 @@ impl App {
         let Overlay::Files(picker, id) = &mut self.overlay else { return Vec::new() };
         match action {
             Action::Back => self.overlay = Overlay::None,
-            Action::Up => picker.move_by(-1),
-            Action::Down => picker.move_by(1),
-            Action::Input(key) if edit_line(&mut picker.filter, key) => picker.refilter(),
             Action::Submit => {
                 if let Some(n) = picker.current().and_then(|i| i.key.parse().ok()) {
                     return vec![Effect::OpenAttachment(*id, n)];
                 }
             }
-            _ => {}
+            other => {
+                steer(picker, &other);
+            }
         }
         Vec::new()
     }
@@ -133,25 +133,15 @@ impl App {
                     self.overlay = Overlay::None;
                     Vec::new()
                 }
-                Action::Up | Action::Down => {
-                    c.picker.move_by(if matches!(action, Action::Up) { -1 } else { 1 });
-                    c.preview_effect()
-                }
-                Action::Input(key) if edit_line(&mut c.picker.filter, key) => {
-                    c.picker.refilter();
-                    c.preview_effect()
-                }
                 Action::Submit => self.pick_canned(false),
                 Action::SubmitResolve => self.pick_canned(true),
+                other if steer(&mut c.picker, &other) => c.preview_effect(),
                 _ => Vec::new(),
             };
         }
         let Overlay::Assign(picker, id, version) = &mut self.overlay else { return Vec::new() };
         match action {
             Action::Back => self.overlay = Overlay::None,
-            Action::Up => picker.move_by(-1),
-            Action::Down => picker.move_by(1),
-            Action::Input(key) if edit_line(&mut picker.filter, key) => picker.refilter(),
             Action::Submit => {
                 if let Some(item) = picker.current() {
                     return vec![Effect::Ticket {
@@ -161,8 +151,22 @@ impl App {
                     }];
                 }
             }
-            _ => {}
+            other => {
+                steer(picker, &other);
+            }
         }
         Vec::new()
     }
+}
+
+/// Up and Down move a picker's highlight and typing narrows it; whether
+/// the action was one of those.
+fn steer(picker: &mut Picker, action: &Action) -> bool {
+    match action {
+        Action::Up => picker.move_by(-1),
+        Action::Down => picker.move_by(1),
+        Action::Input(key) if edit_line(&mut picker.filter, *key) => picker.refilter(),
+        _ => return false,
+    }
+    true
 }

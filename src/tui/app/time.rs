@@ -170,11 +170,7 @@ impl App {
             }
             // Required: back to the canned reply's edit box, as edited.
             (true, After::Canned { canned_id, text, version, tier }) => {
-                let mut p = Prompt::new(PromptKind::Canned(canned_id, true), id, version, tier);
-                p.editor.insert_str(&text);
-                self.overlay = Overlay::Prompt(Box::new(p));
-                self.error("Time is required on this desk (setting time.required): not resolved yet");
-                Vec::new()
+                self.back_to_box(Prompt::new(PromptKind::Canned(canned_id, true), id, version, tier), &text)
             }
             (false, After::Leave) => {
                 self.overlay = Overlay::None;
@@ -182,11 +178,7 @@ impl App {
             }
             // Required: back to the resolve box with the message as typed.
             (true, After::Resolve { message, version, tier }) => {
-                let mut p = Prompt::new(PromptKind::Resolve, id, version, tier);
-                p.editor.insert_str(&message);
-                self.overlay = Overlay::Prompt(Box::new(p));
-                self.error("Time is required on this desk (setting time.required): not resolved yet");
-                Vec::new()
+                self.back_to_box(Prompt::new(PromptKind::Resolve, id, version, tier), &message)
             }
             (true, After::Leave) => {
                 self.overlay = Overlay::None;
@@ -198,5 +190,14 @@ impl App {
                 Vec::new()
             }
         }
+    }
+
+    /// Time is required and was not given: back to the box that resolves,
+    /// holding the text as it was.
+    fn back_to_box(&mut self, mut p: Prompt, text: &str) -> Vec<Effect> {
+        p.editor.insert_str(text);
+        self.overlay = Overlay::Prompt(Box::new(p));
+        self.error("Time is required on this desk (setting time.required): not resolved yet");
+        Vec::new()
     }
 }
