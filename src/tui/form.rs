@@ -484,4 +484,15 @@ mod tests {
         f.cycle(false);
         assert_eq!(f.priority, Priority::Low);
     }
+
+    #[test]
+    fn esc_asks_only_when_something_was_typed() {
+        let mut f = form();
+        assert!(matches!(f.update(Action::Back).nav, Nav::Back), "an empty form just goes back");
+        f.subject.insert_str("Printer jammed");
+        let out = f.update(Action::Back);
+        assert!(matches!(out.nav, Nav::Ask(_, OnYes::DiscardForm)), "half-typed: asked first");
+        assert_eq!(f.subject_text(), "Printer jammed", "asking keeps the typing");
+        assert!(matches!(f.update(Action::OpenCallerTicket).nav, Nav::Error(_)), "no caller picked yet");
+    }
 }

@@ -270,3 +270,46 @@ impl QueueState {
         Outcome::none()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Tier;
+    use std::collections::HashMap;
+
+    /// The queue answers on its own, no router: what it changed in itself,
+    /// and what it asks of the router.
+    #[test]
+    fn the_queue_changes_its_own_filters_and_asks_for_the_rest() {
+        let me = Technician {
+            id: 1,
+            login: "jaya".into(),
+            name: "Jaya Patel".into(),
+            tier: Tier::One,
+            lead: false,
+        };
+        let schools = vec!["BEDE".to_string(), "HILL".to_string()];
+        let drafts = HashMap::new();
+        let ctx = Ctx { me: &me, size: (80, 24), techs: &[], schools: &schools, drafts: &drafts };
+        let mut q = QueueState::new(&me);
+        assert_eq!(q.scope, Scope::MyTier, "a technician who is not a lead starts on their tier");
+
+        q.update(Action::CycleScope, &ctx);
+        assert_eq!(q.scope, Scope::All);
+        let out = q.update(Action::CycleScope, &ctx);
+        assert_eq!(q.scope, Scope::Mine);
+        let Some(Effect::LoadQueue(f)) = out.effects.last() else { panic!("the queue reloads") };
+        assert_eq!(f.assignee.as_deref(), Some("jaya"));
+        assert_eq!(q.update(Action::CycleSchool, &ctx).effects.len(), 1);
+        assert_eq!(q.school.as_deref(), Some("BEDE"));
+
+        let out = q.update(Action::Dashboard, &ctx);
+        assert!(matches!(out.nav, Nav::To(Screen::Dashboard)));
+        assert_eq!(out.effects, [Effect::LoadDashboard]);
+        assert!(matches!(q.update(Action::NewTicket, &ctx).nav, Nav::NewTicket));
+        assert!(matches!(q.update(Action::Jump, &ctx).nav, Nav::Overlay(_)));
+        // Nothing selected: Enter opens nothing and asks for nothing.
+        let out = q.update(Action::Open, &ctx);
+        assert!(matches!(out.nav, Nav::Stay) && out.effects.is_empty());
+    }
+}
