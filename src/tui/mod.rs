@@ -5,6 +5,12 @@
 //! each effect through the service (`runner`) and feeds the result back;
 //! then `view::draw` renders. The database is read only on input, on
 //! refresh, or when another technician commits (`PRAGMA data_version`).
+//!
+//! Structure: `App` (`app/`) is a router. Each screen (`queue`, `ticket`,
+//! `form`, `kb`, `dashboard`) owns its state and an `update` that returns
+//! effects and a `screen::Nav` (another screen, an overlay, a question);
+//! the screens and the overlays' state (`overlay`, `prompt`, `canned`,
+//! `confirm`, `palette`, `timeask`, `undo`, `drafts`) never name `App`.
 
 pub mod action;
 pub mod app;
