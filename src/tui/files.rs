@@ -2,9 +2,7 @@
 //! one with the system's opener when there is a display to show it on;
 //! without one, it says how to save it instead.
 
-use super::action::{Action, Effect};
-use super::app::{edit_line, App, Overlay};
-use super::prompt::{PickItem, Picker};
+use super::prompt::PickItem;
 use crate::domain::AttachmentRow;
 use crate::domain::TicketId;
 use crate::service::Desk;
@@ -63,27 +61,3 @@ pub fn open(desk: &Desk, id: TicketId, n: usize) -> crate::Result<String> {
 }
 
 use std::os::unix::fs::DirBuilderExt;
-
-impl App {
-    pub(crate) fn open_files(&mut self, id: TicketId) -> Vec<Effect> {
-        self.overlay = Overlay::Files(Picker::new(format!("Files of #{id}"), Vec::new()), id);
-        vec![Effect::LoadAttachments(id)]
-    }
-
-    pub(crate) fn update_files(&mut self, action: Action) -> Vec<Effect> {
-        let Overlay::Files(picker, id) = &mut self.overlay else { return Vec::new() };
-        match action {
-            Action::Back => self.overlay = Overlay::None,
-            Action::Up => picker.move_by(-1),
-            Action::Down => picker.move_by(1),
-            Action::Input(key) if edit_line(&mut picker.filter, key) => picker.refilter(),
-            Action::Submit => {
-                if let Some(n) = picker.current().and_then(|i| i.key.parse().ok()) {
-                    return vec![Effect::OpenAttachment(*id, n)];
-                }
-            }
-            _ => {}
-        }
-        Vec::new()
-    }
-}

@@ -3,11 +3,13 @@
 //! priority, category and source.
 
 use super::action::{Action, Effect};
-use super::app::Screen;
+use super::confirm::OnYes;
 use super::layout::step_wrapped;
+use super::overlay::Overlay;
 use super::prompt::fuzzy_rank;
+use super::screen::{Nav, Outcome};
+use crate::domain::ArticleId;
 use crate::domain::TicketId;
-use crate::domain::{ArticleId, Version};
 use crate::domain::{NewTicket, Priority, Source};
 use crate::search::{Suggestion, SuggestionKind};
 use crate::service::deflect::FirstContact;
@@ -313,160 +315,124 @@ impl NewTicketForm {
     }
 }
 
-impl super::app::App {
-    /// `n`: the form, over the requesters known so far; they are read
-    /// again at once (and whenever the database changes while it is open)
-    /// so someone just added by mail or the CLI can be picked.
-    pub(crate) fn start_form(&mut self) -> Vec<Effect> {
-        self.form_return = super::confirm::return_screen(self.screen);
-        self.screen = Screen::NewTicket;
-        self.form = Some(NewTicketForm::new(self.people.clone().unwrap_or_default()));
-        self.restore_form_draft();
-        let mut fx = vec![Effect::LoadRequesters];
-        if let Some(form) = &mut self.form {
-            fx.extend(form.caller_effect());
+impl NewTicketForm {
+    /// The form's keys. Every printable key is text, except on the
+    /// priority and source fields.
+    pub fn update(&mut self, action: Action) -> Outcome {
+        match action {
+            Action::Back if self.has_text() => {
+                Nav::Ask("Discard this half-typed ticket? y/n".into(), OnYes::DiscardForm).into()
+            }
+            Action::Back => Nav::Back.into(),
+            Action::NextField => {
+                self.next_field(true);
+                self.caller_effect().into()
+            }
+            Action::NextCallerTicket => {
+                self.caller_selected = step_wrapped(self.caller_selected, 1, self.caller.len());
+                Outcome::none()
+            }
+            Action::OpenCallerTicket => self.join_caller_ticket(),
+            Action::PrevField => {
+                self.next_field(false);
+                Outcome::none()
+            }
+            Action::Submit => vec![Effect::CreateTicket(self.to_new_ticket())].into(),
+            Action::Preview => match self.selected_suggestion() {
+                Some(s) => vec![Effect::PreviewSuggestion {
+                    suggestion: s.clone(),
+                    requester_name: self.requester_name(),
+                }]
+                .into(),
+                None => Outcome::error("no suggested answer to preview: type the subject or details first"),
+            },
+            Action::NextSuggestion => {
+                self.move_suggestion(1);
+                Outcome::none()
+            }
+            Action::PrevSuggestion => {
+                self.move_suggestion(-1);
+                Outcome::none()
+            }
+            Action::ResolveWithSuggestion => {
+                let Some(s) = self.selected_suggestion() else {
+                    return Outcome::error(
+                        "no suggested answer to resolve with: type the subject or details first",
+                    );
+                };
+                match s.kind {
+                    SuggestionKind::Article => vec![Effect::CreateResolved(
+                        self.to_new_ticket(),
+                        FirstContact::Article(ArticleId(s.id)),
+                    )]
+                    .into(),
+                    // Another requester's reply is never sent word for word:
+                    // it opens in a reply box, their name replaced.
+                    SuggestionKind::Ticket => vec![Effect::LoadReuse {
+                        source: TicketId(s.id),
+                        requester_name: self.requester_name(),
+                    }]
+                    .into(),
+                }
+            }
+            Action::Input(key) => self.input(key),
+            _ => Outcome::none(),
         }
-        fx
+    }
+
+    fn input(&mut self, key: crossterm::event::KeyEvent) -> Outcome {
+        match (self.focus, key.code) {
+            (Field::Priority | Field::Source, KeyCode::Left) => self.cycle(false),
+            (Field::Priority | Field::Source, KeyCode::Right) => self.cycle(true),
+            // Explicit keys only: a stray Space or letter typed into the
+            // wrong field must never make a ticket urgent.
+            (Field::Priority, KeyCode::Char(c @ '1'..='4')) => {
+                let i = c as usize - '1' as usize;
+                self.priority = Priority::ALL.get(i).copied().unwrap_or(self.priority);
+            }
+            (Field::Priority | Field::Source, KeyCode::Char('?')) => {
+                return Nav::Overlay(Overlay::Help).into()
+            }
+            (Field::Priority | Field::Source, KeyCode::Char(_)) => {}
+            (Field::Requester, KeyCode::Up) => self.move_match(-1),
+            (Field::Requester, KeyCode::Down) => self.move_match(1),
+            (Field::Body, _) => {
+                self.body.input(key);
+                return self.suggest_effect().into();
+            }
+            (_, KeyCode::Enter) => {
+                self.next_field(true);
+                return self.caller_effect().into();
+            }
+            (Field::Requester, _) => {
+                self.requester.input(key);
+                self.refresh_matches();
+                return self.caller_effect().into();
+            }
+            _ => {
+                if let Some(editor) = self.editor_mut() {
+                    editor.input(key);
+                }
+                return self.suggest_effect().into();
+            }
+        }
+        Outcome::none()
     }
 
     /// Ctrl-O: the caller is chasing a ticket they already have: open it
-    /// with a note box holding what was typed, instead of a duplicate.
-    fn join_caller_ticket(&mut self) -> Vec<Effect> {
-        let Some(form) = &self.form else { return Vec::new() };
-        let Some(t) = form.selected_caller_ticket().cloned() else {
-            self.error("no ticket of this caller to join: pick a known requester first");
-            return Vec::new();
+    /// with a note holding what was typed, instead of a duplicate.
+    fn join_caller_ticket(&self) -> Outcome {
+        let Some(t) = self.selected_caller_ticket().cloned() else {
+            return Outcome::error("no ticket of this caller to join: pick a known requester first");
         };
         let typed: Vec<String> =
-            [form.subject_text(), form.body_text()].into_iter().filter(|x| !x.is_empty()).collect();
+            [self.subject_text(), self.body_text()].into_iter().filter(|x| !x.is_empty()).collect();
         let note = if typed.is_empty() {
             format!("{} called again about this.", t.requester_name)
         } else {
-            format!("{} called again ({}): {}", t.requester_name, form.source, typed.join(" — "))
+            format!("{} called again ({}): {}", t.requester_name, self.source, typed.join(" — "))
         };
-        self.form = None;
-        self.drafts.remove(&super::drafts::FORM_KEY);
-        let mut fx = self.open_ticket(t.id);
-        let mut p = super::prompt::Prompt::new(super::prompt::PromptKind::Note, t.id, t.version, t.tier);
-        if let Some(draft) = self.drafts.get(&(t.id, "note")) {
-            p.editor.insert_str(format!("{draft}\n"));
-        }
-        p.editor.insert_str(note);
-        self.overlay = super::app::Overlay::Prompt(Box::new(p));
-        self.info(format!("Joined #{}: Ctrl-S adds the note, Esc keeps it as a draft", t.id));
-        fx.extend(self.sync_drafts());
-        fx
-    }
-
-    /// A solved ticket's answer arrived: edit it in a reply box before the
-    /// call is logged resolved with it.
-    pub(crate) fn reuse_loaded(&mut self, source: TicketId, text: String) {
-        if self.screen != Screen::NewTicket || self.form.is_none() {
-            return;
-        }
-        let mut p = super::prompt::Prompt::new(
-            super::prompt::PromptKind::FirstContact(source),
-            TicketId(0),
-            Version(0),
-            crate::domain::Tier::One,
-        );
-        p.editor.insert_str(text);
-        p.editor.move_cursor(ratatui_textarea::CursorMove::Top);
-        self.overlay = super::app::Overlay::Prompt(Box::new(p));
-    }
-
-    /// Ctrl-S in the reply box of a call: log it resolved with that text.
-    pub(crate) fn send_first_contact(&mut self, source: TicketId, message: String) -> Vec<Effect> {
-        let Some(form) = &self.form else { return Vec::new() };
-        vec![Effect::CreateResolved(form.to_new_ticket(), FirstContact::EditedReply { source, message })]
-    }
-
-    pub(crate) fn update_form(&mut self, action: Action) -> Vec<Effect> {
-        let Some(form) = &mut self.form else {
-            self.screen = Screen::Queue;
-            return Vec::new();
-        };
-        match action {
-            Action::Back if form.has_text() => {
-                self.ask("Discard this half-typed ticket? y/n".into(), super::confirm::OnYes::DiscardForm);
-            }
-            Action::Back => {
-                self.form = None;
-                self.screen = self.form_return;
-            }
-            Action::NextField => {
-                form.next_field(true);
-                return form.caller_effect();
-            }
-            Action::NextCallerTicket => {
-                form.caller_selected = step_wrapped(form.caller_selected, 1, form.caller.len());
-            }
-            Action::OpenCallerTicket => return self.join_caller_ticket(),
-            Action::PrevField => form.next_field(false),
-            Action::Submit => return vec![Effect::CreateTicket(form.to_new_ticket())],
-            Action::Preview => return self.preview_suggestion(),
-            Action::NextSuggestion => form.move_suggestion(1),
-            Action::PrevSuggestion => form.move_suggestion(-1),
-            Action::ResolveWithSuggestion => {
-                let Some(s) = form.selected_suggestion() else {
-                    self.error("no suggested answer to resolve with: type the subject or details first");
-                    return Vec::new();
-                };
-                return match s.kind {
-                    SuggestionKind::Article => {
-                        vec![Effect::CreateResolved(
-                            form.to_new_ticket(),
-                            FirstContact::Article(ArticleId(s.id)),
-                        )]
-                    }
-                    // Another requester's reply is never sent word for word:
-                    // it opens in a reply box, their name replaced.
-                    SuggestionKind::Ticket => {
-                        vec![Effect::LoadReuse {
-                            source: TicketId(s.id),
-                            requester_name: form.requester_name(),
-                        }]
-                    }
-                };
-            }
-            Action::Input(key) => match (form.focus, key.code) {
-                (Field::Priority | Field::Source, KeyCode::Left) => form.cycle(false),
-                (Field::Priority | Field::Source, KeyCode::Right) => form.cycle(true),
-                // Explicit keys only: a stray Space or letter typed into the
-                // wrong field must never make a ticket urgent.
-                (Field::Priority, KeyCode::Char(c @ '1'..='4')) => {
-                    let i = c as usize - '1' as usize;
-                    form.priority = Priority::ALL.get(i).copied().unwrap_or(form.priority);
-                }
-                (Field::Priority | Field::Source, KeyCode::Char('?')) => {
-                    self.overlay = super::app::Overlay::Help;
-                }
-                (Field::Priority | Field::Source, KeyCode::Char(_)) => {}
-                (Field::Requester, KeyCode::Up) => form.move_match(-1),
-                (Field::Requester, KeyCode::Down) => form.move_match(1),
-                (Field::Body, _) => {
-                    form.body.input(key);
-                    return form.suggest_effect();
-                }
-                (_, KeyCode::Enter) => {
-                    form.next_field(true);
-                    return form.caller_effect();
-                }
-                (Field::Requester, _) => {
-                    form.requester.input(key);
-                    form.refresh_matches();
-                    return form.caller_effect();
-                }
-                _ => {
-                    if let Some(editor) = form.editor_mut() {
-                        editor.input(key);
-                    }
-                    return form.suggest_effect();
-                }
-            },
-            _ => {}
-        }
-        Vec::new()
+        Nav::JoinCaller { ticket: Box::new(t), note }.into()
     }
 }
 
@@ -517,5 +483,16 @@ mod tests {
         f.cycle(false);
         f.cycle(false);
         assert_eq!(f.priority, Priority::Low);
+    }
+
+    #[test]
+    fn esc_asks_only_when_something_was_typed() {
+        let mut f = form();
+        assert!(matches!(f.update(Action::Back).nav, Nav::Back), "an empty form just goes back");
+        f.subject.insert_str("Printer jammed");
+        let out = f.update(Action::Back);
+        assert!(matches!(out.nav, Nav::Ask(_, OnYes::DiscardForm)), "half-typed: asked first");
+        assert_eq!(f.subject_text(), "Printer jammed", "asking keeps the typing");
+        assert!(matches!(f.update(Action::OpenCallerTicket).nav, Nav::Error(_)), "no caller picked yet");
     }
 }

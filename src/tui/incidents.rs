@@ -3,8 +3,7 @@
 //! tickets from one school is flagged, and I gathers the selected ticket's
 //! burst under an incident.
 
-use super::action::{Action, Effect};
-use super::app::App;
+use super::action::Action;
 use crate::domain::QueueItem;
 use crate::domain::TicketId;
 use crate::service::Desk;
@@ -36,13 +35,4 @@ pub fn gather(desk: &mut Desk, id: TicketId) -> crate::Result<Action> {
     let t = desk.ticket(parent)?.ticket;
     let msg = format!("#{parent} is now an incident with {} caller(s)", burst.tickets.len() - 1);
     Ok(Action::TicketChanged(Box::new(t), msg))
-}
-
-impl App {
-    pub(crate) fn gather_selected(&mut self) -> Vec<Effect> {
-        match self.selected_ticket().map(|t| t.id) {
-            Some(id) => vec![Effect::GatherBurst(id)],
-            None => Vec::new(),
-        }
-    }
 }

@@ -2,9 +2,12 @@
 //! preview, read an article, edit it in $EDITOR, publish it, rate it.
 
 use super::action::{Action, Effect};
-use super::app::{edit_line, App, Screen};
+use super::action::{SendAs, TicketOp};
+use super::overlay::Overlay;
+use super::screen::{edit_line, Ctx, Nav, Outcome};
 use crate::domain::Article;
 use crate::domain::ArticleId;
+use crate::domain::Ticket;
 
 #[derive(Default)]
 pub struct KbState {
@@ -30,7 +33,7 @@ impl KbState {
         self.open.as_ref().or_else(|| self.articles.get(self.cursor.index()))
     }
 
-    fn load(&self) -> Vec<Effect> {
+    pub(crate) fn load(&self) -> Vec<Effect> {
         vec![Effect::LoadArticles { query: self.query.trim().to_string(), category: self.category.clone() }]
     }
 
@@ -39,161 +42,199 @@ impl KbState {
     }
 }
 
-impl App {
-    /// `K` from anywhere; Esc goes back where it was pressed.
-    pub(crate) fn start_kb(&mut self) -> Vec<Effect> {
-        if self.screen != Screen::Kb {
-            self.kb_return = self.screen;
-        }
-        self.screen = Screen::Kb;
-        if self.kb.loaded {
+impl KbState {
+    /// `K`: the articles as they were left, loaded the first time.
+    pub fn start(&self) -> Vec<Effect> {
+        if self.loaded {
             Vec::new()
         } else {
-            self.kb.load()
+            self.load()
         }
+    }
+
+    /// `K` (articles for the ticket's subject) or `/` (type a search) on
+    /// the ticket screen.
+    pub fn start_for_ticket(&mut self, subject: String, typing: bool) -> Vec<Effect> {
+        self.open = None;
+        self.category = None;
+        self.searching = typing;
+        self.query = if typing { String::new() } else { subject };
+        self.cursor.first();
+        vec![Effect::LoadArticles { query: self.query.trim().to_string(), category: None }]
     }
 
     /// Loaded articles, if they are still for the search on screen.
-    pub(crate) fn articles_loaded(&mut self, query: String, articles: Vec<Article>) {
-        if query != self.kb.query.trim() {
+    pub fn articles_loaded(&mut self, query: String, articles: Vec<Article>) {
+        if query != self.query.trim() {
             return;
         }
-        if query.is_empty() && self.kb.category.is_none() {
+        if query.is_empty() && self.category.is_none() {
             let mut cats: Vec<String> = articles.iter().filter_map(|a| a.category.clone()).collect();
             cats.sort();
             cats.dedup();
-            self.kb.categories = cats;
+            self.categories = cats;
         }
-        self.kb.cursor.set_len(articles.len());
-        self.kb.articles = articles;
-        self.kb.loaded = true;
+        self.cursor.set_len(articles.len());
+        self.articles = articles;
+        self.loaded = true;
     }
 
     /// The latest state of an article replaces the old one everywhere.
-    pub(crate) fn article_changed(&mut self, article: Article, msg: String) {
-        if !msg.is_empty() {
-            self.info(msg);
-        }
-        if let Some(a) = self.kb.articles.iter_mut().find(|a| a.id == article.id) {
+    pub fn article_changed(&mut self, article: Article) {
+        if let Some(a) = self.articles.iter_mut().find(|a| a.id == article.id) {
             *a = article.clone();
         }
-        if self.kb.open.as_ref().is_some_and(|a| a.id == article.id) {
-            self.kb.open = Some(article);
+        if self.open.as_ref().is_some_and(|a| a.id == article.id) {
+            self.open = Some(article);
         }
     }
 
     /// Edit, publish or rate: the article on screen, with the version seen.
-    fn article_action(&mut self, action: &Action) -> Vec<Effect> {
-        let Some(a) = self.kb.current() else { return Vec::new() };
+    fn article_action(&mut self, action: &Action) -> Outcome {
+        let Some(a) = self.current() else { return Outcome::none() };
         let (id, version) = (a.id, a.version);
-        match action {
+        let fx = match action {
             Action::EditArticle => vec![Effect::EditArticle { id, version }],
             Action::Publish => {
-                self.kb.force_publish = Some(id);
+                self.force_publish = Some(id);
                 vec![Effect::PublishArticle { id, version, force: false }]
             }
-            Action::ForcePublish if self.kb.force_publish == Some(id) => {
-                self.kb.force_publish = None;
+            Action::ForcePublish if self.force_publish == Some(id) => {
+                self.force_publish = None;
                 vec![Effect::PublishArticle { id, version, force: true }]
             }
             Action::RateHelpful => vec![Effect::RateArticle { id, helpful: true }],
             Action::RateUnhelpful => vec![Effect::RateArticle { id, helpful: false }],
             _ => Vec::new(),
-        }
+        };
+        fx.into()
     }
 
-    pub(crate) fn update_kb(&mut self, action: Action) -> Vec<Effect> {
+    /// `r`, `s` or `L` on an article while the knowledge base is open from
+    /// a ticket (`ticket`).
+    fn article_to_ticket(&self, action: &Action, ticket: Option<&Ticket>) -> Outcome {
+        let Some(t) = ticket else { return Outcome::none() };
+        let (ticket_id, version) = (t.id, t.version);
+        let Some(article_id) = self.current().map(|a| a.id) else {
+            return Outcome::error("no article highlighted");
+        };
+        let fx = match action {
+            Action::Reply => vec![Effect::ComposeArticle { ticket_id, article_id, how: SendAs::Reply }],
+            Action::Resolve => {
+                vec![Effect::ComposeArticle { ticket_id, article_id, how: SendAs::Resolution }]
+            }
+            Action::LinkTo => {
+                vec![Effect::Ticket { id: ticket_id, version, op: TicketOp::LinkArticle(article_id) }]
+            }
+            _ => Vec::new(),
+        };
+        fx.into()
+    }
+
+    /// The knowledge base's keys: the list, the search being typed, or the
+    /// article being read. `ticket`: the ticket it was opened from.
+    pub fn update(&mut self, action: Action, ctx: &Ctx, ticket: Option<&Ticket>) -> Outcome {
+        if self.open.is_some() {
+            return self.update_article(action, ctx, ticket);
+        }
+        if self.searching {
+            return self.update_search(action);
+        }
         match action {
-            Action::Up => self.kb.move_by(-1),
-            Action::Down => self.kb.move_by(1),
-            Action::PageUp => self.kb.move_by(-self.page()),
-            Action::PageDown => self.kb.move_by(self.page()),
-            Action::Top => self.kb.cursor.first(),
-            Action::Bottom => self.kb.cursor.last(),
-            Action::Scroll(n) => self.kb.move_by(n as isize),
+            Action::Up => self.move_by(-1),
+            Action::Down => self.move_by(1),
+            Action::PageUp => self.move_by(-ctx.page()),
+            Action::PageDown => self.move_by(ctx.page()),
+            Action::Top => self.cursor.first(),
+            Action::Bottom => self.cursor.last(),
+            Action::Scroll(n) => self.move_by(n as isize),
             Action::Click(y) => {
-                let Some((row, rows)) = crate::tui::layout::kb_row_at(y, self.size) else {
-                    return Vec::new();
+                let Some((row, rows)) = super::layout::kb_row_at(y, ctx.size) else {
+                    return Outcome::none();
                 };
-                let target = self.kb.cursor.offset(rows) + row as usize;
-                if self.kb.cursor.is(target) {
-                    return self.update_kb(Action::Open);
+                let target = self.cursor.offset(rows) + row as usize;
+                if self.cursor.is(target) {
+                    return self.update(Action::Open, ctx, ticket);
                 }
-                self.kb.cursor.select(target);
+                self.cursor.select(target);
             }
             Action::Open => {
-                if let Some(a) = self.kb.articles.get(self.kb.cursor.index()) {
+                if let Some(a) = self.articles.get(self.cursor.index()) {
                     let id = a.id;
-                    self.kb.open = Some(a.clone());
-                    self.kb.scroll = 0;
-                    return vec![Effect::ViewArticle(id)];
+                    self.open = Some(a.clone());
+                    self.scroll = 0;
+                    return vec![Effect::ViewArticle(id)].into();
                 }
             }
-            Action::StartFilter => self.kb.searching = true,
+            Action::StartFilter => self.searching = true,
             Action::CycleCategory => {
-                self.kb.category = match &self.kb.category {
-                    None => self.kb.categories.first().cloned(),
+                self.category = match &self.category {
+                    None => self.categories.first().cloned(),
                     Some(cur) => {
-                        let i = self.kb.categories.iter().position(|c| c == cur);
-                        i.and_then(|i| self.kb.categories.get(i + 1)).cloned()
+                        let i = self.categories.iter().position(|c| c == cur);
+                        i.and_then(|i| self.categories.get(i + 1)).cloned()
                     }
                 };
-                self.kb.cursor.first();
-                return self.kb.load();
+                self.cursor.first();
+                return self.load().into();
             }
             Action::EditArticle
             | Action::Publish
             | Action::ForcePublish
             | Action::RateHelpful
             | Action::RateUnhelpful => return self.article_action(&action),
-            Action::Reply | Action::Resolve | Action::LinkTo => return self.article_to_ticket(&action),
-            Action::Back => self.screen = self.kb_return,
-            Action::Jump => return self.start_jump(),
-            Action::Palette => return self.start_palette(),
+            Action::Reply | Action::Resolve | Action::LinkTo => {
+                return self.article_to_ticket(&action, ticket)
+            }
+            Action::Back => return Nav::Back.into(),
+            Action::Jump => return Nav::Overlay(Overlay::Jump(String::new())).into(),
+            Action::Palette => return Nav::Palette.into(),
             _ => {}
         }
-        Vec::new()
+        Outcome::none()
     }
 
-    pub(crate) fn update_kb_search(&mut self, action: Action) -> Vec<Effect> {
+    fn update_search(&mut self, action: Action) -> Outcome {
         match action {
-            Action::Submit => self.kb.searching = false,
+            Action::Submit => self.searching = false,
             Action::Back => {
-                self.kb.searching = false;
-                self.kb.query.clear();
-                return self.kb.load();
+                self.searching = false;
+                self.query.clear();
+                return self.load().into();
             }
-            Action::Up => self.kb.move_by(-1),
-            Action::Down => self.kb.move_by(1),
-            Action::Input(key) if edit_line(&mut self.kb.query, key) => {
-                self.kb.cursor.first();
-                return self.kb.load();
+            Action::Up => self.move_by(-1),
+            Action::Down => self.move_by(1),
+            Action::Input(key) if edit_line(&mut self.query, key) => {
+                self.cursor.first();
+                return self.load().into();
             }
             _ => {}
         }
-        Vec::new()
+        Outcome::none()
     }
 
-    pub(crate) fn update_article(&mut self, action: Action) -> Vec<Effect> {
+    fn update_article(&mut self, action: Action, ctx: &Ctx, ticket: Option<&Ticket>) -> Outcome {
         match action {
-            Action::Up => self.kb.scroll = self.kb.scroll.saturating_sub(1),
-            Action::Down => self.kb.scroll = self.kb.scroll.saturating_add(1),
-            Action::PageUp => self.kb.scroll = self.kb.scroll.saturating_sub(self.page_cells()),
-            Action::PageDown => self.kb.scroll = self.kb.scroll.saturating_add(self.page_cells()),
-            Action::Top => self.kb.scroll = 0,
-            Action::Bottom => self.kb.scroll = u16::MAX,
-            Action::Scroll(n) => self.kb.scroll = self.kb.scroll.saturating_add_signed(n),
+            Action::Up => self.scroll = self.scroll.saturating_sub(1),
+            Action::Down => self.scroll = self.scroll.saturating_add(1),
+            Action::PageUp => self.scroll = self.scroll.saturating_sub(ctx.page_cells()),
+            Action::PageDown => self.scroll = self.scroll.saturating_add(ctx.page_cells()),
+            Action::Top => self.scroll = 0,
+            Action::Bottom => self.scroll = u16::MAX,
+            Action::Scroll(n) => self.scroll = self.scroll.saturating_add_signed(n),
             Action::EditArticle
             | Action::Publish
             | Action::ForcePublish
             | Action::RateHelpful
             | Action::RateUnhelpful => return self.article_action(&action),
-            Action::Reply | Action::Resolve | Action::LinkTo => return self.article_to_ticket(&action),
-            Action::Back => self.kb.open = None,
-            Action::Jump => return self.start_jump(),
-            Action::Palette => return self.start_palette(),
+            Action::Reply | Action::Resolve | Action::LinkTo => {
+                return self.article_to_ticket(&action, ticket)
+            }
+            Action::Back => self.open = None,
+            Action::Jump => return Nav::Overlay(Overlay::Jump(String::new())).into(),
+            Action::Palette => return Nav::Palette.into(),
             _ => {}
         }
-        Vec::new()
+        Outcome::none()
     }
 }

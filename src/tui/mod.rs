@@ -5,25 +5,33 @@
 //! each effect through the service (`runner`) and feeds the result back;
 //! then `view::draw` renders. The database is read only on input, on
 //! refresh, or when another technician commits (`PRAGMA data_version`).
+//!
+//! Structure: `App` (`app/`) is a router. Each screen (`queue`, `ticket`,
+//! `form`, `kb`, `dashboard`) owns its state and an `update` that returns
+//! effects and a `screen::Nav` (another screen, an overlay, a question);
+//! the screens and the overlays' state (`overlay`, `prompt`, `canned`,
+//! `confirm`, `palette`, `timeask`, `undo`, `drafts`) never name `App`.
 
 pub mod action;
 pub mod app;
+pub mod canned;
 pub mod confirm;
 pub mod cursor;
+pub mod dashboard;
 pub mod drafts;
 pub mod files;
 pub mod form;
 pub mod guards;
 pub mod incidents;
-pub mod jump;
 pub mod kb;
-pub mod kb_ticket;
 pub mod keymap;
 pub mod layout;
+pub mod overlay;
 pub mod palette;
 pub mod prompt;
 pub mod queue;
 pub mod runner;
+pub mod screen;
 pub mod theme;
 pub mod ticket;
 pub mod timeask;

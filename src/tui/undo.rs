@@ -3,11 +3,8 @@
 //! operation against the version the action left, so an undo can never
 //! overwrite someone else's change. After the window it is gone.
 
-use super::action::{Action, Effect};
-use super::app::App;
 use crate::domain::Timestamp;
 use crate::domain::{ArticleId, TicketId, Version};
-use chrono::Duration;
 
 /// How long an action can be undone.
 pub const WINDOW_SECS: i64 = 5;
@@ -43,47 +40,8 @@ impl Undo {
         Undo { op, what, until: None }
     }
 
-    fn line(&self, now: Timestamp) -> String {
+    pub(crate) fn line(&self, now: Timestamp) -> String {
         let left = self.until.map_or(WINDOW_SECS, |u| (u - now).num_seconds().clamp(0, WINDOW_SECS));
         format!("{} — u to undo ({left}s)", self.what)
-    }
-}
-
-impl App {
-    /// An undoable operation succeeded: its outcome, then the offer.
-    pub(crate) fn undoable(&mut self, mut undo: Undo, outcome: Action) -> Vec<Effect> {
-        let fx = self.update(outcome);
-        undo.until = Some(self.now + Duration::seconds(WINDOW_SECS));
-        self.info(undo.line(self.now));
-        self.undo = Some(undo);
-        fx
-    }
-
-    /// `u`: the reverse operation while the window is open.
-    pub(crate) fn undo_last(&mut self) -> Vec<Effect> {
-        match self.undo.take() {
-            Some(u) if u.until.is_some_and(|t| t > self.now) => {
-                self.info(format!("Undoing: {}…", u.what));
-                vec![Effect::Undo(u.op)]
-            }
-            _ => {
-                self.error("Nothing to undo (undo lasts a few seconds after close, take or publish)");
-                Vec::new()
-            }
-        }
-    }
-
-    /// Time passed: the countdown moves on; at the end the offer is gone.
-    pub(crate) fn tick_undo(&mut self) {
-        let Some(u) = &self.undo else { return };
-        let showing = self.status.as_ref().is_some_and(|(m, e)| !e && m.starts_with(&u.what));
-        if u.until.is_some_and(|t| t <= self.now) {
-            if showing {
-                self.status = None;
-            }
-            self.undo = None;
-        } else if showing {
-            self.status = Some((u.line(self.now), false));
-        }
     }
 }

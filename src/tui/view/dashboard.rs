@@ -37,7 +37,7 @@ fn figures_row(name: String, f: &Figures) -> Row<'static> {
 impl DashboardView {
     pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
         let th = &app.theme;
-        let Some(d) = &app.dashboard else {
+        let Some(d) = &app.dashboard.data else {
             frame.render_widget(Paragraph::new(Span::styled("Counting this week…", th.dim())), area);
             return;
         };

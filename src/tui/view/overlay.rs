@@ -1,8 +1,10 @@
 //! What is drawn over a screen: help, a text prompt, a picker.
 
 use crate::text::safe;
-use crate::tui::app::{App, CannedPicker, Overlay};
+use crate::tui::app::App;
+use crate::tui::canned::CannedPicker;
 use crate::tui::keymap;
+use crate::tui::overlay::Overlay;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
