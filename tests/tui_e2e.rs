@@ -78,6 +78,9 @@ fn a_technicians_morning_in_the_console() {
     t.keys(&["Tab"]).text("says paper jam in tray 2");
     t.wait_for("KB#1 Clearing a paper jam", 5);
     t.keys(&["C-r"]);
+    // The time of the call is asked first (issue 21), logged with it.
+    t.wait_for("Time spent on this call", 5);
+    t.text("6").keys(&["Enter"]);
     let screen = t.wait_for("Logged #", 5);
     let new_id: i64 = screen
         .split("Logged #")
@@ -86,6 +89,8 @@ fn a_technicians_morning_in_the_console() {
         .and_then(|s| s.parse().ok())
         .expect("the status line names the new ticket");
     t.wait_for("Article #1 linked", 5);
+    let time = env.json(&["ticket", "time", &new_id.to_string()]);
+    assert_eq!(time["minutes"].as_i64(), Some(6), "{time}");
     t.keys(&["q", "q"]);
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
     while !t.exited() && std::time::Instant::now() < deadline {

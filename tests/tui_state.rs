@@ -515,9 +515,17 @@ fn the_form_suggests_as_you_type_and_resolves_at_first_contact() {
         key,
         vec![found(SuggestionKind::Article, 1), found(SuggestionKind::Ticket, 76)],
     ));
-    let fx = press_mod(&mut app, KeyCode::Char('r'), KeyModifiers::CONTROL);
-    let [Effect::CreateResolved(_, with)] = &fx[..] else { panic!("an article resolves at once: {fx:?}") };
+    // An article resolves the call once the time spent on it is asked
+    // (issue 21): Enter logs the suggestion, in the same change.
+    assert!(press_mod(&mut app, KeyCode::Char('r'), KeyModifiers::CONTROL).is_empty());
+    let Overlay::Time(ask) = &app.overlay else { panic!("the time box comes first") };
+    assert!(ask.title().contains("this call"), "{}", ask.title());
+    let fx = press(&mut app, KeyCode::Enter);
+    let [Effect::CreateResolved(_, with, Some(spent))] = &fx[..] else {
+        panic!("the call is logged resolved with its time: {fx:?}")
+    };
     assert_eq!(*with, FirstContact::Article(ArticleId(1)));
+    assert!(spent.minutes >= 1);
     // A solved ticket's answer is another requester's reply: it opens in
     // an editable box (their name replaced) before anything is sent.
     press_mod(&mut app, KeyCode::Char('n'), KeyModifiers::CONTROL);
@@ -531,8 +539,11 @@ fn the_form_suggests_as_you_type_and_resolves_at_first_contact() {
     assert_eq!(p.editor.lines().join("\n"), "Hi Rachel,\nI cleared tray 2.");
     press_mod(&mut app, KeyCode::Char('e'), KeyModifiers::CONTROL); // end of the first line
     type_text(&mut app, " Thanks for calling.");
-    let fx = press_mod(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
-    let [Effect::CreateResolved(new, with)] = &fx[..] else {
+    assert!(press_mod(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL).is_empty());
+    assert!(matches!(app.overlay, Overlay::Time(_)), "the time box comes first");
+    // Esc skips the time (not required on this desk): logged without it.
+    let fx = press(&mut app, KeyCode::Esc);
+    let [Effect::CreateResolved(new, with, None)] = &fx[..] else {
         panic!("expected a first-contact resolution: {fx:?}")
     };
     assert_eq!(

@@ -15,6 +15,7 @@ use deskside::domain::{
     CannedId, QueueItem, SlaLevel, SlaState, Status, Technician, Ticket, TicketDetail, TicketId, Tier,
     Version,
 };
+use deskside::service::deflect::FirstContact;
 use deskside::service::settings::TimeRules;
 use deskside::service::time::TimeSpent;
 use deskside::tui::action::{Action, Effect, LoadedTicket, TicketOp};
@@ -284,4 +285,59 @@ fn a_canned_solution_that_resolves_asks_too() {
         };
         assert_eq!(fx, [Effect::Ticket { id: TicketId(5), version: Version(3), op }]);
     }
+}
+
+/// The new-ticket form at 10:00, a caller picked, "printer" typed and the
+/// jam article (#1) suggested for it.
+fn call_with_an_answer(rules: TimeRules) -> App {
+    use deskside::search::{Suggestion, SuggestionKind};
+    let mut app = console(rules);
+    app.update(Action::Tick(now()));
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.screen, Screen::Queue);
+    press(&mut app, KeyCode::Char('n'));
+    app.update(Action::RequestersLoaded(vec![("r.hughes@stbedes.sch.uk".into(), "Rachel Hughes".into())]));
+    type_text(&mut app, "hughes");
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "printer");
+    let article = Suggestion {
+        kind: SuggestionKind::Article,
+        id: 1,
+        title: "Clearing a paper jam".into(),
+        snippet: Default::default(),
+        score: 1.0,
+        category: None,
+        audience: None,
+        status: "published".into(),
+        school: None,
+        resolution: None,
+    };
+    app.update(Action::SuggestionsLoaded("printer\n".into(), vec![article]));
+    app
+}
+
+#[test]
+fn resolving_a_call_from_the_form_asks_for_the_time_of_the_call() {
+    let ctrl_r = KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL);
+    let mut app = call_with_an_answer(TimeRules::default());
+    later(&mut app, 3); // the call has lasted 3m 20s: 4 minutes suggested
+    assert!(app.update(keymap::resolve(ctrl_r, app.mode()).unwrap()).is_empty(), "nothing written yet");
+    let Overlay::Time(ask) = &app.overlay else { panic!("the time box opens") };
+    assert_eq!(ask.suggested, 4);
+    assert!(ask.title().contains("call"), "{}", ask.title());
+    let fx = press(&mut app, KeyCode::Enter);
+    let [Effect::CreateResolved(new, how, time)] = &fx[..] else { panic!("{fx:?}") };
+    assert_eq!(
+        (new.subject.as_str(), how),
+        ("printer", &FirstContact::Article(deskside::domain::ArticleId(1)))
+    );
+    assert_eq!(*time, Some(spent(4, true)));
+
+    // Required: Esc logs nothing and goes back to the form, as typed.
+    let mut app = call_with_an_answer(TimeRules { required: true, ask_after_minutes: 10 });
+    app.update(keymap::resolve(ctrl_r, app.mode()).unwrap());
+    assert!(press(&mut app, KeyCode::Esc).is_empty());
+    assert_eq!((app.screen, matches!(app.overlay, Overlay::None)), (Screen::NewTicket, true));
+    assert_eq!(app.form.as_ref().unwrap().subject.lines().join("\n"), "printer");
+    assert!(app.status.as_ref().is_some_and(|(m, _)| m.contains("time.required")));
 }

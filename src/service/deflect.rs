@@ -146,36 +146,50 @@ impl Desk {
     /// Logs a ticket and resolves it at once, in one transaction. The
     /// technician on the phone becomes its assignee, and it takes the
     /// answer's category when none was given, so first-contact work counts
-    /// for them and lands in the right reports.
-    pub fn log_resolved(&mut self, new: &NewTicket, with: FirstContact) -> Result<Ticket> {
+    /// for them and lands in the right reports. Time spent on the call, when
+    /// given, is written in the same transaction.
+    pub fn log_resolved(
+        &mut self,
+        new: &NewTicket,
+        with: FirstContact,
+        spent: Option<&super::time::TimeSpent>,
+    ) -> Result<Ticket> {
         self.write(|cx| {
-            let mut new = new.clone();
-            let (source, message) = match &with {
-                FirstContact::Article(article) => {
-                    if new.category.is_none() {
-                        new.category = crate::store::kb::get(cx.tx, *article)?.category;
-                    }
-                    let t = tickets::create(cx, &new)?;
-                    tickets::take(cx, t.id, None)?;
-                    let how = Resolution { message: None, article_id: Some(*article) };
-                    return tickets::resolve(cx, t.id, &how, None);
-                }
-                FirstContact::SolvedTicket(source) => (*source, resolving_reply(cx.tx, *source)?),
-                FirstContact::EditedReply { source, message } => {
-                    resolving_reply(cx.tx, *source)?;
-                    (*source, message.clone())
-                }
-            };
+            let t = resolve_call(cx, new, &with)?;
+            if let Some(spent) = spent {
+                super::time::record(cx, t.id, spent, None)?;
+            }
+            Ok(t)
+        })
+    }
+}
+
+fn resolve_call(cx: &mut Ctx<'_>, new: &NewTicket, with: &FirstContact) -> Result<Ticket> {
+    let mut new = new.clone();
+    let (source, message) = match with {
+        FirstContact::Article(article) => {
             if new.category.is_none() {
-                new.category = crate::store::tickets::get(cx.tx, source)?.category;
+                new.category = crate::store::kb::get(cx.tx, *article)?.category;
             }
             let t = tickets::create(cx, &new)?;
             tickets::take(cx, t.id, None)?;
-            let note = format!("Resolved at first contact with the answer that solved #{source}.");
-            cx.event(t.id, EventKind::Note, true, Some(&note))?;
-            tickets::resolve(cx, t.id, &Resolution::message(message), None)
-        })
+            let how = Resolution { message: None, article_id: Some(*article) };
+            return tickets::resolve(cx, t.id, &how, None);
+        }
+        FirstContact::SolvedTicket(source) => (*source, resolving_reply(cx.tx, *source)?),
+        FirstContact::EditedReply { source, message } => {
+            resolving_reply(cx.tx, *source)?;
+            (*source, message.clone())
+        }
+    };
+    if new.category.is_none() {
+        new.category = crate::store::tickets::get(cx.tx, source)?.category;
     }
+    let t = tickets::create(cx, &new)?;
+    tickets::take(cx, t.id, None)?;
+    let note = format!("Resolved at first contact with the answer that solved #{source}.");
+    cx.event(t.id, EventKind::Note, true, Some(&note))?;
+    tickets::resolve(cx, t.id, &Resolution::message(message), None)
 }
 
 #[cfg(test)]

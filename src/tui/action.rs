@@ -324,8 +324,9 @@ pub enum Effect {
     CreateTicket(NewTicket),
     /// Suggested answers for what is typed in the form.
     Suggest(NewTicket),
-    /// Log the ticket resolved at first contact.
-    CreateResolved(NewTicket, FirstContact),
+    /// Log the ticket resolved at first contact, with the time spent on
+    /// the call when it was given (one transaction).
+    CreateResolved(NewTicket, FirstContact, Option<crate::service::time::TimeSpent>),
     /// Articles matching a search (all articles when empty) in a category.
     LoadArticles {
         query: String,

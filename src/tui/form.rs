@@ -361,11 +361,10 @@ impl NewTicketForm {
                     );
                 };
                 match s.kind {
-                    SuggestionKind::Article => vec![Effect::CreateResolved(
-                        self.to_new_ticket(),
+                    SuggestionKind::Article => Outcome::nav(Nav::ResolveCall(
+                        Box::new(self.to_new_ticket()),
                         FirstContact::Article(ArticleId(s.id)),
-                    )]
-                    .into(),
+                    )),
                     // Another requester's reply is never sent word for word:
                     // it opens in a reply box, their name replaced.
                     SuggestionKind::Ticket => vec![Effect::LoadReuse {

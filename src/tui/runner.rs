@@ -40,8 +40,8 @@ pub fn run(desk: &mut Desk, effect: Effect) -> Option<Action> {
         Effect::Suggest(new) => desk
             .suggest_for_new(&new, FORM_SUGGESTIONS)
             .map(|list| Action::SuggestionsLoaded(super::form::suggest_key(&new), list)),
-        Effect::CreateResolved(new, with) => {
-            desk.log_resolved(&new, with).map(|t| Action::TicketCreated(Box::new(t)))
+        Effect::CreateResolved(new, with, spent) => {
+            desk.log_resolved(&new, with, spent.as_ref()).map(|t| Action::TicketCreated(Box::new(t)))
         }
         Effect::LoadArticles { query, category } => {
             load_articles(desk, &query, category).map(|a| Action::ArticlesLoaded(query, a))

@@ -10,7 +10,8 @@ use super::confirm::OnYes;
 use super::drafts::DraftKey;
 use super::layout;
 use super::overlay::Overlay;
-use crate::domain::{Technician, Ticket, TicketId};
+use crate::domain::{NewTicket, Technician, Ticket, TicketId};
+use crate::service::deflect::FirstContact;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::HashMap;
 
@@ -85,6 +86,9 @@ pub enum Nav {
         ticket: Box<Ticket>,
         note: String,
     },
+    /// Log the call resolved with this answer, once the time spent on it
+    /// is asked (Ctrl-R in the form).
+    ResolveCall(Box<NewTicket>, FirstContact),
     /// An error on the status line (nothing else changes).
     Error(String),
 }

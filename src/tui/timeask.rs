@@ -6,8 +6,9 @@
 //! (to the resolve box, or to the ticket) instead.
 
 use crate::domain::worktime::format_minutes;
-use crate::domain::{CannedId, TicketId, Version};
+use crate::domain::{CannedId, NewTicket, TicketId, Version};
 use crate::domain::{Tier, Timestamp};
+use crate::service::deflect::FirstContact;
 use crate::service::settings::TimeRules;
 
 /// The longest suggestion: a ticket left open over lunch or overnight is
@@ -20,24 +21,28 @@ pub struct TimeState {
     pub rules: TimeRules,
     /// When the open ticket was opened on screen (or last had time logged).
     pub opened_at: Option<Timestamp>,
+    /// When the new-ticket form was opened: the call's time so far.
+    pub call_started: Option<Timestamp>,
     /// A resolve with time sent for this ticket: its draft goes once it succeeds.
     pub resolving: Option<TicketId>,
 }
 
 /// What happens once the time is given (or skipped).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum After {
     /// Resolve with this message.
     Resolve { message: String, version: Version, tier: Tier },
     /// Send this canned solution, as edited, and resolve (Ctrl-R in the
     /// canned picker, then Ctrl-S in its edit box).
     Canned { canned_id: CannedId, text: String, version: Version, tier: Tier },
+    /// Log the call on the form resolved with this answer (Ctrl-R there).
+    Call { new: Box<NewTicket>, how: FirstContact },
     /// Leave the ticket for the queue.
     Leave,
 }
 
 /// The box on screen.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TimeAsk {
     pub ticket_id: TicketId,
     /// Minutes the ticket was open on screen.
@@ -55,6 +60,7 @@ impl TimeAsk {
             After::Resolve { .. } | After::Canned { .. } => {
                 format!("Time spent on #{} (resolving)", self.ticket_id)
             }
+            After::Call { .. } => "Time spent on this call (logging it resolved)".into(),
             After::Leave => format!("Time spent on #{} (leaving it)", self.ticket_id),
         }
     }
@@ -63,7 +69,7 @@ impl TimeAsk {
     pub fn hint(&self) -> &'static str {
         match (self.required, &self.after) {
             (false, _) => " Enter log · Tab billable · Esc/0 skip ",
-            (true, After::Resolve { .. } | After::Canned { .. }) => {
+            (true, After::Resolve { .. } | After::Canned { .. } | After::Call { .. }) => {
                 " Enter log · Tab billable · Esc back (time required) "
             }
             (true, After::Leave) => " Enter log · Tab billable · Esc stay (time required) ",

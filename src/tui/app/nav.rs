@@ -39,6 +39,7 @@ impl App {
             }
             Nav::Palette => self.start_palette(),
             Nav::JoinCaller { ticket, note } => self.join_caller(&ticket, note),
+            Nav::ResolveCall(new, how) => self.ask_time_for_call(*new, how),
             Nav::Error(msg) => {
                 self.error(msg);
                 Vec::new()
@@ -99,6 +100,7 @@ impl App {
             other => other,
         };
         self.screen = Screen::NewTicket;
+        self.time.call_started = Some(self.now);
         self.form = Some(NewTicketForm::new(self.people.clone().unwrap_or_default()));
         self.restore_form_draft();
         let mut fx = vec![Effect::LoadRequesters];

@@ -136,7 +136,7 @@ impl App {
                     // The call is logged resolved with the edited text.
                     let Some(form) = &self.form else { return Vec::new() };
                     let how = FirstContact::EditedReply { source, message: text };
-                    return vec![Effect::CreateResolved(form.to_new_ticket(), how)];
+                    return self.ask_time_for_call(form.to_new_ticket(), how);
                 }
                 // An article's text: sent as edited, and the article linked.
                 if let Some((article, how)) = p.article {

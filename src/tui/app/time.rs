@@ -3,7 +3,8 @@
 
 use super::{App, Overlay, Screen};
 use crate::domain::worktime::parse_minutes;
-use crate::domain::{CannedId, TicketId, Tier, Version};
+use crate::domain::{CannedId, NewTicket, TicketId, Tier, Version};
+use crate::service::deflect::FirstContact;
 use crate::service::time::TimeSpent;
 use crate::tui::action::{Action, Effect, TicketOp};
 use crate::tui::prompt::{Prompt, PromptKind};
@@ -11,7 +12,13 @@ use crate::tui::timeask::{minutes_on_screen, After, TimeAsk};
 
 impl App {
     fn time_ask(&self, ticket_id: TicketId, after: After) -> Overlay {
-        let suggested = self.time.opened_at.map_or(1, |t| minutes_on_screen(t, self.now));
+        // A call being logged is timed from the form's opening, a ticket
+        // from its opening on screen.
+        let since = match after {
+            After::Call { .. } => self.time.call_started,
+            _ => self.time.opened_at,
+        };
+        let suggested = since.map_or(1, |t| minutes_on_screen(t, self.now));
         Overlay::Time(Box::new(TimeAsk {
             ticket_id,
             suggested,
@@ -51,6 +58,14 @@ impl App {
         tier: Tier,
     ) -> Vec<Effect> {
         self.overlay = self.time_ask(id, After::Canned { canned_id, text, version, tier });
+        Vec::new()
+    }
+
+    /// Logging the call on the form resolved (an article, or a solved
+    /// ticket's reply as edited): the time is asked first, and goes in the
+    /// same transaction as the new ticket.
+    pub(crate) fn ask_time_for_call(&mut self, new: NewTicket, how: FirstContact) -> Vec<Effect> {
+        self.overlay = self.time_ask(TicketId(0), After::Call { new: Box::new(new), how });
         Vec::new()
     }
 
@@ -140,6 +155,7 @@ impl App {
                         let op = TicketOp::SendCanned { canned_id, text, resolve: true, spent: Some(spent) };
                         vec![Effect::Ticket { id, version, op }]
                     }
+                    After::Call { new, how } => vec![Effect::CreateResolved(*new, how, Some(spent))],
                     After::Leave => {
                         self.time.opened_at = None;
                         let mut fx =
@@ -172,9 +188,25 @@ impl App {
             (true, After::Canned { canned_id, text, version, tier }) => {
                 self.back_to_box(Prompt::new(PromptKind::Canned(canned_id, true), id, version, tier), &text)
             }
+            (false, After::Call { new, how }) => {
+                self.overlay = Overlay::None;
+                vec![Effect::CreateResolved(*new, how, None)]
+            }
             (false, After::Leave) => {
                 self.overlay = Overlay::None;
                 self.leave_ticket()
+            }
+            // Required: back to the reply box as edited, or to the form.
+            (true, After::Call { how: FirstContact::EditedReply { source, message }, .. }) => {
+                let kind = PromptKind::FirstContact(source);
+                self.back_to_box(Prompt::new(kind, TicketId(0), Version(0), Tier::One), &message)
+            }
+            (true, After::Call { .. }) => {
+                self.overlay = Overlay::None;
+                self.error(
+                    "Time is required on this desk (setting time.required): the call is not logged yet",
+                );
+                Vec::new()
             }
             // Required: back to the resolve box with the message as typed.
             (true, After::Resolve { message, version, tier }) => {
