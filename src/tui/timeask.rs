@@ -60,7 +60,7 @@ impl TimeAsk {
             After::Resolve { .. } | After::Canned { .. } => {
                 format!("Time spent on #{} (resolving)", self.ticket_id)
             }
-            After::Call { .. } => "Time spent on this call (logging it resolved)".into(),
+            After::Call { .. } => "Time spent on this call (resolving)".into(),
             After::Leave => format!("Time spent on #{} (leaving it)", self.ticket_id),
         }
     }
@@ -87,7 +87,9 @@ pub fn minutes_on_screen(from: Timestamp, to: Timestamp) -> i64 {
 /// Shown in the box: the minutes the Enter key would log.
 pub fn shown_minutes(ask: &TimeAsk) -> String {
     if ask.typed.is_empty() {
-        format!("{} (time on screen)", format_minutes(ask.suggested))
+        let since =
+            if matches!(ask.after, After::Call { .. }) { "the call so far" } else { "time on screen" };
+        format!("{} ({since})", format_minutes(ask.suggested))
     } else {
         ask.typed.clone()
     }
