@@ -341,3 +341,36 @@ fn resolving_a_call_from_the_form_asks_for_the_time_of_the_call() {
     assert_eq!(app.form.as_ref().unwrap().subject.lines().join("\n"), "printer");
     assert!(app.status.as_ref().is_some_and(|(m, _)| m.contains("time.required")));
 }
+
+#[test]
+fn jumping_to_another_ticket_after_a_while_asks_for_the_time_on_this_one() {
+    // Enter logs the time on #5, then #9 opens.
+    let mut app = console(TimeRules::default());
+    later(&mut app, 12);
+    press(&mut app, KeyCode::Char('#'));
+    type_text(&mut app, "9");
+    assert!(press(&mut app, KeyCode::Enter).is_empty(), "asked before leaving #5");
+    let Overlay::Time(ask) = &app.overlay else { panic!("the time box opens") };
+    assert_eq!((ask.ticket_id, ask.suggested), (TicketId(5), 13));
+    let fx = press(&mut app, KeyCode::Enter);
+    assert_eq!(
+        fx[0],
+        Effect::Ticket { id: TicketId(5), version: Version(0), op: TicketOp::LogTime(spent(13, true)) }
+    );
+    assert!(fx.contains(&Effect::LoadTicket(TicketId(9))), "{fx:?}");
+    assert_eq!((app.screen, app.ticket.id), (Screen::Ticket, TicketId(9)));
+
+    // Required: Esc stays on #5; before the while is up, no question.
+    let mut app = console(TimeRules { required: true, ask_after_minutes: 10 });
+    later(&mut app, 12);
+    press(&mut app, KeyCode::Char('#'));
+    type_text(&mut app, "9");
+    press(&mut app, KeyCode::Enter);
+    assert!(press(&mut app, KeyCode::Esc).is_empty());
+    assert_eq!((app.screen, app.ticket.id), (Screen::Ticket, TicketId(5)));
+    let mut app = console(TimeRules::default());
+    later(&mut app, 2);
+    press(&mut app, KeyCode::Char('#'));
+    type_text(&mut app, "9");
+    assert!(press(&mut app, KeyCode::Enter).contains(&Effect::LoadTicket(TicketId(9))));
+}

@@ -37,8 +37,8 @@ pub enum After {
     Canned { canned_id: CannedId, text: String, version: Version, tier: Tier },
     /// Log the call on the form resolved with this answer (Ctrl-R there).
     Call { new: Box<NewTicket>, how: FirstContact },
-    /// Leave the ticket for the queue.
-    Leave,
+    /// Leave the ticket: for the queue, or (`#`/`:` jump) for another ticket.
+    Leave { then: Option<TicketId> },
 }
 
 /// The box on screen.
@@ -61,7 +61,7 @@ impl TimeAsk {
                 format!("Time spent on #{} (resolving)", self.ticket_id)
             }
             After::Call { .. } => "Time spent on this call (resolving)".into(),
-            After::Leave => format!("Time spent on #{} (leaving it)", self.ticket_id),
+            After::Leave { .. } => format!("Time spent on #{} (leaving it)", self.ticket_id),
         }
     }
 
@@ -72,7 +72,7 @@ impl TimeAsk {
             (true, After::Resolve { .. } | After::Canned { .. } | After::Call { .. }) => {
                 " Enter log · Tab billable · Esc back (time required) "
             }
-            (true, After::Leave) => " Enter log · Tab billable · Esc stay (time required) ",
+            (true, After::Leave { .. }) => " Enter log · Tab billable · Esc stay (time required) ",
         }
     }
 }

@@ -69,7 +69,7 @@ impl App {
                 let number = typed.parse::<i64>().ok().filter(|n| *n > 0).map(TicketId);
                 self.overlay = Overlay::None;
                 match number {
-                    Some(id) => return self.open_ticket(id),
+                    Some(id) => return self.jump_or_ask_time(id),
                     None => self.error("type a ticket number, e.g. #300"),
                 }
             }

@@ -89,7 +89,7 @@ impl App {
             Action::Submit => {
                 if let Some(id) = p.number() {
                     self.overlay = Overlay::None;
-                    return self.open_ticket(id);
+                    return self.jump_or_ask_time(id);
                 }
                 let Some(entry) = p.current() else {
                     self.error("no action matches: type part of its name, or a ticket number");

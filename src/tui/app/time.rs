@@ -72,13 +72,36 @@ impl App {
     /// Leaving the ticket screen: asks for time when the ticket was open at
     /// least `time.ask_after` minutes; otherwise leaves.
     pub(crate) fn leave_or_ask_time(&mut self) -> Vec<Effect> {
-        let after = self.time.rules.ask_after_minutes;
-        let long_enough = self.time.opened_at.is_some_and(|t| (self.now - t).num_seconds() >= after * 60);
-        if after > 0 && long_enough && self.ticket.id > TicketId(0) {
-            self.overlay = self.time_ask(self.ticket.id, After::Leave);
+        if self.asks_on_leaving() {
+            self.overlay = self.time_ask(self.ticket.id, After::Leave { then: None });
             return Vec::new();
         }
         self.leave_ticket()
+    }
+
+    /// Jumping to ticket `id` (`#`, or a number in the palette): leaving
+    /// the ticket on screen for another asks the same way.
+    pub(crate) fn jump_or_ask_time(&mut self, id: TicketId) -> Vec<Effect> {
+        if self.screen == Screen::Ticket && self.ticket.id != id && self.asks_on_leaving() {
+            self.overlay = self.time_ask(self.ticket.id, After::Leave { then: Some(id) });
+            return Vec::new();
+        }
+        self.open_ticket(id)
+    }
+
+    /// The ticket on screen has been open at least `time.ask_after` minutes.
+    fn asks_on_leaving(&self) -> bool {
+        let after = self.time.rules.ask_after_minutes;
+        let long_enough = self.time.opened_at.is_some_and(|t| (self.now - t).num_seconds() >= after * 60);
+        after > 0 && long_enough && self.ticket.id > TicketId(0)
+    }
+
+    /// Past the time box on leaving: to the queue, or to the jump's ticket.
+    fn leave_for(&mut self, then: Option<TicketId>) -> Vec<Effect> {
+        match then {
+            Some(id) => self.open_ticket(id),
+            None => self.leave_ticket(),
+        }
     }
 
     /// A change to a ticket succeeded: if it is the resolve sent from the
@@ -156,11 +179,11 @@ impl App {
                         vec![Effect::Ticket { id, version, op }]
                     }
                     After::Call { new, how } => vec![Effect::CreateResolved(*new, how, Some(spent))],
-                    After::Leave => {
+                    After::Leave { then } => {
                         self.time.opened_at = None;
                         let mut fx =
                             vec![Effect::Ticket { id, version: Version(0), op: TicketOp::LogTime(spent) }];
-                        fx.extend(self.leave_ticket());
+                        fx.extend(self.leave_for(then));
                         fx
                     }
                 }
@@ -192,9 +215,9 @@ impl App {
                 self.overlay = Overlay::None;
                 vec![Effect::CreateResolved(*new, how, None)]
             }
-            (false, After::Leave) => {
+            (false, After::Leave { then }) => {
                 self.overlay = Overlay::None;
-                self.leave_ticket()
+                self.leave_for(then)
             }
             // Required: back to the reply box as edited, or to the form.
             (true, After::Call { how: FirstContact::EditedReply { source, message }, .. }) => {
@@ -212,7 +235,7 @@ impl App {
             (true, After::Resolve { message, version, tier }) => {
                 self.back_to_box(Prompt::new(PromptKind::Resolve, id, version, tier), &message)
             }
-            (true, After::Leave) => {
+            (true, After::Leave { .. }) => {
                 self.overlay = Overlay::None;
                 if self.screen == Screen::Ticket {
                     self.error(format!(
