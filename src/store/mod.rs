@@ -318,6 +318,16 @@ impl Store {
     }
 }
 
+/// What a cache of data read through `conn` is checked against: equal
+/// stamps mean nothing was written since. `PRAGMA data_version` moves on
+/// every other connection's commit (another console, the CLI, mail) but
+/// not on this connection's own; `total_changes` counts this connection's
+/// own writes (a rolled-back one too, which only costs a refill).
+pub fn change_stamp(conn: &Connection) -> Result<(i64, u64)> {
+    let version = conn.prepare_cached("PRAGMA data_version")?.query_row([], |r| r.get(0))?;
+    Ok((version, conn.total_changes()))
+}
+
 enum Retry {
     Busy(rusqlite::Error),
     Fail(Error),
