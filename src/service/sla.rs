@@ -247,26 +247,23 @@ pub fn queue(
     now: Timestamp,
 ) -> Result<Vec<QueueItem>> {
     let mut lookup = SlaLookup::new(conn)?;
-    let mut items = Vec::new();
-    for c in ticket_rows::clocks(conn, filter)? {
-        let sla = lookup.state_of(conn, &c, now)?;
-        let wanted = (!opts.breaching && !opts.at_risk)
-            || (opts.breaching && sla.is_breached())
-            || (opts.at_risk && sla.is_at_risk());
-        if wanted {
-            items.push((c, sla));
+    let items = match overdue_page(conn, &mut lookup, filter, opts, now)? {
+        Some(page) => page,
+        None => {
+            let mut items = Vec::new();
+            for c in ticket_rows::clocks(conn, filter)? {
+                let sla = lookup.state_of(conn, &c, now)?;
+                let wanted = (!opts.breaching && !opts.at_risk)
+                    || (opts.breaching && sla.is_breached())
+                    || (opts.at_risk && sla.is_at_risk());
+                if wanted {
+                    items.push((c, sla));
+                }
+            }
+            sort_page(&mut items, opts.order, filter.limit);
+            items
         }
-    }
-    let tie = |c: &Clocks| (std::cmp::Reverse(c.priority.rank()), c.created_at, c.id);
-    match opts.order {
-        QueueOrder::Urgency => items.sort_by_key(|(c, s)| (urgency_key(c, s), tie(c))),
-        QueueOrder::Oldest => items.sort_by_key(|(c, _)| (c.created_at, c.id)),
-        QueueOrder::Newest => items.sort_by_key(|(c, _)| std::cmp::Reverse((c.created_at, c.id))),
-        QueueOrder::Priority => items.sort_by_key(|(c, _)| (!c.status.is_active(), tie(c))),
-    }
-    if let Some(limit) = filter.limit {
-        items.truncate(limit);
-    }
+    };
     let ids: Vec<TicketId> = items.iter().map(|(c, _)| c.id).collect();
     let mut whole: HashMap<TicketId, Ticket> =
         ticket_rows::by_ids(conn, &ids)?.into_iter().map(|t| (t.id, t)).collect();
@@ -274,6 +271,74 @@ pub fn queue(
         .into_iter()
         .filter_map(|(c, sla)| whole.remove(&c.id).map(|ticket| QueueItem { ticket, sla }))
         .collect())
+}
+
+fn sort_page(items: &mut Vec<(Clocks, SlaState)>, order: QueueOrder, limit: Option<usize>) {
+    let tie = |c: &Clocks| (std::cmp::Reverse(c.priority.rank()), c.created_at, c.id);
+    match order {
+        QueueOrder::Urgency => items.sort_by_key(|(c, s)| (urgency_key(c, s), tie(c))),
+        QueueOrder::Oldest => items.sort_by_key(|(c, _)| (c.created_at, c.id)),
+        QueueOrder::Newest => items.sort_by_key(|(c, _)| std::cmp::Reverse((c.created_at, c.id))),
+        QueueOrder::Priority => items.sort_by_key(|(c, _)| (!c.status.is_active(), tie(c))),
+    }
+    if let Some(limit) = limit {
+        items.truncate(limit);
+    }
+}
+
+/// The earliest due of a ticket's running clocks (what migration 0019
+/// indexes). A breached ticket's urgency is exactly this due: it is the
+/// first clock to run out, and the one `state` reports.
+fn running_due(c: &Clocks) -> Option<Timestamp> {
+    let response = if c.first_response_at.is_none() { c.response_due_at } else { None };
+    [response, c.resolve_due_at].into_iter().flatten().min()
+}
+
+/// The first page of an urgency queue when it is all overdue tickets,
+/// read in due order from the index and stopped after the page: breached
+/// tickets come first, by that due, so once `limit` of them are found no
+/// later one can enter the page. The cost follows the page, not the open
+/// tickets (computing every open ticket's SLA state made the queue grow
+/// with the database). None when the page is not all overdue tickets (or
+/// the queue is not by urgency, or unlimited): the caller works the whole
+/// queue out.
+fn overdue_page(
+    conn: &Connection,
+    lookup: &mut SlaLookup,
+    filter: &TicketFilter,
+    opts: &QueueOptions,
+    now: Timestamp,
+) -> Result<Option<Vec<(Clocks, SlaState)>>> {
+    let Some(limit) = filter.limit else { return Ok(None) };
+    // Every breached ticket is wanted unless only at-risk ones are asked.
+    if opts.order != QueueOrder::Urgency || (opts.at_risk && !opts.breaching) || limit == 0 {
+        return Ok(None);
+    }
+    let mut page: Vec<(Clocks, SlaState)> = Vec::new();
+    let mut last_due = None;
+    ticket_rows::clocks_by_due(conn, filter, |c| {
+        let due = running_due(&c);
+        // Equal dues tie-break on priority and age: read all of the last.
+        if page.len() >= limit && due != last_due {
+            return Ok(false);
+        }
+        // No running clock is overdue from here on (a clock never reads
+        // later than now).
+        if due.is_none_or(|d| d >= now) {
+            return Ok(false);
+        }
+        let sla = lookup.state_of(conn, &c, now)?;
+        if sla.is_breached() {
+            last_due = due;
+            page.push((c, sla));
+        }
+        Ok(true)
+    })?;
+    if page.len() < limit {
+        return Ok(None);
+    }
+    sort_page(&mut page, opts.order, Some(limit));
+    Ok(Some(page))
 }
 
 const TARGETS: [(i64, &str, &str); 2] =
