@@ -13,8 +13,8 @@ mod common;
 use chrono::{DateTime, Duration, Utc};
 use common::Env;
 use deskside::clock::FixedClock;
-use deskside::domain::{NewTicket, Priority, SlaLevel, TicketFilter, TicketId};
-use deskside::service::tickets::Visibility;
+use deskside::domain::{NewTicket, Priority, SlaLevel, TicketFilter, TicketId, Tier};
+use deskside::service::tickets::{Resolution, Visibility};
 use deskside::service::sla::QueueOptions;
 use deskside::service::Desk;
 
@@ -23,7 +23,8 @@ fn start() -> DateTime<Utc> {
 }
 
 /// 26 tickets over a week: every priority, some answered, some pending
-/// (and some of those back at work), several logged at the same instant.
+/// (and some of those back at work), some resolved, pairs logged at the
+/// same instant.
 fn fill(env: &Env) {
     let mut desk = Desk::open(&env.db, Box::new(FixedClock(start())), "lead", "t").unwrap();
     // Equal dues, the later one more urgent: a normal ticket at 08:00 and
@@ -57,7 +58,9 @@ fn fill(env: &Env) {
         if i % 3 == 1 {
             desk.add_note(t.id, "Looking at it now.", Visibility::Public).unwrap();
         }
-        if i % 5 == 2 {
+        if i % 7 == 3 {
+            desk.resolve(t.id, &Resolution::message("Fixed it."), None).unwrap();
+        } else if i % 5 == 2 {
             desk.set_pending(t.id, Some("Which room?"), None).unwrap();
             if i % 2 == 0 {
                 desk.set_clock(Box::new(FixedClock(at + Duration::minutes(300))));
@@ -67,8 +70,8 @@ fn fill(env: &Env) {
     }
 }
 
-fn page(desk: &Desk, limit: Option<usize>, opts: &QueueOptions) -> Vec<(TicketId, SlaLevel)> {
-    let filter = TicketFilter { limit, ..TicketFilter::default() };
+fn page(desk: &Desk, filter: &TicketFilter, limit: Option<usize>, opts: &QueueOptions) -> Vec<(TicketId, SlaLevel)> {
+    let filter = TicketFilter { limit, ..filter.clone() };
     desk.queue(&filter, opts).unwrap().into_iter().map(|i| (i.ticket.id, i.sla.level)).collect()
 }
 
@@ -77,16 +80,26 @@ fn an_overdue_first_page_is_the_whole_queues_first_page() {
     let env = Env::new().with_people();
     fill(&env);
     let breaching = QueueOptions { breaching: true, ..QueueOptions::default() };
+    let at_risk = QueueOptions { at_risk: true, ..QueueOptions::default() };
+    let finished_too = TicketFilter { include_done: true, ..TicketFilter::default() };
+    let tier_one = TicketFilter { tier: Some(Tier::One), ..TicketFilter::default() };
     // Mid-week some are overdue and some not; a month on, all are.
     for now in [start() + Duration::days(3), start() + Duration::days(30)] {
         let desk = Desk::open(&env.db, Box::new(FixedClock(now)), "lead", "t").unwrap();
-        for opts in [QueueOptions::default(), breaching.clone()] {
-            let whole = page(&desk, None, &opts);
-            assert!(whole.iter().any(|(_, l)| *l == SlaLevel::Breached), "{now}: {whole:?}");
-            for limit in 1..=whole.len() + 1 {
-                let first = page(&desk, Some(limit), &opts);
-                assert_eq!(first, whole[..limit.min(whole.len())], "{now}, limit {limit}, {opts:?}");
+        for filter in [TicketFilter::default(), finished_too.clone(), tier_one.clone()] {
+            for opts in [QueueOptions::default(), breaching.clone(), at_risk.clone()] {
+                let whole = page(&desk, &filter, None, &opts);
+                for limit in 1..=whole.len() + 1 {
+                    let first = page(&desk, &filter, Some(limit), &opts);
+                    assert_eq!(first, whole[..limit.min(whole.len())], "{now}, {limit}, {filter:?}, {opts:?}");
+                }
             }
         }
+        let all = page(&desk, &finished_too, None, &QueueOptions::default());
+        assert!(all.iter().any(|(_, l)| *l == SlaLevel::Breached), "{now}: {all:?}");
+        assert!(all.iter().any(|(_, l)| *l == SlaLevel::Paused), "{now}: {all:?}");
+        assert!(all.iter().any(|(_, l)| matches!(l, SlaLevel::Met | SlaLevel::Missed)), "{now}: {all:?}");
+        let running = all.iter().any(|(_, l)| matches!(l, SlaLevel::Ok | SlaLevel::AtRisk));
+        assert_eq!(running, now < start() + Duration::days(30), "{now}: {all:?}");
     }
 }

@@ -253,10 +253,7 @@ pub fn queue(
             let mut items = Vec::new();
             for c in ticket_rows::clocks(conn, filter)? {
                 let sla = lookup.state_of(conn, &c, now)?;
-                let wanted = (!opts.breaching && !opts.at_risk)
-                    || (opts.breaching && sla.is_breached())
-                    || (opts.at_risk && sla.is_at_risk());
-                if wanted {
+                if wanted(opts, &sla) {
                     items.push((c, sla));
                 }
             }
@@ -271,6 +268,13 @@ pub fn queue(
         .into_iter()
         .filter_map(|(c, sla)| whole.remove(&c.id).map(|ticket| QueueItem { ticket, sla }))
         .collect())
+}
+
+/// Whether the queue's SLA filters keep a ticket in this state.
+fn wanted(opts: &QueueOptions, sla: &SlaState) -> bool {
+    (!opts.breaching && !opts.at_risk)
+        || (opts.breaching && sla.is_breached())
+        || (opts.at_risk && sla.is_at_risk())
 }
 
 fn sort_page(items: &mut Vec<(Clocks, SlaState)>, order: QueueOrder, limit: Option<usize>) {
@@ -294,14 +298,15 @@ fn running_due(c: &Clocks) -> Option<Timestamp> {
     [response, c.resolve_due_at].into_iter().flatten().min()
 }
 
-/// The first page of an urgency queue when it is all overdue tickets,
-/// read in due order from the index and stopped after the page: breached
-/// tickets come first, by that due, so once `limit` of them are found no
-/// later one can enter the page. The cost follows the page, not the open
-/// tickets (computing every open ticket's SLA state made the queue grow
-/// with the database). None when the page is not all overdue tickets (or
-/// the queue is not by urgency, or unlimited): the caller works the whole
-/// queue out.
+/// The first page of an urgency queue, read in due order from the index
+/// and stopped once the page is all overdue tickets: breached tickets come
+/// first, by that due, so once `limit` of them are found no later one can
+/// enter the page. The cost follows the page, not the open tickets
+/// (computing every open ticket's SLA state made the queue grow with the
+/// database). When the active tickets run out first, what was read is the
+/// whole queue. None when neither answers (finished tickets asked for too,
+/// or the queue is not by urgency, or unlimited): the caller works the
+/// whole queue out.
 fn overdue_page(
     conn: &Connection,
     lookup: &mut SlaLookup,
@@ -314,7 +319,10 @@ fn overdue_page(
     if opts.order != QueueOrder::Urgency || (opts.at_risk && !opts.breaching) || limit == 0 {
         return Ok(None);
     }
-    let mut page: Vec<(Clocks, SlaState)> = Vec::new();
+    // The scan reads active tickets only: the whole queue when no finished
+    // ones are asked for.
+    let active_only = !filter.include_done && filter.statuses.iter().all(|s| s.is_active());
+    let (mut page, mut rest) = (Vec::new(), Vec::new());
     let mut last_due = None;
     ticket_rows::clocks_by_due(conn, filter, |c| {
         let due = running_due(&c);
@@ -324,18 +332,23 @@ fn overdue_page(
         }
         // No running clock is overdue from here on (a clock never reads
         // later than now).
-        if due.is_none_or(|d| d >= now) {
+        if !active_only && due.is_none_or(|d| d >= now) {
             return Ok(false);
         }
         let sla = lookup.state_of(conn, &c, now)?;
         if sla.is_breached() {
             last_due = due;
             page.push((c, sla));
+        } else if wanted(opts, &sla) {
+            rest.push((c, sla));
         }
         Ok(true)
     })?;
     if page.len() < limit {
-        return Ok(None);
+        if !active_only {
+            return Ok(None);
+        }
+        page.append(&mut rest);
     }
     sort_page(&mut page, opts.order, Some(limit));
     Ok(Some(page))
