@@ -9,10 +9,10 @@
 
 mod common;
 use common::Env;
-use deskside::domain::TicketId;
-use deskside::service::burst::{detect, Candidate, Rule};
 use deskside::clock::FixedClock;
 use deskside::domain::NewTicket;
+use deskside::domain::TicketId;
+use deskside::service::burst::{detect, Candidate, Rule};
 use deskside::service::Desk;
 use deskside::tui::action::{Action, Effect};
 use deskside::tui::runner;
@@ -288,12 +288,14 @@ fn kept_bursts_follow_every_write_and_the_moving_window() {
         wifi_ticket(&env, "2026-11-24T09:00:00Z", "Wifi down"),
         wifi_ticket(&env, "2026-11-24T09:03:00Z", "No wifi in B block"),
     ];
-    let mut console = Desk::open(&env.db, Box::new(FixedClock(at("2026-11-24T10:00:00Z"))), "lead", "t").unwrap();
+    let mut console =
+        Desk::open(&env.db, Box::new(FixedClock(at("2026-11-24T10:00:00Z"))), "lead", "t").unwrap();
     assert!(burst_sets(&console).is_empty(), "two are not a burst");
     assert!(burst_sets(&console).is_empty(), "asked again, unchanged");
 
     // A second connection in this process logs the third.
-    let mut other = Desk::open(&env.db, Box::new(FixedClock(at("2026-11-24T09:05:00Z"))), "tone", "t").unwrap();
+    let mut other =
+        Desk::open(&env.db, Box::new(FixedClock(at("2026-11-24T09:05:00Z"))), "tone", "t").unwrap();
     let third = other
         .create_ticket(&NewTicket {
             subject: "Wifi not working".into(),

@@ -14,8 +14,8 @@ use chrono::{DateTime, Duration, Utc};
 use common::Env;
 use deskside::clock::FixedClock;
 use deskside::domain::{NewTicket, Priority, SlaLevel, TicketFilter, TicketId, Tier};
-use deskside::service::tickets::{Resolution, Visibility};
 use deskside::service::sla::QueueOptions;
+use deskside::service::tickets::{Resolution, Visibility};
 use deskside::service::Desk;
 
 fn start() -> DateTime<Utc> {
@@ -70,7 +70,12 @@ fn fill(env: &Env) {
     }
 }
 
-fn page(desk: &Desk, filter: &TicketFilter, limit: Option<usize>, opts: &QueueOptions) -> Vec<(TicketId, SlaLevel)> {
+fn page(
+    desk: &Desk,
+    filter: &TicketFilter,
+    limit: Option<usize>,
+    opts: &QueueOptions,
+) -> Vec<(TicketId, SlaLevel)> {
     let filter = TicketFilter { limit, ..filter.clone() };
     desk.queue(&filter, opts).unwrap().into_iter().map(|i| (i.ticket.id, i.sla.level)).collect()
 }
@@ -91,7 +96,11 @@ fn an_overdue_first_page_is_the_whole_queues_first_page() {
                 let whole = page(&desk, &filter, None, &opts);
                 for limit in 1..=whole.len() + 1 {
                     let first = page(&desk, &filter, Some(limit), &opts);
-                    assert_eq!(first, whole[..limit.min(whole.len())], "{now}, {limit}, {filter:?}, {opts:?}");
+                    assert_eq!(
+                        first,
+                        whole[..limit.min(whole.len())],
+                        "{now}, {limit}, {filter:?}, {opts:?}"
+                    );
                 }
             }
         }

@@ -103,7 +103,7 @@ fn detect_profiled(analysed: &[(&Candidate, &Profile)], rule: &Rule) -> Vec<Burs
             {
                 break;
             }
-            if resemblance_weighted(&profiles[i], &profiles[j], weight) >= rule.similarity {
+            if resemblance_weighted(profiles[i], profiles[j], weight) >= rule.similarity {
                 let (a, b) = (find(&mut parent, i), find(&mut parent, j));
                 parent[a] = b;
             }
