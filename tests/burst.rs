@@ -9,8 +9,13 @@
 
 mod common;
 use common::Env;
+use deskside::clock::FixedClock;
+use deskside::domain::NewTicket;
 use deskside::domain::TicketId;
 use deskside::service::burst::{detect, Candidate, Rule};
+use deskside::service::Desk;
+use deskside::tui::action::{Action, Effect};
+use deskside::tui::runner;
 use std::collections::BTreeSet;
 
 struct Lcg(u64);
@@ -240,4 +245,91 @@ fn ingest_list_and_gather_mark_and_fold_a_burst() {
     let incident = rows.iter().find(|t| t["incident"] == true).unwrap();
     assert_eq!(incident["callers"], 2);
     assert!(rows.iter().all(|t| t["burst"].is_null()), "gathered: no longer flagged");
+}
+
+/// Logs a wifi ticket at BEDE through the CLI (another process) at `at`.
+fn wifi_ticket(env: &Env, at: &str, subject: &str) -> TicketId {
+    let out = env
+        .cmd()
+        .env("DESKSIDE_NOW", at)
+        .args(["--json", "ticket", "new", "--subject", subject, "--requester", "r.hughes@stbedes.sch.uk"])
+        .args(["--body", "No wifi anywhere in the building, nothing connects."])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let t: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    TicketId(t["id"].as_i64().unwrap())
+}
+
+fn at(s: &str) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339(s).unwrap().to_utc()
+}
+
+fn burst_sets(desk: &Desk) -> Vec<Vec<TicketId>> {
+    desk.bursts().unwrap().into_iter().map(|b| b.tickets).collect()
+}
+
+/// The console's queue subjects, loaded as the console loads it.
+fn console_subjects(desk: &mut Desk) -> Vec<String> {
+    let load = Effect::LoadQueue(deskside::domain::TicketFilter::default());
+    match runner::run(desk, load) {
+        Some(Action::QueueLoaded(items)) => items.into_iter().map(|i| i.ticket.subject).collect(),
+        other => panic!("queue not loaded: {other:?}"),
+    }
+}
+
+/// Bursts are kept between queue loads (see burst::Cache): a ticket logged
+/// by another connection or another process, the clock moving the day's
+/// window, and this console's own writes must each show in the next answer.
+#[test]
+fn kept_bursts_follow_every_write_and_the_moving_window() {
+    let env = Env::new().with_people();
+    let first = [
+        wifi_ticket(&env, "2026-11-24T09:00:00Z", "Wifi down"),
+        wifi_ticket(&env, "2026-11-24T09:03:00Z", "No wifi in B block"),
+    ];
+    let mut console =
+        Desk::open(&env.db, Box::new(FixedClock(at("2026-11-24T10:00:00Z"))), "lead", "t").unwrap();
+    assert!(burst_sets(&console).is_empty(), "two are not a burst");
+    assert!(burst_sets(&console).is_empty(), "asked again, unchanged");
+
+    // A second connection in this process logs the third.
+    let mut other =
+        Desk::open(&env.db, Box::new(FixedClock(at("2026-11-24T09:05:00Z"))), "tone", "t").unwrap();
+    let third = other
+        .create_ticket(&NewTicket {
+            subject: "Wifi not working".into(),
+            body: "The wifi dropped for everyone.".into(),
+            requester: "r.hughes@stbedes.sch.uk".into(),
+            ..NewTicket::default()
+        })
+        .unwrap()
+        .id;
+    assert_eq!(burst_sets(&console), [vec![first[0], first[1], third]]);
+    let marked = console_subjects(&mut console);
+    assert_eq!(marked.iter().filter(|s| s.starts_with("[OUTAGE?")).count(), 3, "{marked:?}");
+
+    // Another process logs a second outage two hours later.
+    let later = [
+        wifi_ticket(&env, "2026-11-24T11:00:00Z", "Wifi down again"),
+        wifi_ticket(&env, "2026-11-24T11:02:00Z", "No wifi in A block"),
+        wifi_ticket(&env, "2026-11-24T11:04:00Z", "Wifi not working again"),
+    ];
+    console.set_clock(Box::new(FixedClock(at("2026-11-24T12:00:00Z"))));
+    assert_eq!(burst_sets(&console), [vec![first[0], first[1], third], later.to_vec()]);
+    // The day's window moves past the first outage, nothing written meanwhile.
+    console.set_clock(Box::new(FixedClock(at("2026-11-25T10:00:00Z"))));
+    assert_eq!(burst_sets(&console), [later.to_vec()]);
+    // And back: the first is in the window again.
+    console.set_clock(Box::new(FixedClock(at("2026-11-24T12:00:00Z"))));
+    assert_eq!(burst_sets(&console), [vec![first[0], first[1], third], later.to_vec()]);
+
+    // This console's own write (data_version does not move for it).
+    console.gather(&later).unwrap();
+    assert_eq!(burst_sets(&console), [vec![first[0], first[1], third]]);
+    // Another process resolves one: two are left, no burst.
+    let id = first[1].0.to_string();
+    env.run(&["ticket", "resolve", &id, "--message", "Access point restarted"]).success();
+    assert!(burst_sets(&console).is_empty());
+    assert!(!console_subjects(&mut console).iter().any(|s| s.starts_with("[OUTAGE?")));
 }

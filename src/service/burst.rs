@@ -15,6 +15,7 @@ use crate::search::synonyms::Synonyms;
 use crate::store::{attachments as settings_rows, links};
 use crate::Result;
 use serde::Serialize;
+use std::collections::HashMap;
 
 pub const WINDOW_KEY: &str = "burst.window_minutes";
 pub const SIZE_KEY: &str = "burst.min_tickets";
@@ -71,9 +72,17 @@ fn find(parent: &mut [usize], mut i: usize) -> usize {
 pub fn detect(tickets: &[Candidate], rule: &Rule) -> Vec<Burst> {
     let syn = Synonyms::builtin();
     let profiles: Vec<Profile> = tickets.iter().map(|t| Profile::new(&t.subject, &t.body, syn)).collect();
+    let pairs: Vec<(&Candidate, &Profile)> = tickets.iter().zip(&profiles).collect();
+    detect_profiled(&pairs, rule)
+}
+
+/// `detect` over tickets already profiled.
+fn detect_profiled(analysed: &[(&Candidate, &Profile)], rule: &Rule) -> Vec<Burst> {
+    let tickets: Vec<&Candidate> = analysed.iter().map(|(t, _)| *t).collect();
+    let profiles: Vec<&Profile> = analysed.iter().map(|(_, p)| *p).collect();
     // Words most tickets use ("not", "working", "please") tell little:
     // weighted by their rarity among the tickets compared (idf).
-    let mut df: std::collections::HashMap<&str, usize> = Default::default();
+    let mut df: HashMap<&str, usize> = Default::default();
     for p in &profiles {
         for k in p.keys() {
             *df.entry(k).or_default() += 1;
@@ -94,7 +103,7 @@ pub fn detect(tickets: &[Candidate], rule: &Rule) -> Vec<Burst> {
             {
                 break;
             }
-            if resemblance_weighted(&profiles[i], &profiles[j], weight) >= rule.similarity {
+            if resemblance_weighted(profiles[i], profiles[j], weight) >= rule.similarity {
                 let (a, b) = (find(&mut parent, i), find(&mut parent, j));
                 parent[a] = b;
             }
@@ -128,23 +137,110 @@ pub fn rule(conn: &rusqlite::Connection) -> Result<Rule> {
     })
 }
 
-/// The bursts among the last day's new tickets, as of `now`.
-pub fn current(conn: &rusqlite::Connection, now: Timestamp) -> Result<Vec<Burst>> {
-    let rule = rule(conn)?;
-    let since = now.timestamp() - LOOKBACK_HOURS * 3600;
+/// The candidates among the tickets logged since `since`: new and open,
+/// neither an incident nor under one.
+fn candidates(conn: &rusqlite::Connection, since: i64) -> Result<Vec<Candidate>> {
     let view = super::links::incident_view(conn)?;
-    let candidates: Vec<Candidate> = links::recent_active(conn, since)?
+    Ok(links::recent_active(conn, since)?
         .into_iter()
         .filter(|(id, ..)| !view.children.contains(id) && !view.callers.contains_key(id))
         .map(|(id, school, created_at, subject, body)| Candidate { id, school, created_at, subject, body })
-        .collect();
-    Ok(detect(&candidates, &rule))
+        .collect())
+}
+
+/// The bursts among the last day's new tickets, as of `now`.
+pub fn current(conn: &rusqlite::Connection, now: Timestamp) -> Result<Vec<Burst>> {
+    Cache::default().current(conn, now)
+}
+
+/// Burst detection kept between queue loads. The console works the bursts
+/// out on every queue load; profiling the day's tickets again each time
+/// (tokenizing, stemming) was three quarters of a load at a million
+/// tickets, and it grows with the tickets a day. The day's candidates and
+/// the last answer are kept while nothing is written (`store::change_stamp`:
+/// any commit by another process, or a write of this connection's own,
+/// reads them again); profiles are kept per ticket while its text is the
+/// same, so a refill after a write profiles only the new or edited tickets.
+#[derive(Default)]
+pub struct Cache {
+    day: Option<Day>,
+    profiles: HashMap<TicketId, Analysed>,
+}
+
+/// The candidates from `since` on as read at `stamp`, with the rule then,
+/// and the last answer with how many of them it was worked out from.
+struct Day {
+    stamp: (i64, u64),
+    since: i64,
+    rule: Rule,
+    candidates: Vec<Candidate>,
+    answer: Option<(usize, Vec<Burst>)>,
+}
+
+/// A ticket's profile and the text it was made from.
+struct Analysed {
+    subject: String,
+    body: String,
+    profile: Profile,
+}
+
+impl Cache {
+    /// The bursts among the last day's new tickets, as of `now` (the same
+    /// answer as `current`).
+    pub fn current(&mut self, conn: &rusqlite::Connection, now: Timestamp) -> Result<Vec<Burst>> {
+        let since = now.timestamp() - LOOKBACK_HOURS * 3600;
+        // The stamp is read first: a commit landing while the rows are read
+        // makes the next call read them again.
+        let stamp = crate::store::change_stamp(conn)?;
+        let day = match self.day.take() {
+            // The day held is the answer's superset while nothing was
+            // written and the window has not moved back.
+            Some(day) if day.stamp == stamp && day.since <= since => day,
+            _ => {
+                let candidates = candidates(conn, since)?;
+                self.analyse(&candidates);
+                Day { stamp, since, rule: rule(conn)?, candidates, answer: None }
+            }
+        };
+        let day = self.day.insert(day);
+        let live: Vec<&Candidate> = day.candidates.iter().filter(|c| c.created_at >= since).collect();
+        // A later window holds a subset: the same count is the same tickets.
+        if let Some((n, bursts)) = &day.answer {
+            if *n == live.len() {
+                return Ok(bursts.clone());
+            }
+        }
+        let analysed: Vec<(&Candidate, &Profile)> =
+            live.iter().filter_map(|c| self.profiles.get(&c.id).map(|a| (*c, &a.profile))).collect();
+        let bursts = detect_profiled(&analysed, &day.rule);
+        day.answer = Some((live.len(), bursts.clone()));
+        Ok(bursts)
+    }
+
+    /// Profiles `candidates` (reusing those whose text is unchanged) and
+    /// forgets the tickets no longer among them.
+    fn analyse(&mut self, candidates: &[Candidate]) {
+        let syn = Synonyms::builtin();
+        let mut kept = HashMap::with_capacity(candidates.len());
+        for c in candidates {
+            let analysed = match self.profiles.remove(&c.id) {
+                Some(a) if a.subject == c.subject && a.body == c.body => a,
+                _ => Analysed {
+                    subject: c.subject.clone(),
+                    body: c.body.clone(),
+                    profile: Profile::new(&c.subject, &c.body, syn),
+                },
+            };
+            kept.insert(c.id, analysed);
+        }
+        self.profiles = kept;
+    }
 }
 
 impl Desk {
     pub fn bursts(&self) -> Result<Vec<Burst>> {
         let now = self.now();
-        self.read(|conn, _| current(conn, now))
+        self.read(|conn, _| self.burst_cache.borrow_mut().current(conn, now))
     }
 
     /// Gathers tickets under an incident: the first becomes it (unless one

@@ -161,6 +161,8 @@ pub struct Desk {
     search_cache: suggest::Cache,
     /// The connection the ticket half of a search runs on.
     search_side: std::cell::RefCell<suggest::Side>,
+    /// Burst detection kept between queue loads (checked against writes).
+    burst_cache: std::cell::RefCell<burst::Cache>,
     /// Who really runs deskside, when a face has said so (`guard`): acting
     /// as another login is then checked against `privilege::may_act_as`.
     standing: Option<crate::privilege::Standing>,
@@ -185,6 +187,7 @@ impl Desk {
             session,
             search_cache: suggest::Cache::default(),
             search_side: Default::default(),
+            burst_cache: Default::default(),
             standing: None,
             attach: None,
         }

@@ -247,26 +247,20 @@ pub fn queue(
     now: Timestamp,
 ) -> Result<Vec<QueueItem>> {
     let mut lookup = SlaLookup::new(conn)?;
-    let mut items = Vec::new();
-    for c in ticket_rows::clocks(conn, filter)? {
-        let sla = lookup.state_of(conn, &c, now)?;
-        let wanted = (!opts.breaching && !opts.at_risk)
-            || (opts.breaching && sla.is_breached())
-            || (opts.at_risk && sla.is_at_risk());
-        if wanted {
-            items.push((c, sla));
+    let items = match overdue_page(conn, &mut lookup, filter, opts, now)? {
+        Some(page) => page,
+        None => {
+            let mut items = Vec::new();
+            for c in ticket_rows::clocks(conn, filter)? {
+                let sla = lookup.state_of(conn, &c, now)?;
+                if wanted(opts, &sla) {
+                    items.push((c, sla));
+                }
+            }
+            sort_page(&mut items, opts.order, filter.limit);
+            items
         }
-    }
-    let tie = |c: &Clocks| (std::cmp::Reverse(c.priority.rank()), c.created_at, c.id);
-    match opts.order {
-        QueueOrder::Urgency => items.sort_by_key(|(c, s)| (urgency_key(c, s), tie(c))),
-        QueueOrder::Oldest => items.sort_by_key(|(c, _)| (c.created_at, c.id)),
-        QueueOrder::Newest => items.sort_by_key(|(c, _)| std::cmp::Reverse((c.created_at, c.id))),
-        QueueOrder::Priority => items.sort_by_key(|(c, _)| (!c.status.is_active(), tie(c))),
-    }
-    if let Some(limit) = filter.limit {
-        items.truncate(limit);
-    }
+    };
     let ids: Vec<TicketId> = items.iter().map(|(c, _)| c.id).collect();
     let mut whole: HashMap<TicketId, Ticket> =
         ticket_rows::by_ids(conn, &ids)?.into_iter().map(|t| (t.id, t)).collect();
@@ -274,6 +268,90 @@ pub fn queue(
         .into_iter()
         .filter_map(|(c, sla)| whole.remove(&c.id).map(|ticket| QueueItem { ticket, sla }))
         .collect())
+}
+
+/// Whether the queue's SLA filters keep a ticket in this state.
+fn wanted(opts: &QueueOptions, sla: &SlaState) -> bool {
+    (!opts.breaching && !opts.at_risk)
+        || (opts.breaching && sla.is_breached())
+        || (opts.at_risk && sla.is_at_risk())
+}
+
+fn sort_page(items: &mut Vec<(Clocks, SlaState)>, order: QueueOrder, limit: Option<usize>) {
+    let tie = |c: &Clocks| (std::cmp::Reverse(c.priority.rank()), c.created_at, c.id);
+    match order {
+        QueueOrder::Urgency => items.sort_by_key(|(c, s)| (urgency_key(c, s), tie(c))),
+        QueueOrder::Oldest => items.sort_by_key(|(c, _)| (c.created_at, c.id)),
+        QueueOrder::Newest => items.sort_by_key(|(c, _)| std::cmp::Reverse((c.created_at, c.id))),
+        QueueOrder::Priority => items.sort_by_key(|(c, _)| (!c.status.is_active(), tie(c))),
+    }
+    if let Some(limit) = limit {
+        items.truncate(limit);
+    }
+}
+
+/// The earliest due of a ticket's running clocks (what migration 0019
+/// indexes). A breached ticket's urgency is exactly this due: it is the
+/// first clock to run out, and the one `state` reports.
+fn running_due(c: &Clocks) -> Option<Timestamp> {
+    let response = if c.first_response_at.is_none() { c.response_due_at } else { None };
+    [response, c.resolve_due_at].into_iter().flatten().min()
+}
+
+/// The first page of an urgency queue, read in due order from the index
+/// and stopped once the page is all overdue tickets: breached tickets come
+/// first, by that due, so once `limit` of them are found no later one can
+/// enter the page. The cost follows the page, not the open tickets
+/// (computing every open ticket's SLA state made the queue grow with the
+/// database). When the active tickets run out first, what was read is the
+/// whole queue. None when neither answers (finished tickets asked for too,
+/// or the queue is not by urgency, or unlimited): the caller works the
+/// whole queue out.
+fn overdue_page(
+    conn: &Connection,
+    lookup: &mut SlaLookup,
+    filter: &TicketFilter,
+    opts: &QueueOptions,
+    now: Timestamp,
+) -> Result<Option<Vec<(Clocks, SlaState)>>> {
+    let Some(limit) = filter.limit else { return Ok(None) };
+    // Every breached ticket is wanted unless only at-risk ones are asked.
+    if opts.order != QueueOrder::Urgency || (opts.at_risk && !opts.breaching) || limit == 0 {
+        return Ok(None);
+    }
+    // The scan reads active tickets only: the whole queue when no finished
+    // ones are asked for.
+    let active_only = !filter.include_done && filter.statuses.iter().all(|s| s.is_active());
+    let (mut page, mut rest) = (Vec::new(), Vec::new());
+    let mut last_due = None;
+    ticket_rows::clocks_by_due(conn, filter, |c| {
+        let due = running_due(&c);
+        // Equal dues tie-break on priority and age: read all of the last.
+        if page.len() >= limit && due != last_due {
+            return Ok(false);
+        }
+        // No running clock is overdue from here on (a clock never reads
+        // later than now).
+        if !active_only && due.is_none_or(|d| d >= now) {
+            return Ok(false);
+        }
+        let sla = lookup.state_of(conn, &c, now)?;
+        if sla.is_breached() {
+            last_due = due;
+            page.push((c, sla));
+        } else if wanted(opts, &sla) {
+            rest.push((c, sla));
+        }
+        Ok(true)
+    })?;
+    if page.len() < limit {
+        if !active_only {
+            return Ok(None);
+        }
+        page.append(&mut rest);
+    }
+    sort_page(&mut page, opts.order, Some(limit));
+    Ok(Some(page))
 }
 
 const TARGETS: [(i64, &str, &str); 2] =

@@ -58,6 +58,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0015_real_input.sql"),
     include_str!("migrations/0016_drafts.sql"),
     include_str!("migrations/0017_search_vocab.sql"),
+    include_str!("migrations/0019_queue_due.sql"),
 ];
 
 /// The schema version whose upgrade chains the existing audit rows.
@@ -316,6 +317,16 @@ impl Store {
     pub fn data_version(&self) -> Result<i64> {
         Ok(self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
     }
+}
+
+/// What a cache of data read through `conn` is checked against: equal
+/// stamps mean nothing was written since. `PRAGMA data_version` moves on
+/// every other connection's commit (another console, the CLI, mail) but
+/// not on this connection's own; `total_changes` counts this connection's
+/// own writes (a rolled-back one too, which only costs a refill).
+pub fn change_stamp(conn: &Connection) -> Result<(i64, u64)> {
+    let version = conn.prepare_cached("PRAGMA data_version")?.query_row([], |r| r.get(0))?;
+    Ok((version, conn.total_changes()))
 }
 
 enum Retry {
