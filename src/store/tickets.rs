@@ -221,7 +221,7 @@ pub fn clocks(conn: &Connection, f: &TicketFilter) -> Result<Vec<Clocks>> {
 
 /// The clocks of the active tickets matching `f`, earliest running due
 /// first (the response due while unanswered, the resolve due), through
-/// the index of migration 0019; tickets without a due come last. `visit`
+/// the index of migration 0018; tickets without a due come last. `visit`
 /// returns false to stop: a queue page of overdue tickets reads its page,
 /// not every open ticket.
 pub fn clocks_by_due(
