@@ -290,7 +290,7 @@ fn sort_page(items: &mut Vec<(Clocks, SlaState)>, order: QueueOrder, limit: Opti
     }
 }
 
-/// The earliest due of a ticket's running clocks (what migration 0019
+/// The earliest due of a ticket's running clocks (what migration 0018
 /// indexes). A breached ticket's urgency is exactly this due: it is the
 /// first clock to run out, and the one `state` reports.
 fn running_due(c: &Clocks) -> Option<Timestamp> {
