@@ -106,6 +106,14 @@ impl FieldWords {
 /// quality) among its matches. `fields` pairs each field with its factor
 /// (a match in the title says more than one in the body).
 pub fn coverage(q: &Query, fields: &[(&FieldWords, f64)]) -> f64 {
+    coverage_at_most(q, fields, 0.0)
+}
+
+/// `coverage` of a candidate with one more field not analysed yet, whose
+/// factor is `unread`: the most it can reach, taking that field to hold
+/// every alternative. Ranking analyses a long body only while the article
+/// could still make the list (see `service::suggest::rank_articles`).
+pub fn coverage_at_most(q: &Query, fields: &[(&FieldWords, f64)], unread: f64) -> f64 {
     let total: f64 = q.groups.iter().map(|g| g.weight).sum();
     if total <= 0.0 {
         return 0.0;
@@ -118,11 +126,9 @@ pub fn coverage(q: &Query, fields: &[(&FieldWords, f64)]) -> f64 {
             let best = g
                 .variants
                 .iter()
-                .flat_map(|v| {
-                    fields
-                        .iter()
-                        .filter(|(f, _)| f.matches(v))
-                        .map(move |(_, factor)| factor * v.origin.quality())
+                .map(|v| {
+                    let field = fields.iter().filter(|(f, _)| f.matches(v)).map(|(_, factor)| *factor);
+                    field.fold(unread, f64::max) * v.origin.quality()
                 })
                 .fold(0.0, f64::max);
             g.weight * best
@@ -186,5 +192,8 @@ mod tests {
         assert!(in_title > 0.95, "{in_title}");
         assert!(in_body < in_title && in_body > toner, "{in_body} {toner}");
         assert!(toner > 0.0 && toner <= 0.5, "one of two parts of the question: {toner}");
+        let bound = coverage_at_most(&q, &[(&empty, 1.0)], 0.6);
+        assert!(bound >= in_body && bound < in_title, "a body not read yet: {bound}");
+        assert_eq!(coverage_at_most(&q, &[(&title, 1.0)], 0.6), in_title, "a title match already decides");
     }
 }
