@@ -343,8 +343,8 @@
         } else {
           fixes.forEach(function (f) {
             push(g, variant([f], false, false, null, "correction"));
-            addForms(g, f, "correction");
-            addSynonyms(g, [f], "correction");
+            addForms(g, f, "related");
+            addSynonyms(g, [f], "related");
           });
         }
         if (fixes.length === 0) {

@@ -3,7 +3,7 @@
 //! the whole question, for ranking and for snippets.
 
 use super::query::{Query, Variant};
-use super::tokenize::words;
+use super::tokenize::scan;
 
 /// How much a match in each field of an article counts (see `coverage`):
 /// the title says most, the category least.
@@ -13,29 +13,70 @@ pub const CATEGORY_FACTOR: f64 = 0.5;
 pub const BODY_FACTOR: f64 = 0.6;
 
 /// A field's words, for repeated look-ups: each distinct word once, sorted,
-/// and the text as positions into that list (for phrases).
+/// and the text as positions into that list (for phrases). The distinct
+/// words share one string: analysing a candidate's text is most of a
+/// search's work outside SQLite, and a string per word made it mostly
+/// allocation (and freeing, when the cache of analysed articles turns over).
 #[derive(Debug, Clone, Default)]
 pub struct FieldWords {
+    /// The distinct words end to end, in sorted order.
+    text: String,
+    /// Where each distinct word ends in `text` (it starts where the one
+    /// before it ends).
+    ends: Vec<usize>,
     seq: Vec<u32>,
-    sorted: Vec<String>,
 }
 
 impl FieldWords {
     pub fn new(text: &str) -> FieldWords {
-        let all = words(text);
-        let mut sorted = all.clone();
-        sorted.sort_unstable();
-        sorted.dedup();
-        let seq = all
-            .iter()
-            .map(|w| sorted.binary_search(w).ok().and_then(|i| u32::try_from(i).ok()).unwrap_or_default())
-            .collect();
-        FieldWords { seq, sorted }
+        let (mut all, mut all_ends) = (String::new(), Vec::new());
+        scan(text, |w, _, _| {
+            all.push_str(w);
+            all_ends.push(all.len());
+        });
+        let word = |i: usize| &all[if i == 0 { 0 } else { all_ends[i - 1] }..all_ends[i]];
+        let mut order: Vec<usize> = (0..all_ends.len()).collect();
+        order.sort_unstable_by(|&a, &b| word(a).cmp(word(b)));
+        let mut f = FieldWords { text: String::with_capacity(all.len()), ends: Vec::new(), seq: Vec::new() };
+        f.seq.resize(all_ends.len(), 0);
+        let mut last: Option<&str> = None;
+        for i in order {
+            let w = word(i);
+            if last != Some(w) {
+                f.text.push_str(w);
+                f.ends.push(f.text.len());
+                last = Some(w);
+            }
+            f.seq[i] = u32::try_from(f.ends.len() - 1).unwrap_or(u32::MAX);
+        }
+        f.text.shrink_to_fit();
+        f
+    }
+
+    /// The `i`th distinct word (in sorted order).
+    fn word(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.text[start..self.ends[i]]
     }
 
     fn has(&self, token: &str, prefix: bool) -> bool {
-        let i = self.sorted.partition_point(|t| t.as_str() < token);
-        self.sorted.get(i).is_some_and(|t| if prefix { t.starts_with(token) } else { t == token })
+        let (mut lo, mut hi) = (0, self.ends.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if self.word(mid) < token {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        lo < self.ends.len() && {
+            let t = self.word(lo);
+            if prefix {
+                t.starts_with(token)
+            } else {
+                t == token
+            }
+        }
     }
 
     /// Whether the field contains the variant (a word, all words, or a phrase).
@@ -56,7 +97,7 @@ impl FieldWords {
         }
         self.seq
             .windows(n)
-            .any(|w| w.iter().enumerate().all(|(i, &have)| v.token_matches(i, &self.sorted[have as usize])))
+            .any(|w| w.iter().enumerate().all(|(i, &have)| v.token_matches(i, self.word(have as usize))))
     }
 }
 
@@ -65,6 +106,14 @@ impl FieldWords {
 /// quality) among its matches. `fields` pairs each field with its factor
 /// (a match in the title says more than one in the body).
 pub fn coverage(q: &Query, fields: &[(&FieldWords, f64)]) -> f64 {
+    coverage_at_most(q, fields, 0.0)
+}
+
+/// `coverage` of a candidate with one more field not analysed yet, whose
+/// factor is `unread`: the most it can reach, taking that field to hold
+/// every alternative. Ranking analyses a long body only while the article
+/// could still make the list (see `service::suggest::rank_articles`).
+pub fn coverage_at_most(q: &Query, fields: &[(&FieldWords, f64)], unread: f64) -> f64 {
     let total: f64 = q.groups.iter().map(|g| g.weight).sum();
     if total <= 0.0 {
         return 0.0;
@@ -77,11 +126,9 @@ pub fn coverage(q: &Query, fields: &[(&FieldWords, f64)]) -> f64 {
             let best = g
                 .variants
                 .iter()
-                .flat_map(|v| {
-                    fields
-                        .iter()
-                        .filter(|(f, _)| f.matches(v))
-                        .map(move |(_, factor)| factor * v.origin.quality())
+                .map(|v| {
+                    let field = fields.iter().filter(|(f, _)| f.matches(v)).map(|(_, factor)| *factor);
+                    field.fold(unread, f64::max) * v.origin.quality()
                 })
                 .fold(0.0, f64::max);
             g.weight * best
@@ -145,5 +192,8 @@ mod tests {
         assert!(in_title > 0.95, "{in_title}");
         assert!(in_body < in_title && in_body > toner, "{in_body} {toner}");
         assert!(toner > 0.0 && toner <= 0.5, "one of two parts of the question: {toner}");
+        let bound = coverage_at_most(&q, &[(&empty, 1.0)], 0.6);
+        assert!(bound >= in_body && bound < in_title, "a body not read yet: {bound}");
+        assert_eq!(coverage_at_most(&q, &[(&title, 1.0)], 0.6), in_title, "a title match already decides");
     }
 }

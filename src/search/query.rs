@@ -18,6 +18,9 @@ pub enum Origin {
     Compound,
     Synonym,
     Correction,
+    /// Another form or a synonym of a correction ("ajmmed" -> "jammed" ->
+    /// "paper jam"): one guess on top of another.
+    Related,
 }
 
 impl Origin {
@@ -28,6 +31,9 @@ impl Origin {
             Origin::Stem => 0.9,
             Origin::Synonym => 0.8,
             Origin::Correction => 0.85,
+            // Below the correction itself, so the word the typist most
+            // likely meant ranks first ("toner ajmmed": "jammed" over "jam").
+            Origin::Related => 0.75,
         }
     }
 }
@@ -449,8 +455,8 @@ fn word_group(w: &str, last: bool, vocab: &Vocab, syn: &Synonyms) -> Group {
         } else {
             for f in &fixes {
                 g.push(Variant::word(f, false, Origin::Correction));
-                add_forms(&mut g, f, vocab, Origin::Correction);
-                add_synonyms(&mut g, std::slice::from_ref(f), vocab, syn, Origin::Correction);
+                add_forms(&mut g, f, vocab, Origin::Related);
+                add_synonyms(&mut g, std::slice::from_ref(f), vocab, syn, Origin::Related);
             }
         }
         if fixes.is_empty() {

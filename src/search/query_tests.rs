@@ -254,3 +254,22 @@ fn alternatives_picking_by_a_word_in_most_articles_leave_the_forgiving_pass() {
     let q = Query::parse("log shows", &vocab, Synonyms::builtin(), false);
     assert!(q.groups.iter().all(|g| g.variants.iter().all(|v| !v.common || v.tokens == ["log"])));
 }
+
+#[test]
+fn a_corrected_word_ranks_its_own_form_above_its_synonyms() {
+    let words = "toner jammed jam paper stuck printer";
+    let vocab = Vocab::new(words.split_whitespace().map(|w| (w.to_string(), 3)).collect(), 57)
+        .with_extra(Synonyms::builtin().words());
+    let q = Query::parse("toner ajmmed", &vocab, Synonyms::builtin(), true);
+    let origin = |tokens: &[&str]| q.groups[1].variants.iter().find(|v| v.tokens == tokens).map(|v| v.origin);
+    assert_eq!(origin(&["jammed"]), Some(Origin::Correction), "{:?}", q.groups[1].variants);
+    assert_eq!(origin(&["paper", "jam"]), Some(Origin::Related), "{:?}", q.groups[1].variants);
+    let cover = |title: &str| {
+        let f = crate::search::matching::FieldWords::new(title);
+        crate::search::matching::coverage(&q, &[(&f, 1.0)])
+    };
+    let (jammed, jam) =
+        (cover("Clearing toner when it is jammed"), cover("Clearing toner: paper jam in tray 2"));
+    assert!(jammed > jam, "the word meant ranks above its synonym: {jammed} vs {jam}");
+    assert!(jam > cover("Replacing toner"), "the synonym still counts: {jam}");
+}

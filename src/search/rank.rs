@@ -54,20 +54,25 @@ pub struct ArticleSignals {
 /// Scores a set of candidates together (bm25 is only meaningful relative to
 /// the best candidate of the same search).
 pub fn article_scores(items: &[ArticleSignals]) -> Vec<f64> {
-    let top = items.iter().map(|s| s.bm25).fold(0.0, f64::max);
-    items
-        .iter()
-        .map(|s| {
-            let bm25 = if top > 0.0 { s.bm25 / top } else { s.coverage };
-            let relevance = COVERAGE_SHARE * s.coverage + (1.0 - COVERAGE_SHARE) * bm25;
-            let school = SCHOOL_BOOST * saturating_log(s.school_uses, 10);
-            let category = if s.category_match { CATEGORY_BOOST } else { 0.0 };
-            let uses = USES_BOOST * saturating_log(s.uses, 50);
-            let votes =
-                VOTES_BOOST * (s.helpful - s.not_helpful) as f64 / (s.helpful + s.not_helpful + 3) as f64;
-            relevance + school + category + uses + votes
-        })
-        .collect()
+    let top = top_bm25(items);
+    items.iter().map(|s| article_score(s, top)).collect()
+}
+
+/// The best bm25 among the candidates of one search.
+pub fn top_bm25(items: &[ArticleSignals]) -> f64 {
+    items.iter().map(|s| s.bm25).fold(0.0, f64::max)
+}
+
+/// One candidate's score, given `top_bm25` of its search; it grows with
+/// the coverage (so a bound on the coverage bounds the score).
+pub fn article_score(s: &ArticleSignals, top: f64) -> f64 {
+    let bm25 = if top > 0.0 { s.bm25 / top } else { s.coverage };
+    let relevance = COVERAGE_SHARE * s.coverage + (1.0 - COVERAGE_SHARE) * bm25;
+    let school = SCHOOL_BOOST * saturating_log(s.school_uses, 10);
+    let category = if s.category_match { CATEGORY_BOOST } else { 0.0 };
+    let uses = USES_BOOST * saturating_log(s.uses, 50);
+    let votes = VOTES_BOOST * (s.helpful - s.not_helpful) as f64 / (s.helpful + s.not_helpful + 3) as f64;
+    relevance + school + category + uses + votes
 }
 
 #[derive(Debug, Clone, Default)]

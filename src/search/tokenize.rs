@@ -14,6 +14,14 @@ pub struct Token {
 /// Splits `text` into lower-case, diacritic-folded tokens with their offsets.
 pub fn tokens(text: &str) -> Vec<Token> {
     let mut out = Vec::new();
+    scan(text, |w, start, end| out.push(Token { text: w.to_string(), start, end }));
+    out
+}
+
+/// Calls `f` with each token of `text` and its byte range, in order: the
+/// tokens of `tokens` without a string each (analysing candidates for
+/// ranking splits whole article bodies on every search).
+pub fn scan(text: &str, mut f: impl FnMut(&str, usize, usize)) {
     let mut current = String::new();
     let mut start = 0;
     for (i, c) in text.char_indices() {
@@ -30,13 +38,13 @@ pub fn tokens(text: &str) -> Vec<Token> {
                 current.push(fold(lower));
             }
         } else if !current.is_empty() {
-            out.push(Token { text: std::mem::take(&mut current), start, end: i });
+            f(&current, start, i);
+            current.clear();
         }
     }
     if !current.is_empty() {
-        out.push(Token { text: current, start, end: text.len() });
+        f(&current, start, text.len());
     }
-    out
 }
 
 /// Just the token texts.

@@ -122,6 +122,7 @@ fn rules() -> Rules {
         ("compound", Origin::Compound),
         ("synonym", Origin::Synonym),
         ("correction", Origin::Correction),
+        ("related", Origin::Related),
     ];
     let w = crate::search::COLUMN_WEIGHTS;
     Rules {
