@@ -14,7 +14,7 @@ use deskside::domain::{
     Article, ArticleId, ArticleStatus, Audience, QueueItem, SlaLevel, SlaState, Status, Technician, Ticket,
     TicketDetail, TicketId, Tier, Version,
 };
-use deskside::search::{Suggestion, SuggestionKind};
+use deskside::search::SuggestionKind;
 use deskside::tui::action::{Action, ArticleAnswer, Effect, LoadedTicket, SendAs, TicketOp};
 use deskside::tui::app::{App, Overlay, Screen};
 use deskside::tui::keymap::{self, Mode};
@@ -261,18 +261,7 @@ fn ctrl_o_previews_the_highlighted_suggestion_in_full_and_esc_returns_to_the_for
     type_text(&mut app, "rachel");
     press(&mut app, KeyCode::Tab);
     type_text(&mut app, "jam");
-    let s = Suggestion {
-        kind: SuggestionKind::Ticket,
-        id: 76,
-        title: "Paper jam".into(),
-        snippet: Default::default(),
-        score: 1.0,
-        category: None,
-        audience: None,
-        status: "resolved".into(),
-        school: None,
-        resolution: None,
-    };
+    let s = console_fixture::suggestion(SuggestionKind::Ticket, 76, "Paper jam");
     app.update(Action::SuggestionsLoaded("jam\n".into(), vec![s.clone()]));
     let fx = press_mod(&mut app, KeyCode::Char('e'), KeyModifiers::CONTROL);
     assert_eq!(

@@ -290,7 +290,7 @@ fn a_canned_solution_that_resolves_asks_too() {
 /// The new-ticket form at 10:00, a caller picked, "printer" typed and the
 /// jam article (#1) suggested for it.
 fn call_with_an_answer(rules: TimeRules) -> App {
-    use deskside::search::{Suggestion, SuggestionKind};
+    use deskside::search::SuggestionKind;
     let mut app = console(rules);
     app.update(Action::Tick(now()));
     press(&mut app, KeyCode::Esc);
@@ -300,18 +300,7 @@ fn call_with_an_answer(rules: TimeRules) -> App {
     type_text(&mut app, "hughes");
     press(&mut app, KeyCode::Tab);
     type_text(&mut app, "printer");
-    let article = Suggestion {
-        kind: SuggestionKind::Article,
-        id: 1,
-        title: "Clearing a paper jam".into(),
-        snippet: Default::default(),
-        score: 1.0,
-        category: None,
-        audience: None,
-        status: "published".into(),
-        school: None,
-        resolution: None,
-    };
+    let article = console_fixture::suggestion(SuggestionKind::Article, 1, "Clearing a paper jam");
     app.update(Action::SuggestionsLoaded("printer\n".into(), vec![article]));
     app
 }

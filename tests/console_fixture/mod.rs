@@ -35,3 +35,29 @@ pub fn ticket(id: i64, subject: &str, name: &str, email: &str, now: DateTime<Utc
         pending_since: None,
     }
 }
+
+/// A suggested answer of `kind` #`id` titled `title`, as the form lists
+/// it: published (an article) or resolved (a ticket), no school.
+#[allow(dead_code)] // not every console test file suggests
+pub fn suggestion(
+    kind: deskside::search::SuggestionKind,
+    id: i64,
+    title: &str,
+) -> deskside::search::Suggestion {
+    let status = match kind {
+        deskside::search::SuggestionKind::Article => "published",
+        deskside::search::SuggestionKind::Ticket => "resolved",
+    };
+    deskside::search::Suggestion {
+        kind,
+        id,
+        title: title.into(),
+        snippet: Default::default(),
+        score: 1.0,
+        category: None,
+        audience: None,
+        status: status.into(),
+        school: None,
+        resolution: None,
+    }
+}
