@@ -28,11 +28,6 @@ use std::sync::{Arc, Mutex};
 pub(crate) const ARTICLE_CANDIDATES: usize = 40;
 /// Solved tickets taken from FTS5 per pass before re-ranking.
 const TICKET_CANDIDATES: usize = 100;
-/// Solved tickets are looked for among the newest million tickets: every
-/// ticket a trust's team logs in decades, about two months of a national
-/// service's. It keeps a suggest's cost from growing with the history
-/// (articles hold what lasts).
-const TICKET_WINDOW: i64 = 1_000_000;
 pub const MAX_LIMIT: usize = 100;
 /// Words of a snippet.
 const OPENING_WORDS: usize = 20;
@@ -320,12 +315,12 @@ fn rank_tickets(
     let mut ids: Vec<TicketId> = Vec::new();
     if q.has_several_known() {
         if let Some(all) = q.fts_all(true) {
-            ids = fts::ticket_candidates(conn, &all, TICKET_CANDIDATES, TICKET_WINDOW)?;
+            ids = fts::ticket_candidates(conn, &all, TICKET_CANDIDATES)?;
         }
     }
     if ids.len() < TICKET_CANDIDATES {
         if let Some(any) = q.fts_any(true) {
-            for id in fts::ticket_candidates(conn, &any, TICKET_CANDIDATES, TICKET_WINDOW)? {
+            for id in fts::ticket_candidates(conn, &any, TICKET_CANDIDATES)? {
                 if !ids.contains(&id) {
                     ids.push(id);
                 }

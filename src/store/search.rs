@@ -71,62 +71,18 @@ pub fn article_candidates(
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// The most recent `limit` resolved or closed tickets matching `expr`,
-/// among the newest `window` tickets. Newest first and without bm25:
-/// ranking every match of a common word over a million tickets is what
-/// costs (FACTS.md); recent fixes are the likeliest to still apply, and the
-/// candidates are re-ranked in Rust. The window bounds the walk itself: a
-/// query whose words seldom meet in one ticket would otherwise read back
-/// through the whole history for its `limit` (the 10M scale curve).
-pub fn ticket_candidates(conn: &Connection, expr: &str, limit: usize, window: i64) -> Result<Vec<TicketId>> {
+/// The most recent `limit` resolved or closed tickets matching `expr`.
+/// Newest first and without bm25: ranking every match of a common word
+/// over a million tickets is what costs (FACTS.md); recent fixes are the
+/// likeliest to still apply, and the candidates are re-ranked in Rust.
+pub fn ticket_candidates(conn: &Connection, expr: &str, limit: usize) -> Result<Vec<TicketId>> {
     let mut stmt = conn.prepare_cached(
         "SELECT t.id FROM tickets_fts f JOIN tickets t ON t.id = f.rowid
           WHERE tickets_fts MATCH ?1 AND t.status IN ('resolved', 'closed')
-            AND f.rowid > (SELECT COALESCE(MAX(id), 0) FROM tickets) - ?3
           ORDER BY f.rowid DESC LIMIT ?2",
     )?;
-    let rows = stmt.query_map(params![expr, limit as i64, window], |r| r.get(0))?;
+    let rows = stmt.query_map(params![expr, limit as i64], |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::ticket_candidates;
-    use crate::domain::TicketId;
-
-    #[test]
-    fn solved_tickets_are_searched_newest_first_within_the_window() {
-        let store = crate::store::Store::open_in_memory().unwrap();
-        let conn = store.conn();
-        conn.execute_batch(
-            "INSERT INTO calendars (id, name, tz, hours, created_at)
-                  VALUES (9, 'C', 'Europe/London', 'Mon-Fri 08:00-17:00', 0);
-             INSERT INTO schools (id, code, name, calendar_id, created_at) VALUES (1, 'S', 'School', 9, 0);
-             INSERT INTO requesters (id, email, name, school_id, created_at) VALUES (1, 'a@s.sch.uk', 'A', 1, 0);",
-        )
-        .unwrap();
-        for (id, subject, status) in [
-            (1, "printer jammed", "closed"),
-            (2, "printer jammed", "open"),
-            (3, "wifi down", "resolved"),
-            (4, "printer jammed", "resolved"),
-            (5, "projector dim", "closed"),
-        ] {
-            conn.execute(
-                "INSERT INTO tickets (id, subject, requester_id, school_id, priority, status, tier, source,
-                                      created_at, updated_at)
-                 VALUES (?1, ?2, 1, 1, 'normal', ?3, 1, 'email', 0, 0)",
-                rusqlite::params![id, subject, status],
-            )
-            .unwrap();
-        }
-        let found = |window| ticket_candidates(conn, "printer", 10, window).unwrap();
-        // Solved only, newest first; an open ticket is not an answer.
-        assert_eq!(found(1_000), [TicketId(4), TicketId(1)]);
-        // The newest three tickets (3, 4, 5): #1 is outside the window.
-        assert_eq!(found(3), [TicketId(4)]);
-        assert!(found(1).is_empty());
-    }
 }
 
 /// What ranking and showing a solved ticket needs.
