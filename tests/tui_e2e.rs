@@ -10,13 +10,6 @@ mod common;
 use common::tmux::Tmux;
 use common::Env;
 
-fn console(env: &Env, size: (u16, u16)) -> Tmux {
-    let vars = env.vars();
-    let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let bin = assert_cmd::cargo::cargo_bin("deskside");
-    Tmux::start(&[bin.to_str().unwrap()], &vars, size)
-}
-
 fn demo_env() -> Env {
     Env::demo()
 }
@@ -24,7 +17,7 @@ fn demo_env() -> Env {
 #[test]
 fn a_technicians_morning_in_the_console() {
     let env = demo_env();
-    let t = console(&env, (120, 40));
+    let t = Tmux::console(&env, (120, 40));
     t.wait_for("Queue", 10);
     t.wait_for("#", 10);
 
@@ -129,7 +122,7 @@ fn a_technicians_morning_in_the_console() {
 #[test]
 fn another_technicians_change_appears_within_a_second() {
     let env = demo_env();
-    let t = console(&env, (100, 30));
+    let t = Tmux::console(&env, (100, 30));
     t.wait_for("Enter open", 10);
     env.json(&[
         "ticket",
@@ -182,7 +175,7 @@ fn quitting_restores_the_terminal() {
 fn two_technicians_on_one_ticket_see_each_other() {
     let env = demo_env();
     let id = env.json(&["ticket", "list", "--tier", "1"])[0]["id"].as_i64().unwrap();
-    let lead = console(&env, (120, 30));
+    let lead = Tmux::console(&env, (120, 30));
     let vars = env.vars();
     let mut other: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     other.retain(|(k, _)| *k != "DESKSIDE_USER");
@@ -246,7 +239,7 @@ fn jaya(env: &Env, size: (u16, u16)) -> Tmux {
 #[test]
 fn a_new_requester_appears_in_an_open_form_and_tab_moves_on() {
     let env = demo_env();
-    let t = console(&env, (120, 40));
+    let t = Tmux::console(&env, (120, 40));
     t.wait_for("Enter open", 10);
     t.keys(&["n"]);
     t.wait_for("Requester", 5);
@@ -270,7 +263,7 @@ fn take_and_close_ask_first_and_the_other_console_hears() {
     let env = demo_env();
     let new = ["ticket", "new", "--subject", "Visualiser flickers", "--requester", "r.hughes@stbedes.sch.uk"];
     let id = env.json(&new)["id"].as_i64().unwrap();
-    let (lead, jaya) = (console(&env, (120, 30)), jaya(&env, (120, 30)));
+    let (lead, jaya) = (Tmux::console(&env, (120, 30)), jaya(&env, (120, 30)));
     for t in [&jaya, &lead] {
         t.wait_for("Enter open", 10);
         t.keys(&["#"]).text(&id.to_string());
@@ -298,7 +291,7 @@ fn take_and_close_ask_first_and_the_other_console_hears() {
 fn a_reply_survives_a_conflict_and_esc() {
     let env = demo_env();
     let id = env.json(&["ticket", "list", "--tier", "1"])[0]["id"].as_i64().unwrap().to_string();
-    let t = console(&env, (100, 30));
+    let t = Tmux::console(&env, (100, 30));
     t.wait_for("Enter open", 10);
     t.keys(&[":"]).text(&id);
     t.keys(&["Enter"]);
@@ -336,7 +329,7 @@ fn an_article_is_sent_as_the_reply_from_a_ticket() {
         .find(|t| t["status"] == "open")
         .map(|t| t["id"].as_i64().unwrap())
         .expect("the demo has an open ticket");
-    let t = console(&env, (120, 40));
+    let t = Tmux::console(&env, (120, 40));
     t.wait_for("Enter open", 10);
     t.keys(&["#"]).text(&id.to_string());
     t.keys(&["Enter"]);

@@ -11,10 +11,7 @@ use common::tmux::Tmux;
 use common::Env;
 
 fn console(env: &Env) -> Tmux {
-    let vars = env.vars();
-    let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let bin = assert_cmd::cargo::cargo_bin("deskside");
-    Tmux::start(&[bin.to_str().unwrap()], &vars, (100, 30))
+    Tmux::console(env, (100, 30))
 }
 
 fn active_ticket(env: &Env, skip: usize) -> i64 {

@@ -11,13 +11,6 @@ mod common;
 use common::tmux::Tmux;
 use common::Env;
 
-fn console(env: &Env, size: (u16, u16)) -> Tmux {
-    let vars = env.vars();
-    let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let bin = assert_cmd::cargo::cargo_bin("deskside");
-    Tmux::start(&[bin.to_str().unwrap()], &vars, size)
-}
-
 fn open_ticket(t: &Tmux, id: &str) {
     t.wait_for("Enter open", 10);
     t.keys(&[":"]).text(id);
@@ -29,7 +22,7 @@ fn open_ticket(t: &Tmux, id: &str) {
 fn a_draft_survives_a_conflict_and_a_killed_console() {
     let env = Env::demo();
     let id = env.json(&["ticket", "list", "--tier", "1"])[0]["id"].as_i64().unwrap().to_string();
-    let t = console(&env, (100, 30));
+    let t = Tmux::console(&env, (100, 30));
     open_ticket(&t, &id);
     t.keys(&["r"]).text("Please restart the laptop and try again");
     t.wait_for("try again", 5);
@@ -44,7 +37,7 @@ fn a_draft_survives_a_conflict_and_a_killed_console() {
     std::thread::sleep(std::time::Duration::from_millis(1500));
     drop(t);
 
-    let t = console(&env, (100, 30));
+    let t = Tmux::console(&env, (100, 30));
     t.wait_for("Kept from last time: 1 unsent draft on tickets", 10);
     open_ticket(&t, &id);
     t.wait_for(&format!("Unsent draft on #{id}: reply (r)"), 5);
@@ -59,7 +52,7 @@ fn a_draft_survives_a_conflict_and_a_killed_console() {
     assert_eq!(reply["body"], "Please restart the laptop and try again once more");
     drop(t);
     // Sent: nothing is offered any more.
-    let t = console(&env, (100, 30));
+    let t = Tmux::console(&env, (100, 30));
     t.wait_for("Enter open", 10);
     std::thread::sleep(std::time::Duration::from_millis(800));
     assert!(!t.screen().contains("Kept from last time"), "{}", t.screen());
@@ -68,7 +61,7 @@ fn a_draft_survives_a_conflict_and_a_killed_console() {
 #[test]
 fn a_half_typed_phone_ticket_survives_a_killed_console() {
     let env = Env::demo();
-    let t = console(&env, (120, 40));
+    let t = Tmux::console(&env, (120, 40));
     t.wait_for("Enter open", 10);
     t.keys(&["n"]);
     t.wait_for("Requester", 5);
@@ -78,7 +71,7 @@ fn a_half_typed_phone_ticket_survives_a_killed_console() {
     t.wait_for("Smartboard pen", 5);
     std::thread::sleep(std::time::Duration::from_millis(1500));
     drop(t);
-    let t = console(&env, (120, 40));
+    let t = Tmux::console(&env, (120, 40));
     t.wait_for("a phone ticket half logged", 10);
     t.keys(&["n"]);
     t.wait_for("Smartboard pen not working", 5);
@@ -95,7 +88,7 @@ fn a_close_is_undone_with_u_within_seconds() {
     let env = Env::demo();
     let new = ["ticket", "new", "--subject", "Visualiser flickers", "--requester", "r.hughes@stbedes.sch.uk"];
     let id = env.json(&new)["id"].as_i64().unwrap().to_string();
-    let t = console(&env, (120, 30));
+    let t = Tmux::console(&env, (120, 30));
     open_ticket(&t, &id);
     t.keys(&["x"]);
     t.wait_for("close it without resolving it? y/n", 5);

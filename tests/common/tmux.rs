@@ -12,6 +12,15 @@ pub struct Tmux {
 }
 
 impl Tmux {
+    /// The real `deskside` console on `env`'s database, as its technician,
+    /// in a terminal of `size`.
+    pub fn console(env: &super::Env, size: (u16, u16)) -> Tmux {
+        let vars = env.vars();
+        let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let bin = assert_cmd::cargo::cargo_bin("deskside");
+        Tmux::start(&[bin.to_str().unwrap_or("deskside")], &vars, size)
+    }
+
     /// Starts `cmd` (with `env` set) in a detached session of the given size
     /// on a private tmux server.
     pub fn start(cmd: &[&str], env: &[(&str, &str)], size: (u16, u16)) -> Tmux {
