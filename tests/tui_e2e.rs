@@ -84,6 +84,17 @@ fn a_technicians_morning_in_the_console() {
     t.wait_for("Article #1 linked", 5);
     let time = env.json(&["ticket", "time", &new_id.to_string()]);
     assert_eq!(time["minutes"].as_i64(), Some(6), "{time}");
+    // The entry belongs to the resolution, as a resolve's time does.
+    let c = rusqlite::Connection::open(&env.db).unwrap();
+    let (kind, new_value): (String, String) = c
+        .query_row(
+            "SELECT ev.kind, ev.new_value FROM time_entries e JOIN events ev ON ev.id = e.event_id
+              WHERE e.ticket_id = ?1",
+            [new_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((kind.as_str(), new_value.as_str()), ("status", "resolved"));
     t.keys(&["q", "q"]);
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
     while !t.exited() && std::time::Instant::now() < deadline {

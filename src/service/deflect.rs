@@ -157,7 +157,7 @@ impl Desk {
         self.write(|cx| {
             let t = resolve_call(cx, new, &with)?;
             if let Some(spent) = spent {
-                super::time::record(cx, t.id, spent, None)?;
+                super::time::record_attached(cx, t.id, spent)?;
             }
             Ok(t)
         })
