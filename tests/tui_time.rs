@@ -363,3 +363,21 @@ fn jumping_to_another_ticket_after_a_while_asks_for_the_time_on_this_one() {
     type_text(&mut app, "9");
     assert!(press(&mut app, KeyCode::Enter).contains(&Effect::LoadTicket(TicketId(9))));
 }
+
+#[test]
+fn ctrl_c_in_the_time_box_cancels_without_writing_anything() {
+    let ctrl = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
+    // Resolving: back to the resolve box, the message as typed.
+    let mut app = console(TimeRules::default());
+    resolve_box(&mut app, "Cleared the tray");
+    assert!(app.update(keymap::resolve(ctrl('c'), app.mode()).unwrap()).is_empty());
+    let Overlay::Prompt(p) = &app.overlay else { panic!("back to the resolve box") };
+    assert_eq!(p.text(), "Cleared the tray");
+    assert_eq!(app.screen, Screen::Ticket);
+    // Logging a call: back to the form, nothing logged.
+    let mut app = call_with_an_answer(TimeRules::default());
+    app.update(keymap::resolve(ctrl('r'), app.mode()).unwrap());
+    assert!(app.update(keymap::resolve(ctrl('c'), app.mode()).unwrap()).is_empty());
+    assert_eq!((app.screen, matches!(app.overlay, Overlay::None)), (Screen::NewTicket, true));
+    assert!(app.status.as_ref().is_some_and(|(m, _)| m.contains("not logged")));
+}

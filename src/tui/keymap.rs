@@ -197,7 +197,8 @@ pub static PREVIEW: &[Binding] = &[
 pub static TIME: &[Binding] = &[
     b(&[X(Enter)], "Enter", "log the time shown (the suggestion unless you typed one)", Action::Submit),
     b(&[X(Tab)], "Tab", "billable / not billable", Action::Cycle),
-    b(&[X(Esc), Ctrl('c')], "Esc", "skip (or back, when time is required); 0 Enter skips too", Action::Back),
+    b(&[X(Esc)], "Esc", "skip (or back, when time is required); 0 Enter skips too", Action::Back),
+    b(&[Ctrl('c')], "Ctrl-C", "cancel: nothing is resolved, sent or logged", Action::Quit),
 ];
 
 pub static PICKER: &[Binding] = &[

@@ -143,6 +143,11 @@ impl App {
                 let ask = (**ask).clone();
                 self.skip_time(ask)
             }
+            // Ctrl-C aborts: nothing is resolved, sent or logged.
+            Action::Quit => {
+                let ask = (**ask).clone();
+                self.back_from_time(ask, false)
+            }
             Action::Submit => {
                 let ask = (**ask).clone();
                 let typed = ask.typed.trim();
@@ -194,65 +199,58 @@ impl App {
 
     /// Esc or 0: on without time, unless time is required.
     fn skip_time(&mut self, ask: TimeAsk) -> Vec<Effect> {
+        if ask.required {
+            return self.back_from_time(ask, true);
+        }
         let id = ask.ticket_id;
-        match (ask.required, ask.after) {
-            (false, After::Resolve { message, version, .. }) => {
-                self.overlay = Overlay::None;
+        self.overlay = Overlay::None;
+        match ask.after {
+            After::Resolve { message, version, .. } => {
                 self.time.resolving = Some(id);
                 vec![Effect::Ticket { id, version, op: TicketOp::Resolve(message) }]
             }
-            (false, After::Canned { canned_id, text, version, .. }) => {
-                self.overlay = Overlay::None;
+            After::Canned { canned_id, text, version, .. } => {
                 self.time.resolving = Some(id);
                 let op = TicketOp::SendCanned { canned_id, text, resolve: true, spent: None };
                 vec![Effect::Ticket { id, version, op }]
             }
-            // Required: back to the canned reply's edit box, as edited.
-            (true, After::Canned { canned_id, text, version, tier }) => {
-                self.back_to_box(Prompt::new(PromptKind::Canned(canned_id, true), id, version, tier), &text)
-            }
-            (false, After::Call { new, how }) => {
-                self.overlay = Overlay::None;
-                vec![Effect::CreateResolved(*new, how, None)]
-            }
-            (false, After::Leave { then }) => {
-                self.overlay = Overlay::None;
-                self.leave_for(then)
-            }
-            // Required: back to the reply box as edited, or to the form.
-            (true, After::Call { how: FirstContact::EditedReply { source, message }, .. }) => {
-                let kind = PromptKind::FirstContact(source);
-                self.back_to_box(Prompt::new(kind, TicketId(0), Version(0), Tier::One), &message)
-            }
-            (true, After::Call { .. }) => {
-                self.overlay = Overlay::None;
-                self.error(
-                    "Time is required on this desk (setting time.required): the call is not logged yet",
-                );
-                Vec::new()
-            }
-            // Required: back to the resolve box with the message as typed.
-            (true, After::Resolve { message, version, tier }) => {
-                self.back_to_box(Prompt::new(PromptKind::Resolve, id, version, tier), &message)
-            }
-            (true, After::Leave { .. }) => {
-                self.overlay = Overlay::None;
-                if self.screen == Screen::Ticket {
-                    self.error(format!(
-                        "Time is required on this desk (setting time.required): still on #{id}, q asks again"
-                    ));
-                }
-                Vec::new()
-            }
+            After::Call { new, how } => vec![Effect::CreateResolved(*new, how, None)],
+            After::Leave { then } => self.leave_for(then),
         }
     }
 
-    /// Time is required and was not given: back to the box that resolves,
-    /// holding the text as it was.
-    fn back_to_box(&mut self, mut p: Prompt, text: &str) -> Vec<Effect> {
-        p.editor.insert_str(text);
-        self.overlay = Overlay::Prompt(Box::new(p));
-        self.error("Time is required on this desk (setting time.required): not resolved yet");
+    /// Nothing written: back where the box came from, the text as typed (the
+    /// resolve or canned box, the call's reply box or form, the ticket).
+    /// For required time that was not given, or Ctrl-C (cancel).
+    fn back_from_time(&mut self, ask: TimeAsk, required: bool) -> Vec<Effect> {
+        let id = ask.ticket_id;
+        let why =
+            if required { "Time is required on this desk (setting time.required)" } else { "Cancelled" };
+        let (prompt, text) = match ask.after {
+            After::Resolve { message, version, tier } => {
+                (Some(Prompt::new(PromptKind::Resolve, id, version, tier)), message)
+            }
+            After::Canned { canned_id, text, version, tier } => {
+                (Some(Prompt::new(PromptKind::Canned(canned_id, true), id, version, tier)), text)
+            }
+            After::Call { how: FirstContact::EditedReply { source, message }, .. } => {
+                let kind = PromptKind::FirstContact(source);
+                (Some(Prompt::new(kind, TicketId(0), Version(0), Tier::One)), message)
+            }
+            After::Call { .. } => (None, format!("{why}: the call is not logged yet")),
+            After::Leave { .. } => (None, format!("{why}: still on #{id}, q asks again")),
+        };
+        match prompt {
+            Some(mut p) => {
+                p.editor.insert_str(&text);
+                self.overlay = Overlay::Prompt(Box::new(p));
+                self.error(format!("{why}: not resolved yet"));
+            }
+            None => {
+                self.overlay = Overlay::None;
+                self.error(text);
+            }
+        }
         Vec::new()
     }
 }
