@@ -187,7 +187,12 @@ fn a_half_typed_phone_ticket_is_kept_and_comes_back_with_n() {
         body: text.clone(),
         updated_at: now(),
     }]));
-    press(&mut again, KeyCode::Char('n'));
+    let fx = press(&mut again, KeyCode::Char('n'));
+    // Its suggestions are asked for at once, as if just typed, so Ctrl-R works.
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::Suggest(new) if new.subject == "Printer jammed")),
+        "{fx:?}"
+    );
     let form = again.form.as_ref().unwrap();
     assert_eq!(
         (form.requester_text(), form.subject_text()),

@@ -151,7 +151,7 @@ impl NewTicketForm {
     }
 
     /// A search for the current text, unless it was already asked for.
-    fn suggest_effect(&mut self) -> Vec<Effect> {
+    pub(crate) fn suggest_effect(&mut self) -> Vec<Effect> {
         let new = self.to_new_ticket();
         let key = suggest_key(&new);
         if key == self.suggested_for {

@@ -106,6 +106,9 @@ impl App {
         let mut fx = vec![Effect::LoadRequesters];
         if let Some(form) = &mut self.form {
             fx.extend(form.caller_effect());
+            // A phone ticket brought back from its draft gets its
+            // suggestions at once, as if just typed.
+            fx.extend(form.suggest_effect());
         }
         fx
     }
