@@ -306,6 +306,10 @@ impl App {
         if matches!(self.overlay, Overlay::Confirm(_)) {
             return self.update_confirm(Action::Back);
         }
+        // In the time box Ctrl-C cancels what the box was for.
+        if matches!(self.overlay, Overlay::Time(_)) {
+            return self.update_time(Action::Quit);
+        }
         let typing = self.screen == Screen::NewTicket && self.form.as_ref().is_some_and(|f| f.has_text());
         let drafts = self.drafts.len();
         // Drafts are saved either way; the question is whether to stop now.
