@@ -147,14 +147,19 @@ fn judge(
     })
 }
 
-/// `judge` for an engine that times its own calls.
+/// How many timed passes over the queries; each figure is the median of
+/// the passes' figures, as the benchmark reports its own.
+pub const PASSES: usize = 3;
+
+/// `judge` for an engine that times its own calls: PASSES passes over the
+/// queries (recall from the first; the answers do not change between
+/// passes), p50 and p99 each the median of the passes'.
 fn judge_timed(
     engine: &str,
     queries: &[Labelled],
     topics: &HashMap<u64, (String, String)>,
     mut search: impl FnMut(&str) -> (Vec<u64>, Duration),
 ) -> PeerRow {
-    let mut times = Vec::with_capacity(queries.len());
     let mut row = PeerRow {
         engine: engine.into(),
         p50: Duration::ZERO,
@@ -165,25 +170,36 @@ fn judge_timed(
         misses: Vec::new(),
         note: String::new(),
     };
-    for q in queries {
-        let (ids, took) = search(&q.text);
-        times.push(took);
-        let hit = ids.iter().take(3).any(|&id| on_topic(topics, id, q));
-        let tally = match q.typed {
-            Typed::Swapped => &mut row.swapped,
-            Typed::Half => &mut row.half,
-            Typed::Clean => &mut row.clean,
-        };
-        tally.1 += 1;
-        if hit {
-            tally.0 += 1;
-        } else if q.typed != Typed::Clean {
-            row.misses.push(format!("{:?} (meant {} {}, {})", q.text, q.thing, q.problem, q.category));
+    let (mut p50s, mut p99s) = (Vec::new(), Vec::new());
+    for pass in 0..PASSES {
+        let mut times = Vec::with_capacity(queries.len());
+        for q in queries {
+            let (ids, took) = search(&q.text);
+            times.push(took);
+            if pass > 0 {
+                continue;
+            }
+            let hit = ids.iter().take(3).any(|&id| on_topic(topics, id, q));
+            let tally = match q.typed {
+                Typed::Swapped => &mut row.swapped,
+                Typed::Half => &mut row.half,
+                Typed::Clean => &mut row.clean,
+            };
+            tally.1 += 1;
+            if hit {
+                tally.0 += 1;
+            } else if q.typed != Typed::Clean {
+                row.misses.push(format!("{:?} (meant {} {}, {})", q.text, q.thing, q.problem, q.category));
+            }
         }
+        times.sort();
+        p50s.push(pct(&times, 0.5));
+        p99s.push(pct(&times, 0.99));
     }
-    times.sort();
-    row.p50 = pct(&times, 0.5);
-    row.p99 = pct(&times, 0.99);
+    p50s.sort();
+    p99s.sort();
+    row.p50 = p50s[PASSES / 2];
+    row.p99 = p99s[PASSES / 2];
     row
 }
 
@@ -283,7 +299,7 @@ pub fn print(rows: &[PeerRow], detail: bool) {
         let ratio = ms(ours.p99) / ms(peer.p99).max(0.001);
         let ratio50 = ms(ours.p50) / ms(peer.p50).max(0.001);
         println!(
-            "typo recall {}/{} vs {} {}/{}: {}; article search latency p50 {ratio50:.1}x, p99 {ratio:.1}x the peer's (goal <= 3x): {}",
+            "typo recall {}/{} vs {} {}/{}: {}; article search latency p50 {ratio50:.1}x, p99 {ratio:.1}x the peer's (goal: both <= 3x): {}; median of {PASSES} passes",
             ours.typo_hits(),
             ours.typo_total(),
             peer.engine,
