@@ -20,10 +20,8 @@ mod benchkit;
 #[allow(dead_code)]
 mod corpus;
 
-use benchkit::warm::{bare_queue, console_queue, filters, open};
+use benchkit::warm::{bare_queue, console_queue, filters, open, queue_rows};
 use benchkit::{ms, sample, Pair, Stat, PASSES};
-use deskside::tui::action::{Action, Effect};
-use deskside::tui::runner;
 use rusqlite::Connection;
 use std::time::{Duration, Instant};
 
@@ -44,7 +42,9 @@ fn main() {
         console_queue(&mut desk, f);
         bare_queue(&conn, f);
     }
-    if let Some(secs) = args.iter().position(|a| a == "--profile").map(|_| corpus::arg(&args, "--profile", 20)) {
+    if let Some(secs) =
+        args.iter().position(|a| a == "--profile").map(|_| corpus::arg(&args, "--profile", 20))
+    {
         let end = Instant::now() + Duration::from_secs(secs as u64);
         let mut n = 0;
         while Instant::now() < end {
@@ -57,13 +57,8 @@ fn main() {
 
     // Rows each filter's page shows (the console's, incidents folded) and
     // the floor's rows for the same filter.
-    let rows: Vec<usize> = filters
-        .iter()
-        .map(|f| match runner::run(&mut desk, Effect::LoadQueue(f.clone())) {
-            Some(Action::QueueLoaded(items)) => items.len(),
-            other => panic!("the queue loads: {other:?}"),
-        })
-        .collect();
+    let rows: Vec<usize> =
+        filters.iter().map(|f| queue_rows(&mut desk, std::slice::from_ref(f)) as usize).collect();
     let floor_rows: Vec<usize> = filters.iter().map(|f| bare_queue(&conn, f)).collect();
 
     let (mut figs, mut floors) = (Vec::new(), Vec::new());

@@ -125,10 +125,30 @@ fn fill_calendars(env: &Env) {
         .success();
     env.run(&["sla", "calendar", "add", "short", "--tz", "Europe/London", "--hours", "Mon-Fri 09:00-12:00"])
         .success();
-    env.run(&["school", "add", "Farfield", "--code", "FAR", "--domain", "farfield.sch.uk", "--calendar", "long"])
-        .success();
-    env.run(&["school", "add", "Nearby", "--code", "NEAR", "--domain", "nearby.sch.uk", "--calendar", "short"])
-        .success();
+    env.run(&[
+        "school",
+        "add",
+        "Farfield",
+        "--code",
+        "FAR",
+        "--domain",
+        "farfield.sch.uk",
+        "--calendar",
+        "long",
+    ])
+    .success();
+    env.run(&[
+        "school",
+        "add",
+        "Nearby",
+        "--code",
+        "NEAR",
+        "--domain",
+        "nearby.sch.uk",
+        "--calendar",
+        "short",
+    ])
+    .success();
     env.run(&["requester", "add", "f.ode@farfield.sch.uk", "--name", "Femi Ode"]).success();
     env.run(&["requester", "add", "n.lee@nearby.sch.uk", "--name", "Nia Lee"]).success();
     let who = ["r.hughes@stbedes.sch.uk", "f.ode@farfield.sch.uk", "n.lee@nearby.sch.uk"];
@@ -179,10 +199,15 @@ fn a_page_of_running_clocks_on_several_calendars_is_the_whole_queues_first_page(
         for filter in &filters {
             for opts in [QueueOptions::default(), at_risk_or_breaching.clone()] {
                 let whole = page(&desk, filter, None, &opts);
-                running_seen += whole.iter().filter(|(_, l)| matches!(l, SlaLevel::Ok | SlaLevel::AtRisk)).count();
+                running_seen +=
+                    whole.iter().filter(|(_, l)| matches!(l, SlaLevel::Ok | SlaLevel::AtRisk)).count();
                 for limit in 1..=whole.len() + 1 {
                     let first = page(&desk, filter, Some(limit), &opts);
-                    assert_eq!(first, whole[..limit.min(whole.len())], "{now}, {limit}, {filter:?}, {opts:?}");
+                    assert_eq!(
+                        first,
+                        whole[..limit.min(whole.len())],
+                        "{now}, {limit}, {filter:?}, {opts:?}"
+                    );
                 }
             }
         }

@@ -308,10 +308,19 @@ mod tests {
         let one = |f: TicketFilter| TicketFilter { limit: Some(500), ..f };
         let cases = [
             (one(TicketFilter::default()), "tickets_running_due"),
-            (one(TicketFilter { statuses: vec![Status::New], ..TicketFilter::default() }), "tickets_due_status"),
+            (
+                one(TicketFilter { statuses: vec![Status::New], ..TicketFilter::default() }),
+                "tickets_due_status",
+            ),
             (one(TicketFilter { tier: Some(Tier::Two), ..TicketFilter::default() }), "tickets_due_tier"),
-            (one(TicketFilter { assignee: Some("tech03".into()), ..TicketFilter::default() }), "tickets_due_assignee"),
-            (one(TicketFilter { school: Some("S001".into()), ..TicketFilter::default() }), "tickets_due_school"),
+            (
+                one(TicketFilter { assignee: Some("tech03".into()), ..TicketFilter::default() }),
+                "tickets_due_assignee",
+            ),
+            (
+                one(TicketFilter { school: Some("S001".into()), ..TicketFilter::default() }),
+                "tickets_due_school",
+            ),
             (
                 one(TicketFilter {
                     school: Some("S001".into()),
