@@ -63,6 +63,7 @@ fn main() {
 
     let (mut figs, mut floors) = (Vec::new(), Vec::new());
     let mut per_filter = vec![Vec::new(); filters.len()];
+    let mut floor_per_filter = vec![Vec::new(); filters.len()];
     for pass in 0..passes {
         let fig = sample(loads, |i| {
             let t = Instant::now();
@@ -70,7 +71,9 @@ fn main() {
             per_filter[i % filters.len()].push(t.elapsed());
         });
         let floor = sample(loads, |i| {
+            let t = Instant::now();
             std::hint::black_box(bare_queue(&conn, &filters[i % filters.len()]));
+            floor_per_filter[i % filters.len()].push(t.elapsed());
         });
         let (a, b) = (Stat::of(&fig), Stat::of(&floor));
         println!("pass {pass}: queue {} | floor {}", a.show(), b.show());
@@ -93,12 +96,31 @@ fn main() {
         rows.iter().max().unwrap_or(&0),
         pair.fig.p99 * 1000.0 / mean_rows.max(1.0)
     );
+    // Each filter's median load: what a p99 over these filters reads on a
+    // quiet machine (on a busy one the p99 of 200 loads is the neighbours').
+    let median = |v: &[Duration]| {
+        let mut v = v.to_vec();
+        v.sort();
+        ms(v.get(v.len() / 2).copied().unwrap_or_default())
+    };
+    let fig_med: Vec<f64> = per_filter.iter().map(|v| median(v)).collect();
+    let floor_med: Vec<f64> = floor_per_filter.iter().map(|v| median(v)).collect();
+    let max = |v: &[f64]| v.iter().copied().fold(0.0, f64::max);
+    println!(
+        "per-filter medians: slowest {:.2} ms (floor {:.2}), mean {:.2} ms (floor {:.2}); {:.2} us per row shown (floor {:.2})",
+        max(&fig_med),
+        max(&floor_med),
+        fig_med.iter().sum::<f64>() / fig_med.len() as f64,
+        floor_med.iter().sum::<f64>() / floor_med.len() as f64,
+        fig_med.iter().sum::<f64>() * 1000.0 / shown.max(1) as f64,
+        floor_med.iter().sum::<f64>() * 1000.0 / shown.max(1) as f64
+    );
     if args.iter().any(|a| a == "--detail") {
         for (i, f) in filters.iter().enumerate() {
             let mut v = per_filter[i].clone();
             v.sort();
             let med = v.get(v.len() / 2).copied().unwrap_or_default();
-            println!("  {:>7.2} ms  {:>4} rows  {:?}", ms(med), rows[i], f);
+            println!("  {:>7.2} ms (floor {:>6.2})  {:>4} rows  {:?}", ms(med), floor_med[i], rows[i], f);
         }
     }
 }
