@@ -13,7 +13,7 @@ use crate::store::{events, sla as rows, tickets as ticket_rows};
 use crate::{Error, Result};
 use rusqlite::Connection;
 use std::collections::hash_map::Entry;
-use std::collections::HashMap;
+use std::collections::{BinaryHeap, HashMap};
 
 /// Under this share of the target left, a clock is at risk (1/4 = 25%).
 const AT_RISK_DIVISOR: i64 = 4;
@@ -179,6 +179,24 @@ impl SlaLookup {
         let policy = self.policies.iter().find(|p| p.priority == t.priority);
         Ok(state(t, cal, policy, now))
     }
+
+    /// The least working time from `from` to `to` on any school's
+    /// calendar: a running clock due at or after `to` has at least this
+    /// much left, whichever school its ticket is from.
+    fn least_working(&mut self, conn: &Connection, from: Timestamp, to: Timestamp) -> Result<i64> {
+        if self.calendars.len() < self.distinct_calendars() {
+            for (&school, &calendar) in &self.schools {
+                if let Entry::Vacant(e) = self.calendars.entry(calendar) {
+                    e.insert(calendars::for_school(conn, school)?);
+                }
+            }
+        }
+        Ok(self.calendars.values().map(|c| c.working_secs(from, to)).min().unwrap_or(0))
+    }
+
+    fn distinct_calendars(&self) -> usize {
+        self.schools.values().collect::<std::collections::HashSet<_>>().len()
+    }
 }
 
 /// The SLA states of `tickets` (one calendar load per calendar).
@@ -299,14 +317,19 @@ fn running_due(c: &Clocks) -> Option<Timestamp> {
 }
 
 /// The first page of an urgency queue, read in due order from the index
-/// and stopped once the page is all overdue tickets: breached tickets come
-/// first, by that due, so once `limit` of them are found no later one can
-/// enter the page. The cost follows the page, not the open tickets
-/// (computing every open ticket's SLA state made the queue grow with the
-/// database). When the active tickets run out first, what was read is the
-/// whole queue. None when neither answers (finished tickets asked for too,
-/// or the queue is not by urgency, or unlimited): the caller works the
-/// whole queue out.
+/// and stopped once no ticket further on can enter the page. Breached
+/// tickets come first, by that due, so once `limit` of them are found no
+/// later one can enter. Running clocks come next by the working time they
+/// have left, which on one calendar grows with the due: once the page is
+/// full and the next due leaves more working time on every calendar than
+/// the page's last ticket has, nothing further on is more urgent (paused
+/// clocks and tickets without a due sort after both). The cost follows
+/// the page, not the open tickets (computing every open ticket's SLA state
+/// made the queue grow with the database; a narrowed queue with few
+/// breached tickets read them all). When the active tickets run out first,
+/// what was read is the whole queue. None when neither answers (finished
+/// tickets asked for too, or the queue is not by urgency, or unlimited):
+/// the caller works the whole queue out.
 fn overdue_page(
     conn: &Connection,
     lookup: &mut SlaLookup,
@@ -324,6 +347,9 @@ fn overdue_page(
     let active_only = !filter.include_done && filter.statuses.iter().all(|s| s.is_active());
     let (mut page, mut rest) = (Vec::new(), Vec::new());
     let mut last_due = None;
+    // The urgency keys of the `limit` most urgent tickets read so far; its
+    // top is the page's last ticket's once `limit` are read.
+    let mut best: BinaryHeap<(u8, i64, i64)> = BinaryHeap::new();
     ticket_rows::clocks_by_due(conn, filter, |c| {
         let due = running_due(&c);
         // Equal dues tie-break on priority and age: read all of the last.
@@ -335,8 +361,30 @@ fn overdue_page(
         if !active_only && due.is_none_or(|d| d >= now) {
             return Ok(false);
         }
+        if active_only && best.len() >= limit {
+            if let Some(&last) = best.peek() {
+                // The least urgency any ticket from here on can have: past
+                // now nothing is breached (a paused clock reads no later
+                // than now either).
+                let least = match due {
+                    Some(d) if d > now => Some((1, lookup.least_working(conn, now, d)?, d.timestamp())),
+                    Some(_) => None,
+                    None => Some((3, 0, 0)),
+                };
+                if least.is_some_and(|least| last < least) {
+                    return Ok(false);
+                }
+            }
+        }
         let sla = lookup.state_of(conn, &c, now)?;
-        if sla.is_breached() {
+        let breached = sla.is_breached();
+        if breached || wanted(opts, &sla) {
+            best.push(urgency_key(&c, &sla));
+            if best.len() > limit {
+                best.pop();
+            }
+        }
+        if breached {
             last_due = due;
             page.push((c, sla));
         } else if wanted(opts, &sla) {
