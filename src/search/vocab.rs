@@ -17,6 +17,9 @@ pub struct Vocab {
     pub docs: u32,
 }
 
+/// Entries reserved beyond a saved vocabulary's own for the synonym words.
+const EXTRA_ROOM: usize = 512;
+
 /// One term: `text[start..end]`, in `df` articles.
 #[derive(Debug, Clone, Copy)]
 struct Entry {
@@ -52,18 +55,35 @@ impl Vocab {
     /// term); None when any line is not of that form (the saved copy is
     /// then rebuilt rather than trusted).
     pub fn from_saved(text: String, docs: u32) -> Option<Vocab> {
-        let mut entries = Vec::with_capacity(text.len() / 8);
+        let bytes = text.as_bytes();
+        let lines = bytes.iter().filter(|&&b| b == b'\n').count() + 1;
+        // Room for the synonyms `with_extra` adds, so it need not move them all.
+        let mut entries: Vec<Entry> = Vec::with_capacity(lines + EXTRA_ROOM);
         let mut sorted = true;
         let mut start = 0;
-        for line in text.split_terminator('\n') {
-            let (term, n) = line.split_once('\t')?;
-            let df = n.parse().ok()?;
-            if let Some(last) = entries.last() {
-                let last: &Entry = last;
-                sorted &= &text[last.start..last.end] < term;
+        // By hand rather than split and parse: this is most of loading.
+        while start < bytes.len() {
+            let end = start + bytes[start..].iter().position(|&b| b == b'\t' || b == b'\n')?;
+            if bytes[end] != b'\t' {
+                return None;
             }
-            entries.push(Entry { start, end: start + term.len(), df });
-            start += line.len() + 1;
+            let (mut at, mut df) = (end + 1, 0u32);
+            while at < bytes.len() && bytes[at] != b'\n' {
+                let digit = bytes[at].wrapping_sub(b'0');
+                if digit > 9 {
+                    return None;
+                }
+                df = df.checked_mul(10)?.checked_add(u32::from(digit))?;
+                at += 1;
+            }
+            if at == end + 1 {
+                return None;
+            }
+            if let Some(last) = entries.last() {
+                sorted &= text[last.start..last.end] < text[start..end];
+            }
+            entries.push(Entry { start, end, df });
+            start = at + 1;
         }
         if !sorted {
             // Not written by `to_lines` from a sorted list: sorted here.
@@ -78,19 +98,20 @@ impl Vocab {
         let mut extra: Vec<&str> = extra.filter(|w| !self.contains(w)).collect();
         extra.sort_unstable();
         extra.dedup();
-        // Each new word goes in at its place; the runs between are copied.
-        let mut entries = Vec::with_capacity(self.entries.len() + extra.len());
-        let mut from = 0;
-        for w in extra {
-            let at = self.entries.partition_point(|e| &self.text[e.start..e.end] < w);
-            entries.extend_from_slice(&self.entries[from..at]);
-            from = at;
+        let places: Vec<usize> =
+            extra.iter().map(|w| self.entries.partition_point(|e| self.term(e) < *w)).collect();
+        // Merged in place from the end: each run of old entries moves once.
+        let old = self.entries.len();
+        self.entries.resize(old + extra.len(), Entry { start: 0, end: 0, df: 0 });
+        let (mut read, mut write) = (old, old + extra.len());
+        for (w, at) in extra.iter().zip(places).rev() {
+            self.entries.copy_within(at..read, write - (read - at));
+            write -= read - at + 1;
+            read = at;
             let start = self.text.len();
             self.text.push_str(w);
-            entries.push(Entry { start, end: self.text.len(), df: 0 });
+            self.entries[write] = Entry { start, end: self.text.len(), df: 0 };
         }
-        entries.extend_from_slice(&self.entries[from..]);
-        self.entries = entries;
         self
     }
 
@@ -463,6 +484,10 @@ mod tests {
         let saved =
             Vocab::from_saved(text.clone(), 57).unwrap().with_extra(["wifi", "printer", "paper"].into_iter());
         let all = |v: &Vocab| v.with_prefix("").map(|(t, n)| (t.to_string(), n)).collect::<Vec<_>>();
+        let mut want: Vec<(String, u32)> = terms.clone();
+        want.extend([("paper".to_string(), 0), ("wifi".to_string(), 0)]);
+        want.sort();
+        assert_eq!(all(&built), want, "synonyms merged in order, counts kept");
         assert_eq!(all(&saved), all(&built));
         assert_eq!(saved.len(), built.len());
         for w in ["pritner", "pasword", "ajmmed", "scaner", "wifi", "print", "pasw", "jam"] {
