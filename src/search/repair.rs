@@ -15,8 +15,8 @@ const SHORT_COMPLETIONS: usize = 4;
 /// at least half as many articles as the commonest (two letters say little,
 /// and a rare "sleeve" matching as well as "slow" pulled the wrong articles up).
 pub(super) fn complete_short(g: &mut Group, w: &str, vocab: &Vocab) {
-    let mut found: Vec<&(String, u32)> = vocab.with_prefix(w).filter(|(t, n)| *n > 0 && t != w).collect();
-    found.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut found: Vec<(&str, u32)> = vocab.with_prefix(w).filter(|(t, n)| *n > 0 && *t != w).collect();
+    found.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     let top = found.first().map(|(_, n)| *n).unwrap_or(0);
     for (t, _) in found.into_iter().take_while(|(_, n)| *n * 2 >= top).take(SHORT_COMPLETIONS) {
         g.push(Variant::word(t, false, Origin::Stem));

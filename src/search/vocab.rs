@@ -5,18 +5,31 @@
 /// The English endings `Vocab::forms` accepts after a base word.
 pub const FORM_ENDINGS: &[&str] = &["", "s", "es", "e", "ed", "d", "ing", "er", "ers", "ies", "y", "ied"];
 
-/// Sorted terms with the number of articles containing each.
+/// Sorted terms with the number of articles containing each. The terms
+/// live in one string (for a saved vocabulary, the saved text itself) with
+/// an index into it: a one-shot `deskside suggest` loads the vocabulary
+/// once, and allocating (then freeing) a string per term was most of that.
 #[derive(Debug, Clone, Default)]
 pub struct Vocab {
-    terms: Vec<(String, u32)>,
+    text: String,
+    entries: Vec<Entry>,
     /// Number of articles indexed (for idf).
     pub docs: u32,
 }
 
+/// Entries reserved beyond a saved vocabulary's own for the synonym words.
+const EXTRA_ROOM: usize = 512;
+
+/// One term: `text[start..end]`, in `df` articles.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    start: usize,
+    end: usize,
+    df: u32,
+}
+
 impl Vocab {
     pub fn new(mut terms: Vec<(String, u32)>, docs: u32) -> Vocab {
-        // A saved vocabulary comes sorted: checking costs less than sorting
-        // (sorting was a tenth of a one-shot `deskside suggest`).
         if !terms.is_sorted_by(|a, b| a.0 <= b.0) {
             terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         }
@@ -28,41 +41,94 @@ impl Vocab {
                 false
             }
         });
-        Vocab { terms, docs }
+        let mut text = String::with_capacity(terms.iter().map(|(t, _)| t.len()).sum());
+        let mut entries = Vec::with_capacity(terms.len());
+        for (t, df) in &terms {
+            let start = text.len();
+            text.push_str(t);
+            entries.push(Entry { start, end: text.len(), df: *df });
+        }
+        Vocab { text, entries, docs }
+    }
+
+    /// A vocabulary saved as `to_lines` text, used as it is (no string per
+    /// term); None when any line is not of that form (the saved copy is
+    /// then rebuilt rather than trusted).
+    pub fn from_saved(text: String, docs: u32) -> Option<Vocab> {
+        let bytes = text.as_bytes();
+        let lines = bytes.iter().filter(|&&b| b == b'\n').count() + 1;
+        // Room for the synonyms `with_extra` adds, so it need not move them all.
+        let mut entries: Vec<Entry> = Vec::with_capacity(lines + EXTRA_ROOM);
+        let mut sorted = true;
+        let mut start = 0;
+        // By hand rather than split and parse: this is most of loading.
+        while start < bytes.len() {
+            let end = start + bytes[start..].iter().position(|&b| b == b'\t' || b == b'\n')?;
+            if bytes[end] != b'\t' {
+                return None;
+            }
+            let (mut at, mut df) = (end + 1, 0u32);
+            while at < bytes.len() && bytes[at] != b'\n' {
+                let digit = bytes[at].wrapping_sub(b'0');
+                if digit > 9 {
+                    return None;
+                }
+                df = df.checked_mul(10)?.checked_add(u32::from(digit))?;
+                at += 1;
+            }
+            if at == end + 1 {
+                return None;
+            }
+            if let Some(last) = entries.last() {
+                sorted &= text[last.start..last.end] < text[start..end];
+            }
+            entries.push(Entry { start, end, df });
+            start = at + 1;
+        }
+        if !sorted {
+            // Not written by `to_lines` from a sorted list: sorted here.
+            return from_lines(&text).map(|terms| Vocab::new(terms, docs));
+        }
+        Some(Vocab { text, entries, docs })
     }
 
     /// Adds words (synonyms) that may not occur in any article yet, with a
     /// document frequency of 0.
-    pub fn with_extra<'a>(self, extra: impl Iterator<Item = &'a str>) -> Vocab {
-        let mut extra: Vec<(String, u32)> =
-            extra.filter(|w| !self.contains(w)).map(|w| (w.to_string(), 0)).collect();
+    pub fn with_extra<'a>(mut self, extra: impl Iterator<Item = &'a str>) -> Vocab {
+        let mut extra: Vec<&str> = extra.filter(|w| !self.contains(w)).collect();
         extra.sort_unstable();
         extra.dedup();
-        // Both sorted and without common words: merged, not sorted again.
-        let mut terms = Vec::with_capacity(self.terms.len() + extra.len());
-        let (mut a, mut b) = (self.terms.into_iter().peekable(), extra.into_iter().peekable());
-        loop {
-            let take_a = match (a.peek(), b.peek()) {
-                (Some(x), Some(y)) => x.0 < y.0,
-                (Some(_), None) => true,
-                (None, Some(_)) => false,
-                (None, None) => break,
-            };
-            terms.extend(if take_a { a.next() } else { b.next() });
+        let places: Vec<usize> =
+            extra.iter().map(|w| self.entries.partition_point(|e| self.term(e) < *w)).collect();
+        // Merged in place from the end: each run of old entries moves once.
+        let old = self.entries.len();
+        self.entries.resize(old + extra.len(), Entry { start: 0, end: 0, df: 0 });
+        let (mut read, mut write) = (old, old + extra.len());
+        for (w, at) in extra.iter().zip(places).rev() {
+            self.entries.copy_within(at..read, write - (read - at));
+            write -= read - at + 1;
+            read = at;
+            let start = self.text.len();
+            self.text.push_str(w);
+            self.entries[write] = Entry { start, end: self.text.len(), df: 0 };
         }
-        Vocab { terms, docs: self.docs }
+        self
     }
 
     pub fn len(&self) -> usize {
-        self.terms.len()
+        self.entries.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.terms.is_empty()
+        self.entries.is_empty()
+    }
+
+    fn term(&self, e: &Entry) -> &str {
+        &self.text[e.start..e.end]
     }
 
     fn find(&self, term: &str) -> Result<usize, usize> {
-        self.terms.binary_search_by(|(t, _)| t.as_str().cmp(term))
+        self.entries.binary_search_by(|e| self.term(e).cmp(term))
     }
 
     pub fn contains(&self, term: &str) -> bool {
@@ -71,13 +137,16 @@ impl Vocab {
 
     /// Articles containing `term` (0 when unknown or only a synonym).
     pub fn df(&self, term: &str) -> u32 {
-        self.find(term).map(|i| self.terms[i].1).unwrap_or(0)
+        self.find(term).map(|i| self.entries[i].df).unwrap_or(0)
     }
 
-    /// Terms starting with `prefix`.
-    pub fn with_prefix<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'a (String, u32)> + 'a {
-        let start = self.terms.partition_point(|(t, _)| t.as_str() < prefix);
-        self.terms[start..].iter().take_while(move |(t, _)| t.starts_with(prefix))
+    /// Terms starting with `prefix`, with their article counts.
+    pub fn with_prefix<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = (&'a str, u32)> + 'a {
+        let start = self.entries.partition_point(|e| self.term(e) < prefix);
+        self.entries[start..]
+            .iter()
+            .map(|e| (self.term(e), e.df))
+            .take_while(move |(t, _)| t.starts_with(prefix))
     }
 
     pub fn has_prefix(&self, prefix: &str) -> bool {
@@ -87,7 +156,7 @@ impl Vocab {
     /// Articles containing any term that starts with `prefix` (an upper
     /// bound: the largest single term's count).
     pub fn prefix_df(&self, prefix: &str) -> u32 {
-        self.with_prefix(prefix).map(|(_, n)| *n).max().unwrap_or(0)
+        self.with_prefix(prefix).map(|(_, n)| n).max().unwrap_or(0)
     }
 
     /// The known word forms built on `base` with an English ending
@@ -106,7 +175,7 @@ impl Vocab {
                 };
                 FORM_ENDINGS.contains(&rest)
             })
-            .map(|(t, n)| (*n, t.as_str()))
+            .map(|(t, n)| (n, t))
             .collect();
         found.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
         found.into_iter().take(max).map(|(_, t)| t.to_string()).collect()
@@ -118,8 +187,8 @@ impl Vocab {
         let len = start.chars().count();
         let mut found: Vec<(String, u32)> = self
             .with_prefix(start)
-            .filter(|(t, n)| *n > 0 && t.chars().count() <= len + 4 && t != start)
-            .cloned()
+            .filter(|(t, n)| *n > 0 && t.chars().count() <= len + 4 && *t != start)
+            .map(|(t, n)| (t.to_string(), n))
             .collect();
         found.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         found.truncate(max);
@@ -164,7 +233,7 @@ impl Vocab {
                     best.clear();
                 }
                 if d == best_d {
-                    best.push((d, *df, term));
+                    best.push((d, df, term));
                 }
             }
         }
@@ -195,8 +264,8 @@ impl Vocab {
                 let Some(p) = char_prefix(term, cut) else { continue };
                 if distance(prefix, p, 1) == Some(1) {
                     match found.iter_mut().find(|(_, f)| f == p) {
-                        Some(f) => f.0 = f.0.max(*df),
-                        None => found.push((*df, p.to_string())),
+                        Some(f) => f.0 = f.0.max(df),
+                        None => found.push((df, p.to_string())),
                     }
                 }
             }
@@ -206,10 +275,13 @@ impl Vocab {
     }
 
     /// The terms starting with the same letter as `word`.
-    fn same_initial<'a>(&'a self, word: &str) -> impl Iterator<Item = &'a (String, u32)> + 'a {
+    fn same_initial<'a>(&'a self, word: &str) -> impl Iterator<Item = (&'a str, u32)> + 'a {
         let first: String = word.chars().take(1).collect();
-        let start = self.terms.partition_point(|(t, _)| t.as_str() < first.as_str());
-        self.terms[start..].iter().take_while(move |(t, _)| t.starts_with(first.as_str()))
+        let start = self.entries.partition_point(|e| self.term(e) < first.as_str());
+        self.entries[start..]
+            .iter()
+            .map(|e| (self.term(e), e.df))
+            .take_while(move |(t, _)| t.starts_with(first.as_str()))
     }
 }
 
@@ -401,6 +473,44 @@ mod tests {
         assert_eq!(from_lines(""), Some(vec![]));
         assert_eq!(from_lines("jam\tx\n"), None, "a damaged copy is rebuilt, not trusted");
         assert_eq!(from_lines("jam 3\n"), None);
+    }
+
+    #[test]
+    fn a_saved_vocabulary_answers_as_the_list_it_was_saved_from() {
+        let built = vocab().with_extra(["wifi", "printer", "paper"].into_iter());
+        let mut terms: Vec<(String, u32)> =
+            built.with_prefix("").map(|(t, n)| (t.to_string(), n)).filter(|(_, n)| *n > 0).collect();
+        let text = to_lines(&terms);
+        let saved =
+            Vocab::from_saved(text.clone(), 57).unwrap().with_extra(["wifi", "printer", "paper"].into_iter());
+        let all = |v: &Vocab| v.with_prefix("").map(|(t, n)| (t.to_string(), n)).collect::<Vec<_>>();
+        let mut want: Vec<(String, u32)> = terms.clone();
+        want.extend([("paper".to_string(), 0), ("wifi".to_string(), 0)]);
+        want.sort();
+        assert_eq!(all(&built), want, "synonyms merged in order, counts kept");
+        assert_eq!(all(&saved), all(&built));
+        assert_eq!(saved.len(), built.len());
+        for w in ["pritner", "pasword", "ajmmed", "scaner", "wifi", "print", "pasw", "jam"] {
+            assert_eq!(saved.df(w), built.df(w), "{w}");
+            assert_eq!(saved.corrections(w, 3), built.corrections(w, 3), "{w}");
+            assert_eq!(saved.prefix_corrections(w, 3), built.prefix_corrections(w, 3), "{w}");
+            assert_eq!(saved.forms(w, 5), built.forms(w, 5), "{w}");
+            assert_eq!(saved.completions(w, 5), built.completions(w, 5), "{w}");
+        }
+        assert_eq!(saved.df("printer"), 12);
+        assert!(saved.contains("wifi") && saved.df("wifi") == 0);
+
+        // Saved out of order (by hand, or an older writer): sorted, not trusted blindly.
+        terms.reverse();
+        let shuffled = Vocab::from_saved(to_lines(&terms), 57).unwrap();
+        assert_eq!(shuffled.df("printer"), 12);
+        assert_eq!(shuffled.corrections("pritner", 2), ["printer"]);
+        assert_eq!(shuffled.with_prefix("print").count(), 3);
+
+        // Damaged: refused, so the caller rebuilds it from the index.
+        assert!(Vocab::from_saved("jam\t3\nprinter\tx\n".into(), 57).is_none());
+        assert!(Vocab::from_saved("jam 3\n".into(), 57).is_none());
+        assert!(Vocab::from_saved(String::new(), 0).is_some_and(|v| v.is_empty()));
     }
 
     #[test]

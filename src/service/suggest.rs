@@ -107,18 +107,18 @@ impl Cache {
         // Walking the whole article index for its vocabulary was most of a
         // one-shot command's time (~55 ms at 20,000 articles), so the last
         // process to build it saves it (migration 0020) and others load it.
-        let saved = fts::saved_vocab(conn, generation)?
-            .and_then(|(text, docs)| crate::search::vocab::from_lines(&text).map(|t| (t, docs)));
-        let (terms, docs) = match saved {
+        let saved =
+            fts::saved_vocab(conn, generation)?.and_then(|(text, docs)| Vocab::from_saved(text, docs));
+        let vocab = match saved {
             Some(found) => found,
             None => {
                 let (terms, docs) = fts::article_vocab(conn)?;
                 let text = crate::search::vocab::to_lines(&terms);
                 self.inner.borrow_mut().unsaved = Some((generation, docs, text));
-                (terms, docs)
+                Vocab::new(terms, docs)
             }
         };
-        let vocab = Rc::new(Vocab::new(terms, docs).with_extra(Synonyms::builtin().words()));
+        let vocab = Rc::new(vocab.with_extra(Synonyms::builtin().words()));
         self.inner.borrow_mut().vocab = Some((generation, vocab.clone()));
         Ok(vocab)
     }
@@ -372,6 +372,8 @@ fn rank_tickets(
 /// It owns the ticket words (they travel with it to the searching thread).
 #[derive(Default)]
 pub(crate) struct Side {
+    /// A search ran on this desk already (see `Desk::suggest_as`).
+    searched: bool,
     tried: bool,
     conn: Option<Connection>,
     words: TicketWords,
@@ -508,7 +510,15 @@ impl Desk {
         self.read(|conn, _| {
             let ctx = check_context(conn, ctx)?;
             let mut side = self.search_side.borrow_mut();
-            side.open(self.store());
+            // A command searches once: for it, opening a second connection
+            // (its schema read and memory map) and starting a thread cost
+            // more than searching the tickets after the articles. Desks
+            // that search again (the console, the portal's workers) open it
+            // from their second search on.
+            if side.searched {
+                side.open(self.store());
+            }
+            side.searched = true;
             suggest_with(conn, &mut side, &self.search_cache, text, &ctx, now, limit, as_you_type)
         })
         .inspect(|_| self.save_search_vocab())
@@ -544,6 +554,27 @@ mod tests {
     use super::*;
     use crate::clock::FixedClock;
     use crate::service::InitOptions;
+
+    /// A command searches once: it searches the tickets on its one
+    /// connection. A desk that searches again (the console, a portal
+    /// worker) opens the second connection from then on; the answers are
+    /// the same either way.
+    #[test]
+    fn the_second_connection_waits_for_a_second_search() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("demo.db");
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-24T10:00:00Z").unwrap().to_utc();
+        let opts = InitOptions { demo: true, ..InitOptions::default() };
+        drop(Desk::init(&db, &opts, Box::new(FixedClock(now)), "lead", "lead").unwrap());
+        let desk = Desk::open(&db, Box::new(FixedClock(now)), "lead", "lead").unwrap();
+        let ctx = SuggestContext::default();
+        let first = desk.suggest("printer jammed", &ctx, 8).unwrap();
+        assert!(desk.search_side.borrow().conn.is_none(), "one search opens no second connection");
+        assert!(first.iter().any(|s| s.kind == SuggestionKind::Ticket), "solved tickets found");
+        let second = desk.suggest("printer jammed", &ctx, 8).unwrap();
+        assert!(desk.search_side.borrow().conn.is_some(), "a second search does");
+        assert_eq!(first, second);
+    }
 
     /// The ticket half on its own connection finds exactly what one
     /// connection finds (an in-memory store, or a file that cannot be opened
