@@ -13,10 +13,10 @@ mod corpus;
 
 use deskside::clock::SystemClock;
 use deskside::search::query::Query;
-use deskside::search::SuggestContext;
-use deskside::service::Desk;
 use deskside::search::synonyms::Synonyms;
 use deskside::search::vocab::Vocab;
+use deskside::search::SuggestContext;
+use deskside::service::Desk;
 use rusqlite::{params, Connection, OpenFlags};
 use std::time::Instant;
 
@@ -93,11 +93,16 @@ fn candidates(conn: &Connection, q: &Query, strategy: &str, max: i64) -> usize {
     if let Some(rest) = strategy.strip_prefix("win") {
         let (w, s) = rest.split_once('x').unwrap();
         let all = if q.has_several_known() { q.fts_all(true) } else { None };
-        return q.fts_any(true).map_or(0, |any| windows(conn, all.as_deref(), &any, (w.parse().unwrap(), s.parse().unwrap())));
+        return q
+            .fts_any(true)
+            .map_or(0, |any| windows(conn, all.as_deref(), &any, (w.parse().unwrap(), s.parse().unwrap())));
     }
     if let Some(desk) = DESK.with(|d| d.borrow().as_ref().map(|d: &std::rc::Rc<Desk>| d.clone())) {
         if strategy == "suggest" {
-            return desk.suggest(&TEXT.with(|t| t.borrow().clone()), &SuggestContext::default(), 8).unwrap().len();
+            return desk
+                .suggest(&TEXT.with(|t| t.borrow().clone()), &SuggestContext::default(), 8)
+                .unwrap()
+                .len();
         }
     }
     let find = |expr: &str| -> Vec<i64> {
@@ -160,7 +165,8 @@ fn main() {
     let vocab = Vocab::new(terms, docs).with_extra(Synonyms::builtin().words());
     let max: i64 = conn.query_row("SELECT max(rowid) FROM tickets", [], |r| r.get(0)).unwrap();
     let texts = corpus::queries(200, 42);
-    let queries: Vec<Query> = texts.iter().map(|t| Query::parse(t, &vocab, Synonyms::builtin(), true)).collect();
+    let queries: Vec<Query> =
+        texts.iter().map(|t| Query::parse(t, &vocab, Synonyms::builtin(), true)).collect();
     if std::env::var_os("PROBE_EXPR").is_some() {
         for (t, q) in texts.iter().zip(&queries) {
             println!("{t:?}\n  all: {:?}\n  any: {:?}", q.fts_all(true), q.fts_any(true));

@@ -209,10 +209,11 @@ mod tests {
 
     #[test]
     fn evaluates_over_rowid_lists() {
-        let lists: HashMap<String, Vec<i64>> = [("paper", vec![1, 3, 5, 9]), ("jam", vec![3, 4, 9]), ("wifi", vec![2])]
-            .into_iter()
-            .map(|(k, v)| (format!("\"{k}\""), v))
-            .collect();
+        let lists: HashMap<String, Vec<i64>> =
+            [("paper", vec![1, 3, 5, 9]), ("jam", vec![3, 4, 9]), ("wifi", vec![2])]
+                .into_iter()
+                .map(|(k, v)| (format!("\"{k}\""), v))
+                .collect();
         let e = Expr::parse(r#""paper jam" OR "wifi""#).unwrap();
         assert_eq!(e.eval(&lists), [2, 3, 9]);
         let mut words = Vec::new();

@@ -339,7 +339,9 @@ fn recent_ticket_candidates(
     let oldest = (newest - span + 1).max(1);
     let unsolved = fts::unsolved_ids_between(conn, oldest, newest)?;
     let solved = |ids: Vec<i64>, into: &mut Vec<i64>| {
-        into.extend(ids.into_iter().rev().filter(|id| !unsolved.contains(id)).take(TICKET_CANDIDATES - into.len()));
+        into.extend(
+            ids.into_iter().rev().filter(|id| !unsolved.contains(id)).take(TICKET_CANDIDATES - into.len()),
+        );
     };
     let (mut every, mut some): (Vec<i64>, Vec<i64>) = (Vec::new(), Vec::new());
     let (mut hi, mut width) = (newest, window);
@@ -378,7 +380,11 @@ fn recent_ticket_candidates(
 }
 
 /// The same candidates from FTS5 over the whole history.
-fn ticket_candidates_anywhere(conn: &Connection, all: Option<&str>, any: Option<&str>) -> Result<Vec<TicketId>> {
+fn ticket_candidates_anywhere(
+    conn: &Connection,
+    all: Option<&str>,
+    any: Option<&str>,
+) -> Result<Vec<TicketId>> {
     let mut ids: Vec<TicketId> = Vec::new();
     if let Some(all) = all {
         ids = fts::ticket_candidates(conn, all, TICKET_CANDIDATES)?;
@@ -680,7 +686,12 @@ mod tests {
                 assert_eq!(ids(&recent), ids(&whole), "{any} {reach:?}");
             }
         }
-        let found = recent_ticket_candidates(conn, Some(r#""printer" AND "jammed""#), Some(r#""printer" OR "jammed""#), (2, 7));
+        let found = recent_ticket_candidates(
+            conn,
+            Some(r#""printer" AND "jammed""#),
+            Some(r#""printer" OR "jammed""#),
+            (2, 7),
+        );
         assert_eq!(ids(&found.unwrap().unwrap()), [1, 6, 5, 4]);
     }
 
@@ -698,7 +709,12 @@ mod tests {
         assert_eq!(recent_ticket_candidates(conn, None, Some(r#""projector""#), reach).unwrap(), None);
         let anywhere = ticket_candidates_anywhere(conn, None, Some(r#""projector""#)).unwrap();
         assert_eq!(ids(&anywhere), [1]);
-        let found = recent_ticket_candidates(conn, Some(r#""printer" AND "jammed""#), Some(r#""printer" OR "jammed""#), reach);
+        let found = recent_ticket_candidates(
+            conn,
+            Some(r#""printer" AND "jammed""#),
+            Some(r#""printer" OR "jammed""#),
+            reach,
+        );
         assert_eq!(ids(&found.unwrap().unwrap()), (13..=22).rev().collect::<Vec<_>>());
         // The whole history read: nothing left to look for further back.
         let found = recent_ticket_candidates(conn, None, Some(r#""projector""#), (2, 100)).unwrap();

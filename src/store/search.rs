@@ -114,12 +114,16 @@ pub fn newest_solved_ticket_id(conn: &Connection) -> Result<i64> {
 }
 
 /// The tickets from `lo` to `hi` (ids) not solved yet (new, open, pending):
-/// below the newest solved ticket, only the few left open.
+/// below the newest solved ticket, only the few left open. A range of ids
+/// per school and status in the (school, status) index; the statuses are
+/// bound, not written, so that the queue's partial indexes (every open
+/// ticket, the whole queue) are not chosen instead.
 pub fn unsolved_ids_between(conn: &Connection, lo: i64, hi: i64) -> Result<std::collections::HashSet<i64>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id FROM tickets WHERE status IN ('new', 'open', 'pending') AND id >= ?1 AND id <= ?2",
+        "SELECT t.id FROM schools s CROSS JOIN tickets t
+          WHERE t.school_id = s.id AND t.status IN (?3, ?4, ?5) AND t.id >= ?1 AND t.id <= ?2",
     )?;
-    let rows = stmt.query_map([lo, hi], |r| r.get(0))?;
+    let rows = stmt.query_map(params![lo, hi, "new", "open", "pending"], |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
