@@ -65,9 +65,12 @@ fn windows(conn: &Connection, all: Option<&str>, any: &str, (window, span): (i64
         into.extend(ids.into_iter().rev().filter(|id| !unsolved.contains(id)).take(LIMIT - into.len()));
     };
     let (mut every, mut some): (Vec<i64>, Vec<i64>) = (Vec::new(), Vec::new());
-    let (mut hi, mut width) = (newest, window);
+    let mut hi = newest;
     while hi >= oldest {
-        let lo = (hi - width + 1).max(oldest);
+        // The newest `window` tickets first (enough for most questions),
+        // then the rest of the span at once: each word costs one FTS5 query
+        // per window, and that, not the rows, is most of the cost.
+        let lo = if hi == newest { (hi - window + 1).max(oldest) } else { oldest };
         let mut lists = std::collections::HashMap::new();
         for w in &words {
             lists.insert(w.clone(), fts::ticket_word_ids(conn, w, lo, hi).unwrap());
@@ -84,7 +87,6 @@ fn windows(conn: &Connection, all: Option<&str>, any: &str, (window, span): (i64
             break;
         }
         hi = lo - 1;
-        width *= 2;
     }
     every.len() + some.len()
 }

@@ -28,8 +28,8 @@ use std::sync::{Arc, Mutex};
 pub(crate) const ARTICLE_CANDIDATES: usize = 40;
 /// Solved tickets taken from FTS5 per pass before re-ranking.
 const TICKET_CANDIDATES: usize = 100;
-/// The newest tickets the first window of the solved-ticket search covers;
-/// each next window is twice as wide.
+/// The newest tickets the first window of the solved-ticket search covers
+/// (from the newest solved one); the second covers the rest of the span.
 const TICKET_WINDOW: i64 = 8_192;
 /// How far back (in tickets) the windows reach: about two months of a
 /// large trust's tickets (1M in three years); older answers are searched
@@ -316,9 +316,9 @@ impl TicketWords {
 /// (`any`). FTS5 walks the whole history for these when the words seldom
 /// meet (see `search::postings`), so they are looked for in windows of
 /// recent tickets from the newest solved one back (the open queue above it
-/// holds no answer), each twice the last, up to `span` tickets back (`reach` is the first window and the span: `TICKET_WINDOW`,
-/// `TICKET_SPAN`): the work per keystroke follows that span and not the
-/// history. None when nothing in the span matches at all (then the
+/// holds no answer): the newest `window` first, then the rest of `span`
+/// (`reach`: `TICKET_WINDOW`, `TICKET_SPAN`). The work per keystroke
+/// follows that span and not the history. None when nothing in the span matches at all (then the
 /// words are rare and the whole history is searched) or an expression is
 /// not one `postings` reads.
 fn recent_ticket_candidates(
@@ -344,9 +344,12 @@ fn recent_ticket_candidates(
         );
     };
     let (mut every, mut some): (Vec<i64>, Vec<i64>) = (Vec::new(), Vec::new());
-    let (mut hi, mut width) = (newest, window);
+    let mut hi = newest;
     while hi >= oldest {
-        let lo = (hi - width + 1).max(oldest);
+        // The newest `window` tickets first (enough for most questions),
+        // then the rest of the span at once: each word costs one FTS5 query
+        // per window, and that, not the rows, is most of the cost.
+        let lo = if hi == newest { (hi - window + 1).max(oldest) } else { oldest };
         let mut lists = HashMap::new();
         for w in &words {
             lists.insert(w.clone(), fts::ticket_word_ids(conn, w, lo, hi)?);
@@ -364,7 +367,6 @@ fn recent_ticket_candidates(
             break;
         }
         hi = lo - 1;
-        width *= 2;
     }
     if some.is_empty() && oldest > 1 {
         return Ok(None);
