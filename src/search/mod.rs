@@ -5,6 +5,7 @@
 
 pub mod chatter;
 pub mod matching;
+pub mod postings;
 pub mod query;
 pub mod rank;
 mod repair;

@@ -36,6 +36,7 @@ pub mod reports;
 pub mod schedule;
 pub mod settings;
 pub mod sla;
+mod solved;
 pub mod suggest;
 pub mod terms;
 pub mod tickets;
