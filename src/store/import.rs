@@ -97,14 +97,14 @@ pub fn with_import_cache<T>(conn: &Connection, f: impl FnOnce() -> Result<T>) ->
 /// tickets wrote a thousand small segments that FTS5 then merged again and
 /// again; with 64 MiB the tickets' INSERT took 8.9 s instead of 10.3 s
 /// (16 MiB: 9.4 s, 256 MiB no better).
-const IMPORT_FTS_HASH: i64 = 64 << 20;
+pub const IMPORT_FTS_HASH: i64 = 64 << 20;
 const FTS5_DEFAULT_HASH: i64 = 1 << 20;
 
 /// Runs `f` with `fts` (an FTS5 table) buffering IMPORT_FTS_HASH bytes,
 /// then puts its own setting back (a table that had none is left with
 /// none). The setting is stored in the table's config, so it belongs to the
 /// caller's transaction; see `restore` for when `f` fails.
-fn with_fts_hash<T>(conn: &Connection, fts: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
+pub(crate) fn with_fts_hash<T>(conn: &Connection, fts: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
     let own: Option<i64> = conn
         .query_row(&format!("SELECT v FROM \"{fts}_config\" WHERE k = 'hashsize'"), [], |r| r.get(0))
         .optional()?;
@@ -201,7 +201,7 @@ fn without_indexes<T>(conn: &Connection, table: &str, f: impl FnOnce() -> Result
 /// Runs `f`, which adds `incoming` rows to `table`, without the table's
 /// indexes when that is a bulk load: at least as many rows as the table
 /// holds (see `without_indexes`).
-fn bulk_load<T>(conn: &Connection, table: &str, incoming: usize, f: impl FnOnce() -> Result<T>) -> Result<T> {
+pub(crate) fn bulk_load<T>(conn: &Connection, table: &str, incoming: usize, f: impl FnOnce() -> Result<T>) -> Result<T> {
     // max(rowid) is one b-tree lookup (tickets and events are never
     // deleted in bulk); count(*) would read the whole table.
     let held: i64 =
@@ -225,9 +225,9 @@ pub fn next_ticket_id(conn: &Connection) -> Result<i64> {
     max.checked_add(1).ok_or_else(|| Error::runtime("ticket ids are exhausted"))
 }
 
-const TICKET_COLUMNS: &str = "id, subject, body, requester_id, school_id, category, priority, status, tier, \
+pub(crate) const TICKET_COLUMNS: &str = "id, subject, body, requester_id, school_id, category, priority, status, tier, \
      assignee_id, source, created_at, updated_at, updated_by, resolved_at, closed_at, pending_since";
-const EVENT_COLUMNS: &str = "ticket_id, at, kind, tech_id, os_user, internal, body, old_value, new_value";
+pub(crate) const EVENT_COLUMNS: &str = "ticket_id, at, kind, tech_id, os_user, internal, body, old_value, new_value";
 
 /// An import's tickets, timelines and origins on their way in: staged in
 /// temporary tables (this connection's own, with no index or trigger),

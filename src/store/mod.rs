@@ -15,6 +15,7 @@ pub mod files;
 pub mod health;
 mod ids;
 pub mod import;
+pub mod import_bulk;
 pub mod kb;
 pub mod links;
 pub mod mail;

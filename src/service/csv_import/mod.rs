@@ -9,6 +9,7 @@ mod articles;
 pub mod columns;
 pub mod dates;
 mod origin;
+mod pipeline;
 mod tickets;
 pub mod values;
 
@@ -359,16 +360,16 @@ fn date_reader(parsed: &Parsed, text: &str, tz: Tz, opts: &CsvOptions) -> Result
     }
     let cols = DateCols::of(parsed);
     let cols = [cols.created, cols.updated, cols.resolved, cols.closed];
-    let mut cells = Vec::new();
+    let mut detector = dates::Detector::default();
     let mut rows = parsed.rows(text);
     while let Some(row) = rows.next_row()? {
         for col in cols {
             if let (Some(v), Some(at)) = (row.get(col), col.at) {
-                cells.push((row.line, parsed.header[at].trim(), v.to_string()));
+                detector.see(row.line, parsed.header[at].trim(), v);
             }
         }
     }
-    dates::detect(tz, cells)
+    detector.finish(tz)
 }
 
 impl Desk {
@@ -388,10 +389,14 @@ impl Desk {
                 rows::default_tz(cx.tx)?.and_then(|t| t.parse().ok()).unwrap_or(chrono_tz::Europe::London);
             let dates = date_reader(&parsed, &text, tz, opts)?;
             let before = rows::imported_rows(cx.tx, what, &opts.origin)?;
+            // At most this many rows are new: a line each, less those
+            // imported before (it decides whether the load is a bulk one).
+            let lines = text.bytes().filter(|&b| b == b'\n').count();
+            let incoming = lines.saturating_sub(before.len());
             let mut out = Outcome::default();
             let mut rows = origin::Keyed::new(&parsed, parsed.rows(&text), opts.kind, before);
             rows::with_import_cache(cx.tx, || match opts.kind {
-                Kind::Tickets => tickets::import(cx, &mut rows, &dates, opts, &mut out),
+                Kind::Tickets => tickets::import(cx, &mut rows, &dates, opts, &mut out, incoming),
                 Kind::Articles => articles::import(cx, &mut rows, &dates, &opts.origin, &mut out),
             })?;
             // Nothing new (e.g. the same file again): nothing is written.

@@ -1,23 +1,22 @@
 //! Tickets from a CSV export: each row checked in file order (the first
-//! bad one names its line and field), then written in batches with the
-//! timeline an imported ticket gets. Schools, technicians and requesters
-//! are read once per import instead of once per row.
+//! bad one names its line and field) on a thread of its own, and written
+//! as it comes on this one, with the timeline an imported ticket gets (see
+//! `pipeline`). Schools, technicians and requesters are read once per
+//! import instead of once per row.
 
 use super::dates::DateReader;
 use super::origin::Keyed;
-use super::CsvOptions;
+use super::{pipeline, CsvOptions};
 use super::{body_text, category, clip, dates, values, Col, DateCols, Given, Outcome, Parsed, Row, Techs};
 use crate::domain::TicketId;
-use crate::domain::{self, EventKind, Priority, Requester, School, Source, Status, Tier, Timestamp};
+use crate::domain::{self, EventKind, Priority, School, Source, Status, Tier, Timestamp};
 use crate::mail::inbound::clean_line;
 use crate::service::tickets::MAX_SUBJECT;
 use crate::service::{directory, Ctx};
-use crate::store::{directory as dir, events::NewEvent, import as rows, tickets::NewRow};
+use crate::store::{directory as dir, events::NewEvent, import as rows, import_bulk as bulk, tickets::NewRow};
 use crate::{Error, Result};
 use std::collections::HashMap;
 
-/// Checked tickets held in memory before they are staged.
-const BATCH: usize = 10_000;
 
 /// Where each ticket field is read from.
 struct Cols {
@@ -56,46 +55,49 @@ impl Cols {
     }
 }
 
-/// The directory as the import needs it, read once: schools by code or
-/// name (the first in `list_schools` order wins, as a scan would), school
-/// ids by code, technicians, and requesters as they are met.
-struct Directory {
+/// The directory as the import needs it, read once before the rows are
+/// (checking a row never asks the database, so it can run on its own
+/// thread): schools by code or name (the first in `list_schools` order
+/// wins, as a scan would), technicians, and requesters by address.
+pub(super) struct Directory {
     schools: Vec<School>,
     school_by_key: HashMap<String, usize>,
     techs: Techs,
-    requesters: HashMap<String, Requester>,
+    requesters: HashMap<String, Who>,
+    /// New requesters met so far (`Who::Added` counts them).
+    added: usize,
 }
 
 impl Directory {
-    fn load(cx: &Ctx<'_>) -> Result<Directory> {
+    pub(super) fn load(cx: &Ctx<'_>) -> Result<Directory> {
         let schools = dir::list_schools(cx.tx)?;
         let mut school_by_key = HashMap::new();
         for (i, s) in schools.iter().enumerate() {
             school_by_key.entry(s.code.to_ascii_lowercase()).or_insert(i);
             school_by_key.entry(s.name.to_ascii_lowercase()).or_insert(i);
         }
-        Ok(Directory { schools, school_by_key, techs: Techs::load(cx.tx)?, requesters: HashMap::new() })
+        let requesters = bulk::requesters_by_email(cx.tx)?
+            .into_iter()
+            .map(|(email, (id, school_id))| (email, Who::Known { id, school_id }))
+            .collect();
+        Ok(Directory { schools, school_by_key, techs: Techs::load(cx.tx)?, requesters, added: 0 })
     }
 
     fn school(&self, code_or_name: &str) -> Option<&School> {
         self.school_by_key.get(&code_or_name.to_ascii_lowercase()).map(|&i| &self.schools[i])
     }
+}
 
-    /// The id of the school with this code (codes ignore case, as the column does).
-    fn school_id(&self, code: &str) -> Option<i64> {
-        self.schools.iter().find(|s| s.code.eq_ignore_ascii_case(code)).map(|s| s.id)
-    }
-
-    fn requester(&mut self, cx: &Ctx<'_>, email: &str) -> Result<Option<Requester>> {
-        if let Some(r) = self.requesters.get(email) {
-            return Ok(Some(r.clone()));
-        }
-        let found = dir::find_requester(cx.tx, email)?;
-        if let Some(r) = &found {
-            self.requesters.insert(email.to_string(), r.clone());
-        }
-        Ok(found)
-    }
+/// A ticket's requester as its row names it.
+#[derive(Debug, Clone)]
+pub(super) enum Who {
+    /// In the database before the import.
+    Known { id: i64, school_id: i64 },
+    /// First met on this row: added by the writer (school None: the one
+    /// its address's domain belongs to).
+    New { email: String, name: String, school: Option<String> },
+    /// The n-th requester added by this import (counting from 0).
+    Added(usize),
 }
 
 /// What the importer stood in for, as the timeline records it.
@@ -130,12 +132,13 @@ fn when(status: Status, given: &Given) -> When {
 }
 
 /// A checked row, ready to be written.
-struct Checked {
+pub(super) struct Checked {
     key: String,
     subject: String,
     body: String,
-    requester_id: i64,
-    school_id: i64,
+    requester: Who,
+    /// The school the row names (None: the requester's).
+    school_id: Option<i64>,
     category: Option<String>,
     priority: Priority,
     status: Status,
@@ -148,7 +151,7 @@ struct Checked {
 }
 
 /// What every row of one import shares.
-struct Run<'p> {
+pub(super) struct Run<'p> {
     cols: Cols,
     header: &'p [String],
     dates: &'p DateReader,
@@ -199,15 +202,9 @@ fn requester_address(raw: &str, domain: &str) -> std::result::Result<(String, bo
 }
 
 /// Checks one row (in the order the fields were always checked, so the
-/// first complaint about a row is the same); new requesters are added.
-fn check(
-    cx: &mut Ctx<'_>,
-    d: &mut Directory,
-    run: &Run<'_>,
-    row: &Row,
-    key: String,
-    added: &mut usize,
-) -> Result<Checked> {
+/// first complaint about a row is the same). Reads nothing but `d`: a
+/// requester not met before is returned as `Who::New`, for the writer to add.
+pub(super) fn check(now: Timestamp, d: &mut Directory, run: &Run<'_>, row: &Row, key: String) -> Result<Checked> {
     let (c, header, origin) = (&run.cols, run.header, run.origin);
     let fail = |col: Col, reason: &dyn std::fmt::Display| row.fail(col, header, reason);
     let subject = clip(&clean_line(row.get(c.subject).unwrap_or("")), MAX_SUBJECT);
@@ -230,33 +227,24 @@ fn check(
     };
     let school = match row.get(c.school) {
         None => None,
-        Some(s) => Some(d.school(s).cloned().ok_or_else(|| {
+        Some(s) => Some(d.school(s).ok_or_else(|| {
             fail(
                 c.school,
                 &format!("unknown school '{s}': expected a school code or name (see `deskside school list`)"),
             )
         })?),
     };
-    let requester = match d.requester(cx, &email)? {
-        Some(r) => r,
+    let school_id = school.map(|s| s.id);
+    let requester = match d.requesters.get(&email) {
+        Some(who) => who.clone(),
         None => {
-            let local = email.split('@').next().unwrap_or(&email).to_string();
-            let fallback = if name_only { raw_requester } else { local.as_str() };
+            let local = email.split('@').next().unwrap_or(&email);
+            let fallback = if name_only { raw_requester } else { local };
             let name = clip(&clean_line(row.get(c.requester_name).unwrap_or(fallback)), 200);
-            let code = match &school {
-                Some(s) => s.code.clone(),
-                None => directory::school_for_email(cx.tx, &email)?,
-            };
-            *added += 1;
-            let r = directory::insert_requester(cx, &email, &name, &code)?;
-            d.requesters.insert(email.clone(), r.clone());
-            r
-        }
-    };
-    let school_id = match &school {
-        Some(s) => s.id,
-        None => {
-            d.school_id(&requester.school).ok_or_else(|| Error::not_found("requester's school vanished"))?
+            let school = school.map(|s| s.code.clone());
+            d.requesters.insert(email.clone(), Who::Added(d.added));
+            d.added += 1;
+            Who::New { email, name, school }
         }
     };
     let status =
@@ -278,7 +266,7 @@ fn check(
             Some((tech.id, tech.login.clone()))
         }
     };
-    let when = when(status, &dates(cx.now, row, &c.dates, header, run.dates)?);
+    let when = when(status, &dates(now, row, &c.dates, header, run.dates)?);
     let origin_note = match row.get(c.external_id) {
         Some(x) => format!("Imported from {origin}, line {} (ticket {x} there).", row.line),
         None => format!("Imported from {origin}, line {}.", row.line),
@@ -287,7 +275,7 @@ fn check(
         key,
         subject,
         body,
-        requester_id: requester.id,
+        requester,
         school_id,
         category,
         priority,
@@ -300,73 +288,94 @@ fn check(
     })
 }
 
-/// Stages checked tickets with ids from `first_id` on, their timelines
-/// (the same events, in the same order, as one by one: created, the
-/// origin note, the assignment, the final status) and their origins.
-fn stage(cx: &Ctx<'_>, staged: &rows::Staged<'_>, first_id: i64, batch: &[Checked]) -> Result<()> {
-    let tickets: Vec<rows::ImportedTicket<'_>> = batch
-        .iter()
-        .map(|t| rows::ImportedTicket {
-            row: NewRow {
-                subject: &t.subject,
-                body: &t.body,
-                requester_id: t.requester_id,
-                school_id: t.school_id,
-                category: t.category.as_deref(),
-                priority: t.priority.as_str(),
-                status: t.status.as_str(),
-                tier: t.tier.number(),
-                assignee_id: t.assignee.as_ref().map(|a| a.0),
-                source: t.source.as_str(),
-                now: t.when.created,
-                tech_id: cx.me.id,
-            },
-            updated_at: t.when.updated,
-            resolved_at: t.when.resolved,
-            closed_at: t.when.closed,
-            pending_since: (t.status == Status::Pending).then_some(t.when.updated),
-        })
-        .collect();
-    staged.tickets(first_id, &tickets)?;
-    let mut events = Vec::with_capacity(batch.len() * 4);
-    for (i, t) in batch.iter().enumerate() {
-        let id = first_id + i as i64;
-        let e = |at, kind, internal, body, old_value, new_value| NewEvent {
-            ticket_id: TicketId(id),
-            at,
-            kind,
-            tech_id: Some(cx.me.id),
-            os_user: cx.os_user,
-            internal,
-            body,
-            old_value,
-            new_value,
-        };
-        let created = t.when.created;
-        events.push(e(created, EventKind::Created, false, None, None, Some(t.source.as_str())));
-        events.push(e(created, EventKind::Note, true, Some(t.origin_note.as_str()), None, None));
-        if let Some((_, login)) = &t.assignee {
-            events.push(e(created, EventKind::Assigned, false, None, None, Some(login.as_str())));
+/// Writes one checked ticket with the next id: its requester first when
+/// new (as one by one would, with its audit row), then the ticket, its
+/// timeline (the same events, in the same order, as one by one: created,
+/// the origin note, the assignment, the final status) and its origin.
+/// `added` holds the requesters this import added, as (id, school id).
+fn write(
+    cx: &mut Ctx<'_>,
+    w: &mut bulk::Bulk<'_>,
+    schools: &[School],
+    added: &mut Vec<(i64, i64)>,
+    t: Checked,
+) -> Result<i64> {
+    let (requester_id, requester_school) = match t.requester {
+        Who::Known { id, school_id } => (id, school_id),
+        Who::Added(n) => {
+            *added.get(n).ok_or_else(|| Error::runtime("a requester this import added went missing"))?
         }
-        if t.status != Status::New {
-            let at = t.when.closed.or(t.when.resolved).unwrap_or(t.when.updated);
-            let change = (Some(Status::New.as_str()), Some(t.status.as_str()));
-            events.push(e(at, EventKind::StatusChanged, false, None, change.0, change.1));
+        Who::New { email, name, school } => {
+            let code = match school {
+                Some(code) => code,
+                None => directory::school_for_email(cx.tx, &email)?,
+            };
+            let r = directory::insert_requester(cx, &email, &name, &code)?;
+            let school_id = schools
+                .iter()
+                .find(|s| s.code.eq_ignore_ascii_case(&r.school))
+                .map(|s| s.id)
+                .ok_or_else(|| Error::not_found("requester's school vanished"))?;
+            added.push((r.id, school_id));
+            (r.id, school_id)
         }
+    };
+    let id = w.ticket(&rows::ImportedTicket {
+        row: NewRow {
+            subject: &t.subject,
+            body: &t.body,
+            requester_id,
+            school_id: t.school_id.unwrap_or(requester_school),
+            category: t.category.as_deref(),
+            priority: t.priority.as_str(),
+            status: t.status.as_str(),
+            tier: t.tier.number(),
+            assignee_id: t.assignee.as_ref().map(|a| a.0),
+            source: t.source.as_str(),
+            now: t.when.created,
+            tech_id: cx.me.id,
+        },
+        updated_at: t.when.updated,
+        resolved_at: t.when.resolved,
+        closed_at: t.when.closed,
+        pending_since: (t.status == Status::Pending).then_some(t.when.updated),
+    })?;
+    let e = |at, kind, internal, body, old_value, new_value| NewEvent {
+        ticket_id: TicketId(id),
+        at,
+        kind,
+        tech_id: Some(cx.me.id),
+        os_user: cx.os_user,
+        internal,
+        body,
+        old_value,
+        new_value,
+    };
+    let created = t.when.created;
+    w.event(&e(created, EventKind::Created, false, None, None, Some(t.source.as_str())))?;
+    w.event(&e(created, EventKind::Note, true, Some(t.origin_note.as_str()), None, None))?;
+    if let Some((_, login)) = &t.assignee {
+        w.event(&e(created, EventKind::Assigned, false, None, None, Some(login.as_str())))?;
     }
-    staged.events(&events)?;
-    let origins: Vec<(&str, i64)> =
-        batch.iter().enumerate().map(|(i, t)| (t.key.as_str(), first_id + i as i64)).collect();
-    staged.origins(&origins)
+    if t.status != Status::New {
+        let at = t.when.closed.or(t.when.resolved).unwrap_or(t.when.updated);
+        let change = (Some(Status::New.as_str()), Some(t.status.as_str()));
+        w.event(&e(at, EventKind::StatusChanged, false, None, change.0, change.1))?;
+    }
+    w.origin(&t.key, id)?;
+    Ok(id)
 }
 
-/// Imports every row not imported before from this origin.
+/// Imports every row not imported before from this origin: the rows are
+/// read and checked on a thread of their own while this one writes them
+/// (see `pipeline`); `incoming` is about how many are new (at most).
 pub(super) fn import(
     cx: &mut Ctx<'_>,
     file: &mut Keyed<'_, '_>,
     reader: &DateReader,
     opts: &CsvOptions,
     out: &mut Outcome,
+    incoming: usize,
 ) -> Result<()> {
     let parsed = file.parsed();
     let requester_domain = match &opts.requester_domain {
@@ -399,21 +408,35 @@ pub(super) fn import(
         names_allowed,
     };
     let mut d = Directory::load(cx)?;
-    let mut next = rows::next_ticket_id(cx.tx)?;
-    let staged = rows::Staged::begin(cx.tx)?;
-    let mut batch = Vec::with_capacity(BATCH);
-    while let Some((row, key)) = file.next_new(&mut out.skipped_ids)? {
-        let t = check(cx, &mut d, &run, &row, key, &mut out.requesters_added)?;
-        out.ids.push(next + batch.len() as i64);
-        batch.push(t);
-        if batch.len() == BATCH {
-            stage(cx, &staged, next, &batch)?;
-            next += batch.len() as i64;
-            batch.clear();
-        }
-    }
-    stage(cx, &staged, next, &batch)?;
-    staged.finish(origin)
+    let schools = d.schools.clone();
+    let (now, tx) = (cx.now, cx.tx);
+    let mut added = Vec::new();
+    let skipped = pipeline::run(
+        |feed| {
+            let mut skipped = Vec::new();
+            while let Some((row, key)) = file.next_new(&mut skipped)? {
+                feed.push(check(now, &mut d, &run, &row, key)?)?;
+            }
+            Ok(skipped)
+        },
+        |rows| {
+            // Nothing new (the same file again): nothing is written, not
+            // even the schema set aside and put back.
+            if rows.is_empty()? {
+                return Ok(());
+            }
+            bulk::write_tickets(tx, incoming, origin, |w| {
+                while let Some(t) = rows.next()? {
+                    let id = write(cx, w, &schools, &mut added, t)?;
+                    out.ids.push(id);
+                }
+                Ok(())
+            })
+        },
+    )?;
+    out.skipped_ids.extend(skipped);
+    out.requesters_added = added.len();
+    Ok(())
 }
 
 #[cfg(test)]
