@@ -232,8 +232,12 @@ fn a_bad_value_deep_in_a_large_file_stops_the_writer_and_leaves_nothing_behind()
     let text = std::fs::read_to_string(&file).unwrap();
     let mut lines: Vec<&str> = text.lines().collect();
     // Line 9001 of the file (the header is line 1): a status no helpdesk writes.
-    let bad = lines[9000].replace(",Open,", ",Sleeping,").replace(",New,", ",Sleeping,")
-        .replace(",Pending,", ",Sleeping,").replace(",Resolved,", ",Sleeping,").replace(",Closed,", ",Sleeping,");
+    let bad = lines[9000]
+        .replace(",Open,", ",Sleeping,")
+        .replace(",New,", ",Sleeping,")
+        .replace(",Pending,", ",Sleeping,")
+        .replace(",Resolved,", ",Sleeping,")
+        .replace(",Closed,", ",Sleeping,");
     assert!(bad.contains(",Sleeping,"), "{bad}");
     lines[9000] = &bad;
     std::fs::write(&file, lines.join("\n") + "\n").unwrap();

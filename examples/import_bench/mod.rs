@@ -287,7 +287,8 @@ fn floor(path: &Path, staged: &Path, schools: usize) -> Duration {
         .unwrap();
     // The audit rows the import wrote (one per requester it added, one for
     // the import): those after the ones `fresh` wrote.
-    let audited: i64 = conn.query_row("SELECT coalesce(max(id), 0) FROM main.audit", [], |r| r.get(0)).unwrap();
+    let audited: i64 =
+        conn.query_row("SELECT coalesce(max(id), 0) FROM main.audit", [], |r| r.get(0)).unwrap();
     let tables = ["requesters", "tickets", "events", "imported_rows", "audit"];
     let objects: Vec<(String, String)> = {
         let mut stmt = conn
@@ -310,7 +311,8 @@ fn floor(path: &Path, staged: &Path, schools: usize) -> Duration {
         // imported_rows has no rowid (WITHOUT ROWID): its key orders it.
         let order = if table == "imported_rows" { "" } else { " ORDER BY rowid" };
         let only = if table == "audit" { format!(" WHERE id > {audited}") } else { String::new() };
-        conn.execute_batch(&format!("INSERT INTO main.{table} SELECT * FROM staged.{table}{only}{order}")).unwrap();
+        conn.execute_batch(&format!("INSERT INTO main.{table} SELECT * FROM staged.{table}{only}{order}"))
+            .unwrap();
     }
     for (_, sql) in &objects {
         conn.execute_batch(sql).unwrap();

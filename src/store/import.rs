@@ -104,7 +104,7 @@ const FTS5_DEFAULT_HASH: i64 = 1 << 20;
 /// then puts its own setting back (a table that had none is left with
 /// none). The setting is stored in the table's config, so it belongs to the
 /// caller's transaction; see `restore` for when `f` fails.
-pub(crate) fn with_fts_hash<T>(conn: &Connection, fts: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
+fn with_fts_hash<T>(conn: &Connection, fts: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
     let own: Option<i64> = conn
         .query_row(&format!("SELECT v FROM \"{fts}_config\" WHERE k = 'hashsize'"), [], |r| r.get(0))
         .optional()?;
@@ -201,7 +201,7 @@ fn without_indexes<T>(conn: &Connection, table: &str, f: impl FnOnce() -> Result
 /// Runs `f`, which adds `incoming` rows to `table`, without the table's
 /// indexes when that is a bulk load: at least as many rows as the table
 /// holds (see `without_indexes`).
-pub(crate) fn bulk_load<T>(conn: &Connection, table: &str, incoming: usize, f: impl FnOnce() -> Result<T>) -> Result<T> {
+fn bulk_load<T>(conn: &Connection, table: &str, incoming: usize, f: impl FnOnce() -> Result<T>) -> Result<T> {
     // max(rowid) is one b-tree lookup (tickets and events are never
     // deleted in bulk); count(*) would read the whole table.
     let held: i64 =
@@ -225,9 +225,9 @@ pub fn next_ticket_id(conn: &Connection) -> Result<i64> {
     max.checked_add(1).ok_or_else(|| Error::runtime("ticket ids are exhausted"))
 }
 
-pub(crate) const TICKET_COLUMNS: &str = "id, subject, body, requester_id, school_id, category, priority, status, tier, \
+const TICKET_COLUMNS: &str = "id, subject, body, requester_id, school_id, category, priority, status, tier, \
      assignee_id, source, created_at, updated_at, updated_by, resolved_at, closed_at, pending_since";
-pub(crate) const EVENT_COLUMNS: &str = "ticket_id, at, kind, tech_id, os_user, internal, body, old_value, new_value";
+const EVENT_COLUMNS: &str = "ticket_id, at, kind, tech_id, os_user, internal, body, old_value, new_value";
 
 /// An import's tickets, timelines and origins on their way in: staged in
 /// temporary tables (this connection's own, with no index or trigger),
@@ -359,6 +359,15 @@ impl<'c> Staged<'c> {
         )?;
         Ok(())
     }
+}
+
+/// Every requester by address, with its id and school id: read once per
+/// import, so checking a row never asks the database (and can run on a
+/// thread of its own).
+pub fn requesters_by_email(conn: &Connection) -> Result<HashMap<String, (i64, i64)>> {
+    let mut stmt = conn.prepare("SELECT email, id, school_id FROM requesters")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// An article as a new one is written (`article.now` is when it was

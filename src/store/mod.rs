@@ -15,7 +15,6 @@ pub mod files;
 pub mod health;
 mod ids;
 pub mod import;
-pub mod import_bulk;
 pub mod kb;
 pub mod links;
 pub mod mail;

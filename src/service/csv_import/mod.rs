@@ -389,14 +389,10 @@ impl Desk {
                 rows::default_tz(cx.tx)?.and_then(|t| t.parse().ok()).unwrap_or(chrono_tz::Europe::London);
             let dates = date_reader(&parsed, &text, tz, opts)?;
             let before = rows::imported_rows(cx.tx, what, &opts.origin)?;
-            // At most this many rows are new: a line each, less those
-            // imported before (it decides whether the load is a bulk one).
-            let lines = text.bytes().filter(|&b| b == b'\n').count();
-            let incoming = lines.saturating_sub(before.len());
             let mut out = Outcome::default();
             let mut rows = origin::Keyed::new(&parsed, parsed.rows(&text), opts.kind, before);
             rows::with_import_cache(cx.tx, || match opts.kind {
-                Kind::Tickets => tickets::import(cx, &mut rows, &dates, opts, &mut out, incoming),
+                Kind::Tickets => tickets::import(cx, &mut rows, &dates, opts, &mut out),
                 Kind::Articles => articles::import(cx, &mut rows, &dates, &opts.origin, &mut out),
             })?;
             // Nothing new (e.g. the same file again): nothing is written.

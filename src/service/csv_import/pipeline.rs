@@ -68,7 +68,11 @@ impl<T, R> Incoming<T, R> {
                 Ok(Msg::Done(r)) => self.done = Some(r),
                 Ok(Msg::Failed(e)) => return Err(e),
                 // The reader's end went away without a word: it panicked.
-                Err(_) => return Err(Error::runtime("the import's reader stopped unexpectedly; nothing was imported")),
+                Err(_) => {
+                    return Err(Error::runtime(
+                        "the import's reader stopped unexpectedly; nothing was imported",
+                    ))
+                }
             }
         }
     }
@@ -121,7 +125,9 @@ pub(super) fn run<T: Send, R: Send>(
         let joined = reader.join();
         match (written, joined) {
             (Err(e), _) => Err(e),
-            (Ok(_), Err(_)) => Err(Error::runtime("the import's reader stopped unexpectedly; nothing was imported")),
+            (Ok(_), Err(_)) => {
+                Err(Error::runtime("the import's reader stopped unexpectedly; nothing was imported"))
+            }
             (Ok(r), Ok(())) => Ok(r),
         }
     })

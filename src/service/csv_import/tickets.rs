@@ -1,22 +1,24 @@
 //! Tickets from a CSV export: each row checked in file order (the first
-//! bad one names its line and field) on a thread of its own, and written
-//! as it comes on this one, with the timeline an imported ticket gets (see
-//! `pipeline`). Schools, technicians and requesters are read once per
-//! import instead of once per row.
+//! bad one names its line and field) on a thread of its own (see
+//! `pipeline`), and staged in batches on this one with the timeline an
+//! imported ticket gets, then moved into the tables. Schools, technicians
+//! and requesters are read once per import instead of once per row.
 
 use super::dates::DateReader;
 use super::origin::Keyed;
-use super::{pipeline, CsvOptions};
 use super::{body_text, category, clip, dates, values, Col, DateCols, Given, Outcome, Parsed, Row, Techs};
+use super::{pipeline, CsvOptions};
 use crate::domain::TicketId;
 use crate::domain::{self, EventKind, Priority, School, Source, Status, Tier, Timestamp};
 use crate::mail::inbound::clean_line;
 use crate::service::tickets::MAX_SUBJECT;
 use crate::service::{directory, Ctx};
-use crate::store::{directory as dir, events::NewEvent, import as rows, import_bulk as bulk, tickets::NewRow};
+use crate::store::{directory as dir, events::NewEvent, import as rows, tickets::NewRow};
 use crate::{Error, Result};
 use std::collections::HashMap;
 
+/// Checked tickets held in memory before they are staged.
+const BATCH: usize = 10_000;
 
 /// Where each ticket field is read from.
 struct Cols {
@@ -76,7 +78,7 @@ impl Directory {
             school_by_key.entry(s.code.to_ascii_lowercase()).or_insert(i);
             school_by_key.entry(s.name.to_ascii_lowercase()).or_insert(i);
         }
-        let requesters = bulk::requesters_by_email(cx.tx)?
+        let requesters = rows::requesters_by_email(cx.tx)?
             .into_iter()
             .map(|(email, (id, school_id))| (email, Who::Known { id, school_id }))
             .collect();
@@ -204,7 +206,13 @@ fn requester_address(raw: &str, domain: &str) -> std::result::Result<(String, bo
 /// Checks one row (in the order the fields were always checked, so the
 /// first complaint about a row is the same). Reads nothing but `d`: a
 /// requester not met before is returned as `Who::New`, for the writer to add.
-pub(super) fn check(now: Timestamp, d: &mut Directory, run: &Run<'_>, row: &Row, key: String) -> Result<Checked> {
+pub(super) fn check(
+    now: Timestamp,
+    d: &mut Directory,
+    run: &Run<'_>,
+    row: &Row,
+    key: String,
+) -> Result<Checked> {
     let (c, header, origin) = (&run.cols, run.header, run.origin);
     let fail = |col: Col, reason: &dyn std::fmt::Display| row.fail(col, header, reason);
     let subject = clip(&clean_line(row.get(c.subject).unwrap_or("")), MAX_SUBJECT);
@@ -288,29 +296,26 @@ pub(super) fn check(now: Timestamp, d: &mut Directory, run: &Run<'_>, row: &Row,
     })
 }
 
-/// Writes one checked ticket with the next id: its requester first when
-/// new (as one by one would, with its audit row), then the ticket, its
-/// timeline (the same events, in the same order, as one by one: created,
-/// the origin note, the assignment, the final status) and its origin.
+/// The requester and school ids of a checked ticket: a requester first
+/// met on its row is added now (as one by one would, with its audit row).
 /// `added` holds the requesters this import added, as (id, school id).
-fn write(
+fn resolve(
     cx: &mut Ctx<'_>,
-    w: &mut bulk::Bulk<'_>,
     schools: &[School],
     added: &mut Vec<(i64, i64)>,
-    t: Checked,
-) -> Result<i64> {
-    let (requester_id, requester_school) = match t.requester {
-        Who::Known { id, school_id } => (id, school_id),
+    t: &Checked,
+) -> Result<(i64, i64)> {
+    let (requester_id, requester_school) = match &t.requester {
+        Who::Known { id, school_id } => (*id, *school_id),
         Who::Added(n) => {
-            *added.get(n).ok_or_else(|| Error::runtime("a requester this import added went missing"))?
+            *added.get(*n).ok_or_else(|| Error::runtime("a requester this import added went missing"))?
         }
         Who::New { email, name, school } => {
             let code = match school {
-                Some(code) => code,
-                None => directory::school_for_email(cx.tx, &email)?,
+                Some(code) => code.clone(),
+                None => directory::school_for_email(cx.tx, email)?,
             };
-            let r = directory::insert_requester(cx, &email, &name, &code)?;
+            let r = directory::insert_requester(cx, email, name, &code)?;
             let school_id = schools
                 .iter()
                 .find(|s| s.code.eq_ignore_ascii_case(&r.school))
@@ -320,62 +325,83 @@ fn write(
             (r.id, school_id)
         }
     };
-    let id = w.ticket(&rows::ImportedTicket {
-        row: NewRow {
-            subject: &t.subject,
-            body: &t.body,
-            requester_id,
-            school_id: t.school_id.unwrap_or(requester_school),
-            category: t.category.as_deref(),
-            priority: t.priority.as_str(),
-            status: t.status.as_str(),
-            tier: t.tier.number(),
-            assignee_id: t.assignee.as_ref().map(|a| a.0),
-            source: t.source.as_str(),
-            now: t.when.created,
-            tech_id: cx.me.id,
-        },
-        updated_at: t.when.updated,
-        resolved_at: t.when.resolved,
-        closed_at: t.when.closed,
-        pending_since: (t.status == Status::Pending).then_some(t.when.updated),
-    })?;
-    let e = |at, kind, internal, body, old_value, new_value| NewEvent {
-        ticket_id: TicketId(id),
-        at,
-        kind,
-        tech_id: Some(cx.me.id),
-        os_user: cx.os_user,
-        internal,
-        body,
-        old_value,
-        new_value,
-    };
-    let created = t.when.created;
-    w.event(&e(created, EventKind::Created, false, None, None, Some(t.source.as_str())))?;
-    w.event(&e(created, EventKind::Note, true, Some(t.origin_note.as_str()), None, None))?;
-    if let Some((_, login)) = &t.assignee {
-        w.event(&e(created, EventKind::Assigned, false, None, None, Some(login.as_str())))?;
+    Ok((requester_id, t.school_id.unwrap_or(requester_school)))
+}
+
+/// Stages checked tickets with ids from `first_id` on, their timelines
+/// (the same events, in the same order, as one by one: created, the
+/// origin note, the assignment, the final status) and their origins.
+fn stage(
+    cx: &Ctx<'_>,
+    staged: &rows::Staged<'_>,
+    first_id: i64,
+    batch: &[(Checked, (i64, i64))],
+) -> Result<()> {
+    let tickets: Vec<rows::ImportedTicket<'_>> = batch
+        .iter()
+        .map(|(t, (requester_id, school_id))| rows::ImportedTicket {
+            row: NewRow {
+                subject: &t.subject,
+                body: &t.body,
+                requester_id: *requester_id,
+                school_id: *school_id,
+                category: t.category.as_deref(),
+                priority: t.priority.as_str(),
+                status: t.status.as_str(),
+                tier: t.tier.number(),
+                assignee_id: t.assignee.as_ref().map(|a| a.0),
+                source: t.source.as_str(),
+                now: t.when.created,
+                tech_id: cx.me.id,
+            },
+            updated_at: t.when.updated,
+            resolved_at: t.when.resolved,
+            closed_at: t.when.closed,
+            pending_since: (t.status == Status::Pending).then_some(t.when.updated),
+        })
+        .collect();
+    staged.tickets(first_id, &tickets)?;
+    let mut events = Vec::with_capacity(batch.len() * 4);
+    for (i, (t, _)) in batch.iter().enumerate() {
+        let id = first_id + i as i64;
+        let e = |at, kind, internal, body, old_value, new_value| NewEvent {
+            ticket_id: TicketId(id),
+            at,
+            kind,
+            tech_id: Some(cx.me.id),
+            os_user: cx.os_user,
+            internal,
+            body,
+            old_value,
+            new_value,
+        };
+        let created = t.when.created;
+        events.push(e(created, EventKind::Created, false, None, None, Some(t.source.as_str())));
+        events.push(e(created, EventKind::Note, true, Some(t.origin_note.as_str()), None, None));
+        if let Some((_, login)) = &t.assignee {
+            events.push(e(created, EventKind::Assigned, false, None, None, Some(login.as_str())));
+        }
+        if t.status != Status::New {
+            let at = t.when.closed.or(t.when.resolved).unwrap_or(t.when.updated);
+            let change = (Some(Status::New.as_str()), Some(t.status.as_str()));
+            events.push(e(at, EventKind::StatusChanged, false, None, change.0, change.1));
+        }
     }
-    if t.status != Status::New {
-        let at = t.when.closed.or(t.when.resolved).unwrap_or(t.when.updated);
-        let change = (Some(Status::New.as_str()), Some(t.status.as_str()));
-        w.event(&e(at, EventKind::StatusChanged, false, None, change.0, change.1))?;
-    }
-    w.origin(&t.key, id)?;
-    Ok(id)
+    staged.events(&events)?;
+    let origins: Vec<(&str, i64)> =
+        batch.iter().enumerate().map(|(i, (t, _))| (t.key.as_str(), first_id + i as i64)).collect();
+    staged.origins(&origins)
 }
 
 /// Imports every row not imported before from this origin: the rows are
 /// read and checked on a thread of their own while this one writes them
-/// (see `pipeline`); `incoming` is about how many are new (at most).
+/// (see `pipeline`), and staged in batches for the tables (see `rows::Staged`).
 pub(super) fn import(
     cx: &mut Ctx<'_>,
     file: &mut Keyed<'_, '_>,
     reader: &DateReader,
     opts: &CsvOptions,
     out: &mut Outcome,
-    incoming: usize,
 ) -> Result<()> {
     let parsed = file.parsed();
     let requester_domain = match &opts.requester_domain {
@@ -425,13 +451,21 @@ pub(super) fn import(
             if rows.is_empty()? {
                 return Ok(());
             }
-            bulk::write_tickets(tx, incoming, origin, |w| {
-                while let Some(t) = rows.next()? {
-                    let id = write(cx, w, &schools, &mut added, t)?;
-                    out.ids.push(id);
+            let staged = rows::Staged::begin(tx)?;
+            let mut next = rows::next_ticket_id(tx)?;
+            let mut batch = Vec::with_capacity(BATCH);
+            while let Some(t) = rows.next()? {
+                let ids = resolve(cx, &schools, &mut added, &t)?;
+                out.ids.push(next + batch.len() as i64);
+                batch.push((t, ids));
+                if batch.len() == BATCH {
+                    stage(cx, &staged, next, &batch)?;
+                    next += batch.len() as i64;
+                    batch.clear();
                 }
-                Ok(())
-            })
+            }
+            stage(cx, &staged, next, &batch)?;
+            staged.finish(origin)
         },
     )?;
     out.skipped_ids.extend(skipped);
