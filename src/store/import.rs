@@ -361,15 +361,6 @@ impl<'c> Staged<'c> {
     }
 }
 
-/// Every requester by address, with its id and school id: read once per
-/// import, so checking a row never asks the database (and can run on a
-/// thread of its own).
-pub fn requesters_by_email(conn: &Connection) -> Result<HashMap<String, (i64, i64)>> {
-    let mut stmt = conn.prepare("SELECT email, id, school_id FROM requesters")?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
 /// An article as a new one is written (`article.now` is when it was
 /// created in the other helpdesk), last changed at `updated_at`.
 pub struct ImportedArticle<'a> {

@@ -9,7 +9,6 @@ mod articles;
 pub mod columns;
 pub mod dates;
 mod origin;
-mod pipeline;
 mod tickets;
 pub mod values;
 

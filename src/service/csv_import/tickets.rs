@@ -1,15 +1,14 @@
 //! Tickets from a CSV export: each row checked in file order (the first
-//! bad one names its line and field) on a thread of its own (see
-//! `pipeline`), and staged in batches on this one with the timeline an
-//! imported ticket gets, then moved into the tables. Schools, technicians
-//! and requesters are read once per import instead of once per row.
+//! bad one names its line and field), then written in batches with the
+//! timeline an imported ticket gets. Schools, technicians and requesters
+//! are read once per import instead of once per row.
 
 use super::dates::DateReader;
 use super::origin::Keyed;
+use super::CsvOptions;
 use super::{body_text, category, clip, dates, values, Col, DateCols, Given, Outcome, Parsed, Row, Techs};
-use super::{pipeline, CsvOptions};
 use crate::domain::TicketId;
-use crate::domain::{self, EventKind, Priority, School, Source, Status, Tier, Timestamp};
+use crate::domain::{self, EventKind, Priority, Requester, School, Source, Status, Tier, Timestamp};
 use crate::mail::inbound::clean_line;
 use crate::service::tickets::MAX_SUBJECT;
 use crate::service::{directory, Ctx};
@@ -57,49 +56,46 @@ impl Cols {
     }
 }
 
-/// The directory as the import needs it, read once before the rows are
-/// (checking a row never asks the database, so it can run on its own
-/// thread): schools by code or name (the first in `list_schools` order
-/// wins, as a scan would), technicians, and requesters by address.
-pub(super) struct Directory {
+/// The directory as the import needs it, read once: schools by code or
+/// name (the first in `list_schools` order wins, as a scan would), school
+/// ids by code, technicians, and requesters as they are met.
+struct Directory {
     schools: Vec<School>,
     school_by_key: HashMap<String, usize>,
     techs: Techs,
-    requesters: HashMap<String, Who>,
-    /// New requesters met so far (`Who::Added` counts them).
-    added: usize,
+    requesters: HashMap<String, Requester>,
 }
 
 impl Directory {
-    pub(super) fn load(cx: &Ctx<'_>) -> Result<Directory> {
+    fn load(cx: &Ctx<'_>) -> Result<Directory> {
         let schools = dir::list_schools(cx.tx)?;
         let mut school_by_key = HashMap::new();
         for (i, s) in schools.iter().enumerate() {
             school_by_key.entry(s.code.to_ascii_lowercase()).or_insert(i);
             school_by_key.entry(s.name.to_ascii_lowercase()).or_insert(i);
         }
-        let requesters = rows::requesters_by_email(cx.tx)?
-            .into_iter()
-            .map(|(email, (id, school_id))| (email, Who::Known { id, school_id }))
-            .collect();
-        Ok(Directory { schools, school_by_key, techs: Techs::load(cx.tx)?, requesters, added: 0 })
+        Ok(Directory { schools, school_by_key, techs: Techs::load(cx.tx)?, requesters: HashMap::new() })
     }
 
     fn school(&self, code_or_name: &str) -> Option<&School> {
         self.school_by_key.get(&code_or_name.to_ascii_lowercase()).map(|&i| &self.schools[i])
     }
-}
 
-/// A ticket's requester as its row names it.
-#[derive(Debug, Clone)]
-pub(super) enum Who {
-    /// In the database before the import.
-    Known { id: i64, school_id: i64 },
-    /// First met on this row: added by the writer (school None: the one
-    /// its address's domain belongs to).
-    New { email: String, name: String, school: Option<String> },
-    /// The n-th requester added by this import (counting from 0).
-    Added(usize),
+    /// The id of the school with this code (codes ignore case, as the column does).
+    fn school_id(&self, code: &str) -> Option<i64> {
+        self.schools.iter().find(|s| s.code.eq_ignore_ascii_case(code)).map(|s| s.id)
+    }
+
+    fn requester(&mut self, cx: &Ctx<'_>, email: &str) -> Result<Option<Requester>> {
+        if let Some(r) = self.requesters.get(email) {
+            return Ok(Some(r.clone()));
+        }
+        let found = dir::find_requester(cx.tx, email)?;
+        if let Some(r) = &found {
+            self.requesters.insert(email.to_string(), r.clone());
+        }
+        Ok(found)
+    }
 }
 
 /// What the importer stood in for, as the timeline records it.
@@ -134,13 +130,12 @@ fn when(status: Status, given: &Given) -> When {
 }
 
 /// A checked row, ready to be written.
-pub(super) struct Checked {
+struct Checked {
     key: String,
     subject: String,
     body: String,
-    requester: Who,
-    /// The school the row names (None: the requester's).
-    school_id: Option<i64>,
+    requester_id: i64,
+    school_id: i64,
     category: Option<String>,
     priority: Priority,
     status: Status,
@@ -153,7 +148,7 @@ pub(super) struct Checked {
 }
 
 /// What every row of one import shares.
-pub(super) struct Run<'p> {
+struct Run<'p> {
     cols: Cols,
     header: &'p [String],
     dates: &'p DateReader,
@@ -204,14 +199,14 @@ fn requester_address(raw: &str, domain: &str) -> std::result::Result<(String, bo
 }
 
 /// Checks one row (in the order the fields were always checked, so the
-/// first complaint about a row is the same). Reads nothing but `d`: a
-/// requester not met before is returned as `Who::New`, for the writer to add.
-pub(super) fn check(
-    now: Timestamp,
+/// first complaint about a row is the same); new requesters are added.
+fn check(
+    cx: &mut Ctx<'_>,
     d: &mut Directory,
     run: &Run<'_>,
     row: &Row,
     key: String,
+    added: &mut usize,
 ) -> Result<Checked> {
     let (c, header, origin) = (&run.cols, run.header, run.origin);
     let fail = |col: Col, reason: &dyn std::fmt::Display| row.fail(col, header, reason);
@@ -235,24 +230,33 @@ pub(super) fn check(
     };
     let school = match row.get(c.school) {
         None => None,
-        Some(s) => Some(d.school(s).ok_or_else(|| {
+        Some(s) => Some(d.school(s).cloned().ok_or_else(|| {
             fail(
                 c.school,
                 &format!("unknown school '{s}': expected a school code or name (see `deskside school list`)"),
             )
         })?),
     };
-    let school_id = school.map(|s| s.id);
-    let requester = match d.requesters.get(&email) {
-        Some(who) => who.clone(),
+    let requester = match d.requester(cx, &email)? {
+        Some(r) => r,
         None => {
-            let local = email.split('@').next().unwrap_or(&email);
-            let fallback = if name_only { raw_requester } else { local };
+            let local = email.split('@').next().unwrap_or(&email).to_string();
+            let fallback = if name_only { raw_requester } else { local.as_str() };
             let name = clip(&clean_line(row.get(c.requester_name).unwrap_or(fallback)), 200);
-            let school = school.map(|s| s.code.clone());
-            d.requesters.insert(email.clone(), Who::Added(d.added));
-            d.added += 1;
-            Who::New { email, name, school }
+            let code = match &school {
+                Some(s) => s.code.clone(),
+                None => directory::school_for_email(cx.tx, &email)?,
+            };
+            *added += 1;
+            let r = directory::insert_requester(cx, &email, &name, &code)?;
+            d.requesters.insert(email.clone(), r.clone());
+            r
+        }
+    };
+    let school_id = match &school {
+        Some(s) => s.id,
+        None => {
+            d.school_id(&requester.school).ok_or_else(|| Error::not_found("requester's school vanished"))?
         }
     };
     let status =
@@ -274,7 +278,7 @@ pub(super) fn check(
             Some((tech.id, tech.login.clone()))
         }
     };
-    let when = when(status, &dates(now, row, &c.dates, header, run.dates)?);
+    let when = when(status, &dates(cx.now, row, &c.dates, header, run.dates)?);
     let origin_note = match row.get(c.external_id) {
         Some(x) => format!("Imported from {origin}, line {} (ticket {x} there).", row.line),
         None => format!("Imported from {origin}, line {}.", row.line),
@@ -283,7 +287,7 @@ pub(super) fn check(
         key,
         subject,
         body,
-        requester,
+        requester_id: requester.id,
         school_id,
         category,
         priority,
@@ -296,55 +300,18 @@ pub(super) fn check(
     })
 }
 
-/// The requester and school ids of a checked ticket: a requester first
-/// met on its row is added now (as one by one would, with its audit row).
-/// `added` holds the requesters this import added, as (id, school id).
-fn resolve(
-    cx: &mut Ctx<'_>,
-    schools: &[School],
-    added: &mut Vec<(i64, i64)>,
-    t: &Checked,
-) -> Result<(i64, i64)> {
-    let (requester_id, requester_school) = match &t.requester {
-        Who::Known { id, school_id } => (*id, *school_id),
-        Who::Added(n) => {
-            *added.get(*n).ok_or_else(|| Error::runtime("a requester this import added went missing"))?
-        }
-        Who::New { email, name, school } => {
-            let code = match school {
-                Some(code) => code.clone(),
-                None => directory::school_for_email(cx.tx, email)?,
-            };
-            let r = directory::insert_requester(cx, email, name, &code)?;
-            let school_id = schools
-                .iter()
-                .find(|s| s.code.eq_ignore_ascii_case(&r.school))
-                .map(|s| s.id)
-                .ok_or_else(|| Error::not_found("requester's school vanished"))?;
-            added.push((r.id, school_id));
-            (r.id, school_id)
-        }
-    };
-    Ok((requester_id, t.school_id.unwrap_or(requester_school)))
-}
-
 /// Stages checked tickets with ids from `first_id` on, their timelines
 /// (the same events, in the same order, as one by one: created, the
 /// origin note, the assignment, the final status) and their origins.
-fn stage(
-    cx: &Ctx<'_>,
-    staged: &rows::Staged<'_>,
-    first_id: i64,
-    batch: &[(Checked, (i64, i64))],
-) -> Result<()> {
+fn stage(cx: &Ctx<'_>, staged: &rows::Staged<'_>, first_id: i64, batch: &[Checked]) -> Result<()> {
     let tickets: Vec<rows::ImportedTicket<'_>> = batch
         .iter()
-        .map(|(t, (requester_id, school_id))| rows::ImportedTicket {
+        .map(|t| rows::ImportedTicket {
             row: NewRow {
                 subject: &t.subject,
                 body: &t.body,
-                requester_id: *requester_id,
-                school_id: *school_id,
+                requester_id: t.requester_id,
+                school_id: t.school_id,
                 category: t.category.as_deref(),
                 priority: t.priority.as_str(),
                 status: t.status.as_str(),
@@ -362,7 +329,7 @@ fn stage(
         .collect();
     staged.tickets(first_id, &tickets)?;
     let mut events = Vec::with_capacity(batch.len() * 4);
-    for (i, (t, _)) in batch.iter().enumerate() {
+    for (i, t) in batch.iter().enumerate() {
         let id = first_id + i as i64;
         let e = |at, kind, internal, body, old_value, new_value| NewEvent {
             ticket_id: TicketId(id),
@@ -389,13 +356,11 @@ fn stage(
     }
     staged.events(&events)?;
     let origins: Vec<(&str, i64)> =
-        batch.iter().enumerate().map(|(i, (t, _))| (t.key.as_str(), first_id + i as i64)).collect();
+        batch.iter().enumerate().map(|(i, t)| (t.key.as_str(), first_id + i as i64)).collect();
     staged.origins(&origins)
 }
 
-/// Imports every row not imported before from this origin: the rows are
-/// read and checked on a thread of their own while this one writes them
-/// (see `pipeline`), and staged in batches for the tables (see `rows::Staged`).
+/// Imports every row not imported before from this origin.
 pub(super) fn import(
     cx: &mut Ctx<'_>,
     file: &mut Keyed<'_, '_>,
@@ -434,43 +399,21 @@ pub(super) fn import(
         names_allowed,
     };
     let mut d = Directory::load(cx)?;
-    let schools = d.schools.clone();
-    let (now, tx) = (cx.now, cx.tx);
-    let mut added = Vec::new();
-    let skipped = pipeline::run(
-        |feed| {
-            let mut skipped = Vec::new();
-            while let Some((row, key)) = file.next_new(&mut skipped)? {
-                feed.push(check(now, &mut d, &run, &row, key)?)?;
-            }
-            Ok(skipped)
-        },
-        |rows| {
-            // Nothing new (the same file again): nothing is written, not
-            // even the schema set aside and put back.
-            if rows.is_empty()? {
-                return Ok(());
-            }
-            let staged = rows::Staged::begin(tx)?;
-            let mut next = rows::next_ticket_id(tx)?;
-            let mut batch = Vec::with_capacity(BATCH);
-            while let Some(t) = rows.next()? {
-                let ids = resolve(cx, &schools, &mut added, &t)?;
-                out.ids.push(next + batch.len() as i64);
-                batch.push((t, ids));
-                if batch.len() == BATCH {
-                    stage(cx, &staged, next, &batch)?;
-                    next += batch.len() as i64;
-                    batch.clear();
-                }
-            }
+    let mut next = rows::next_ticket_id(cx.tx)?;
+    let staged = rows::Staged::begin(cx.tx)?;
+    let mut batch = Vec::with_capacity(BATCH);
+    while let Some((row, key)) = file.next_new(&mut out.skipped_ids)? {
+        let t = check(cx, &mut d, &run, &row, key, &mut out.requesters_added)?;
+        out.ids.push(next + batch.len() as i64);
+        batch.push(t);
+        if batch.len() == BATCH {
             stage(cx, &staged, next, &batch)?;
-            staged.finish(origin)
-        },
-    )?;
-    out.skipped_ids.extend(skipped);
-    out.requesters_added = added.len();
-    Ok(())
+            next += batch.len() as i64;
+            batch.clear();
+        }
+    }
+    stage(cx, &staged, next, &batch)?;
+    staged.finish(origin)
 }
 
 #[cfg(test)]
