@@ -218,6 +218,49 @@ fn a_bad_last_row_leaves_nothing_behind() {
     assert_eq!(env.dump(), before);
 }
 
+/// A bad value deep in a large file, after thousands of rows were staged
+/// and new requesters added, and with good rows after it, names its line
+/// on one line, exits 2 and leaves the database as it was.
+#[test]
+fn a_bad_value_deep_in_a_large_file_leaves_nothing_behind() {
+    let env = Env::new().with_people();
+    env.ticket("Already here before the import");
+    let before = env.dump();
+    let file = env.dir.path().join("big.csv");
+    big_export(&file);
+    let text = std::fs::read_to_string(&file).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    // Line 9001 of the file (the header is line 1): a status no helpdesk writes.
+    let bad = lines[9000]
+        .replace(",Open,", ",Sleeping,")
+        .replace(",New,", ",Sleeping,")
+        .replace(",Pending,", ",Sleeping,")
+        .replace(",Resolved,", ",Sleeping,")
+        .replace(",Closed,", ",Sleeping,");
+    assert!(bad.contains(",Sleeping,"), "{bad}");
+    lines[9000] = &bad;
+    std::fs::write(&file, lines.join("\n") + "\n").unwrap();
+    let (code, err) = env.fail(&["import", "csv", "--kind", "tickets", file.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+    assert!(err.contains("line 9001, field status (column 'Status'): "), "{err}");
+    assert!(err.contains("nothing was imported"), "{err}");
+    assert_eq!(env.dump(), before);
+    assert_eq!(count(&env, "imported_rows"), 0);
+
+    // The schema the import sets aside for a bulk load is as it was: the
+    // next import of the mended file writes every row, indexed.
+    big_export(&file);
+    let s = import(&env, "tickets", &file, &[]);
+    assert_eq!(s["imported"], 10_050);
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
+    conn.execute("INSERT INTO tickets_fts (tickets_fts) VALUES ('integrity-check')", []).unwrap();
+    let plan: String = conn
+        .query_row("EXPLAIN QUERY PLAN SELECT id FROM events WHERE ticket_id = 5", [], |r| r.get(3))
+        .unwrap();
+    assert!(plan.contains("events_ticket"), "{plan}");
+}
+
 #[test]
 fn a_large_import_stores_what_one_by_one_inserts_would() {
     let env = Env::new().with_people();

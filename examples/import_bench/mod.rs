@@ -270,10 +270,13 @@ fn fresh(path: &Path, schools: usize) -> Desk {
     desk
 }
 
-/// The floor: the import's stored rows copied from `staged` (attached,
-/// already parsed) into a fresh database, indexes and triggers of the
-/// receiving tables set aside and built after the load, the tickets'
-/// full-text index rebuilt once, all in one transaction.
+/// The floor: the import's stored rows (requesters, tickets, timelines,
+/// origins and the audit rows the import wrote) copied from `staged`
+/// (attached, already parsed) into a fresh database, indexes and triggers
+/// of the receiving tables set aside and built after the load, the
+/// tickets' full-text index rebuilt once with the import's buffer size,
+/// all in one transaction, on the connection `Desk` opens (its pragmas)
+/// with the import's page cache.
 fn floor(path: &Path, staged: &Path, schools: usize) -> Duration {
     let desk = fresh(path, schools);
     let conn = desk.store().conn();
@@ -282,12 +285,16 @@ fn floor(path: &Path, staged: &Path, schools: usize) -> Duration {
     // import's own work, not a better-tuned connection.
     conn.execute_batch(&format!("PRAGMA cache_size = -{}", deskside::store::import::IMPORT_CACHE_KIB))
         .unwrap();
-    let tables = ["requesters", "tickets", "events", "imported_rows"];
+    // The audit rows the import wrote (one per requester it added, one for
+    // the import): those after the ones `fresh` wrote.
+    let audited: i64 =
+        conn.query_row("SELECT coalesce(max(id), 0) FROM main.audit", [], |r| r.get(0)).unwrap();
+    let tables = ["requesters", "tickets", "events", "imported_rows", "audit"];
     let objects: Vec<(String, String)> = {
         let mut stmt = conn
             .prepare(
                 "SELECT name, sql FROM main.sqlite_master WHERE type IN ('index', 'trigger') AND sql IS NOT NULL
-                    AND tbl_name IN ('requesters', 'tickets', 'events', 'imported_rows')",
+                    AND tbl_name IN ('requesters', 'tickets', 'events', 'imported_rows', 'audit')",
             )
             .unwrap();
         stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect()
@@ -303,12 +310,24 @@ fn floor(path: &Path, staged: &Path, schools: usize) -> Duration {
     for table in tables {
         // imported_rows has no rowid (WITHOUT ROWID): its key orders it.
         let order = if table == "imported_rows" { "" } else { " ORDER BY rowid" };
-        conn.execute_batch(&format!("INSERT INTO main.{table} SELECT * FROM staged.{table}{order}")).unwrap();
+        let only = if table == "audit" { format!(" WHERE id > {audited}") } else { String::new() };
+        conn.execute_batch(&format!("INSERT INTO main.{table} SELECT * FROM staged.{table}{only}{order}"))
+            .unwrap();
     }
     for (_, sql) in &objects {
         conn.execute_batch(sql).unwrap();
     }
-    conn.execute_batch("INSERT INTO main.tickets_fts (tickets_fts) VALUES ('rebuild'); COMMIT").unwrap();
+    // The full-text buffer the import gives itself (FTS5's default 1 MiB
+    // writes many small segments and merges them again): the same for the
+    // rebuild, set back to the default before the commit as the import does.
+    let hash = deskside::store::import::IMPORT_FTS_HASH;
+    conn.execute_batch(&format!(
+        "INSERT INTO main.tickets_fts (tickets_fts, rank) VALUES ('hashsize', {hash});
+         INSERT INTO main.tickets_fts (tickets_fts) VALUES ('rebuild');
+         DELETE FROM main.tickets_fts_config WHERE k = 'hashsize';
+         COMMIT"
+    ))
+    .unwrap();
     let took = t.elapsed();
     conn.execute_batch("DETACH DATABASE staged").unwrap();
     took

@@ -97,7 +97,7 @@ pub fn with_import_cache<T>(conn: &Connection, f: impl FnOnce() -> Result<T>) ->
 /// tickets wrote a thousand small segments that FTS5 then merged again and
 /// again; with 64 MiB the tickets' INSERT took 8.9 s instead of 10.3 s
 /// (16 MiB: 9.4 s, 256 MiB no better).
-const IMPORT_FTS_HASH: i64 = 64 << 20;
+pub const IMPORT_FTS_HASH: i64 = 64 << 20;
 const FTS5_DEFAULT_HASH: i64 = 1 << 20;
 
 /// Runs `f` with `fts` (an FTS5 table) buffering IMPORT_FTS_HASH bytes,

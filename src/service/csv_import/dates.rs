@@ -125,36 +125,65 @@ fn leading_pair(cell: &str) -> Option<(u32, u32)> {
 
 /// Decides the order from every date cell of the file: `(line, column, cell)`.
 pub fn detect<'a>(tz: Tz, cells: impl IntoIterator<Item = (u64, &'a str, String)>) -> Result<DateReader> {
-    let (mut day_first, mut month_first, mut unclear) = (None, None, None);
+    let mut d = Detector::default();
     for (line, column, cell) in cells {
-        let Some((a, b)) = leading_pair(&cell) else { continue };
-        if a > 12 && b <= 12 {
-            day_first.get_or_insert((line, column.to_string(), cell.clone()));
+        d.see(line, column, &cell);
+    }
+    d.finish(tz)
+}
+
+/// The first cell (line, column, text) of each kind.
+type Seen = Option<(u64, String, String)>;
+
+/// Decides the order from the date cells as a file is read, one at a
+/// time: only the first cell of each kind is kept, not every cell.
+#[derive(Default)]
+pub struct Detector {
+    day_first: Seen,
+    month_first: Seen,
+    unclear: Seen,
+}
+
+impl Detector {
+    /// One date cell of the file.
+    pub fn see(&mut self, line: u64, column: &str, cell: &str) {
+        let Some((a, b)) = leading_pair(cell) else { return };
+        let first = if a > 12 && b <= 12 {
+            &mut self.day_first
         } else if b > 12 && a <= 12 {
-            month_first.get_or_insert((line, column.to_string(), cell.clone()));
+            &mut self.month_first
         } else if a != b && a <= 12 && b <= 12 {
-            unclear.get_or_insert((line, column.to_string(), cell.clone()));
+            &mut self.unclear
+        } else {
+            return;
+        };
+        if first.is_none() {
+            *first = Some((line, column.to_string(), cell.to_string()));
         }
     }
-    let order = match (day_first, month_first, unclear) {
-        (Some(d), Some(m), _) => {
-            return Err(Error::invalid(format!(
-                "the dates disagree: line {} ({}: '{}') is day first but line {} ({}: '{}') is month first; \
-                 pass --date-format to say which, e.g. --date-format \"%d/%m/%Y %H:%M\"; nothing was imported",
-                d.0, d.1, d.2, m.0, m.1, m.2
-            )))
-        }
-        (None, Some(_), _) => Order::MonthFirst,
-        (Some(_), None, _) | (None, None, None) => Order::DayFirst,
-        (None, None, Some((line, column, cell))) => {
-            return Err(Error::invalid(format!(
-                "line {line}, column '{column}': '{cell}' could be day first or month first and no date in the \
-                 file tells which: pass --date-format \"%d/%m/%Y %H:%M\" (day first) or --date-format \
-                 \"%m/%d/%Y %H:%M\" (month first), with the file's separators; nothing was imported"
-            )))
-        }
-    };
-    Ok(DateReader { tz, order, custom: None })
+
+    /// The reader for the cells seen, or why none can be chosen.
+    pub fn finish(self, tz: Tz) -> Result<DateReader> {
+        let order = match (self.day_first, self.month_first, self.unclear) {
+            (Some(d), Some(m), _) => {
+                return Err(Error::invalid(format!(
+                    "the dates disagree: line {} ({}: '{}') is day first but line {} ({}: '{}') is month first; \
+                     pass --date-format to say which, e.g. --date-format \"%d/%m/%Y %H:%M\"; nothing was imported",
+                    d.0, d.1, d.2, m.0, m.1, m.2
+                )))
+            }
+            (None, Some(_), _) => Order::MonthFirst,
+            (Some(_), None, _) | (None, None, None) => Order::DayFirst,
+            (None, None, Some((line, column, cell))) => {
+                return Err(Error::invalid(format!(
+                    "line {line}, column '{column}': '{cell}' could be day first or month first and no date in the \
+                     file tells which: pass --date-format \"%d/%m/%Y %H:%M\" (day first) or --date-format \
+                     \"%m/%d/%Y %H:%M\" (month first), with the file's separators; nothing was imported"
+                )))
+            }
+        };
+        Ok(DateReader { tz, order, custom: None })
+    }
 }
 
 #[cfg(test)]

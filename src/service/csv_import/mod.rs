@@ -359,16 +359,16 @@ fn date_reader(parsed: &Parsed, text: &str, tz: Tz, opts: &CsvOptions) -> Result
     }
     let cols = DateCols::of(parsed);
     let cols = [cols.created, cols.updated, cols.resolved, cols.closed];
-    let mut cells = Vec::new();
+    let mut detector = dates::Detector::default();
     let mut rows = parsed.rows(text);
     while let Some(row) = rows.next_row()? {
         for col in cols {
             if let (Some(v), Some(at)) = (row.get(col), col.at) {
-                cells.push((row.line, parsed.header[at].trim(), v.to_string()));
+                detector.see(row.line, parsed.header[at].trim(), v);
             }
         }
     }
-    dates::detect(tz, cells)
+    detector.finish(tz)
 }
 
 impl Desk {
