@@ -5,7 +5,6 @@
 
 pub mod chatter;
 pub mod matching;
-pub mod postings;
 pub mod query;
 pub mod rank;
 mod repair;

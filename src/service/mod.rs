@@ -36,7 +36,6 @@ pub mod reports;
 pub mod schedule;
 pub mod settings;
 pub mod sla;
-mod solved;
 pub mod suggest;
 pub mod terms;
 pub mod tickets;

@@ -26,6 +26,8 @@ use std::sync::{Arc, Mutex};
 
 /// Articles taken from FTS5 per pass before re-ranking.
 pub(crate) const ARTICLE_CANDIDATES: usize = 40;
+/// Solved tickets taken from FTS5 per pass before re-ranking.
+const TICKET_CANDIDATES: usize = 100;
 pub const MAX_LIMIT: usize = 100;
 /// Words of a snippet.
 const OPENING_WORDS: usize = 20;
@@ -310,9 +312,21 @@ fn rank_tickets(
     now: crate::domain::Timestamp,
     limit: usize,
 ) -> Result<Vec<Suggestion>> {
-    let all = if q.has_several_known() { q.fts_all(true) } else { None };
-    let any = q.fts_any(true);
-    let ids = super::solved::candidates(conn, all.as_deref(), any.as_deref())?;
+    let mut ids: Vec<TicketId> = Vec::new();
+    if q.has_several_known() {
+        if let Some(all) = q.fts_all(true) {
+            ids = fts::ticket_candidates(conn, &all, TICKET_CANDIDATES)?;
+        }
+    }
+    if ids.len() < TICKET_CANDIDATES {
+        if let Some(any) = q.fts_any(true) {
+            for id in fts::ticket_candidates(conn, &any, TICKET_CANDIDATES)? {
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+        }
+    }
     let mut scored: Vec<(f64, f64, fts::TicketHit)> = fts::ticket_hits(conn, &ids)?
         .into_iter()
         .map(|t| {

@@ -85,48 +85,6 @@ pub fn ticket_candidates(conn: &Connection, expr: &str, limit: usize) -> Result<
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// The tickets from `lo` to `hi` (ids) whose index holds `word` (one
-/// quoted word), ascending. A single word with rowid bounds is a seek in
-/// its doclist index: the cost follows the window, not the history.
-pub fn ticket_word_ids(conn: &Connection, word: &str, lo: i64, hi: i64) -> Result<Vec<i64>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH ?1 AND rowid >= ?2 AND rowid <= ?3",
-    )?;
-    let rows = stmt.query_map(params![word, lo, hi], |r| r.get(0))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-/// The newest resolved or closed ticket's id (0 when there is none): the
-/// newest tickets are mostly still open (the queue), and a search for
-/// solved ones starts below them. One seek per school and status in the
-/// (school, status) index, so it costs the same at any history.
-pub fn newest_solved_ticket_id(conn: &Connection) -> Result<i64> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT COALESCE(max(m), 0) FROM (
-                SELECT (SELECT max(t.id) FROM tickets t WHERE t.school_id = s.id AND t.status = 'resolved') AS m
-                  FROM schools s
-                UNION ALL
-                SELECT (SELECT max(t.id) FROM tickets t WHERE t.school_id = s.id AND t.status = 'closed')
-                  FROM schools s)",
-        )?
-        .query_row([], |r| r.get(0))?)
-}
-
-/// The tickets from `lo` to `hi` (ids) not solved yet (new, open, pending):
-/// below the newest solved ticket, only the few left open. A range of ids
-/// per school and status in the (school, status) index; the statuses are
-/// bound, not written, so that the queue's partial indexes (every open
-/// ticket, the whole queue) are not chosen instead.
-pub fn unsolved_ids_between(conn: &Connection, lo: i64, hi: i64) -> Result<std::collections::HashSet<i64>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT t.id FROM schools s CROSS JOIN tickets t
-          WHERE t.school_id = s.id AND t.status IN (?3, ?4, ?5) AND t.id >= ?1 AND t.id <= ?2",
-    )?;
-    let rows = stmt.query_map(params![lo, hi, "new", "open", "pending"], |r| r.get(0))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
 /// What ranking and showing a solved ticket needs.
 #[derive(Debug, Clone)]
 pub struct TicketHit {
