@@ -205,6 +205,34 @@ pub fn states(conn: &Connection, tickets: &[Ticket], now: Timestamp) -> Result<V
     tickets.iter().map(|t| lookup.state(conn, t, now)).collect()
 }
 
+/// Calendars and policies kept between queue loads. Loading every
+/// school's calendar (closures parsed, hours and zone checked) on each load
+/// was a tenth of a full page's cost and most of a short one's. Kept while
+/// nothing is written (`store::change_stamp`, as the burst cache): any
+/// commit by another process, or a write of this connection's own, loads
+/// them again.
+#[derive(Default)]
+pub struct LookupCache {
+    held: Option<((i64, u64), SlaLookup)>,
+}
+
+impl LookupCache {
+    /// Runs `f` with the lookup as of now, loading it again if anything
+    /// was written since it was loaded.
+    pub fn with<T>(&mut self, conn: &Connection, f: impl FnOnce(&mut SlaLookup) -> Result<T>) -> Result<T> {
+        // The stamp is read first: a commit landing while the calendars are
+        // read makes the next call read them again.
+        let stamp = crate::store::change_stamp(conn)?;
+        let mut lookup = match self.held.take() {
+            Some((held, lookup)) if held == stamp => lookup,
+            _ => SlaLookup::new(conn)?,
+        };
+        let out = f(&mut lookup);
+        self.held = Some((stamp, lookup));
+        out
+    }
+}
+
 /// How a queue is ordered.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum QueueOrder {
@@ -256,35 +284,46 @@ fn urgency_key(t: &Clocks, s: &SlaState) -> (u8, i64, i64) {
 }
 
 /// A queue: tickets matching `filter`, with their SLA state, filtered and
-/// ordered as asked; the limit applies last. The order is worked out from
-/// the clocks alone; only the tickets within the limit are read whole.
+/// ordered as asked; the limit applies last. A first page by urgency is
+/// read whole in due order as it is found; any other queue's order is
+/// worked out from the clocks alone and only the tickets within the limit
+/// are read whole.
 pub fn queue(
     conn: &Connection,
     filter: &TicketFilter,
     opts: &QueueOptions,
     now: Timestamp,
 ) -> Result<Vec<QueueItem>> {
-    let mut lookup = SlaLookup::new(conn)?;
-    let items = match overdue_page(conn, &mut lookup, filter, opts, now)? {
-        Some(page) => page,
-        None => {
-            let mut items = Vec::new();
-            for c in ticket_rows::clocks(conn, filter)? {
-                let sla = lookup.state_of(conn, &c, now)?;
-                if wanted(opts, &sla) {
-                    items.push((c, sla));
-                }
-            }
-            sort_page(&mut items, opts.order, filter.limit);
-            items
+    queue_with(conn, &mut SlaLookup::new(conn)?, filter, opts, now)
+}
+
+/// `queue` with calendars and policies already loaded (`Desk` keeps them
+/// between loads while nothing is written).
+fn queue_with(
+    conn: &Connection,
+    lookup: &mut SlaLookup,
+    filter: &TicketFilter,
+    opts: &QueueOptions,
+    now: Timestamp,
+) -> Result<Vec<QueueItem>> {
+    // The first page by urgency is read whole as it is found.
+    if let Some(page) = overdue_page(conn, lookup, filter, opts, now)? {
+        return Ok(page.into_iter().map(|(_, sla, ticket)| QueueItem { ticket, sla }).collect());
+    }
+    let mut items = Vec::new();
+    for c in ticket_rows::clocks(conn, filter)? {
+        let sla = lookup.state_of(conn, &c, now)?;
+        if wanted(opts, &sla) {
+            items.push((c, sla, ()));
         }
-    };
-    let ids: Vec<TicketId> = items.iter().map(|(c, _)| c.id).collect();
+    }
+    sort_page(&mut items, opts.order, filter.limit);
+    let ids: Vec<TicketId> = items.iter().map(|(c, _, _)| c.id).collect();
     let mut whole: HashMap<TicketId, Ticket> =
         ticket_rows::by_ids(conn, &ids)?.into_iter().map(|t| (t.id, t)).collect();
     Ok(items
         .into_iter()
-        .filter_map(|(c, sla)| whole.remove(&c.id).map(|ticket| QueueItem { ticket, sla }))
+        .filter_map(|(c, sla, _)| whole.remove(&c.id).map(|ticket| QueueItem { ticket, sla }))
         .collect())
 }
 
@@ -295,13 +334,14 @@ fn wanted(opts: &QueueOptions, sla: &SlaState) -> bool {
         || (opts.at_risk && sla.is_at_risk())
 }
 
-fn sort_page(items: &mut Vec<(Clocks, SlaState)>, order: QueueOrder, limit: Option<usize>) {
+/// Sorts clocks with their states (and whatever rides along, `T`).
+fn sort_page<T>(items: &mut Vec<(Clocks, SlaState, T)>, order: QueueOrder, limit: Option<usize>) {
     let tie = |c: &Clocks| (std::cmp::Reverse(c.priority.rank()), c.created_at, c.id);
     match order {
-        QueueOrder::Urgency => items.sort_by_key(|(c, s)| (urgency_key(c, s), tie(c))),
-        QueueOrder::Oldest => items.sort_by_key(|(c, _)| (c.created_at, c.id)),
-        QueueOrder::Newest => items.sort_by_key(|(c, _)| std::cmp::Reverse((c.created_at, c.id))),
-        QueueOrder::Priority => items.sort_by_key(|(c, _)| (!c.status.is_active(), tie(c))),
+        QueueOrder::Urgency => items.sort_by_key(|(c, s, _)| (urgency_key(c, s), tie(c))),
+        QueueOrder::Oldest => items.sort_by_key(|(c, _, _)| (c.created_at, c.id)),
+        QueueOrder::Newest => items.sort_by_key(|(c, _, _)| std::cmp::Reverse((c.created_at, c.id))),
+        QueueOrder::Priority => items.sort_by_key(|(c, _, _)| (!c.status.is_active(), tie(c))),
     }
     if let Some(limit) = limit {
         items.truncate(limit);
@@ -336,7 +376,7 @@ fn overdue_page(
     filter: &TicketFilter,
     opts: &QueueOptions,
     now: Timestamp,
-) -> Result<Option<Vec<(Clocks, SlaState)>>> {
+) -> Result<Option<Vec<(Clocks, SlaState, Ticket)>>> {
     let Some(limit) = filter.limit else { return Ok(None) };
     // Every breached ticket is wanted unless only at-risk ones are asked.
     if opts.order != QueueOrder::Urgency || (opts.at_risk && !opts.breaching) || limit == 0 {
@@ -350,7 +390,8 @@ fn overdue_page(
     // The urgency keys of the `limit` most urgent tickets read so far; its
     // top is the page's last ticket's once `limit` are read.
     let mut best: BinaryHeap<(u8, i64, i64)> = BinaryHeap::new();
-    ticket_rows::clocks_by_due(conn, filter, |c| {
+    ticket_rows::by_due(conn, filter, |t| {
+        let c = t.clocks();
         let due = running_due(&c);
         // Equal dues tie-break on priority and age: read all of the last.
         if page.len() >= limit && due != last_due {
@@ -386,9 +427,9 @@ fn overdue_page(
         }
         if breached {
             last_due = due;
-            page.push((c, sla));
+            page.push((c, sla, t));
         } else if wanted(opts, &sla) {
-            rest.push((c, sla));
+            rest.push((c, sla, t));
         }
         Ok(true)
     })?;
@@ -501,13 +542,19 @@ impl Desk {
     /// A queue with SLA states: see `queue`.
     pub fn queue(&self, filter: &TicketFilter, opts: &QueueOptions) -> Result<Vec<QueueItem>> {
         let now = self.now();
-        self.read(|conn, _| queue(conn, filter, opts, now))
+        self.read(|conn, _| {
+            self.sla_cache.borrow_mut().with(conn, |lookup| queue_with(conn, lookup, filter, opts, now))
+        })
     }
 
     /// The SLA states of tickets the face already holds, in the same order.
     pub fn sla_states(&self, tickets: &[Ticket]) -> Result<Vec<SlaState>> {
         let now = self.now();
-        self.read(|conn, _| states(conn, tickets, now))
+        self.read(|conn, _| {
+            self.sla_cache
+                .borrow_mut()
+                .with(conn, |lookup| tickets.iter().map(|t| lookup.state(conn, t, now)).collect())
+        })
     }
 
     pub fn sla_state(&self, ticket: &Ticket) -> Result<SlaState> {
