@@ -163,6 +163,9 @@ pub struct Desk {
     search_side: std::cell::RefCell<suggest::Side>,
     /// Burst detection kept between queue loads (checked against writes).
     burst_cache: std::cell::RefCell<burst::Cache>,
+    /// Calendars and SLA policies kept between queue loads (checked
+    /// against writes).
+    sla_cache: std::cell::RefCell<sla::LookupCache>,
     /// Who really runs deskside, when a face has said so (`guard`): acting
     /// as another login is then checked against `privilege::may_act_as`.
     standing: Option<crate::privilege::Standing>,
@@ -188,6 +191,7 @@ impl Desk {
             search_cache: suggest::Cache::default(),
             search_side: Default::default(),
             burst_cache: Default::default(),
+            sla_cache: Default::default(),
             standing: None,
             attach: None,
         }

@@ -8,7 +8,7 @@ use crate::domain::{
     Clocks, EventKind, QueueItem, SlaLevel, SlaPolicy, SlaState, SlaTarget, Status, Ticket, TicketFilter,
     Timestamp,
 };
-use crate::sla::Calendar;
+use crate::sla::{Calendar, WorkingIndex};
 use crate::store::{events, sla as rows, tickets as ticket_rows};
 use crate::{Error, Result};
 use rusqlite::Connection;
@@ -17,6 +17,11 @@ use std::collections::{BinaryHeap, HashMap};
 
 /// Under this share of the target left, a clock is at risk (1/4 = 25%).
 const AT_RISK_DIVISOR: i64 = 4;
+
+/// Days either side of now a queue's calendars are indexed for: a page's
+/// clocks are due within days of now (a corpus of a million tickets:
+/// within a day), and indexing a month takes tens of microseconds.
+const INDEXED_DAYS: i64 = 31;
 
 /// Sets a new ticket's due times from its priority's policy on its school's
 /// calendar. A calendar too sparse to reach the target leaves them unset:
@@ -69,7 +74,25 @@ fn met(t: &Clocks) -> (Option<Timestamp>, Option<Timestamp>) {
     (t.first_response_at.or(done), done)
 }
 
-fn signed_working(cal: &Calendar, from: Timestamp, to: Timestamp) -> i64 {
+/// Working time on a school's calendar: the calendar's own day-by-day sum,
+/// or its index's over a stretch (the same answer, in O(log n)).
+trait Working {
+    fn working_secs(&self, from: Timestamp, to: Timestamp) -> i64;
+}
+
+impl Working for Calendar {
+    fn working_secs(&self, from: Timestamp, to: Timestamp) -> i64 {
+        Calendar::working_secs(self, from, to)
+    }
+}
+
+impl Working for WorkingIndex {
+    fn working_secs(&self, from: Timestamp, to: Timestamp) -> i64 {
+        WorkingIndex::working_secs(self, from, to)
+    }
+}
+
+fn signed_working(cal: &impl Working, from: Timestamp, to: Timestamp) -> i64 {
     if from <= to {
         cal.working_secs(from, to)
     } else {
@@ -78,7 +101,7 @@ fn signed_working(cal: &Calendar, from: Timestamp, to: Timestamp) -> i64 {
 }
 
 fn target(
-    cal: &Calendar,
+    cal: &impl Working,
     due: Timestamp,
     minutes: Option<i64>,
     met_at: Option<Timestamp>,
@@ -110,6 +133,10 @@ fn target(
 
 /// The state of a ticket's clocks at `now` on its school's calendar.
 pub fn state(t: &Clocks, cal: &Calendar, policy: Option<&SlaPolicy>, now: Timestamp) -> SlaState {
+    state_on(t, cal, policy, now)
+}
+
+fn state_on(t: &Clocks, cal: &impl Working, policy: Option<&SlaPolicy>, now: Timestamp) -> SlaState {
     let (clock, paused) = (clock(t, now), t.status == Status::Pending);
     let (response_met, resolve_met) = met(t);
     let response = t
@@ -151,6 +178,12 @@ pub struct SlaLookup {
     /// Each school's calendar id.
     schools: HashMap<i64, i64>,
     calendars: HashMap<i64, Calendar>,
+    /// The calendars SLA states were worked out on, indexed around the
+    /// instant each was first used (working time summed day by day for
+    /// every clock on a page was a sixth of a load).
+    indexes: HashMap<i64, WorkingIndex>,
+    /// Whether every school's calendar is in `calendars`.
+    all_loaded: bool,
     policies: Vec<SlaPolicy>,
 }
 
@@ -159,6 +192,8 @@ impl SlaLookup {
         Ok(SlaLookup {
             schools: rows::school_calendars(conn)?,
             calendars: HashMap::new(),
+            indexes: HashMap::new(),
+            all_loaded: false,
             policies: rows::policies(conn)?,
         })
     }
@@ -168,34 +203,44 @@ impl SlaLookup {
     }
 
     pub fn state_of(&mut self, conn: &Connection, t: &Clocks, now: Timestamp) -> Result<SlaState> {
-        let cal = match self.schools.get(&t.school_id) {
-            // Schools sharing a calendar share one loaded copy.
-            Some(&calendar) => match self.calendars.entry(calendar) {
-                Entry::Occupied(e) => e.into_mut(),
-                Entry::Vacant(e) => e.insert(calendars::for_school(conn, t.school_id)?),
-            },
-            None => return Err(Error::not_found(format!("no calendar for school id {}", t.school_id))),
+        let Some(&calendar) = self.schools.get(&t.school_id) else {
+            return Err(Error::not_found(format!("no calendar for school id {}", t.school_id)));
+        };
+        let index = match self.indexes.entry(calendar) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => {
+                // Schools sharing a calendar share one loaded copy.
+                let cal = match self.calendars.entry(calendar) {
+                    Entry::Occupied(c) => c.into_mut(),
+                    Entry::Vacant(c) => c.insert(calendars::for_school(conn, t.school_id)?),
+                };
+                // Questions reaching past the stretch (the clock moves on
+                // while the lookup is kept) are answered by the calendar.
+                let stretch = chrono::Duration::days(INDEXED_DAYS);
+                let from = now.checked_sub_signed(stretch).unwrap_or(now);
+                let to = now.checked_add_signed(stretch).unwrap_or(now);
+                e.insert(WorkingIndex::new(cal, from, to))
+            }
         };
         let policy = self.policies.iter().find(|p| p.priority == t.priority);
-        Ok(state(t, cal, policy, now))
+        Ok(state_on(t, index, policy, now))
     }
 
     /// The least working time from `from` to `to` on any school's
     /// calendar: a running clock due at or after `to` has at least this
     /// much left, whichever school its ticket is from.
     fn least_working(&mut self, conn: &Connection, from: Timestamp, to: Timestamp) -> Result<i64> {
-        if self.calendars.len() < self.distinct_calendars() {
+        // Every calendar is loaded once (counting them on every row read
+        // past a full page was a few percent of a load).
+        if !self.all_loaded {
             for (&school, &calendar) in &self.schools {
                 if let Entry::Vacant(e) = self.calendars.entry(calendar) {
                     e.insert(calendars::for_school(conn, school)?);
                 }
             }
+            self.all_loaded = true;
         }
         Ok(self.calendars.values().map(|c| c.working_secs(from, to)).min().unwrap_or(0))
-    }
-
-    fn distinct_calendars(&self) -> usize {
-        self.schools.values().collect::<std::collections::HashSet<_>>().len()
     }
 }
 
@@ -203,6 +248,34 @@ impl SlaLookup {
 pub fn states(conn: &Connection, tickets: &[Ticket], now: Timestamp) -> Result<Vec<SlaState>> {
     let mut lookup = SlaLookup::new(conn)?;
     tickets.iter().map(|t| lookup.state(conn, t, now)).collect()
+}
+
+/// Calendars and policies kept between queue loads. Loading every
+/// school's calendar (closures parsed, hours and zone checked) on each load
+/// was a tenth of a full page's cost and most of a short one's. Kept while
+/// nothing is written (`store::change_stamp`, as the burst cache): any
+/// commit by another process, or a write of this connection's own, loads
+/// them again.
+#[derive(Default)]
+pub struct LookupCache {
+    held: Option<((i64, u64), SlaLookup)>,
+}
+
+impl LookupCache {
+    /// Runs `f` with the lookup as of now, loading it again if anything
+    /// was written since it was loaded.
+    pub fn with<T>(&mut self, conn: &Connection, f: impl FnOnce(&mut SlaLookup) -> Result<T>) -> Result<T> {
+        // The stamp is read first: a commit landing while the calendars are
+        // read makes the next call read them again.
+        let stamp = crate::store::change_stamp(conn)?;
+        let mut lookup = match self.held.take() {
+            Some((held, lookup)) if held == stamp => lookup,
+            _ => SlaLookup::new(conn)?,
+        };
+        let out = f(&mut lookup);
+        self.held = Some((stamp, lookup));
+        out
+    }
 }
 
 /// How a queue is ordered.
@@ -256,35 +329,46 @@ fn urgency_key(t: &Clocks, s: &SlaState) -> (u8, i64, i64) {
 }
 
 /// A queue: tickets matching `filter`, with their SLA state, filtered and
-/// ordered as asked; the limit applies last. The order is worked out from
-/// the clocks alone; only the tickets within the limit are read whole.
+/// ordered as asked; the limit applies last. A first page by urgency is
+/// read whole in due order as it is found; any other queue's order is
+/// worked out from the clocks alone and only the tickets within the limit
+/// are read whole.
 pub fn queue(
     conn: &Connection,
     filter: &TicketFilter,
     opts: &QueueOptions,
     now: Timestamp,
 ) -> Result<Vec<QueueItem>> {
-    let mut lookup = SlaLookup::new(conn)?;
-    let items = match overdue_page(conn, &mut lookup, filter, opts, now)? {
-        Some(page) => page,
-        None => {
-            let mut items = Vec::new();
-            for c in ticket_rows::clocks(conn, filter)? {
-                let sla = lookup.state_of(conn, &c, now)?;
-                if wanted(opts, &sla) {
-                    items.push((c, sla));
-                }
-            }
-            sort_page(&mut items, opts.order, filter.limit);
-            items
+    queue_with(conn, &mut SlaLookup::new(conn)?, filter, opts, now)
+}
+
+/// `queue` with calendars and policies already loaded (`Desk` keeps them
+/// between loads while nothing is written).
+fn queue_with(
+    conn: &Connection,
+    lookup: &mut SlaLookup,
+    filter: &TicketFilter,
+    opts: &QueueOptions,
+    now: Timestamp,
+) -> Result<Vec<QueueItem>> {
+    // The first page by urgency is read whole as it is found.
+    if let Some(page) = overdue_page(conn, lookup, filter, opts, now)? {
+        return Ok(page.into_iter().map(|(_, sla, ticket)| QueueItem { ticket, sla }).collect());
+    }
+    let mut items = Vec::new();
+    for c in ticket_rows::clocks(conn, filter)? {
+        let sla = lookup.state_of(conn, &c, now)?;
+        if wanted(opts, &sla) {
+            items.push((c, sla, ()));
         }
-    };
-    let ids: Vec<TicketId> = items.iter().map(|(c, _)| c.id).collect();
+    }
+    sort_page(&mut items, opts.order, filter.limit);
+    let ids: Vec<TicketId> = items.iter().map(|(c, _, _)| c.id).collect();
     let mut whole: HashMap<TicketId, Ticket> =
         ticket_rows::by_ids(conn, &ids)?.into_iter().map(|t| (t.id, t)).collect();
     Ok(items
         .into_iter()
-        .filter_map(|(c, sla)| whole.remove(&c.id).map(|ticket| QueueItem { ticket, sla }))
+        .filter_map(|(c, sla, _)| whole.remove(&c.id).map(|ticket| QueueItem { ticket, sla }))
         .collect())
 }
 
@@ -295,13 +379,14 @@ fn wanted(opts: &QueueOptions, sla: &SlaState) -> bool {
         || (opts.at_risk && sla.is_at_risk())
 }
 
-fn sort_page(items: &mut Vec<(Clocks, SlaState)>, order: QueueOrder, limit: Option<usize>) {
+/// Sorts clocks with their states (and whatever rides along, `T`).
+fn sort_page<T>(items: &mut Vec<(Clocks, SlaState, T)>, order: QueueOrder, limit: Option<usize>) {
     let tie = |c: &Clocks| (std::cmp::Reverse(c.priority.rank()), c.created_at, c.id);
     match order {
-        QueueOrder::Urgency => items.sort_by_key(|(c, s)| (urgency_key(c, s), tie(c))),
-        QueueOrder::Oldest => items.sort_by_key(|(c, _)| (c.created_at, c.id)),
-        QueueOrder::Newest => items.sort_by_key(|(c, _)| std::cmp::Reverse((c.created_at, c.id))),
-        QueueOrder::Priority => items.sort_by_key(|(c, _)| (!c.status.is_active(), tie(c))),
+        QueueOrder::Urgency => items.sort_by_key(|(c, s, _)| (urgency_key(c, s), tie(c))),
+        QueueOrder::Oldest => items.sort_by_key(|(c, _, _)| (c.created_at, c.id)),
+        QueueOrder::Newest => items.sort_by_key(|(c, _, _)| std::cmp::Reverse((c.created_at, c.id))),
+        QueueOrder::Priority => items.sort_by_key(|(c, _, _)| (!c.status.is_active(), tie(c))),
     }
     if let Some(limit) = limit {
         items.truncate(limit);
@@ -336,7 +421,7 @@ fn overdue_page(
     filter: &TicketFilter,
     opts: &QueueOptions,
     now: Timestamp,
-) -> Result<Option<Vec<(Clocks, SlaState)>>> {
+) -> Result<Option<Vec<(Clocks, SlaState, Ticket)>>> {
     let Some(limit) = filter.limit else { return Ok(None) };
     // Every breached ticket is wanted unless only at-risk ones are asked.
     if opts.order != QueueOrder::Urgency || (opts.at_risk && !opts.breaching) || limit == 0 {
@@ -350,7 +435,8 @@ fn overdue_page(
     // The urgency keys of the `limit` most urgent tickets read so far; its
     // top is the page's last ticket's once `limit` are read.
     let mut best: BinaryHeap<(u8, i64, i64)> = BinaryHeap::new();
-    ticket_rows::clocks_by_due(conn, filter, |c| {
+    ticket_rows::by_due(conn, filter, |t| {
+        let c = t.clocks();
         let due = running_due(&c);
         // Equal dues tie-break on priority and age: read all of the last.
         if page.len() >= limit && due != last_due {
@@ -386,9 +472,9 @@ fn overdue_page(
         }
         if breached {
             last_due = due;
-            page.push((c, sla));
+            page.push((c, sla, t));
         } else if wanted(opts, &sla) {
-            rest.push((c, sla));
+            rest.push((c, sla, t));
         }
         Ok(true)
     })?;
@@ -501,13 +587,19 @@ impl Desk {
     /// A queue with SLA states: see `queue`.
     pub fn queue(&self, filter: &TicketFilter, opts: &QueueOptions) -> Result<Vec<QueueItem>> {
         let now = self.now();
-        self.read(|conn, _| queue(conn, filter, opts, now))
+        self.read(|conn, _| {
+            self.sla_cache.borrow_mut().with(conn, |lookup| queue_with(conn, lookup, filter, opts, now))
+        })
     }
 
     /// The SLA states of tickets the face already holds, in the same order.
     pub fn sla_states(&self, tickets: &[Ticket]) -> Result<Vec<SlaState>> {
         let now = self.now();
-        self.read(|conn, _| states(conn, tickets, now))
+        self.read(|conn, _| {
+            self.sla_cache
+                .borrow_mut()
+                .with(conn, |lookup| tickets.iter().map(|t| lookup.state(conn, t, now)).collect())
+        })
     }
 
     pub fn sla_state(&self, ticket: &Ticket) -> Result<SlaState> {
