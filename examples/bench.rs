@@ -283,7 +283,13 @@ fn main() {
             rows.push(row(
                 "article search beside Tantivy (p50 / p99)",
                 format!("{:.2} / {:.2} ms", ms(ours.p50), ms(ours.p99)),
-                format!("Tantivy {:.2} / {:.2} ms ({} / {})", ms(peer.p50), ms(peer.p99), ratio(r50), ratio(r99)),
+                format!(
+                    "Tantivy {:.2} / {:.2} ms ({} / {})",
+                    ms(peer.p50),
+                    ms(peer.p99),
+                    ratio(r50),
+                    ratio(r99)
+                ),
                 "p50, p99 <= 3x",
                 Some(r50 <= 3.0 && r99 <= 3.0),
             ));
