@@ -108,17 +108,7 @@ pub fn queue_rows(desk: &mut Desk, filters: &[TicketFilter]) -> f64 {
 /// of the filter (and whole texts) before the first: a floor that grew with
 /// the backlog (and whose plan at 100k read 190-500 ms).
 pub fn bare_queue(conn: &Connection, f: &TicketFilter) -> usize {
-    let index = if f.assignee.is_some() {
-        "tickets_due_assignee"
-    } else if f.school.is_some() {
-        "tickets_due_school"
-    } else if f.statuses.len() == 1 {
-        "tickets_due_status"
-    } else if f.tier.is_some() {
-        "tickets_due_tier"
-    } else {
-        "tickets_running_due"
-    };
+    let index = deskside::store::tickets::due_index(f);
     let mut sql = format!(
         "SELECT t.*, s.code, r.email, r.name FROM tickets t INDEXED BY {index}
            JOIN schools s ON s.id = t.school_id JOIN requesters r ON r.id = t.requester_id

@@ -247,7 +247,7 @@ pub fn by_due(
 /// any, predate them, and a planner guessing from those would read and sort
 /// a filter's every active ticket (or walk every active ticket for a few
 /// new ones) before the first row.
-fn due_index(f: &TicketFilter) -> &'static str {
+pub fn due_index(f: &TicketFilter) -> &'static str {
     if f.assignee.is_some() {
         "tickets_due_assignee"
     } else if f.school.is_some() {
