@@ -39,7 +39,10 @@ fn with_umask(env: &Env, umask: &str, args: &[&str]) -> Command {
 
 /// Starts a deskside that holds the database open (it waits for a ticket
 /// body on stdin), so the -wal and -shm files it created can be looked at.
-/// Returns the child once both exist.
+/// Returns the child once both exist and have settled: SQLite creates each
+/// with open(2), where the umask applies, and fchmods it to the database's
+/// mode a moment later, so a look in between sees the umask's mode. If they
+/// never settle, the caller's assertions show what they ended up with.
 fn holding_open(env: &Env, umask: &str) -> std::process::Child {
     let args = [
         "ticket",
@@ -55,6 +58,11 @@ fn holding_open(env: &Env, umask: &str) -> std::process::Child {
     let started = Instant::now();
     while !(sidecar(&env.db, "-wal").exists() && sidecar(&env.db, "-shm").exists()) {
         assert!(started.elapsed() < Duration::from_secs(10), "deskside never opened the database");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let facts = |p: &Path| std::fs::metadata(p).map(|m| (m.gid(), m.mode() & 0o7777)).ok();
+    let settled = || ["-wal", "-shm"].iter().all(|s| facts(&sidecar(&env.db, s)) == facts(&env.db));
+    while !settled() && started.elapsed() < Duration::from_secs(2) {
         std::thread::sleep(Duration::from_millis(5));
     }
     child
