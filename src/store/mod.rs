@@ -60,6 +60,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0017_search_vocab.sql"),
     include_str!("migrations/0018_queue_due.sql"),
     include_str!("migrations/0019_queue_due_by.sql"),
+    include_str!("migrations/0020_article_school_uses.sql"),
 ];
 
 /// The schema version whose upgrade chains the existing audit rows.

@@ -137,7 +137,8 @@ pub fn resolution(conn: &Connection, ticket_id: TicketId) -> Result<Option<Strin
         .optional()?)
 }
 
-/// How often each article solved tickets of the school `code`.
+/// How often each article solved tickets of the school `code` (the counts
+/// migration 0020's triggers keep).
 pub fn school_uses(
     conn: &Connection,
     code: &str,
@@ -147,9 +148,8 @@ pub fn school_uses(
         return Ok(HashMap::new());
     }
     let mut stmt = conn.prepare_cached(
-        "SELECT ta.article_id, count(*) FROM ticket_articles ta
-           JOIN tickets t ON t.id = ta.ticket_id JOIN schools s ON s.id = t.school_id
-          WHERE s.code = ?1 AND ta.article_id IN (SELECT value FROM json_each(?2)) GROUP BY ta.article_id",
+        "SELECT u.article_id, u.uses FROM article_school_uses u JOIN schools s ON s.id = u.school_id
+          WHERE s.code = ?1 AND u.article_id IN (SELECT value FROM json_each(?2)) AND u.uses > 0",
     )?;
     let rows = stmt.query_map(params![code, super::id_list(article_ids)], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

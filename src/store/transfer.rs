@@ -54,6 +54,7 @@ pub const EXPORTED: &[&str] = &[
 pub const NOT_EXPORTED: &[(&str, &str)] = &[
     ("presence", "who has which ticket open right now: meaningless in another database"),
     ("search_generation", "a cache-invalidation counter kept by triggers"),
+    ("article_school_uses", "counts of ticket_articles per school, kept by triggers as the links come in"),
     ("search_vocab", "the article vocabulary saved for search: rebuilt from the articles when stale or missing"),
     (
         "portal_settings",
