@@ -69,6 +69,9 @@ pub struct Ctx<'a> {
     /// a counter a rollback restores); within the transaction the counter
     /// and the article versions keep it in step with article changes.
     pub(crate) search: suggest::Cache,
+    /// The acknowledgement articles of the next ticket logged, ranked
+    /// before the transaction (see `mail::ack::Ready`).
+    pub(crate) ack_ready: Option<mail::ack::Ready>,
 }
 
 impl Ctx<'_> {
@@ -171,6 +174,8 @@ pub struct Desk {
     standing: Option<crate::privilege::Standing>,
     /// Time to record with the next change on a ticket (`with_time`).
     attach: Option<(TicketId, time::TimeSpent)>,
+    /// The next write's acknowledgement articles, ranked before it.
+    ack_ready: Option<mail::ack::Ready>,
 }
 
 impl Desk {
@@ -194,6 +199,7 @@ impl Desk {
             sla_cache: Default::default(),
             standing: None,
             attach: None,
+            ack_ready: None,
         }
     }
 
@@ -245,9 +251,17 @@ impl Desk {
         let (login, os_user) = (self.login.clone(), self.os_user.clone());
         let standing = self.standing.clone();
         let attach = self.attach.take();
+        let ack_ready = self.ack_ready.take();
         self.store.write(|tx| {
             let me = acting_tech(tx, &login, standing.as_ref())?;
-            let mut cx = Ctx { tx, now, me, os_user: &os_user, search: suggest::Cache::default() };
+            let mut cx = Ctx {
+                tx,
+                now,
+                me,
+                os_user: &os_user,
+                search: suggest::Cache::default(),
+                ack_ready: ack_ready.clone(),
+            };
             let value = f(&mut cx)?;
             if let Some((id, spent)) = &attach {
                 time::record_attached(&cx, *id, spent)?;
@@ -339,7 +353,7 @@ fn seed(tx: &Transaction<'_>, opts: &InitOptions, now: Timestamp, login: &str, o
         lead: true,
     };
     me.id = dir::insert_tech(tx, &me, now)?;
-    let mut cx = Ctx { tx, now, me, os_user, search: suggest::Cache::default() };
+    let mut cx = Ctx { tx, now, me, os_user, search: suggest::Cache::default(), ack_ready: None };
     cx.audit("init", "database", "1", Some(&format!("schema {}", store::SCHEMA_VERSION)))?;
     if opts.demo {
         demo::load(&mut cx)?;

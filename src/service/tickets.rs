@@ -77,7 +77,14 @@ pub fn create(cx: &mut Ctx<'_>, new: &NewTicket) -> Result<Ticket> {
         cx.event_change(id, EventKind::Assigned, false, None, None, Some(&cx.me.login.clone()))?;
     }
     let ticket = rows::get(cx.tx, id)?;
-    let suggestions = mail::outbox::acknowledgement_suggestions(cx.tx, &cx.search, &ticket)?;
+    let ready = match cx.ack_ready.take() {
+        Some(r) => r.fits(cx.tx, &ticket)?,
+        None => None,
+    };
+    let suggestions = match ready {
+        Some(s) => s,
+        None => mail::outbox::acknowledgement_suggestions(cx.tx, &cx.search, &ticket)?,
+    };
     mail::outbox::queue_acknowledgement(cx, &ticket, &suggestions)?;
     if ticket.priority == Priority::Urgent {
         super::alerts::on_urgent(cx, &ticket)?;
@@ -379,7 +386,35 @@ pub fn close(cx: &mut Ctx<'_>, id: TicketId, expected: Option<Version>) -> Resul
 
 impl Desk {
     pub fn create_ticket(&mut self, new: &NewTicket) -> Result<Ticket> {
+        // Ranked outside the write lock; a ticket that cannot be logged
+        // is refused by `create` with its own error.
+        self.ack_ready = self.rank_ack(new).ok().flatten();
         self.write(|cx| create(cx, new))
+    }
+
+    /// The acknowledgement articles `create` would rank for `new`, read
+    /// before the transaction (None when `new` will not be logged as is).
+    fn rank_ack(&self, new: &NewTicket) -> Result<Option<mail::ack::Ready>> {
+        let conn = self.store.conn();
+        let subject = domain::required_text("subject", &new.subject, MAX_SUBJECT)?;
+        let category = match &new.category {
+            Some(c) => domain::normalize_category(c)?,
+            None => None,
+        };
+        let email = domain::normalize_email(&new.requester)?;
+        let school = match dir::find_requester(conn, &email)? {
+            Some(r) => r.school,
+            None => directory::school_for_email(conn, &email)?,
+        };
+        let ready = mail::ack::Ready::rank(
+            conn,
+            &self.search_cache,
+            &subject,
+            new.body.trim(),
+            &school,
+            category.as_deref(),
+        )?;
+        Ok(Some(ready))
     }
 
     pub fn ticket(&self, id: TicketId) -> Result<TicketDetail> {

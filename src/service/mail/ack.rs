@@ -91,11 +91,58 @@ pub fn suggestions(conn: &Connection, cache: &Cache, ticket: &Ticket) -> Result<
         Some(&ticket.school),
         ticket.category.as_deref(),
     )?;
-    Ok(CONFIDENCE
-        .pick(&hits)
+    Ok(picked(&hits))
+}
+
+/// A new ticket's acknowledgement articles, ranked before its write
+/// transaction: the ranking is most of the cost of logging a ticket, and
+/// inside the transaction it held the write lock that every other
+/// technician's change waits for. Used only when the ticket came out as
+/// expected (same subject, body, school, category) and no article changed
+/// since (`search_generation`); otherwise the write ranks again.
+#[derive(Clone, Debug)]
+pub struct Ready {
+    key: (String, String, String, Option<String>),
+    generation: i64,
+    suggestions: Vec<Suggestion>,
+}
+
+impl Ready {
+    /// Ranks the articles for a ticket with this text, school and category.
+    pub fn rank(
+        conn: &Connection,
+        cache: &Cache,
+        subject: &str,
+        body: &str,
+        school: &str,
+        category: Option<&str>,
+    ) -> Result<Ready> {
+        // Read first: an article changed while ranking moves the counter
+        // past this and the write ranks again.
+        let generation = crate::store::search::generation(conn)?;
+        let hits = candidates(conn, cache, subject, body, Some(school), category)?;
+        Ok(Ready {
+            key: (subject.to_string(), body.to_string(), school.to_string(), category.map(str::to_string)),
+            generation,
+            suggestions: picked(&hits),
+        })
+    }
+
+    /// The ranked articles, when they were ranked for `ticket` and still hold.
+    pub fn fits(self, conn: &Connection, ticket: &Ticket) -> Result<Option<Vec<Suggestion>>> {
+        let (subject, body, school, category) = &self.key;
+        let same = (subject, body, school, category.as_deref())
+            == (&ticket.subject, &ticket.body, &ticket.school, ticket.category.as_deref());
+        Ok((same && crate::store::search::generation(conn)? == self.generation).then_some(self.suggestions))
+    }
+}
+
+fn picked(hits: &[ArticleHit]) -> Vec<Suggestion> {
+    CONFIDENCE
+        .pick(hits)
         .into_iter()
         .map(|h| Suggestion { title: h.article.title.clone(), link: String::new(), id: Some(h.article.id) })
-        .collect())
+        .collect()
 }
 
 /// The link of an article in mail: the portal's page when a base URL is
