@@ -9,6 +9,7 @@ use deskside::clock::FixedClock;
 use deskside::domain::{ArticleId, NewTicket, TicketId};
 use deskside::service::kb::ArticleEdit;
 use deskside::service::mail::ack::{Ready, CONFIDENCE};
+use deskside::service::portal_auth::{RequestDraft, Requester};
 use deskside::service::suggest::Cache;
 use deskside::service::{Desk, InitOptions};
 use serde::Deserialize;
@@ -74,6 +75,27 @@ fn every_acknowledgement_offers_what_the_confident_ranking_offers() {
         offered += usize::from(!want.is_empty());
     }
     assert!(offered * 2 > cases.case.len(), "most labelled messages get an article ({offered})");
+}
+
+#[test]
+fn a_portal_request_is_acknowledged_with_the_confident_articles() {
+    let (_dir, mut desk) = demo();
+    let (subject, details) = ("Photocopier jammed", "Paper jam in tray 2 on the staff room copier again");
+    let want: Vec<i64> = CONFIDENCE
+        .pick(&desk.acknowledgement_candidates(subject, details, Some("BEDE")).unwrap())
+        .iter()
+        .map(|h| h.article.id.0)
+        .collect();
+    assert!(!want.is_empty(), "the demo's paper-jam article is confident here");
+    let who = Requester { email: REQUESTER.into(), school: Some("BEDE".into()) };
+    let draft = RequestDraft {
+        name: "Rachel Hughes".into(),
+        subject: subject.into(),
+        details: details.into(),
+        category: None,
+    };
+    let id = desk.portal_submit(&who, &draft).unwrap();
+    assert_eq!(queued(&desk, id), want);
 }
 
 #[test]

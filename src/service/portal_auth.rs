@@ -208,16 +208,17 @@ impl Desk {
     ) -> Result<TicketId> {
         let categories = self.portal_categories()?;
         let d = check_draft(draft, &categories)?;
+        let new = NewTicket {
+            subject: d.subject,
+            body: d.details,
+            requester: who.email.clone(),
+            requester_name: Some(d.name),
+            category: d.category,
+            source: Some(Source::SelfService),
+            ..NewTicket::default()
+        };
+        self.rank_ack_before_write(&new);
         self.write(|cx| {
-            let new = NewTicket {
-                subject: d.subject.clone(),
-                body: d.details.clone(),
-                requester: who.email.clone(),
-                requester_name: Some(d.name.clone()),
-                category: d.category.clone(),
-                source: Some(Source::SelfService),
-                ..NewTicket::default()
-            };
             let t = tickets::create(cx, &new)?;
             if let Some(up) = screenshot {
                 crate::service::attachments::attach_from_portal(

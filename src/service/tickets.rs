@@ -388,8 +388,14 @@ impl Desk {
     pub fn create_ticket(&mut self, new: &NewTicket) -> Result<Ticket> {
         // Ranked outside the write lock; a ticket that cannot be logged
         // is refused by `create` with its own error.
-        self.ack_ready = self.rank_ack(new).ok().flatten();
+        self.rank_ack_before_write(new);
         self.write(|cx| create(cx, new))
+    }
+
+    /// Ranks the acknowledgement articles of `new` for the next write's
+    /// `create`, outside its write lock (see `mail::ack::Ready`).
+    pub(crate) fn rank_ack_before_write(&mut self, new: &NewTicket) {
+        self.ack_ready = self.rank_ack(new).ok().flatten();
     }
 
     /// The acknowledgement articles `create` would rank for `new`, read
