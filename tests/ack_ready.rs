@@ -9,6 +9,7 @@ use deskside::clock::FixedClock;
 use deskside::domain::{ArticleId, NewTicket, TicketId};
 use deskside::service::kb::ArticleEdit;
 use deskside::service::mail::ack::{Ready, CONFIDENCE};
+use deskside::service::mail::ingest::IngestOptions;
 use deskside::service::portal_auth::{RequestDraft, Requester};
 use deskside::service::suggest::Cache;
 use deskside::service::{Desk, InitOptions};
@@ -96,6 +97,32 @@ fn a_portal_request_is_acknowledged_with_the_confident_articles() {
     };
     let id = desk.portal_submit(&who, &draft).unwrap();
     assert_eq!(queued(&desk, id), want);
+}
+
+#[test]
+fn a_mailed_request_is_acknowledged_with_the_confident_articles() {
+    let cases: Cases = toml::from_str(CASES).unwrap();
+    let (_dir, mut desk) = demo();
+    let mut offered = 0;
+    for (i, c) in cases.case.iter().take(12).enumerate() {
+        let raw = format!(
+            "From: Rachel Hughes <{REQUESTER}>\r\nTo: help@desk.example\r\nSubject: {}\r\n\
+             Message-ID: <ack-ready-{i}@stbedes.sch.uk>\r\nDate: Tue, 24 Nov 2026 09:00:00 +0000\r\n\
+             Content-Type: text/plain; charset=utf-8\r\n\r\n{}\r\n",
+            c.subject, c.body
+        );
+        let report = desk.ingest_mail(raw.as_bytes(), "test", &IngestOptions::default()).unwrap();
+        let id = report.ticket.expect("a new ticket");
+        let t = desk.ticket(id).unwrap().ticket;
+        let want: Vec<i64> = CONFIDENCE
+            .pick(&desk.acknowledgement_candidates(&t.subject, &t.body, Some("BEDE")).unwrap())
+            .iter()
+            .map(|h| h.article.id.0)
+            .collect();
+        assert_eq!(queued(&desk, id), want, "{}", c.subject);
+        offered += usize::from(!want.is_empty());
+    }
+    assert!(offered > 0, "some mailed requests get an article");
 }
 
 #[test]

@@ -12,6 +12,7 @@ use crate::service::{Ctx, Desk};
 use crate::store::{events, mail as rows, tickets as ticket_rows};
 use crate::text::clip;
 use crate::{Error, Result};
+use rusqlite::Connection;
 use serde::Serialize;
 
 /// What became of a message.
@@ -72,6 +73,12 @@ impl Desk {
         if opts.own_addresses.iter().any(|a| a.eq_ignore_ascii_case(&email)) {
             let reason = format!("sent from deskside's own address {email} (mail loop)");
             return self.reject(raw, origin, Some(&msg), Outcome::Ignored, &reason);
+        }
+        // A message that starts a request has its acknowledgement's articles
+        // ranked before the write lock (see `ack::Ready`); a reply has none.
+        let starts = thread_ticket(self.store.conn(), &msg).is_ok_and(|t| t.is_none());
+        if let Some(new) = new_ticket(&msg, &email, name.as_deref(), None).filter(|_| starts) {
+            self.rank_ack_before_write(&new);
         }
         let applied = self.write(|cx| apply(cx, &msg, &email, name.as_deref(), origin, raw));
         match applied {
@@ -163,14 +170,14 @@ fn keep_reject(
 
 /// The ticket a message answers: by its thread headers, then by a `[#ID]`
 /// token in the subject.
-fn thread_ticket(cx: &Ctx<'_>, msg: &Inbound) -> Result<Option<Ticket>> {
+fn thread_ticket(conn: &Connection, msg: &Inbound) -> Result<Option<Ticket>> {
     for id in &msg.thread {
-        if let Some(ticket) = rows::ticket_of_message(cx.tx, id)? {
-            return ticket_rows::find(cx.tx, ticket);
+        if let Some(ticket) = rows::ticket_of_message(conn, id)? {
+            return ticket_rows::find(conn, ticket);
         }
     }
     match find_token(&msg.subject) {
-        Some(id) => ticket_rows::find(cx.tx, id),
+        Some(id) => ticket_rows::find(conn, id),
         None => Ok(None),
     }
 }
@@ -197,7 +204,7 @@ fn apply(
         return Ok(report(Outcome::Duplicate, ticket));
     }
     // Mail about a merged duplicate belongs to the ticket it was merged into.
-    let target = crate::service::links::follow_merges(cx.tx, thread_ticket(cx, msg)?)?;
+    let target = crate::service::links::follow_merges(cx.tx, thread_ticket(cx.tx, msg)?)?;
     if let Some(t) = target.as_ref().filter(|_| msg.attachments.is_empty()) {
         // "solved", or a rating from 1 to 5: acted on from the new text only.
         if let Some(event) = super::verbs::act(cx, t, &trim_reply(&msg.text), email)? {
@@ -270,34 +277,8 @@ fn create_ticket(
     name: Option<&str>,
     follows: Option<TicketId>,
 ) -> Result<Option<TicketId>> {
-    // A forward's quoted part is the point of it; elsewhere history is noise.
-    let text = if is_forward(&msg.subject) { String::new() } else { trim_reply(&msg.text) };
-    let text = if text.is_empty() { tidy(&msg.text.lines().collect::<Vec<_>>()) } else { text };
-    let mut body = with_attachments(&text, msg);
-    let subject = remove_tokens(strip_reply_prefixes(&msg.subject));
-    if subject.is_empty() && body.is_empty() {
+    let Some(new) = new_ticket(msg, email, name, follows) else {
         return Ok(None);
-    }
-    let subject = match text.lines().find(|l| !l.trim().is_empty()) {
-        _ if !subject.is_empty() => subject,
-        Some(first_line) => clip(first_line.trim(), 80),
-        None => {
-            let names: Vec<&str> = msg.attachments.iter().map(|a| a.name.as_str()).collect();
-            clip(&format!("Attachment: {}", names.join(", ")), 80)
-        }
-    };
-    if let Some(old) = follows {
-        body = format!("Follow-up to closed ticket #{old}.\n\n{body}");
-    }
-    let fallback_name = email.split('@').next().unwrap_or(email).to_string();
-    let name = name.map(display_name);
-    let new = NewTicket {
-        subject: clip(&subject, MAX_SUBJECT),
-        body: clip(&body, MAX_BODY),
-        requester: email.to_string(),
-        requester_name: Some(clip(name.as_deref().unwrap_or(&fallback_name), 200)),
-        source: Some(Source::Email),
-        ..NewTicket::default()
     };
     let ticket = tickets::create(cx, &new)?;
     if msg.no_reply {
@@ -324,6 +305,46 @@ fn create_ticket(
     )?;
     attachments(cx, mail_id, ticket.id, msg)?;
     Ok(Some(ticket.id))
+}
+
+/// The ticket a message makes (see `create_ticket`); None when it has
+/// nothing in it.
+fn new_ticket(
+    msg: &Inbound,
+    email: &str,
+    name: Option<&str>,
+    follows: Option<TicketId>,
+) -> Option<NewTicket> {
+    // A forward's quoted part is the point of it; elsewhere history is noise.
+    let text = if is_forward(&msg.subject) { String::new() } else { trim_reply(&msg.text) };
+    let text = if text.is_empty() { tidy(&msg.text.lines().collect::<Vec<_>>()) } else { text };
+    let mut body = with_attachments(&text, msg);
+    let subject = remove_tokens(strip_reply_prefixes(&msg.subject));
+    if subject.is_empty() && body.is_empty() {
+        return None;
+    }
+    let subject = match text.lines().find(|l| !l.trim().is_empty()) {
+        _ if !subject.is_empty() => subject,
+        Some(first_line) => clip(first_line.trim(), 80),
+        None => {
+            let names: Vec<&str> = msg.attachments.iter().map(|a| a.name.as_str()).collect();
+            clip(&format!("Attachment: {}", names.join(", ")), 80)
+        }
+    };
+    if let Some(old) = follows {
+        body = format!("Follow-up to closed ticket #{old}.\n\n{body}");
+    }
+    let fallback_name = email.split('@').next().unwrap_or(email).to_string();
+    let name = name.map(display_name);
+    let new = NewTicket {
+        subject: clip(&subject, MAX_SUBJECT),
+        body: clip(&body, MAX_BODY),
+        requester: email.to_string(),
+        requester_name: Some(clip(name.as_deref().unwrap_or(&fallback_name), 200)),
+        source: Some(Source::Email),
+        ..NewTicket::default()
+    };
+    Some(new)
 }
 
 fn record(cx: &Ctx<'_>, ticket_id: TicketId, event_id: i64, msg: &Inbound, email: &str) -> Result<()> {
