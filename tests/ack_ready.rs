@@ -10,7 +10,7 @@ use deskside::domain::{ArticleId, NewTicket, TicketId};
 use deskside::service::kb::ArticleEdit;
 use deskside::service::mail::ack::{Ready, CONFIDENCE};
 use deskside::service::mail::ingest::IngestOptions;
-use deskside::service::portal_auth::{RequestDraft, Requester};
+use deskside::service::portal_auth::{LinkOutcome, RequestDraft, Requester};
 use deskside::service::suggest::Cache;
 use deskside::service::{Desk, InitOptions};
 use serde::Deserialize;
@@ -97,6 +97,18 @@ fn a_portal_request_is_acknowledged_with_the_confident_articles() {
     };
     let id = desk.portal_submit(&who, &draft).unwrap();
     assert_eq!(queued(&desk, id), want);
+
+    // A request written before signing in is logged when the mailed link is
+    // used, acknowledged alike, and the link works once.
+    let Ok(LinkOutcome::Sent(link)) = desk.portal_send_link(REQUESTER, Some(&draft), "https://help.example")
+    else {
+        panic!("a school address gets a link")
+    };
+    let token = link.rsplit('/').next().unwrap();
+    let signed = desk.portal_sign_in(token).unwrap();
+    let id = signed.ticket.expect("the waiting request is logged");
+    assert_eq!(queued(&desk, id), want);
+    assert!(desk.portal_sign_in(token).is_err(), "a used link is refused");
 }
 
 #[test]

@@ -154,24 +154,21 @@ impl Desk {
     pub fn portal_sign_in(&mut self, token: &str) -> Result<Session> {
         let hash = token_hash(token);
         let session = random_hex(32)?;
+        // The waiting request's acknowledgement is ranked outside the write
+        // lock (see `ack::Ready`); the link is checked again inside.
+        let now = self.now();
+        let waiting = rows::find_signin(self.store.conn(), &hash).ok().flatten();
+        let waiting = waiting.filter(|s| !s.used && s.expires_at > now);
+        if let Some(new) = waiting.as_ref().and_then(|s| request_ticket(s).ok().flatten()) {
+            self.rank_ack_before_write(&new);
+        }
         self.write(|cx| {
             let s = rows::find_signin(cx.tx, &hash)?.ok_or_else(invalid_link)?;
             if s.used || s.expires_at <= cx.now || !rows::use_signin(cx.tx, &hash, cx.now)? {
                 return Err(invalid_link());
             }
-            let ticket = match s.request.as_deref() {
-                Some(json) => {
-                    let d: RequestDraft = serde_json::from_str(json)
-                        .map_err(|e| Error::runtime(format!("stored request: {e}")))?;
-                    let new = NewTicket {
-                        subject: d.subject,
-                        body: d.details,
-                        requester: s.email.clone(),
-                        requester_name: Some(d.name),
-                        category: d.category,
-                        source: Some(Source::SelfService),
-                        ..NewTicket::default()
-                    };
+            let ticket = match request_ticket(&s)? {
+                Some(new) => {
                     let t = tickets::create(cx, &new)?;
                     count(cx.tx, Metric::Submitted, Some(&t.school), cx.now)?;
                     Some(t.id)
@@ -183,7 +180,25 @@ impl Desk {
             Ok(Session { token: session.clone(), email: s.email.clone(), ticket })
         })
     }
+}
 
+/// The ticket a sign-in link's waiting request makes, if it has one.
+fn request_ticket(s: &rows::Signin) -> Result<Option<NewTicket>> {
+    let Some(json) = s.request.as_deref() else { return Ok(None) };
+    let d: RequestDraft =
+        serde_json::from_str(json).map_err(|e| Error::runtime(format!("stored request: {e}")))?;
+    Ok(Some(NewTicket {
+        subject: d.subject,
+        body: d.details,
+        requester: s.email.clone(),
+        requester_name: Some(d.name),
+        category: d.category,
+        source: Some(Source::SelfService),
+        ..NewTicket::default()
+    }))
+}
+
+impl Desk {
     /// The requester a session cookie belongs to, while it lasts.
     pub fn portal_session(&self, token: &str) -> Result<Option<Requester>> {
         let now = self.now();
