@@ -22,7 +22,9 @@ pub enum Visibility {
     Internal,
 }
 
-pub fn create(cx: &mut Ctx<'_>, new: &NewTicket) -> Result<Ticket> {
+/// The checked fields of a new ticket as stored: (subject, body, category,
+/// requester's email).
+fn checked(new: &NewTicket) -> Result<(String, &str, Option<String>, String)> {
     let subject = domain::required_text("subject", &new.subject, MAX_SUBJECT)?;
     let body = new.body.trim();
     if body.chars().count() > MAX_BODY {
@@ -32,7 +34,11 @@ pub fn create(cx: &mut Ctx<'_>, new: &NewTicket) -> Result<Ticket> {
         Some(c) => domain::normalize_category(c)?,
         None => None,
     };
-    let email = domain::normalize_email(&new.requester)?;
+    Ok((subject, body, category, domain::normalize_email(&new.requester)?))
+}
+
+pub fn create(cx: &mut Ctx<'_>, new: &NewTicket) -> Result<Ticket> {
+    let (subject, body, category, email) = checked(new)?;
     let requester = match dir::find_requester(cx.tx, &email)? {
         Some(r) => r,
         None => match &new.requester_name {
@@ -402,24 +408,13 @@ impl Desk {
     /// before the transaction (None when `new` will not be logged as is).
     fn rank_ack(&self, new: &NewTicket) -> Result<Option<mail::ack::Ready>> {
         let conn = self.store.conn();
-        let subject = domain::required_text("subject", &new.subject, MAX_SUBJECT)?;
-        let category = match &new.category {
-            Some(c) => domain::normalize_category(c)?,
-            None => None,
-        };
-        let email = domain::normalize_email(&new.requester)?;
+        let (subject, body, category, email) = checked(new)?;
         let school = match dir::find_requester(conn, &email)? {
             Some(r) => r.school,
             None => directory::school_for_email(conn, &email)?,
         };
-        let ready = mail::ack::Ready::rank(
-            conn,
-            &self.search_cache,
-            &subject,
-            new.body.trim(),
-            &school,
-            category.as_deref(),
-        )?;
+        let ready =
+            mail::ack::Ready::rank(conn, &self.search_cache, &subject, body, &school, category.as_deref())?;
         Ok(Some(ready))
     }
 
